@@ -1,0 +1,293 @@
+"""The `tiptracker` command (formats.md: command line).
+
+Every sub-command reads DATABASE_URL (default: a SQLite file in the current directory),
+creates the schema on first use, exits 0 on success and non-zero on failure, and reports
+a user's mistake as one plain sentence on stderr, never a traceback.
+"""
+
+import argparse
+import datetime as dt
+import json
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, NoReturn
+
+
+class UserError(Exception):
+    """A mistake the user can fix: printed plainly, exit status 1."""
+
+
+def _setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tiptracker.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    try:
+        executor = MigrationExecutor(connection)
+        pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    except Exception as error:  # noqa: BLE001 - any failure to reach the database is the user's to fix
+        raise UserError(f"cannot open the database ({_database_label()}): {error}") from None
+    if pending:
+        call_command("migrate", verbosity=0, interactive=False)
+
+
+def _database_label() -> str:
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        return str(Path.cwd() / "tiptracker.sqlite3")
+    return url.split("@")[-1]  # never print a password
+
+
+def _partnership(slug: str) -> Any:
+    from tiptracker.partnerships.models import Partnership
+
+    partnership = Partnership.objects.filter(slug=slug).first()
+    if partnership is None:
+        raise UserError(f"no partnership '{slug}' (create it with: tiptracker partnership create {slug} --name NAME)")
+    return partnership
+
+
+def _date(text: str) -> dt.date:
+    from tiptracker.lib.dates import parse_date
+
+    try:
+        return parse_date(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+# Sub-commands --------------------------------------------------------------------------
+
+
+def cmd_partnership_create(args: argparse.Namespace) -> int:
+    from tiptracker.partnerships.services import PartnershipExists, partnership_create
+
+    try:
+        partnership = partnership_create(slug=args.slug, name=args.name)
+    except PartnershipExists as error:
+        raise UserError(str(error)) from None
+    print(f"Created partnership {partnership.slug}: {partnership.name}")
+    return 0
+
+
+def cmd_member_add(args: argparse.Namespace) -> int:
+    from django.core.exceptions import ValidationError
+
+    from tiptracker.partnerships.services import member_add
+
+    try:
+        membership, password = member_add(partnership=_partnership(args.partnership), email=args.email, role=args.role)
+    except ValidationError as error:
+        raise UserError("; ".join(error.messages)) from None
+    print(f"{membership.user.email} is now {membership.get_role_display()} in {membership.partnership.slug}")
+    if password:
+        print(f"New account: log in with {membership.user.email} and the password {password} (change it after)")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from tiptracker.imports.services import ImportRefused, import_path
+
+    partnership = _partnership(args.partnership)
+    try:
+        _run, result = import_path(
+            partnership=partnership, kind=args.kind, path=Path(args.file), dry_run=args.dry_run,
+            skip_invalid=args.skip_invalid, rejects_path=Path(args.rejects) if args.rejects else None,
+        )
+    except ImportRefused as refused:
+        raise UserError(f"{args.file}: {refused}; nothing was imported") from None
+    for warning in result.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    for problem in result.problems:
+        print(str(problem), file=sys.stderr)
+    if result.rows_invalid > len(result.problems):
+        print("(only the first problems are listed)", file=sys.stderr)
+    summary = f"{args.kind}: {result.rows_total} rows, {result.rows_valid} valid, {result.rows_invalid} invalid"
+    if result.written:
+        print(f"{summary}; imported: {result.created} new, {result.updated} updated, {result.unchanged} unchanged")
+        return 0
+    if args.dry_run:
+        print(f"{summary}; dry run: nothing was written")
+        return 1 if result.rows_invalid else 0
+    print(f"{summary}; nothing was imported because of the invalid rows (use --skip-invalid to import the rest)", file=sys.stderr)
+    return 1
+
+
+def cmd_coverage(args: argparse.Namespace) -> int:
+    from tiptracker.lib.dates import today
+    from tiptracker.lib.exports import to_csv
+    from tiptracker.training.coverage import coverage
+
+    partnership = _partnership(args.partnership)
+    as_of = args.as_of or today()
+    result = coverage(partnership_id=partnership.id, partnership_slug=partnership.slug, as_of=as_of, by=args.by)
+    if args.format == "json":
+        print(json.dumps(result.as_json(), indent=2))
+        return 0
+    place = ["organisation"] + (["team"] if args.by == "team" else []) if args.by else []
+    header = [*place, "level", "needed", "met", "percent"]
+    table = [
+        [*( [r.organisation] + ([r.team] if args.by == "team" else []) if args.by else []),
+         r.level.slug, r.needed, r.met, "" if r.percent is None else f"{r.percent:.1f}"]
+        for r in result.rows
+    ]
+    totals = [[*(["All"] + ([""] if args.by == "team" else []) if args.by else []), r.level.slug, r.needed, r.met,
+               "" if r.percent is None else f"{r.percent:.1f}"] for r in result.totals]
+    if args.format == "csv":
+        sys.stdout.write(to_csv(header, table + totals).decode("utf-8-sig"))
+        return 0
+    print(f"Coverage for {partnership.name} on {as_of:%d %B %Y}")
+    lines = [header, *table, *totals]
+    widths = [max(len(str(line[i])) for line in lines) for i in range(len(header))]
+    for n, line in enumerate(lines):
+        print("  ".join(str(v).rjust(w) if isinstance(v, int) else str(v).ljust(w) for v, w in zip(line, widths, strict=True)).rstrip())
+        if n == 0 or (table and n == len(table)):
+            print("  ".join("-" * w for w in widths))
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from tiptracker.demo.loader import demo_load
+
+    logins = demo_load(out=sys.stdout)
+    print("\nDemo logins (password for all: " + logins.password + "):")
+    for role, email in logins.emails.items():
+        print(f"  {role:<36} {email}")
+    if args.no_serve:
+        return 0
+    return _serve(args.host, args.port)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    return _serve(args.host, args.port)
+
+
+def _serve(host: str, port: int) -> int:
+    import subprocess
+
+    from tiptracker.server import run_server
+
+    # The worker (queued imports, e-mails) runs beside the web server, as in production.
+    worker = subprocess.Popen([sys.executable, "-m", "tiptracker.cli", "send-due", "--loop"])  # noqa: S603
+    try:
+        print(f"TIP Tracker is running at http://{host}:{port}/ (Ctrl+C to stop)", flush=True)
+        run_server(host=host, port=port)
+    finally:
+        worker.terminate()
+    return 0
+
+
+def cmd_send_due(args: argparse.Namespace) -> int:
+    from tiptracker.worker import run_due, run_loop
+
+    if args.loop:
+        run_loop()
+        return 0
+    done = run_due()
+    print(f"Processed {done} queued item{'s' if done != 1 else ''}")
+    return 0
+
+
+def cmd_purge(args: argparse.Namespace) -> int:
+    from tiptracker.imports.services import imports_purge
+
+    purged = imports_purge()
+    print(f"Erased {purged} uploaded import file{'s' if purged != 1 else ''} past their retention period")
+    return 0
+
+
+# Argument parsing ----------------------------------------------------------------------
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(2, f"tiptracker: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="tiptracker", description="TIP Tracker: trauma-informed practice, tracked.")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    def command(name: str, handler: Callable[[argparse.Namespace], int], help_text: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_text, description=help_text)
+        sub.set_defaults(handler=handler)
+        return sub
+
+    demo = command("demo", cmd_demo, "load the demo partnership 'dundee' and serve the web app")
+    demo.add_argument("--no-serve", action="store_true", help="load the demo data only")
+    demo.add_argument("--host", default="127.0.0.1")
+    demo.add_argument("--port", type=int, default=8000)
+
+    serve = command("serve", cmd_serve, "serve the web app")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+
+    partnership = commands.add_parser("partnership", help="manage partnerships", description="manage partnerships")
+    partnership_commands = partnership.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    create = partnership_commands.add_parser("create", help="create a partnership (tenant)", description="create a partnership (tenant)")
+    create.add_argument("slug", metavar="SLUG")
+    create.add_argument("--name", required=True, metavar="NAME")
+    create.set_defaults(handler=cmd_partnership_create)
+
+    member = commands.add_parser("member", help="manage who can log in to a partnership", description="manage members")
+    member_commands = member.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    add = member_commands.add_parser("add", help="give a user (created if new) a role in a partnership", description="give a user a role in a partnership")
+    add.add_argument("--partnership", required=True, metavar="SLUG")
+    add.add_argument("--email", required=True)
+    from tiptracker.partnerships.models import Role
+
+    add.add_argument("--role", required=True, choices=Role.values)
+    add.set_defaults(handler=cmd_member_add)
+
+    imp = command("import", cmd_import, "import staff, needs, courses or completions from a CSV or XLSX file")
+    imp.add_argument("kind", metavar="KIND", choices=["staff", "needs", "courses", "completions"], help="staff, needs, courses or completions")
+    imp.add_argument("file", metavar="FILE", help="a .csv or .xlsx file")
+    imp.add_argument("--partnership", required=True, metavar="SLUG")
+    imp.add_argument("--dry-run", action="store_true", help="validate and report, write nothing")
+    imp.add_argument("--skip-invalid", action="store_true", help="write the valid rows, report the invalid ones")
+    imp.add_argument("--rejects", metavar="OUT.csv", help="write rejected rows with a reason column")
+
+    cov = command("coverage", cmd_coverage, "training coverage against need")
+    cov.add_argument("--partnership", required=True, metavar="SLUG")
+    cov.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD", help="the date (default: today)")
+    cov.add_argument("--by", choices=["organisation", "team"])
+    cov.add_argument("--format", choices=["table", "csv", "json"], default="table")
+
+    due = command("send-due", cmd_send_due, "process queued imports and send what is due (for cron)")
+    due.add_argument("--loop", action="store_true", help="keep running as a worker")
+
+    command("purge", cmd_purge, "apply the retention rules")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    # The help needs the role names, which are plain constants: no database is touched.
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tiptracker.settings")
+    import django
+
+    django.setup()
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        _setup_django()
+        return int(args.handler(args))
+    except UserError as error:
+        print(f"tiptracker: error: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def entry() -> NoReturn:
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    entry()

@@ -1,0 +1,75 @@
+"""Fixtures shared by every test module: the personas.
+
+Every module tests with a partnership administrator (`admin`), an ordinary member
+(`member`, a staff member with their own staff record) and an `outsider` (an administrator
+of another partnership), and `login(membership)` gives a browser-like client signed in
+as one of them.
+"""
+
+import pytest
+from django.test import Client
+
+from tiptracker.partnerships.models import Membership, Role
+from tiptracker.partnerships.tests.factories import MembershipFactory, PartnershipFactory
+from tiptracker.workforce.tests.factories import StaffMemberFactory, TeamFactory
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_isolated(settings, tmp_path):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": str(tmp_path)}}
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.AXES_ENABLED = True
+
+
+@pytest.fixture
+def partnership(db):
+    return PartnershipFactory(slug="dundee-test", name="Dundee Test Partnership")
+
+
+@pytest.fixture
+def other_partnership(db):
+    return PartnershipFactory(slug="angus-test", name="Angus Test Partnership")
+
+
+@pytest.fixture
+def team(partnership):
+    return TeamFactory(partnership=partnership, name="Housing Options")
+
+
+@pytest.fixture
+def persona(partnership):
+    """persona(role, partnership=None, staff=None): a member with that role."""
+
+    def make(role: str, *, of=None, staff=None, teams=()) -> Membership:
+        membership = MembershipFactory(partnership=of or partnership, role=role, staff=staff)
+        for managed in teams:
+            membership.managed_teams.create(partnership=membership.partnership, team=managed)
+        return membership
+
+    return make
+
+
+@pytest.fixture
+def admin(persona):
+    return persona(Role.ADMIN)
+
+
+@pytest.fixture
+def member(persona, team):
+    return persona(Role.STAFF, staff=StaffMemberFactory(team=team))
+
+
+@pytest.fixture
+def outsider(persona, other_partnership):
+    return persona(Role.ADMIN, of=other_partnership)
+
+
+@pytest.fixture
+def login():
+    def sign_in(membership: Membership) -> Client:
+        client = Client()
+        client.force_login(membership.user, backend="django.contrib.auth.backends.ModelBackend")
+        return client
+
+    return sign_in

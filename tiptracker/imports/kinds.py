@@ -1,0 +1,347 @@
+"""The four import kinds of formats.md: their columns, row validation and batch writing.
+
+A kind is built once per import with what it needs to look up (existing staff, courses,
+teams), validates each row into a plain tuple or a list of problems, and writes batches of
+valid rows. Lookups are loaded once, so validation costs no query per row.
+"""
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection
+
+from tiptracker.lib.dates import parse_date, today
+from tiptracker.lib.levels import parse_level
+from tiptracker.partnerships.models import Organisation, Partnership
+from tiptracker.training.models import Completion, Course
+from tiptracker.workforce.models import StaffMember, Team
+
+
+@dataclass(frozen=True)
+class Problem:
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"row {self.row}" if self.row else "file"
+        column = f", column {self.column}" if self.column else ""
+        return f"{where}{column}: {self.message}"
+
+
+class RowInvalid(Exception):
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # a staff number typed into a spreadsheet comes back as 1234.0
+    return str(value).strip()
+
+
+_TRUE = {"yes", "true", "y", "1"}
+_FALSE = {"no", "false", "n", "0", ""}
+
+
+class Kind:
+    required: list[str] = []
+    optional: list[str] = []
+    # True when coverage's inputs change, so the trend's derived table must be rebuilt.
+    affects_coverage = True
+
+    def __init__(self, partnership: Partnership):
+        self.partnership = partnership
+        self.today = today()
+
+    @property
+    def known(self) -> list[str]:
+        return self.required + self.optional
+
+    def validate(self, number: int, row: dict[str, object]) -> Any:
+        raise NotImplementedError  # each kind defines it
+
+    def write(self, records: list) -> tuple[int, int, int]:
+        """Write a batch; returns (created, updated, unchanged)."""
+        raise NotImplementedError  # each kind defines it
+
+    # Shared field checks: each appends to `problems` and returns the cleaned value.
+    def _required(self, number: int, row: dict, column: str, problems: list[Problem]) -> str:
+        value = _text(row.get(column))
+        if not value:
+            problems.append(Problem(number, column, "is required"))
+        return value
+
+    def _date(self, number: int, row: dict, column: str, problems: list[Problem], *, required: bool = False) -> dt.date | None:
+        raw = row.get(column)
+        if raw is None or _text(raw) == "":
+            if required:
+                problems.append(Problem(number, column, "is required"))
+            return None
+        try:
+            return parse_date(raw)
+        except ValueError as error:
+            problems.append(Problem(number, column, str(error)))
+            return None
+
+    def _level(self, number: int, row: dict, column: str, problems: list[Problem], *, required: bool = False) -> int | None:
+        raw = _text(row.get(column))
+        if not raw:
+            if required:
+                problems.append(Problem(number, column, "is required"))
+            return None
+        try:
+            return parse_level(raw).value
+        except ValueError as error:
+            problems.append(Problem(number, column, str(error)))
+            return None
+
+
+def guess_organisation_kind(name: str) -> str:
+    lowered = name.lower()
+    if "health and social care partnership" in lowered or "hscp" in lowered:
+        return Organisation.Kind.HSCP
+    if "nhs" in lowered or "health board" in lowered:
+        return Organisation.Kind.NHS_BOARD
+    if "council" in lowered:
+        return Organisation.Kind.COUNCIL
+    return Organisation.Kind.OTHER
+
+
+class StaffKind(Kind):
+    required = ["staff_id", "organisation", "team"]
+    optional = ["first_name", "last_name", "email", "job_title", "is_manager", "required_level", "start_date", "leaving_date"]
+    fields = ["organisation_id", "team_id", "first_name", "last_name", "email", "job_title",
+              "is_manager", "required_level", "start_date", "leaving_date"]
+
+    def __init__(self, partnership: Partnership):
+        super().__init__(partnership)
+        self.organisations = {o.name.lower(): o for o in Organisation.objects.filter(partnership=partnership)}
+        self.teams = {(t.organisation_id, t.name.lower()): t for t in Team.objects.filter(partnership=partnership)}
+        self.existing = {
+            row[0]: row[1:]
+            for row in StaffMember.objects.filter(partnership=partnership).values_list("staff_id", "id", *self.fields)
+        }
+        self.seen: dict[str, tuple] = {}
+
+    def validate(self, number: int, row: dict[str, object]) -> tuple:
+        problems: list[Problem] = []
+        staff_id = self._required(number, row, "staff_id", problems)
+        organisation = self._required(number, row, "organisation", problems)
+        team = self._required(number, row, "team", problems)
+        email = _text(row.get("email"))
+        if email and ("@" not in email or " " in email):
+            problems.append(Problem(number, "email", f"'{email}' is not an e-mail address"))
+        manager_text = _text(row.get("is_manager")).lower()
+        if manager_text not in _TRUE | _FALSE:
+            problems.append(Problem(number, "is_manager", f"'{manager_text}' is not yes or no"))
+        level = self._level(number, row, "required_level", problems)
+        start = self._date(number, row, "start_date", problems)
+        leaving = self._date(number, row, "leaving_date", problems)
+        if start and leaving and leaving < start:
+            problems.append(Problem(number, "leaving_date", "is before the start date"))
+        if start and start > self.today:
+            pass  # a future starter is allowed: they join the workforce on that date
+        for column, limit in (("first_name", 100), ("last_name", 100), ("job_title", 200), ("staff_id", 64), ("organisation", 200), ("team", 200)):
+            if len(_text(row.get(column))) > limit:
+                problems.append(Problem(number, column, f"is longer than {limit} characters"))
+        record = (
+            staff_id, organisation, team, _text(row.get("first_name")), _text(row.get("last_name")),
+            email, _text(row.get("job_title")), manager_text in _TRUE, level, start, leaving,
+        )
+        if not problems and staff_id:
+            earlier = self.seen.get(staff_id)
+            if earlier is not None and earlier != record[1:]:
+                problems.append(Problem(number, "staff_id", f"'{staff_id}' appears earlier in the file with different details"))
+            else:
+                self.seen[staff_id] = record[1:]
+        if problems:
+            raise RowInvalid(problems)
+        return record
+
+    def _organisation(self, name: str) -> Organisation:
+        found = self.organisations.get(name.lower())
+        if found is None:
+            found = Organisation.objects.create(partnership=self.partnership, name=name, kind=guess_organisation_kind(name))
+            self.organisations[name.lower()] = found
+        return found
+
+    def _team(self, organisation: Organisation, name: str) -> Team:
+        found = self.teams.get((organisation.id, name.lower()))
+        if found is None:
+            found = Team.objects.create(partnership=self.partnership, organisation=organisation, name=name)
+            self.teams[(organisation.id, name.lower())] = found
+        return found
+
+    def write(self, records: list) -> tuple[int, int, int]:
+        to_create, to_update, unchanged = [], [], 0
+        for staff_id, org_name, team_name, *details in records:
+            organisation = self._organisation(org_name)
+            team = self._team(organisation, team_name)
+            values = (organisation.id, team.id, *details)
+            existing = self.existing.get(staff_id)
+            if existing is None:
+                to_create.append(StaffMember(partnership=self.partnership, staff_id=staff_id, **dict(zip(self.fields, values, strict=True))))
+                self.existing[staff_id] = (None, *values)
+            elif tuple(existing[1:]) == values:
+                unchanged += 1
+            else:
+                to_update.append(StaffMember(id=existing[0], **dict(zip(self.fields, values, strict=True))))
+                self.existing[staff_id] = (existing[0], *values)
+        StaffMember.objects.bulk_create(to_create)
+        if to_update:
+            StaffMember.objects.bulk_update(to_update, self.fields)
+        return len(to_create), len(to_update), unchanged
+
+
+class NeedsKind(Kind):
+    required = ["organisation", "team", "required_level"]
+
+    def __init__(self, partnership: Partnership):
+        super().__init__(partnership)
+        self.teams: dict[tuple[str, str], int] = {}
+        self.levels: dict[int, int | None] = {}
+        for pk, org, name, level in Team.objects.filter(partnership=partnership).values_list(
+            "id", "organisation__name", "name", "required_level"
+        ):
+            self.teams[(org.lower(), name.lower())] = pk
+            self.levels[pk] = level
+        self.seen: dict[int, int] = {}
+
+    def validate(self, number: int, row: dict[str, object]) -> tuple[int, int]:
+        problems: list[Problem] = []
+        organisation = self._required(number, row, "organisation", problems)
+        team = self._required(number, row, "team", problems)
+        level = self._level(number, row, "required_level", problems, required=True)
+        found = self.teams.get((organisation.lower(), team.lower())) if organisation and team else None
+        if organisation and team and found is None:
+            problems.append(Problem(number, "team", f"no team '{team}' in organisation '{organisation}' (import the staff first)"))
+        if found and level and self.seen.get(found, level) != level:
+            problems.append(Problem(number, "required_level", f"team '{team}' appears earlier in the file with a different level"))
+        if problems:
+            raise RowInvalid(problems)
+        self.seen[found] = level  # type: ignore[index]
+        return found, level  # type: ignore[return-value]
+
+    def write(self, records: list) -> tuple[int, int, int]:
+        changed = {pk: level for pk, level in records if self.levels.get(pk) != level}
+        for pk, level in changed.items():
+            Team.objects.filter(id=pk).update(required_level=level)
+            self.levels[pk] = level
+        return 0, len(changed), len(records) - len(changed)
+
+
+class CoursesKind(Kind):
+    required = ["course_code", "title", "level"]
+    optional = ["delivery", "provider"]
+    fields = ["title", "level", "delivery", "provider"]
+    _DELIVERY = {
+        "e-learning": "e-learning", "elearning": "e-learning", "e learning": "e-learning", "online module": "e-learning",
+        "webinar": "webinar", "face-to-face": "face-to-face", "face to face": "face-to-face", "in person": "face-to-face",
+        "blended": "blended", "": "",
+    }
+
+    def __init__(self, partnership: Partnership):
+        super().__init__(partnership)
+        self.existing = {
+            row[0]: row[1:] for row in Course.objects.filter(partnership=partnership).values_list("code", "id", *self.fields)
+        }
+        self.seen: dict[str, tuple] = {}
+
+    def validate(self, number: int, row: dict[str, object]) -> tuple:
+        problems: list[Problem] = []
+        code = self._required(number, row, "course_code", problems)
+        title = self._required(number, row, "title", problems)
+        level = self._level(number, row, "level", problems, required=True)
+        delivery_text = _text(row.get("delivery")).lower()
+        delivery = self._DELIVERY.get(delivery_text)
+        if delivery is None:
+            problems.append(Problem(number, "delivery", f"'{delivery_text}' is not one of e-learning, webinar, face-to-face, blended"))
+        if len(code) > 64:
+            problems.append(Problem(number, "course_code", "is longer than 64 characters"))
+        if len(title) > 200:
+            problems.append(Problem(number, "title", "is longer than 200 characters"))
+        record = (code, title, level, delivery or "", _text(row.get("provider")))
+        if not problems:
+            if self.seen.get(code, record[1:]) != record[1:]:
+                problems.append(Problem(number, "course_code", f"'{code}' appears earlier in the file with different details"))
+            self.seen[code] = record[1:]
+        if problems:
+            raise RowInvalid(problems)
+        return record
+
+    def write(self, records: list) -> tuple[int, int, int]:
+        created = updated = unchanged = 0
+        for code, *values in records:
+            existing = self.existing.get(code)
+            if existing is None:
+                course = Course.objects.create(partnership=self.partnership, code=code, **dict(zip(self.fields, values, strict=True)))
+                self.existing[code] = (course.id, *values)
+                created += 1
+            elif tuple(existing[1:]) == tuple(values):
+                unchanged += 1
+            else:
+                Course.objects.filter(id=existing[0]).update(**dict(zip(self.fields, values, strict=True)))
+                self.existing[code] = (existing[0], *values)
+                updated += 1
+        return created, updated, unchanged
+
+
+class CompletionsKind(Kind):
+    required = ["staff_id", "course_code", "completed_on"]
+
+    def __init__(self, partnership: Partnership):
+        super().__init__(partnership)
+        self.staff = dict(StaffMember.objects.filter(partnership=partnership).values_list("staff_id", "id"))
+        self.courses = dict(Course.objects.filter(partnership=partnership).values_list("code", "id"))
+
+    def validate(self, number: int, row: dict[str, object]) -> tuple[int, int, dt.date]:
+        problems: list[Problem] = []
+        staff_id = self._required(number, row, "staff_id", problems)
+        code = self._required(number, row, "course_code", problems)
+        on = self._date(number, row, "completed_on", problems, required=True)
+        staff_pk = self.staff.get(staff_id)
+        course_pk = self.courses.get(code)
+        if staff_id and staff_pk is None:
+            problems.append(Problem(number, "staff_id", f"no staff member with staff_id '{staff_id}'"))
+        if code and course_pk is None:
+            problems.append(Problem(number, "course_code", f"no course with course_code '{code}'"))
+        if on and on > self.today:
+            problems.append(Problem(number, "completed_on", f"{on:%d/%m/%Y} is in the future"))
+        if problems:
+            raise RowInvalid(problems)
+        return staff_pk, course_pk, on  # type: ignore[return-value]
+
+    def write(self, records: list) -> tuple[int, int, int]:
+        created = insert_completions(self.partnership.id, records)
+        return created, 0, len(records) - created
+
+
+def insert_completions(partnership_id: int, records: Iterable[tuple[int, int, dt.date]]) -> int:
+    """Insert (staff, course, date) rows, skipping ones already there; returns how many were new.
+
+    The one place with database-specific speed: plain executemany of an INSERT that ignores
+    conflicts, on both databases. (PostgreSQL's COPY cannot skip duplicates by itself.)
+    """
+    table = Completion._meta.db_table
+    rows = [(partnership_id, staff, course, on, Completion.Source.IMPORT) for staff, course, on in records]
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {table} (partnership_id, staff_id, course_id, completed_on, source) "  # noqa: S608 - table name is ours
+            "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (partnership_id, staff_id, course_id, completed_on) DO NOTHING",
+            rows,
+        )
+        # Both drivers add up the rows each statement changed; a skipped duplicate changes none.
+        return max(cursor.rowcount, 0)
+
+
+KINDS: dict[str, type[Kind]] = {
+    "staff": StaffKind,
+    "needs": NeedsKind,
+    "courses": CoursesKind,
+    "completions": CompletionsKind,
+}

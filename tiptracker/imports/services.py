@@ -1,0 +1,322 @@
+"""Running an import: validate every row, write in batches inside one transaction.
+
+Default: if any row is invalid nothing is written. skip_invalid writes the valid rows and
+reports the rest; dry_run writes nothing. The whole import is one transaction, so a crash
+or kill part-way leaves the database as it was. Memory does not grow with the file: rows
+stream from the reader, go out in batches, and only the first problems are kept in full.
+"""
+
+import csv
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from tiptracker.imports.kinds import KINDS, Problem, RowInvalid
+from tiptracker.imports.models import ImportRun
+from tiptracker.lib.tabular import FileProblem, open_tabular
+from tiptracker.partnerships.models import Partnership
+
+BATCH_SIZE = 5000
+PROBLEMS_KEPT = 1000
+PREVIEW_ROWS = 10
+
+
+class ImportRefused(Exception):
+    """The file cannot be imported at all (wrong type, too large, missing column, ...)."""
+
+
+class _RollBack(Exception):
+    pass
+
+
+@dataclass
+class ImportResult:
+    kind: str
+    rows_total: int = 0
+    rows_valid: int = 0
+    rows_invalid: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    written: bool = False
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    preview: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.rows_invalid == 0
+
+
+def check_size(size: int) -> None:
+    limit = settings.IMPORT_MAX_BYTES
+    if size > limit:
+        raise ImportRefused(f"the file is {size / 1_048_576:.1f} MB, larger than the {limit / 1_048_576:.0f} MB limit")
+    if size == 0:
+        raise ImportRefused("the file is empty")
+
+
+def import_file(
+    *,
+    partnership: Partnership,
+    kind: str,
+    binary: IO[bytes],
+    filename: str,
+    dry_run: bool = False,
+    skip_invalid: bool = False,
+    rejects: IO[str] | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> ImportResult:
+    """Validate and (unless dry_run, or any row is invalid without skip_invalid) write a file."""
+    if kind not in KINDS:
+        raise ImportRefused(f"'{kind}' is not an import kind: use {', '.join(KINDS)}")
+    handler = KINDS[kind](partnership)
+    try:
+        table = open_tabular(binary, filename, required=handler.required, known=handler.known)
+    except FileProblem as problem:
+        raise ImportRefused(str(problem)) from None
+
+    result = ImportResult(kind=kind)
+    if table.extra_columns:
+        result.warnings.append(f"ignored unknown column{'s' if len(table.extra_columns) > 1 else ''}: {', '.join(table.extra_columns)}")
+    reject_writer = None
+    if rejects is not None:
+        reject_writer = csv.writer(rejects)
+        reject_writer.writerow([*handler.known, "reason"])
+
+    batch: list = []
+
+    def may_write() -> bool:
+        return not dry_run and (skip_invalid or result.rows_invalid == 0)
+
+    def flush() -> None:
+        if batch and may_write():
+            created, updated, unchanged = handler.write(batch)
+            result.created += created
+            result.updated += updated
+            result.unchanged += unchanged
+        batch.clear()
+
+    try:
+        with transaction.atomic():
+            try:
+                for number, row in table.rows:
+                    result.rows_total += 1
+                    try:
+                        batch.append(handler.validate(number, row))
+                        result.rows_valid += 1
+                        if len(result.preview) < PREVIEW_ROWS:
+                            result.preview.append({"row": number, **{k: _show(v) for k, v in row.items()}})
+                    except RowInvalid as invalid:
+                        result.rows_invalid += 1
+                        room = PROBLEMS_KEPT - len(result.problems)
+                        result.problems.extend(invalid.problems[: max(room, 0)])
+                        if reject_writer is not None:
+                            reason = "; ".join(f"{p.column}: {p.message}" for p in invalid.problems)
+                            reject_writer.writerow([_show(row.get(c)) for c in handler.known] + [reason])
+                    if len(batch) >= BATCH_SIZE:
+                        flush()
+                        if progress:
+                            progress(result.rows_total)
+                flush()
+            except FileProblem as problem:
+                raise ImportRefused(str(problem)) from None
+            if not may_write():
+                raise _RollBack
+            result.written = True
+            if handler.affects_coverage:
+                from tiptracker.training.services import coverage_snapshots_rebuild
+
+                coverage_snapshots_rebuild(partnership_id=partnership.id)
+    except _RollBack:
+        result.created = result.updated = result.unchanged = 0
+    if result.rows_total == 0:
+        raise ImportRefused("the file has a header but no rows")
+    return result
+
+
+def _show(value: object) -> str:
+    if value is None:
+        return ""
+    if hasattr(value, "isoformat"):
+        return value.isoformat()  # type: ignore[no-any-return]
+    return str(value)
+
+
+def import_path(
+    *, partnership: Partnership, kind: str, path: Path, dry_run: bool, skip_invalid: bool,
+    rejects_path: Path | None,
+) -> tuple[ImportRun, ImportResult]:
+    """The command line's import: a file on disk, logged like a web upload."""
+    if not path.is_file():
+        raise ImportRefused(f"no file at {path}")
+    check_size(path.stat().st_size)
+    run = ImportRun(partnership=partnership, kind=kind, filename=path.name, source="cli", skip_invalid=skip_invalid)
+    rejects = open(rejects_path, "w", newline="", encoding="utf-8") if rejects_path else None  # noqa: SIM115
+    try:
+        with open(path, "rb") as binary:
+            result = import_file(
+                partnership=partnership, kind=kind, binary=binary, filename=path.name,
+                dry_run=dry_run, skip_invalid=skip_invalid, rejects=rejects,
+            )
+    except ImportRefused as refused:
+        run.status = ImportRun.Status.FAILED
+        run.message = str(refused)
+        run.finished_at = timezone.now()
+        run.save()
+        raise
+    finally:
+        if rejects:
+            rejects.close()
+    _record(run, result, dry_run=dry_run)
+    return run, result
+
+
+def _record(run: ImportRun, result: ImportResult, *, dry_run: bool) -> None:
+    run.rows_total, run.rows_valid, run.rows_invalid = result.rows_total, result.rows_valid, result.rows_invalid
+    run.created, run.updated, run.unchanged = result.created, result.updated, result.unchanged
+    run.problems = [{"row": p.row, "column": p.column, "message": p.message} for p in result.problems]
+    run.warnings = result.warnings
+    run.preview_rows = result.preview
+    if result.written:
+        run.status = ImportRun.Status.DONE
+        run.data = None
+        run.finished_at = timezone.now()
+    elif dry_run and run.source == "cli":
+        run.status = ImportRun.Status.CHECKED
+        run.finished_at = timezone.now()
+    elif dry_run and (result.ok or run.skip_invalid) and result.rows_valid:
+        run.status = ImportRun.Status.PREVIEW
+    else:
+        run.status = ImportRun.Status.INVALID
+        run.finished_at = timezone.now()
+    run.save()
+
+
+# The web upload: preview first, then commit ---------------------------------------------
+
+UPLOAD_RETENTION_DAYS = 7
+
+
+def _progress_key(run_id: int) -> str:
+    return f"import-progress:{run_id}"
+
+
+def import_progress(run: ImportRun) -> int | None:
+    """Rows processed so far by the worker, if it is working on this run."""
+    from django.core.cache import cache
+
+    return cache.get(_progress_key(run.id))
+
+
+def _progress_callback(run: ImportRun) -> Callable[[int], None]:
+    from django.core.cache import cache
+
+    def report(rows: int) -> None:
+        cache.set(_progress_key(run.id), rows, timeout=3600)
+
+    return report
+
+
+def import_upload(*, partnership: Partnership, actor: Any, kind: str, filename: str, data: bytes, skip_invalid: bool) -> ImportRun:
+    """Keep an uploaded file and check it: at once if small, otherwise by the worker."""
+    if kind not in KINDS:
+        raise ImportRefused(f"'{kind}' is not an import kind")
+    check_size(len(data))
+    if Path(filename).suffix.lower() not in (".csv", ".xlsx"):
+        raise ImportRefused(f"'{filename}' is not a CSV or XLSX file")
+    run = ImportRun.objects.create(
+        partnership=partnership, kind=kind, filename=filename[:255], user=actor, source="web",
+        skip_invalid=skip_invalid, data=data, status=ImportRun.Status.QUEUED,
+    )
+    if len(data) <= settings.IMPORT_INLINE_MAX_BYTES:
+        _claim_and(run, ImportRun.Status.QUEUED, ImportRun.Status.CHECKING, import_run_check)
+        run.refresh_from_db()
+    return run
+
+
+def import_run_check(run: ImportRun) -> None:
+    """Validate the kept file without writing anything: the preview."""
+    import io
+
+    try:
+        result = import_file(
+            partnership=run.partnership, kind=run.kind, binary=io.BytesIO(bytes(run.data or b"")), filename=run.filename,
+            dry_run=True, skip_invalid=run.skip_invalid, progress=_progress_callback(run),
+        )
+    except ImportRefused as refused:
+        run.status, run.message, run.data, run.finished_at = ImportRun.Status.FAILED, str(refused), None, timezone.now()
+        run.save()
+        return
+    _record(run, result, dry_run=True)
+    if run.status == ImportRun.Status.INVALID:
+        ImportRun.objects.filter(pk=run.pk).update(data=None)
+
+
+def import_run_confirm(*, run: ImportRun, actor: Any) -> ImportRun:
+    """The user confirmed the preview: import for real (now if small, else by the worker)."""
+    claimed = ImportRun.objects.filter(pk=run.pk, status=ImportRun.Status.PREVIEW).update(status=ImportRun.Status.CONFIRMED)
+    if not claimed:
+        raise ImportRefused("this import is not waiting for confirmation")
+    if len(run.data or b"") <= settings.IMPORT_INLINE_MAX_BYTES:
+        _claim_and(run, ImportRun.Status.CONFIRMED, ImportRun.Status.IMPORTING, import_run_commit)
+    run.refresh_from_db()
+    return run
+
+
+def import_run_discard(*, run: ImportRun) -> None:
+    ImportRun.objects.filter(pk=run.pk, status__in=[ImportRun.Status.PREVIEW, ImportRun.Status.QUEUED]).update(
+        status=ImportRun.Status.DISCARDED, data=None, finished_at=timezone.now()
+    )
+
+
+def import_run_commit(run: ImportRun) -> None:
+    import io
+
+    try:
+        result = import_file(
+            partnership=run.partnership, kind=run.kind, binary=io.BytesIO(bytes(run.data or b"")), filename=run.filename,
+            skip_invalid=run.skip_invalid, progress=_progress_callback(run),
+        )
+    except ImportRefused as refused:
+        run.status, run.message, run.data, run.finished_at = ImportRun.Status.FAILED, str(refused), None, timezone.now()
+        run.save()
+        return
+    _record(run, result, dry_run=False)
+    if not result.written:
+        # The data changed between the preview and the confirmation, so rows became invalid.
+        run.message = "The file no longer checks out against the data (it changed since the preview): nothing was imported."
+        run.data = None
+        run.save()
+
+
+def _claim_and(run: ImportRun, from_status: str, to_status: str, work: Callable[[ImportRun], None]) -> bool:
+    """Claim `run` with a conditional update, so that only one worker ever does the work."""
+    if not ImportRun.objects.filter(pk=run.pk, status=from_status).update(status=to_status):
+        return False
+    run.refresh_from_db()
+    work(run)
+    return True
+
+
+def imports_process_queued() -> int:
+    """Check queued uploads and commit confirmed ones; returns how many were handled."""
+    done = 0
+    for run in ImportRun.objects.filter(status=ImportRun.Status.QUEUED).order_by("id"):
+        done += _claim_and(run, ImportRun.Status.QUEUED, ImportRun.Status.CHECKING, import_run_check)
+    for run in ImportRun.objects.filter(status=ImportRun.Status.CONFIRMED).order_by("id"):
+        done += _claim_and(run, ImportRun.Status.CONFIRMED, ImportRun.Status.IMPORTING, import_run_commit)
+    return done
+
+
+def imports_purge() -> int:
+    """Erase uploaded files nobody confirmed within UPLOAD_RETENTION_DAYS (the log stays)."""
+    cutoff = timezone.now() - timezone.timedelta(days=UPLOAD_RETENTION_DAYS)
+    return ImportRun.objects.filter(created_at__lt=cutoff, data__isnull=False).update(
+        data=None, status=ImportRun.Status.DISCARDED, finished_at=timezone.now()
+    )

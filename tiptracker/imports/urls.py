@@ -1,0 +1,7 @@
+from django.urls import path
+
+from tiptracker.imports import views
+
+urlpatterns = [
+    path("", views.imports, name="imports"),
+]

@@ -1,0 +1,100 @@
+"""Charts drawn with matplotlib: SVG for pages, PNG for documents.
+
+Every chart is shown beside a table of the same figures (the accessible version), so the
+SVG is marked as an image with a short text alternative. Drawing costs tens of
+milliseconds, so finished charts are cached by a hash of their figures.
+"""
+
+import hashlib
+import io
+import json
+import re
+from collections.abc import Sequence
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+from django.core.cache import cache  # noqa: E402
+
+PALETTE = ["#2e6b3a", "#1d70b8", "#6f72af", "#d4351c", "#505a5f"]
+plt.rcParams.update(
+    {
+        "font.family": ["DejaVu Sans"],
+        "font.size": 10,
+        "svg.hashsalt": "tiptracker",  # stable ids in the SVG, so the same figures give the same file
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+    }
+)
+
+
+def _cached(kind: str, payload: object, draw) -> str:  # type: ignore[no-untyped-def]
+    key = "chart:" + hashlib.sha256(json.dumps([kind, payload], default=str).encode()).hexdigest()
+    found = cache.get(key)
+    if found is None:
+        found = draw()
+        cache.set(key, found, timeout=24 * 3600)
+    return found  # type: ignore[no-any-return]
+
+
+def _svg(figure, title: str) -> str:  # type: ignore[no-untyped-def]
+    buffer = io.StringIO()
+    figure.savefig(buffer, format="svg", bbox_inches="tight")
+    plt.close(figure)
+    svg = buffer.getvalue()
+    svg = svg[svg.index("<svg"):]
+    # An image with a text alternative; the table beside it carries the figures.
+    safe_title = re.sub(r"[<>&\"]", "", title)
+    return svg.replace("<svg ", f'<svg role="img" aria-label="{safe_title}" class="tip-chart" ', 1)
+
+
+def bar_chart_svg(*, title: str, labels: Sequence[str], values: Sequence[float | None], unit: str = "%") -> str:
+    def draw() -> str:
+        figure, axes = plt.subplots(figsize=(6, 0.5 + 0.45 * max(len(labels), 1)))
+        shown = [v or 0 for v in values]
+        bars = axes.barh(list(labels)[::-1], shown[::-1], color=PALETTE[0])
+        for bar, value in zip(bars, list(values)[::-1], strict=True):
+            text = "no one needs it" if value is None else f"{value:.1f}{unit}"
+            axes.text(bar.get_width() + 1, bar.get_y() + bar.get_height() / 2, text, va="center")
+        axes.set_xlim(0, 110 if unit == "%" else max(shown + [1]) * 1.2)
+        axes.set_xlabel("Percentage of those who need it" if unit == "%" else "")
+        return _svg(figure, title)
+
+    return _cached("bar", [title, list(labels), list(values), unit], draw)
+
+
+def line_chart_svg(*, title: str, x_labels: Sequence[str], series: dict[str, Sequence[float | None]]) -> str:
+    def draw() -> str:
+        figure, axes = plt.subplots(figsize=(8, 3.5))
+        positions = list(range(len(x_labels)))
+        for colour, (name, values) in zip(PALETTE, series.items(), strict=False):
+            axes.plot(positions, [float("nan") if v is None else v for v in values], label=name, color=colour, marker="o", markersize=3)
+        step = max(1, len(x_labels) // 8)
+        axes.set_xticks(positions[::step], [x_labels[i] for i in positions[::step]], rotation=0)
+        axes.set_ylim(0, 100)
+        axes.set_ylabel("Percentage")
+        axes.legend(loc="upper left", frameon=False, fontsize=9)
+        return _svg(figure, title)
+
+    return _cached("line", [title, list(x_labels), {k: list(v) for k, v in series.items()}], draw)
+
+
+def grouped_bar_chart_svg(*, title: str, labels: Sequence[str], series: dict[str, Sequence[float | None]]) -> str:
+    """Horizontal bars: one group per label (organisation, team), one bar per series (level)."""
+
+    def draw() -> str:
+        count = max(len(labels), 1)
+        figure, axes = plt.subplots(figsize=(7, 0.8 + 0.28 * count * max(len(series), 1)))
+        height = 0.8 / max(len(series), 1)
+        for index, (colour, (name, values)) in enumerate(zip(PALETTE, series.items(), strict=False)):
+            positions = [i + index * height for i in range(count)]
+            axes.barh(positions, [v or 0 for v in values], height=height, label=name, color=colour)
+        axes.set_yticks([i + height * (len(series) - 1) / 2 for i in range(count)], list(labels))
+        axes.invert_yaxis()
+        axes.set_xlim(0, 100)
+        axes.set_xlabel("Percentage of those who need it")
+        axes.legend(loc="lower right", frameon=False, fontsize=8)
+        return _svg(figure, title)
+
+    return _cached("grouped", [title, list(labels), {k: list(v) for k, v in series.items()}], draw)

@@ -1,0 +1,128 @@
+"""Reading import files row by row, with memory that does not grow with the file.
+
+CSV (UTF-8, with or without a byte-order mark) or XLSX (first worksheet). The header is
+row 1; each data row comes back as (row number, {normalised header: value}).
+"""
+
+import codecs
+import csv
+import io
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+import openpyxl
+
+
+class FileProblem(Exception):
+    """The file as a whole cannot be imported (as opposed to a bad row)."""
+
+
+def normalise_header(name: object) -> str:
+    return " ".join(str(name or "").strip().lower().split()).replace(" ", "_")
+
+
+@dataclass
+class TabularFile:
+    """An opened import file: its header and a row iterator."""
+
+    header: list[str]
+    rows: Iterator[tuple[int, dict[str, object]]]
+    extra_columns: list[str] = field(default_factory=list)
+
+
+def _csv_rows(binary: IO[bytes]) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
+    text = codecs.getreader("utf-8-sig")(binary, errors="strict")
+    reader = csv.reader(text)
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise FileProblem("the file is empty") from None
+    except UnicodeDecodeError:
+        raise FileProblem("the file is not readable as UTF-8 text (CSV files must be UTF-8)") from None
+    except csv.Error as error:
+        raise FileProblem(f"the file is not valid CSV: {error}") from None
+
+    def rows() -> Iterator[tuple[int, list[str]]]:
+        number = 1
+        try:
+            for values in reader:
+                number += 1
+                yield number, values
+        except UnicodeDecodeError:
+            raise FileProblem(f"row {number + 1} is not readable as UTF-8 text") from None
+        except csv.Error as error:
+            raise FileProblem(f"row {number + 1} is not valid CSV: {error}") from None
+
+    return header, rows()
+
+
+def _xlsx_rows(binary: IO[bytes]) -> tuple[list[str], Iterator[tuple[int, list[object]]]]:
+    try:
+        book = openpyxl.load_workbook(binary, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+        raise FileProblem("the file is not a readable XLSX workbook") from None
+    sheet = book.worksheets[0] if book.worksheets else None
+    if sheet is None:
+        raise FileProblem("the workbook has no worksheet")
+    iterator = sheet.iter_rows(values_only=True)
+    try:
+        header = list(next(iterator))
+    except StopIteration:
+        raise FileProblem("the file is empty") from None
+
+    def rows() -> Iterator[tuple[int, list[object]]]:
+        for number, values in enumerate(iterator, start=2):
+            yield number, list(values)
+        book.close()
+
+    return [str(h) if h is not None else "" for h in header], rows()
+
+
+def open_tabular(
+    binary: IO[bytes], filename: str, *, required: list[str], known: list[str]
+) -> TabularFile:
+    """Open `binary` as CSV or XLSX (by the name's ending) and check its header.
+
+    Raises FileProblem for a file that cannot be imported at all.
+    """
+    suffix = Path(filename).suffix.lower()
+    raw_header: list[str]
+    raw_rows: Iterator[tuple[int, list]]
+    if suffix == ".csv":
+        raw_header, raw_rows = _csv_rows(binary)
+    elif suffix == ".xlsx":
+        raw_header, raw_rows = _xlsx_rows(binary)
+    else:
+        raise FileProblem(f"'{Path(filename).name}' is not a CSV or XLSX file")
+
+    header = [normalise_header(h) for h in raw_header]
+    if not any(header):
+        raise FileProblem("the first row must be a header naming the columns")
+    missing = [name for name in required if name not in header]
+    if missing:
+        names = ", ".join(missing)
+        raise FileProblem(f"missing required column{'s' if len(missing) > 1 else ''}: {names}")
+    extra = [h for h in header if h and h not in known]
+
+    def rows() -> Iterator[tuple[int, dict[str, object]]]:
+        for number, values in raw_rows:
+            if all(v is None or str(v).strip() == "" for v in values):
+                continue  # blank lines at the end of a spreadsheet are not rows
+            yield number, {
+                name: values[i] if i < len(values) else None
+                for i, name in enumerate(header)
+                if name in known
+            }
+
+    return TabularFile(header=header, rows=rows(), extra_columns=extra)
+
+
+def open_path(path: Path) -> IO[bytes]:
+    return open(path, "rb")  # noqa: SIM115 - the caller closes it
+
+
+def bytes_io(data: bytes) -> IO[bytes]:
+    return io.BytesIO(data)

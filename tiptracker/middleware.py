@@ -1,0 +1,69 @@
+"""Site-wide security: every page needs a login, and a strict content security policy."""
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.urls import resolve
+from django.utils.http import urlencode
+
+# The only pages open to someone who is not logged in.
+PUBLIC_URL_NAMES = {"login", "health"}
+
+CSP = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+        "base-uri 'self'",
+        "object-src 'none'",
+    ]
+)
+
+
+class LoginRequiredMiddleware:
+    """Login is the default: a page is public only if its URL name is listed above.
+
+    The API answers 401 with JSON (its own authentication also accepts tokens, so it is
+    checked by DRF itself); pages redirect to the login page.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view_func: Callable, view_args: tuple, view_kwargs: dict) -> HttpResponse | None:
+        match = resolve(request.path_info)
+        if match.url_name in PUBLIC_URL_NAMES or request.path_info.startswith(settings.STATIC_URL):
+            return None
+        if request.path_info.startswith("/api/"):
+            return None  # DRF authenticates tokens and sessions and refuses the rest with 401
+        if request.user.is_authenticated:
+            return None
+        if request.path_info.startswith("/admin/"):
+            return None  # the admin site has its own login
+        return redirect(f"{settings.LOGIN_URL and '/login/'}?{urlencode({'next': request.get_full_path()})}")
+
+
+class ContentSecurityPolicyMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if not request.path_info.startswith("/api/docs/"):
+            response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        return response
+
+
+def json_unauthorised() -> JsonResponse:
+    return JsonResponse({"detail": "Authentication credentials were not provided."}, status=401)

@@ -1,0 +1,190 @@
+"""Who may see what: the one place where partnership and role scoping lives.
+
+Pages, the API and exports all fetch through these helpers. A lookup in a partnership the
+user does not belong to is a 404, never a 403, so that nothing about another partnership
+leaks; a member whose role does not allow an action gets a 403.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+
+from tiptracker.partnerships.models import Membership, Organisation, Role
+
+# What each role may do. Views and API name one of these sets, so the policy reads in one place.
+ALL_ROLES = frozenset(Role)
+# See coverage figures (aggregates).
+COVERAGE_ROLES = frozenset({Role.ADMIN, Role.LD_OFFICER, Role.MANAGER, Role.BOARD})
+# See named staff and their training (managers: their own teams only).
+PEOPLE_ROLES = frozenset({Role.ADMIN, Role.LD_OFFICER, Role.MANAGER})
+# Run training: needs analysis, courses, sessions, attendance, imports.
+TRAINING_ADMIN_ROLES = frozenset({Role.ADMIN, Role.LD_OFFICER})
+# Book other people onto sessions.
+BOOK_OTHERS_ROLES = frozenset({Role.ADMIN, Role.LD_OFFICER, Role.MANAGER})
+# Manage the partnership's members and their roles.
+MEMBER_ADMIN_ROLES = frozenset({Role.ADMIN})
+
+User = AbstractBaseUser | AnonymousUser
+
+
+def memberships_for_user(user: Any) -> QuerySet[Membership]:
+    if not user.is_authenticated:
+        return Membership.objects.none()
+    return Membership.objects.filter(user=user).select_related("partnership", "staff")
+
+
+def get_membership_for_user(user: Any, slug: str) -> Membership:
+    """The user's membership of the partnership `slug`, or 404."""
+    membership = memberships_for_user(user).filter(partnership__slug=slug).first()
+    if membership is None:
+        raise Http404("No such partnership")
+    return membership
+
+
+def require_role(membership: Membership, roles: frozenset[str]) -> None:
+    if membership.role not in roles:
+        raise PermissionDenied("Your role does not allow this")
+
+
+def partnership_view(roles: frozenset[str]) -> Callable:
+    """Decorate a view taking `slug`: it gets `membership` instead, checked against `roles`."""
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapper(request: HttpRequest, slug: str, *args: Any, **kwargs: Any) -> HttpResponse:
+            membership = get_membership_for_user(request.user, slug)
+            require_role(membership, roles)
+            request.membership = membership  # type: ignore[attr-defined]
+            return view(request, membership, *args, **kwargs)
+
+        wrapper.allowed_roles = roles  # type: ignore[attr-defined]
+        return wrapper
+
+    return decorator
+
+
+def managed_team_ids(membership: Membership) -> list[int] | None:
+    """The teams a manager is limited to, or None for a role that sees the whole partnership."""
+    if membership.role != Role.MANAGER:
+        return None
+    return list(membership.managed_teams.values_list("team_id", flat=True))
+
+
+def organisations_for(membership: Membership) -> QuerySet[Organisation]:
+    return Organisation.objects.filter(partnership_id=membership.partnership_id)
+
+
+def teams_for(membership: Membership) -> QuerySet:
+    from tiptracker.workforce.models import Team
+
+    teams = Team.objects.filter(partnership_id=membership.partnership_id)
+    team_ids = managed_team_ids(membership)
+    if team_ids is not None:
+        teams = teams.filter(id__in=team_ids)
+    return teams
+
+
+def staff_for(membership: Membership) -> QuerySet:
+    """The named people this member may see: everyone for training admins, a manager's teams."""
+    from tiptracker.workforce.models import StaffMember
+
+    if membership.role not in PEOPLE_ROLES:
+        return StaffMember.objects.none()
+    staff = StaffMember.objects.filter(partnership_id=membership.partnership_id)
+    team_ids = managed_team_ids(membership)
+    if team_ids is not None:
+        staff = staff.filter(team_id__in=team_ids)
+    return staff
+
+
+def bookable_staff_for(membership: Membership) -> QuerySet:
+    """Whom this member may book onto a session: themselves, and others if their role allows."""
+    from tiptracker.workforce.models import StaffMember
+
+    if membership.role in BOOK_OTHERS_ROLES:
+        return staff_for(membership)
+    if membership.staff_id:
+        return StaffMember.objects.filter(partnership_id=membership.partnership_id, id=membership.staff_id)
+    return StaffMember.objects.none()
+
+
+def _get_or_404(queryset: QuerySet, pk: object) -> Any:
+    try:
+        return queryset.get(pk=int(str(pk)))
+    except (ValueError, queryset.model.DoesNotExist):
+        raise Http404("Not found") from None
+
+
+def get_staff_for_user(membership: Membership, pk: object) -> Any:
+    return _get_or_404(staff_for(membership).select_related("team", "organisation"), pk)
+
+
+def get_team_for_user(membership: Membership, pk: object) -> Any:
+    return _get_or_404(teams_for(membership).select_related("organisation"), pk)
+
+
+def courses_for(membership: Membership) -> QuerySet:
+    from tiptracker.training.models import Course
+
+    return Course.objects.filter(partnership_id=membership.partnership_id)
+
+
+def get_course_for_user(membership: Membership, pk: object) -> Any:
+    return _get_or_404(courses_for(membership), pk)
+
+
+def sessions_for(membership: Membership) -> QuerySet:
+    from tiptracker.training.models import TrainingSession
+
+    return TrainingSession.objects.filter(partnership_id=membership.partnership_id).select_related("course")
+
+
+def get_session_for_user(membership: Membership, pk: object) -> Any:
+    return _get_or_404(sessions_for(membership), pk)
+
+
+def bookings_for(membership: Membership) -> QuerySet:
+    """Bookings this member may see: all for training admins, their teams' for managers,
+    their own for everyone else."""
+    from tiptracker.training.models import Booking
+
+    bookings = Booking.objects.filter(partnership_id=membership.partnership_id)
+    if membership.role in TRAINING_ADMIN_ROLES:
+        return bookings
+    if membership.role == Role.MANAGER:
+        return bookings.filter(staff__in=staff_for(membership)) | bookings.filter(staff_id=membership.staff_id)
+    if membership.staff_id:
+        return bookings.filter(staff_id=membership.staff_id)
+    return bookings.none()
+
+
+def get_booking_for_user(membership: Membership, pk: object) -> Any:
+    return _get_or_404(bookings_for(membership).select_related("session__course", "staff"), pk)
+
+
+def completions_for(membership: Membership) -> QuerySet:
+    from tiptracker.training.models import Completion
+
+    completions = Completion.objects.filter(partnership_id=membership.partnership_id)
+    if membership.role in PEOPLE_ROLES:
+        return completions.filter(staff__in=staff_for(membership)) if membership.role == Role.MANAGER else completions
+    if membership.staff_id:
+        return completions.filter(staff_id=membership.staff_id)
+    return completions.none()
+
+
+def imports_for(membership: Membership) -> QuerySet:
+    from tiptracker.imports.models import ImportRun
+
+    if membership.role not in TRAINING_ADMIN_ROLES:
+        return ImportRun.objects.none()
+    return ImportRun.objects.filter(partnership_id=membership.partnership_id)
+
+
+def get_import_for_user(membership: Membership, pk: object) -> Any:
+    return _get_or_404(imports_for(membership), pk)

@@ -1,0 +1,66 @@
+"""Writes for partnerships and memberships."""
+
+import re
+import secrets
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+
+from tiptracker.partnerships.models import ManagedTeam, Membership, Partnership, Role
+
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,59}$")
+
+
+class PartnershipExists(Exception):
+    pass
+
+
+def partnership_create(*, slug: str, name: str) -> Partnership:
+    if not _SLUG.match(slug):
+        raise ValidationError(f"'{slug}' is not a valid slug: use lower-case letters, digits and hyphens")
+    if not name.strip():
+        raise ValidationError("a partnership needs a name")
+    with transaction.atomic():
+        if Partnership.objects.filter(slug=slug).exists():
+            raise PartnershipExists(f"a partnership with the slug '{slug}' already exists")
+        return Partnership.objects.create(slug=slug, name=name.strip())
+
+
+def user_get_or_create(*, email: str, first_name: str = "", last_name: str = "") -> tuple[object, str | None]:
+    """The user with this e-mail address, created with a random password if new.
+
+    Returns (user, password) where password is set only for a new user.
+    """
+    email = email.strip().lower()
+    validate_email(email)
+    User = get_user_model()
+    user = User.objects.filter(username=email).first()
+    if user is not None:
+        return user, None
+    password = secrets.token_urlsafe(12)
+    user = User.objects.create_user(username=email, email=email, password=password, first_name=first_name, last_name=last_name)
+    return user, password
+
+
+def member_add(*, partnership: Partnership, email: str, role: str, staff=None) -> tuple[Membership, str | None]:
+    if role not in Role.values:
+        raise ValidationError(f"'{role}' is not a role")
+    with transaction.atomic():
+        user, password = user_get_or_create(email=email)
+        membership, _ = Membership.objects.update_or_create(
+            partnership=partnership, user=user, defaults={"role": role, **({"staff": staff} if staff else {})}
+        )
+    return membership, password
+
+
+def member_set_teams(*, membership: Membership, teams: list) -> None:
+    """Set the teams a manager manages (their scope)."""
+    with transaction.atomic():
+        ManagedTeam.objects.filter(membership=membership).delete()
+        ManagedTeam.objects.bulk_create(
+            ManagedTeam(partnership_id=membership.partnership_id, membership=membership, team=team)
+            for team in teams
+            if team.partnership_id == membership.partnership_id
+        )

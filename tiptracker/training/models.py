@@ -1,0 +1,144 @@
+"""Courses, sessions, bookings, attendance and completions."""
+
+from django.conf import settings
+from django.db import models
+
+from tiptracker.lib.levels import Level
+from tiptracker.partnerships.models import Partnership
+from tiptracker.workforce.models import StaffMember
+
+
+class Course(models.Model):
+    class Delivery(models.TextChoices):
+        E_LEARNING = "e-learning", "E-learning"
+        WEBINAR = "webinar", "Webinar"
+        FACE_TO_FACE = "face-to-face", "Face to face"
+        BLENDED = "blended", "Blended"
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="courses")
+    code = models.CharField(max_length=64)
+    title = models.CharField(max_length=200)
+    # Completing the course achieves this level (and, the framework being cumulative, those below).
+    level = models.PositiveSmallIntegerField(choices=Level.choices)
+    delivery = models.CharField(max_length=20, choices=Delivery.choices, blank=True)
+    provider = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["level", "title"]
+        constraints = [models.UniqueConstraint(fields=["partnership", "code"], name="course_code_unique_in_partnership")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class TrainingSession(models.Model):
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled"  # open for booking until it starts
+        CANCELLED = "cancelled", "Cancelled"  # no new bookings; existing ones are told
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="sessions")
+    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="sessions")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    venue = models.CharField(max_length=200, blank=True)
+    online_url = models.URLField(blank=True)
+    capacity = models.PositiveIntegerField()
+    facilitator = models.CharField(max_length=200, blank=True)
+    audience = models.CharField(max_length=200, blank=True, help_text="Who the session is for")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.SCHEDULED)
+
+    class Meta:
+        ordering = ["starts_at"]
+        indexes = [models.Index(fields=["partnership", "starts_at"])]
+        constraints = [models.CheckConstraint(condition=models.Q(ends_at__gt=models.F("starts_at")), name="session_ends_after_start")]
+
+    def __str__(self) -> str:
+        return f"{self.course.title}, {self.starts_at:%d %b %Y}"
+
+
+class Booking(models.Model):
+    class Status(models.TextChoices):
+        BOOKED = "booked", "Booked"  # holds one of the session's places
+        WAITLISTED = "waitlisted", "On the waiting list"  # promoted, oldest first, when a place frees
+        CANCELLED = "cancelled", "Cancelled"  # gave up the place or the waiting-list spot
+
+    class Attendance(models.TextChoices):
+        ATTENDED = "attended", "Attended"  # records a completion of the course
+        PARTLY = "partly", "Partly attended"  # no completion: the course was not finished
+        NO_SHOW = "no_show", "Did not attend"
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE)
+    session = models.ForeignKey(TrainingSession, on_delete=models.CASCADE, related_name="bookings")
+    staff = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="bookings")
+    status = models.CharField(max_length=20, choices=Status.choices)
+    attendance = models.CharField(max_length=20, choices=Attendance.choices, blank=True)
+    booked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["partnership", "session", "status"])]
+        constraints = [
+            # One live booking per person per session; cancelled ones stay as history.
+            models.UniqueConstraint(
+                fields=["session", "staff"],
+                condition=~models.Q(status="cancelled"),
+                name="one_live_booking_per_person",
+            )
+        ]
+
+
+class AttendanceMark(models.Model):
+    """Every attendance marking, kept: a correction adds a row, it never overwrites."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE)
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="marks")
+    attendance = models.CharField(max_length=20, choices=Booking.Attendance.choices)
+    marked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    marked_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["marked_at", "id"]
+
+
+class Completion(models.Model):
+    class Source(models.TextChoices):
+        IMPORT = "import", "Imported"
+        ATTENDANCE = "attendance", "Attended a session"
+        MANUAL = "manual", "Recorded by hand"
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE)
+    staff = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="completions")
+    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="completions")
+    completed_on = models.DateField()
+    source = models.CharField(max_length=20, choices=Source.choices, default=Source.IMPORT)
+    booking = models.ForeignKey(Booking, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-completed_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "staff", "course", "completed_on"], name="completion_once_per_day"
+            )
+        ]
+        indexes = [models.Index(fields=["partnership", "completed_on"])]
+
+
+class CoverageSnapshot(models.Model):
+    """Coverage for the whole partnership at a past month end: the trend's derived table.
+
+    Rebuilt by whatever changes coverage's inputs (imports, needs, attendance); a test
+    proves it equals the direct computation.
+    """
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE)
+    month_end = models.DateField()
+    level = models.PositiveSmallIntegerField(choices=Level.choices)
+    needed = models.PositiveIntegerField()
+    met = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "month_end", "level"], name="snapshot_once")
+        ]

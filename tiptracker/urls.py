@@ -1,0 +1,30 @@
+from django.contrib import admin
+from django.contrib.auth.views import LogoutView
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from tiptracker.accounts import views as account_views
+from tiptracker.partnerships import views as partnership_views
+
+urlpatterns = [
+    path("", partnership_views.home, name="home"),
+    path("login/", account_views.LoginView.as_view(), name="login"),
+    path("logout/", LogoutView.as_view(), name="logout"),
+    path("health", account_views.health, name="health"),
+    path("account/", account_views.account, name="account"),
+    path("account/tokens/<int:token_id>/revoke/", account_views.token_revoke, name="token_revoke"),
+    path("p/<slug:slug>/", partnership_views.dashboard, name="dashboard"),
+    path("p/<slug:slug>/members/", partnership_views.members, name="members"),
+    path("p/<slug:slug>/members/<int:member_id>/role/", partnership_views.member_role, name="member_role"),
+    path("p/<slug:slug>/", include("tiptracker.workforce.urls")),
+    path("p/<slug:slug>/", include("tiptracker.training.urls")),
+    path("p/<slug:slug>/imports/", include("tiptracker.imports.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
+    path("api/", include("tiptracker.api.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler404 = "tiptracker.errors.not_found"
+handler403 = "tiptracker.errors.forbidden"
+handler500 = "tiptracker.errors.server_error"

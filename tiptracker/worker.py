@@ -1,0 +1,38 @@
+"""Background work: claim queued rows with a conditional update, then call services.
+
+`tiptracker send-due` runs it once (for cron); `--loop` keeps it running. Several workers
+may run at once: a row is worked on only by the one whose update claimed it.
+"""
+
+import logging
+import signal
+import time
+
+log = logging.getLogger(__name__)
+
+POLL_SECONDS = 2.0
+
+
+def run_due() -> int:
+    from tiptracker.imports.services import imports_process_queued
+
+    return imports_process_queued()
+
+
+def run_loop() -> None:
+    stopping = False
+
+    def stop(*_args: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    while not stopping:
+        try:
+            done = run_due()
+        except Exception:  # noqa: BLE001 - a worker logs and carries on with the next item
+            log.exception("background work failed")
+            done = 0
+        if not done:
+            time.sleep(POLL_SECONDS)
