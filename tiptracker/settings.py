@@ -183,7 +183,7 @@ DATE_FORMAT = "j F Y"
 SHORT_DATE_FORMAT = "d/m/Y"
 
 STATIC_URL = "/static/"
-STATIC_ROOT = Path(env("STATIC_ROOT") or BASE_DIR.parent / ".staticfiles")
+STATIC_ROOT = env("STATIC_ROOT") or None
 # Serve straight from the package's static folders: no collectstatic step for a user.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
