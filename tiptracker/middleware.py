@@ -3,9 +3,10 @@
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.urls import resolve
+from django.urls import resolve, reverse
+from rest_framework.views import APIView
 from django.utils.http import urlencode
 
 # The only pages open to someone who is not logged in.
@@ -30,8 +31,8 @@ CSP = "; ".join(
 class LoginRequiredMiddleware:
     """Login is the default: a page is public only if its URL name is listed above.
 
-    The API answers 401 with JSON (its own authentication also accepts tokens, so it is
-    checked by DRF itself); pages redirect to the login page.
+    API views are left to DRF, whose authentication also accepts tokens and which answers
+    401 with JSON; every other page redirects to the login page.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
@@ -44,13 +45,14 @@ class LoginRequiredMiddleware:
         match = resolve(request.path_info)
         if match.url_name in PUBLIC_URL_NAMES or request.path_info.startswith(settings.STATIC_URL):
             return None
-        if request.path_info.startswith("/api/"):
-            return None  # DRF authenticates tokens and sessions and refuses the rest with 401
+        view_class = getattr(view_func, "cls", None)
+        if view_class is not None and issubclass(view_class, APIView):
+            return None  # DRF authenticates tokens and sessions itself and refuses the rest with 401
         if request.user.is_authenticated:
             return None
         if request.path_info.startswith("/admin/"):
             return None  # the admin site has its own login
-        return redirect(f"{settings.LOGIN_URL and '/login/'}?{urlencode({'next': request.get_full_path()})}")
+        return redirect(f"{reverse(settings.LOGIN_URL)}?{urlencode({'next': request.get_full_path()})}")
 
 
 class ContentSecurityPolicyMiddleware:
@@ -65,5 +67,3 @@ class ContentSecurityPolicyMiddleware:
         return response
 
 
-def json_unauthorised() -> JsonResponse:
-    return JsonResponse({"detail": "Authentication credentials were not provided."}, status=401)

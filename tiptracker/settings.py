@@ -224,6 +224,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Workforce, training and coverage for trauma-informed practice. Every endpoint is scoped to the partnerships the caller belongs to.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "COMPONENT_SPLIT_REQUEST": True,
 }
 

@@ -1,0 +1,38 @@
+# The two commands a newcomer needs (README): `make demo` and `make test`.
+# Everything else here is what they depend on: a virtual environment with the pinned
+# Python packages, the npm packages, and the site's CSS built from GOV.UK Frontend.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+CSS := tiptracker/static/govuk/app.min.css
+
+.PHONY: demo test setup lint clean
+
+demo: setup
+	$(BIN)/tiptracker demo
+
+test: setup
+	$(BIN)/pytest
+
+setup: $(INSTALLED) $(CSS)
+
+$(INSTALLED): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $@
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+$(CSS): node_modules/.package-lock.json frontend/app.scss scripts/build-frontend.mjs
+	npm run --silent build
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+clean:
+	rm -rf $(VENV) node_modules tiptracker/static/govuk
