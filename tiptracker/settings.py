@@ -184,6 +184,7 @@ SHORT_DATE_FORMAT = "d/m/Y"
 
 STATIC_URL = "/static/"
 STATIC_ROOT = env("STATIC_ROOT") or None
+STATICFILES_DIRS = [BASE_DIR / "static"]
 # Serve straight from the package's static folders: no collectstatic step for a user.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG

@@ -1,10 +1,15 @@
-"""Fixtures shared by every test module: the personas.
+"""Fixtures shared by every test module (the personas), and a plain word when the browser
+tests could not run.
+
+The personas:
 
 Every module tests with a partnership administrator (`admin`), an ordinary member
 (`member`, a staff member with their own staff record) and an `outsider` (an administrator
 of another partnership), and `login(membership)` gives a browser-like client signed in
 as one of them.
 """
+
+from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -73,3 +78,11 @@ def login():
         return client
 
     return sign_in
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):  # type: ignore[no-untyped-def]
+    if not CHROMIUM.exists():
+        terminalreporter.write_sep("!", "BROWSER TESTS DID NOT RUN: Debian's Chromium is not installed at /usr/bin/chromium", red=True)

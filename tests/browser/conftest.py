@@ -1,0 +1,87 @@
+"""Browser tests: Playwright drives Debian's Chromium (never a downloaded browser) against
+the live test server, and axe-core checks every page a test visits for WCAG 2.2 AA.
+
+Where /usr/bin/chromium is missing these tests are skipped, and the run's summary says
+plainly that they did not run (see the repository's conftest.py).
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from conftest import CHROMIUM
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls the tests make to
+# set up data are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+PASSWORD = "correct horse battery staple"
+
+pytestmark = pytest.mark.browser
+
+
+def pytest_collection_modifyitems(config, items):  # type: ignore[no-untyped-def]
+    if CHROMIUM.exists():
+        return
+    skip = pytest.mark.skip(reason="BROWSER TESTS DID NOT RUN: /usr/bin/chromium is not installed")
+    for item in items:
+        if "tests/browser" in str(item.fspath):
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    assert AXE.exists(), f"axe-core is missing at {AXE}: run `npm ci`"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    # axe is added to every page by an init script: the page's strict CSP stays enforced.
+    context = browser.new_context(base_url=live_server.url)
+    context.add_init_script(path=str(AXE))
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.console_errors = errors
+    yield page
+    context.close()
+
+
+def assert_accessible(page) -> None:
+    """Run axe-core on the page as it is now; fail on any WCAG 2.2 AA violation."""
+    violations = page.evaluate(
+        "async tags => (await axe.run(document, {runOnly: {type: 'tag', values: tags}})).violations", WCAG_TAGS
+    )
+    summary = [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}" for v in violations
+    ]
+    assert not summary, f"accessibility violations on {page.url}:\n" + "\n".join(summary)
+
+
+def visit(page, path: str) -> None:
+    response = page.goto(path)
+    assert response is not None and response.status < 400, f"{path} answered {response and response.status}"
+    assert_accessible(page)
+
+
+def sign_in(page, membership) -> None:
+    visit(page, "/login/")
+    page.get_by_label("Email address").fill(membership.user.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+    assert "/login/" not in page.url, "sign-in failed"
+    assert_accessible(page)
