@@ -22,7 +22,12 @@ from tiptracker.workforce.tests.factories import StaffMemberFactory, TeamFactory
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": str(tmp_path)}}
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": str(tmp_path),
+        }
+    }
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.AXES_ENABLED = True
 
@@ -85,4 +90,8 @@ CHROMIUM = Path("/usr/bin/chromium")
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):  # type: ignore[no-untyped-def]
     if not CHROMIUM.exists():
-        terminalreporter.write_sep("!", "BROWSER TESTS DID NOT RUN: Debian's Chromium is not installed at /usr/bin/chromium", red=True)
+        terminalreporter.write_sep(
+            "!",
+            "BROWSER TESTS DID NOT RUN: Debian's Chromium is not installed at /usr/bin/chromium",
+            red=True,
+        )

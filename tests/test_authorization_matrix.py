@@ -18,7 +18,11 @@ from tiptracker.accounts.services import api_token_create
 from tiptracker.imports.models import ImportRun
 from tiptracker.partnerships.models import Role
 from tiptracker.partnerships.tests.factories import MembershipFactory, PartnershipFactory
-from tiptracker.training.tests.factories import BookingFactory, CourseFactory, TrainingSessionFactory
+from tiptracker.training.tests.factories import (
+    BookingFactory,
+    CourseFactory,
+    TrainingSessionFactory,
+)
 from tiptracker.workforce.tests.factories import StaffMemberFactory, TeamFactory
 
 OK, FORBIDDEN, NOT_FOUND = "ok", "forbidden", "not found"
@@ -97,7 +101,9 @@ def world(db):
     course = CourseFactory(partnership=own)
     past = TrainingSessionFactory(course=course, starts_at=timezone.now() - dt.timedelta(days=2))
     booking = BookingFactory(session=past, staff=staff)
-    run = ImportRun.objects.create(partnership=own, kind="staff", filename="staff.csv", status=ImportRun.Status.DONE)
+    run = ImportRun.objects.create(
+        partnership=own, kind="staff", filename="staff.csv", status=ImportRun.Status.DONE
+    )
     members = {}
     for partnership in (own, other):
         for role in Role:
@@ -111,8 +117,14 @@ def world(db):
     admin = members[("own", Role.ADMIN)]
     token, _key = api_token_create(user=admin.user, name="matrix")
     kwargs = {
-        "slug": own.slug, "staff_pk": staff.pk, "course_pk": course.pk, "session_pk": past.pk,
-        "booking_pk": booking.pk, "import_pk": run.pk, "member_id": admin.pk, "token_id": token.pk,
+        "slug": own.slug,
+        "staff_pk": staff.pk,
+        "course_pk": course.pk,
+        "session_pk": past.pk,
+        "booking_pk": booking.pk,
+        "import_pk": run.pk,
+        "member_id": admin.pk,
+        "token_id": token.pk,
         "pk": staff.pk,
     }
     return {"members": members, "kwargs": kwargs}
@@ -172,4 +184,6 @@ def test_each_page_lets_in_exactly_the_roles_its_policy_names(world, name, route
                 expected = NOT_FOUND  # another partnership's members learn nothing
             else:
                 expected = policy[role]  # type: ignore[index]
-            assert got == expected, f"{method} {url} as {role} of {slug}: expected {expected}, got {got}"
+            assert got == expected, (
+                f"{method} {url} as {role} of {slug}: expected {expected}, got {got}"
+            )

@@ -49,7 +49,9 @@ def _partnership(slug: str) -> Any:
 
     partnership = Partnership.objects.filter(slug=slug).first()
     if partnership is None:
-        raise UserError(f"no partnership '{slug}' (create it with: tiptracker partnership create {slug} --name NAME)")
+        raise UserError(
+            f"no partnership '{slug}' (create it with: tiptracker partnership create {slug} --name NAME)"
+        )
     return partnership
 
 
@@ -66,12 +68,16 @@ def _date(text: str) -> dt.date:
 
 
 def cmd_partnership_create(args: argparse.Namespace) -> int:
+    from django.core.exceptions import ValidationError
+
     from tiptracker.partnerships.services import PartnershipExists, partnership_create
 
     try:
         partnership = partnership_create(slug=args.slug, name=args.name)
     except PartnershipExists as error:
         raise UserError(str(error)) from None
+    except ValidationError as error:
+        raise UserError("; ".join(error.messages)) from None
     print(f"Created partnership {partnership.slug}: {partnership.name}")
     return 0
 
@@ -82,12 +88,18 @@ def cmd_member_add(args: argparse.Namespace) -> int:
     from tiptracker.partnerships.services import member_add
 
     try:
-        membership, password = member_add(partnership=_partnership(args.partnership), email=args.email, role=args.role)
+        membership, password = member_add(
+            partnership=_partnership(args.partnership), email=args.email, role=args.role
+        )
     except ValidationError as error:
         raise UserError("; ".join(error.messages)) from None
-    print(f"{membership.user.email} is now {membership.get_role_display()} in {membership.partnership.slug}")
+    print(
+        f"{membership.user.email} is now {membership.get_role_display()} in {membership.partnership.slug}"
+    )
     if password:
-        print(f"New account: log in with {membership.user.email} and the password {password} (change it after)")
+        print(
+            f"New account: log in with {membership.user.email} and the password {password} (change it after)"
+        )
     return 0
 
 
@@ -97,8 +109,12 @@ def cmd_import(args: argparse.Namespace) -> int:
     partnership = _partnership(args.partnership)
     try:
         _run, result = import_path(
-            partnership=partnership, kind=args.kind, path=Path(args.file), dry_run=args.dry_run,
-            skip_invalid=args.skip_invalid, rejects_path=Path(args.rejects) if args.rejects else None,
+            partnership=partnership,
+            kind=args.kind,
+            path=Path(args.file),
+            dry_run=args.dry_run,
+            skip_invalid=args.skip_invalid,
+            rejects_path=Path(args.rejects) if args.rejects else None,
         )
     except ImportRefused as refused:
         raise UserError(f"{args.file}: {refused}; nothing was imported") from None
@@ -110,12 +126,17 @@ def cmd_import(args: argparse.Namespace) -> int:
         print("(only the first problems are listed)", file=sys.stderr)
     summary = f"{args.kind}: {result.rows_total} rows, {result.rows_valid} valid, {result.rows_invalid} invalid"
     if result.written:
-        print(f"{summary}; imported: {result.created} new, {result.updated} updated, {result.unchanged} unchanged")
+        print(
+            f"{summary}; imported: {result.created} new, {result.updated} updated, {result.unchanged} unchanged"
+        )
         return 0
     if args.dry_run:
         print(f"{summary}; dry run: nothing was written")
         return 1 if result.rows_invalid else 0
-    print(f"{summary}; nothing was imported because of the invalid rows (use --skip-invalid to import the rest)", file=sys.stderr)
+    print(
+        f"{summary}; nothing was imported because of the invalid rows (use --skip-invalid to import the rest)",
+        file=sys.stderr,
+    )
     return 1
 
 
@@ -126,19 +147,20 @@ def cmd_coverage(args: argparse.Namespace) -> int:
 
     partnership = _partnership(args.partnership)
     as_of = args.as_of or today()
-    result = coverage(partnership_id=partnership.id, partnership_slug=partnership.slug, as_of=as_of, by=args.by)
+    result = coverage(
+        partnership_id=partnership.id, partnership_slug=partnership.slug, as_of=as_of, by=args.by
+    )
     if args.format == "json":
         print(json.dumps(result.as_json(), indent=2))
         return 0
-    place = ["organisation"] + (["team"] if args.by == "team" else []) if args.by else []
-    header = [*place, "level", "needed", "met", "percent"]
-    table = [
-        [*( [r.organisation] + ([r.team] if args.by == "team" else []) if args.by else []),
-         r.level.slug, r.needed, r.met, "" if r.percent is None else f"{r.percent:.1f}"]
-        for r in result.rows
-    ]
-    totals = [[*(["All"] + ([""] if args.by == "team" else []) if args.by else []), r.level.slug, r.needed, r.met,
-               "" if r.percent is None else f"{r.percent:.1f}"] for r in result.totals]
+    by_team = args.by == "team"
+    header = ["organisation", *(["team"] if by_team else []), "level", "needed", "met", "percent"]
+
+    def figures(r: Any) -> list:
+        return [r.level.slug, r.needed, r.met, "" if r.percent is None else f"{r.percent:.1f}"]
+
+    table = [[r.organisation, *([r.team] if by_team else []), *figures(r)] for r in result.rows]
+    totals = [["All", *([""] if by_team else []), *figures(r)] for r in result.totals]
     if args.format == "csv":
         sys.stdout.write(to_csv(header, table + totals).decode("utf-8-sig"))
         return 0
@@ -146,7 +168,12 @@ def cmd_coverage(args: argparse.Namespace) -> int:
     lines = [header, *table, *totals]
     widths = [max(len(str(line[i])) for line in lines) for i in range(len(header))]
     for n, line in enumerate(lines):
-        print("  ".join(str(v).rjust(w) if isinstance(v, int) else str(v).ljust(w) for v, w in zip(line, widths, strict=True)).rstrip())
+        print(
+            "  ".join(
+                str(v).rjust(w) if isinstance(v, int) else str(v).ljust(w)
+                for v, w in zip(line, widths, strict=True)
+            ).rstrip()
+        )
         if n == 0 or (table and n == len(table)):
             print("  ".join("-" * w for w in widths))
     return 0
@@ -198,7 +225,9 @@ def cmd_purge(args: argparse.Namespace) -> int:
     from tiptracker.imports.services import imports_purge
 
     purged = imports_purge()
-    print(f"Erased {purged} uploaded import file{'s' if purged != 1 else ''} past their retention period")
+    print(
+        f"Erased {purged} uploaded import file{'s' if purged != 1 else ''} past their retention period"
+    )
     return 0
 
 
@@ -212,10 +241,14 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="tiptracker", description="TIP Tracker: trauma-informed practice, tracked.")
+    parser = _Parser(
+        prog="tiptracker", description="TIP Tracker: trauma-informed practice, tracked."
+    )
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    def command(name: str, handler: Callable[[argparse.Namespace], int], help_text: str) -> argparse.ArgumentParser:
+    def command(
+        name: str, handler: Callable[[argparse.Namespace], int], help_text: str
+    ) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help_text, description=help_text)
         sub.set_defaults(handler=handler)
         return sub
@@ -229,16 +262,28 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
 
-    partnership = commands.add_parser("partnership", help="manage partnerships", description="manage partnerships")
-    partnership_commands = partnership.add_subparsers(dest="action", required=True, parser_class=_Parser)
-    create = partnership_commands.add_parser("create", help="create a partnership (tenant)", description="create a partnership (tenant)")
+    partnership = commands.add_parser(
+        "partnership", help="manage partnerships", description="manage partnerships"
+    )
+    partnership_commands = partnership.add_subparsers(
+        dest="action", required=True, parser_class=_Parser
+    )
+    create = partnership_commands.add_parser(
+        "create", help="create a partnership (tenant)", description="create a partnership (tenant)"
+    )
     create.add_argument("slug", metavar="SLUG")
     create.add_argument("--name", required=True, metavar="NAME")
     create.set_defaults(handler=cmd_partnership_create)
 
-    member = commands.add_parser("member", help="manage who can log in to a partnership", description="manage members")
+    member = commands.add_parser(
+        "member", help="manage who can log in to a partnership", description="manage members"
+    )
     member_commands = member.add_subparsers(dest="action", required=True, parser_class=_Parser)
-    add = member_commands.add_parser("add", help="give a user (created if new) a role in a partnership", description="give a user a role in a partnership")
+    add = member_commands.add_parser(
+        "add",
+        help="give a user (created if new) a role in a partnership",
+        description="give a user a role in a partnership",
+    )
     add.add_argument("--partnership", required=True, metavar="SLUG")
     add.add_argument("--email", required=True)
     from tiptracker.partnerships.models import Role
@@ -246,21 +291,40 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--role", required=True, choices=Role.values)
     add.set_defaults(handler=cmd_member_add)
 
-    imp = command("import", cmd_import, "import staff, needs, courses or completions from a CSV or XLSX file")
-    imp.add_argument("kind", metavar="KIND", choices=["staff", "needs", "courses", "completions"], help="staff, needs, courses or completions")
+    imp = command(
+        "import", cmd_import, "import staff, needs, courses or completions from a CSV or XLSX file"
+    )
+    imp.add_argument(
+        "kind",
+        metavar="KIND",
+        choices=["staff", "needs", "courses", "completions"],
+        help="staff, needs, courses or completions",
+    )
     imp.add_argument("file", metavar="FILE", help="a .csv or .xlsx file")
     imp.add_argument("--partnership", required=True, metavar="SLUG")
     imp.add_argument("--dry-run", action="store_true", help="validate and report, write nothing")
-    imp.add_argument("--skip-invalid", action="store_true", help="write the valid rows, report the invalid ones")
-    imp.add_argument("--rejects", metavar="OUT.csv", help="write rejected rows with a reason column")
+    imp.add_argument(
+        "--skip-invalid", action="store_true", help="write the valid rows, report the invalid ones"
+    )
+    imp.add_argument(
+        "--rejects", metavar="OUT.csv", help="write rejected rows with a reason column"
+    )
 
     cov = command("coverage", cmd_coverage, "training coverage against need")
     cov.add_argument("--partnership", required=True, metavar="SLUG")
     cov.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD", help="the date (default: today)")
-    cov.add_argument("--by", choices=["organisation", "team"])
+    # formats.md: `rows` has one entry per organisation and level unless --by team.
+    cov.add_argument(
+        "--by",
+        choices=["organisation", "team"],
+        default="organisation",
+        help="one row per organisation (the default) or per team",
+    )
     cov.add_argument("--format", choices=["table", "csv", "json"], default="table")
 
-    due = command("send-due", cmd_send_due, "process queued imports and send what is due (for cron)")
+    due = command(
+        "send-due", cmd_send_due, "process queued imports and send what is due (for cron)"
+    )
     due.add_argument("--loop", action="store_true", help="keep running as a worker")
 
     command("purge", cmd_purge, "apply the retention rules")

@@ -11,12 +11,27 @@ def _page(request: HttpRequest, status: int, title: str, text: str) -> HttpRespo
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _page(request, 404, "Page not found", "If you typed the web address, check it is correct. If you followed a link, the page may have moved or you may not have access to it.")
+    return _page(
+        request,
+        404,
+        "Page not found",
+        "If you typed the web address, check it is correct. If you followed a link, the page may have moved or you may not have access to it.",
+    )
 
 
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _page(request, 403, "You do not have access to this page", "Your role in this partnership does not allow this. Ask your partnership's administrator if you think it should.")
+    return _page(
+        request,
+        403,
+        "You do not have access to this page",
+        "Your role in this partnership does not allow this. Ask your partnership's administrator if you think it should.",
+    )
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return _page(request, 500, "Sorry, there is a problem with the service", "Try again later. Nothing you entered has been saved.")
+    return _page(
+        request,
+        500,
+        "Sorry, there is a problem with the service",
+        "Try again later. Nothing you entered has been saved.",
+    )

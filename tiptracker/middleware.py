@@ -6,8 +6,8 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import resolve, reverse
-from rest_framework.views import APIView
 from django.utils.http import urlencode
+from rest_framework.views import APIView
 
 # The only pages open to someone who is not logged in.
 PUBLIC_URL_NAMES = {"login", "health"}
@@ -41,18 +41,24 @@ class LoginRequiredMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         return self.get_response(request)
 
-    def process_view(self, request: HttpRequest, view_func: Callable, view_args: tuple, view_kwargs: dict) -> HttpResponse | None:
+    def process_view(
+        self, request: HttpRequest, view_func: Callable, view_args: tuple, view_kwargs: dict
+    ) -> HttpResponse | None:
         match = resolve(request.path_info)
         if match.url_name in PUBLIC_URL_NAMES or request.path_info.startswith(settings.STATIC_URL):
             return None
         view_class = getattr(view_func, "cls", None)
         if view_class is not None and issubclass(view_class, APIView):
-            return None  # DRF authenticates tokens and sessions itself and refuses the rest with 401
+            return (
+                None  # DRF authenticates tokens and sessions itself and refuses the rest with 401
+            )
         if request.user.is_authenticated:
             return None
         if request.path_info.startswith("/admin/"):
             return None  # the admin site has its own login
-        return redirect(f"{reverse(settings.LOGIN_URL)}?{urlencode({'next': request.get_full_path()})}")
+        return redirect(
+            f"{reverse(settings.LOGIN_URL)}?{urlencode({'next': request.get_full_path()})}"
+        )
 
 
 class ContentSecurityPolicyMiddleware:
@@ -63,7 +69,7 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         if not request.path_info.startswith("/api/docs/"):
             response.headers.setdefault("Content-Security-Policy", CSP)
-        response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        response.headers.setdefault(
+            "Permissions-Policy", "camera=(), microphone=(), geolocation=()"
+        )
         return response
-
-

@@ -1,9 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth.views import LogoutView
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.permissions import IsAuthenticated
 
 from tiptracker.accounts import views as account_views
+from tiptracker.api import views as api_views
 from tiptracker.partnerships import views as partnership_views
 
 urlpatterns = [
@@ -15,12 +17,17 @@ urlpatterns = [
     path("account/tokens/<int:token_id>/revoke/", account_views.token_revoke, name="token_revoke"),
     path("p/<slug:slug>/", partnership_views.dashboard, name="dashboard"),
     path("p/<slug:slug>/members/", partnership_views.members, name="members"),
-    path("p/<slug:slug>/members/<int:member_id>/role/", partnership_views.member_role, name="member_role"),
+    path(
+        "p/<slug:slug>/members/<int:member_id>/role/",
+        partnership_views.member_role,
+        name="member_role",
+    ),
     path("p/<slug:slug>/", include("tiptracker.workforce.urls")),
     path("p/<slug:slug>/", include("tiptracker.training.urls")),
     path("p/<slug:slug>/imports/", include("tiptracker.imports.urls")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
+    # formats.md: every API endpoint requires authentication, the schema included.
+    path("api/schema/", SpectacularAPIView.as_view(permission_classes=[IsAuthenticated]), name="api_schema"),
+    path("api/docs/", api_views.api_docs, name="api_docs"),
     path("api/", include("tiptracker.api.urls")),
     path("admin/", admin.site.urls),
 ]

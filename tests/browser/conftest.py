@@ -40,8 +40,15 @@ def browser():
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
         )
         yield browser
         browser.close()
@@ -54,7 +61,9 @@ def page(browser, live_server):
     context.add_init_script(path=str(AXE))
     page = context.new_page()
     errors: list[str] = []
-    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on(
+        "console", lambda message: errors.append(message.text) if message.type == "error" else None
+    )
     page.console_errors = errors
     yield page
     context.close()
@@ -63,17 +72,21 @@ def page(browser, live_server):
 def assert_accessible(page) -> None:
     """Run axe-core on the page as it is now; fail on any WCAG 2.2 AA violation."""
     violations = page.evaluate(
-        "async tags => (await axe.run(document, {runOnly: {type: 'tag', values: tags}})).violations", WCAG_TAGS
+        "async tags => (await axe.run(document, {runOnly: {type: 'tag', values: tags}})).violations",
+        WCAG_TAGS,
     )
     summary = [
-        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}" for v in violations
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in violations
     ]
     assert not summary, f"accessibility violations on {page.url}:\n" + "\n".join(summary)
 
 
 def visit(page, path: str) -> None:
     response = page.goto(path)
-    assert response is not None and response.status < 400, f"{path} answered {response and response.status}"
+    assert response is not None and response.status < 400, (
+        f"{path} answered {response and response.status}"
+    )
     assert_accessible(page)
 
 

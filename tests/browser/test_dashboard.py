@@ -13,9 +13,13 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_an_administrator_signs_in_and_reads_coverage_by_level(page, admin, partnership):
-    team = TeamFactory(partnership=partnership, name="Children and Families", required_level=Level.SKILLED)
+    team = TeamFactory(
+        partnership=partnership, name="Children and Families", required_level=Level.SKILLED
+    )
     people = StaffMemberFactory.create_batch(4, team=team)
-    course = CourseFactory(partnership=partnership, level=Level.SKILLED, title="Trauma Skilled e-module")
+    course = CourseFactory(
+        partnership=partnership, level=Level.SKILLED, title="Trauma Skilled e-module"
+    )
     CompletionFactory(staff=people[0], course=course, completed_on=dt.date(2022, 3, 1))
 
     sign_in(page, admin)
@@ -29,7 +33,9 @@ def test_an_administrator_signs_in_and_reads_coverage_by_level(page, admin, part
     skilled_row = table.get_by_role("row").filter(has_text="Trauma Skilled")
     assert "25.0%" in skilled_row.inner_text()
     assert page.get_by_role("img", name="Coverage by level, chart").is_visible()
-    assert page.get_by_role("table", name="Coverage by team in " + team.organisation.name).is_visible()
+    assert page.get_by_role(
+        "table", name="Coverage by team in " + team.organisation.name
+    ).is_visible()
 
     # Drill down to the three people who still need Trauma Skilled, on every page axe-checked.
     skilled_row.get_by_role("link").click()
@@ -52,6 +58,8 @@ def test_the_login_page_and_a_wrong_password_are_accessible(page, admin):
 def test_the_accessibility_check_fails_on_a_page_with_a_violation(page):
     # The harness itself: an image without a text alternative must be caught.
     page.goto("/login/")
-    page.set_content('<html lang="en"><head><title>t</title></head><body><main><img src="x.png"></main></body></html>')
+    page.set_content(
+        '<html lang="en"><head><title>t</title></head><body><main><img src="x.png"></main></body></html>'
+    )
     with pytest.raises(AssertionError, match="image-alt"):
         assert_accessible(page)

@@ -14,7 +14,9 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         if not header or header[0].lower().decode() not in self.keywords:
             return None
         if len(header) != 2:
-            raise exceptions.AuthenticationFailed("The Authorization header must be 'Bearer <token>'.")
+            raise exceptions.AuthenticationFailed(
+                "The Authorization header must be 'Bearer <token>'."
+            )
         try:
             key = header[1].decode()
         except UnicodeError:

@@ -3,8 +3,20 @@ from django.contrib.auth.forms import AuthenticationForm
 
 
 class LoginForm(AuthenticationForm):
-    username = forms.CharField(label="Email address", max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "username", "spellcheck": "false", "class": "govuk-input"}))
-    password = forms.CharField(label="Password", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "class": "govuk-input"}))
+    username = forms.CharField(
+        label="Email address",
+        max_length=254,
+        widget=forms.EmailInput(
+            attrs={"autocomplete": "username", "spellcheck": "false", "class": "govuk-input"}
+        ),
+    )
+    password = forms.CharField(
+        label="Password",
+        strip=False,
+        widget=forms.PasswordInput(
+            attrs={"autocomplete": "current-password", "class": "govuk-input"}
+        ),
+    )
 
     error_messages = {
         "invalid_login": "Enter a correct email address and password. Both are case-sensitive.",
@@ -16,4 +28,8 @@ class LoginForm(AuthenticationForm):
 
 
 class TokenForm(forms.Form):
-    name = forms.CharField(label="What is the token for?", max_length=100, help_text="For example: nightly HR export script")
+    name = forms.CharField(
+        label="What is the token for?",
+        max_length=100,
+        help_text="For example: nightly HR export script",
+    )

@@ -7,7 +7,9 @@ def api_token_create(*, user, name: str) -> tuple[ApiToken, str]:
     """A new token for `user`; the key is returned once and only its hash is kept."""
     key = ApiToken.new_key()
     with transaction.atomic():
-        token = ApiToken.objects.create(user=user, name=name.strip() or "API token", key_hash=hash_token(key), prefix=key[4:12])
+        token = ApiToken.objects.create(
+            user=user, name=name.strip() or "API token", key_hash=hash_token(key), prefix=key[4:12]
+        )
     return token, key
 
 

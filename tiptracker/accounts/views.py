@@ -28,7 +28,12 @@ def account(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/account.html",
-        {"form": form, "new_key": new_key, "tokens": request.user.api_tokens.all(), "memberships": request.user.memberships.select_related("partnership")},
+        {
+            "form": form,
+            "new_key": new_key,
+            "tokens": request.user.api_tokens.all(),
+            "memberships": request.user.memberships.select_related("partnership"),
+        },
     )
 
 

@@ -43,13 +43,15 @@ def _svg(figure, title: str) -> str:  # type: ignore[no-untyped-def]
     figure.savefig(buffer, format="svg", bbox_inches="tight")
     plt.close(figure)
     svg = buffer.getvalue()
-    svg = svg[svg.index("<svg"):]
+    svg = svg[svg.index("<svg") :]
     # An image with a text alternative; the table beside it carries the figures.
     safe_title = re.sub(r"[<>&\"]", "", title)
     return svg.replace("<svg ", f'<svg role="img" aria-label="{safe_title}" class="tip-chart" ', 1)
 
 
-def bar_chart_svg(*, title: str, labels: Sequence[str], values: Sequence[float | None], unit: str = "%") -> str:
+def bar_chart_svg(
+    *, title: str, labels: Sequence[str], values: Sequence[float | None], unit: str = "%"
+) -> str:
     def draw() -> str:
         figure, axes = plt.subplots(figsize=(6, 0.5 + 0.45 * max(len(labels), 1)))
         shown = [v or 0 for v in values]
@@ -64,12 +66,21 @@ def bar_chart_svg(*, title: str, labels: Sequence[str], values: Sequence[float |
     return _cached("bar", [title, list(labels), list(values), unit], draw)
 
 
-def line_chart_svg(*, title: str, x_labels: Sequence[str], series: dict[str, Sequence[float | None]]) -> str:
+def line_chart_svg(
+    *, title: str, x_labels: Sequence[str], series: dict[str, Sequence[float | None]]
+) -> str:
     def draw() -> str:
         figure, axes = plt.subplots(figsize=(8, 3.5))
         positions = list(range(len(x_labels)))
         for colour, (name, values) in zip(PALETTE, series.items(), strict=False):
-            axes.plot(positions, [float("nan") if v is None else v for v in values], label=name, color=colour, marker="o", markersize=3)
+            axes.plot(
+                positions,
+                [float("nan") if v is None else v for v in values],
+                label=name,
+                color=colour,
+                marker="o",
+                markersize=3,
+            )
         step = max(1, len(x_labels) // 8)
         axes.set_xticks(positions[::step], [x_labels[i] for i in positions[::step]], rotation=0)
         axes.set_ylim(0, 100)
@@ -80,14 +91,18 @@ def line_chart_svg(*, title: str, x_labels: Sequence[str], series: dict[str, Seq
     return _cached("line", [title, list(x_labels), {k: list(v) for k, v in series.items()}], draw)
 
 
-def grouped_bar_chart_svg(*, title: str, labels: Sequence[str], series: dict[str, Sequence[float | None]]) -> str:
+def grouped_bar_chart_svg(
+    *, title: str, labels: Sequence[str], series: dict[str, Sequence[float | None]]
+) -> str:
     """Horizontal bars: one group per label (organisation, team), one bar per series (level)."""
 
     def draw() -> str:
         count = max(len(labels), 1)
         figure, axes = plt.subplots(figsize=(7, 0.8 + 0.28 * count * max(len(series), 1)))
         height = 0.8 / max(len(series), 1)
-        for index, (colour, (name, values)) in enumerate(zip(PALETTE, series.items(), strict=False)):
+        for index, (colour, (name, values)) in enumerate(
+            zip(PALETTE, series.items(), strict=False)
+        ):
             positions = [i + index * height for i in range(count)]
             axes.barh(positions, [v or 0 for v in values], height=height, label=name, color=colour)
         axes.set_yticks([i + height * (len(series) - 1) / 2 for i in range(count)], list(labels))

@@ -12,8 +12,24 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
+from xml.etree.ElementTree import ParseError
 
 import openpyxl
+from openpyxl.utils.exceptions import InvalidFileException
+
+# What openpyxl raises for a file that is not a workbook, or a damaged one.
+_XLSX_ERRORS = (
+    zipfile.BadZipFile,
+    KeyError,
+    OSError,
+    ValueError,
+    TypeError,
+    IndexError,
+    ParseError,
+    InvalidFileException,
+)
+
+_NOT_UTF8 = "the file is not readable as UTF-8 text (in Excel, save it as 'CSV UTF-8')"
 
 
 class FileProblem(Exception):
@@ -41,7 +57,7 @@ def _csv_rows(binary: IO[bytes]) -> tuple[list[str], Iterator[tuple[int, list[st
     except StopIteration:
         raise FileProblem("the file is empty") from None
     except UnicodeDecodeError:
-        raise FileProblem("the file is not readable as UTF-8 text (CSV files must be UTF-8)") from None
+        raise FileProblem(_NOT_UTF8) from None
     except csv.Error as error:
         raise FileProblem(f"the file is not valid CSV: {error}") from None
 
@@ -52,7 +68,7 @@ def _csv_rows(binary: IO[bytes]) -> tuple[list[str], Iterator[tuple[int, list[st
                 number += 1
                 yield number, values
         except UnicodeDecodeError:
-            raise FileProblem(f"row {number + 1} is not readable as UTF-8 text") from None
+            raise FileProblem(f"{_NOT_UTF8}: the problem is at or near row {number + 1}") from None
         except csv.Error as error:
             raise FileProblem(f"row {number + 1} is not valid CSV: {error}") from None
 
@@ -60,22 +76,26 @@ def _csv_rows(binary: IO[bytes]) -> tuple[list[str], Iterator[tuple[int, list[st
 
 
 def _xlsx_rows(binary: IO[bytes]) -> tuple[list[str], Iterator[tuple[int, list[object]]]]:
+    unreadable = "the file is not a readable XLSX workbook"
     try:
         book = openpyxl.load_workbook(binary, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
-        raise FileProblem("the file is not a readable XLSX workbook") from None
-    sheet = book.worksheets[0] if book.worksheets else None
-    if sheet is None:
-        raise FileProblem("the workbook has no worksheet")
-    iterator = sheet.iter_rows(values_only=True)
-    try:
+        sheet = book.worksheets[0] if book.worksheets else None
+        if sheet is None:
+            raise FileProblem("the workbook has no worksheet")
+        iterator = sheet.iter_rows(values_only=True)
         header = list(next(iterator))
     except StopIteration:
         raise FileProblem("the file is empty") from None
+    except _XLSX_ERRORS:
+        raise FileProblem(unreadable) from None
 
     def rows() -> Iterator[tuple[int, list[object]]]:
-        for number, values in enumerate(iterator, start=2):
-            yield number, list(values)
+        number = 1
+        try:
+            for number, values in enumerate(iterator, start=2):  # noqa: B007 - the number is reported below
+                yield number, list(values)
+        except _XLSX_ERRORS:
+            raise FileProblem(f"{unreadable}: it is damaged at or near row {number + 1}") from None
         book.close()
 
     return [str(h) if h is not None else "" for h in header], rows()
@@ -105,17 +125,28 @@ def open_tabular(
     if missing:
         names = ", ".join(missing)
         raise FileProblem(f"missing required column{'s' if len(missing) > 1 else ''}: {names}")
-    extra = [h for h in header if h and h not in known]
+    twice = sorted({h for h in header if h in known and header.count(h) > 1})
+    if twice:
+        # Which of the two to believe is a guess we should not make for the user.
+        raise FileProblem(
+            f"the column{'s' if len(twice) > 1 else ''} {', '.join(twice)} appear{'' if len(twice) > 1 else 's'} more than once"
+        )
+    extra = [
+        str(raw).strip() for raw, h in zip(raw_header, header, strict=True) if h and h not in known
+    ]
 
     def rows() -> Iterator[tuple[int, dict[str, object]]]:
         for number, values in raw_rows:
             if all(v is None or str(v).strip() == "" for v in values):
                 continue  # blank lines at the end of a spreadsheet are not rows
-            yield number, {
-                name: values[i] if i < len(values) else None
-                for i, name in enumerate(header)
-                if name in known
-            }
+            yield (
+                number,
+                {
+                    name: values[i] if i < len(values) else None
+                    for i, name in enumerate(header)
+                    if name in known
+                },
+            )
 
     return TabularFile(header=header, rows=rows(), extra_columns=extra)
 

@@ -109,7 +109,9 @@ def bookable_staff_for(membership: Membership) -> QuerySet:
     if membership.role in BOOK_OTHERS_ROLES:
         return staff_for(membership)
     if membership.staff_id:
-        return StaffMember.objects.filter(partnership_id=membership.partnership_id, id=membership.staff_id)
+        return StaffMember.objects.filter(
+            partnership_id=membership.partnership_id, id=membership.staff_id
+        )
     return StaffMember.objects.none()
 
 
@@ -141,7 +143,9 @@ def get_course_for_user(membership: Membership, pk: object) -> Any:
 def sessions_for(membership: Membership) -> QuerySet:
     from tiptracker.training.models import TrainingSession
 
-    return TrainingSession.objects.filter(partnership_id=membership.partnership_id).select_related("course")
+    return TrainingSession.objects.filter(partnership_id=membership.partnership_id).select_related(
+        "course"
+    )
 
 
 def get_session_for_user(membership: Membership, pk: object) -> Any:
@@ -157,7 +161,9 @@ def bookings_for(membership: Membership) -> QuerySet:
     if membership.role in TRAINING_ADMIN_ROLES:
         return bookings
     if membership.role == Role.MANAGER:
-        return bookings.filter(staff__in=staff_for(membership)) | bookings.filter(staff_id=membership.staff_id)
+        return bookings.filter(staff__in=staff_for(membership)) | bookings.filter(
+            staff_id=membership.staff_id
+        )
     if membership.staff_id:
         return bookings.filter(staff_id=membership.staff_id)
     return bookings.none()
@@ -172,7 +178,11 @@ def completions_for(membership: Membership) -> QuerySet:
 
     completions = Completion.objects.filter(partnership_id=membership.partnership_id)
     if membership.role in PEOPLE_ROLES:
-        return completions.filter(staff__in=staff_for(membership)) if membership.role == Role.MANAGER else completions
+        return (
+            completions.filter(staff__in=staff_for(membership))
+            if membership.role == Role.MANAGER
+            else completions
+        )
     if membership.staff_id:
         return completions.filter(staff_id=membership.staff_id)
     return completions.none()
@@ -187,4 +197,5 @@ def imports_for(membership: Membership) -> QuerySet:
 
 
 def get_import_for_user(membership: Membership, pk: object) -> Any:
-    return _get_or_404(imports_for(membership), pk)
+    # The kept upload (up to 50 MB) is loaded only by the code that reads it.
+    return _get_or_404(imports_for(membership).defer("data"), pk)

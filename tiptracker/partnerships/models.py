@@ -24,14 +24,18 @@ class Organisation(models.Model):
         THIRD_SECTOR = "third_sector", "Third sector"
         OTHER = "other", "Other"
 
-    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="organisations")
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="organisations"
+    )
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
 
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["partnership", "name"], name="organisation_name_unique_in_partnership")
+            models.UniqueConstraint(
+                fields=["partnership", "name"], name="organisation_name_unique_in_partnership"
+            )
         ]
 
     def __str__(self) -> str:
@@ -53,18 +57,30 @@ class Role(models.TextChoices):
 class Membership(models.Model):
     """One user's one role in one partnership. A user may hold memberships in several."""
 
-    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="memberships")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="memberships"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
     role = models.CharField(max_length=20, choices=Role.choices)
     # The staff record that is this user in this partnership, for booking themselves.
     staff = models.ForeignKey(
-        "workforce.StaffMember", null=True, blank=True, on_delete=models.SET_NULL, related_name="memberships"
+        "workforce.StaffMember",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="memberships",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["partnership__name"]
-        constraints = [models.UniqueConstraint(fields=["partnership", "user"], name="one_membership_per_partnership")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "user"], name="one_membership_per_partnership"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} ({self.get_role_display()}) in {self.partnership}"
@@ -74,8 +90,15 @@ class ManagedTeam(models.Model):
     """A team a manager manages: what their manager role lets them see and book for."""
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE)
-    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="managed_teams")
+    membership = models.ForeignKey(
+        Membership, on_delete=models.CASCADE, related_name="managed_teams"
+    )
     team = models.ForeignKey("workforce.Team", on_delete=models.CASCADE, related_name="+")
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["membership", "team"], name="managed_team_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["membership", "team"], name="managed_team_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.membership} manages {self.team}"

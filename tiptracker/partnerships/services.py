@@ -19,7 +19,9 @@ class PartnershipExists(Exception):
 
 def partnership_create(*, slug: str, name: str) -> Partnership:
     if not _SLUG.match(slug):
-        raise ValidationError(f"'{slug}' is not a valid slug: use lower-case letters, digits and hyphens")
+        raise ValidationError(
+            f"'{slug}' is not a valid slug: use lower-case letters, digits and hyphens"
+        )
     if not name.strip():
         raise ValidationError("a partnership needs a name")
     with transaction.atomic():
@@ -28,7 +30,9 @@ def partnership_create(*, slug: str, name: str) -> Partnership:
         return Partnership.objects.create(slug=slug, name=name.strip())
 
 
-def user_get_or_create(*, email: str, first_name: str = "", last_name: str = "") -> tuple[object, str | None]:
+def user_get_or_create(
+    *, email: str, first_name: str = "", last_name: str = ""
+) -> tuple[object, str | None]:
     """The user with this e-mail address, created with a random password if new.
 
     Returns (user, password) where password is set only for a new user.
@@ -40,17 +44,23 @@ def user_get_or_create(*, email: str, first_name: str = "", last_name: str = "")
     if user is not None:
         return user, None
     password = secrets.token_urlsafe(12)
-    user = User.objects.create_user(username=email, email=email, password=password, first_name=first_name, last_name=last_name)
+    user = User.objects.create_user(
+        username=email, email=email, password=password, first_name=first_name, last_name=last_name
+    )
     return user, password
 
 
-def member_add(*, partnership: Partnership, email: str, role: str, staff=None) -> tuple[Membership, str | None]:
+def member_add(
+    *, partnership: Partnership, email: str, role: str, staff=None
+) -> tuple[Membership, str | None]:
     if role not in Role.values:
         raise ValidationError(f"'{role}' is not a role")
     with transaction.atomic():
         user, password = user_get_or_create(email=email)
         membership, _ = Membership.objects.update_or_create(
-            partnership=partnership, user=user, defaults={"role": role, **({"staff": staff} if staff else {})}
+            partnership=partnership,
+            user=user,
+            defaults={"role": role, **({"staff": staff} if staff else {})},
         )
     return membership, password
 

@@ -21,7 +21,9 @@ def home(request: HttpRequest) -> HttpResponse:
     memberships = list(access.memberships_for_user(request.user))
     if len(memberships) == 1 and "all" not in request.GET:
         return redirect(_landing(memberships[0]))
-    return render(request, "partnerships/home.html", {"memberships": [(m, _landing(m)) for m in memberships]})
+    return render(
+        request, "partnerships/home.html", {"memberships": [(m, _landing(m)) for m in memberships]}
+    )
 
 
 def _landing(membership: Membership) -> str:
@@ -50,27 +52,51 @@ def as_of_from(request: HttpRequest) -> tuple[dt.date, str | None]:
 def dashboard(request: HttpRequest, membership: Membership) -> HttpResponse:
     as_of, date_error = as_of_from(request)
     by_org = coverage_for(membership, as_of=as_of, by="organisation")
-    organisations = sorted({(r.organisation_id, r.organisation) for r in by_org.rows}, key=lambda o: (o[1] or "").lower())
+    organisations = sorted(
+        {(r.organisation_id, r.organisation) for r in by_org.rows},
+        key=lambda o: (o[1] or "").lower(),
+    )
     chosen_org = request.GET.get("organisation")
-    chosen = next((o for o in organisations if str(o[0]) == chosen_org), organisations[0] if organisations else None)
+    chosen = next(
+        (o for o in organisations if str(o[0]) == chosen_org),
+        organisations[0] if organisations else None,
+    )
     by_team = coverage_for(membership, as_of=as_of, by="team") if chosen else None
-    team_rows = [r for r in by_team.rows if r.organisation_id == chosen[0]] if by_team and chosen else []
+    team_rows = (
+        [r for r in by_team.rows if r.organisation_id == chosen[0]] if by_team and chosen else []
+    )
     trend = coverage_trend_for(membership, as_of=as_of)
 
     level_names = [level.label for level in LEVELS]
-    totals_chart = bar_chart_svg(title="Coverage by level, chart", labels=level_names, values=[r.percent for r in by_org.totals])
+    totals_chart = bar_chart_svg(
+        title="Coverage by level, chart",
+        labels=level_names,
+        values=[r.percent for r in by_org.totals],
+    )
     org_names = [name for _id, name in organisations]
     org_chart = grouped_bar_chart_svg(
         title="Coverage by organisation and level, chart",
         labels=org_names,
-        series={level.label: [_percent(by_org.rows, level, organisation_id=oid) for oid, _n in organisations] for level in LEVELS},
+        series={
+            level.label: [
+                _percent(by_org.rows, level, organisation_id=oid) for oid, _n in organisations
+            ]
+            for level in LEVELS
+        },
     )
     team_names = sorted({r.team for r in team_rows if r.team}, key=str.lower)
-    team_chart = grouped_bar_chart_svg(
-        title=f"Coverage by team in {chosen[1] if chosen else ''}, chart",
-        labels=team_names,
-        series={level.label: [_percent(team_rows, level, team=name) for name in team_names] for level in LEVELS},
-    ) if team_names else ""
+    team_chart = (
+        grouped_bar_chart_svg(
+            title=f"Coverage by team in {chosen[1] if chosen else ''}, chart",
+            labels=team_names,
+            series={
+                level.label: [_percent(team_rows, level, team=name) for name in team_names]
+                for level in LEVELS
+            },
+        )
+        if team_names
+        else ""
+    )
     trend_chart = line_chart_svg(
         title="Coverage at each month end, chart",
         x_labels=[point.day.strftime("%b %y") for point in trend],
@@ -80,11 +106,19 @@ def dashboard(request: HttpRequest, membership: Membership) -> HttpResponse:
         request,
         "partnerships/dashboard.html",
         {
-            "as_of": as_of, "date_error": date_error, "totals": by_org.totals,
-            "org_table": _table(by_org.rows, key=lambda r: r.organisation), "org_chart": org_chart,
-            "organisations": organisations, "chosen": chosen,
-            "team_table": _table(team_rows, key=lambda r: r.team), "team_chart": team_chart,
-            "totals_chart": totals_chart, "trend": trend, "trend_chart": trend_chart, "levels": LEVELS,
+            "as_of": as_of,
+            "date_error": date_error,
+            "totals": by_org.totals,
+            "org_table": _table(by_org.rows, key=lambda r: r.organisation),
+            "org_chart": org_chart,
+            "organisations": organisations,
+            "chosen": chosen,
+            "team_table": _table(team_rows, key=lambda r: r.team),
+            "team_chart": team_chart,
+            "totals_chart": totals_chart,
+            "trend": trend,
+            "trend_chart": trend_chart,
+            "levels": LEVELS,
             "can_see_people": membership.role in access.PEOPLE_ROLES,
             "is_manager": membership.role == Role.MANAGER,
         },
@@ -111,21 +145,43 @@ def members(request: HttpRequest, membership: Membership) -> HttpResponse:
     form = MemberAddForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            added, password = member_add(partnership=membership.partnership, email=form.cleaned_data["email"], role=form.cleaned_data["role"])
+            added, password = member_add(
+                partnership=membership.partnership,
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
+            )
         except ValidationError as error:
             form.add_error("email", error)
         else:
-            note = f" Their first password is {password}: pass it on securely and ask them to change it." if password else ""
-            messages.success(request, f"{added.user.email} is now {added.get_role_display()}.{note}")
+            note = (
+                f" Their first password is {password}: pass it on securely and ask them to change it."
+                if password
+                else ""
+            )
+            messages.success(
+                request, f"{added.user.email} is now {added.get_role_display()}.{note}"
+            )
             return redirect("members", membership.partnership.slug)
-    people = Membership.objects.filter(partnership=membership.partnership).select_related("user", "staff").order_by("user__email")
-    return render(request, "partnerships/members.html", {"form": form, "people": people, "roles": Role.choices})
+    people = (
+        Membership.objects.filter(partnership=membership.partnership)
+        .select_related("user", "staff")
+        .order_by("user__email")
+    )
+    return render(
+        request,
+        "partnerships/members.html",
+        {"form": form, "people": people, "roles": Role.choices},
+    )
 
 
 @require_POST
 @access.partnership_view(access.MEMBER_ADMIN_ROLES)
 def member_role(request: HttpRequest, membership: Membership, member_id: int) -> HttpResponse:
-    target = Membership.objects.filter(partnership=membership.partnership, id=member_id).select_related("user").first()
+    target = (
+        Membership.objects.filter(partnership=membership.partnership, id=member_id)
+        .select_related("user")
+        .first()
+    )
     form = MemberRoleForm(request.POST)
     if target is None:
         from django.http import Http404
@@ -134,7 +190,9 @@ def member_role(request: HttpRequest, membership: Membership, member_id: int) ->
     if not form.is_valid():
         messages.error(request, "Choose a role.")
     elif target.id == membership.id and form.cleaned_data["role"] != Role.ADMIN:
-        messages.error(request, "You cannot take away your own administrator role: ask another administrator.")
+        messages.error(
+            request, "You cannot take away your own administrator role: ask another administrator."
+        )
     else:
         target.role = form.cleaned_data["role"]
         target.save(update_fields=["role"])

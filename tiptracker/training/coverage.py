@@ -60,7 +60,12 @@ class Coverage:
         """The `--format json` object of formats.md (also the API's coverage response)."""
 
         def figures(row: CoverageRow) -> dict:
-            return {"level": row.level.slug, "needed": row.needed, "met": row.met, "percent": row.percent}
+            return {
+                "level": row.level.slug,
+                "needed": row.needed,
+                "met": row.met,
+                "percent": row.percent,
+            }
 
         def row_json(row: CoverageRow) -> dict:
             place = {"organisation": row.organisation}
@@ -78,32 +83,50 @@ class Coverage:
 
 
 def person_levels_sql(
-    *, partnership_id: int, on_or_before: dt.date, team_ids: list[int] | None = None
+    *,
+    partnership_id: int,
+    on_or_before: dt.date,
+    team_ids: list[int] | None = None,
+    one_day: bool = False,
 ) -> tuple[str, list]:
     """SQL for one row per person who could be in the workforce up to `on_or_before`.
 
     Columns: staff_id, organisation_id, team_id, start_date, leaving_date, req (required
     level) and met_1..met_4 (the earliest completion achieving each level, on or before
     `on_or_before`, else NULL). Callers apply the workforce dates for their own day(s).
+
+    `one_day`: for a caller asking about `on_or_before` only, met_L is that day itself
+    instead of the earliest date (NULL still means not met). Aggregating one MAX(level)
+    per person instead of four MINs over every completion makes it markedly faster.
     """
     p = date_param()
-    met_columns = ",\n".join(
-        f"MIN(CASE WHEN co.level >= {level.value} THEN c.completed_on END) AS met_{level.value}"
-        for level in LEVELS
-    )
+    params: list = []
+    if one_day:
+        aggregates = "MAX(co.level) AS best"
+        met_select = ", ".join(
+            f"CASE WHEN a.best >= {level.value} THEN {p} END AS met_{level.value}"
+            for level in LEVELS
+        )
+        params += [on_or_before] * len(LEVELS)
+    else:
+        aggregates = ",\n".join(
+            f"MIN(CASE WHEN co.level >= {level.value} THEN c.completed_on END) AS met_{level.value}"
+            for level in LEVELS
+        )
+        met_select = ", ".join(f"a.met_{level.value}" for level in LEVELS)
     team_filter = ""
-    params: list = [partnership_id, on_or_before, partnership_id]
+    params += [partnership_id, on_or_before, partnership_id]
     if team_ids is not None:
         team_filter = f"AND s.team_id IN ({','.join(['%s'] * len(team_ids)) or 'NULL'})"
         params += team_ids
     sql = f"""
         SELECT s.id AS staff_id, s.organisation_id, s.team_id, s.start_date, s.leaving_date,
                COALESCE(s.required_level, t.required_level, 1) AS req,
-               {", ".join(f"a.met_{level.value}" for level in LEVELS)}
+               {met_select}
         FROM workforce_staffmember s
         JOIN workforce_team t ON t.id = s.team_id
         LEFT JOIN (
-            SELECT c.staff_id, {met_columns}
+            SELECT c.staff_id, {aggregates}
             FROM training_completion c
             JOIN training_course co ON co.id = c.course_id
             WHERE c.partnership_id = %s AND c.completed_on <= {p}
@@ -146,9 +169,15 @@ def coverage(
     """
     if by not in (None, "organisation", "team"):
         raise ValueError("by must be organisation or team")
-    inner, params = person_levels_sql(partnership_id=partnership_id, on_or_before=as_of, team_ids=team_ids)
+    inner, params = person_levels_sql(
+        partnership_id=partnership_id, on_or_before=as_of, team_ids=team_ids, one_day=True
+    )
     p = date_param()
-    group_cols = {None: [], "organisation": ["p.organisation_id"], "team": ["p.organisation_id", "p.team_id"]}[by]
+    group_cols = {
+        None: [],
+        "organisation": ["p.organisation_id"],
+        "team": ["p.organisation_id", "p.team_id"],
+    }[by]
     select_group = "".join(f"{c}, " for c in group_cols)
     group_by = f"GROUP BY {', '.join(group_cols)}" if group_cols else ""
     # The day appears once for the workforce test (twice) and once per level for met.
@@ -167,7 +196,7 @@ def coverage(
     rows: list[CoverageRow] = []
     totals = {level: [0, 0] for level in LEVELS}
     for result in results:
-        keys, sums = result[: len(group_cols)], result[len(group_cols):]
+        keys, sums = result[: len(group_cols)], result[len(group_cols) :]
         for i, level in enumerate(LEVELS):
             needed, met = int(sums[2 * i] or 0), int(sums[2 * i + 1] or 0)
             totals[level][0] += needed
@@ -177,10 +206,13 @@ def coverage(
                 team_id = keys[1] if by == "team" else None
                 rows.append(
                     CoverageRow(
-                        level=level, needed=needed, met=met,
+                        level=level,
+                        needed=needed,
+                        met=met,
                         organisation=names["organisation"].get(org_id),
                         team=names["team"].get(team_id) if team_id else None,
-                        organisation_id=org_id, team_id=team_id,
+                        organisation_id=org_id,
+                        team_id=team_id,
                     )
                 )
     rows.sort(key=lambda r: ((r.organisation or "").lower(), (r.team or "").lower(), r.level))
@@ -198,10 +230,14 @@ def _names(partnership_id: int, by: str) -> dict[str, dict[int, str]]:
     from tiptracker.workforce.models import Team
 
     names: dict[str, dict[int, str]] = {
-        "organisation": dict(Organisation.objects.filter(partnership_id=partnership_id).values_list("id", "name"))
+        "organisation": dict(
+            Organisation.objects.filter(partnership_id=partnership_id).values_list("id", "name")
+        )
     }
     names["team"] = (
-        dict(Team.objects.filter(partnership_id=partnership_id).values_list("id", "name")) if by == "team" else {}
+        dict(Team.objects.filter(partnership_id=partnership_id).values_list("id", "name"))
+        if by == "team"
+        else {}
     )
     return names
 
@@ -230,7 +266,9 @@ def coverage_by_month(
             if isinstance(day, str):
                 day = dt.date.fromisoformat(day)
             found[day] = [
-                CoverageRow(level=level, needed=int(sums[2 * i] or 0), met=int(sums[2 * i + 1] or 0))
+                CoverageRow(
+                    level=level, needed=int(sums[2 * i] or 0), met=int(sums[2 * i + 1] or 0)
+                )
                 for i, level in enumerate(LEVELS)
             ]
     empty = [CoverageRow(level=level, needed=0, met=0) for level in LEVELS]
@@ -241,7 +279,9 @@ def outstanding_staff_ids_sql(
     *, partnership_id: int, as_of: dt.date, level: Level, team_ids: list[int] | None = None
 ) -> tuple[str, list]:
     """SQL selecting the ids of people who need `level` on `as_of` and have not met it."""
-    inner, params = person_levels_sql(partnership_id=partnership_id, on_or_before=as_of, team_ids=team_ids)
+    inner, params = person_levels_sql(
+        partnership_id=partnership_id, on_or_before=as_of, team_ids=team_ids, one_day=True
+    )
     p = date_param()
     n = level.value
     sql = f"SELECT p.staff_id FROM ({inner}) p WHERE {_in_workforce(p)} AND p.req >= {n} AND p.met_{n} IS NULL"

@@ -25,7 +25,11 @@ class Course(models.Model):
 
     class Meta:
         ordering = ["level", "title"]
-        constraints = [models.UniqueConstraint(fields=["partnership", "code"], name="course_code_unique_in_partnership")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "code"], name="course_code_unique_in_partnership"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -50,7 +54,12 @@ class TrainingSession(models.Model):
     class Meta:
         ordering = ["starts_at"]
         indexes = [models.Index(fields=["partnership", "starts_at"])]
-        constraints = [models.CheckConstraint(condition=models.Q(ends_at__gt=models.F("starts_at")), name="session_ends_after_start")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")),
+                name="session_ends_after_start",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.course.title}, {self.starts_at:%d %b %Y}"
@@ -59,7 +68,10 @@ class TrainingSession(models.Model):
 class Booking(models.Model):
     class Status(models.TextChoices):
         BOOKED = "booked", "Booked"  # holds one of the session's places
-        WAITLISTED = "waitlisted", "On the waiting list"  # promoted, oldest first, when a place frees
+        WAITLISTED = (
+            "waitlisted",
+            "On the waiting list",
+        )  # promoted, oldest first, when a place frees
         CANCELLED = "cancelled", "Cancelled"  # gave up the place or the waiting-list spot
 
     class Attendance(models.TextChoices):
@@ -72,7 +84,9 @@ class Booking(models.Model):
     staff = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="bookings")
     status = models.CharField(max_length=20, choices=Status.choices)
     attendance = models.CharField(max_length=20, choices=Attendance.choices, blank=True)
-    booked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -88,6 +102,9 @@ class Booking(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.staff} on {self.session} ({self.get_status_display()})"
+
 
 class AttendanceMark(models.Model):
     """Every attendance marking, kept: a correction adds a row, it never overwrites."""
@@ -95,11 +112,16 @@ class AttendanceMark(models.Model):
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE)
     booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="marks")
     attendance = models.CharField(max_length=20, choices=Booking.Attendance.choices)
-    marked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     marked_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["marked_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_attendance_display()} at {self.marked_at:%Y-%m-%d %H:%M}"
 
 
 class Completion(models.Model):
@@ -113,16 +135,22 @@ class Completion(models.Model):
     course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="completions")
     completed_on = models.DateField()
     source = models.CharField(max_length=20, choices=Source.choices, default=Source.IMPORT)
-    booking = models.ForeignKey(Booking, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    booking = models.ForeignKey(
+        Booking, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-completed_on"]
         constraints = [
             models.UniqueConstraint(
-                fields=["partnership", "staff", "course", "completed_on"], name="completion_once_per_day"
+                fields=["partnership", "staff", "course", "completed_on"],
+                name="completion_once_per_day",
             )
         ]
         indexes = [models.Index(fields=["partnership", "completed_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.staff} completed {self.course} on {self.completed_on:%d/%m/%Y}"
 
 
 class CoverageSnapshot(models.Model):
@@ -140,5 +168,10 @@ class CoverageSnapshot(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["partnership", "month_end", "level"], name="snapshot_once")
+            models.UniqueConstraint(
+                fields=["partnership", "month_end", "level"], name="snapshot_once"
+            )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.month_end}: level {self.level} {self.met}/{self.needed}"

@@ -3,7 +3,23 @@
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Greatest
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from tiptracker.lib.dates import month_ends_before
 from tiptracker.lib.levels import LEVELS, Level
@@ -16,7 +32,7 @@ from tiptracker.training.coverage import (
     coverage_by_month,
     outstanding_staff_ids_sql,
 )
-from tiptracker.training.models import Booking, CoverageSnapshot, TrainingSession
+from tiptracker.training.models import AttendanceMark, Booking, CoverageSnapshot, TrainingSession
 from tiptracker.training.services import TREND_MONTHS, coverage_snapshots_fill
 
 
@@ -54,9 +70,13 @@ def coverage_trend_for(membership: Membership, *, as_of: dt.date) -> list[TrendP
         for snap in CoverageSnapshot.objects.filter(
             partnership_id=membership.partnership_id, month_end__in=month_ends
         ).order_by("month_end", "level"):
-            by_day[snap.month_end].append(CoverageRow(level=Level(snap.level), needed=snap.needed, met=snap.met))
+            by_day[snap.month_end].append(
+                CoverageRow(level=Level(snap.level), needed=snap.needed, met=snap.met)
+            )
     else:
-        by_day = coverage_by_month(partnership_id=membership.partnership_id, month_ends=month_ends, team_ids=team_ids)
+        by_day = coverage_by_month(
+            partnership_id=membership.partnership_id, month_ends=month_ends, team_ids=team_ids
+        )
     points = [TrendPoint(day=day, rows=rows) for day, rows in by_day.items()]
     points.append(TrendPoint(day=as_of, rows=coverage_for(membership, as_of=as_of).totals))
     return points
@@ -67,21 +87,220 @@ def outstanding_staff_for(membership: Membership, *, as_of: dt.date, level: Leve
     from django.db.models.expressions import RawSQL
 
     sql, params = outstanding_staff_ids_sql(
-        partnership_id=membership.partnership_id, as_of=as_of, level=level, team_ids=managed_team_ids(membership)
+        partnership_id=membership.partnership_id,
+        as_of=as_of,
+        level=level,
+        team_ids=managed_team_ids(membership),
     )
     return (
         staff_for(membership)
-        .filter(id__in=RawSQL(sql, params))
+        .filter(id__in=RawSQL(sql, params))  # noqa: S611 - built from constants; values are parameters
         .select_related("organisation", "team")
         .order_by("organisation__name", "team__name", "last_name", "first_name", "staff_id")
     )
 
 
 def sessions_with_places(sessions: QuerySet[TrainingSession]) -> QuerySet[TrainingSession]:
+    """Sessions with `booked`, `waiting` and `places_left` (capacity minus booked, never below 0)."""
     return sessions.annotate(
         booked=Count("bookings", filter=Q(bookings__status=Booking.Status.BOOKED)),
         waiting=Count("bookings", filter=Q(bookings__status=Booking.Status.WAITLISTED)),
+    ).annotate(
+        places_left=Greatest(
+            ExpressionWrapper(F("capacity") - F("booked"), output_field=IntegerField()),
+            Value(0),
+            output_field=IntegerField(),
+        )
     )
 
 
-__all__ = ["LEVELS", "coverage_for", "coverage_trend_for", "outstanding_staff_for", "sessions_with_places"]
+# Sessions and bookings ---------------------------------------------------------------------
+
+
+def session_counts(session: TrainingSession) -> dict[str, int]:
+    """How many have places and how many wait, and the places left, in one query."""
+    counts = Booking.objects.filter(session_id=session.pk).aggregate(
+        booked=Count("id", filter=Q(status=Booking.Status.BOOKED)),
+        waiting=Count("id", filter=Q(status=Booking.Status.WAITLISTED)),
+    )
+    counts["places_left"] = max(session.capacity - counts["booked"], 0)
+    return counts
+
+
+def _ahead_in_queue() -> Subquery:
+    """For an outer Booking: how many waiting for its session joined before it, itself included."""
+    ahead = (
+        Booking.objects.filter(session_id=OuterRef("session_id"), status=Booking.Status.WAITLISTED)
+        .filter(
+            Q(created_at__lt=OuterRef("created_at"))
+            | Q(created_at=OuterRef("created_at"), id__lte=OuterRef("id"))
+        )
+        .order_by()
+        .values("session_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return Subquery(ahead, output_field=IntegerField())
+
+
+def waiting_position(booking: Booking) -> int | None:
+    """Where a waiting-list booking stands (1 is next to get a place); None if not waiting."""
+    if booking.status != Booking.Status.WAITLISTED:
+        return None
+    return (
+        Booking.objects.filter(session_id=booking.session_id, status=Booking.Status.WAITLISTED)
+        .filter(
+            Q(created_at__lt=booking.created_at)
+            | Q(created_at=booking.created_at, id__lte=booking.id)
+        )
+        .count()
+    )
+
+
+def bookings_with_position(bookings: QuerySet[Booking]) -> QuerySet[Booking]:
+    """Bookings with their session and course, and `position` on the waiting list (None
+    unless waiting), without a query per row."""
+    return bookings.select_related("session__course", "staff").annotate(
+        position=Case(When(status=Booking.Status.WAITLISTED, then=_ahead_in_queue()), default=None)
+    )
+
+
+def session_bookings(session: TrainingSession) -> tuple[list[Booking], list[Booking]]:
+    """The people with places, then the waiting list in the order it will be promoted."""
+    live = (
+        Booking.objects.filter(session_id=session.pk)
+        .exclude(status=Booking.Status.CANCELLED)
+        .select_related("staff__team")
+        .order_by("created_at", "id")
+    )
+    booked = [b for b in live if b.status == Booking.Status.BOOKED]
+    waiting = [b for b in live if b.status == Booking.Status.WAITLISTED]
+    return booked, waiting
+
+
+def own_booking(session: TrainingSession, staff_id: int | None) -> Booking | None:
+    """This person's live booking on the session, if any."""
+    if staff_id is None:
+        return None
+    return (
+        Booking.objects.filter(session_id=session.pk, staff_id=staff_id)
+        .exclude(status=Booking.Status.CANCELLED)
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class AttendanceRow:
+    booking: Booking
+    history: list[str]
+
+
+def attendance_sheet(session: TrainingSession) -> list[AttendanceRow]:
+    """The people with places on a session, each with their marking history in words
+    ("changed from Attended to Did not attend by ... at ..."), in two queries."""
+    booked = (
+        Booking.objects.filter(session_id=session.pk, status=Booking.Status.BOOKED)
+        .select_related("staff__team")
+        .prefetch_related(
+            Prefetch("marks", queryset=AttendanceMark.objects.select_related("marked_by"))
+        )
+        .order_by("staff__last_name", "staff__first_name", "staff__staff_id")
+    )
+    rows = []
+    for booking in booked:
+        history, previous = [], None
+        for mark in booking.marks.all():
+            label = Booking.Attendance(mark.attendance).label
+            who = _person(mark.marked_by)
+            when = date_format(timezone.localtime(mark.marked_at), "j F Y, H:i")
+            if previous is None:
+                history.append(f"Marked {label.lower()} by {who} at {when}")
+            else:
+                history.append(
+                    f"Changed from {previous.lower()} to {label.lower()} by {who} at {when}"
+                )
+            previous = label
+        rows.append(AttendanceRow(booking=booking, history=history))
+    return rows
+
+
+def _person(user: object) -> str:
+    if user is None:
+        return "someone no longer registered"
+    return user.get_full_name() or user.email or user.get_username()  # type: ignore[attr-defined]
+
+
+__all__ = [
+    "LEVELS",
+    "coverage_for",
+    "coverage_trend_for",
+    "outstanding_staff_for",
+    "sessions_with_places",
+    "session_counts",
+    "waiting_position",
+    "bookings_with_position",
+    "session_bookings",
+    "own_booking",
+    "attendance_sheet",
+]
+
+
+# Lists for the API (and any page that wants the same filters) ---------------------------
+
+
+def sessions_list_for(
+    membership: Membership,
+    *,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    course_id: int | None = None,
+) -> QuerySet[TrainingSession]:
+    """Sessions with their course and places taken, by start time; the dates are days in
+    Europe/London, compared in the database."""
+    from tiptracker.partnerships.access import sessions_for
+
+    sessions = sessions_for(membership).select_related("course")
+    if date_from is not None:
+        sessions = sessions.filter(starts_at__date__gte=date_from)
+    if date_to is not None:
+        sessions = sessions.filter(starts_at__date__lte=date_to)
+    if course_id is not None:
+        sessions = sessions.filter(course_id=course_id)
+    return sessions_with_places(sessions).order_by("starts_at", "id")
+
+
+def bookings_list_for(
+    membership: Membership, *, session_id: int | None = None, status: str | None = None
+) -> QuerySet[Booking]:
+    """Bookings this member may see, latest session first, with what a row shows joined."""
+    from tiptracker.partnerships.access import bookings_for
+
+    bookings = bookings_for(membership).select_related("session__course", "staff")
+    if session_id is not None:
+        bookings = bookings.filter(session_id=session_id)
+    if status:
+        bookings = bookings.filter(status=status)
+    return bookings.order_by("-session__starts_at", "id")
+
+
+def completions_list_for(
+    membership: Membership,
+    *,
+    staff_id: str = "",
+    course_code: str = "",
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+) -> QuerySet:
+    """Completions this member may see, latest first, with the person and course joined."""
+    from tiptracker.partnerships.access import completions_for
+
+    completions = completions_for(membership).select_related("staff", "course")
+    if staff_id:
+        completions = completions.filter(staff__staff_id=staff_id)
+    if course_code:
+        completions = completions.filter(course__code=course_code)
+    if date_from is not None:
+        completions = completions.filter(completed_on__gte=date_from)
+    if date_to is not None:
+        completions = completions.filter(completed_on__lte=date_to)
+    return completions.order_by("-completed_on", "id")

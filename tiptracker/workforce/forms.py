@@ -2,15 +2,20 @@ from django import forms
 
 from tiptracker.lib.levels import Level
 
-LEVEL_CHOICES = [("", "Not set (Trauma Informed, the baseline)")] + [(str(level.value), level.label) for level in Level]
+LEVEL_CHOICES = [("", "Not set (Trauma Informed, the baseline)")] + [
+    (str(level.value), level.label) for level in Level
+]
 
 
 class RequiredLevelForm(forms.Form):
     required_level = forms.TypedChoiceField(
         label="Level this person needs",
         help_text="Overrides their team's level. Choose 'not set' to follow the team.",
-        choices=[("", "Follow the team's level")] + [(str(level.value), level.label) for level in Level],
-        coerce=int, empty_value=None, required=False,
+        choices=[("", "Follow the team's level")]
+        + [(str(level.value), level.label) for level in Level],
+        coerce=int,
+        empty_value=None,
+        required=False,
     )
 
 
@@ -22,8 +27,12 @@ class NeedsForm(forms.Form):
         self.teams = list(teams)
         for team in self.teams:
             self.fields[f"team_{team.id}"] = forms.TypedChoiceField(
-                label=f"{team.name} ({team.organisation.name})", choices=LEVEL_CHOICES, coerce=int, empty_value=None,
-                required=False, initial="" if team.required_level is None else str(team.required_level),
+                label=f"{team.name} ({team.organisation.name})",
+                choices=LEVEL_CHOICES,
+                coerce=int,
+                empty_value=None,
+                required=False,
+                initial="" if team.required_level is None else str(team.required_level),
             )
 
     def levels(self) -> dict[int, int | None]:

@@ -17,7 +17,10 @@ class Team(models.Model):
     class Meta:
         ordering = ["organisation__name", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["partnership", "organisation", "name"], name="team_name_unique_in_organisation")
+            models.UniqueConstraint(
+                fields=["partnership", "organisation", "name"],
+                name="team_name_unique_in_organisation",
+            )
         ]
 
     def __str__(self) -> str:
@@ -41,8 +44,15 @@ class StaffMember(models.Model):
 
     class Meta:
         ordering = ["last_name", "first_name", "staff_id"]
-        constraints = [models.UniqueConstraint(fields=["partnership", "staff_id"], name="staff_id_unique_in_partnership")]
-        indexes = [models.Index(fields=["partnership", "team"]), models.Index(fields=["partnership", "organisation"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "staff_id"], name="staff_id_unique_in_partnership"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["partnership", "team"]),
+            models.Index(fields=["partnership", "organisation"]),
+        ]
 
     def __str__(self) -> str:
         return self.full_name or self.staff_id

@@ -6,12 +6,17 @@ from tiptracker.partnerships.access import staff_for, teams_for
 from tiptracker.partnerships.models import Membership
 
 
-def staff_list_for(membership: Membership, *, search: str = "", organisation_id: str = "", team_id: str = "") -> QuerySet:
+def staff_list_for(
+    membership: Membership, *, search: str = "", organisation_id: str = "", team_id: str = ""
+) -> QuerySet:
     staff = staff_for(membership).select_related("organisation", "team")
     if search:
         staff = staff.filter(
-            Q(staff_id__iexact=search) | Q(first_name__icontains=search) | Q(last_name__icontains=search)
-            | Q(email__icontains=search) | Q(job_title__icontains=search)
+            Q(staff_id__iexact=search)
+            | Q(first_name__icontains=search)
+            | Q(last_name__icontains=search)
+            | Q(email__icontains=search)
+            | Q(job_title__icontains=search)
         )
     if organisation_id.isdigit():
         staff = staff.filter(organisation_id=int(organisation_id))

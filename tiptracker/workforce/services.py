@@ -9,7 +9,9 @@ from tiptracker.workforce.models import StaffMember, Team
 def team_needs_set(*, partnership_id: int, levels: dict[int, int | None]) -> int:
     """Set the required level of several teams at once; returns how many changed."""
     with transaction.atomic():
-        teams = Team.objects.select_for_update().filter(partnership_id=partnership_id, id__in=list(levels))
+        teams = Team.objects.select_for_update().filter(
+            partnership_id=partnership_id, id__in=list(levels)
+        )
         changed = [team for team in teams if team.required_level != levels[team.id]]
         for team in changed:
             team.required_level = levels[team.id]

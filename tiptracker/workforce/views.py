@@ -19,7 +19,9 @@ PAGE_SIZE = 50
 @access.partnership_view(access.PEOPLE_ROLES)
 def staff_list(request: HttpRequest, membership: Membership) -> HttpResponse:
     search = request.GET.get("q", "").strip()
-    staff = staff_list_for(membership, search=search, organisation_id=request.GET.get("organisation", ""))
+    staff = staff_list_for(
+        membership, search=search, organisation_id=request.GET.get("organisation", "")
+    )
     page = Paginator(staff, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "workforce/staff_list.html", {"page": page, "search": search})
 
@@ -28,7 +30,9 @@ def staff_list(request: HttpRequest, membership: Membership) -> HttpResponse:
 def staff_detail(request: HttpRequest, membership: Membership, staff_pk: int) -> HttpResponse:
     person = access.get_staff_for_user(membership, staff_pk)
     can_edit = membership.role in access.TRAINING_ADMIN_ROLES
-    form = RequiredLevelForm(request.POST or None, initial={"required_level": person.required_level})
+    form = RequiredLevelForm(
+        request.POST or None, initial={"required_level": person.required_level}
+    )
     if request.method == "POST":
         access.require_role(membership, access.TRAINING_ADMIN_ROLES)
         if form.is_valid():
@@ -38,9 +42,18 @@ def staff_detail(request: HttpRequest, membership: Membership, staff_pk: int) ->
     completions = person.completions.select_related("course").order_by("-completed_on")
     bookings = person.bookings.select_related("session__course").order_by("-session__starts_at")
     return render(
-        request, "workforce/staff_detail.html",
-        {"person": person, "form": form, "can_edit": can_edit, "completions": completions, "bookings": bookings,
-         "team_level": Level(person.team.required_level).label if person.team.required_level else Level.INFORMED.label},
+        request,
+        "workforce/staff_detail.html",
+        {
+            "person": person,
+            "form": form,
+            "can_edit": can_edit,
+            "completions": completions,
+            "bookings": bookings,
+            "team_level": Level(person.team.required_level).label
+            if person.team.required_level
+            else Level.INFORMED.label,
+        },
     )
 
 
@@ -57,11 +70,20 @@ def needs(request: HttpRequest, membership: Membership) -> HttpResponse:
         access.require_role(membership, access.TRAINING_ADMIN_ROLES)
         if form.is_valid():
             changed = team_needs_set(partnership_id=membership.partnership_id, levels=form.levels())
-            messages.success(request, f"Saved. {changed} team{'s' if changed != 1 else ''} changed.")
+            messages.success(
+                request, f"Saved. {changed} team{'s' if changed != 1 else ''} changed."
+            )
             return redirect(request.get_full_path())
     return render(
-        request, "workforce/needs.html",
-        {"form": form, "page": page, "can_edit": can_edit, "organisations": organisations, "organisation_id": organisation_id},
+        request,
+        "workforce/needs.html",
+        {
+            "form": form,
+            "page": page,
+            "can_edit": can_edit,
+            "organisations": organisations,
+            "organisation_id": organisation_id,
+        },
     )
 
 
@@ -76,20 +98,49 @@ def coverage_outstanding(request: HttpRequest, membership: Membership) -> HttpRe
     people = outstanding_staff_for(membership, as_of=as_of, level=level)
     export = request.GET.get("format")
     if export in ("csv", "xlsx"):
-        header = ["staff_id", "first_name", "last_name", "email", "organisation", "team", "job_title", "required_level"]
+        header = [
+            "staff_id",
+            "first_name",
+            "last_name",
+            "email",
+            "organisation",
+            "team",
+            "job_title",
+            "required_level",
+        ]
         rows = (
-            [p.staff_id, p.first_name, p.last_name, p.email, p.organisation.name, p.team.name, p.job_title, level.slug]
+            [
+                p.staff_id,
+                p.first_name,
+                p.last_name,
+                p.email,
+                p.organisation.name,
+                p.team.name,
+                p.job_title,
+                level.slug,
+            ]
             for p in people.iterator(chunk_size=2000)
         )
         name = f"{membership.partnership.slug}-needs-{level.slug}-{as_of:%Y-%m-%d}"
         if export == "csv":
             response = HttpResponse(to_csv(header, rows), content_type="text/csv; charset=utf-8")
         else:
-            response = HttpResponse(to_xlsx(header, rows, title=f"Need {level.label}"), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+            response = HttpResponse(
+                to_xlsx(header, rows, title=f"Need {level.label}"),
+                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
         response["Content-Disposition"] = f'attachment; filename="{name}.{export}"'
         return response
     page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
-        request, "workforce/outstanding.html",
-        {"page": page, "level": level, "levels": list(Level), "as_of": as_of, "as_of_text": as_of.isoformat(), "date_error": date_error},
+        request,
+        "workforce/outstanding.html",
+        {
+            "page": page,
+            "level": level,
+            "levels": list(Level),
+            "as_of": as_of,
+            "as_of_text": as_of.isoformat(),
+            "date_error": date_error,
+        },
     )

@@ -22,7 +22,9 @@ def sign_in(client, membership, password=PASSWORD):
     return client.post("/login/", {"username": membership.user.username, "password": password})
 
 
-def test_a_member_signs_in_with_email_and_password_and_lands_on_their_partnership(admin, partnership):
+def test_a_member_signs_in_with_email_and_password_and_lands_on_their_partnership(
+    admin, partnership
+):
     response = sign_in(Client(), admin)
     assert response.status_code == 302
     assert Client().get("/").status_code == 302  # a fresh client is still anonymous
@@ -49,7 +51,9 @@ def test_repeated_failures_pause_sign_in_for_a_cool_off_not_for_ever(admin, sett
     from axes.models import AccessAttempt
 
     # After the cool-off the same person can sign in again.
-    AccessAttempt.objects.update(attempt_time=timezone.now() - settings.AXES_COOLOFF_TIME - dt.timedelta(seconds=1))
+    AccessAttempt.objects.update(
+        attempt_time=timezone.now() - settings.AXES_COOLOFF_TIME - dt.timedelta(seconds=1)
+    )
     assert sign_in(client, admin).status_code == 302
 
 
@@ -127,7 +131,12 @@ def test_production_refuses_to_start_without_a_secret_key(secret):
     env["TIPTRACKER_ENV"] = "production"
     if secret is not None:
         env["SECRET_KEY"] = secret
-    result = subprocess.run([sys.executable, "-c", "import tiptracker.settings"], env=env, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-c", "import tiptracker.settings"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode != 0
     assert "SECRET_KEY (or SECRET_KEY_FILE) must be set in production" in result.stderr
 
@@ -137,6 +146,9 @@ def test_secrets_can_come_from_a_file(tmp_path):
     secret.write_text("from-a-file-0123456789\n")
     env = dict(os.environ, TIPTRACKER_ENV="production", SECRET_KEY_FILE=str(secret))
     result = subprocess.run(
-        [sys.executable, "-c", "import tiptracker.settings as s; print(s.SECRET_KEY)"], env=env, capture_output=True, text=True
+        [sys.executable, "-c", "import tiptracker.settings as s; print(s.SECRET_KEY)"],
+        env=env,
+        capture_output=True,
+        text=True,
     )
     assert result.stdout.strip() == "from-a-file-0123456789"

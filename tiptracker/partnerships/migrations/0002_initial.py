@@ -6,61 +6,92 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('partnerships', '0001_initial'),
-        ('workforce', '0001_initial'),
+        ("partnerships", "0001_initial"),
+        ("workforce", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='managedteam',
-            name='team',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='workforce.team'),
+            model_name="managedteam",
+            name="team",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="+", to="workforce.team"
+            ),
         ),
         migrations.AddField(
-            model_name='membership',
-            name='staff',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='memberships', to='workforce.staffmember'),
+            model_name="membership",
+            name="staff",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="memberships",
+                to="workforce.staffmember",
+            ),
         ),
         migrations.AddField(
-            model_name='membership',
-            name='user',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL),
+            model_name="membership",
+            name="user",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="memberships",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='managedteam',
-            name='membership',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='managed_teams', to='partnerships.membership'),
+            model_name="managedteam",
+            name="membership",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="managed_teams",
+                to="partnerships.membership",
+            ),
         ),
         migrations.AddField(
-            model_name='organisation',
-            name='partnership',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='organisations', to='partnerships.partnership'),
+            model_name="organisation",
+            name="partnership",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="organisations",
+                to="partnerships.partnership",
+            ),
         ),
         migrations.AddField(
-            model_name='membership',
-            name='partnership',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='partnerships.partnership'),
+            model_name="membership",
+            name="partnership",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="memberships",
+                to="partnerships.partnership",
+            ),
         ),
         migrations.AddField(
-            model_name='managedteam',
-            name='partnership',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='partnerships.partnership'),
+            model_name="managedteam",
+            name="partnership",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, to="partnerships.partnership"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='organisation',
-            constraint=models.UniqueConstraint(fields=('partnership', 'name'), name='organisation_name_unique_in_partnership'),
+            model_name="organisation",
+            constraint=models.UniqueConstraint(
+                fields=("partnership", "name"), name="organisation_name_unique_in_partnership"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.UniqueConstraint(fields=('partnership', 'user'), name='one_membership_per_partnership'),
+            model_name="membership",
+            constraint=models.UniqueConstraint(
+                fields=("partnership", "user"), name="one_membership_per_partnership"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='managedteam',
-            constraint=models.UniqueConstraint(fields=('membership', 'team'), name='managed_team_once'),
+            model_name="managedteam",
+            constraint=models.UniqueConstraint(
+                fields=("membership", "team"), name="managed_team_once"
+            ),
         ),
     ]

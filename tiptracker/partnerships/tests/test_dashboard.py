@@ -10,7 +10,9 @@ def url(p):
     return f"/p/{p.slug}/"
 
 
-def test_the_dashboard_shows_coverage_by_level_with_a_table_beside_the_chart(admin, login, partnership, team):
+def test_the_dashboard_shows_coverage_by_level_with_a_table_beside_the_chart(
+    admin, login, partnership, team
+):
     course = CourseFactory(partnership=partnership)
     people = StaffMemberFactory.create_batch(4, team=team)
     CompletionFactory(staff=people[0], course=course, completed_on=dt.date(2022, 1, 5))

@@ -5,62 +5,142 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('partnerships', '0001_initial'),
+        ("partnerships", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Team',
+            name="Team",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('required_level', models.PositiveSmallIntegerField(blank=True, choices=[(1, 'Trauma Informed'), (2, 'Trauma Skilled'), (3, 'Trauma Enhanced'), (4, 'Trauma Specialist')], null=True)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='teams', to='partnerships.organisation')),
-                ('partnership', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='teams', to='partnerships.partnership')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "required_level",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        choices=[
+                            (1, "Trauma Informed"),
+                            (2, "Trauma Skilled"),
+                            (3, "Trauma Enhanced"),
+                            (4, "Trauma Specialist"),
+                        ],
+                        null=True,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="teams",
+                        to="partnerships.organisation",
+                    ),
+                ),
+                (
+                    "partnership",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="teams",
+                        to="partnerships.partnership",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['organisation__name', 'name'],
+                "ordering": ["organisation__name", "name"],
             },
         ),
         migrations.CreateModel(
-            name='StaffMember',
+            name="StaffMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('staff_id', models.CharField(help_text="The employer's identifier", max_length=64)),
-                ('first_name', models.CharField(blank=True, max_length=100)),
-                ('last_name', models.CharField(blank=True, max_length=100)),
-                ('email', models.EmailField(blank=True, max_length=254)),
-                ('job_title', models.CharField(blank=True, max_length=200)),
-                ('is_manager', models.BooleanField(default=False)),
-                ('required_level', models.PositiveSmallIntegerField(blank=True, choices=[(1, 'Trauma Informed'), (2, 'Trauma Skilled'), (3, 'Trauma Enhanced'), (4, 'Trauma Specialist')], null=True)),
-                ('start_date', models.DateField(blank=True, null=True)),
-                ('leaving_date', models.DateField(blank=True, null=True)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='staff', to='partnerships.organisation')),
-                ('partnership', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='staff', to='partnerships.partnership')),
-                ('team', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='staff', to='workforce.team')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "staff_id",
+                    models.CharField(help_text="The employer's identifier", max_length=64),
+                ),
+                ("first_name", models.CharField(blank=True, max_length=100)),
+                ("last_name", models.CharField(blank=True, max_length=100)),
+                ("email", models.EmailField(blank=True, max_length=254)),
+                ("job_title", models.CharField(blank=True, max_length=200)),
+                ("is_manager", models.BooleanField(default=False)),
+                (
+                    "required_level",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        choices=[
+                            (1, "Trauma Informed"),
+                            (2, "Trauma Skilled"),
+                            (3, "Trauma Enhanced"),
+                            (4, "Trauma Specialist"),
+                        ],
+                        null=True,
+                    ),
+                ),
+                ("start_date", models.DateField(blank=True, null=True)),
+                ("leaving_date", models.DateField(blank=True, null=True)),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="staff",
+                        to="partnerships.organisation",
+                    ),
+                ),
+                (
+                    "partnership",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="staff",
+                        to="partnerships.partnership",
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="staff",
+                        to="workforce.team",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['last_name', 'first_name', 'staff_id'],
+                "ordering": ["last_name", "first_name", "staff_id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='team',
-            constraint=models.UniqueConstraint(fields=('partnership', 'organisation', 'name'), name='team_name_unique_in_organisation'),
+            model_name="team",
+            constraint=models.UniqueConstraint(
+                fields=("partnership", "organisation", "name"),
+                name="team_name_unique_in_organisation",
+            ),
         ),
         migrations.AddIndex(
-            model_name='staffmember',
-            index=models.Index(fields=['partnership', 'team'], name='workforce_s_partner_9c56d1_idx'),
+            model_name="staffmember",
+            index=models.Index(
+                fields=["partnership", "team"], name="workforce_s_partner_9c56d1_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='staffmember',
-            index=models.Index(fields=['partnership', 'organisation'], name='workforce_s_partner_abefad_idx'),
+            model_name="staffmember",
+            index=models.Index(
+                fields=["partnership", "organisation"], name="workforce_s_partner_abefad_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='staffmember',
-            constraint=models.UniqueConstraint(fields=('partnership', 'staff_id'), name='staff_id_unique_in_partnership'),
+            model_name="staffmember",
+            constraint=models.UniqueConstraint(
+                fields=("partnership", "staff_id"), name="staff_id_unique_in_partnership"
+            ),
         ),
     ]

@@ -9,7 +9,9 @@ class TeamFactory(factory.django.DjangoModelFactory):
         model = Team
 
     partnership = factory.SubFactory(PartnershipFactory)
-    organisation = factory.SubFactory(OrganisationFactory, partnership=factory.SelfAttribute("..partnership"))
+    organisation = factory.SubFactory(
+        OrganisationFactory, partnership=factory.SelfAttribute("..partnership")
+    )
     name = factory.Sequence(lambda n: f"Team {n}")
     required_level = None
 
