@@ -7,23 +7,14 @@ API), and every role of *another* partnership gets 404, so nothing leaks. A URL 
 with no entry fails the test: a new page cannot ship without a policy.
 """
 
-import datetime as dt
+import re
 
 import pytest
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from django.utils import timezone
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
+from rest_framework.views import APIView
 
-from tiptracker.accounts.services import api_token_create
-from tiptracker.imports.models import ImportRun
 from tiptracker.partnerships.models import Role
-from tiptracker.partnerships.tests.factories import MembershipFactory, PartnershipFactory
-from tiptracker.training.tests.factories import (
-    BookingFactory,
-    CourseFactory,
-    TrainingSessionFactory,
-)
-from tiptracker.workforce.tests.factories import StaffMemberFactory, TeamFactory
 
 OK, FORBIDDEN, NOT_FOUND = "ok", "forbidden", "not found"
 ALL = {role: OK for role in Role}
@@ -39,29 +30,71 @@ COVERAGE = only(Role.ADMIN, Role.LD_OFFICER, Role.MANAGER, Role.BOARD)
 # A booking belongs to the staff persona, in the manager's team: other roles cannot see it.
 OWN_BOOKING = only(Role.ADMIN, Role.LD_OFFICER, Role.MANAGER, Role.STAFF, otherwise=NOT_FOUND)
 
-# url name -> (methods to try, policy). Pages outside a partnership need only a login.
+# url name -> {method: policy}. Pages outside a partnership need only a login. POSTs are sent
+# empty: an allowed caller gets a validation message or a redirect, never a 403 or 404.
 LOGIN_ONLY = "login only"
 PUBLIC = "public"
-POLICY: dict[str, tuple[tuple[str, ...], object]] = {
-    "login": (("GET",), PUBLIC),
-    "health": (("GET",), PUBLIC),
-    "home": (("GET",), LOGIN_ONLY),
-    "logout": (("POST",), LOGIN_ONLY),
-    "account": (("GET",), LOGIN_ONLY),
-    "token_revoke": (("POST",), LOGIN_ONLY),
-    "api_schema": (("GET",), LOGIN_ONLY),
-    "api_docs": (("GET",), LOGIN_ONLY),
-    "dashboard": (("GET",), COVERAGE),
-    "members": (("GET",), only(Role.ADMIN)),
-    "member_role": (("POST",), only(Role.ADMIN)),
-    "staff_list": (("GET",), PEOPLE),
-    "staff_detail": (("GET",), PEOPLE),
-    "needs": (("GET",), COVERAGE),
-    "coverage_outstanding": (("GET",), PEOPLE),
-    "courses": (("GET",), ALL),
-    "sessions": (("GET",), ALL),
-    "my_bookings": (("GET",), ALL),
-    "imports": (("GET",), TRAINING_ADMINS),
+GET, POST = "GET", "POST"
+POLICY: dict[str, dict[str, object]] = {
+    "login": {GET: PUBLIC},
+    "health": {GET: PUBLIC},
+    "home": {GET: LOGIN_ONLY},
+    "logout": {POST: LOGIN_ONLY},
+    "account": {GET: LOGIN_ONLY, POST: LOGIN_ONLY},
+    "token_revoke": {POST: LOGIN_ONLY},
+    "api_schema": {GET: LOGIN_ONLY},
+    "api_docs": {GET: LOGIN_ONLY},
+    # Coverage and the workforce
+    "dashboard": {GET: COVERAGE},
+    "needs": {GET: COVERAGE, POST: TRAINING_ADMINS},
+    "staff_list": {GET: PEOPLE},
+    "staff_detail": {GET: PEOPLE, POST: TRAINING_ADMINS},
+    "coverage_outstanding": {GET: PEOPLE},
+    "members": {GET: only(Role.ADMIN), POST: only(Role.ADMIN)},
+    "member_role": {POST: only(Role.ADMIN)},
+    # Courses, sessions and bookings
+    "courses": {GET: ALL},
+    "course_new": {GET: TRAINING_ADMINS, POST: TRAINING_ADMINS},
+    "course_edit": {GET: TRAINING_ADMINS, POST: TRAINING_ADMINS},
+    "sessions": {GET: ALL},
+    "session_new": {GET: TRAINING_ADMINS, POST: TRAINING_ADMINS},
+    "session_detail": {GET: ALL, POST: ALL},
+    "session_edit": {GET: TRAINING_ADMINS, POST: TRAINING_ADMINS},
+    "session_cancel": {GET: TRAINING_ADMINS, POST: TRAINING_ADMINS},
+    "session_attendance": {GET: TRAINING_ADMINS, POST: TRAINING_ADMINS},
+    "my_bookings": {GET: ALL},
+    "booking_ics": {GET: OWN_BOOKING},
+    "booking_cancel": {POST: OWN_BOOKING},
+    # Imports
+    "imports": {GET: TRAINING_ADMINS, POST: TRAINING_ADMINS},
+    "import_detail": {GET: TRAINING_ADMINS},
+    "import_progress": {GET: TRAINING_ADMINS},
+    "import_confirm": {POST: TRAINING_ADMINS},
+    "import_discard": {POST: TRAINING_ADMINS},
+    # The API: the same rooms through another door
+    "api_partnerships": {GET: LOGIN_ONLY},
+    "api_organisations": {GET: COVERAGE},
+    "api_teams": {GET: COVERAGE},
+    "api_staff": {GET: PEOPLE},
+    "api_staff_detail": {GET: PEOPLE},
+    "api_courses": {GET: ALL},
+    "api_course_detail": {GET: ALL},
+    "api_sessions": {GET: ALL},
+    "api_session_detail": {GET: ALL},
+    "api_bookings": {GET: ALL, POST: ALL},
+    "api_booking_detail": {GET: OWN_BOOKING},
+    "api_booking_cancel": {POST: OWN_BOOKING},
+    "api_completions": {GET: ALL, POST: TRAINING_ADMINS},
+    "api_coverage": {GET: COVERAGE},
+}
+
+# Which object a detail URL's <pk> names.
+PK_OF = {
+    "api_staff_detail": "staff_pk",
+    "api_course_detail": "course_pk",
+    "api_session_detail": "session_pk",
+    "api_booking_detail": "booking_pk",
+    "api_booking_cancel": "booking_pk",
 }
 
 
@@ -90,51 +123,10 @@ def test_every_url_has_a_policy():
     assert not unnamed, f"URL patterns without a name cannot be checked: {unnamed}"
 
 
-@pytest.fixture
-def world(db):
-    """One partnership with one of everything, a member of each role, and the same again
-    for another partnership."""
-    own = PartnershipFactory(slug="own", name="Own")
-    other = PartnershipFactory(slug="other", name="Other")
-    team = TeamFactory(partnership=own)
-    staff = StaffMemberFactory(team=team)
-    course = CourseFactory(partnership=own)
-    past = TrainingSessionFactory(course=course, starts_at=timezone.now() - dt.timedelta(days=2))
-    booking = BookingFactory(session=past, staff=staff)
-    run = ImportRun.objects.create(
-        partnership=own, kind="staff", filename="staff.csv", status=ImportRun.Status.DONE
-    )
-    members = {}
-    for partnership in (own, other):
-        for role in Role:
-            membership = MembershipFactory(partnership=partnership, role=role)
-            if partnership == own and role == Role.MANAGER:
-                membership.managed_teams.create(partnership=own, team=team)
-            if partnership == own and role == Role.STAFF:
-                membership.staff = staff
-                membership.save()
-            members[(partnership.slug, role)] = membership
-    admin = members[("own", Role.ADMIN)]
-    token, _key = api_token_create(user=admin.user, name="matrix")
-    kwargs = {
-        "slug": own.slug,
-        "staff_pk": staff.pk,
-        "course_pk": course.pk,
-        "session_pk": past.pk,
-        "booking_pk": booking.pk,
-        "import_pk": run.pk,
-        "member_id": admin.pk,
-        "token_id": token.pk,
-        "pk": staff.pk,
-    }
-    return {"members": members, "kwargs": kwargs}
-
-
 def _url(name: str, route: str, kwargs: dict) -> str:
-    import re
-
     wanted = re.findall(r"<(?:\w+:)?(\w+)>", route)
-    return reverse(name, kwargs={k: kwargs[k] for k in wanted})
+    values = {k: kwargs[PK_OF[name]] if k == "pk" else kwargs[k] for k in wanted}
+    return reverse(name, kwargs=values)
 
 
 def _request(client: Client, method: str, url: str):
@@ -152,9 +144,14 @@ def _outcome(response, name: str) -> str:
     return OK
 
 
+def _is_api(url: str) -> bool:
+    view_class = getattr(resolve(url).func, "cls", None)
+    return view_class is not None and issubclass(view_class, APIView)
+
+
 def _anonymous_is_refused(url: str, method: str) -> None:
     response = _request(Client(), method, url)
-    if url.startswith("/api/"):
+    if _is_api(url):
         assert response.status_code == 401, f"{method} {url}: anonymous got {response.status_code}"
     else:
         assert response.status_code == 302 and response["Location"].startswith("/login/"), (
@@ -167,9 +164,8 @@ PAGE_URLS = [(name, route) for name, route in URLS if name in POLICY]
 
 @pytest.mark.parametrize(("name", "route"), PAGE_URLS, ids=[name for name, _ in PAGE_URLS])
 def test_each_page_lets_in_exactly_the_roles_its_policy_names(world, name, route):
-    methods, policy = POLICY[name]
     url = _url(name, route, world["kwargs"])
-    for method in methods:
+    for method, policy in POLICY[name].items():
         if policy == PUBLIC:
             assert _request(Client(), method, url).status_code < 400
             continue
@@ -187,3 +183,19 @@ def test_each_page_lets_in_exactly_the_roles_its_policy_names(world, name, route
             assert got == expected, (
                 f"{method} {url} as {role} of {slug}: expected {expected}, got {got}"
             )
+
+
+def test_every_api_operation_has_a_policy():
+    """Each method an API view implements is an operation; each needs a policy entry."""
+    unlisted = []
+    for name, route in URLS:
+        view = resolve(
+            "/" + re.sub(r"<(?:\w+:)?(\w+)>", "1", route).replace("<slug:slug>", "x")
+        ).func
+        view_class = getattr(view, "cls", None)
+        if view_class is None or not issubclass(view_class, APIView) or name in ("api_schema",):
+            continue
+        for method in ("get", "post", "put", "patch", "delete"):
+            if hasattr(view_class, method) and method.upper() not in POLICY.get(name, {}):
+                unlisted.append(f"{method.upper()} {route}")
+    assert not unlisted, f"API operations with no policy: {unlisted}"

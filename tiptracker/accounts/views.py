@@ -20,10 +20,12 @@ def health(request: HttpRequest) -> HttpResponse:
 
 
 def account(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert user.is_authenticated  # noqa: S101 - the login middleware guarantees it
     new_key = None
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        _token, new_key = api_token_create(user=request.user, name=form.cleaned_data["name"])
+        _token, new_key = api_token_create(user=user, name=form.cleaned_data["name"])
         form = TokenForm()
     return render(
         request,
@@ -31,8 +33,8 @@ def account(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "new_key": new_key,
-            "tokens": request.user.api_tokens.all(),
-            "memberships": request.user.memberships.select_related("partnership"),
+            "tokens": user.api_tokens.all(),
+            "memberships": user.memberships.select_related("partnership"),
         },
     )
 

@@ -73,7 +73,7 @@ def dashboard(request: HttpRequest, membership: Membership) -> HttpResponse:
         labels=level_names,
         values=[r.percent for r in by_org.totals],
     )
-    org_names = [name for _id, name in organisations]
+    org_names = [name or "" for _id, name in organisations]
     org_chart = grouped_bar_chart_svg(
         title="Coverage by organisation and level, chart",
         labels=org_names,

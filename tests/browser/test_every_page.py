@@ -1,0 +1,43 @@
+"""axe-core on every page of the site, signed in as the role that sees most of it.
+
+The list of pages comes from the authorization policy (every URL pattern has an entry
+there), so a new page is checked here as soon as it has a policy.
+"""
+
+import pytest
+
+from tests.browser.conftest import sign_in, visit
+from tests.test_authorization_matrix import LOGIN_ONLY, OK, POLICY, PUBLIC, URLS, _url
+from tiptracker.partnerships.models import Role
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+# Pages that are not HTML for a person to read.
+NOT_HTML = {"api_schema", "health", "booking_ics", "import_progress"}
+
+
+def pages_for(role: str) -> list[tuple[str, str]]:
+    found = []
+    for name, route in URLS:
+        methods, policy = POLICY.get(name, ((), None))
+        if (
+            "GET" not in methods
+            or name in NOT_HTML
+            or route.startswith("api/")
+            and name != "api_docs"
+        ):
+            continue
+        if policy in (PUBLIC, LOGIN_ONLY) or (isinstance(policy, dict) and policy[role] == OK):
+            found.append((name, route))
+    return found
+
+
+@pytest.mark.parametrize("role", [Role.ADMIN, Role.STAFF])
+def test_every_page_meets_wcag_2_2_aa(page, world, role):
+    sign_in(page, world["members"][("own", role)])
+    checked = []
+    for name, route in pages_for(role):
+        visit(page, _url(name, route, world["kwargs"]))
+        checked.append(name)
+    assert "dashboard" in checked or role != Role.ADMIN
+    assert "sessions" in checked
