@@ -1,0 +1,116 @@
+"""Query parameters of the list endpoints, checked before any query runs.
+
+A bad value is a 400 naming the parameter (`{"from": ["Date has wrong format..."]}`),
+never a 500 and never silently ignored. The same serializers document the parameters in
+the OpenAPI schema.
+"""
+
+from django.http import QueryDict
+from rest_framework import serializers
+
+from tiptracker.api.serializers import MAX_ID
+from tiptracker.lib.dates import today
+from tiptracker.training.models import Booking
+
+ISO_DATE = ["%Y-%m-%d"]
+
+
+def _id(help_text: str) -> serializers.IntegerField:
+    return serializers.IntegerField(
+        required=False, min_value=1, max_value=MAX_ID, help_text=help_text
+    )
+
+
+def _date(help_text: str) -> serializers.DateField:
+    return serializers.DateField(
+        required=False, input_formats=ISO_DATE, help_text=f"{help_text} (YYYY-MM-DD)"
+    )
+
+
+class Filter(serializers.Serializer):
+    """Base: validates a QueryDict, raising the 400 itself."""
+
+    @classmethod
+    def read(cls, query: QueryDict) -> dict:
+        found = cls(data=query)
+        found.is_valid(raise_exception=True)
+        return found.validated_data
+
+
+class DateRange(Filter):
+    """Adds `from` and `to` (a Python keyword cannot be a declared field name)."""
+
+    from_help = "On or after this day"
+    to_help = "On or before this day"
+
+    def get_fields(self) -> dict:
+        fields = super().get_fields()
+        fields["from"] = _date(self.from_help)
+        fields["to"] = _date(self.to_help)
+        return fields
+
+    def validate(self, attrs: dict) -> dict:
+        if attrs.get("from") and attrs.get("to") and attrs["from"] > attrs["to"]:
+            raise serializers.ValidationError(
+                {"to": "The 'to' date must be on or after the 'from' date."}
+            )
+        return attrs
+
+
+class StaffFilter(Filter):
+    organisation = _id("Only staff employed by this organisation (its id).")
+    team = _id("Only staff in this team (its id).")
+    q = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=200,
+        help_text="Search: the exact staff ID, or part of a name, e-mail or job title.",
+    )
+
+
+class TeamFilter(Filter):
+    organisation = _id("Only teams of this organisation (its id).")
+
+
+class SessionFilter(DateRange):
+    from_help = "Sessions starting on or after this day"
+    to_help = "Sessions starting on or before this day"
+    course = _id("Only sessions of this course (its id).")
+
+
+class BookingFilter(Filter):
+    session = _id("Only bookings on this session (its id).")
+    status = serializers.ChoiceField(
+        required=False, choices=Booking.Status.choices, help_text="Only bookings in this state."
+    )
+
+
+class CompletionFilter(DateRange):
+    from_help = "Completed on or after this day"
+    to_help = "Completed on or before this day"
+    staff_id = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=64,
+        help_text="Only this person's (the employer's identifier).",
+    )
+    course_code = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=64,
+        help_text="Only completions of this course.",
+    )
+
+
+class CoverageQuery(Filter):
+    as_of = _date("The date (default: today)")
+    by = serializers.ChoiceField(
+        required=False,
+        choices=["organisation", "team"],
+        help_text="Rows per organisation (the default), or per organisation and team.",
+    )
+
+    def validate_as_of(self, value):  # type: ignore[no-untyped-def]
+        if value > today():
+            raise serializers.ValidationError("The date is in the future.")
+        return value

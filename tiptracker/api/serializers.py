@@ -1,0 +1,270 @@
+"""Input and output shapes of the API.
+
+Output serializers only read attributes the view's queryset has already joined (see the
+`select_related` in views.py), so a list costs the same number of queries at any length.
+Input serializers check the shape of a request; the services check the rules.
+"""
+
+from typing import ClassVar
+
+from rest_framework import serializers
+
+from tiptracker.lib.levels import LEVELS, Level
+from tiptracker.partnerships.models import Organisation, Role
+from tiptracker.training.models import Booking, Completion, Course, TrainingSession
+
+# Database ids are 64-bit: a larger number in a filter is a bad value, not a server error.
+MAX_ID = 2**63 - 1
+LEVEL_SLUGS = [level.slug for level in LEVELS]
+
+
+class EnumField(serializers.CharField):
+    """A string from a fixed set, documented once as the schema component `enum_name`
+    (several fields are called `status`, each with its own states)."""
+
+    enum_name: ClassVar[str]
+    enum_values: ClassVar[list[str]]
+    enum_description: ClassVar[str] = ""
+    nullable: ClassVar[bool] = False
+
+
+class LevelSlugField(EnumField):
+    enum_name = "Level"
+    enum_values = LEVEL_SLUGS
+    enum_description = (
+        "A level of the national trauma framework, lowest first; each includes those below."
+    )
+
+
+class LevelField(LevelSlugField):
+    """A framework level as its slug, from the number stored."""
+
+    def to_representation(self, value: int | None) -> str | None:  # type: ignore[override]
+        return None if value is None else Level(value).slug
+
+
+class OptionalLevelField(LevelField):
+    """A level that may not be set (null)."""
+
+    nullable = True
+
+
+class SessionStatusField(EnumField):
+    enum_name = "SessionStatus"
+    enum_values = TrainingSession.Status.values
+    enum_description = "scheduled: open for booking until it starts; cancelled: no new bookings."
+
+
+class BookingStatusField(EnumField):
+    enum_name = "BookingStatus"
+    enum_values = Booking.Status.values
+    enum_description = (
+        "booked: holds a place; waitlisted: on the waiting list; cancelled: gave it up."
+    )
+
+
+class AttendanceField(EnumField):
+    enum_name = "Attendance"
+    enum_values = ["", *Booking.Attendance.values]
+    enum_description = "Attendance once marked; blank before."
+
+
+class DeliveryField(EnumField):
+    enum_name = "Delivery"
+    enum_values = ["", *Course.Delivery.values]
+    enum_description = "How the course is delivered; blank if not known."
+
+
+class SourceField(EnumField):
+    enum_name = "CompletionSource"
+    enum_values = Completion.Source.values
+    enum_description = (
+        "import: from a file; attendance: attended a session; manual: recorded by hand."
+    )
+
+
+class OrganisationKindField(EnumField):
+    enum_name = "OrganisationKind"
+    enum_values = Organisation.Kind.values
+
+
+class RoleField(EnumField):
+    enum_name = "Role"
+    enum_values = Role.values
+    enum_description = "Your role in the partnership: what you may see and do there."
+
+
+class CoverageByField(EnumField):
+    enum_name = "CoverageBy"
+    enum_values = ["organisation", "team"]
+    enum_description = "How the rows are grouped."
+
+
+# Outputs ------------------------------------------------------------------------------
+
+
+class PartnershipOutput(serializers.Serializer):
+    slug = serializers.CharField(source="partnership.slug")
+    name = serializers.CharField(source="partnership.name")
+    role = RoleField()
+
+
+class OrganisationOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    kind = OrganisationKindField()
+
+
+class PlaceOutput(serializers.Serializer):
+    """An organisation or team named inside another object."""
+
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class TeamOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    organisation = PlaceOutput()
+    required_level = OptionalLevelField(
+        help_text="The level everyone in the team needs (null: the baseline, informed)."
+    )
+
+
+class StaffOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    staff_id = serializers.CharField(
+        help_text="The employer's identifier, unique in the partnership."
+    )
+    first_name = serializers.CharField()
+    last_name = serializers.CharField()
+    email = serializers.CharField()
+    job_title = serializers.CharField()
+    is_manager = serializers.BooleanField()
+    organisation = PlaceOutput()
+    team = PlaceOutput()
+    required_level = OptionalLevelField(
+        help_text="This person's own need, overriding the team's (null: the team's)."
+    )
+    start_date = serializers.DateField(allow_null=True)
+    leaving_date = serializers.DateField(allow_null=True)
+
+
+class PersonOutput(serializers.Serializer):
+    """A staff member named inside a booking or completion."""
+
+    id = serializers.IntegerField()
+    staff_id = serializers.CharField()
+    name = serializers.CharField(source="__str__")
+
+
+class CourseOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    title = serializers.CharField()
+    level = LevelField(help_text="The level completing the course achieves.")
+    delivery = DeliveryField()
+    provider = serializers.CharField()
+
+
+class CourseBriefOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    title = serializers.CharField()
+    level = LevelField()
+
+
+class SessionOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    course = CourseBriefOutput()
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+    venue = serializers.CharField()
+    online_url = serializers.CharField()
+    capacity = serializers.IntegerField()
+    facilitator = serializers.CharField()
+    audience = serializers.CharField()
+    status = SessionStatusField()
+    places_booked = serializers.IntegerField(source="booked", help_text="Bookings holding a place.")
+    waiting = serializers.IntegerField(help_text="Bookings on the waiting list.")
+
+
+class SessionBriefOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    course = CourseBriefOutput()
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+    status = SessionStatusField()
+
+
+class BookingOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    session = SessionBriefOutput()
+    staff = PersonOutput()
+    status = BookingStatusField()
+    attendance = AttendanceField()
+    created_at = serializers.DateTimeField()
+
+
+class CompletionOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    staff = PersonOutput()
+    course = CourseBriefOutput()
+    completed_on = serializers.DateField()
+    # The metaclass takes declared fields off the class, so this does not shadow Field.source.
+    source = SourceField()  # type: ignore[assignment]
+
+
+class CoverageFiguresOutput(serializers.Serializer):
+    level = LevelSlugField()
+    needed = serializers.IntegerField(
+        help_text="People in the workforce on the date who need this level or higher."
+    )
+    met = serializers.IntegerField(
+        help_text="Those of them with a completion at this level or higher."
+    )
+    percent = serializers.FloatField(
+        allow_null=True,
+        help_text="100 × met / needed to one decimal place; null where needed is 0.",
+    )
+
+
+class CoverageRowOutput(CoverageFiguresOutput):
+    organisation = serializers.CharField(allow_null=True)
+    team = serializers.CharField(
+        allow_null=True, required=False, help_text="Only when `by` is `team`."
+    )
+
+
+class CoverageOutput(serializers.Serializer):
+    """The object `tiptracker coverage --format json` prints (formats.md)."""
+
+    partnership = serializers.CharField(help_text="The partnership's slug.")
+    as_of = serializers.DateField()
+    by = CoverageByField()
+    rows = CoverageRowOutput(many=True, help_text="One per organisation (and team) and level.")
+    totals = CoverageFiguresOutput(
+        many=True, help_text="One per level for everything the caller may see."
+    )
+
+
+# Inputs -------------------------------------------------------------------------------
+
+
+class BookingCreateInput(serializers.Serializer):
+    session = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="The session's id.")
+    staff_id = serializers.CharField(
+        required=False,
+        max_length=64,
+        help_text="The employer's identifier of the person to book; leave out to book yourself.",
+    )
+
+
+class CompletionRecordInput(serializers.Serializer):
+    staff_id = serializers.CharField(
+        max_length=64, help_text="The employer's identifier of the person."
+    )
+    course_code = serializers.CharField(max_length=64)
+    completed_on = serializers.DateField(
+        input_formats=["%Y-%m-%d"], help_text="YYYY-MM-DD, not in the future."
+    )
