@@ -19,13 +19,8 @@ NOT_HTML = {"api_schema", "health", "booking_ics", "import_progress"}
 def pages_for(role: str) -> list[tuple[str, str]]:
     found = []
     for name, route in URLS:
-        methods, policy = POLICY.get(name, ((), None))
-        if (
-            "GET" not in methods
-            or name in NOT_HTML
-            or route.startswith("api/")
-            and name != "api_docs"
-        ):
+        policy = POLICY.get(name, {}).get("GET")
+        if policy is None or name in NOT_HTML or (route.startswith("api/") and name != "api_docs"):
             continue
         if policy in (PUBLIC, LOGIN_ONLY) or (isinstance(policy, dict) and policy[role] == OK):
             found.append((name, route))
