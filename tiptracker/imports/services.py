@@ -7,6 +7,9 @@ stream from the reader, go out in batches, and only the first problems are kept 
 """
 
 import csv
+import datetime as dt
+import io
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,12 +17,15 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.db import transaction
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
 from tiptracker.imports.kinds import KINDS, Problem, RowInvalid
 from tiptracker.imports.models import ImportRun
 from tiptracker.lib.tabular import FileProblem, open_tabular
 from tiptracker.partnerships.models import Partnership
+
+log = logging.getLogger(__name__)
 
 BATCH_SIZE = 5000
 PROBLEMS_KEPT = 1000
@@ -53,12 +59,24 @@ class ImportResult:
         return self.rows_invalid == 0
 
 
+def _size(size: int) -> str:
+    return str(filesizeformat(size)).replace("\xa0", " ")  # plain spaces for a terminal
+
+
 def check_size(size: int) -> None:
     limit = settings.IMPORT_MAX_BYTES
     if size > limit:
-        raise ImportRefused(f"the file is {size / 1_048_576:.1f} MB, larger than the {limit / 1_048_576:.0f} MB limit")
+        raise ImportRefused(f"the file is {_size(size)}, larger than the limit of {_size(limit)}")
     if size == 0:
         raise ImportRefused("the file is empty")
+
+
+def check_upload(*, filename: str, size: int) -> None:
+    """The checks that need only the file's name and size, so a form can make them before
+    reading a byte of it."""
+    if Path(filename).suffix.lower() not in (".csv", ".xlsx"):
+        raise ImportRefused(f"'{Path(filename).name}' is not a CSV or XLSX file")
+    check_size(size)
 
 
 def import_file(
@@ -83,7 +101,9 @@ def import_file(
 
     result = ImportResult(kind=kind)
     if table.extra_columns:
-        result.warnings.append(f"ignored unknown column{'s' if len(table.extra_columns) > 1 else ''}: {', '.join(table.extra_columns)}")
+        result.warnings.append(
+            f"ignored unknown column{'s' if len(table.extra_columns) > 1 else ''}: {', '.join(table.extra_columns)}"
+        )
     reject_writer = None
     if rejects is not None:
         reject_writer = csv.writer(rejects)
@@ -111,14 +131,18 @@ def import_file(
                         batch.append(handler.validate(number, row))
                         result.rows_valid += 1
                         if len(result.preview) < PREVIEW_ROWS:
-                            result.preview.append({"row": number, **{k: _show(v) for k, v in row.items()}})
+                            result.preview.append(
+                                {"row": number, **{k: _show(v) for k, v in row.items()}}
+                            )
                     except RowInvalid as invalid:
                         result.rows_invalid += 1
                         room = PROBLEMS_KEPT - len(result.problems)
                         result.problems.extend(invalid.problems[: max(room, 0)])
                         if reject_writer is not None:
                             reason = "; ".join(f"{p.column}: {p.message}" for p in invalid.problems)
-                            reject_writer.writerow([_show(row.get(c)) for c in handler.known] + [reason])
+                            reject_writer.writerow(
+                                [_show(row.get(c)) for c in handler.known] + [reason]
+                            )
                     if len(batch) >= BATCH_SIZE:
                         flush()
                         if progress:
@@ -126,17 +150,18 @@ def import_file(
                 flush()
             except FileProblem as problem:
                 raise ImportRefused(str(problem)) from None
+            if result.rows_total == 0:
+                raise ImportRefused("the file has a header but no rows")
             if not may_write():
                 raise _RollBack
             result.written = True
-            if handler.affects_coverage:
+            # Rebuilt only when something changed, so re-importing a file changes nothing.
+            if handler.affects_coverage and (result.created or result.updated):
                 from tiptracker.training.services import coverage_snapshots_rebuild
 
                 coverage_snapshots_rebuild(partnership_id=partnership.id)
     except _RollBack:
         result.created = result.updated = result.unchanged = 0
-    if result.rows_total == 0:
-        raise ImportRefused("the file has a header but no rows")
     return result
 
 
@@ -149,26 +174,45 @@ def _show(value: object) -> str:
 
 
 def import_path(
-    *, partnership: Partnership, kind: str, path: Path, dry_run: bool, skip_invalid: bool,
+    *,
+    partnership: Partnership,
+    kind: str,
+    path: Path,
+    dry_run: bool,
+    skip_invalid: bool,
     rejects_path: Path | None,
 ) -> tuple[ImportRun, ImportResult]:
     """The command line's import: a file on disk, logged like a web upload."""
     if not path.is_file():
         raise ImportRefused(f"no file at {path}")
     check_size(path.stat().st_size)
-    run = ImportRun(partnership=partnership, kind=kind, filename=path.name, source="cli", skip_invalid=skip_invalid)
+    # Logged before it starts, so the log's time is the start and a killed import still shows.
+    run = ImportRun.objects.create(
+        partnership=partnership,
+        kind=kind,
+        filename=path.name,
+        source="cli",
+        skip_invalid=skip_invalid,
+        status=ImportRun.Status.CHECKING if dry_run else ImportRun.Status.IMPORTING,
+    )
     rejects = open(rejects_path, "w", newline="", encoding="utf-8") if rejects_path else None  # noqa: SIM115
     try:
         with open(path, "rb") as binary:
             result = import_file(
-                partnership=partnership, kind=kind, binary=binary, filename=path.name,
-                dry_run=dry_run, skip_invalid=skip_invalid, rejects=rejects,
+                partnership=partnership,
+                kind=kind,
+                binary=binary,
+                filename=path.name,
+                dry_run=dry_run,
+                skip_invalid=skip_invalid,
+                rejects=rejects,
             )
     except ImportRefused as refused:
-        run.status = ImportRun.Status.FAILED
-        run.message = str(refused)
-        run.finished_at = timezone.now()
-        run.save()
+        _fail(run, str(refused))
+        raise
+    except Exception:
+        # The transaction has rolled back; the log still says the import was tried.
+        _fail(run, UNEXPECTED)
         raise
     finally:
         if rejects:
@@ -178,9 +222,17 @@ def import_path(
 
 
 def _record(run: ImportRun, result: ImportResult, *, dry_run: bool) -> None:
-    run.rows_total, run.rows_valid, run.rows_invalid = result.rows_total, result.rows_valid, result.rows_invalid
+    if run.pk is None:
+        run.save()  # created_at is set on the first save: it must not come after finished_at
+    run.rows_total, run.rows_valid, run.rows_invalid = (
+        result.rows_total,
+        result.rows_valid,
+        result.rows_invalid,
+    )
     run.created, run.updated, run.unchanged = result.created, result.updated, result.unchanged
-    run.problems = [{"row": p.row, "column": p.column, "message": p.message} for p in result.problems]
+    run.problems = [
+        {"row": p.row, "column": p.column, "message": p.message} for p in result.problems
+    ]
     run.warnings = result.warnings
     run.preview_rows = result.preview
     if result.written:
@@ -194,7 +246,21 @@ def _record(run: ImportRun, result: ImportResult, *, dry_run: bool) -> None:
         run.status = ImportRun.Status.PREVIEW
     else:
         run.status = ImportRun.Status.INVALID
+        run.data = None  # nothing more can be done with it
         run.finished_at = timezone.now()
+    run.save()
+
+
+UNEXPECTED = "the import stopped part-way because of an unexpected error"
+
+
+def _fail(run: ImportRun, message: str) -> None:
+    run.status, run.message, run.data, run.finished_at = (
+        ImportRun.Status.FAILED,
+        message,
+        None,
+        timezone.now(),
+    )
     run.save()
 
 
@@ -207,11 +273,53 @@ def _progress_key(run_id: int) -> str:
     return f"import-progress:{run_id}"
 
 
+# The states in which a run is still moving on its own (the worker has it, or will).
+WORKING = frozenset(
+    {
+        ImportRun.Status.QUEUED,
+        ImportRun.Status.CHECKING,
+        ImportRun.Status.CONFIRMED,
+        ImportRun.Status.IMPORTING,
+    }
+)
+
+
 def import_progress(run: ImportRun) -> int | None:
     """Rows processed so far by the worker, if it is working on this run."""
     from django.core.cache import cache
 
     return cache.get(_progress_key(run.id))
+
+
+def import_run_progress(run: ImportRun) -> dict[str, Any]:
+    """What the progress display needs: the state, and rows done out of how many if known."""
+    finished = run.status not in WORKING
+    if finished:
+        rows_done = run.rows_total
+    elif run.status in (ImportRun.Status.QUEUED, ImportRun.Status.CONFIRMED):
+        rows_done = 0
+    else:
+        rows_done = import_progress(run) or 0
+    # While a file is first checked nobody knows how many rows it has; once checked, we do.
+    rows_total = (
+        run.rows_total
+        if (finished or run.status in (ImportRun.Status.CONFIRMED, ImportRun.Status.IMPORTING))
+        else None
+    )
+    if run.status == ImportRun.Status.CHECKING:
+        text = f"Checking the file: {rows_done:,} rows so far."
+    elif run.status == ImportRun.Status.IMPORTING:
+        text = f"Importing: {rows_done:,} of {rows_total or 0:,} rows."
+    else:
+        text = f"{run.get_status_display()}."
+    return {
+        "status": run.status,
+        "status_label": run.get_status_display(),
+        "rows_done": rows_done,
+        "rows_total": rows_total,
+        "finished": finished,
+        "text": text,  # the same sentence the page shows, so the script need not compose it
+    }
 
 
 def _progress_callback(run: ImportRun) -> Callable[[int], None]:
@@ -220,47 +328,79 @@ def _progress_callback(run: ImportRun) -> Callable[[int], None]:
     def report(rows: int) -> None:
         cache.set(_progress_key(run.id), rows, timeout=3600)
 
+    report(0)  # the import starts from nothing, whatever its check reached
     return report
 
 
-def import_upload(*, partnership: Partnership, actor: Any, kind: str, filename: str, data: bytes, skip_invalid: bool) -> ImportRun:
-    """Keep an uploaded file and check it: at once if small, otherwise by the worker."""
+def import_upload(
+    *,
+    partnership: Partnership,
+    actor: Any,
+    kind: str,
+    filename: str,
+    data: bytes,
+    skip_invalid: bool,
+) -> ImportRun:
+    """Keep an uploaded file and check it: at once if small, otherwise by the worker.
+
+    A small file that cannot be imported at all raises ImportRefused and leaves nothing
+    behind, so the person can fix it and try again from the same form.
+    """
     if kind not in KINDS:
         raise ImportRefused(f"'{kind}' is not an import kind")
-    check_size(len(data))
-    if Path(filename).suffix.lower() not in (".csv", ".xlsx"):
-        raise ImportRefused(f"'{filename}' is not a CSV or XLSX file")
-    run = ImportRun.objects.create(
-        partnership=partnership, kind=kind, filename=filename[:255], user=actor, source="web",
-        skip_invalid=skip_invalid, data=data, status=ImportRun.Status.QUEUED,
+    check_upload(filename=filename, size=len(data))
+    run = ImportRun(
+        partnership=partnership,
+        kind=kind,
+        filename=Path(filename).name[:255],
+        user=actor,
+        source="web",
+        skip_invalid=skip_invalid,
+        data=data,
+        status=ImportRun.Status.QUEUED,
     )
-    if len(data) <= settings.IMPORT_INLINE_MAX_BYTES:
-        _claim_and(run, ImportRun.Status.QUEUED, ImportRun.Status.CHECKING, import_run_check)
-        run.refresh_from_db()
+    if len(data) > settings.IMPORT_INLINE_MAX_BYTES:
+        run.save()  # the worker checks it; the page shows progress
+        return run
+    result = import_file(
+        partnership=partnership,
+        kind=kind,
+        binary=io.BytesIO(data),
+        filename=filename,
+        dry_run=True,
+        skip_invalid=skip_invalid,
+    )
+    _record(run, result, dry_run=True)
     return run
 
 
 def import_run_check(run: ImportRun) -> None:
     """Validate the kept file without writing anything: the preview."""
-    import io
-
     try:
         result = import_file(
-            partnership=run.partnership, kind=run.kind, binary=io.BytesIO(bytes(run.data or b"")), filename=run.filename,
-            dry_run=True, skip_invalid=run.skip_invalid, progress=_progress_callback(run),
+            partnership=run.partnership,
+            kind=run.kind,
+            binary=io.BytesIO(bytes(run.data or b"")),
+            filename=run.filename,
+            dry_run=True,
+            skip_invalid=run.skip_invalid,
+            progress=_progress_callback(run),
         )
     except ImportRefused as refused:
-        run.status, run.message, run.data, run.finished_at = ImportRun.Status.FAILED, str(refused), None, timezone.now()
-        run.save()
+        _fail(run, str(refused))
+        return
+    except Exception:
+        log.exception("checking import %s failed", run.pk)
+        _fail(run, UNEXPECTED)
         return
     _record(run, result, dry_run=True)
-    if run.status == ImportRun.Status.INVALID:
-        ImportRun.objects.filter(pk=run.pk).update(data=None)
 
 
 def import_run_confirm(*, run: ImportRun, actor: Any) -> ImportRun:
     """The user confirmed the preview: import for real (now if small, else by the worker)."""
-    claimed = ImportRun.objects.filter(pk=run.pk, status=ImportRun.Status.PREVIEW).update(status=ImportRun.Status.CONFIRMED)
+    claimed = ImportRun.objects.filter(pk=run.pk, status=ImportRun.Status.PREVIEW).update(
+        status=ImportRun.Status.CONFIRMED
+    )
     if not claimed:
         raise ImportRefused("this import is not waiting for confirmation")
     if len(run.data or b"") <= settings.IMPORT_INLINE_MAX_BYTES:
@@ -270,22 +410,30 @@ def import_run_confirm(*, run: ImportRun, actor: Any) -> ImportRun:
 
 
 def import_run_discard(*, run: ImportRun) -> None:
-    ImportRun.objects.filter(pk=run.pk, status__in=[ImportRun.Status.PREVIEW, ImportRun.Status.QUEUED]).update(
-        status=ImportRun.Status.DISCARDED, data=None, finished_at=timezone.now()
-    )
+    discarded = ImportRun.objects.filter(
+        pk=run.pk, status__in=[ImportRun.Status.PREVIEW, ImportRun.Status.QUEUED]
+    ).update(status=ImportRun.Status.DISCARDED, data=None, finished_at=timezone.now())
+    if not discarded:
+        raise ImportRefused("this import can no longer be discarded")
 
 
 def import_run_commit(run: ImportRun) -> None:
-    import io
-
     try:
         result = import_file(
-            partnership=run.partnership, kind=run.kind, binary=io.BytesIO(bytes(run.data or b"")), filename=run.filename,
-            skip_invalid=run.skip_invalid, progress=_progress_callback(run),
+            partnership=run.partnership,
+            kind=run.kind,
+            binary=io.BytesIO(bytes(run.data or b"")),
+            filename=run.filename,
+            skip_invalid=run.skip_invalid,
+            progress=_progress_callback(run),
         )
     except ImportRefused as refused:
-        run.status, run.message, run.data, run.finished_at = ImportRun.Status.FAILED, str(refused), None, timezone.now()
-        run.save()
+        _fail(run, str(refused))
+        return
+    except Exception:
+        # import_file's transaction has rolled back: the data is as it was before.
+        log.exception("import %s failed", run.pk)
+        _fail(run, UNEXPECTED)
         return
     _record(run, result, dry_run=False)
     if not result.written:
@@ -295,7 +443,9 @@ def import_run_commit(run: ImportRun) -> None:
         run.save()
 
 
-def _claim_and(run: ImportRun, from_status: str, to_status: str, work: Callable[[ImportRun], None]) -> bool:
+def _claim_and(
+    run: ImportRun, from_status: str, to_status: str, work: Callable[[ImportRun], None]
+) -> bool:
     """Claim `run` with a conditional update, so that only one worker ever does the work."""
     if not ImportRun.objects.filter(pk=run.pk, status=from_status).update(status=to_status):
         return False
@@ -308,15 +458,19 @@ def imports_process_queued() -> int:
     """Check queued uploads and commit confirmed ones; returns how many were handled."""
     done = 0
     for run in ImportRun.objects.filter(status=ImportRun.Status.QUEUED).order_by("id"):
-        done += _claim_and(run, ImportRun.Status.QUEUED, ImportRun.Status.CHECKING, import_run_check)
+        done += _claim_and(
+            run, ImportRun.Status.QUEUED, ImportRun.Status.CHECKING, import_run_check
+        )
     for run in ImportRun.objects.filter(status=ImportRun.Status.CONFIRMED).order_by("id"):
-        done += _claim_and(run, ImportRun.Status.CONFIRMED, ImportRun.Status.IMPORTING, import_run_commit)
+        done += _claim_and(
+            run, ImportRun.Status.CONFIRMED, ImportRun.Status.IMPORTING, import_run_commit
+        )
     return done
 
 
 def imports_purge() -> int:
     """Erase uploaded files nobody confirmed within UPLOAD_RETENTION_DAYS (the log stays)."""
-    cutoff = timezone.now() - timezone.timedelta(days=UPLOAD_RETENTION_DAYS)
+    cutoff = timezone.now() - dt.timedelta(days=UPLOAD_RETENTION_DAYS)
     return ImportRun.objects.filter(created_at__lt=cutoff, data__isnull=False).update(
         data=None, status=ImportRun.Status.DISCARDED, finished_at=timezone.now()
     )

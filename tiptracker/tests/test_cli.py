@@ -1,0 +1,417 @@
+"""The `tiptracker` command, as formats.md describes it.
+
+Run in this process through `tiptracker.cli.main` against the test database (fast), and
+once for real as the installed console script against a fresh SQLite file."""
+
+import datetime as dt
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tiptracker.cli import main
+from tiptracker.imports.tests.helpers import cli, csv_bytes
+from tiptracker.lib.levels import Level
+from tiptracker.partnerships.models import Partnership
+from tiptracker.partnerships.tests.factories import OrganisationFactory
+from tiptracker.training.tests.factories import CompletionFactory, CourseFactory
+from tiptracker.workforce.models import StaffMember
+from tiptracker.workforce.tests.factories import StaffMemberFactory, TeamFactory
+
+D = dt.date(2022, 6, 30)
+
+
+# Help -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        [],
+        ["demo"],
+        ["serve"],
+        ["partnership"],
+        ["partnership", "create"],
+        ["member", "add"],
+        ["import"],
+        ["coverage"],
+        ["send-due"],
+        ["purge"],
+    ],
+    ids=lambda c: " ".join(c) or "tiptracker",
+)
+def test_every_command_explains_itself_with_help(capsys, command):
+    with pytest.raises(SystemExit) as exit_:
+        main([*command, "--help"])
+    assert exit_.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"usage: tiptracker {' '.join(command)}".rstrip())
+
+
+def test_the_import_help_names_the_kinds_and_options(capsys):
+    with pytest.raises(SystemExit):
+        main(["import", "--help"])
+    out = capsys.readouterr().out
+    for text in (
+        "staff, needs, courses or completions",
+        "--partnership",
+        "--dry-run",
+        "--skip-invalid",
+        "--rejects",
+    ):
+        assert text in out
+
+
+# Partnerships -----------------------------------------------------------------------------
+
+
+def test_creating_a_partnership_twice_fails_clearly(capsys, db):
+    assert cli(capsys, "partnership", "create", "fife", "--name", "Fife Partnership")[:2] == (
+        0,
+        "Created partnership fife: Fife Partnership\n",
+    )
+    code, out, err = cli(capsys, "partnership", "create", "fife", "--name", "Another Fife")
+    assert code == 1
+    assert err == "tiptracker: error: a partnership with the slug 'fife' already exists\n"
+    assert Partnership.objects.get(slug="fife").name == "Fife Partnership"
+
+
+def test_a_bad_partnership_slug_is_a_plain_error(capsys, db):
+    code, out, err = cli(capsys, "partnership", "create", "Fife Council!", "--name", "Fife")
+    assert code == 1
+    assert (
+        "is not a valid slug: use lower-case letters, digits and hyphens" in err
+        and "Traceback" not in err
+    )
+    assert not Partnership.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["coverage", "--partnership", "nowhere"],
+        ["import", "staff", "FILE", "--partnership", "nowhere"],
+        [
+            "member",
+            "add",
+            "--partnership",
+            "nowhere",
+            "--email",
+            "a@example.org",
+            "--role",
+            "admin",
+        ],
+    ],
+    ids=["coverage", "import", "member add"],
+)
+def test_an_unknown_partnership_is_an_error_and_creates_nothing(capsys, db, tmp_path, argv):
+    (tmp_path / "staff.csv").write_bytes(csv_bytes("staff_id,organisation,team", "S1,A,B"))
+    argv = [str(tmp_path / "staff.csv") if a == "FILE" else a for a in argv]
+    code, out, err = cli(capsys, *argv)
+    assert code == 1
+    assert err.startswith(
+        "tiptracker: error: no partnership 'nowhere' (create it with: tiptracker partnership create nowhere"
+    )
+    assert not Partnership.objects.exists() and not StaffMember.objects.exists()
+
+
+def test_purge_says_what_it_erased(capsys, db):
+    assert cli(capsys, "purge") == (
+        0,
+        "Erased 0 uploaded import files past their retention period\n",
+        "",
+    )
+
+
+# Import exit codes ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def staff_file(tmp_path):
+    def make(*rows):
+        path = tmp_path / "staff.csv"
+        path.write_bytes(csv_bytes("staff_id,organisation,team,start_date", *rows))
+        return path
+
+    return make
+
+
+def test_an_import_of_valid_rows_exits_0(capsys, partnership, staff_file):
+    code, out, err = cli(
+        capsys,
+        "import",
+        "staff",
+        staff_file("S1,NHS Tayside,Ward 1,", "S2,NHS Tayside,Ward 1,"),
+        "--partnership",
+        partnership.slug,
+    )
+    assert (code, err) == (0, "")
+    assert out == "staff: 2 rows, 2 valid, 0 invalid; imported: 2 new, 0 updated, 0 unchanged\n"
+
+
+def test_an_import_with_invalid_rows_exits_1_and_writes_nothing(capsys, partnership, staff_file):
+    code, out, err = cli(
+        capsys,
+        "import",
+        "staff",
+        staff_file("S1,NHS Tayside,Ward 1,", "S2,NHS Tayside,Ward 1,31/02/2022"),
+        "--partnership",
+        partnership.slug,
+    )
+    assert code == 1
+    assert "row 3, column start_date: '31/02/2022' is not a real date" in err
+    assert not StaffMember.objects.exists()
+
+
+def test_an_import_with_skip_invalid_exits_0_having_written_the_valid_rows(
+    capsys, partnership, staff_file
+):
+    code, out, err = cli(
+        capsys,
+        "import",
+        "staff",
+        staff_file("S1,NHS Tayside,Ward 1,", "S2,NHS Tayside,Ward 1,31/02/2022"),
+        "--partnership",
+        partnership.slug,
+        "--skip-invalid",
+    )
+    assert code == 0
+    assert list(StaffMember.objects.values_list("staff_id", flat=True)) == ["S1"]
+
+
+def test_an_unknown_import_kind_is_refused_by_the_argument_parser(capsys, partnership, staff_file):
+    with pytest.raises(SystemExit) as exit_:
+        main(["import", "people", str(staff_file("S1,A,B,")), "--partnership", partnership.slug])
+    assert exit_.value.code == 2
+    assert "invalid choice: 'people'" in capsys.readouterr().err
+
+
+# Coverage ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def workforce(partnership):
+    """Dundee City Council: 3 need Trauma Informed, 2 have it. NHS Tayside: 16 need Trauma
+    Skilled, 1 has it (1/16 = 6.25%, which rounds half up to 6.3)."""
+    council = OrganisationFactory(partnership=partnership, name="Dundee City Council")
+    nhs = OrganisationFactory(partnership=partnership, name="NHS Tayside")
+    housing = TeamFactory(partnership=partnership, organisation=council, name="Housing Options")
+    ward = TeamFactory(
+        partnership=partnership, organisation=nhs, name="Ward 1", required_level=Level.SKILLED
+    )
+    informed = CourseFactory(partnership=partnership, level=Level.INFORMED)
+    skilled = CourseFactory(partnership=partnership, level=Level.SKILLED)
+    council_staff = StaffMemberFactory.create_batch(3, team=housing)
+    for person in council_staff[:2]:
+        CompletionFactory(staff=person, course=informed, completed_on=dt.date(2022, 1, 10))
+    CompletionFactory(
+        staff=council_staff[2], course=informed, completed_on=D + dt.timedelta(days=1)
+    )  # after D
+    StaffMemberFactory(team=housing, leaving_date=D - dt.timedelta(days=1))  # left before D
+    ward_staff = StaffMemberFactory.create_batch(16, team=ward)
+    CompletionFactory(staff=ward_staff[0], course=skilled, completed_on=D)
+    return partnership
+
+
+def figures(level, needed, met, percent):
+    return {"level": level, "needed": needed, "met": met, "percent": percent}
+
+
+def test_coverage_as_json_is_exactly_the_documented_object(capsys, workforce):
+    code, out, err = cli(
+        capsys,
+        "coverage",
+        "--partnership",
+        workforce.slug,
+        "--as-of",
+        "2022-06-30",
+        "--format",
+        "json",
+    )
+    assert (code, err) == (0, "")
+    result = json.loads(out)
+    assert list(result) == ["partnership", "as_of", "by", "rows", "totals"]
+    assert (
+        result["partnership"] == workforce.slug
+        and result["as_of"] == "2022-06-30"
+        and result["by"] == "organisation"
+    )
+    council, nhs = {"organisation": "Dundee City Council"}, {"organisation": "NHS Tayside"}
+    assert result["rows"] == [
+        council | figures("informed", 3, 2, 66.7),
+        council | figures("skilled", 0, 0, None),
+        council | figures("enhanced", 0, 0, None),
+        council | figures("specialist", 0, 0, None),
+        nhs | figures("informed", 16, 1, 6.3),
+        nhs | figures("skilled", 16, 1, 6.3),
+        nhs | figures("enhanced", 0, 0, None),
+        nhs | figures("specialist", 0, 0, None),
+    ]
+    assert [list(row) for row in result["rows"]] == [
+        ["organisation", "level", "needed", "met", "percent"]
+    ] * 8
+    assert result["totals"] == [
+        figures("informed", 19, 3, 15.8),
+        figures("skilled", 16, 1, 6.3),
+        figures("enhanced", 0, 0, None),
+        figures("specialist", 0, 0, None),
+    ]
+    assert [list(row) for row in result["totals"]] == [["level", "needed", "met", "percent"]] * 4
+    assert '"percent": null' in out
+
+
+def test_coverage_by_organisation_is_the_default_and_the_same_as_asking_for_it(capsys, workforce):
+    base = [
+        "coverage",
+        "--partnership",
+        workforce.slug,
+        "--as-of",
+        "2022-06-30",
+        "--format",
+        "json",
+    ]
+    assert cli(capsys, *base) == cli(capsys, *base, "--by", "organisation")
+
+
+def test_coverage_by_team_adds_the_team_after_the_organisation(capsys, workforce):
+    code, out, err = cli(
+        capsys,
+        "coverage",
+        "--partnership",
+        workforce.slug,
+        "--as-of",
+        "2022-06-30",
+        "--by",
+        "team",
+        "--format",
+        "json",
+    )
+    result = json.loads(out)
+    assert result["by"] == "team"
+    assert [list(row) for row in result["rows"]] == [
+        ["organisation", "team", "level", "needed", "met", "percent"]
+    ] * 8
+    assert result["rows"][0] == {
+        "organisation": "Dundee City Council",
+        "team": "Housing Options",
+    } | figures("informed", 3, 2, 66.7)
+    assert result["rows"][5] == {"organisation": "NHS Tayside", "team": "Ward 1"} | figures(
+        "skilled", 16, 1, 6.3
+    )
+
+
+def test_coverage_on_an_earlier_date_counts_only_what_had_happened(capsys, workforce):
+    out = cli(
+        capsys,
+        "coverage",
+        "--partnership",
+        workforce.slug,
+        "--as-of",
+        "2022-06-29",
+        "--format",
+        "json",
+    )[1]
+    assert json.loads(out)["totals"][1] == figures("skilled", 16, 0, 0.0)
+
+
+def test_coverage_as_csv(capsys, workforce):
+    code, out, err = cli(
+        capsys,
+        "coverage",
+        "--partnership",
+        workforce.slug,
+        "--as-of",
+        "2022-06-30",
+        "--format",
+        "csv",
+    )
+    assert code == 0
+    lines = out.splitlines()
+    assert not out.startswith("\ufeff")
+    assert lines[0] == "organisation,level,needed,met,percent"
+    assert lines[1] == "Dundee City Council,informed,3,2,66.7"
+    assert lines[2] == "Dundee City Council,skilled,0,0,"
+    assert lines[5] == "NHS Tayside,informed,16,1,6.3"
+    assert lines[-4:] == [
+        "All,informed,19,3,15.8",
+        "All,skilled,16,1,6.3",
+        "All,enhanced,0,0,",
+        "All,specialist,0,0,",
+    ]
+
+
+def test_coverage_as_a_table(capsys, workforce):
+    code, out, err = cli(
+        capsys, "coverage", "--partnership", workforce.slug, "--as-of", "2022-06-30"
+    )
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == "Coverage for Dundee Test Partnership on 30 June 2022"
+    assert lines[1].split() == ["organisation", "level", "needed", "met", "percent"]
+    assert set(lines[2]) == {"-", " "}
+    assert lines[3].split() == ["Dundee", "City", "Council", "informed", "3", "2", "66.7"]
+    assert lines[-4].split() == ["All", "informed", "19", "3", "15.8"]
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        ("31/02/2022", "is not a real date"),
+        ("2022-13-01", "is not a real date"),
+        ("yesterday", "is not a date"),
+    ],
+)
+def test_coverage_with_a_bad_date_exits_non_zero_with_a_plain_message(
+    capsys, workforce, value, reason
+):
+    with pytest.raises(SystemExit) as exit_:
+        main(["coverage", "--partnership", workforce.slug, "--as-of", value])
+    assert exit_.value.code != 0
+    err = capsys.readouterr().err
+    assert f"argument --as-of: '{value}' {reason}" in err and "Traceback" not in err
+
+
+# The installed command, for real ----------------------------------------------------------
+
+
+def test_the_installed_command_creates_the_schema_on_first_use(tmp_path):
+    database = tmp_path / "fresh.sqlite3"
+    script = Path(sys.executable).with_name("tiptracker")
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "tiptracker.cli"]
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{database}",
+        "CACHE_DIR": str(tmp_path / "cache"),
+    }
+
+    def run(*argv):
+        return subprocess.run(  # noqa: S603 - our own command with our own arguments
+            [*command, *argv], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120
+        )
+
+    assert not database.exists()
+    created = run("partnership", "create", "fresh", "--name", "Fresh Partnership")
+    assert (created.returncode, created.stderr) == (0, "")
+    assert created.stdout == "Created partnership fresh: Fresh Partnership\n"
+    (tmp_path / "staff.csv").write_bytes(
+        csv_bytes("staff_id,organisation,team", "S1,NHS Tayside,Ward 1")
+    )
+    imported = run("import", "staff", "staff.csv", "--partnership", "fresh")
+    assert imported.returncode == 0, imported.stderr
+    covered = run("coverage", "--partnership", "fresh", "--format", "json")
+    assert covered.returncode == 0, covered.stderr
+    assert json.loads(covered.stdout)["totals"][0] == figures("informed", 1, 0, 0.0)
+    with sqlite3.connect(database) as db:
+        tables = {
+            name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        }
+    assert {
+        "django_migrations",
+        "partnerships_partnership",
+        "workforce_staffmember",
+        "imports_importrun",
+    } <= tables
