@@ -1,22 +1,33 @@
-"""Writes for training: completions, bookings and the waiting list, attendance, and the
-coverage trend's derived table."""
+"""Writes for training: courses, sessions, bookings and the waiting list, attendance,
+completions, and the coverage trend's derived table."""
 
 import datetime as dt
 import logging
+from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
-from django.db import transaction
+from django.core.mail import send_mail, send_mass_mail
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from tiptracker.lib.dates import month_ends_before, today
 from tiptracker.training.coverage import coverage_by_month
-from tiptracker.training.models import AttendanceMark, Booking, Completion, Course, CoverageSnapshot, TrainingSession
+from tiptracker.training.models import (
+    AttendanceMark,
+    Booking,
+    Completion,
+    Course,
+    CoverageSnapshot,
+    TrainingSession,
+)
 from tiptracker.workforce.models import StaffMember
 
 log = logging.getLogger(__name__)
 
 TREND_MONTHS = 24
+
+# Who did it: the signed-in user, or None for the system (an import, the demo loader).
+Actor = Any
 
 
 # The trend's derived table ---------------------------------------------------------------
@@ -29,7 +40,13 @@ def coverage_snapshots_rebuild(*, partnership_id: int, as_of: dt.date | None = N
     with transaction.atomic():
         CoverageSnapshot.objects.filter(partnership_id=partnership_id).delete()
         CoverageSnapshot.objects.bulk_create(
-            CoverageSnapshot(partnership_id=partnership_id, month_end=day, level=row.level, needed=row.needed, met=row.met)
+            CoverageSnapshot(
+                partnership_id=partnership_id,
+                month_end=day,
+                level=row.level,
+                needed=row.needed,
+                met=row.met,
+            )
             for day, rows in figures.items()
             for row in rows
         )
@@ -48,9 +65,9 @@ def coverage_snapshots_fill(*, partnership_id: int, month_ends: list[dt.date]) -
     """Compute and keep the month ends the table does not hold yet (a dashboard looking
     further back than the last rebuild)."""
     held = set(
-        CoverageSnapshot.objects.filter(partnership_id=partnership_id, month_end__in=month_ends).values_list(
-            "month_end", flat=True
-        )
+        CoverageSnapshot.objects.filter(
+            partnership_id=partnership_id, month_end__in=month_ends
+        ).values_list("month_end", flat=True)
     )
     missing = [day for day in month_ends if day not in held]
     if not missing:
@@ -58,7 +75,13 @@ def coverage_snapshots_fill(*, partnership_id: int, month_ends: list[dt.date]) -
     figures = coverage_by_month(partnership_id=partnership_id, month_ends=missing)
     CoverageSnapshot.objects.bulk_create(
         [
-            CoverageSnapshot(partnership_id=partnership_id, month_end=day, level=row.level, needed=row.needed, met=row.met)
+            CoverageSnapshot(
+                partnership_id=partnership_id,
+                month_end=day,
+                level=row.level,
+                needed=row.needed,
+                met=row.met,
+            )
             for day, rows in figures.items()
             for row in rows
         ],
@@ -70,7 +93,11 @@ def coverage_snapshots_fill(*, partnership_id: int, month_ends: list[dt.date]) -
 
 
 def completion_record(
-    *, staff: StaffMember, course: Course, on: dt.date, source: str = Completion.Source.MANUAL,
+    *,
+    staff: StaffMember,
+    course: Course,
+    on: dt.date,
+    source: str = Completion.Source.MANUAL,
     booking: Booking | None = None,
 ) -> Completion:
     if on > today():
@@ -79,7 +106,10 @@ def completion_record(
         raise ValidationError("The course belongs to another partnership.")
     with transaction.atomic():
         completion, _created = Completion.objects.get_or_create(
-            partnership_id=staff.partnership_id, staff=staff, course=course, completed_on=on,
+            partnership_id=staff.partnership_id,
+            staff=staff,
+            course=course,
+            completed_on=on,
             defaults={"source": source, "booking": booking},
         )
         if _created:
@@ -87,46 +117,322 @@ def completion_record(
     return completion
 
 
-# Sessions and bookings ---------------------------------------------------------------------
+# Courses -----------------------------------------------------------------------------------
+
+
+def _course_code_free(*, partnership_id: int, code: str, course_id: int | None = None) -> None:
+    taken = Course.objects.filter(partnership_id=partnership_id, code=code)
+    if course_id is not None:
+        taken = taken.exclude(pk=course_id)
+    if taken.exists():
+        raise ValidationError(
+            {
+                "code": f"A course with the code '{code}' already exists in this partnership: choose another code."
+            }
+        )
+
+
+def course_create(
+    *,
+    actor: Actor,
+    partnership_id: int,
+    code: str,
+    title: str,
+    level: int,
+    delivery: str = "",
+    provider: str = "",
+) -> Course:
+    code = code.strip()
+    _course_code_free(partnership_id=partnership_id, code=code)
+    try:
+        with transaction.atomic():
+            return Course.objects.create(
+                partnership_id=partnership_id,
+                code=code,
+                title=title.strip(),
+                level=level,
+                delivery=delivery,
+                provider=provider.strip(),
+            )
+    except IntegrityError:
+        # Someone else took the code between the check and the insert.
+        raise ValidationError(
+            {
+                "code": f"A course with the code '{code}' already exists in this partnership: choose another code."
+            }
+        ) from None
+
+
+def course_update(
+    *,
+    actor: Actor,
+    course: Course,
+    code: str,
+    title: str,
+    level: int,
+    delivery: str = "",
+    provider: str = "",
+) -> Course:
+    code = code.strip()
+    _course_code_free(partnership_id=course.partnership_id, code=code, course_id=course.pk)
+    level_changed = course.level != level
+    course.code, course.title, course.level = code, title.strip(), level
+    course.delivery, course.provider = delivery, provider.strip()
+    try:
+        with transaction.atomic():
+            course.save()
+            if level_changed:
+                # Every completion of this course now counts at another level, at every date.
+                coverage_snapshots_invalidate(partnership_id=course.partnership_id)
+    except IntegrityError:
+        raise ValidationError(
+            {
+                "code": f"A course with the code '{code}' already exists in this partnership: choose another code."
+            }
+        ) from None
+    return course
+
+
+# Sessions ----------------------------------------------------------------------------------
+
+
+def _session_check(
+    *,
+    course: Course,
+    partnership_id: int,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    venue: str,
+    online_url: str,
+    capacity: int,
+) -> None:
+    errors: dict[str, str] = {}
+    if course.partnership_id != partnership_id:
+        errors["course"] = "Choose one of this partnership's courses."
+    if ends_at <= starts_at:
+        errors["ends_at"] = "The session must end after it starts."
+    if not venue.strip() and not online_url.strip():
+        errors["venue"] = "Enter a venue or an online link (or both), so people know where to go."
+    if capacity < 1:
+        errors["capacity"] = "The session must have at least 1 place."
+    if errors:
+        raise ValidationError(errors)
+
+
+def session_create(
+    *,
+    actor: Actor,
+    course: Course,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    capacity: int,
+    venue: str = "",
+    online_url: str = "",
+    facilitator: str = "",
+    audience: str = "",
+) -> TrainingSession:
+    _session_check(
+        course=course,
+        partnership_id=course.partnership_id,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        venue=venue,
+        online_url=online_url,
+        capacity=capacity,
+    )
+    return TrainingSession.objects.create(
+        partnership_id=course.partnership_id,
+        course=course,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        venue=venue.strip(),
+        online_url=online_url.strip(),
+        capacity=capacity,
+        facilitator=facilitator.strip(),
+        audience=audience.strip(),
+    )
+
+
+def session_update(
+    *,
+    actor: Actor,
+    session: TrainingSession,
+    course: Course,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    capacity: int,
+    venue: str = "",
+    online_url: str = "",
+    facilitator: str = "",
+    audience: str = "",
+) -> list[Booking]:
+    """Change a session. Places added by a larger capacity go to the waiting list, oldest
+    first, and those promoted are told; returns them."""
+    _session_check(
+        course=course,
+        partnership_id=session.partnership_id,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        venue=venue,
+        online_url=online_url,
+        capacity=capacity,
+    )
+    with transaction.atomic():
+        locked = TrainingSession.objects.select_for_update().get(pk=session.pk)
+        if locked.status == TrainingSession.Status.CANCELLED:
+            raise ValidationError("This session has been cancelled, so it cannot be changed.")
+        taken = session_places_taken(locked)
+        if capacity < taken:
+            raise ValidationError(
+                {
+                    "capacity": f"{taken} people have places, so there must be at least {taken} places. "
+                    "Cancel bookings first to make the session smaller."
+                }
+            )
+        if course.pk != locked.course_id and locked.bookings.exclude(attendance="").exists():
+            # The completions already recorded are for the old course.
+            raise ValidationError(
+                {
+                    "course": "Attendance has been marked for this session, so its course cannot change."
+                }
+            )
+        locked.course = course
+        locked.starts_at, locked.ends_at, locked.capacity = starts_at, ends_at, capacity
+        locked.venue, locked.online_url = venue.strip(), online_url.strip()
+        locked.facilitator, locked.audience = facilitator.strip(), audience.strip()
+        locked.save()
+        promoted = []
+        if locked.starts_at > timezone.now():
+            while (booking := _promote_from_waiting_list(locked)) is not None:
+                promoted.append(booking)
+    return promoted
+
+
+def session_cancel(*, actor: Actor, session: TrainingSession) -> int:
+    """Cancel a session that has not started and tell everyone booked or waiting, by e-mail.
+
+    The bookings are left as they were, as a record of who was affected. Returns how many
+    people were told.
+    """
+    with transaction.atomic():
+        locked = (
+            TrainingSession.objects.select_for_update().select_related("course").get(pk=session.pk)
+        )
+        if locked.status == TrainingSession.Status.CANCELLED:
+            raise ValidationError("This session is already cancelled.")
+        if locked.starts_at <= timezone.now():
+            raise ValidationError("This session has already started, so it cannot be cancelled.")
+        locked.status = TrainingSession.Status.CANCELLED
+        locked.save(update_fields=["status"])
+        affected = list(
+            Booking.objects.filter(session=locked)
+            .exclude(status=Booking.Status.CANCELLED)
+            .select_related("staff")
+            .order_by("created_at", "id")
+        )
+        transaction.on_commit(lambda: _tell_cancelled(locked, affected))
+    session.status = locked.status
+    return sum(1 for booking in affected if booking.staff.email)
+
+
+def _tell_cancelled(session: TrainingSession, bookings: list[Booking]) -> None:
+    local_start = timezone.localtime(session.starts_at)
+    when = f"{local_start:%A %d %B %Y at %H:%M}"
+    messages = [
+        (
+            f"Cancelled: {session.course.title}, {local_start:%d %B %Y}",
+            (
+                f"Hello {booking.staff.first_name or booking.staff},\n\n"
+                f"{session.course.title} on {when} has been cancelled, so your "
+                f"{'place' if booking.status == Booking.Status.BOOKED else 'place on the waiting list'} "
+                "has gone with it. You do not need to do anything.\n\n"
+                "Look at the sessions page to book another date.\n"
+            ),
+            None,
+            [booking.staff.email],
+        )
+        for booking in bookings
+        if booking.staff.email
+    ]
+    if messages:
+        send_mass_mail(messages)
+
+
+def session_set_capacity(*, actor: Actor, session: TrainingSession, capacity: int) -> list[Booking]:
+    """Change capacity; extra places go to the waiting list, oldest first."""
+    promoted = []
+    with transaction.atomic():
+        session = TrainingSession.objects.select_for_update().get(pk=session.pk)
+        session.capacity = capacity
+        session.save(update_fields=["capacity"])
+        while (booking := _promote_from_waiting_list(session)) is not None:
+            promoted.append(booking)
+    return promoted
+
+
+# Bookings and the waiting list ---------------------------------------------------------------
 
 
 def session_places_taken(session: TrainingSession) -> int:
     return session.bookings.filter(status=Booking.Status.BOOKED).count()
 
 
-def booking_create(*, actor, session: TrainingSession, staff: StaffMember) -> Booking:
+def booking_create(*, actor: Actor, session: TrainingSession, staff: StaffMember) -> Booking:
     """Book `staff` onto `session`: a place if one is free, otherwise the waiting list."""
-    if session.status == TrainingSession.Status.CANCELLED:
-        raise ValidationError("This session has been cancelled, so it cannot be booked.")
-    if session.starts_at <= timezone.now():
-        raise ValidationError("This session has already started, so it cannot be booked.")
+    if staff.partnership_id != session.partnership_id:
+        raise ValidationError(
+            "That person belongs to another partnership, so they cannot be booked on this session."
+        )
     with transaction.atomic():
-        # Lock the session row so two people cannot both take the last place.
+        # Lock the session row so two people cannot both take the last place, and so the
+        # checks below see the session as it is now.
         session = TrainingSession.objects.select_for_update().get(pk=session.pk)
-        if Booking.objects.filter(session=session, staff=staff).exclude(status=Booking.Status.CANCELLED).exists():
-            raise ValidationError(f"{staff} is already booked on this session (or on its waiting list).")
+        if session.status == TrainingSession.Status.CANCELLED:
+            raise ValidationError("This session has been cancelled, so it cannot be booked.")
+        if session.starts_at <= timezone.now():
+            raise ValidationError("This session has already started, so it cannot be booked.")
+        if (
+            Booking.objects.filter(session=session, staff=staff)
+            .exclude(status=Booking.Status.CANCELLED)
+            .exists()
+        ):
+            raise ValidationError(
+                f"{staff} is already booked on this session (or on its waiting list)."
+            )
         full = session_places_taken(session) >= session.capacity
         return Booking.objects.create(
-            partnership_id=session.partnership_id, session=session, staff=staff, booked_by=actor,
+            partnership_id=session.partnership_id,
+            session=session,
+            staff=staff,
+            booked_by=actor,
             status=Booking.Status.WAITLISTED if full else Booking.Status.BOOKED,
         )
 
 
-def booking_cancel(*, actor, booking: Booking) -> Booking | None:
+def booking_cancel(*, actor: Actor, booking: Booking) -> Booking | None:
     """Cancel a booking; if it held a place, the longest-waiting person is promoted and told.
 
     Returns the promoted booking, if any.
     """
-    if booking.status == Booking.Status.CANCELLED:
-        raise ValidationError("This booking is already cancelled.")
-    if booking.attendance:
-        raise ValidationError("Attendance has been marked for this booking, so it cannot be cancelled.")
     with transaction.atomic():
         session = TrainingSession.objects.select_for_update().get(pk=booking.session_id)
-        held_place = booking.status == Booking.Status.BOOKED
-        booking.status = Booking.Status.CANCELLED
-        booking.save(update_fields=["status", "updated_at"])
-        if held_place and session.starts_at > timezone.now():
+        # Read the booking again under the lock: a second click must not cancel twice.
+        current = Booking.objects.get(pk=booking.pk)
+        if current.status == Booking.Status.CANCELLED:
+            raise ValidationError("This booking is already cancelled.")
+        if current.attendance:
+            raise ValidationError(
+                "Attendance has been marked for this booking, so it cannot be cancelled."
+            )
+        held_place = current.status == Booking.Status.BOOKED
+        current.status = Booking.Status.CANCELLED
+        current.save(update_fields=["status", "updated_at"])
+        booking.status = current.status
+        if (
+            held_place
+            and session.status == TrainingSession.Status.SCHEDULED
+            and session.starts_at > timezone.now()
+        ):
             return _promote_from_waiting_list(session)
     return None
 
@@ -166,45 +472,83 @@ def _tell_promoted(booking: Booking) -> None:
     )
 
 
-def session_cancel(*, actor, session: TrainingSession) -> None:
-    if session.status == TrainingSession.Status.CANCELLED:
-        raise ValidationError("This session is already cancelled.")
-    session.status = TrainingSession.Status.CANCELLED
-    session.save(update_fields=["status"])
+# Attendance --------------------------------------------------------------------------------
 
 
-def session_set_capacity(*, actor, session: TrainingSession, capacity: int) -> list[Booking]:
-    """Change capacity; extra places go to the waiting list, oldest first."""
-    promoted = []
-    with transaction.atomic():
-        session = TrainingSession.objects.select_for_update().get(pk=session.pk)
-        session.capacity = capacity
-        session.save(update_fields=["capacity"])
-        while (booking := _promote_from_waiting_list(session)) is not None:
-            promoted.append(booking)
-    return promoted
-
-
-def attendance_mark(*, actor, booking: Booking, attendance: str) -> Booking:
+def attendance_mark(*, actor: Actor, booking: Booking, attendance: str) -> Booking:
     """Mark attendance; history is kept. Attending records a completion of the course;
     correcting it away from attended removes the completion this booking recorded."""
     if attendance not in Booking.Attendance.values:
         raise ValidationError(f"'{attendance}' is not an attendance mark.")
     if booking.status != Booking.Status.BOOKED:
-        raise ValidationError(f"{booking.staff} is not booked on this session, so attendance cannot be marked.")
+        raise ValidationError(
+            f"{booking.staff} is not booked on this session, so attendance cannot be marked."
+        )
     session = booking.session
+    if session.status == TrainingSession.Status.CANCELLED:
+        raise ValidationError("This session was cancelled, so attendance cannot be marked.")
     if session.starts_at > timezone.now():
         raise ValidationError("Attendance can be marked once the session has started.")
     with transaction.atomic():
-        AttendanceMark.objects.create(partnership_id=booking.partnership_id, booking=booking, attendance=attendance, marked_by=actor)
+        AttendanceMark.objects.create(
+            partnership_id=booking.partnership_id,
+            booking=booking,
+            attendance=attendance,
+            marked_by=actor,
+        )
         booking.attendance = attendance
         booking.save(update_fields=["attendance", "updated_at"])
         on = timezone.localtime(session.ends_at).date()
         if attendance == Booking.Attendance.ATTENDED:
-            completion_record(staff=booking.staff, course=session.course, on=min(on, today()),
-                              source=Completion.Source.ATTENDANCE, booking=booking)
+            completion_record(
+                staff=booking.staff,
+                course=session.course,
+                on=min(on, today()),
+                source=Completion.Source.ATTENDANCE,
+                booking=booking,
+            )
         else:
-            removed, _ = Completion.objects.filter(booking=booking, source=Completion.Source.ATTENDANCE).delete()
+            removed, _ = Completion.objects.filter(
+                booking=booking, source=Completion.Source.ATTENDANCE
+            ).delete()
             if removed:
-                coverage_snapshots_invalidate(partnership_id=booking.partnership_id, since=on)
+                coverage_snapshots_invalidate(
+                    partnership_id=booking.partnership_id, since=min(on, today())
+                )
     return booking
+
+
+def attendance_record(*, actor: Actor, session: TrainingSession, marks: dict[int, str]) -> int:
+    """Mark attendance for several bookings of one session at once: all of them or none.
+
+    `marks` maps booking ids to marks; a mark that is already the booking's is skipped, so
+    the history holds only changes. Returns how many changed.
+    """
+    if session.status == TrainingSession.Status.CANCELLED:
+        raise ValidationError("This session was cancelled, so attendance cannot be marked.")
+    if session.starts_at > timezone.now():
+        raise ValidationError("Attendance can be marked once the session has started.")
+    changed = 0
+    with transaction.atomic():
+        bookings = {
+            b.pk: b
+            for b in Booking.objects.filter(session_id=session.pk, pk__in=list(marks))
+            .select_related("staff", "session__course")
+            .select_for_update(of=("self",))
+        }
+        for pk, attendance in marks.items():
+            booking = bookings.get(pk)
+            if booking is None:
+                raise ValidationError(
+                    "One of the people marked is not booked on this session, so nothing was saved."
+                )
+            if booking.status != Booking.Status.BOOKED:
+                raise ValidationError(
+                    f"{booking.staff} is {booking.get_status_display().lower()}, not booked on this session, "
+                    "so attendance cannot be marked for them. Nothing was saved."
+                )
+            if booking.attendance == attendance:
+                continue
+            attendance_mark(actor=actor, booking=booking, attendance=attendance)
+            changed += 1
+    return changed

@@ -4,6 +4,17 @@ from tiptracker.training import views
 
 urlpatterns = [
     path("courses/", views.courses, name="courses"),
+    path("courses/new/", views.course_new, name="course_new"),
+    path("courses/<int:course_pk>/edit/", views.course_edit, name="course_edit"),
     path("sessions/", views.sessions, name="sessions"),
+    path("sessions/new/", views.session_new, name="session_new"),
+    path("sessions/<int:session_pk>/", views.session_detail, name="session_detail"),
+    path("sessions/<int:session_pk>/edit/", views.session_edit, name="session_edit"),
+    path("sessions/<int:session_pk>/cancel/", views.session_cancel, name="session_cancel"),
+    path(
+        "sessions/<int:session_pk>/attendance/", views.session_attendance, name="session_attendance"
+    ),
     path("bookings/", views.my_bookings, name="my_bookings"),
+    path("bookings/<int:booking_pk>/cancel/", views.booking_cancel, name="booking_cancel"),
+    path("bookings/<int:booking_pk>/calendar.ics", views.booking_ics, name="booking_ics"),
 ]

@@ -1,19 +1,92 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.text import slugify
+from django.views.decorators.http import require_http_methods
 
 from tiptracker.partnerships import access
-from tiptracker.partnerships.models import Membership
-from tiptracker.training.selectors import sessions_with_places
+from tiptracker.partnerships.models import Membership, Role
+from tiptracker.training import services
+from tiptracker.training.forms import (
+    AttendanceForm,
+    BookOtherForm,
+    BookSelfForm,
+    CourseForm,
+    SessionForm,
+    add_service_error,
+)
+from tiptracker.training.ics import booking_calendar
+from tiptracker.training.models import Booking, TrainingSession
+from tiptracker.training.selectors import (
+    attendance_sheet,
+    bookings_with_position,
+    own_booking,
+    session_bookings,
+    session_counts,
+    sessions_with_places,
+    waiting_position,
+)
 
 PAGE_SIZE = 50
 
 
+def _posted(request: HttpRequest) -> QueryDict | None:
+    """The form data of a POST, even an empty one, so that its errors can be shown."""
+    return request.POST if request.method == "POST" else None
+
+
+# Courses -----------------------------------------------------------------------------------
+
+
 @access.partnership_view(access.ALL_ROLES)
 def courses(request: HttpRequest, membership: Membership) -> HttpResponse:
-    page = Paginator(access.courses_for(membership).order_by("level", "title"), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "training/courses.html", {"page": page, "can_edit": membership.role in access.TRAINING_ADMIN_ROLES})
+    page = Paginator(access.courses_for(membership).order_by("level", "title"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "training/courses.html",
+        {"page": page, "can_edit": membership.role in access.TRAINING_ADMIN_ROLES},
+    )
+
+
+@access.partnership_view(access.TRAINING_ADMIN_ROLES)
+@require_http_methods(["GET", "POST"])
+def course_new(request: HttpRequest, membership: Membership) -> HttpResponse:
+    form = CourseForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            course = services.course_create(
+                actor=request.user, partnership_id=membership.partnership_id, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, f"Added the course {course.title} ({course.code}).")
+            return redirect("courses", membership.partnership.slug)
+    return render(request, "training/course_form.html", {"form": form, "course": None})
+
+
+@access.partnership_view(access.TRAINING_ADMIN_ROLES)
+@require_http_methods(["GET", "POST"])
+def course_edit(request: HttpRequest, membership: Membership, course_pk: int) -> HttpResponse:
+    course = access.get_course_for_user(membership, course_pk)
+    form = CourseForm(_posted(request), initial=CourseForm.initial_for(course))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.course_update(actor=request.user, course=course, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, f"Saved the course {course.title} ({course.code}).")
+            return redirect("courses", membership.partnership.slug)
+    return render(request, "training/course_form.html", {"form": form, "course": course})
+
+
+# Sessions ----------------------------------------------------------------------------------
 
 
 @access.partnership_view(access.ALL_ROLES)
@@ -21,13 +94,278 @@ def sessions(request: HttpRequest, membership: Membership) -> HttpResponse:
     show_past = request.GET.get("when") == "past"
     now = timezone.now()
     found = access.sessions_for(membership)
-    found = found.filter(starts_at__lt=now).order_by("-starts_at") if show_past else found.filter(starts_at__gte=now).order_by("starts_at")
+    found = (
+        found.filter(starts_at__lt=now).order_by("-starts_at")
+        if show_past
+        else found.filter(starts_at__gte=now).order_by("starts_at")
+    )
     page = Paginator(sessions_with_places(found), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "training/sessions.html", {"page": page, "show_past": show_past, "can_edit": membership.role in access.TRAINING_ADMIN_ROLES})
+    return render(
+        request,
+        "training/sessions.html",
+        {
+            "page": page,
+            "show_past": show_past,
+            "can_edit": membership.role in access.TRAINING_ADMIN_ROLES,
+            "query": "when=past&" if show_past else "",
+        },
+    )
+
+
+@access.partnership_view(access.TRAINING_ADMIN_ROLES)
+@require_http_methods(["GET", "POST"])
+def session_new(request: HttpRequest, membership: Membership) -> HttpResponse:
+    form = SessionForm(
+        _posted(request),
+        courses=access.courses_for(membership),
+        initial={"course": request.GET.get("course")},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            session = services.session_create(actor=request.user, **form.session_values())
+        except ValidationError as error:
+            add_service_error(form, error, fields=SessionForm.SERVICE_FIELDS)
+        else:
+            messages.success(request, f"Added the session: {session.course.title}.")
+            return redirect("session_detail", membership.partnership.slug, session.pk)
+    return render(request, "training/session_form.html", {"form": form, "session": None})
+
+
+@access.partnership_view(access.TRAINING_ADMIN_ROLES)
+@require_http_methods(["GET", "POST"])
+def session_edit(request: HttpRequest, membership: Membership, session_pk: int) -> HttpResponse:
+    session = access.get_session_for_user(membership, session_pk)
+    form = SessionForm(
+        _posted(request),
+        courses=access.courses_for(membership),
+        initial=SessionForm.initial_for(session),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            promoted = services.session_update(
+                actor=request.user, session=session, **form.session_values()
+            )
+        except ValidationError as error:
+            add_service_error(form, error, fields=SessionForm.SERVICE_FIELDS)
+        else:
+            text = "Saved the session."
+            if promoted:
+                text += f" {len(promoted)} {'person' if len(promoted) == 1 else 'people'} moved from the waiting list to a place, and were told by e-mail."
+            messages.success(request, text)
+            return redirect("session_detail", membership.partnership.slug, session.pk)
+    return render(request, "training/session_form.html", {"form": form, "session": session})
+
+
+@access.partnership_view(access.ALL_ROLES)
+@require_http_methods(["GET", "POST"])
+def session_detail(request: HttpRequest, membership: Membership, session_pk: int) -> HttpResponse:
+    """The session, booking oneself, booking others (for roles that may), and for training
+    admins the bookings and the waiting list."""
+    session = access.get_session_for_user(membership, session_pk)
+    scope = (
+        "you can book only people in the teams you manage."
+        if membership.role == Role.MANAGER
+        else "check the ID against the staff list."
+    )
+    self_form = BookSelfForm(_posted(request))
+    other_form = BookOtherForm(bookable=access.bookable_staff_for(membership), scope=scope)
+    if request.method == "POST":
+        if request.POST.get("action") == "book_other":
+            access.require_role(membership, access.BOOK_OTHERS_ROLES)
+            other_form = BookOtherForm(
+                request.POST, bookable=access.bookable_staff_for(membership), scope=scope
+            )
+            form: BookSelfForm | BookOtherForm = other_form
+            person = other_form.person if other_form.is_valid() else None
+        else:
+            form, person = self_form, membership.staff
+            if person is None:
+                self_form.add_error(
+                    None,
+                    "Your account is not linked to a staff record, so you cannot book yourself. Ask your partnership's administrator to link it.",
+                )
+        if person is not None:
+            try:
+                booking = services.booking_create(actor=request.user, session=session, staff=person)
+            except ValidationError as error:
+                add_service_error(form, error)
+            else:
+                _say_booked(request, booking, own=person.pk == membership.staff_id)
+                return redirect("session_detail", membership.partnership.slug, session.pk)
+
+    now = timezone.now()
+    mine = own_booking(session, membership.staff_id)
+    can_manage = membership.role in access.TRAINING_ADMIN_ROLES
+    booked, waiting = session_bookings(session) if can_manage else ([], [])
+    return render(
+        request,
+        "training/session_detail.html",
+        {
+            "session": session,
+            "counts": session_counts(session),
+            "mine": mine,
+            "my_position": waiting_position(mine) if mine else None,
+            "bookable": session.status == TrainingSession.Status.SCHEDULED
+            and session.starts_at > now,
+            "started": session.starts_at <= now,
+            "has_staff": membership.staff_id is not None,
+            "can_book_others": membership.role in access.BOOK_OTHERS_ROLES,
+            "can_manage": can_manage,
+            "self_form": self_form,
+            "other_form": other_form,
+            "booked": booked,
+            "waiting": waiting,
+        },
+    )
+
+
+def _say_booked(request: HttpRequest, booking: Booking, *, own: bool) -> None:
+    who = "you" if own else str(booking.staff)
+    if booking.status == Booking.Status.WAITLISTED:
+        messages.warning(
+            request,
+            f"The session is full, so {who} {'are' if own else 'is'} on the waiting list: position {waiting_position(booking)}. "
+            "If a place comes free, it is booked automatically and an e-mail is sent.",
+        )
+    else:
+        messages.success(request, f"{'You have' if own else f'{who} has'} a place on this session.")
+
+
+@access.partnership_view(access.TRAINING_ADMIN_ROLES)
+@require_http_methods(["GET", "POST"])
+def session_cancel(request: HttpRequest, membership: Membership, session_pk: int) -> HttpResponse:
+    session = access.get_session_for_user(membership, session_pk)
+    form = BookSelfForm(_posted(request))  # no fields: it carries the service's error
+    if request.method == "POST":
+        try:
+            told = services.session_cancel(actor=request.user, session=session)
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(
+                request,
+                f"The session is cancelled. {told} {'person was' if told == 1 else 'people were'} told by e-mail.",
+            )
+            return redirect("session_detail", membership.partnership.slug, session.pk)
+    return render(
+        request,
+        "training/session_cancel.html",
+        {
+            "session": session,
+            "counts": session_counts(session),
+            "form": form,
+            "can_cancel": session.status == TrainingSession.Status.SCHEDULED
+            and session.starts_at > timezone.now(),
+        },
+    )
+
+
+@access.partnership_view(access.TRAINING_ADMIN_ROLES)
+@require_http_methods(["GET", "POST"])
+def session_attendance(
+    request: HttpRequest, membership: Membership, session_pk: int
+) -> HttpResponse:
+    session = access.get_session_for_user(membership, session_pk)
+    sheet = attendance_sheet(session)
+    form = AttendanceForm(_posted(request), bookings=[row.booking for row in sheet])
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = services.attendance_record(
+                actor=request.user, session=session, marks=form.marks()
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(
+                request, f"Attendance saved: {changed} {'change' if changed == 1 else 'changes'}."
+            )
+            return redirect("session_attendance", membership.partnership.slug, session.pk)
+    return render(
+        request,
+        "training/session_attendance.html",
+        {
+            "session": session,
+            "rows": form.rows(sheet),
+            "form": form,
+            "open": session.status == TrainingSession.Status.SCHEDULED
+            and session.starts_at <= timezone.now(),
+            "cancelled": session.status == TrainingSession.Status.CANCELLED,
+        },
+    )
+
+
+# Bookings ----------------------------------------------------------------------------------
 
 
 @access.partnership_view(access.ALL_ROLES)
 def my_bookings(request: HttpRequest, membership: Membership) -> HttpResponse:
-    bookings = access.bookings_for(membership).select_related("session__course", "staff").order_by("-session__starts_at")
-    page = Paginator(bookings, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "training/my_bookings.html", {"page": page})
+    show_past = request.GET.get("when") == "past"
+    now = timezone.now()
+    bookings = access.bookings_for(membership)
+    if show_past:
+        bookings = bookings.filter(session__starts_at__lt=now).order_by(
+            "-session__starts_at", "created_at", "id"
+        )
+    else:
+        bookings = bookings.filter(session__starts_at__gte=now).order_by(
+            "session__starts_at", "created_at", "id"
+        )
+    page = Paginator(bookings_with_position(bookings), PAGE_SIZE).get_page(request.GET.get("page"))
+    if membership.role in access.TRAINING_ADMIN_ROLES:
+        heading = "All bookings"
+    elif membership.role == Role.MANAGER:
+        heading = "Bookings for you and your teams"
+    else:
+        heading = "Your bookings"
+    return render(
+        request,
+        "training/my_bookings.html",
+        {
+            "page": page,
+            "show_past": show_past,
+            "now": now,
+            "heading": heading,
+            "query": "when=past&" if show_past else "",
+            "has_staff": membership.staff_id is not None,
+        },
+    )
+
+
+@access.partnership_view(access.ALL_ROLES)
+@require_http_methods(["GET", "POST"])
+def booking_cancel(request: HttpRequest, membership: Membership, booking_pk: int) -> HttpResponse:
+    """GET asks to confirm; POST cancels, and the place goes to the next person waiting."""
+    booking = access.get_booking_for_user(membership, booking_pk)
+    form = BookSelfForm(_posted(request))
+    if request.method == "POST":
+        try:
+            promoted = services.booking_cancel(actor=request.user, booking=booking)
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            own = booking.staff_id == membership.staff_id
+            text = f"{'Your' if own else f'{booking.staff}’s'} booking on {booking.session.course.title} is cancelled."
+            if promoted:
+                text += " The place has gone to the next person on the waiting list, who has been told by e-mail."
+            messages.success(request, text)
+            if request.POST.get("next") == "session":
+                return redirect("session_detail", membership.partnership.slug, booking.session_id)
+            return redirect("my_bookings", membership.partnership.slug)
+    return render(
+        request,
+        "training/booking_cancel.html",
+        {"booking": booking, "form": form, "own": booking.staff_id == membership.staff_id},
+    )
+
+
+@access.partnership_view(access.ALL_ROLES)
+@require_http_methods(["GET"])
+def booking_ics(request: HttpRequest, membership: Membership, booking_pk: int) -> HttpResponse:
+    booking = access.get_booking_for_user(membership, booking_pk)
+    response = HttpResponse(
+        booking_calendar(booking, now=timezone.now()), content_type="text/calendar; charset=utf-8"
+    )
+    day = timezone.localtime(booking.session.starts_at).date()
+    name = slugify(booking.session.course.title)[:60] or "session"
+    response["Content-Disposition"] = f'attachment; filename="{name}-{day:%Y-%m-%d}.ics"'
+    return response

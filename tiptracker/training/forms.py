@@ -1,0 +1,429 @@
+"""Forms for courses, sessions, booking and attendance.
+
+They check what a person typed and turn it into the values the services take; the rules
+about the data itself (a unique course code, an end after the start) live in the services,
+whose errors `add_service_error` puts back on the form.
+"""
+
+import datetime as dt
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from tiptracker.lib.levels import Level
+from tiptracker.training.models import Booking, Course, TrainingSession
+
+
+def add_service_error(
+    form: forms.Form, error: ValidationError, *, fields: dict[str, str] | None = None
+) -> None:
+    """Show a service's ValidationError on the form: on the field it names (through
+    `fields` where the form calls it something else), otherwise at the top."""
+    fields = fields or {}
+    if hasattr(error, "error_dict"):
+        for key, errors in error.error_dict.items():
+            name = fields.get(key, key)
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+# Courses -----------------------------------------------------------------------------------
+
+
+class CourseForm(forms.Form):
+    code = forms.CharField(
+        label="Course code",
+        max_length=64,
+        help_text="Your partnership's short code for the course, for example TI-OD. It must be different from every other course's code.",
+        error_messages={
+            "required": "Enter a course code",
+            "max_length": "The course code must be 64 characters or fewer",
+        },
+    )
+    title = forms.CharField(
+        label="Title",
+        max_length=200,
+        error_messages={
+            "required": "Enter the course title",
+            "max_length": "The title must be 200 characters or fewer",
+        },
+    )
+    level = forms.TypedChoiceField(
+        label="Level",
+        help_text="The framework level that completing the course achieves.",
+        choices=[("", "Choose a level")] + [(str(level.value), level.label) for level in Level],
+        coerce=int,
+        error_messages={
+            "required": "Choose the level the course achieves",
+            "invalid_choice": "Choose one of the four levels",
+        },
+    )
+    delivery = forms.ChoiceField(
+        label="Delivery",
+        choices=[("", "Not recorded")] + list(Course.Delivery.choices),
+        required=False,
+        error_messages={"invalid_choice": "Choose e-learning, webinar, face to face or blended"},
+    )
+    provider = forms.CharField(
+        label="Provider",
+        max_length=200,
+        required=False,
+        help_text="Who runs the course, for example NHS Education for Scotland.",
+        error_messages={"max_length": "The provider must be 200 characters or fewer"},
+    )
+
+    @staticmethod
+    def initial_for(course: Course) -> dict:
+        return {
+            "code": course.code,
+            "title": course.title,
+            "level": str(course.level),
+            "delivery": course.delivery,
+            "provider": course.provider,
+        }
+
+
+# Sessions ----------------------------------------------------------------------------------
+
+_TIME = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?(am|pm)?$")
+
+
+def parse_time(text: str, *, what: str) -> dt.time:
+    """A time of day from 14:30, 14.30, 9:30, 2:30pm, 2pm or midday."""
+    value = "".join(text.lower().split())
+    if value in ("midday", "noon"):
+        return dt.time(12, 0)
+    match = _TIME.match(value)
+    if not match:
+        raise ValidationError(
+            f"Enter the {what} as hours and minutes on the 24-hour clock, for example 09:30 or 14:00"
+        )
+    hour, minute, half = int(match.group(1)), int(match.group(2) or 0), match.group(3)
+    if half:
+        if not 1 <= hour <= 12:
+            raise ValidationError(f"Enter the {what} as a real time, for example 09:30 or 2:30pm")
+        hour = hour % 12 + (12 if half == "pm" else 0)
+    if hour > 23 or minute > 59:
+        raise ValidationError(f"Enter the {what} as a real time, for example 09:30 or 14:00")
+    return dt.time(hour, minute)
+
+
+def london_datetime(day: dt.date, time: dt.time) -> dt.datetime:
+    """A date and time as read on a clock in the UK, as an aware datetime."""
+    zone = timezone.get_default_timezone()
+    naive = dt.datetime.combine(day, time)
+    moment = naive.replace(tzinfo=zone)
+    # A time the clocks skip in March does not survive the round trip through UTC.
+    if moment.astimezone(dt.UTC).astimezone(zone).replace(tzinfo=None) != naive:
+        raise ValidationError(
+            f"{time:%H:%M} does not exist on {day:%d %B %Y}: the clocks go forward at 01:00"
+        )
+    return moment
+
+
+class DatePartsWidget(forms.MultiWidget):
+    """The GOV.UK date input: day, month and year boxes (rendered by training/_date_input.html)."""
+
+    def __init__(self) -> None:
+        super().__init__([forms.TextInput(), forms.TextInput(), forms.TextInput()])
+
+    def decompress(self, value: dt.date | None) -> list:
+        return [value.day, value.month, value.year] if value else [None, None, None]
+
+
+class DatePartsBoundField(forms.BoundField):
+    @property
+    def parts(self) -> list[dict]:
+        """Day, month and year as the template draws them: label, id, name and value."""
+        value = self.value()
+        if not isinstance(value, list | tuple):
+            value = self.field.widget.decompress(value)
+        return [
+            {
+                "label": label,
+                "id": f"{self.auto_id}_{index}",
+                "name": f"{self.html_name}_{index}",
+                "value": "" if value[index] is None else value[index],
+                "width": 4 if label == "Year" else 2,
+            }
+            for index, label in enumerate(("Day", "Month", "Year"))
+        ]
+
+
+class DatePartsField(forms.MultiValueField):
+    widget = DatePartsWidget
+    bound_field_class = DatePartsBoundField
+
+    def __init__(self, *, what: str, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        self.what = what
+        parts = [
+            forms.CharField(required=False),
+            forms.CharField(required=False),
+            forms.CharField(required=False),
+        ]
+        super().__init__(fields=parts, require_all_fields=False, **kwargs)
+        self.error_messages["required"] = f"Enter the {what}"
+
+    def compress(self, data_list: list) -> dt.date | None:
+        if not data_list or not any(data_list):
+            return None
+        day, month, year = (str(part or "").strip() for part in data_list)
+        missing = [
+            name for name, part in (("day", day), ("month", month), ("year", year)) if not part
+        ]
+        if missing:
+            raise ValidationError(f"The {self.what} must include a {' and a '.join(missing)}")
+        if not (day.isdigit() and month.isdigit() and year.isdigit()) or len(year) != 4:
+            raise ValidationError(f"Enter the {self.what} as numbers, for example 27 3 2026")
+        try:
+            return dt.date(int(year), int(month), int(day))
+        except ValueError:
+            raise ValidationError(f"The {self.what} must be a real date") from None
+
+
+class SessionForm(forms.Form):
+    course = forms.ModelChoiceField(
+        label="Course",
+        queryset=Course.objects.none(),
+        empty_label="Choose a course",
+        error_messages={
+            "required": "Choose the course",
+            "invalid_choice": "Choose one of the courses in the list",
+        },
+    )
+    start_date = DatePartsField(label="Date", what="date", help_text="For example, 27 3 2026")
+    start_time = forms.CharField(
+        label="Start time",
+        max_length=10,
+        help_text="UK time, on the 24-hour clock, for example 09:30",
+        error_messages={"required": "Enter the start time"},
+    )
+    end_time = forms.CharField(
+        label="End time",
+        max_length=10,
+        help_text="For example, 12:30",
+        error_messages={"required": "Enter the end time"},
+    )
+    end_date = DatePartsField(
+        label="End date (only if it ends on a later day)",
+        what="end date",
+        required=False,
+        help_text="Leave this blank if the session ends on the day it starts.",
+    )
+    venue = forms.CharField(
+        label="Venue",
+        max_length=200,
+        required=False,
+        help_text="For a session in person: the building, room and address.",
+        error_messages={"max_length": "The venue must be 200 characters or fewer"},
+    )
+    online_url = forms.URLField(
+        label="Online link",
+        required=False,
+        assume_scheme="https",
+        help_text="For a session online: the link to join, starting https://",
+        error_messages={
+            "invalid": "Enter the online link as a full web address, like https://example.org/join"
+        },
+    )
+    capacity = forms.IntegerField(
+        label="Places",
+        min_value=1,
+        max_value=100_000,
+        help_text="How many people can attend. Anyone booking when it is full goes on the waiting list.",
+        error_messages={
+            "required": "Enter how many places there are",
+            "invalid": "Enter the number of places as a whole number, like 20",
+            "min_value": "There must be at least 1 place",
+            "max_value": "There can be at most 100,000 places",
+        },
+    )
+    facilitator = forms.CharField(
+        label="Facilitator",
+        max_length=200,
+        required=False,
+        error_messages={"max_length": "The facilitator must be 200 characters or fewer"},
+    )
+    audience = forms.CharField(
+        label="Audience",
+        max_length=200,
+        required=False,
+        help_text="Who the session is for, for example Managers in Children's Services.",
+        error_messages={"max_length": "The audience must be 200 characters or fewer"},
+    )
+
+    # The service names these; the form asks for them in parts.
+    SERVICE_FIELDS = {"starts_at": "start_time", "ends_at": "end_time"}
+
+    def __init__(self, *args, courses: QuerySet[Course], **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["course"].queryset = courses  # type: ignore[attr-defined]
+
+    @staticmethod
+    def initial_for(session: TrainingSession) -> dict:
+        start, end = timezone.localtime(session.starts_at), timezone.localtime(session.ends_at)
+        return {
+            "course": session.course_id,
+            "start_date": start.date(),
+            "start_time": f"{start:%H:%M}",
+            "end_date": end.date() if end.date() != start.date() else None,
+            "end_time": f"{end:%H:%M}",
+            "venue": session.venue,
+            "online_url": session.online_url,
+            "capacity": session.capacity,
+            "facilitator": session.facilitator,
+            "audience": session.audience,
+        }
+
+    def clean_start_time(self) -> dt.time:
+        return parse_time(self.cleaned_data["start_time"], what="start time")
+
+    def clean_end_time(self) -> dt.time:
+        return parse_time(self.cleaned_data["end_time"], what="end time")
+
+    def clean(self) -> dict:
+        super().clean()
+        data = self.cleaned_data
+        start_date, start_time, end_time = (
+            data.get("start_date"),
+            data.get("start_time"),
+            data.get("end_time"),
+        )
+        if start_date and start_time:
+            try:
+                data["starts_at"] = london_datetime(start_date, start_time)
+            except ValidationError as error:
+                self.add_error("start_time", error)
+        end_date = data.get("end_date") or start_date
+        if end_date and end_time:
+            try:
+                data["ends_at"] = london_datetime(end_date, end_time)
+            except ValidationError as error:
+                self.add_error("end_time", error)
+        if data.get("starts_at") and data.get("ends_at") and data["ends_at"] <= data["starts_at"]:
+            self.add_error(
+                "end_time",
+                "The end must be after the start"
+                + (
+                    ""
+                    if data.get("end_date")
+                    else " (if it ends on a later day, enter the end date)"
+                ),
+            )
+        if (
+            "venue" in data
+            and "online_url" in data
+            and not data["venue"]
+            and not data["online_url"]
+        ):
+            self.add_error(
+                "venue", "Enter a venue or an online link (or both), so people know where to go"
+            )
+        return data
+
+    def session_values(self) -> dict:
+        """The cleaned values as the session services take them."""
+        keys = (
+            "course",
+            "starts_at",
+            "ends_at",
+            "venue",
+            "online_url",
+            "capacity",
+            "facilitator",
+            "audience",
+        )
+        return {key: self.cleaned_data[key] for key in keys}
+
+
+# Booking -----------------------------------------------------------------------------------
+
+
+class BookSelfForm(forms.Form):
+    """No fields: it carries the errors of booking oneself to the page."""
+
+
+class BookOtherForm(forms.Form):
+    staff_id = forms.CharField(
+        label="Staff ID",
+        max_length=64,
+        help_text="The person's staff ID from their employer, as in the staff list.",
+        error_messages={"required": "Enter the staff ID of the person to book"},
+    )
+
+    def __init__(self, *args, bookable: QuerySet, scope: str, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.bookable = bookable
+        self.scope = scope
+        self.person = None
+
+    def clean_staff_id(self) -> str:
+        value = self.cleaned_data["staff_id"].strip()
+        person = self.bookable.filter(staff_id=value).first()
+        if person is None:
+            # Typed in another case: accept it when it names exactly one person.
+            matches = list(self.bookable.filter(staff_id__iexact=value)[:2])
+            person = matches[0] if len(matches) == 1 else None
+        if person is None:
+            raise ValidationError(
+                f"There is no one with staff ID '{value}' whom you can book: {self.scope}"
+            )
+        self.person = person
+        return value
+
+
+# Attendance --------------------------------------------------------------------------------
+
+ATTENDANCE_PREFIX = "attendance-"
+
+
+class AttendanceForm(forms.Form):
+    """One set of radios per person with a place; unmarked people are left as they are."""
+
+    def __init__(self, *args, bookings: list[Booking], **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.bookings = bookings
+        self.extra: dict[int, str] = {}
+        for booking in bookings:
+            self.fields[f"{ATTENDANCE_PREFIX}{booking.pk}"] = forms.ChoiceField(
+                label=f"Attendance of {booking.staff}",
+                choices=Booking.Attendance.choices,
+                required=False,
+                initial=booking.attendance,
+                widget=forms.RadioSelect,
+                error_messages={
+                    "invalid_choice": f"Choose attended, partly attended or did not attend for {booking.staff}"
+                },
+            )
+
+    def clean(self) -> dict:
+        super().clean()
+        data = self.cleaned_data
+        # Marks for bookings not on the sheet (posted by hand) go to the service, which
+        # refuses them with a message naming the person.
+        for key in self.data:
+            if not key.startswith(ATTENDANCE_PREFIX) or key in self.fields:
+                continue
+            number, value = key[len(ATTENDANCE_PREFIX) :], self.data.get(key)
+            if not number.isdigit() or value not in Booking.Attendance.values:
+                raise ValidationError(
+                    "The attendance sent does not match anyone on this session. Reload the page and try again."
+                )
+            self.extra[int(number)] = value
+        return data
+
+    def marks(self) -> dict[int, str]:
+        chosen = {
+            booking.pk: self.cleaned_data[f"{ATTENDANCE_PREFIX}{booking.pk}"]
+            for booking in self.bookings
+            if self.cleaned_data.get(f"{ATTENDANCE_PREFIX}{booking.pk}")
+        }
+        return {**chosen, **self.extra}
+
+    def rows(self, sheet: list) -> list:
+        """(row, bound field) for each person on the attendance sheet."""
+        return [(row, self[f"{ATTENDANCE_PREFIX}{row.booking.pk}"]) for row in sheet]
