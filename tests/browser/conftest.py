@@ -70,7 +70,8 @@ def page(browser, live_server):
 
 
 def assert_accessible(page) -> None:
-    """Run axe-core on the page as it is now; fail on any WCAG 2.2 AA violation."""
+    """Run axe-core on the page as it is now; fail on any WCAG 2.2 AA violation, and on
+    anything the page's content security policy blocked (a chart without its colours)."""
     violations = page.evaluate(
         "async tags => (await axe.run(document, {runOnly: {type: 'tag', values: tags}})).violations",
         WCAG_TAGS,
@@ -80,6 +81,12 @@ def assert_accessible(page) -> None:
         for v in violations
     ]
     assert not summary, f"accessibility violations on {page.url}:\n" + "\n".join(summary)
+    blocked = [
+        text for text in getattr(page, "console_errors", []) if "Content Security Policy" in text
+    ]
+    assert not blocked, (
+        f"the content security policy blocked something on {page.url}: {blocked[:3]}"
+    )
 
 
 def visit(page, path: str) -> None:

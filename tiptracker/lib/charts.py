@@ -17,6 +17,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from django.core.cache import cache  # noqa: E402
 
+# Part of the cache key: change it when the drawing changes, so no stale chart is served.
+CHART_STYLE_VERSION = 2
 PALETTE = ["#2e6b3a", "#1d70b8", "#6f72af", "#d4351c", "#505a5f"]
 plt.rcParams.update(
     {
@@ -30,7 +32,10 @@ plt.rcParams.update(
 
 
 def _cached(kind: str, payload: object, draw) -> str:  # type: ignore[no-untyped-def]
-    key = "chart:" + hashlib.sha256(json.dumps([kind, payload], default=str).encode()).hexdigest()
+    key = (
+        f"chart{CHART_STYLE_VERSION}:"
+        + hashlib.sha256(json.dumps([kind, payload], default=str).encode()).hexdigest()
+    )
     found = cache.get(key)
     if found is None:
         found = draw()
@@ -44,9 +49,35 @@ def _svg(figure, title: str) -> str:  # type: ignore[no-untyped-def]
     plt.close(figure)
     svg = buffer.getvalue()
     svg = svg[svg.index("<svg") :]
+    svg = _without_inline_styles(svg)
     # An image with a text alternative; the table beside it carries the figures.
     safe_title = re.sub(r"[<>&\"]", "", title)
     return svg.replace("<svg ", f'<svg role="img" aria-label="{safe_title}" class="tip-chart" ', 1)
+
+
+_STYLE_ATTRIBUTE = re.compile(r'\sstyle="([^"]*)"')
+_STYLE_ELEMENT = re.compile(r"<style[^>]*>.*?</style>", re.DOTALL)
+
+
+def _without_inline_styles(svg: str) -> str:
+    """Matplotlib writes `style="fill: ..."` attributes and a <style> element; the pages'
+    content security policy (style-src 'self') blocks both, leaving black shapes. SVG
+    presentation attributes (`fill="..."`) say the same and are not styles, so rewrite to them.
+    """
+
+    def attributes(match: re.Match) -> str:
+        pairs = []
+        for declaration in match.group(1).split(";"):
+            name, _, value = declaration.partition(":")
+            name, value = name.strip(), value.strip()
+            if name and value and name != "font":
+                pairs.append(f' {name}="{value}"')
+        return "".join(pairs)
+
+    svg = _STYLE_ELEMENT.sub("", svg)
+    svg = _STYLE_ATTRIBUTE.sub(attributes, svg)
+    # What the removed <style> element said for every shape, as inherited attributes.
+    return svg.replace("<svg ", '<svg stroke-linejoin="round" stroke-linecap="butt" ', 1)
 
 
 def bar_chart_svg(
