@@ -1,0 +1,77 @@
+"""A person in several partnerships moves between them; each shows only its own data."""
+
+from tiptracker.partnerships.models import Role
+from tiptracker.partnerships.tests.factories import MembershipFactory
+from tiptracker.workforce.tests.factories import StaffMemberFactory, TeamFactory
+
+
+def test_a_person_in_two_partnerships_sees_both_and_each_shows_its_own_staff(
+    admin, login, partnership, other_partnership
+):
+    MembershipFactory(user=admin.user, partnership=other_partnership, role=Role.BOARD)
+    ours = StaffMemberFactory(team=TeamFactory(partnership=partnership, name="Ours"))
+    theirs = StaffMemberFactory(team=TeamFactory(partnership=other_partnership, name="Theirs"))
+    client = login(admin)
+
+    home = client.get("/").content.decode()
+    assert partnership.name in home and other_partnership.name in home
+    assert "Administrator" in home and "Board member" in home
+
+    assert ours.staff_id in client.get(f"/p/{partnership.slug}/staff/").content.decode()
+    # The same person is a board member in the other partnership: aggregates, no names.
+    assert client.get(f"/p/{other_partnership.slug}/staff/").status_code == 403
+    dashboard = client.get(f"/p/{other_partnership.slug}/").content.decode()
+    assert "Theirs" in dashboard and "Ours" not in dashboard and theirs.staff_id not in dashboard
+
+
+def test_a_person_in_one_partnership_goes_straight_to_it(admin, login, partnership):
+    response = login(admin).get("/")
+    assert response.status_code == 302 and response["Location"] == f"/p/{partnership.slug}/"
+
+
+def test_a_staff_member_lands_on_the_sessions_page(member, login, partnership):
+    assert login(member).get("/")["Location"] == f"/p/{partnership.slug}/sessions/"
+
+
+def test_someone_with_no_partnership_is_told_how_to_get_one(db, login):
+    from tiptracker.partnerships.tests.factories import UserFactory
+
+    user = UserFactory()
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    assert "not a member of any partnership" in client.get("/").content.decode()
+
+
+def test_an_administrator_adds_a_member_and_gets_their_first_password(admin, login, partnership):
+    response = login(admin).post(
+        f"/p/{partnership.slug}/members/",
+        {"email": "New.Person@Example.org", "role": "manager"},
+        follow=True,
+    )
+    html = response.content.decode()
+    assert "new.person@example.org is now Manager" in html and "first password" in html
+    assert partnership.memberships.filter(
+        user__email="new.person@example.org", role=Role.MANAGER
+    ).exists()
+
+
+def test_an_administrator_cannot_demote_themselves(admin, login, partnership):
+    response = login(admin).post(
+        f"/p/{partnership.slug}/members/{admin.id}/role/", {"role": "staff"}, follow=True
+    )
+    assert "cannot take away your own administrator role" in response.content.decode()
+    admin.refresh_from_db()
+    assert admin.role == Role.ADMIN
+
+
+def test_a_role_change_for_another_partnerships_member_is_not_found(
+    admin, outsider, login, partnership
+):
+    response = login(admin).post(
+        f"/p/{partnership.slug}/members/{outsider.id}/role/", {"role": "staff"}
+    )
+    assert response.status_code == 404
+    outsider.refresh_from_db()
+    assert outsider.role == Role.ADMIN
