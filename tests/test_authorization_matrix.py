@@ -52,6 +52,7 @@ POLICY: dict[str, dict[str, object]] = {
     "coverage_outstanding": {GET: PEOPLE},
     "members": {GET: only(Role.ADMIN), POST: only(Role.ADMIN)},
     "member_role": {POST: only(Role.ADMIN)},
+    "organisations": {GET: only(Role.ADMIN), POST: only(Role.ADMIN)},
     # Courses, sessions and bookings
     "courses": {GET: ALL},
     "course_new": {GET: TRAINING_ADMINS, POST: TRAINING_ADMINS},

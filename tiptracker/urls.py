@@ -17,6 +17,7 @@ urlpatterns = [
     path("account/tokens/<int:token_id>/revoke/", account_views.token_revoke, name="token_revoke"),
     path("p/<slug:slug>/", partnership_views.dashboard, name="dashboard"),
     path("p/<slug:slug>/members/", partnership_views.members, name="members"),
+    path("p/<slug:slug>/organisations/", partnership_views.organisations, name="organisations"),
     path(
         "p/<slug:slug>/members/<int:member_id>/role/",
         partnership_views.member_role,

@@ -74,3 +74,18 @@ def member_set_teams(*, membership: Membership, teams: list) -> None:
             for team in teams
             if team.partnership_id == membership.partnership_id
         )
+
+
+def organisation_kinds_set(*, partnership: Partnership, kinds: dict[int, str]) -> int:
+    """Set the kind (council, NHS board, ...) of several organisations; returns how many changed."""
+    from tiptracker.partnerships.models import Organisation
+
+    with transaction.atomic():
+        organisations = Organisation.objects.select_for_update().filter(
+            partnership=partnership, id__in=list(kinds)
+        )
+        changed = [o for o in organisations if o.kind != kinds[o.id]]
+        for organisation in changed:
+            organisation.kind = kinds[organisation.id]
+        Organisation.objects.bulk_update(changed, ["kind"])
+    return len(changed)

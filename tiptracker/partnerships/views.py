@@ -198,3 +198,21 @@ def member_role(request: HttpRequest, membership: Membership, member_id: int) ->
         target.save(update_fields=["role"])
         messages.success(request, f"{target.user.email} is now {target.get_role_display()}.")
     return redirect("members", membership.partnership.slug)
+
+
+@access.partnership_view(access.MEMBER_ADMIN_ROLES)
+def organisations(request: HttpRequest, membership: Membership) -> HttpResponse:
+    """The partnership's organisations and what kind each is; imports create them with a guess."""
+    from tiptracker.partnerships.forms import OrganisationKindsForm
+    from tiptracker.partnerships.services import organisation_kinds_set
+
+    form = OrganisationKindsForm(
+        request.POST or None, organisations=access.organisations_for(membership)
+    )
+    if request.method == "POST" and form.is_valid():
+        changed = organisation_kinds_set(partnership=membership.partnership, kinds=form.kinds())
+        messages.success(
+            request, f"Saved. {changed} organisation{'s' if changed != 1 else ''} changed."
+        )
+        return redirect("organisations", membership.partnership.slug)
+    return render(request, "partnerships/organisations.html", {"form": form})

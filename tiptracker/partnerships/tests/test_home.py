@@ -75,3 +75,35 @@ def test_a_role_change_for_another_partnerships_member_is_not_found(
     assert response.status_code == 404
     outsider.refresh_from_db()
     assert outsider.role == Role.ADMIN
+
+
+def test_an_administrator_corrects_the_kind_of_an_organisation(admin, login, partnership, team):
+    from tiptracker.partnerships.models import Organisation
+
+    organisation = team.organisation
+    response = login(admin).post(
+        f"/p/{partnership.slug}/organisations/",
+        {f"organisation_{organisation.id}": "third_sector"},
+        follow=True,
+    )
+    assert "1 organisation changed" in response.content.decode()
+    assert Organisation.objects.get(id=organisation.id).kind == Organisation.Kind.THIRD_SECTOR
+
+
+def test_an_unknown_kind_is_refused_and_nothing_changes(admin, login, partnership, team):
+    from tiptracker.partnerships.models import Organisation
+
+    before = team.organisation.kind
+    response = login(admin).post(
+        f"/p/{partnership.slug}/organisations/", {f"organisation_{team.organisation.id}": "bank"}
+    )
+    assert "Select a valid choice" in response.content.decode()
+    assert Organisation.objects.get(id=team.organisation.id).kind == before
+
+
+def test_only_administrators_manage_organisations(persona, outsider, login, partnership):
+    assert (
+        login(persona(Role.LD_OFFICER)).get(f"/p/{partnership.slug}/organisations/").status_code
+        == 403
+    )
+    assert login(outsider).get(f"/p/{partnership.slug}/organisations/").status_code == 404
