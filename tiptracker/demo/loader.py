@@ -32,7 +32,7 @@ from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from django.db import connection, transaction
+from django.db import transaction
 
 from tiptracker.cli import UserError
 from tiptracker.demo import data
@@ -40,6 +40,7 @@ from tiptracker.demo.rollout import learning
 from tiptracker.imports.kinds import insert_completions
 from tiptracker.lib.dates import today as today_in_london
 from tiptracker.lib.levels import Level
+from tiptracker.lib.sql import refresh_planner_statistics
 from tiptracker.partnerships.models import Membership, Organisation, Partnership, Role
 from tiptracker.partnerships.services import member_add, member_set_teams, partnership_create
 from tiptracker.training.models import AttendanceMark, Booking, Completion, Course, TrainingSession
@@ -156,7 +157,20 @@ class _Loader:
         self._logins()
         self._past_sessions()
         self._completions()
-        _refresh_planner_statistics()
+        refresh_planner_statistics(
+            [
+                m._meta.db_table
+                for m in (
+                    Team,
+                    StaffMember,
+                    Course,
+                    TrainingSession,
+                    Booking,
+                    AttendanceMark,
+                    Completion,
+                )
+            ]
+        )
         self._upcoming_sessions()
         coverage_snapshots_rebuild(partnership_id=self.partnership.id, as_of=self.today)
         _say(self.out, "Coverage trend: rebuilt for the last 24 month ends")
@@ -488,28 +502,6 @@ class _Loader:
             self.out,
             f"Completions: {total:,} ({len(rows):,} from the learning system, the rest from attendance)",
         )
-
-
-def _refresh_planner_statistics() -> None:
-    """After a bulk load, tell PostgreSQL's planner how big the tables now are.
-
-    Until autovacuum gets round to it, the planner takes the new tables for empty and picks
-    plans that turn a dashboard of 5,000 people from a tenth of a second into ten. ANALYZE
-    may run inside the load's transaction and sees its rows. SQLite plans well without it.
-    """
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        for model in (
-            Team,
-            StaffMember,
-            Course,
-            TrainingSession,
-            Booking,
-            AttendanceMark,
-            Completion,
-        ):
-            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
 def _random_day(rng: random.Random, first: dt.date, last: dt.date) -> dt.date:

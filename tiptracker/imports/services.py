@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from tiptracker.imports.kinds import KINDS, Problem, RowInvalid
 from tiptracker.imports.models import ImportRun
+from tiptracker.lib.sql import refresh_planner_statistics
 from tiptracker.lib.tabular import FileProblem, open_tabular
 from tiptracker.partnerships.models import Partnership
 
@@ -30,6 +31,14 @@ log = logging.getLogger(__name__)
 BATCH_SIZE = 5000
 PROBLEMS_KEPT = 1000
 PREVIEW_ROWS = 10
+# A write this large can change the tables' sizes enough to mislead PostgreSQL's planner.
+ANALYZE_AFTER_ROWS = 1000
+WRITTEN_TABLES = {
+    "staff": ["workforce_staffmember", "workforce_team", "partnerships_organisation"],
+    "needs": ["workforce_team"],
+    "courses": ["training_course"],
+    "completions": ["training_completion"],
+}
 
 
 class ImportRefused(Exception):
@@ -155,6 +164,8 @@ def import_file(
             if not may_write():
                 raise _RollBack
             result.written = True
+            if result.created + result.updated >= ANALYZE_AFTER_ROWS:
+                refresh_planner_statistics(WRITTEN_TABLES[kind])
             # Rebuilt only when something changed, so re-importing a file changes nothing.
             if handler.affects_coverage and (result.created or result.updated):
                 from tiptracker.training.services import coverage_snapshots_rebuild
