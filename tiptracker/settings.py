@@ -180,6 +180,13 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+# How many proxies in front of the app set X-Forwarded-For (0: none, use the connection).
+TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT") or 0)
+AXES_CLIENT_IP_CALLABLE = "tiptracker.accounts.client_ip.client_ip"
+
+# Messages live in the session (server side), not in a cookie: one of them carries a new
+# member's first password.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

@@ -1,12 +1,16 @@
 from django.contrib import admin
 from django.contrib.auth.views import LogoutView
 from django.urls import include, path
+from django_otp.admin import OTPAdminSite
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.permissions import IsAuthenticated
 
 from tiptracker.accounts import views as account_views
 from tiptracker.api import views as api_views
 from tiptracker.partnerships import views as partnership_views
+
+# The admin site sees every partnership: a password is not enough, it needs a second factor.
+admin.site.__class__ = OTPAdminSite
 
 urlpatterns = [
     path("", partnership_views.home, name="home"),
@@ -27,7 +31,11 @@ urlpatterns = [
     path("p/<slug:slug>/", include("tiptracker.training.urls")),
     path("p/<slug:slug>/imports/", include("tiptracker.imports.urls")),
     # formats.md: every API endpoint requires authentication, the schema included.
-    path("api/schema/", SpectacularAPIView.as_view(permission_classes=[IsAuthenticated]), name="api_schema"),
+    path(
+        "api/schema/",
+        SpectacularAPIView.as_view(permission_classes=[IsAuthenticated]),
+        name="api_schema",
+    ),
     path("api/docs/", api_views.api_docs, name="api_docs"),
     path("api/", include("tiptracker.api.urls")),
     path("admin/", admin.site.urls),

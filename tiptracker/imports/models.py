@@ -30,7 +30,9 @@ class ImportRun(models.Model):
     kind = models.CharField(max_length=20, choices=ImportKind.choices)
     filename = models.CharField(max_length=255)
     source = models.CharField(max_length=10, default="web")  # "web" or "cli"
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
     skip_invalid = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -52,4 +54,10 @@ class ImportRun(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["partnership", "-created_at"]), models.Index(fields=["status"])]
+        indexes = [
+            models.Index(fields=["partnership", "-created_at"]),
+            models.Index(fields=["status"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} import of {self.filename} ({self.get_status_display()})"

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from tiptracker.imports.kinds import KINDS, Problem, RowInvalid
 from tiptracker.imports.models import ImportRun
+from tiptracker.lib.exports import neutralise
 from tiptracker.lib.sql import refresh_planner_statistics
 from tiptracker.lib.tabular import FileProblem, open_tabular
 from tiptracker.partnerships.models import Partnership
@@ -149,8 +150,10 @@ def import_file(
                         result.problems.extend(invalid.problems[: max(room, 0)])
                         if reject_writer is not None:
                             reason = "; ".join(f"{p.column}: {p.message}" for p in invalid.problems)
+                            # Opened in a spreadsheet to be fixed: no cell may run as a formula.
                             reject_writer.writerow(
-                                [_show(row.get(c)) for c in handler.known] + [reason]
+                                [neutralise(_show(row.get(c))) for c in handler.known]
+                                + [neutralise(reason)]
                             )
                     if len(batch) >= BATCH_SIZE:
                         flush()

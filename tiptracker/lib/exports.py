@@ -15,7 +15,8 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralise(value: object) -> object:
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+    # Spreadsheets skip leading spaces and line breaks before deciding a cell is a formula.
+    if isinstance(value, str) and value.lstrip(" \n\r\t").startswith(_FORMULA_STARTS):
         return "'" + value
     return value
 

@@ -57,10 +57,13 @@ def member_add(
         raise ValidationError(f"'{role}' is not a role")
     with transaction.atomic():
         user, password = user_get_or_create(email=email)
-        membership, _ = Membership.objects.update_or_create(
-            partnership=partnership,
-            user=user,
-            defaults={"role": role, **({"staff": staff} if staff else {})},
+        if Membership.objects.filter(partnership=partnership, user=user).exists():
+            # Changing a role is the role form's job, where an administrator cannot demote themselves.
+            raise ValidationError(
+                f"{user.email} is already a member: change their role in the list of members"
+            )
+        membership = Membership.objects.create(
+            partnership=partnership, user=user, role=role, staff=staff
         )
     return membership, password
 

@@ -3,6 +3,7 @@ completions, and the coverage trend's derived table."""
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -340,7 +341,7 @@ def _tell_cancelled(session: TrainingSession, bookings: list[Booking]) -> None:
     when = f"{local_start:%A %d %B %Y at %H:%M}"
     messages = [
         (
-            f"Cancelled: {session.course.title}, {local_start:%d %B %Y}",
+            f"Cancelled: {_one_line(session.course.title)}, {local_start:%d %B %Y}",
             (
                 f"Hello {booking.staff.first_name or booking.staff},\n\n"
                 f"{session.course.title} on {when} has been cancelled, so your "
@@ -355,7 +356,7 @@ def _tell_cancelled(session: TrainingSession, bookings: list[Booking]) -> None:
         if booking.staff.email
     ]
     if messages:
-        send_mass_mail(messages)
+        _send(lambda: send_mass_mail(messages))
 
 
 def session_set_capacity(*, actor: Actor, session: TrainingSession, capacity: int) -> list[Booking]:
@@ -459,17 +460,33 @@ def _tell_promoted(booking: Booking) -> None:
         return
     session = booking.session
     local_start = timezone.localtime(session.starts_at)
-    send_mail(
-        subject=f"A place is yours: {session.course.title}",
-        message=(
-            f"Hello {booking.staff.first_name or booking.staff},\n\n"
-            f"A place has come free on {session.course.title} on {local_start:%A %d %B %Y at %H:%M}, "
-            "and it is now booked for you. You were next on the waiting list.\n\n"
-            "If you can no longer go, please cancel the booking so the place can go to someone else.\n"
-        ),
-        from_email=None,
-        recipient_list=[booking.staff.email],
+    _send(
+        lambda: send_mail(
+            subject=f"A place is yours: {_one_line(session.course.title)}",
+            message=(
+                f"Hello {booking.staff.first_name or booking.staff},\n\n"
+                f"A place has come free on {session.course.title} on {local_start:%A %d %B %Y at %H:%M}, "
+                "and it is now booked for you. You were next on the waiting list.\n\n"
+                "If you can no longer go, please cancel the booking so the place can go to someone else.\n"
+            ),
+            from_email=None,
+            recipient_list=[booking.staff.email],
+        )
     )
+
+
+def _one_line(text: str) -> str:
+    """An e-mail subject may not contain a line break (it would start a new header)."""
+    return " ".join(text.split())
+
+
+def _send(send: Callable[[], object]) -> None:
+    """Send after the change has committed; a mail server's failure (or a header it refuses)
+    is logged for the administrators and must not turn a saved change into an error page."""
+    try:
+        send()
+    except Exception:  # noqa: BLE001 - any sending failure: the change stands, the log says why
+        log.exception("could not send an e-mail")
 
 
 # Attendance --------------------------------------------------------------------------------

@@ -4,38 +4,70 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='ImportRun',
+            name="ImportRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('staff', 'Staff'), ('needs', 'Training needs'), ('courses', 'Courses'), ('completions', 'Completions')], max_length=20)),
-                ('filename', models.CharField(max_length=255)),
-                ('source', models.CharField(default='web', max_length=10)),
-                ('status', models.CharField(choices=[('queued', 'Waiting to be checked'), ('checking', 'Checking'), ('preview', 'Checked: waiting for confirmation'), ('invalid', 'Has errors: nothing imported'), ('confirmed', 'Confirmed: waiting to be imported'), ('importing', 'Importing'), ('done', 'Imported'), ('failed', 'Failed: nothing imported'), ('discarded', 'Discarded'), ('checked', 'Checked only (dry run)')], default='queued', max_length=20)),
-                ('skip_invalid', models.BooleanField(default=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('rows_total', models.PositiveIntegerField(default=0)),
-                ('rows_valid', models.PositiveIntegerField(default=0)),
-                ('rows_invalid', models.PositiveIntegerField(default=0)),
-                ('created', models.PositiveIntegerField(default=0)),
-                ('updated', models.PositiveIntegerField(default=0)),
-                ('unchanged', models.PositiveIntegerField(default=0)),
-                ('problems', models.JSONField(blank=True, default=list)),
-                ('warnings', models.JSONField(blank=True, default=list)),
-                ('preview_rows', models.JSONField(blank=True, default=list)),
-                ('message', models.TextField(blank=True)),
-                ('data', models.BinaryField(blank=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("staff", "Staff"),
+                            ("needs", "Training needs"),
+                            ("courses", "Courses"),
+                            ("completions", "Completions"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("filename", models.CharField(max_length=255)),
+                ("source", models.CharField(default="web", max_length=10)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Waiting to be checked"),
+                            ("checking", "Checking"),
+                            ("preview", "Checked: waiting for confirmation"),
+                            ("invalid", "Has errors: nothing imported"),
+                            ("confirmed", "Confirmed: waiting to be imported"),
+                            ("importing", "Importing"),
+                            ("done", "Imported"),
+                            ("failed", "Failed: nothing imported"),
+                            ("discarded", "Discarded"),
+                            ("checked", "Checked only (dry run)"),
+                        ],
+                        default="queued",
+                        max_length=20,
+                    ),
+                ),
+                ("skip_invalid", models.BooleanField(default=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                ("rows_total", models.PositiveIntegerField(default=0)),
+                ("rows_valid", models.PositiveIntegerField(default=0)),
+                ("rows_invalid", models.PositiveIntegerField(default=0)),
+                ("created", models.PositiveIntegerField(default=0)),
+                ("updated", models.PositiveIntegerField(default=0)),
+                ("unchanged", models.PositiveIntegerField(default=0)),
+                ("problems", models.JSONField(blank=True, default=list)),
+                ("warnings", models.JSONField(blank=True, default=list)),
+                ("preview_rows", models.JSONField(blank=True, default=list)),
+                ("message", models.TextField(blank=True)),
+                ("data", models.BinaryField(blank=True, null=True)),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
     ]

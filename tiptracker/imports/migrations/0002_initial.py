@@ -6,32 +6,42 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('imports', '0001_initial'),
-        ('partnerships', '0001_initial'),
+        ("imports", "0001_initial"),
+        ("partnerships", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='importrun',
-            name='partnership',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='imports', to='partnerships.partnership'),
+            model_name="importrun",
+            name="partnership",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="imports",
+                to="partnerships.partnership",
+            ),
         ),
         migrations.AddField(
-            model_name='importrun',
-            name='user',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL),
+            model_name="importrun",
+            name="user",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddIndex(
-            model_name='importrun',
-            index=models.Index(fields=['partnership', '-created_at'], name='imports_imp_partner_55f759_idx'),
+            model_name="importrun",
+            index=models.Index(
+                fields=["partnership", "-created_at"], name="imports_imp_partner_55f759_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='importrun',
-            index=models.Index(fields=['status'], name='imports_imp_status_0959f1_idx'),
+            model_name="importrun",
+            index=models.Index(fields=["status"], name="imports_imp_status_0959f1_idx"),
         ),
     ]

@@ -6,141 +6,374 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('partnerships', '0002_initial'),
-        ('workforce', '0001_initial'),
+        ("partnerships", "0002_initial"),
+        ("workforce", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Booking',
+            name="Booking",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('booked', 'Booked'), ('waitlisted', 'On the waiting list'), ('cancelled', 'Cancelled')], max_length=20)),
-                ('attendance', models.CharField(blank=True, choices=[('attended', 'Attended'), ('partly', 'Partly attended'), ('no_show', 'Did not attend')], max_length=20)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('booked_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('partnership', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='partnerships.partnership')),
-                ('staff', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='bookings', to='workforce.staffmember')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("booked", "Booked"),
+                            ("waitlisted", "On the waiting list"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "attendance",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("attended", "Attended"),
+                            ("partly", "Partly attended"),
+                            ("no_show", "Did not attend"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "booked_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "partnership",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to="partnerships.partnership"
+                    ),
+                ),
+                (
+                    "staff",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="bookings",
+                        to="workforce.staffmember",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'id'],
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='AttendanceMark',
+            name="AttendanceMark",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('attendance', models.CharField(choices=[('attended', 'Attended'), ('partly', 'Partly attended'), ('no_show', 'Did not attend')], max_length=20)),
-                ('marked_at', models.DateTimeField(auto_now_add=True)),
-                ('marked_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('partnership', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='partnerships.partnership')),
-                ('booking', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='marks', to='training.booking')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "attendance",
+                    models.CharField(
+                        choices=[
+                            ("attended", "Attended"),
+                            ("partly", "Partly attended"),
+                            ("no_show", "Did not attend"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("marked_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "marked_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "partnership",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to="partnerships.partnership"
+                    ),
+                ),
+                (
+                    "booking",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="marks",
+                        to="training.booking",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['marked_at', 'id'],
+                "ordering": ["marked_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Course',
+            name="Course",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=64)),
-                ('title', models.CharField(max_length=200)),
-                ('level', models.PositiveSmallIntegerField(choices=[(1, 'Trauma Informed'), (2, 'Trauma Skilled'), (3, 'Trauma Enhanced'), (4, 'Trauma Specialist')])),
-                ('delivery', models.CharField(blank=True, choices=[('e-learning', 'E-learning'), ('webinar', 'Webinar'), ('face-to-face', 'Face to face'), ('blended', 'Blended')], max_length=20)),
-                ('provider', models.CharField(blank=True, max_length=200)),
-                ('partnership', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='courses', to='partnerships.partnership')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=64)),
+                ("title", models.CharField(max_length=200)),
+                (
+                    "level",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (1, "Trauma Informed"),
+                            (2, "Trauma Skilled"),
+                            (3, "Trauma Enhanced"),
+                            (4, "Trauma Specialist"),
+                        ]
+                    ),
+                ),
+                (
+                    "delivery",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("e-learning", "E-learning"),
+                            ("webinar", "Webinar"),
+                            ("face-to-face", "Face to face"),
+                            ("blended", "Blended"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("provider", models.CharField(blank=True, max_length=200)),
+                (
+                    "partnership",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="courses",
+                        to="partnerships.partnership",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['level', 'title'],
+                "ordering": ["level", "title"],
             },
         ),
         migrations.CreateModel(
-            name='Completion',
+            name="Completion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('completed_on', models.DateField()),
-                ('source', models.CharField(choices=[('import', 'Imported'), ('attendance', 'Attended a session'), ('manual', 'Recorded by hand')], default='import', max_length=20)),
-                ('booking', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='training.booking')),
-                ('partnership', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='partnerships.partnership')),
-                ('staff', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='completions', to='workforce.staffmember')),
-                ('course', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='completions', to='training.course')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("completed_on", models.DateField()),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("import", "Imported"),
+                            ("attendance", "Attended a session"),
+                            ("manual", "Recorded by hand"),
+                        ],
+                        default="import",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "booking",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="training.booking",
+                    ),
+                ),
+                (
+                    "partnership",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to="partnerships.partnership"
+                    ),
+                ),
+                (
+                    "staff",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="completions",
+                        to="workforce.staffmember",
+                    ),
+                ),
+                (
+                    "course",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="completions",
+                        to="training.course",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-completed_on'],
+                "ordering": ["-completed_on"],
             },
         ),
         migrations.CreateModel(
-            name='CoverageSnapshot',
+            name="CoverageSnapshot",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('month_end', models.DateField()),
-                ('level', models.PositiveSmallIntegerField(choices=[(1, 'Trauma Informed'), (2, 'Trauma Skilled'), (3, 'Trauma Enhanced'), (4, 'Trauma Specialist')])),
-                ('needed', models.PositiveIntegerField()),
-                ('met', models.PositiveIntegerField()),
-                ('partnership', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='partnerships.partnership')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("month_end", models.DateField()),
+                (
+                    "level",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (1, "Trauma Informed"),
+                            (2, "Trauma Skilled"),
+                            (3, "Trauma Enhanced"),
+                            (4, "Trauma Specialist"),
+                        ]
+                    ),
+                ),
+                ("needed", models.PositiveIntegerField()),
+                ("met", models.PositiveIntegerField()),
+                (
+                    "partnership",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to="partnerships.partnership"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='TrainingSession',
+            name="TrainingSession",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('starts_at', models.DateTimeField()),
-                ('ends_at', models.DateTimeField()),
-                ('venue', models.CharField(blank=True, max_length=200)),
-                ('online_url', models.URLField(blank=True)),
-                ('capacity', models.PositiveIntegerField()),
-                ('facilitator', models.CharField(blank=True, max_length=200)),
-                ('audience', models.CharField(blank=True, help_text='Who the session is for', max_length=200)),
-                ('status', models.CharField(choices=[('scheduled', 'Scheduled'), ('cancelled', 'Cancelled')], default='scheduled', max_length=20)),
-                ('course', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='sessions', to='training.course')),
-                ('partnership', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sessions', to='partnerships.partnership')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("starts_at", models.DateTimeField()),
+                ("ends_at", models.DateTimeField()),
+                ("venue", models.CharField(blank=True, max_length=200)),
+                ("online_url", models.URLField(blank=True)),
+                ("capacity", models.PositiveIntegerField()),
+                ("facilitator", models.CharField(blank=True, max_length=200)),
+                (
+                    "audience",
+                    models.CharField(
+                        blank=True, help_text="Who the session is for", max_length=200
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("scheduled", "Scheduled"), ("cancelled", "Cancelled")],
+                        default="scheduled",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "course",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="sessions",
+                        to="training.course",
+                    ),
+                ),
+                (
+                    "partnership",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sessions",
+                        to="partnerships.partnership",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['starts_at'],
+                "ordering": ["starts_at"],
             },
         ),
         migrations.AddField(
-            model_name='booking',
-            name='session',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='bookings', to='training.trainingsession'),
+            model_name="booking",
+            name="session",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="bookings",
+                to="training.trainingsession",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='course',
-            constraint=models.UniqueConstraint(fields=('partnership', 'code'), name='course_code_unique_in_partnership'),
+            model_name="course",
+            constraint=models.UniqueConstraint(
+                fields=("partnership", "code"), name="course_code_unique_in_partnership"
+            ),
         ),
         migrations.AddIndex(
-            model_name='completion',
-            index=models.Index(fields=['partnership', 'completed_on'], name='training_co_partner_0623aa_idx'),
+            model_name="completion",
+            index=models.Index(
+                fields=["partnership", "completed_on"], name="training_co_partner_0623aa_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='completion',
-            constraint=models.UniqueConstraint(fields=('partnership', 'staff', 'course', 'completed_on'), name='completion_once_per_day'),
+            model_name="completion",
+            constraint=models.UniqueConstraint(
+                fields=("partnership", "staff", "course", "completed_on"),
+                name="completion_once_per_day",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='coveragesnapshot',
-            constraint=models.UniqueConstraint(fields=('partnership', 'month_end', 'level'), name='snapshot_once'),
+            model_name="coveragesnapshot",
+            constraint=models.UniqueConstraint(
+                fields=("partnership", "month_end", "level"), name="snapshot_once"
+            ),
         ),
         migrations.AddIndex(
-            model_name='trainingsession',
-            index=models.Index(fields=['partnership', 'starts_at'], name='training_tr_partner_d334fd_idx'),
+            model_name="trainingsession",
+            index=models.Index(
+                fields=["partnership", "starts_at"], name="training_tr_partner_d334fd_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='trainingsession',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='session_ends_after_start'),
+            model_name="trainingsession",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ends_at__gt", models.F("starts_at"))),
+                name="session_ends_after_start",
+            ),
         ),
         migrations.AddIndex(
-            model_name='booking',
-            index=models.Index(fields=['partnership', 'session', 'status'], name='training_bo_partner_ac0765_idx'),
+            model_name="booking",
+            index=models.Index(
+                fields=["partnership", "session", "status"], name="training_bo_partner_ac0765_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='booking',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'cancelled'), _negated=True), fields=('session', 'staff'), name='one_live_booking_per_person'),
+            model_name="booking",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "cancelled"), _negated=True),
+                fields=("session", "staff"),
+                name="one_live_booking_per_person",
+            ),
         ),
     ]

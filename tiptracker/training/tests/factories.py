@@ -39,7 +39,9 @@ class BookingFactory(factory.django.DjangoModelFactory):
 
     session = factory.SubFactory(TrainingSessionFactory)
     partnership = factory.SelfAttribute("session.partnership")
-    staff = factory.SubFactory(StaffMemberFactory, team__partnership=factory.SelfAttribute("...partnership"))
+    staff = factory.SubFactory(
+        StaffMemberFactory, team__partnership=factory.SelfAttribute("...partnership")
+    )
     status = Booking.Status.BOOKED
 
 

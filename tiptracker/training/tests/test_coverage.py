@@ -2,7 +2,6 @@
 
 import datetime as dt
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase as HypothesisTestCase
@@ -10,8 +9,8 @@ from hypothesis.extra.django import TestCase as HypothesisTestCase
 from tiptracker.lib.levels import Level
 from tiptracker.partnerships.tests.factories import PartnershipFactory
 from tiptracker.training.coverage import coverage, coverage_by_month, percent
-from tiptracker.training.services import coverage_snapshots_rebuild
 from tiptracker.training.models import CoverageSnapshot
+from tiptracker.training.services import coverage_snapshots_rebuild
 from tiptracker.training.tests.factories import CompletionFactory, CourseFactory
 from tiptracker.workforce.tests.factories import StaffMemberFactory, TeamFactory
 
@@ -68,7 +67,9 @@ def test_the_workforce_is_who_had_started_and_not_left_on_the_date(partnership, 
     assert totals(partnership)["informed"] == (3, 0)
 
 
-def test_another_partnerships_people_and_completions_never_count(partnership, team, other_partnership):
+def test_another_partnerships_people_and_completions_never_count(
+    partnership, team, other_partnership
+):
     other_person = StaffMemberFactory(team__partnership=other_partnership)
     CompletionFactory(staff=other_person, course=CourseFactory(partnership=other_partnership))
     StaffMemberFactory(team=team)
@@ -83,7 +84,10 @@ def test_percent_is_rounded_to_one_place_and_null_without_need():
 
 
 def test_rows_by_organisation_and_team_add_up_to_the_totals(partnership):
-    teams = [TeamFactory(partnership=partnership, required_level=level) for level in (Level.INFORMED, Level.SKILLED, None)]
+    teams = [
+        TeamFactory(partnership=partnership, required_level=level)
+        for level in (Level.INFORMED, Level.SKILLED, None)
+    ]
     course = CourseFactory(partnership=partnership, level=Level.SKILLED)
     for i, team in enumerate(teams):
         for person in StaffMemberFactory.create_batch(i + 2, team=team):
@@ -91,7 +95,9 @@ def test_rows_by_organisation_and_team_add_up_to_the_totals(partnership):
                 CompletionFactory(staff=person, course=course, completed_on=dt.date(2021, 5, 5))
     whole = totals(partnership)
     for by in ("organisation", "team"):
-        result = coverage(partnership_id=partnership.id, partnership_slug=partnership.slug, as_of=D, by=by)
+        result = coverage(
+            partnership_id=partnership.id, partnership_slug=partnership.slug, as_of=D, by=by
+        )
         for level in Level:
             rows = [r for r in result.rows if r.level == level]
             assert (sum(r.needed for r in rows), sum(r.met for r in rows)) == whole[level.slug]
@@ -109,7 +115,9 @@ def test_a_managers_view_counts_only_their_teams(partnership):
 def test_the_trend_table_equals_the_direct_computation(partnership, team):
     course = CourseFactory(partnership=partnership, level=Level.SKILLED)
     for month in range(1, 13):
-        person = StaffMemberFactory(team=team, start_date=dt.date(2021, month, 1), required_level=Level.SKILLED)
+        person = StaffMemberFactory(
+            team=team, start_date=dt.date(2021, month, 1), required_level=Level.SKILLED
+        )
         CompletionFactory(staff=person, course=course, completed_on=dt.date(2021, month, 15))
     coverage_snapshots_rebuild(partnership_id=partnership.id, as_of=dt.date(2022, 3, 10))
     snapshots = CoverageSnapshot.objects.filter(partnership=partnership)
@@ -127,7 +135,11 @@ people = st.lists(
         st.integers(0, 2),  # team
         st.one_of(st.none(), st.dates(dt.date(2020, 1, 1), dt.date(2023, 1, 1))),  # start
         st.one_of(st.none(), st.dates(dt.date(2020, 1, 1), dt.date(2023, 1, 1))),  # leaving
-        st.lists(st.tuples(st.integers(1, 4), st.dates(dt.date(2020, 1, 1), dt.date(2023, 1, 1))), max_size=3, unique=True),
+        st.lists(
+            st.tuples(st.integers(1, 4), st.dates(dt.date(2020, 1, 1), dt.date(2023, 1, 1))),
+            max_size=3,
+            unique=True,
+        ),
     ),
     max_size=12,
 )
@@ -135,14 +147,24 @@ people = st.lists(
 
 class TestCoverageMatchesTheRule(HypothesisTestCase):
     @settings(max_examples=30, deadline=None)
-    @given(people=people, team_levels=st.tuples(*[st.sampled_from([None, 1, 2, 3, 4])] * 3), on=st.dates(dt.date(2020, 1, 1), dt.date(2023, 1, 1)))
+    @given(
+        people=people,
+        team_levels=st.tuples(*[st.sampled_from([None, 1, 2, 3, 4])] * 3),
+        on=st.dates(dt.date(2020, 1, 1), dt.date(2023, 1, 1)),
+    )
     def test_it_matches_a_direct_reading_of_the_rule(self, people, team_levels, on):
         partnership = PartnershipFactory()
-        teams = [TeamFactory(partnership=partnership, required_level=level) for level in team_levels]
-        courses = {level: CourseFactory(partnership=partnership, level=level) for level in range(1, 5)}
+        teams = [
+            TeamFactory(partnership=partnership, required_level=level) for level in team_levels
+        ]
+        courses = {
+            level: CourseFactory(partnership=partnership, level=level) for level in range(1, 5)
+        }
         expected = {level: [0, 0] for level in range(1, 5)}
         for own, team_index, start, leaving, completions in people:
-            person = StaffMemberFactory(team=teams[team_index], required_level=own, start_date=start, leaving_date=leaving)
+            person = StaffMemberFactory(
+                team=teams[team_index], required_level=own, start_date=start, leaving_date=leaving
+            )
             for course_level, day in completions:
                 CompletionFactory(staff=person, course=courses[course_level], completed_on=day)
             in_workforce = (start is None or start <= on) and (leaving is None or leaving >= on)
