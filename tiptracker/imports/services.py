@@ -390,24 +390,30 @@ def import_upload(
 
 def import_run_check(run: ImportRun) -> None:
     """Validate the kept file without writing anything: the preview."""
+    result = _run_kept_file(run, dry_run=True)
+    if result is not None:
+        _record(run, result, dry_run=True)
+
+
+def _run_kept_file(run: ImportRun, *, dry_run: bool) -> ImportResult | None:
+    """Import (or check) a web upload's kept file; a failure marks the run failed and gives
+    None. import_file's transaction has rolled back by then: the data is as it was."""
     try:
-        result = import_file(
+        return import_file(
             partnership=run.partnership,
             kind=run.kind,
             binary=io.BytesIO(bytes(run.data or b"")),
             filename=run.filename,
-            dry_run=True,
+            dry_run=dry_run,
             skip_invalid=run.skip_invalid,
             progress=_progress_callback(run),
         )
     except ImportRefused as refused:
         _fail(run, str(refused))
-        return
-    except Exception:
-        log.exception("checking import %s failed", run.pk)
+    except Exception:  # noqa: BLE001 - the worker reports any failure on the run's page
+        log.exception("import %s failed (dry run: %s)", run.pk, dry_run)
         _fail(run, UNEXPECTED)
-        return
-    _record(run, result, dry_run=True)
+    return None
 
 
 def import_run_confirm(*, run: ImportRun, actor: Any) -> ImportRun:
@@ -432,22 +438,8 @@ def import_run_discard(*, run: ImportRun) -> None:
 
 
 def import_run_commit(run: ImportRun) -> None:
-    try:
-        result = import_file(
-            partnership=run.partnership,
-            kind=run.kind,
-            binary=io.BytesIO(bytes(run.data or b"")),
-            filename=run.filename,
-            skip_invalid=run.skip_invalid,
-            progress=_progress_callback(run),
-        )
-    except ImportRefused as refused:
-        _fail(run, str(refused))
-        return
-    except Exception:
-        # import_file's transaction has rolled back: the data is as it was before.
-        log.exception("import %s failed", run.pk)
-        _fail(run, UNEXPECTED)
+    result = _run_kept_file(run, dry_run=False)
+    if result is None:
         return
     _record(run, result, dry_run=False)
     if not result.written:

@@ -40,17 +40,7 @@ def coverage_snapshots_rebuild(*, partnership_id: int, as_of: dt.date | None = N
     figures = coverage_by_month(partnership_id=partnership_id, month_ends=month_ends)
     with transaction.atomic():
         CoverageSnapshot.objects.filter(partnership_id=partnership_id).delete()
-        CoverageSnapshot.objects.bulk_create(
-            CoverageSnapshot(
-                partnership_id=partnership_id,
-                month_end=day,
-                level=row.level,
-                needed=row.needed,
-                met=row.met,
-            )
-            for day, rows in figures.items()
-            for row in rows
-        )
+        _snapshots_store(partnership_id, figures)
 
 
 def coverage_snapshots_invalidate(*, partnership_id: int, since: dt.date | None = None) -> None:
@@ -73,7 +63,13 @@ def coverage_snapshots_fill(*, partnership_id: int, month_ends: list[dt.date]) -
     missing = [day for day in month_ends if day not in held]
     if not missing:
         return
-    figures = coverage_by_month(partnership_id=partnership_id, month_ends=missing)
+    # Two dashboards may fill the same month at once: the second one's rows are skipped.
+    _snapshots_store(
+        partnership_id, coverage_by_month(partnership_id=partnership_id, month_ends=missing)
+    )
+
+
+def _snapshots_store(partnership_id: int, figures: dict[dt.date, list]) -> None:
     CoverageSnapshot.objects.bulk_create(
         [
             CoverageSnapshot(
