@@ -187,3 +187,11 @@ def test_a_staff_member_is_refused_the_staff_pages(member, login, partnership):
     client = login(member)
     assert client.get(f"/p/{partnership.slug}/staff/").status_code == 403
     assert client.get(f"/p/{partnership.slug}/coverage/outstanding/").status_code == 403
+
+
+def test_the_error_summary_names_the_team_whose_level_was_wrong(admin, login, partnership):
+    team = TeamFactory(partnership=partnership, name="Hospital Discharge")
+    response = login(admin).post(f"/p/{partnership.slug}/needs/", {f"team_{team.id}": "9"})
+    html = response.content.decode()
+    assert 'class="govuk-error-summary"' in html
+    assert "Hospital Discharge" in html.split('class="govuk-error-summary"')[1].split("</ul>")[0]
