@@ -37,14 +37,14 @@ def grow(partnership, team, course, session, past, size: int) -> None:
         for n in range(start, size)
     )
     organisations = Organisation.objects.bulk_create(
-        Organisation(partnership=partnership, name=f"Organisation {n}")
+        Organisation(partnership=partnership, name=f"Grown organisation {n}")
         for n in range(Organisation.objects.filter(partnership=partnership).count(), size)
     )
     Team.objects.bulk_create(
         Team(
             partnership=partnership,
             organisation=organisations[0] if organisations else team.organisation,
-            name=f"Team {n}",
+            name=f"Grown team {n}",
         )
         for n in range(Team.objects.filter(partnership=partnership).count(), size)
     )

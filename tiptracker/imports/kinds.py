@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 
 from tiptracker.lib.dates import parse_date, today
 from tiptracker.lib.levels import parse_level
@@ -76,7 +76,15 @@ class Kind:
             problems.append(Problem(number, column, "is required"))
         return value
 
-    def _date(self, number: int, row: dict, column: str, problems: list[Problem], *, required: bool = False) -> dt.date | None:
+    def _date(
+        self,
+        number: int,
+        row: dict,
+        column: str,
+        problems: list[Problem],
+        *,
+        required: bool = False,
+    ) -> dt.date | None:
         raw = row.get(column)
         if raw is None or _text(raw) == "":
             if required:
@@ -88,7 +96,15 @@ class Kind:
             problems.append(Problem(number, column, str(error)))
             return None
 
-    def _level(self, number: int, row: dict, column: str, problems: list[Problem], *, required: bool = False) -> int | None:
+    def _level(
+        self,
+        number: int,
+        row: dict,
+        column: str,
+        problems: list[Problem],
+        *,
+        required: bool = False,
+    ) -> int | None:
         raw = _text(row.get(column))
         if not raw:
             if required:
@@ -114,17 +130,43 @@ def guess_organisation_kind(name: str) -> str:
 
 class StaffKind(Kind):
     required = ["staff_id", "organisation", "team"]
-    optional = ["first_name", "last_name", "email", "job_title", "is_manager", "required_level", "start_date", "leaving_date"]
-    fields = ["organisation_id", "team_id", "first_name", "last_name", "email", "job_title",
-              "is_manager", "required_level", "start_date", "leaving_date"]
+    optional = [
+        "first_name",
+        "last_name",
+        "email",
+        "job_title",
+        "is_manager",
+        "required_level",
+        "start_date",
+        "leaving_date",
+    ]
+    fields = [
+        "organisation_id",
+        "team_id",
+        "first_name",
+        "last_name",
+        "email",
+        "job_title",
+        "is_manager",
+        "required_level",
+        "start_date",
+        "leaving_date",
+    ]
 
     def __init__(self, partnership: Partnership):
         super().__init__(partnership)
-        self.organisations = {o.name.lower(): o for o in Organisation.objects.filter(partnership=partnership)}
-        self.teams = {(t.organisation_id, t.name.lower()): t for t in Team.objects.filter(partnership=partnership)}
+        self.organisations = {
+            o.name.lower(): o for o in Organisation.objects.filter(partnership=partnership)
+        }
+        self.teams = {
+            (t.organisation_id, t.name.lower()): t
+            for t in Team.objects.filter(partnership=partnership)
+        }
         self.existing = {
             row[0]: row[1:]
-            for row in StaffMember.objects.filter(partnership=partnership).values_list("staff_id", "id", *self.fields)
+            for row in StaffMember.objects.filter(partnership=partnership).values_list(
+                "staff_id", "id", *self.fields
+            )
         }
         self.seen: dict[str, tuple] = {}
 
@@ -146,17 +188,39 @@ class StaffKind(Kind):
             problems.append(Problem(number, "leaving_date", "is before the start date"))
         if start and start > self.today:
             pass  # a future starter is allowed: they join the workforce on that date
-        for column, limit in (("first_name", 100), ("last_name", 100), ("job_title", 200), ("staff_id", 64), ("organisation", 200), ("team", 200)):
+        for column, limit in (
+            ("first_name", 100),
+            ("last_name", 100),
+            ("job_title", 200),
+            ("staff_id", 64),
+            ("organisation", 200),
+            ("team", 200),
+        ):
             if len(_text(row.get(column))) > limit:
                 problems.append(Problem(number, column, f"is longer than {limit} characters"))
         record = (
-            staff_id, organisation, team, _text(row.get("first_name")), _text(row.get("last_name")),
-            email, _text(row.get("job_title")), manager_text in _TRUE, level, start, leaving,
+            staff_id,
+            organisation,
+            team,
+            _text(row.get("first_name")),
+            _text(row.get("last_name")),
+            email,
+            _text(row.get("job_title")),
+            manager_text in _TRUE,
+            level,
+            start,
+            leaving,
         )
         if not problems and staff_id:
             earlier = self.seen.get(staff_id)
             if earlier is not None and earlier != record[1:]:
-                problems.append(Problem(number, "staff_id", f"'{staff_id}' appears earlier in the file with different details"))
+                problems.append(
+                    Problem(
+                        number,
+                        "staff_id",
+                        f"'{staff_id}' appears earlier in the file with different details",
+                    )
+                )
             else:
                 self.seen[staff_id] = record[1:]
         if problems:
@@ -166,14 +230,18 @@ class StaffKind(Kind):
     def _organisation(self, name: str) -> Organisation:
         found = self.organisations.get(name.lower())
         if found is None:
-            found = Organisation.objects.create(partnership=self.partnership, name=name, kind=guess_organisation_kind(name))
+            found = Organisation.objects.create(
+                partnership=self.partnership, name=name, kind=guess_organisation_kind(name)
+            )
             self.organisations[name.lower()] = found
         return found
 
     def _team(self, organisation: Organisation, name: str) -> Team:
         found = self.teams.get((organisation.id, name.lower()))
         if found is None:
-            found = Team.objects.create(partnership=self.partnership, organisation=organisation, name=name)
+            found = Team.objects.create(
+                partnership=self.partnership, organisation=organisation, name=name
+            )
             self.teams[(organisation.id, name.lower())] = found
         return found
 
@@ -185,12 +253,20 @@ class StaffKind(Kind):
             values = (organisation.id, team.id, *details)
             existing = self.existing.get(staff_id)
             if existing is None:
-                to_create.append(StaffMember(partnership=self.partnership, staff_id=staff_id, **dict(zip(self.fields, values, strict=True))))
+                to_create.append(
+                    StaffMember(
+                        partnership=self.partnership,
+                        staff_id=staff_id,
+                        **dict(zip(self.fields, values, strict=True)),
+                    )
+                )
                 self.existing[staff_id] = (None, *values)
             elif tuple(existing[1:]) == values:
                 unchanged += 1
             else:
-                to_update.append(StaffMember(id=existing[0], **dict(zip(self.fields, values, strict=True))))
+                to_update.append(
+                    StaffMember(id=existing[0], **dict(zip(self.fields, values, strict=True)))
+                )
                 self.existing[staff_id] = (existing[0], *values)
         StaffMember.objects.bulk_create(to_create)
         if to_update:
@@ -217,11 +293,25 @@ class NeedsKind(Kind):
         organisation = self._required(number, row, "organisation", problems)
         team = self._required(number, row, "team", problems)
         level = self._level(number, row, "required_level", problems, required=True)
-        found = self.teams.get((organisation.lower(), team.lower())) if organisation and team else None
+        found = (
+            self.teams.get((organisation.lower(), team.lower())) if organisation and team else None
+        )
         if organisation and team and found is None:
-            problems.append(Problem(number, "team", f"no team '{team}' in organisation '{organisation}' (import the staff first)"))
+            problems.append(
+                Problem(
+                    number,
+                    "team",
+                    f"no team '{team}' in organisation '{organisation}' (import the staff first)",
+                )
+            )
         if found and level and self.seen.get(found, level) != level:
-            problems.append(Problem(number, "required_level", f"team '{team}' appears earlier in the file with a different level"))
+            problems.append(
+                Problem(
+                    number,
+                    "required_level",
+                    f"team '{team}' appears earlier in the file with a different level",
+                )
+            )
         if problems:
             raise RowInvalid(problems)
         self.seen[found] = level  # type: ignore[index]
@@ -240,15 +330,25 @@ class CoursesKind(Kind):
     optional = ["delivery", "provider"]
     fields = ["title", "level", "delivery", "provider"]
     _DELIVERY = {
-        "e-learning": "e-learning", "elearning": "e-learning", "e learning": "e-learning", "online module": "e-learning",
-        "webinar": "webinar", "face-to-face": "face-to-face", "face to face": "face-to-face", "in person": "face-to-face",
-        "blended": "blended", "": "",
+        "e-learning": "e-learning",
+        "elearning": "e-learning",
+        "e learning": "e-learning",
+        "online module": "e-learning",
+        "webinar": "webinar",
+        "face-to-face": "face-to-face",
+        "face to face": "face-to-face",
+        "in person": "face-to-face",
+        "blended": "blended",
+        "": "",
     }
 
     def __init__(self, partnership: Partnership):
         super().__init__(partnership)
         self.existing = {
-            row[0]: row[1:] for row in Course.objects.filter(partnership=partnership).values_list("code", "id", *self.fields)
+            row[0]: row[1:]
+            for row in Course.objects.filter(partnership=partnership).values_list(
+                "code", "id", *self.fields
+            )
         }
         self.seen: dict[str, tuple] = {}
 
@@ -260,7 +360,13 @@ class CoursesKind(Kind):
         delivery_text = _text(row.get("delivery")).lower()
         delivery = self._DELIVERY.get(delivery_text)
         if delivery is None:
-            problems.append(Problem(number, "delivery", f"'{delivery_text}' is not one of e-learning, webinar, face-to-face, blended"))
+            problems.append(
+                Problem(
+                    number,
+                    "delivery",
+                    f"'{delivery_text}' is not one of e-learning, webinar, face-to-face, blended",
+                )
+            )
         if len(code) > 64:
             problems.append(Problem(number, "course_code", "is longer than 64 characters"))
         if len(title) > 200:
@@ -268,7 +374,13 @@ class CoursesKind(Kind):
         record = (code, title, level, delivery or "", _text(row.get("provider")))
         if not problems:
             if self.seen.get(code, record[1:]) != record[1:]:
-                problems.append(Problem(number, "course_code", f"'{code}' appears earlier in the file with different details"))
+                problems.append(
+                    Problem(
+                        number,
+                        "course_code",
+                        f"'{code}' appears earlier in the file with different details",
+                    )
+                )
             self.seen[code] = record[1:]
         if problems:
             raise RowInvalid(problems)
@@ -279,13 +391,19 @@ class CoursesKind(Kind):
         for code, *values in records:
             existing = self.existing.get(code)
             if existing is None:
-                course = Course.objects.create(partnership=self.partnership, code=code, **dict(zip(self.fields, values, strict=True)))
+                course = Course.objects.create(
+                    partnership=self.partnership,
+                    code=code,
+                    **dict(zip(self.fields, values, strict=True)),
+                )
                 self.existing[code] = (course.id, *values)
                 created += 1
             elif tuple(existing[1:]) == tuple(values):
                 unchanged += 1
             else:
-                Course.objects.filter(id=existing[0]).update(**dict(zip(self.fields, values, strict=True)))
+                Course.objects.filter(id=existing[0]).update(
+                    **dict(zip(self.fields, values, strict=True))
+                )
                 self.existing[code] = (existing[0], *values)
                 updated += 1
         return created, updated, unchanged
@@ -296,18 +414,38 @@ class CompletionsKind(Kind):
 
     def __init__(self, partnership: Partnership):
         super().__init__(partnership)
-        self.staff = dict(StaffMember.objects.filter(partnership=partnership).values_list("staff_id", "id"))
-        self.courses = dict(Course.objects.filter(partnership=partnership).values_list("code", "id"))
+        self.staff = dict(
+            StaffMember.objects.filter(partnership=partnership).values_list("staff_id", "id")
+        )
+        self.courses = dict(
+            Course.objects.filter(partnership=partnership).values_list("code", "id")
+        )
+        # Date texts already found good (a file repeats the same few thousand days), so that
+        # a clean row costs three dictionary look-ups.
+        self.good_days: dict[str, dt.date] = {}
 
     def validate(self, number: int, row: dict[str, object]) -> tuple[int, int, dt.date]:
+        staff_pk = self.staff.get(row.get("staff_id"))  # type: ignore[call-overload]
+        course_pk = self.courses.get(row.get("course_code"))  # type: ignore[call-overload]
+        on = self.good_days.get(row.get("completed_on"))  # type: ignore[call-overload]
+        if staff_pk is not None and course_pk is not None and on is not None:
+            return staff_pk, course_pk, on
+        return self._validate(number, row)
+
+    def _validate(self, number: int, row: dict[str, object]) -> tuple[int, int, dt.date]:
         problems: list[Problem] = []
         staff_id = self._required(number, row, "staff_id", problems)
         code = self._required(number, row, "course_code", problems)
         on = self._date(number, row, "completed_on", problems, required=True)
+        raw_day = row.get("completed_on")
+        if on and on <= self.today and isinstance(raw_day, str) and len(self.good_days) < 100_000:
+            self.good_days[raw_day] = on
         staff_pk = self.staff.get(staff_id)
         course_pk = self.courses.get(code)
         if staff_id and staff_pk is None:
-            problems.append(Problem(number, "staff_id", f"no staff member with staff_id '{staff_id}'"))
+            problems.append(
+                Problem(number, "staff_id", f"no staff member with staff_id '{staff_id}'")
+            )
         if code and course_pk is None:
             problems.append(Problem(number, "course_code", f"no course with course_code '{code}'"))
         if on and on > self.today:
@@ -324,11 +462,18 @@ class CompletionsKind(Kind):
 def insert_completions(partnership_id: int, records: Iterable[tuple[int, int, dt.date]]) -> int:
     """Insert (staff, course, date) rows, skipping ones already there; returns how many were new.
 
-    The one place with database-specific speed: plain executemany of an INSERT that ignores
-    conflicts, on both databases. (PostgreSQL's COPY cannot skip duplicates by itself.)
+    The one place with database-specific speed. PostgreSQL: COPY into a temporary table,
+    then one INSERT ... SELECT that skips conflicts (COPY cannot skip duplicates by itself,
+    and executemany costs a round trip per row). Elsewhere: executemany of an INSERT that
+    ignores conflicts.
     """
+    if connection.vendor == "postgresql":
+        return _insert_completions_by_copy(partnership_id, records)
     table = Completion._meta.db_table
-    rows = [(partnership_id, staff, course, on, Completion.Source.IMPORT) for staff, course, on in records]
+    rows = [
+        (partnership_id, staff, course, on, Completion.Source.IMPORT)
+        for staff, course, on in records
+    ]
     with connection.cursor() as cursor:
         cursor.executemany(
             f"INSERT INTO {table} (partnership_id, staff_id, course_id, completed_on, source) "  # noqa: S608 - table name is ours
@@ -336,6 +481,32 @@ def insert_completions(partnership_id: int, records: Iterable[tuple[int, int, dt
             rows,
         )
         # Both drivers add up the rows each statement changed; a skipped duplicate changes none.
+        return max(cursor.rowcount, 0)
+
+
+def _insert_completions_by_copy(
+    partnership_id: int, records: Iterable[tuple[int, int, dt.date]]
+) -> int:
+    table = Completion._meta.db_table
+    # The loading table lasts until the transaction ends; the atomic block makes sure there
+    # is one, even for a caller running in autocommit.
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMPORARY TABLE IF NOT EXISTS tiptracker_completion_load "
+            "(staff_id bigint, course_id bigint, completed_on date) ON COMMIT DROP"
+        )
+        cursor.execute("TRUNCATE tiptracker_completion_load")
+        with cursor.cursor.copy(
+            "COPY tiptracker_completion_load (staff_id, course_id, completed_on) FROM STDIN"
+        ) as copy:
+            for row in records:
+                copy.write_row(row)
+        cursor.execute(
+            f"INSERT INTO {table} (partnership_id, staff_id, course_id, completed_on, source) "  # noqa: S608 - table name is ours
+            "SELECT %s, staff_id, course_id, completed_on, %s FROM tiptracker_completion_load "
+            "ON CONFLICT (partnership_id, staff_id, course_id, completed_on) DO NOTHING",
+            [partnership_id, Completion.Source.IMPORT],
+        )
         return max(cursor.rowcount, 0)
 
 

@@ -13,6 +13,7 @@ from tiptracker.partnerships import access
 from tiptracker.partnerships.forms import MemberAddForm, MemberRoleForm
 from tiptracker.partnerships.models import Membership, Role
 from tiptracker.partnerships.services import member_add
+from tiptracker.training.coverage import coverage_rolled_up
 from tiptracker.training.selectors import coverage_for, coverage_trend_for
 
 
@@ -51,7 +52,9 @@ def as_of_from(request: HttpRequest) -> tuple[dt.date, str | None]:
 @access.partnership_view(access.COVERAGE_ROLES)
 def dashboard(request: HttpRequest, membership: Membership) -> HttpResponse:
     as_of, date_error = as_of_from(request)
-    by_org = coverage_for(membership, as_of=as_of, by="organisation")
+    # One pass over the completions: the organisations and totals are sums of the teams.
+    by_team = coverage_for(membership, as_of=as_of, by="team")
+    by_org = coverage_rolled_up(by_team, by="organisation")
     organisations = sorted(
         {(r.organisation_id, r.organisation) for r in by_org.rows},
         key=lambda o: (o[1] or "").lower(),
@@ -61,11 +64,8 @@ def dashboard(request: HttpRequest, membership: Membership) -> HttpResponse:
         (o for o in organisations if str(o[0]) == chosen_org),
         organisations[0] if organisations else None,
     )
-    by_team = coverage_for(membership, as_of=as_of, by="team") if chosen else None
-    team_rows = (
-        [r for r in by_team.rows if r.organisation_id == chosen[0]] if by_team and chosen else []
-    )
-    trend = coverage_trend_for(membership, as_of=as_of)
+    team_rows = [r for r in by_team.rows if r.organisation_id == chosen[0]] if chosen else []
+    trend = coverage_trend_for(membership, as_of=as_of, totals=by_org.totals)
 
     level_names = [level.label for level in LEVELS]
     totals_chart = bar_chart_svg(
@@ -74,13 +74,13 @@ def dashboard(request: HttpRequest, membership: Membership) -> HttpResponse:
         values=[r.percent for r in by_org.totals],
     )
     org_names = [name or "" for _id, name in organisations]
+    org_percents = _percents(by_org.rows, key=lambda r: r.organisation_id)
+    team_percents = _percents(team_rows, key=lambda r: r.team)
     org_chart = grouped_bar_chart_svg(
         title="Coverage by organisation and level, chart",
         labels=org_names,
         series={
-            level.label: [
-                _percent(by_org.rows, level, organisation_id=oid) for oid, _n in organisations
-            ]
+            level.label: [org_percents.get((oid, level)) for oid, _n in organisations]
             for level in LEVELS
         },
     )
@@ -90,7 +90,7 @@ def dashboard(request: HttpRequest, membership: Membership) -> HttpResponse:
             title=f"Coverage by team in {chosen[1] if chosen else ''}, chart",
             labels=team_names,
             series={
-                level.label: [_percent(team_rows, level, team=name) for name in team_names]
+                level.label: [team_percents.get((name, level)) for name in team_names]
                 for level in LEVELS
             },
         )
@@ -125,11 +125,10 @@ def dashboard(request: HttpRequest, membership: Membership) -> HttpResponse:
     )
 
 
-def _percent(rows, level, **match) -> float | None:  # type: ignore[no-untyped-def]
-    for row in rows:
-        if row.level == level and all(getattr(row, k) == v for k, v in match.items()):
-            return row.percent  # type: ignore[no-any-return]
-    return None
+def _percents(rows, key):  # type: ignore[no-untyped-def]
+    """{(place, level): percent}, built once: looking each cell up by scanning every row
+    costs places x levels x rows (half a million comparisons for a large council)."""
+    return {(key(row), row.level): row.percent for row in rows}
 
 
 def _table(rows, key):  # type: ignore[no-untyped-def]

@@ -56,8 +56,11 @@ class TrendPoint:
         return next(r for r in self.rows if r.level == level)
 
 
-def coverage_trend_for(membership: Membership, *, as_of: dt.date) -> list[TrendPoint]:
-    """Coverage at each of the last 24 month ends before `as_of`, then at `as_of` itself.
+def coverage_trend_for(
+    membership: Membership, *, as_of: dt.date, totals: list[CoverageRow] | None = None
+) -> list[TrendPoint]:
+    """Coverage at each of the last 24 month ends before `as_of`, then at `as_of` itself
+    (`totals`, when the caller has them already, saves computing them again).
 
     The partnership's month ends come from the derived table (filled where missing); a
     manager's, over a few teams, are computed directly in one query.
@@ -78,7 +81,9 @@ def coverage_trend_for(membership: Membership, *, as_of: dt.date) -> list[TrendP
             partnership_id=membership.partnership_id, month_ends=month_ends, team_ids=team_ids
         )
     points = [TrendPoint(day=day, rows=rows) for day, rows in by_day.items()]
-    points.append(TrendPoint(day=as_of, rows=coverage_for(membership, as_of=as_of).totals))
+    if totals is None:
+        totals = coverage_for(membership, as_of=as_of).totals
+    points.append(TrendPoint(day=as_of, rows=totals))
     return points
 
 
