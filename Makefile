@@ -33,6 +33,7 @@ $(CSS): node_modules/.package-lock.json frontend/app.scss scripts/build-frontend
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy tiptracker
 
 clean:
 	rm -rf $(VENV) node_modules tiptracker/static/govuk

@@ -312,10 +312,10 @@ class NeedsKind(Kind):
                     f"team '{team}' appears earlier in the file with a different level",
                 )
             )
-        if problems:
+        if problems or found is None or level is None:
             raise RowInvalid(problems)
-        self.seen[found] = level  # type: ignore[index]
-        return found, level  # type: ignore[return-value]
+        self.seen[found] = level
+        return found, level
 
     def write(self, records: list) -> tuple[int, int, int]:
         changed = {pk: level for pk, level in records if self.levels.get(pk) != level}

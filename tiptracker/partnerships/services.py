@@ -2,6 +2,7 @@
 
 import re
 import secrets
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -32,7 +33,7 @@ def partnership_create(*, slug: str, name: str) -> Partnership:
 
 def user_get_or_create(
     *, email: str, first_name: str = "", last_name: str = ""
-) -> tuple[object, str | None]:
+) -> tuple[Any, str | None]:
     """The user with this e-mail address, created with a random password if new.
 
     Returns (user, password) where password is set only for a new user.
