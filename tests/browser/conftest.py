@@ -26,7 +26,7 @@ pytestmark = pytest.mark.browser
 def pytest_collection_modifyitems(config, items):  # type: ignore[no-untyped-def]
     if CHROMIUM.exists():
         return
-    skip = pytest.mark.skip(reason="BROWSER TESTS DID NOT RUN: /usr/bin/chromium is not installed")
+    skip = pytest.mark.skip(reason=f"BROWSER TESTS DID NOT RUN: {CHROMIUM} is not installed")
     for item in items:
         if "tests/browser" in str(item.fspath):
             item.add_marker(skip)
