@@ -43,3 +43,11 @@ def test_a_load_that_fails_part_way_leaves_nothing_behind(db, monkeypatch):
         demo_load(out=io.StringIO())
     assert not Partnership.objects.filter(slug="dundee").exists()
     assert not StaffMember.objects.exists()
+
+
+def test_another_partnerships_people_are_untouched_by_the_demo(outsider, other_partnership, login):
+    theirs = StaffMemberFactory(team__partnership=other_partnership)
+    demo_load(out=io.StringIO())
+    assert StaffMember.objects.get(pk=theirs.pk).partnership == other_partnership
+    # The outsider, an administrator elsewhere, learns nothing of the demo partnership.
+    assert login(outsider).get("/p/dundee/").status_code == 404

@@ -186,3 +186,27 @@ def test_the_command_line_logs_a_refused_file_as_failed(capsys, tmp_path, partne
     assert run.status == ImportRun.Status.FAILED
     assert run.message == "missing required column: team"
     assert run.source == "cli" and run.filename == "staff.csv"
+
+
+def test_a_staff_member_or_an_outsider_cannot_upload_a_file_at_all(
+    partnership, member, outsider, admin, login
+):
+    # The personas: the administrator may (above, as an officer); the others are turned away
+    # before the file is even read.
+    before = snapshot()
+    assert upload(login(member), partnership, "staff", "staff.csv", STAFF_CSV).status_code == 403
+    assert upload(login(outsider), partnership, "staff", "staff.csv", STAFF_CSV).status_code == 404
+    assert snapshot() == before and not ImportRun.objects.exists()
+    assert upload(login(admin), partnership, "staff", "staff.csv", STAFF_CSV).status_code == 302
+
+
+def test_every_kind_names_real_tables_to_refresh_after_a_large_import(db):
+    from django.db import connection
+
+    from tiptracker.imports.kinds import KINDS
+    from tiptracker.imports.services import WRITTEN_TABLES
+
+    existing = set(connection.introspection.table_names())
+    assert set(WRITTEN_TABLES) == set(KINDS)
+    for kind, tables in WRITTEN_TABLES.items():
+        assert tables and set(tables) <= existing, kind

@@ -179,3 +179,23 @@ class TestCoverageMatchesTheRule(HypothesisTestCase):
         assert {Level(k).slug: tuple(v) for k, v in expected.items()} == found
         by_month = coverage_by_month(partnership_id=partnership.id, month_ends=[on])[on]
         assert {row.level.slug: (row.needed, row.met) for row in by_month} == found
+
+
+def test_each_persona_sees_coverage_of_their_own_partnership_only(
+    admin, outsider, persona, partnership, team
+):
+    from tiptracker.partnerships.models import Role
+    from tiptracker.training.selectors import coverage_for
+
+    StaffMemberFactory.create_batch(3, team=team)
+    StaffMemberFactory(team__partnership=outsider.partnership)
+    manager = persona(Role.MANAGER, teams=[TeamFactory(partnership=partnership)])
+
+    def informed(membership):
+        return next(
+            r for r in coverage_for(membership, as_of=D).totals if r.level == Level.INFORMED
+        )
+
+    assert informed(admin).needed == 3
+    assert informed(manager).needed == 0  # their team is empty
+    assert informed(outsider).needed == 1  # their own partnership's, never ours
