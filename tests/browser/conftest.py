@@ -81,6 +81,10 @@ def assert_accessible(page) -> None:
         for v in violations
     ]
     assert not summary, f"accessibility violations on {page.url}:\n" + "\n".join(summary)
+    # A multi-line {# #} is not a comment in Django templates: it shows on the page as text.
+    text = page.inner_text("body")
+    leaked = [mark for mark in ("{#", "#}", "{%", "{{") if mark in text]
+    assert not leaked, f"template syntax shows as text on {page.url}: {leaked}"
     blocked = [
         text for text in getattr(page, "console_errors", []) if "Content Security Policy" in text
     ]
