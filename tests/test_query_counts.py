@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tiptracker.imports.models import ImportRun
+from tiptracker.lib.sql import refresh_planner_statistics
 from tiptracker.partnerships.models import Membership, Organisation, Role
 from tiptracker.partnerships.tests.factories import MembershipFactory, UserFactory
 from tiptracker.training.models import Booking, Completion, Course, TrainingSession
@@ -89,6 +90,13 @@ def grow(partnership, team, course, session, past, size: int) -> None:
             partnership=partnership, user=UserFactory(username=f"q{n}@example.org"), role=Role.STAFF
         )
         for n in range(Membership.objects.filter(partnership=partnership).count(), min(size, 60))
+    )
+    # As an import does after a large write: PostgreSQL's planner must know the new sizes.
+    refresh_planner_statistics(
+        [
+            m._meta.db_table
+            for m in (StaffMember, Team, Course, TrainingSession, Booking, Completion)
+        ]
     )
     coverage_snapshots_rebuild(partnership_id=partnership.id)
 
