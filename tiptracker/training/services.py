@@ -117,16 +117,20 @@ def completion_record(
 # Courses -----------------------------------------------------------------------------------
 
 
+def _code_taken(code: str) -> ValidationError:
+    return ValidationError(
+        {
+            "code": f"A course with the code '{code}' already exists in this partnership: choose another code."
+        }
+    )
+
+
 def _course_code_free(*, partnership_id: int, code: str, course_id: int | None = None) -> None:
     taken = Course.objects.filter(partnership_id=partnership_id, code=code)
     if course_id is not None:
         taken = taken.exclude(pk=course_id)
     if taken.exists():
-        raise ValidationError(
-            {
-                "code": f"A course with the code '{code}' already exists in this partnership: choose another code."
-            }
-        )
+        raise _code_taken(code)
 
 
 def course_create(
@@ -153,11 +157,7 @@ def course_create(
             )
     except IntegrityError:
         # Someone else took the code between the check and the insert.
-        raise ValidationError(
-            {
-                "code": f"A course with the code '{code}' already exists in this partnership: choose another code."
-            }
-        ) from None
+        raise _code_taken(code) from None
 
 
 def course_update(
@@ -182,11 +182,7 @@ def course_update(
                 # Every completion of this course now counts at another level, at every date.
                 coverage_snapshots_invalidate(partnership_id=course.partnership_id)
     except IntegrityError:
-        raise ValidationError(
-            {
-                "code": f"A course with the code '{code}' already exists in this partnership: choose another code."
-            }
-        ) from None
+        raise _code_taken(code) from None
     return course
 
 
