@@ -74,3 +74,29 @@ def test_the_docs_page_lists_every_operation_and_links_the_schema(admin, login):
     # Our own page under the strict policy: no CDN, no inline script.
     assert "script-src 'self'" in response["Content-Security-Policy"]
     assert "cdn" not in html.lower() and "<script>" not in html
+
+
+def test_the_schema_survives_requests_arriving_together(admin):
+    # drf-spectacular's generator is not safe to run in two threads at once, and gunicorn
+    # runs threads: the schema is made under a lock. (Requests are built without the
+    # database, which an in-memory test database cannot share between threads.)
+    from concurrent.futures import ThreadPoolExecutor
+
+    from rest_framework.test import APIRequestFactory, force_authenticate
+
+    from tiptracker.api import views
+
+    def fetch(_n):
+        request = APIRequestFactory().get("/api/schema/", {"format": "json"})
+        force_authenticate(request, user=admin.user)
+        response = views.SchemaApi.as_view()(request)
+        response.render()
+        return response.status_code
+
+    def docs(_n):
+        views._generated_schema.cache_clear()
+        return len(views.api_schema_dict()["paths"])
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        assert list(pool.map(fetch, range(16))) == [200] * 16
+        assert len(set(pool.map(docs, range(16)))) == 1
