@@ -53,6 +53,8 @@ POLICY: dict[str, dict[str, object]] = {
     "members": {GET: only(Role.ADMIN), POST: only(Role.ADMIN)},
     "member_role": {POST: only(Role.ADMIN)},
     "organisations": {GET: only(Role.ADMIN), POST: only(Role.ADMIN)},
+    "member_remove": {POST: only(Role.ADMIN)},
+    "password_change": {GET: LOGIN_ONLY, POST: LOGIN_ONLY},
     # Courses, sessions and bookings
     "courses": {GET: ALL},
     "course_new": {GET: TRAINING_ADMINS, POST: TRAINING_ADMINS},

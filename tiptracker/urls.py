@@ -25,6 +25,12 @@ urlpatterns = [
         partnership_views.member_role,
         name="member_role",
     ),
+    path(
+        "p/<slug:slug>/members/<int:member_id>/remove/",
+        partnership_views.member_remove,
+        name="member_remove",
+    ),
+    path("account/password/", account_views.PasswordChangeView.as_view(), name="password_change"),
     path("p/<slug:slug>/", include("tiptracker.workforce.urls")),
     path("p/<slug:slug>/", include("tiptracker.training.urls")),
     path("p/<slug:slug>/imports/", include("tiptracker.imports.urls")),

@@ -14,6 +14,21 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """A member changes their password (a new member's first one came from an administrator)."""
+
+    template_name = "accounts/password_change.html"
+
+    def get_success_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("account")
+
+    def form_valid(self, form):  # type: ignore[no-untyped-def]
+        messages.success(self.request, "Your password has been changed.")
+        return super().form_valid(form)
+
+
 def health(request: HttpRequest) -> HttpResponse:
     """For load balancers: the app is up. Reveals nothing else."""
     return JsonResponse({"status": "ok"})

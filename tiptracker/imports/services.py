@@ -169,6 +169,10 @@ def import_file(
             result.written = True
             if result.created + result.updated >= ANALYZE_AFTER_ROWS:
                 refresh_planner_statistics(WRITTEN_TABLES[kind])
+            if kind == "staff" and result.created + result.updated:
+                from tiptracker.partnerships.services import memberships_link_staff
+
+                memberships_link_staff(partnership=partnership)
             # Rebuilt only when something changed, so re-importing a file changes nothing.
             if handler.affects_coverage and (result.created or result.updated):
                 from tiptracker.training.services import coverage_snapshots_rebuild

@@ -5,7 +5,12 @@ from tiptracker.partnerships.models import Role
 
 class MemberAddForm(forms.Form):
     email = forms.EmailField(label="Email address", help_text="They sign in with this address")
-    role = forms.ChoiceField(label="Role", choices=Role.choices, widget=forms.RadioSelect)
+    role = forms.ChoiceField(
+        label="Role",
+        choices=Role.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose a role"},
+    )
 
 
 class MemberRoleForm(forms.Form):

@@ -66,7 +66,39 @@ def member_add(
         membership = Membership.objects.create(
             partnership=partnership, user=user, role=role, staff=staff
         )
+        if staff is None:
+            memberships_link_staff(partnership=partnership)
+            membership.refresh_from_db()
     return membership, password
+
+
+def memberships_link_staff(*, partnership: Partnership) -> int:
+    """Link each member without a staff record to the one staff member with their e-mail
+    address, so they can book themselves. Called when a member is added and after a staff
+    import; returns how many were linked."""
+    from tiptracker.workforce.models import StaffMember
+
+    linked = 0
+    unlinked = Membership.objects.filter(
+        partnership=partnership, staff__isnull=True
+    ).select_related("user")
+    for membership in unlinked:
+        email = membership.user.email.strip()
+        if not email:
+            continue
+        matches = list(StaffMember.objects.filter(partnership=partnership, email__iexact=email)[:2])
+        if len(matches) == 1:  # two staff records with one address: a person must decide
+            membership.staff = matches[0]
+            membership.save(update_fields=["staff"])
+            linked += 1
+    return linked
+
+
+def member_remove(*, actor_membership: Membership, membership: Membership) -> None:
+    """Take someone out of the partnership: their account stays, their access here goes."""
+    if membership.pk == actor_membership.pk:
+        raise ValidationError("You cannot remove yourself: ask another administrator.")
+    membership.delete()
 
 
 def member_set_teams(*, membership: Membership, teams: list) -> None:

@@ -21,13 +21,16 @@ def home(request: HttpRequest) -> HttpResponse:
     """The partnerships this user belongs to; straight to the only one if there is one."""
     memberships = list(access.memberships_for_user(request.user))
     if len(memberships) == 1 and "all" not in request.GET:
-        return redirect(_landing(memberships[0]))
+        return redirect(landing_url(memberships[0]))
     return render(
-        request, "partnerships/home.html", {"memberships": [(m, _landing(m)) for m in memberships]}
+        request,
+        "partnerships/home.html",
+        {"memberships": [(m, landing_url(m)) for m in memberships]},
     )
 
 
-def _landing(membership: Membership) -> str:
+def landing_url(membership: Membership) -> str:
+    """Where a member starts: coverage if their role sees it, otherwise the sessions."""
     from django.urls import reverse
 
     if membership.role in access.COVERAGE_ROLES:
@@ -171,6 +174,31 @@ def members(request: HttpRequest, membership: Membership) -> HttpResponse:
         "partnerships/members.html",
         {"form": form, "people": people, "roles": Role.choices},
     )
+
+
+@require_POST
+@access.partnership_view(access.MEMBER_ADMIN_ROLES)
+def member_remove(request: HttpRequest, membership: Membership, member_id: int) -> HttpResponse:
+    from django.http import Http404
+
+    from tiptracker.partnerships.services import member_remove as remove
+
+    target = (
+        Membership.objects.filter(partnership=membership.partnership, id=member_id)
+        .select_related("user")
+        .first()
+    )
+    if target is None:
+        raise Http404
+    try:
+        remove(actor_membership=membership, membership=target)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(
+            request, f"{target.user.email} no longer has access to {membership.partnership.name}."
+        )
+    return redirect("members", membership.partnership.slug)
 
 
 @require_POST

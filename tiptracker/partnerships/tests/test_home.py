@@ -107,3 +107,79 @@ def test_only_administrators_manage_organisations(persona, outsider, login, part
         == 403
     )
     assert login(outsider).get(f"/p/{partnership.slug}/organisations/").status_code == 404
+
+
+def test_a_new_member_is_linked_to_the_staff_record_with_their_email_and_can_book(
+    admin, login, partnership, team
+):
+    person = StaffMemberFactory(team=team, email="Pat.Jones@example.org")
+    login(admin).post(
+        f"/p/{partnership.slug}/members/", {"email": "pat.jones@example.org", "role": "staff"}
+    )
+    membership = partnership.memberships.get(user__email="pat.jones@example.org")
+    assert membership.staff == person
+
+
+def test_members_are_linked_when_a_later_staff_import_brings_their_record(
+    admin, partnership, persona
+):
+    from tiptracker.partnerships.services import memberships_link_staff
+
+    waiting = persona(Role.STAFF)
+    assert waiting.staff is None
+    StaffMemberFactory(team=TeamFactory(partnership=partnership), email=waiting.user.email.upper())
+    assert memberships_link_staff(partnership=partnership) == 1
+    waiting.refresh_from_db()
+    assert waiting.staff is not None
+
+
+def test_an_administrator_removes_a_member_but_not_themselves(admin, persona, login, partnership):
+    leaver = persona(Role.MANAGER)
+    client = login(admin)
+    response = client.post(f"/p/{partnership.slug}/members/{leaver.id}/remove/", follow=True)
+    assert "no longer has access" in response.content.decode()
+    assert not partnership.memberships.filter(id=leaver.id).exists()
+    assert login(leaver).get(f"/p/{partnership.slug}/").status_code == 404
+    response = client.post(f"/p/{partnership.slug}/members/{admin.id}/remove/", follow=True)
+    assert "cannot remove yourself" in response.content.decode()
+    assert partnership.memberships.filter(id=admin.id).exists()
+
+
+def test_a_member_changes_their_password(member, login):
+    client = login(member)
+    response = client.post(
+        "/account/password/",
+        {
+            "old_password": "correct horse battery staple",
+            "new_password1": "a new and longer passphrase",
+            "new_password2": "a new and longer passphrase",
+        },
+        follow=True,
+    )
+    assert "Your password has been changed" in response.content.decode()
+    member.user.refresh_from_db()
+    assert member.user.check_password("a new and longer passphrase")
+
+
+def test_a_wrong_old_password_is_explained_and_nothing_changes(member, login):
+    response = login(member).post(
+        "/account/password/",
+        {
+            "old_password": "wrong",
+            "new_password1": "a new and longer passphrase",
+            "new_password2": "a new and longer passphrase",
+        },
+    )
+    assert "There is a problem" in response.content.decode()
+    member.user.refresh_from_db()
+    assert member.user.check_password("correct horse battery staple")
+
+
+def test_the_partnership_name_leads_a_staff_member_to_a_page_they_can_open(
+    member, login, partnership
+):
+    html = login(member).get(f"/p/{partnership.slug}/sessions/").content.decode()
+    assert (
+        f'href="/p/{partnership.slug}/sessions/" class="govuk-service-navigation__link">{partnership.name}'
+        in html
+    )
