@@ -17,7 +17,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Greatest
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -100,6 +100,12 @@ def outstanding_staff_for(membership: Membership, *, as_of: dt.date, level: Leve
     return (
         staff_for(membership)
         .filter(id__in=RawSQL(sql, params))  # noqa: S611 - built from constants; values are parameters
+        # The level this person needs (rule 2): their own, else their team's, else informed.
+        .annotate(
+            needs_level=Coalesce(
+                "required_level", "team__required_level", Value(Level.INFORMED.value)
+            )
+        )
         .select_related("organisation", "team")
         .order_by("organisation__name", "team__name", "last_name", "first_name", "staff_id")
     )

@@ -10,7 +10,7 @@ LEVEL_CHOICES = [("", "Not set (Trauma Informed, the baseline)")] + [
 class RequiredLevelForm(forms.Form):
     required_level = forms.TypedChoiceField(
         label="Level this person needs",
-        help_text="Overrides their team's level. Choose 'not set' to follow the team.",
+        help_text="Overrides their team's level. Choose 'Follow the team's level' to stop overriding it.",
         choices=[("", "Follow the team's level")]
         + [(str(level.value), level.label) for level in Level],
         coerce=int,

@@ -117,7 +117,7 @@ def coverage_outstanding(request: HttpRequest, membership: Membership) -> HttpRe
                 p.organisation.name,
                 p.team.name,
                 p.job_title,
-                level.slug,
+                Level(p.needs_level).slug,
             ]
             for p in people.iterator(chunk_size=2000)
         )
@@ -132,6 +132,8 @@ def coverage_outstanding(request: HttpRequest, membership: Membership) -> HttpRe
         response["Content-Disposition"] = f'attachment; filename="{name}.{export}"'
         return response
     page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
+    for person in page.object_list:
+        person.needs_level_label = Level(person.needs_level).label
     return render(
         request,
         "workforce/outstanding.html",

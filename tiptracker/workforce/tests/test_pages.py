@@ -195,3 +195,17 @@ def test_the_error_summary_names_the_team_whose_level_was_wrong(admin, login, pa
     html = response.content.decode()
     assert 'class="govuk-error-summary"' in html
     assert "Hospital Discharge" in html.split('class="govuk-error-summary"')[1].split("</ul>")[0]
+
+
+def test_the_drill_down_shows_and_exports_the_level_each_person_needs(admin, login, partnership):
+    team = TeamFactory(partnership=partnership, required_level=Level.ENHANCED)
+    person = StaffMemberFactory(team=team)
+    client = login(admin)
+    html = client.get(
+        f"/p/{partnership.slug}/coverage/outstanding/", {"level": "informed"}
+    ).content.decode()
+    assert "Trauma Enhanced" in html
+    text = client.get(
+        f"/p/{partnership.slug}/coverage/outstanding/", {"level": "informed", "format": "csv"}
+    ).content.decode("utf-8-sig")
+    assert f"{person.staff_id}," in text and text.strip().splitlines()[1].endswith(",enhanced")
