@@ -5,6 +5,7 @@ teams), validates each row into a plain tuple or a list of problems, and writes 
 valid rows. Lookups are loaded once, so validation costs no query per row.
 """
 
+import abc
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -48,7 +49,7 @@ _TRUE = {"yes", "true", "y", "1"}
 _FALSE = {"no", "false", "n", "0", ""}
 
 
-class Kind:
+class Kind(abc.ABC):
     required: list[str] = []
     optional: list[str] = []
     # True when coverage's inputs change, so the trend's derived table must be rebuilt.
@@ -62,12 +63,13 @@ class Kind:
     def known(self) -> list[str]:
         return self.required + self.optional
 
+    @abc.abstractmethod
     def validate(self, number: int, row: dict[str, object]) -> Any:
-        raise NotImplementedError  # each kind defines it
+        """A row as the tuple `write` takes; raises RowInvalid with every problem found."""
 
+    @abc.abstractmethod
     def write(self, records: list) -> tuple[int, int, int]:
         """Write a batch; returns (created, updated, unchanged)."""
-        raise NotImplementedError  # each kind defines it
 
     # Shared field checks: each appends to `problems` and returns the cleaned value.
     def _required(self, number: int, row: dict, column: str, problems: list[Problem]) -> str:

@@ -126,7 +126,8 @@ def _code_taken(code: str) -> ValidationError:
 
 
 def _course_code_free(*, partnership_id: int, code: str, course_id: int | None = None) -> None:
-    taken = Course.objects.filter(partnership_id=partnership_id, code=code)
+    # Codes differing only in case would be told apart by imports but not by people.
+    taken = Course.objects.filter(partnership_id=partnership_id, code__iexact=code)
     if course_id is not None:
         taken = taken.exclude(pk=course_id)
     if taken.exists():

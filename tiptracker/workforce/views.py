@@ -3,6 +3,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from tiptracker.lib.dates import today
 from tiptracker.lib.exports import to_csv, to_xlsx
 from tiptracker.lib.levels import Level, level_from_slug
 from tiptracker.partnerships import access
@@ -23,7 +24,9 @@ def staff_list(request: HttpRequest, membership: Membership) -> HttpResponse:
         membership, search=search, organisation_id=request.GET.get("organisation", "")
     )
     page = Paginator(staff, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "workforce/staff_list.html", {"page": page, "search": search})
+    return render(
+        request, "workforce/staff_list.html", {"page": page, "search": search, "today": today()}
+    )
 
 
 @access.partnership_view(access.PEOPLE_ROLES)

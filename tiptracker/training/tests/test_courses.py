@@ -176,3 +176,22 @@ def test_the_list_takes_the_same_number_of_queries_for_2_and_20_courses(
     with django_assert_num_queries(len(few)):
         html = client.get(base(partnership)).content.decode()
     assert html.count("/edit/") == 20
+
+
+def test_a_course_code_differing_only_in_case_is_refused(admin, login, partnership):
+    from tiptracker.training.models import Course
+    from tiptracker.training.tests.factories import CourseFactory
+
+    CourseFactory(partnership=partnership, code="BTI-WEBINAR")
+    response = login(admin).post(
+        f"/p/{partnership.slug}/courses/new/",
+        {
+            "code": "bti-webinar",
+            "title": "Becoming Trauma Informed",
+            "level": "1",
+            "delivery": "webinar",
+            "provider": "",
+        },
+    )
+    assert "already exists" in response.content.decode()
+    assert Course.objects.filter(partnership=partnership).count() == 1

@@ -209,3 +209,14 @@ def test_the_drill_down_shows_and_exports_the_level_each_person_needs(admin, log
         f"/p/{partnership.slug}/coverage/outstanding/", {"level": "informed", "format": "csv"}
     ).content.decode("utf-8-sig")
     assert f"{person.staff_id}," in text and text.strip().splitlines()[1].endswith(",enhanced")
+
+
+def test_the_staff_list_marks_leavers_and_future_starters(admin, login, partnership, team):
+    import datetime as dt
+
+    StaffMemberFactory(team=team, last_name="Gone", leaving_date=dt.date(2021, 3, 31))
+    StaffMemberFactory(
+        team=team, last_name="Soon", start_date=dt.date.today() + dt.timedelta(days=30)
+    )
+    html = login(admin).get(f"/p/{partnership.slug}/staff/").content.decode()
+    assert "Left 31 Mar 2021" in html and "Starts " in html
