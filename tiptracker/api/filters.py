@@ -22,8 +22,12 @@ def _id(help_text: str) -> serializers.IntegerField:
 
 
 def _date(help_text: str) -> serializers.DateField:
+    # The same spellings as the import files and the pages: ISO or UK day-first.
     return serializers.DateField(
-        required=False, input_formats=ISO_DATE, help_text=f"{help_text} (YYYY-MM-DD)"
+        required=False,
+        input_formats=[*ISO_DATE, "%d/%m/%Y"],
+        help_text=f"{help_text} (YYYY-MM-DD or DD/MM/YYYY)",
+        error_messages={"invalid": "Enter a real date as YYYY-MM-DD or DD/MM/YYYY."},
     )
 
 

@@ -111,7 +111,7 @@ def test_an_empty_filter_is_no_filter(api, admin, ours):
     ("path", "query", "parameter"),
     [
         ("completions/", {"from": "2022-02-30"}, "from"),
-        ("completions/", {"to": "31/12/2022"}, "to"),
+        ("completions/", {"to": "31.12.2022"}, "to"),
         ("completions/", {"from": "2022-06-01", "to": "2022-01-01"}, "to"),
         ("sessions/", {"from": "yesterday"}, "from"),
         ("sessions/", {"course": "abc"}, "course"),
@@ -239,3 +239,9 @@ def test_the_partnership_list_costs_the_same_at_2_and_20(
         with django_assert_num_queries(4):
             response = client.get("/api/partnerships/")
         assert response.json()["count"] == total
+
+
+def test_dates_are_accepted_day_first_as_on_the_pages(api, admin, ours):
+    iso = api(admin).get(url(ours.partnership, "coverage/"), {"as_of": "2022-06-30"}).json()
+    uk = api(admin).get(url(ours.partnership, "coverage/"), {"as_of": "30/06/2022"}).json()
+    assert uk == iso and uk["as_of"] == "2022-06-30"
