@@ -30,6 +30,11 @@ KIND_HINTS = {
 }
 
 
+def _size(limit: int) -> str:
+    """50 MB rather than 50.0 MB."""
+    return filesizeformat(limit).replace(".0\xa0", "\xa0").replace(".0 ", " ")
+
+
 def sentence(text: object) -> str:
     """A service's message ('the file is empty') as a sentence for a page."""
     text = capfirst(str(text).strip())
@@ -62,7 +67,7 @@ class ImportForm(forms.Form):
         # Read here, not at import time, so a changed setting (or a test's) applies.
         self.fields["file"].help_text = (
             "A CSV file (UTF-8) or an Excel workbook (.xlsx, the first worksheet), with a header "
-            f"row naming the columns. At most {filesizeformat(settings.IMPORT_MAX_BYTES)}. "
+            f"row naming the columns. At most {_size(settings.IMPORT_MAX_BYTES)}. "
             "Dates as YYYY-MM-DD or DD/MM/YYYY. Nothing is imported until you have seen the check."
         )
 

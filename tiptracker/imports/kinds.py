@@ -451,7 +451,9 @@ class CompletionsKind(Kind):
         if code and course_pk is None:
             problems.append(Problem(number, "course_code", f"no course with course_code '{code}'"))
         if on and on > self.today:
-            problems.append(Problem(number, "completed_on", f"{on:%d/%m/%Y} is in the future"))
+            # Quote the date as the file wrote it, as every other message does.
+            written = _text(raw_day) if isinstance(raw_day, str) else f"{on:%d/%m/%Y}"
+            problems.append(Problem(number, "completed_on", f"'{written}' is in the future"))
         if problems:
             raise RowInvalid(problems)
         return staff_pk, course_pk, on  # type: ignore[return-value]

@@ -86,7 +86,7 @@ def test_it_reports_a_completion_dated_in_the_future(run_import, known):
         run_import,
         "completions",
         content,
-        f"row 3, column completed_on: {tomorrow:%d/%m/%Y} is in the future",
+        f"row 3, column completed_on: '{tomorrow:%d/%m/%Y}' is in the future",
     )
 
 
@@ -494,3 +494,13 @@ def test_an_import_is_scoped_to_its_partnership(run_import, other_partnership):
     code, out, err = run_import("staff", csv_bytes(HEADER, "S1,NHS Tayside,Ward 1,Ann,Hall,,"))
     assert "1 new" in out
     assert StaffMember.objects.get(partnership=other_partnership).first_name == "Other"
+
+
+def test_a_future_date_is_quoted_as_the_file_wrote_it(run_import, known):
+    content = csv_bytes("staff_id,course_code,completed_on", "S1,C1,2099-01-01")
+    refused_row(
+        run_import,
+        "completions",
+        content,
+        "row 2, column completed_on: '2099-01-01' is in the future",
+    )

@@ -62,7 +62,7 @@ def test_the_page_offers_the_four_kinds_with_their_columns(browser, partnership)
     assert "staff_id, course_code and completed_on" in page
     assert 'enctype="multipart/form-data"' in page
     assert 'name="skip_invalid"' in page and "Skip invalid rows" in page
-    assert "At most 50.0 MB" in page
+    assert "At most 50 MB" in page
 
 
 def test_a_form_sent_without_a_kind_or_file_says_what_is_missing(browser, partnership):
