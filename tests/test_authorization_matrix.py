@@ -72,6 +72,7 @@ POLICY: dict[str, dict[str, object]] = {
     "imports": {GET: TRAINING_ADMINS, POST: TRAINING_ADMINS},
     "import_detail": {GET: TRAINING_ADMINS},
     "import_progress": {GET: TRAINING_ADMINS},
+    "import_problems_csv": {GET: TRAINING_ADMINS},
     "import_confirm": {POST: TRAINING_ADMINS},
     "import_discard": {POST: TRAINING_ADMINS},
     # The API: the same rooms through another door

@@ -64,6 +64,24 @@ def import_detail(request: HttpRequest, membership: Membership, import_pk: int) 
 
 
 @access.partnership_view(access.TRAINING_ADMIN_ROLES)
+def import_problems_csv(
+    request: HttpRequest, membership: Membership, import_pk: int
+) -> HttpResponse:
+    """The problems found in a file, to fix it in a spreadsheet (row numbers as in the file)."""
+    from tiptracker.lib.exports import to_csv
+
+    run = access.get_import_for_user(membership, import_pk)
+    rows = (
+        [p.get("row") or "", p.get("column") or "", p.get("message") or ""] for p in run.problems
+    )
+    response = HttpResponse(
+        to_csv(["row", "column", "problem"], rows), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="import-{run.pk}-problems.csv"'
+    return response
+
+
+@access.partnership_view(access.TRAINING_ADMIN_ROLES)
 def import_progress(request: HttpRequest, membership: Membership, import_pk: int) -> JsonResponse:
     run = access.get_import_for_user(membership, import_pk)
     return JsonResponse(services.import_run_progress(run), headers={"Cache-Control": "no-store"})

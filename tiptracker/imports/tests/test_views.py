@@ -510,3 +510,25 @@ def test_an_administrator_or_learning_and_development_officer_may_import(
     browser.post(run_url(run, "confirm/"))
     run.refresh_from_db()
     assert run.status == ImportRun.Status.DONE and StaffMember.objects.count() == 2
+
+
+def test_the_problems_download_as_a_csv_with_row_column_and_reason(partnership, persona, login):
+    from tiptracker.imports.models import ImportRun
+
+    run = ImportRun.objects.create(
+        partnership=partnership,
+        kind="completions",
+        filename="c.csv",
+        status=ImportRun.Status.INVALID,
+        problems=[
+            {"row": 3, "column": "completed_on", "message": "'31/02/2022' is not a real date"},
+            {"row": 4, "column": "staff_id", "message": "=cmd"},
+        ],
+    )
+    response = login(persona(Role.LD_OFFICER)).get(
+        f"/p/{partnership.slug}/imports/{run.pk}/problems.csv"
+    )
+    lines = response.content.decode("utf-8-sig").strip().splitlines()
+    assert lines[0] == "row,column,problem"
+    assert lines[1] == "3,completed_on,'31/02/2022' is not a real date"
+    assert lines[2] == "4,staff_id,'=cmd"
