@@ -18,7 +18,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 from django.core.cache import cache  # noqa: E402
 
 # Part of the cache key: change it when the drawing changes, so no stale chart is served.
-CHART_STYLE_VERSION = 2
+CHART_STYLE_VERSION = 3
 PALETTE = ["#2e6b3a", "#1d70b8", "#6f72af", "#d4351c", "#505a5f"]
 plt.rcParams.update(
     {
@@ -104,6 +104,8 @@ def line_chart_svg(
         figure, axes = plt.subplots(figsize=(8, 3.5))
         positions = list(range(len(x_labels)))
         for colour, (name, values) in zip(PALETTE, series.items(), strict=False):
+            if all(v is None for v in values):
+                continue  # a level nobody needs: no line, and no legend entry for one
             axes.plot(
                 positions,
                 [float("nan") if v is None else v for v in values],
@@ -116,7 +118,9 @@ def line_chart_svg(
         axes.set_xticks(positions[::step], [x_labels[i] for i in positions[::step]], rotation=0)
         axes.set_ylim(0, 100)
         axes.set_ylabel("Percentage")
-        axes.legend(loc="upper left", frameon=False, fontsize=9)
+        # Beside the plot, not over the lines.
+        if axes.get_legend_handles_labels()[0]:
+            axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=9)
         return _svg(figure, title)
 
     return _cached("line", [title, list(x_labels), {k: list(v) for k, v in series.items()}], draw)
