@@ -290,6 +290,8 @@ def session_update(
                     "course": "Attendance has been marked for this session, so its course cannot change."
                 }
             )
+        # What a booked person plans their day around: they are told when it changes.
+        before = (locked.starts_at, locked.ends_at, locked.venue, locked.online_url)
         locked.course = course
         locked.starts_at, locked.ends_at, locked.capacity = starts_at, ends_at, capacity
         locked.venue, locked.online_url = venue.strip(), online_url.strip()
@@ -299,7 +301,40 @@ def session_update(
         if locked.starts_at > timezone.now():
             while (booking := _promote_from_waiting_list(locked)) is not None:
                 promoted.append(booking)
+        if before != (locked.starts_at, locked.ends_at, locked.venue, locked.online_url):
+            affected = list(
+                locked.bookings.exclude(status=Booking.Status.CANCELLED)
+                .exclude(
+                    pk__in=[b.pk for b in promoted]
+                )  # their e-mail already has the new details
+                .select_related("staff")
+            )
+            transaction.on_commit(lambda: _tell_changed(locked, affected))
     return promoted
+
+
+def _tell_changed(session: TrainingSession, bookings: list[Booking]) -> None:
+    local_start = timezone.localtime(session.starts_at)
+    local_end = timezone.localtime(session.ends_at)
+    where = session.venue or session.online_url or "to be confirmed"
+    messages = [
+        (
+            f"Changed: {_one_line(session.course.title)}, {local_start:%d %B %Y}",
+            (
+                f"Hello {booking.staff.first_name or booking.staff},\n\n"
+                f"{session.course.title} has changed. It is now on {local_start:%A %d %B %Y} "
+                f"from {local_start:%H:%M} to {local_end:%H:%M}, at {where}.\n\n"
+                f"Your {'place' if booking.status == Booking.Status.BOOKED else 'place on the waiting list'} "
+                "stands. If you can no longer go, please cancel the booking so the place can go to someone else.\n"
+            ),
+            None,
+            [booking.staff.email],
+        )
+        for booking in bookings
+        if booking.staff.email
+    ]
+    if messages:
+        _send(lambda: send_mass_mail(messages))
 
 
 def session_cancel(*, actor: Actor, session: TrainingSession) -> int:

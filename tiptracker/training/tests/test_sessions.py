@@ -38,6 +38,10 @@ def session(course):
     return TrainingSessionFactory(course=course, capacity=5)
 
 
+def on_the_minute(days: int = 7) -> dt.datetime:
+    return (timezone.now() + dt.timedelta(days=days)).replace(second=0, microsecond=0)
+
+
 def form_data(for_course, **changes):
     data = {
         "course": for_course.pk,
@@ -243,7 +247,8 @@ def test_the_edit_page_shows_the_session_in_uk_time_and_saves_changes(admin, log
 def test_more_places_go_to_the_waiting_list_in_order_and_they_are_told(
     admin, login, course, team, django_capture_on_commit_callbacks
 ):
-    session = TrainingSessionFactory(course=course, capacity=1)
+    # Times on the minute, as the form gives them: otherwise saving "changes" the seconds.
+    session = TrainingSessionFactory(course=course, capacity=1, starts_at=on_the_minute())
     BookingFactory(session=session, staff=StaffMemberFactory(team=team))
     first = BookingFactory(
         session=session, staff=StaffMemberFactory(team=team), status=Booking.Status.WAITLISTED
@@ -259,7 +264,8 @@ def test_more_places_go_to_the_waiting_list_in_order_and_they_are_told(
         start_date_1=str(local.month),
         start_date_2=str(local.year),
         start_time=f"{local:%H:%M}",
-        end_time="23:59",
+        end_time=f"{timezone.localtime(session.ends_at):%H:%M}",
+        venue=session.venue,
     )
     with django_capture_on_commit_callbacks(execute=True):
         response = login(admin).post(f"{detail(session)}edit/", data, follow=True)
@@ -417,3 +423,57 @@ def test_a_session_of_another_partnership_is_not_found_through_ones_own(outsider
     assert client.get(url).status_code == 404
     assert client.get(f"{url}edit/").status_code == 404
     assert client.post(f"{url}cancel/").status_code == 404
+
+
+def test_people_booked_are_told_when_the_time_or_place_changes(
+    admin, login, course, team, django_capture_on_commit_callbacks
+):
+    session = TrainingSessionFactory(
+        course=course, capacity=1, venue="Dundee House", starts_at=on_the_minute()
+    )
+    booked = BookingFactory(session=session, staff=StaffMemberFactory(team=team))
+    waiting = BookingFactory(
+        session=session, staff=StaffMemberFactory(team=team), status=Booking.Status.WAITLISTED
+    )
+    BookingFactory(
+        session=session, staff=StaffMemberFactory(team=team), status=Booking.Status.CANCELLED
+    )
+    local = timezone.localtime(session.starts_at)
+    data = form_data(
+        course,
+        capacity="1",
+        start_date_0=str(local.day),
+        start_date_1=str(local.month),
+        start_date_2=str(local.year),
+        start_time=f"{local:%H:%M}",
+        end_time=f"{timezone.localtime(session.ends_at):%H:%M}",
+        venue="Caird Hall",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        login(admin).post(f"{detail(session)}edit/", data)
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([booked.staff.email, waiting.staff.email])
+    assert all("Caird Hall" in m.body and m.subject.startswith("Changed:") for m in mail.outbox)
+
+
+def test_nobody_is_told_when_only_the_facilitator_changes(
+    admin, login, course, team, django_capture_on_commit_callbacks
+):
+    session = TrainingSessionFactory(
+        course=course, capacity=5, venue="Dundee House", starts_at=on_the_minute()
+    )
+    BookingFactory(session=session, staff=StaffMemberFactory(team=team))
+    local = timezone.localtime(session.starts_at)
+    data = form_data(
+        course,
+        capacity="5",
+        start_date_0=str(local.day),
+        start_date_1=str(local.month),
+        start_date_2=str(local.year),
+        start_time=f"{local:%H:%M}",
+        end_time=f"{timezone.localtime(session.ends_at):%H:%M}",
+        venue="Dundee House",
+        facilitator="Someone else",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        login(admin).post(f"{detail(session)}edit/", data)
+    assert mail.outbox == []
