@@ -120,6 +120,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         raise UserError(f"{args.file}: {refused}; nothing was imported") from None
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
+    for note in result.notes:
+        print(f"note: {note}")
     for problem in result.problems:
         print(str(problem), file=sys.stderr)
     if result.rows_invalid > len(result.problems):

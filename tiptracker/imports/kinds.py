@@ -71,6 +71,10 @@ class Kind(abc.ABC):
     def write(self, records: list) -> tuple[int, int, int]:
         """Write a batch; returns (created, updated, unchanged)."""
 
+    def notes(self) -> list[str]:
+        """What the file brings besides its rows, for the preview (nothing by default)."""
+        return []
+
     # Shared field checks: each appends to `problems` and returns the cleaned value.
     def _required(self, number: int, row: dict, column: str, problems: list[Problem]) -> str:
         value = _text(row.get(column))
@@ -162,7 +166,7 @@ class StaffKind(Kind):
         }
         self.teams = {
             (t.organisation_id, t.name.lower()): t
-            for t in Team.objects.filter(partnership=partnership)
+            for t in Team.objects.filter(partnership=partnership).select_related("organisation")
         }
         self.existing = {
             row[0]: row[1:]
@@ -170,6 +174,12 @@ class StaffKind(Kind):
                 "staff_id", "id", *self.fields
             )
         }
+        self.organisations_before = set(self.organisations)
+        self.teams_before = {
+            (t.organisation.name.lower(), t.name.lower()) for t in self.teams.values()
+        }
+        self.new_organisations: dict[str, str] = {}
+        self.new_teams: set[tuple[str, str]] = set()
         self.seen: dict[str, tuple] = {}
 
     def validate(self, number: int, row: dict[str, object]) -> tuple:
@@ -213,6 +223,12 @@ class StaffKind(Kind):
             start,
             leaving,
         )
+        if not problems:
+            # Compared with what existed before the import, so the preview and the import agree.
+            if organisation.lower() not in self.organisations_before:
+                self.new_organisations.setdefault(organisation.lower(), organisation)
+            if (organisation.lower(), team.lower()) not in self.teams_before:
+                self.new_teams.add((organisation.lower(), team.lower()))
         if not problems and staff_id:
             earlier = self.seen.get(staff_id)
             if earlier is not None and earlier != record[1:]:
@@ -228,6 +244,17 @@ class StaffKind(Kind):
         if problems:
             raise RowInvalid(problems)
         return record
+
+    def notes(self) -> list[str]:
+        notes = []
+        if self.new_organisations:
+            names = ", ".join(sorted(self.new_organisations.values(), key=str.lower))
+            plural = "s" if len(self.new_organisations) > 1 else ""
+            notes.append(f"new organisation{plural}, created by this import: {names}")
+        if self.new_teams:
+            plural = "s" if len(self.new_teams) > 1 else ""
+            notes.append(f"{len(self.new_teams)} new team{plural}, created by this import")
+        return notes
 
     def _organisation(self, name: str) -> Organisation:
         found = self.organisations.get(name.lower())

@@ -62,6 +62,8 @@ class ImportResult:
     written: bool = False
     problems: list[Problem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # What the file brings besides its rows (new organisations and teams).
+    notes: list[str] = field(default_factory=list)
     preview: list[dict[str, Any]] = field(default_factory=list)
 
     @property
@@ -164,6 +166,7 @@ def import_file(
                 raise ImportRefused(str(problem)) from None
             if result.rows_total == 0:
                 raise ImportRefused("the file has a header but no rows")
+            result.notes = handler.notes()
             if not may_write():
                 raise _RollBack
             result.written = True
@@ -251,7 +254,8 @@ def _record(run: ImportRun, result: ImportResult, *, dry_run: bool) -> None:
     run.problems = [
         {"row": p.row, "column": p.column, "message": p.message} for p in result.problems
     ]
-    run.warnings = result.warnings
+    # On the page a new organisation stands out like a warning: it may be a misspelling.
+    run.warnings = result.warnings + result.notes
     run.preview_rows = result.preview
     if result.written:
         run.status = ImportRun.Status.DONE

@@ -150,7 +150,11 @@ def test_an_import_of_valid_rows_exits_0(capsys, partnership, staff_file):
         partnership.slug,
     )
     assert (code, err) == (0, "")
-    assert out == "staff: 2 rows, 2 valid, 0 invalid; imported: 2 new, 0 updated, 0 unchanged\n"
+    assert out == (
+        "note: new organisation, created by this import: NHS Tayside\n"
+        "note: 1 new team, created by this import\n"
+        "staff: 2 rows, 2 valid, 0 invalid; imported: 2 new, 0 updated, 0 unchanged\n"
+    )
 
 
 def test_an_import_with_invalid_rows_exits_1_and_writes_nothing(capsys, partnership, staff_file):

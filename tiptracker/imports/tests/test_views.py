@@ -532,3 +532,23 @@ def test_the_problems_download_as_a_csv_with_row_column_and_reason(partnership, 
     assert lines[0] == "row,column,problem"
     assert lines[1] == "3,completed_on,'31/02/2022' is not a real date"
     assert lines[2] == "4,staff_id,'=cmd"
+
+
+def test_the_preview_says_which_organisations_and_teams_a_staff_file_will_create(
+    partnership, persona, login
+):
+    from tiptracker.imports.tests.helpers import csv_bytes, upload
+    from tiptracker.partnerships.models import Organisation
+
+    content = csv_bytes(
+        "staff_id,organisation,team",
+        "S1,Tay New Charity,Outreach",
+        "S2,Tay New Charity,Outreach",
+        "S3,NHS Tayside,Ward 1",
+    )
+    client = login(persona(Role.LD_OFFICER))
+    response = upload(client, partnership, "staff", "staff.csv", content)
+    html = client.get(response["Location"]).content.decode()
+    assert "New organisations, created by this import: NHS Tayside, Tay New Charity" in html
+    assert "2 new teams, created by this import" in html
+    assert not Organisation.objects.filter(partnership=partnership).exists()  # only a preview
