@@ -317,24 +317,16 @@ def _tell_changed(session: TrainingSession, bookings: list[Booking]) -> None:
     local_start = timezone.localtime(session.starts_at)
     local_end = timezone.localtime(session.ends_at)
     where = session.venue or session.online_url or "to be confirmed"
-    messages = [
-        (
-            f"Changed: {_one_line(session.course.title)}, {local_start:%d %B %Y}",
-            (
-                f"Hello {booking.staff.first_name or booking.staff},\n\n"
-                f"{session.course.title} has changed. It is now on {local_start:%A %d %B %Y} "
-                f"from {local_start:%H:%M} to {local_end:%H:%M}, at {where}.\n\n"
-                f"Your {'place' if booking.status == Booking.Status.BOOKED else 'place on the waiting list'} "
-                "stands. If you can no longer go, please cancel the booking so the place can go to someone else.\n"
-            ),
-            None,
-            [booking.staff.email],
-        )
-        for booking in bookings
-        if booking.staff.email
-    ]
-    if messages:
-        _send(lambda: send_mass_mail(messages))
+    _tell_each(
+        bookings,
+        subject=f"Changed: {_one_line(session.course.title)}, {local_start:%d %B %Y}",
+        body=lambda booking: (
+            f"{session.course.title} has changed. It is now on {local_start:%A %d %B %Y} "
+            f"from {local_start:%H:%M} to {local_end:%H:%M}, at {where}.\n\n"
+            f"Your {_what_they_hold(booking)} stands. If you can no longer go, please cancel "
+            "the booking so the place can go to someone else.\n"
+        ),
+    )
 
 
 def session_cancel(*, actor: Actor, session: TrainingSession) -> int:
@@ -367,16 +359,27 @@ def session_cancel(*, actor: Actor, session: TrainingSession) -> int:
 def _tell_cancelled(session: TrainingSession, bookings: list[Booking]) -> None:
     local_start = timezone.localtime(session.starts_at)
     when = f"{local_start:%A %d %B %Y at %H:%M}"
+    _tell_each(
+        bookings,
+        subject=f"Cancelled: {_one_line(session.course.title)}, {local_start:%d %B %Y}",
+        body=lambda booking: (
+            f"{session.course.title} on {when} has been cancelled, so your "
+            f"{_what_they_hold(booking)} has gone with it. You do not need to do anything.\n\n"
+            "Look at the sessions page to book another date.\n"
+        ),
+    )
+
+
+def _what_they_hold(booking: Booking) -> str:
+    return "place" if booking.status == Booking.Status.BOOKED else "place on the waiting list"
+
+
+def _tell_each(bookings: list[Booking], *, subject: str, body: Callable[[Booking], str]) -> None:
+    """One e-mail per booked or waiting person who has an address, greeting them by name."""
     messages = [
         (
-            f"Cancelled: {_one_line(session.course.title)}, {local_start:%d %B %Y}",
-            (
-                f"Hello {booking.staff.first_name or booking.staff},\n\n"
-                f"{session.course.title} on {when} has been cancelled, so your "
-                f"{'place' if booking.status == Booking.Status.BOOKED else 'place on the waiting list'} "
-                "has gone with it. You do not need to do anything.\n\n"
-                "Look at the sessions page to book another date.\n"
-            ),
+            subject,
+            f"Hello {booking.staff.first_name or booking.staff},\n\n{body(booking)}",
             None,
             [booking.staff.email],
         )
@@ -385,18 +388,6 @@ def _tell_cancelled(session: TrainingSession, bookings: list[Booking]) -> None:
     ]
     if messages:
         _send(lambda: send_mass_mail(messages))
-
-
-def session_set_capacity(*, actor: Actor, session: TrainingSession, capacity: int) -> list[Booking]:
-    """Change capacity; extra places go to the waiting list, oldest first."""
-    promoted = []
-    with transaction.atomic():
-        session = TrainingSession.objects.select_for_update().get(pk=session.pk)
-        session.capacity = capacity
-        session.save(update_fields=["capacity"])
-        while (booking := _promote_from_waiting_list(session)) is not None:
-            promoted.append(booking)
-    return promoted
 
 
 # Bookings and the waiting list ---------------------------------------------------------------
