@@ -42,6 +42,20 @@ def on_the_minute(days: int = 7) -> dt.datetime:
     return (timezone.now() + dt.timedelta(days=days)).replace(second=0, microsecond=0)
 
 
+def form_as_saved(session, **changes):
+    """The edit form with the session's own date and times, then `changes`."""
+    local = timezone.localtime(session.starts_at)
+    return form_data(
+        session.course,
+        start_date_0=str(local.day),
+        start_date_1=str(local.month),
+        start_date_2=str(local.year),
+        start_time=f"{local:%H:%M}",
+        end_time=f"{timezone.localtime(session.ends_at):%H:%M}",
+        **changes,
+    )
+
+
 def form_data(for_course, **changes):
     data = {
         "course": for_course.pk,
@@ -256,17 +270,7 @@ def test_more_places_go_to_the_waiting_list_in_order_and_they_are_told(
     second = BookingFactory(
         session=session, staff=StaffMemberFactory(team=team), status=Booking.Status.WAITLISTED
     )
-    local = timezone.localtime(session.starts_at)
-    data = form_data(
-        course,
-        capacity="2",
-        start_date_0=str(local.day),
-        start_date_1=str(local.month),
-        start_date_2=str(local.year),
-        start_time=f"{local:%H:%M}",
-        end_time=f"{timezone.localtime(session.ends_at):%H:%M}",
-        venue=session.venue,
-    )
+    data = form_as_saved(session, capacity="2", venue=session.venue)
     with django_capture_on_commit_callbacks(execute=True):
         response = login(admin).post(f"{detail(session)}edit/", data, follow=True)
     assert "1 person moved from the waiting list to a place" in response.content.decode()
@@ -438,17 +442,7 @@ def test_people_booked_are_told_when_the_time_or_place_changes(
     BookingFactory(
         session=session, staff=StaffMemberFactory(team=team), status=Booking.Status.CANCELLED
     )
-    local = timezone.localtime(session.starts_at)
-    data = form_data(
-        course,
-        capacity="1",
-        start_date_0=str(local.day),
-        start_date_1=str(local.month),
-        start_date_2=str(local.year),
-        start_time=f"{local:%H:%M}",
-        end_time=f"{timezone.localtime(session.ends_at):%H:%M}",
-        venue="Caird Hall",
-    )
+    data = form_as_saved(session, capacity="1", venue="Caird Hall")
     with django_capture_on_commit_callbacks(execute=True):
         login(admin).post(f"{detail(session)}edit/", data)
     assert sorted(m.to[0] for m in mail.outbox) == sorted([booked.staff.email, waiting.staff.email])
@@ -462,18 +456,7 @@ def test_nobody_is_told_when_only_the_facilitator_changes(
         course=course, capacity=5, venue="Dundee House", starts_at=on_the_minute()
     )
     BookingFactory(session=session, staff=StaffMemberFactory(team=team))
-    local = timezone.localtime(session.starts_at)
-    data = form_data(
-        course,
-        capacity="5",
-        start_date_0=str(local.day),
-        start_date_1=str(local.month),
-        start_date_2=str(local.year),
-        start_time=f"{local:%H:%M}",
-        end_time=f"{timezone.localtime(session.ends_at):%H:%M}",
-        venue="Dundee House",
-        facilitator="Someone else",
-    )
+    data = form_as_saved(session, capacity="5", venue="Dundee House", facilitator="Someone else")
     with django_capture_on_commit_callbacks(execute=True):
         login(admin).post(f"{detail(session)}edit/", data)
     assert mail.outbox == []
