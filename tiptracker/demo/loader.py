@@ -35,7 +35,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from tiptracker.cli import UserError
-from tiptracker.demo import data
+from tiptracker.demo import data, workspace
 from tiptracker.demo.rollout import learning
 from tiptracker.imports.kinds import insert_completions
 from tiptracker.lib.dates import today as today_in_london
@@ -172,6 +172,7 @@ class _Loader:
             ]
         )
         self._upcoming_sessions()
+        self._workspace()
         coverage_snapshots_rebuild(partnership_id=self.partnership.id, as_of=self.today)
         _say(self.out, "Coverage trend: rebuilt for the last 24 month ends")
 
@@ -319,6 +320,7 @@ class _Loader:
         teams = list(Team.objects.filter(partnership=self.partnership, name__in=MANAGER_TEAMS))
         member_set_teams(membership=memberships[Role.MANAGER], teams=teams)
         self.actor = memberships[Role.LD_OFFICER].user
+        self.memberships = memberships
         _say(self.out, f"Logins: one per role ({len(LOGIN_EMAILS)})")
 
     # Sessions -------------------------------------------------------------------------------
@@ -469,6 +471,19 @@ class _Loader:
             f"Upcoming sessions: {len(data.UPCOMING_SESSIONS)}, with {booked} bookings "
             f"({len(full)} full, with a waiting list)",
         )
+
+    # The steering group's workspace ----------------------------------------------------------
+
+    def _workspace(self) -> None:
+        context = workspace.DemoContext(
+            partnership=self.partnership,
+            memberships=self.memberships,
+            courses=self.courses,
+            today=self.today,
+            out=self.out,
+        )
+        for load in workspace.loaders():
+            load(context)
 
     # Completions ----------------------------------------------------------------------------
 

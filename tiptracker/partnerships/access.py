@@ -28,6 +28,11 @@ TRAINING_ADMIN_ROLES = frozenset({Role.ADMIN, Role.LD_OFFICER})
 BOOK_OTHERS_ROLES = frozenset({Role.ADMIN, Role.LD_OFFICER, Role.MANAGER})
 # Manage the partnership's members and their roles.
 MEMBER_ADMIN_ROLES = frozenset({Role.ADMIN})
+# The steering group's workspace (plan, funding, engagement, briefings, resources, the
+# champions network): every member reads it; administrators edit it. An action's owner
+# may also update their own action (see plan.access).
+WORKSPACE_READ_ROLES = ALL_ROLES
+WORKSPACE_EDIT_ROLES = frozenset({Role.ADMIN})
 
 User = AbstractBaseUser | AnonymousUser
 
