@@ -6,14 +6,21 @@ import pytest
 from django.utils import timezone
 
 from tiptracker.accounts.services import api_token_create
+from tiptracker.engagement.tests.factories import EngagementFactory
+from tiptracker.funding.tests.factories import CommitmentFactory
 from tiptracker.imports.models import ImportRun
+from tiptracker.network.models import NetworkActivity, NetworkMember
 from tiptracker.partnerships.models import Role
 from tiptracker.partnerships.tests.factories import MembershipFactory, PartnershipFactory
+from tiptracker.plan.tests.factories import ActionFactory, PhaseFactory, PriorityFactory
+from tiptracker.resources.models import Resource
 from tiptracker.training.tests.factories import (
     BookingFactory,
     CourseFactory,
+    InvitationFactory,
     TrainingSessionFactory,
 )
+from tiptracker.training.tokens import reply_token
 from tiptracker.workforce.tests.factories import StaffMemberFactory, TeamFactory
 
 
@@ -28,8 +35,30 @@ def world(db):
     course = CourseFactory(partnership=own)
     past = TrainingSessionFactory(course=course, starts_at=timezone.now() - dt.timedelta(days=2))
     booking = BookingFactory(session=past, staff=staff)
+    # A briefing to come, with a guest invited: its reply link is the public page's key.
+    invitation = InvitationFactory(session=TrainingSessionFactory(course=course))
     run = ImportRun.objects.create(
         partnership=own, kind="staff", filename="staff.csv", status=ImportRun.Status.DONE
+    )
+    resource = Resource.objects.create(
+        partnership=own, title="Manager toolkit", kind="manager-toolkit", audience="managers"
+    )
+    network_member = NetworkMember.objects.create(
+        partnership=own,
+        kind="ambassador",
+        name="Ambassador",
+        organisation=team.organisation,
+        team=team,
+        from_date=dt.date(2022, 11, 1),
+    )
+    commitment = CommitmentFactory(allocation__partnership=own)
+    engagement = EngagementFactory(partnership=own)
+    network_activity = NetworkActivity.objects.create(
+        partnership=own,
+        member=network_member,
+        date=dt.date(2023, 1, 5),
+        kind="meeting",
+        summary="Met",
     )
     members = {}
     for partnership in (own, other):
@@ -42,6 +71,16 @@ def world(db):
                 membership.save()
             members[(partnership.slug, role)] = membership
     admin = members[("own", Role.ADMIN)]
+    # The staff persona owns the plan's action: owners update their own actions.
+    phase = PhaseFactory(partnership=own)
+    priority = PriorityFactory(partnership=own)
+    action = ActionFactory(
+        partnership=own,
+        phase=phase,
+        priority=priority,
+        owner=members[("own", Role.STAFF)],
+        owner_group="",
+    )
     token, _key = api_token_create(user=admin.user, name="matrix")
     kwargs = {
         "slug": own.slug,
@@ -49,9 +88,21 @@ def world(db):
         "course_pk": course.pk,
         "session_pk": past.pk,
         "booking_pk": booking.pk,
+        "guest_pk": invitation.guest_id,
+        "invitation_pk": invitation.pk,
+        "reply_token": reply_token(invitation.pk),
         "import_pk": run.pk,
         "member_id": admin.pk,
         "token_id": token.pk,
+        "action_pk": action.pk,
+        "phase_pk": phase.pk,
+        "priority_pk": priority.pk,
+        "resource_pk": resource.pk,
+        "network_member_pk": network_member.pk,
+        "network_activity_pk": network_activity.pk,
+        "allocation_pk": commitment.allocation_id,
+        "commitment_pk": commitment.pk,
+        "engagement_pk": engagement.pk,
         "pk": staff.pk,
     }
     return {"members": members, "kwargs": kwargs}

@@ -30,11 +30,16 @@ COVERAGE = only(Role.ADMIN, Role.LD_OFFICER, Role.MANAGER, Role.BOARD)
 # A booking belongs to the staff persona, in the manager's team: other roles cannot see it.
 OWN_BOOKING = only(Role.ADMIN, Role.LD_OFFICER, Role.MANAGER, Role.STAFF, otherwise=NOT_FOUND)
 
+# The plan: every member reads it; administrators edit it; an action's owner (the staff
+# persona in the world) updates their own action.
+WORKSPACE_EDIT = only(Role.ADMIN)
+ACTION_OWNER = only(Role.ADMIN, Role.STAFF)
+
 # url name -> {method: policy}. Pages outside a partnership need only a login. POSTs are sent
 # empty: an allowed caller gets a validation message or a redirect, never a 403 or 404.
 LOGIN_ONLY = "login only"
 PUBLIC = "public"
-GET, POST = "GET", "POST"
+GET, POST, PATCH, PUT, DELETE = "GET", "POST", "PATCH", "PUT", "DELETE"
 POLICY: dict[str, dict[str, object]] = {
     "login": {GET: PUBLIC},
     "health": {GET: PUBLIC},
@@ -68,6 +73,15 @@ POLICY: dict[str, dict[str, object]] = {
     "my_bookings": {GET: ALL},
     "booking_ics": {GET: OWN_BOOKING},
     "booking_cancel": {POST: OWN_BOOKING},
+    # Briefings for board and elected members: guests' details are for training admins; a
+    # guest replies through their personal link, without an account.
+    "guests": {GET: TRAINING_ADMINS},
+    "guest_new": {GET: TRAINING_ADMINS, POST: TRAINING_ADMINS},
+    "guest_edit": {GET: TRAINING_ADMINS, POST: TRAINING_ADMINS},
+    "session_invitations": {GET: TRAINING_ADMINS, POST: TRAINING_ADMINS},
+    "invitation_reply_record": {POST: TRAINING_ADMINS},
+    "briefing_reply": {GET: PUBLIC, POST: PUBLIC},
+    "briefing_reply_ics": {GET: PUBLIC},
     # Imports
     "imports": {GET: TRAINING_ADMINS, POST: TRAINING_ADMINS},
     "import_detail": {GET: TRAINING_ADMINS},
@@ -90,15 +104,90 @@ POLICY: dict[str, dict[str, object]] = {
     "api_booking_cancel": {POST: OWN_BOOKING},
     "api_completions": {GET: ALL, POST: TRAINING_ADMINS},
     "api_coverage": {GET: COVERAGE},
+    "api_guests": {GET: TRAINING_ADMINS, POST: TRAINING_ADMINS},
+    "api_guest_detail": {GET: TRAINING_ADMINS},
+    "api_session_invitations": {GET: TRAINING_ADMINS, POST: TRAINING_ADMINS},
+    "api_invitation_reply": {POST: TRAINING_ADMINS},
+    # The steering group's workspace and the implementation plan
+    "workspace": {GET: ALL},
+    "plan": {GET: ALL},
+    "plan_history": {GET: ALL},
+    "plan_as_of": {GET: ALL},
+    "plan_xlsx": {GET: ALL},
+    "plan_docx": {GET: ALL},
+    "plan_action": {GET: ALL},
+    "plan_action_new": {GET: WORKSPACE_EDIT, POST: WORKSPACE_EDIT},
+    "plan_action_edit": {GET: ACTION_OWNER, POST: ACTION_OWNER},
+    "plan_action_delete": {GET: WORKSPACE_EDIT},
+    "plan_update_add": {POST: ACTION_OWNER},
+    "plan_phase_new": {GET: WORKSPACE_EDIT, POST: WORKSPACE_EDIT},
+    "plan_phase_edit": {GET: WORKSPACE_EDIT, POST: WORKSPACE_EDIT},
+    "plan_priority_new": {GET: WORKSPACE_EDIT, POST: WORKSPACE_EDIT},
+    "plan_priority_edit": {GET: WORKSPACE_EDIT, POST: WORKSPACE_EDIT},
+    "api_plan_phases": {GET: ALL, POST: WORKSPACE_EDIT},
+    "api_plan_priorities": {GET: ALL, POST: WORKSPACE_EDIT},
+    "api_plan_actions": {GET: ALL, POST: WORKSPACE_EDIT},
+    "api_plan_action_detail": {GET: ALL, PATCH: ACTION_OWNER},
+    "api_plan_action_updates": {GET: ALL, POST: ACTION_OWNER},
+    "api_plan_history": {GET: ALL},
+    # Resources and toolkits (every member reads; administrators edit)
+    "resources": {GET: ALL},
+    "toolkit": {GET: ALL},
+    "resource_new": {GET: only(Role.ADMIN), POST: only(Role.ADMIN)},
+    "resource_edit": {GET: only(Role.ADMIN), POST: only(Role.ADMIN)},
+    "resource_delete": {GET: only(Role.ADMIN), POST: only(Role.ADMIN)},
+    "api_resources": {GET: ALL, POST: only(Role.ADMIN)},
+    "api_resource_detail": {GET: ALL, PATCH: only(Role.ADMIN), DELETE: only(Role.ADMIN)},
+    # Champions and ambassadors (the roster is known to every member)
+    "network": {GET: ALL},
+    "network_coverage": {GET: ALL},
+    "network_member_new": {GET: only(Role.ADMIN), POST: only(Role.ADMIN)},
+    "network_member_detail": {GET: ALL, POST: only(Role.ADMIN)},
+    "network_member_edit": {GET: only(Role.ADMIN), POST: only(Role.ADMIN)},
+    "api_network_members": {GET: ALL, POST: only(Role.ADMIN)},
+    "api_network_member_detail": {GET: ALL, PATCH: only(Role.ADMIN)},
+    "api_network_activities": {GET: ALL, POST: only(Role.ADMIN)},
+    "api_network_activity_detail": {GET: ALL},
+    "api_network_summary": {GET: ALL},
+    # Funding and the engagement log (every member reads; administrators edit)
+    "funding_overview": {GET: ALL},
+    "funding_allocation_new": {GET: WORKSPACE_EDIT, POST: WORKSPACE_EDIT},
+    "funding_allocation_edit": {GET: WORKSPACE_EDIT, POST: WORKSPACE_EDIT},
+    "funding_allocation_delete": {GET: WORKSPACE_EDIT, POST: WORKSPACE_EDIT},
+    "funding_commitment_new": {GET: WORKSPACE_EDIT, POST: WORKSPACE_EDIT},
+    "funding_commitment_edit": {GET: WORKSPACE_EDIT, POST: WORKSPACE_EDIT},
+    "funding_commitment_delete": {GET: WORKSPACE_EDIT, POST: WORKSPACE_EDIT},
+    "engagement_list": {GET: ALL},
+    "engagement_new": {GET: WORKSPACE_EDIT, POST: WORKSPACE_EDIT},
+    "engagement_edit": {GET: WORKSPACE_EDIT, POST: WORKSPACE_EDIT},
+    "engagement_delete": {GET: WORKSPACE_EDIT, POST: WORKSPACE_EDIT},
+    "api_funding_allocations": {GET: ALL, POST: WORKSPACE_EDIT},
+    "api_funding_allocation_detail": {GET: ALL, PATCH: WORKSPACE_EDIT, DELETE: WORKSPACE_EDIT},
+    "api_funding_commitments": {GET: ALL, POST: WORKSPACE_EDIT},
+    "api_funding_commitment_detail": {GET: ALL, PATCH: WORKSPACE_EDIT, DELETE: WORKSPACE_EDIT},
+    "api_funding_summary": {GET: ALL},
+    "api_engagements": {GET: ALL, POST: WORKSPACE_EDIT},
+    "api_engagement_detail": {GET: ALL, PATCH: WORKSPACE_EDIT, DELETE: WORKSPACE_EDIT},
 }
 
 # Which object a detail URL's <pk> names.
 PK_OF = {
+    "api_plan_action_detail": "action_pk",
+    "api_plan_action_updates": "action_pk",
     "api_staff_detail": "staff_pk",
     "api_course_detail": "course_pk",
     "api_session_detail": "session_pk",
     "api_booking_detail": "booking_pk",
     "api_booking_cancel": "booking_pk",
+    "api_guest_detail": "guest_pk",
+    "api_session_invitations": "session_pk",
+    "api_invitation_reply": "invitation_pk",
+    "api_resource_detail": "resource_pk",
+    "api_network_member_detail": "network_member_pk",
+    "api_network_activity_detail": "network_activity_pk",
+    "api_funding_allocation_detail": "allocation_pk",
+    "api_funding_commitment_detail": "commitment_pk",
+    "api_engagement_detail": "engagement_pk",
 }
 
 
@@ -134,7 +223,12 @@ def _url(name: str, route: str, kwargs: dict) -> str:
 
 
 def _request(client: Client, method: str, url: str):
-    return client.post(url, {}) if method == "POST" else client.get(url)
+    if method == "GET":
+        return client.get(url)
+    if method == "POST":
+        return client.post(url, {})
+    # PATCH, PUT and DELETE are API operations: an empty JSON body.
+    return getattr(client, method.lower())(url, "{}", content_type="application/json")
 
 
 def _outcome(response, name: str) -> str:

@@ -14,8 +14,10 @@ from django.utils import timezone
 
 from tiptracker.imports.models import ImportRun
 from tiptracker.lib.sql import refresh_planner_statistics
+from tiptracker.network.models import NetworkActivity, NetworkMember
 from tiptracker.partnerships.models import Membership, Organisation, Role
 from tiptracker.partnerships.tests.factories import MembershipFactory, UserFactory
+from tiptracker.resources.models import Resource
 from tiptracker.training.models import Booking, Completion, Course, TrainingSession
 from tiptracker.training.services import coverage_snapshots_rebuild
 from tiptracker.workforce.models import StaffMember, Team
@@ -91,6 +93,38 @@ def grow(partnership, team, course, session, past, size: int) -> None:
         )
         for n in range(Membership.objects.filter(partnership=partnership).count(), min(size, 60))
     )
+    grow_plan(partnership, course, session, size)
+    grow_guests(partnership, session, past, size)
+    grow_funding_and_engagement(partnership, size)
+    Resource.objects.bulk_create(
+        Resource(
+            partnership=partnership, title=f"Resource {n}", kind="guidance", audience="managers"
+        )
+        for n in range(Resource.objects.filter(partnership=partnership).count(), size)
+    )
+    grown_teams = list(Team.objects.filter(partnership=partnership).order_by("id")[:size])
+    network_members = NetworkMember.objects.bulk_create(
+        NetworkMember(
+            partnership=partnership,
+            kind="ambassador",
+            name=f"Ambassador {n}",
+            organisation=grown_teams[n % len(grown_teams)].organisation,
+            team=grown_teams[n % len(grown_teams)],
+            from_date=dt.date(2022, 11, 1),
+            to_date=None if n % 2 else dt.date(2023, 1, 1),
+        )
+        for n in range(NetworkMember.objects.filter(partnership=partnership).count(), size)
+    )
+    NetworkActivity.objects.bulk_create(
+        NetworkActivity(
+            partnership=partnership,
+            member=m,
+            date=dt.date(2023, 1, 5),
+            kind="meeting",
+            summary="Met",
+        )
+        for m in network_members
+    )
     # As an import does after a large write: PostgreSQL's planner must know the new sizes.
     refresh_planner_statistics(
         [
@@ -101,8 +135,131 @@ def grow(partnership, team, course, session, past, size: int) -> None:
     coverage_snapshots_rebuild(partnership_id=partnership.id)
 
 
+def grow_funding_and_engagement(partnership, size: int) -> None:
+    """Allocations and commitments over the same three years at any size (some commitments
+    against no allocation), and engagement records."""
+    from decimal import Decimal
+
+    from tiptracker.engagement.models import Engagement
+    from tiptracker.funding.models import Allocation, Commitment
+
+    years = ["2021/22", "2022/23", "2023/24"]
+    allocations = Allocation.objects.bulk_create(
+        Allocation(
+            partnership=partnership,
+            source=f"Source {n}",
+            financial_year=years[n % 3],
+            amount=Decimal("1000.00"),
+        )
+        for n in range(Allocation.objects.filter(partnership=partnership).count(), size)
+    )
+    Commitment.objects.bulk_create(
+        Commitment(
+            partnership=partnership,
+            allocation=allocation if n % 2 else None,
+            financial_year=allocation.financial_year,
+            what=f"Work {n}",
+            amount=Decimal("600.50"),
+            starts_on=dt.date(2022, 1, 1),
+            ends_on=dt.date(2022, 12, 31),
+        )
+        for n, allocation in enumerate(allocations)
+    )
+    Engagement.objects.bulk_create(
+        Engagement(
+            partnership=partnership,
+            date=dt.date(2021, 1, 1) + dt.timedelta(days=n),
+            body=f"Body {n}",
+            body_kind=Engagement.BodyKind.OTHER,
+            kind=Engagement.Kind.values[n % len(Engagement.Kind.values)],
+            represented_by="Someone",
+            summary="Went",
+        )
+        for n in range(Engagement.objects.filter(partnership=partnership).count(), size)
+    )
+
+
+def grow_guests(partnership, session, past, size: int) -> None:
+    """Briefing guests, invited to the session (some accepted, some declined) and booked on
+    the past one, so the invitation, session and attendance pages list guests too."""
+    from tiptracker.training.models import Guest
+
+    start = Guest.objects.filter(partnership=partnership).count()
+    guests = Guest.objects.bulk_create(
+        Guest(partnership=partnership, name=f"Guest {n}", email=f"g{n}@example.org", kind="other")
+        for n in range(start, size)
+    )
+    replies = [Booking.Status.INVITED, Booking.Status.BOOKED, Booking.Status.DECLINED]
+    Booking.objects.bulk_create(
+        [
+            Booking(partnership=partnership, session=session, guest=guest, status=replies[n % 3])
+            for n, guest in enumerate(guests)
+            if n % 4  # every fourth is not invited: the page offers them
+        ]
+        + [
+            Booking(partnership=partnership, session=past, guest=guest, status="booked")
+            for guest in guests
+        ]
+    )
+
+
+def grow_plan(partnership, course, session, size: int) -> None:
+    """Actions (each with evidence and an update), and as many changes in the history."""
+    from tiptracker.plan.models import Action, Phase, PlanChange, Priority, ProgressUpdate
+
+    phase, _ = Phase.objects.get_or_create(partnership=partnership, number=1, title="One")
+    priority, _ = Priority.objects.get_or_create(
+        partnership=partnership, financial_year="2022/23", number=1, title="First"
+    )
+    owner = Membership.objects.filter(partnership=partnership).first()
+    actions = Action.objects.bulk_create(
+        Action(
+            partnership=partnership,
+            phase=phase if n % 2 else None,
+            priority=priority,
+            owner=owner if n % 3 else None,
+            owner_group="" if n % 3 else "Steering group",
+            title=f"Action {n}",
+            due_date=dt.date(2022, 1, 1) + dt.timedelta(days=n),
+        )
+        for n in range(Action.objects.filter(partnership=partnership).count(), size)
+    )
+    for action in actions:
+        action.courses.add(course)
+        action.sessions.add(session)
+    ProgressUpdate.objects.bulk_create(
+        ProgressUpdate(
+            partnership=partnership,
+            action=action,
+            written_on=dt.date(2022, 5, 1),
+            text="Going well",
+            author_name="Someone",
+        )
+        for action in actions
+    )
+    PlanChange.objects.bulk_create(
+        PlanChange(
+            partnership=partnership,
+            at=timezone.now() - dt.timedelta(days=1),
+            actor_name="Someone",
+            entity="action",
+            entity_id=action.pk,
+            verb="created",
+            title=action.title,
+            changes=[["Title", "", action.title]],
+            state={"title": action.title, "phase_id": action.phase_id, "status": "on_track"},
+        )
+        for action in actions
+    )
+
+
 PAGES = [
     "",
+    "workspace/",
+    "plan/",
+    "plan/history/",
+    "plan/as-of/?{today}",
+    "plan/actions/{action}/",
     "staff/",
     "needs/",
     "coverage/outstanding/?level=informed",
@@ -114,6 +271,17 @@ PAGES = [
     "members/",
     "sessions/{session}/",
     "sessions/{past}/attendance/",
+    "resources/",
+    "resources/toolkit/",
+    "network/",
+    "network/?when=past",
+    "network/coverage/?show=all",
+    "network/coverage/",
+    "guests/",
+    "sessions/{session}/invitations/",
+    "funding/",
+    "engagement/",
+    "engagement/?from=2021-01-01&to=2023-12-31",
 ]
 API = [
     "",
@@ -124,6 +292,16 @@ API = [
     "sessions/",
     "bookings/",
     "completions/",
+    "resources/",
+    "network/members/",
+    "network/activities/",
+    "network/summary/",
+    "guests/",
+    "sessions/{session}/invitations/",
+    "funding/allocations/",
+    "funding/commitments/",
+    "funding/summary/",
+    "engagements/",
 ]
 
 
@@ -166,12 +344,29 @@ def count(membership, url: str) -> int | None:
     return len(captured)
 
 
+def _first_action() -> int:
+    from tiptracker.plan.models import Action
+
+    return Action.objects.order_by("pk").values_list("pk", flat=True).first() or 0
+
+
 def urls(partnership, setting) -> list[str]:
+    today = dt.date.today()
     pages = [
-        f"/p/{partnership.slug}/" + p.format(session=setting["session"].pk, past=setting["past"].pk)
+        f"/p/{partnership.slug}/"
+        + p.format(
+            session=setting["session"].pk,
+            past=setting["past"].pk,
+            action=_first_action(),
+            today=f"on_0={today.day}&on_1={today.month}&on_2={today.year}",
+        )
         for p in PAGES
     ]
-    api = ["/api/partnerships/"] + [f"/api/partnerships/{partnership.slug}/{p}" for p in API if p]
+    api = ["/api/partnerships/"] + [
+        f"/api/partnerships/{partnership.slug}/" + p.format(session=setting["session"].pk)
+        for p in API
+        if p
+    ]
     return pages + api
 
 

@@ -219,7 +219,7 @@ def cmd_send_due(args: argparse.Namespace) -> int:
         run_loop()
         return 0
     done = run_due()
-    print(f"Processed {done} queued item{'s' if done != 1 else ''}")
+    print(f"Done: {done} item{'s' if done != 1 else ''} (queued imports and e-mails due)")
     return 0
 
 

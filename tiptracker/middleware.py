@@ -10,7 +10,8 @@ from django.utils.http import urlencode
 from rest_framework.views import APIView
 
 # The only pages open to someone who is not logged in.
-PUBLIC_URL_NAMES = {"login", "health"}
+# A briefing guest's reply page and calendar file: the signed token in the link is the key.
+PUBLIC_URL_NAMES = {"login", "health", "briefing_reply", "briefing_reply_ics"}
 
 CSP = "; ".join(
     [

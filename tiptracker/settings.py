@@ -64,6 +64,11 @@ INSTALLED_APPS = [
     "tiptracker.workforce",
     "tiptracker.training",
     "tiptracker.imports",
+    "tiptracker.plan",
+    "tiptracker.resources",
+    "tiptracker.network",
+    "tiptracker.funding",
+    "tiptracker.engagement",
 ]
 
 MIDDLEWARE = [
@@ -217,6 +222,9 @@ EMAIL_HOST_USER = env("EMAIL_HOST_USER") or ""
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD") or ""
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL") or "TIP Tracker <no-reply@tiptracker.invalid>"
+# The address people reach the site at, for links in e-mails sent with no request to hand
+# (the weekly plan digest from `send-due`).
+SITE_URL = (env("SITE_URL") or "http://127.0.0.1:8000").rstrip("/")
 
 # Imports: the largest file accepted, and the size above which a web upload is handled by
 # the worker (with progress shown) instead of inside the request.

@@ -33,7 +33,14 @@ urlpatterns = [
     path("account/password/", account_views.PasswordChangeView.as_view(), name="password_change"),
     path("p/<slug:slug>/", include("tiptracker.workforce.urls")),
     path("p/<slug:slug>/", include("tiptracker.training.urls")),
+    # A briefing guest's reply page: public, its personal link's token is the key.
+    path("briefings/", include("tiptracker.training.public_urls")),
     path("p/<slug:slug>/imports/", include("tiptracker.imports.urls")),
+    path("p/<slug:slug>/", include("tiptracker.plan.urls")),
+    path("p/<slug:slug>/resources/", include("tiptracker.resources.urls")),
+    path("p/<slug:slug>/network/", include("tiptracker.network.urls")),
+    path("p/<slug:slug>/funding/", include("tiptracker.funding.urls")),
+    path("p/<slug:slug>/engagement/", include("tiptracker.engagement.urls")),
     # formats.md: every API endpoint requires authentication, the schema included.
     path(
         "api/schema/",

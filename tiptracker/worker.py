@@ -14,9 +14,11 @@ POLL_SECONDS = 2.0
 
 
 def run_due() -> int:
+    """Do what is due; returns how many items were done (imports, digests)."""
     from tiptracker.imports.services import imports_process_queued
+    from tiptracker.plan.services import plan_digests_send
 
-    return imports_process_queued()
+    return imports_process_queued() + plan_digests_send()
 
 
 def run_loop() -> None:

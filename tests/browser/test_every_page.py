@@ -13,7 +13,16 @@ from tiptracker.partnerships.models import Role
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 # Pages that are not HTML for a person to read.
-NOT_HTML = {"api_schema", "health", "booking_ics", "import_progress", "import_problems_csv"}
+NOT_HTML = {
+    "api_schema",
+    "health",
+    "booking_ics",
+    "briefing_reply_ics",
+    "import_progress",
+    "import_problems_csv",
+    "plan_xlsx",
+    "plan_docx",
+}
 
 
 def pages_for(role: str) -> list[tuple[str, str]]:

@@ -5,7 +5,7 @@ Output serializers only read attributes the view's queryset has already joined (
 Input serializers check the shape of a request; the services check the rules.
 """
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rest_framework import serializers
 
@@ -26,6 +26,20 @@ class EnumField(serializers.CharField):
     enum_values: ClassVar[list[str]]
     enum_description: ClassVar[str] = ""
     nullable: ClassVar[bool] = False
+
+
+class CheckedEnumField(EnumField):
+    """An EnumField that also refuses, on input, a value outside its set."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if data is None and self.allow_null:
+            return None
+        value = super().to_internal_value(data)
+        if value not in self.enum_values:
+            raise serializers.ValidationError(
+                f"'{value}' is not one of: {', '.join(v for v in self.enum_values if v)}."
+            )
+        return value
 
 
 class LevelSlugField(EnumField):
@@ -59,7 +73,9 @@ class BookingStatusField(EnumField):
     enum_name = "BookingStatus"
     enum_values = Booking.Status.values
     enum_description = (
-        "booked: holds a place; waitlisted: on the waiting list; cancelled: gave it up."
+        "booked: holds a place; waitlisted: on the waiting list; cancelled: gave it up "
+        "(or, for a guest, the invitation was withdrawn); invited: a guest invited to a "
+        "briefing, no reply yet; declined: a guest declined the invitation."
     )
 
 
@@ -197,10 +213,20 @@ class SessionBriefOutput(serializers.Serializer):
     status = SessionStatusField()
 
 
+class GuestBriefOutput(serializers.Serializer):
+    """A briefing guest (a board or elected member) named inside a booking."""
+
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
 class BookingOutput(serializers.Serializer):
     id = serializers.IntegerField()
     session = SessionBriefOutput()
-    staff = PersonOutput()
+    staff = PersonOutput(allow_null=True, help_text="The member of staff (null for a guest).")
+    guest = GuestBriefOutput(
+        allow_null=True, help_text="The guest invited to a briefing (null for staff)."
+    )
     status = BookingStatusField()
     attendance = AttendanceField()
     created_at = serializers.DateTimeField()

@@ -3,7 +3,7 @@ every request is explicit in its path."""
 
 from django.urls import include, path
 
-from tiptracker.api import views
+from tiptracker.api import briefings, engagement, funding, network, plan, resources, views
 
 partnership_patterns = [
     path("organisations/", views.OrganisationListApi.as_view(), name="api_organisations"),
@@ -19,6 +19,76 @@ partnership_patterns = [
     path("bookings/<int:pk>/cancel/", views.BookingCancelApi.as_view(), name="api_booking_cancel"),
     path("completions/", views.CompletionListRecordApi.as_view(), name="api_completions"),
     path("coverage/", views.CoverageApi.as_view(), name="api_coverage"),
+    path("plan/phases/", plan.PhaseListCreateApi.as_view(), name="api_plan_phases"),
+    path("plan/priorities/", plan.PriorityListCreateApi.as_view(), name="api_plan_priorities"),
+    path("plan/actions/", plan.ActionListCreateApi.as_view(), name="api_plan_actions"),
+    path("plan/actions/<int:pk>/", plan.ActionDetailApi.as_view(), name="api_plan_action_detail"),
+    path(
+        "plan/actions/<int:pk>/updates/",
+        plan.ProgressUpdateListCreateApi.as_view(),
+        name="api_plan_action_updates",
+    ),
+    path("plan/history/", plan.PlanHistoryApi.as_view(), name="api_plan_history"),
+    path("guests/", briefings.GuestListCreateApi.as_view(), name="api_guests"),
+    path("guests/<int:pk>/", briefings.GuestDetailApi.as_view(), name="api_guest_detail"),
+    path(
+        "sessions/<int:pk>/invitations/",
+        briefings.SessionInvitationListCreateApi.as_view(),
+        name="api_session_invitations",
+    ),
+    path(
+        "invitations/<int:pk>/reply/",
+        briefings.InvitationReplyApi.as_view(),
+        name="api_invitation_reply",
+    ),
+    path("resources/", resources.ResourceListCreateApi.as_view(), name="api_resources"),
+    path("resources/<int:pk>/", resources.ResourceDetailApi.as_view(), name="api_resource_detail"),
+    path(
+        "network/members/", network.NetworkMemberListCreateApi.as_view(), name="api_network_members"
+    ),
+    path(
+        "network/members/<int:pk>/",
+        network.NetworkMemberDetailApi.as_view(),
+        name="api_network_member_detail",
+    ),
+    path(
+        "network/activities/",
+        network.NetworkActivityListRecordApi.as_view(),
+        name="api_network_activities",
+    ),
+    path(
+        "network/activities/<int:pk>/",
+        network.NetworkActivityDetailApi.as_view(),
+        name="api_network_activity_detail",
+    ),
+    path("network/summary/", network.NetworkSummaryApi.as_view(), name="api_network_summary"),
+    path(
+        "funding/allocations/",
+        funding.AllocationListCreateApi.as_view(),
+        name="api_funding_allocations",
+    ),
+    path(
+        "funding/allocations/<int:pk>/",
+        funding.AllocationDetailApi.as_view(),
+        name="api_funding_allocation_detail",
+    ),
+    path(
+        "funding/commitments/",
+        funding.CommitmentListCreateApi.as_view(),
+        name="api_funding_commitments",
+    ),
+    path(
+        "funding/commitments/<int:pk>/",
+        funding.CommitmentDetailApi.as_view(),
+        name="api_funding_commitment_detail",
+    ),
+    path("funding/summary/", funding.FundingSummaryApi.as_view(), name="api_funding_summary"),
+    path("engagements/", engagement.EngagementListCreateApi.as_view(), name="api_engagements"),
+    path(
+        "engagements/<int:pk>/",
+        engagement.EngagementDetailApi.as_view(),
+        name="api_engagement_detail",
+    ),
 ]
 
 urlpatterns = [

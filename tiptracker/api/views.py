@@ -383,7 +383,7 @@ def _in(queryset: Any, field: str, **lookup: Any) -> Any:
     found = queryset.filter(**lookup).first()
     if found is None:
         raise serializers.ValidationError(
-            {field: f"There is no such {field.replace('_', ' ')} that you can use here."}
+            {field: [f"There is no such {field.replace('_', ' ')} that you can use here."]}
         )
     return found
 

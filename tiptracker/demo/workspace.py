@@ -27,7 +27,14 @@ class DemoContext:
 
 
 # "module:function", each taking a DemoContext.
-LOADERS: list[str] = []
+LOADERS: list[str] = [
+    "tiptracker.demo.resources:load",
+    "tiptracker.demo.network:load",
+    "tiptracker.demo.funding:load",
+    "tiptracker.demo.engagement:load",
+    "tiptracker.demo.briefings:load",
+    "tiptracker.demo.plan:load",
+]
 
 
 def loaders() -> list[Callable[[DemoContext], None]]:

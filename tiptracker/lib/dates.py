@@ -2,8 +2,11 @@
 
 import datetime as dt
 import re
+from zoneinfo import ZoneInfo
 
 from django.utils import timezone
+
+LONDON = ZoneInfo("Europe/London")
 
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _UK = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")

@@ -204,3 +204,143 @@ def imports_for(membership: Membership) -> QuerySet:
 def get_import_for_user(membership: Membership, pk: object) -> Any:
     # The kept upload (up to 50 MB) is loaded only by the code that reads it.
     return _get_or_404(imports_for(membership).defer("data"), pk)
+
+
+# Resources and the champions network (the steering group's workspace) ---------------------
+
+
+def resources_for(membership: Membership) -> QuerySet:
+    from tiptracker.resources.models import Resource
+
+    return Resource.objects.filter(partnership_id=membership.partnership_id)
+
+
+def get_resource_for_user(membership: Membership, pk: object) -> Any:
+    return _get_or_404(resources_for(membership), pk)
+
+
+def network_members_for(membership: Membership) -> QuerySet:
+    """The champions and ambassadors: every member sees the whole roster, so that staff can
+    find their ambassador (the roster shows only name, role, organisation and team)."""
+    from tiptracker.network.models import NetworkMember
+
+    return NetworkMember.objects.filter(partnership_id=membership.partnership_id)
+
+
+def get_network_member_for_user(membership: Membership, pk: object) -> Any:
+    return _get_or_404(network_members_for(membership).select_related("organisation", "team"), pk)
+
+
+def network_activities_for(membership: Membership) -> QuerySet:
+    from tiptracker.network.models import NetworkActivity
+
+    return NetworkActivity.objects.filter(partnership_id=membership.partnership_id)
+
+
+def get_network_activity_for_user(membership: Membership, pk: object) -> Any:
+    return _get_or_404(network_activities_for(membership).select_related("member"), pk)
+
+
+# The implementation plan ------------------------------------------------------------------------
+
+
+def actions_for(membership: Membership) -> QuerySet:
+    from tiptracker.plan.models import Action
+
+    return Action.objects.filter(partnership_id=membership.partnership_id)
+
+
+def get_action_for_user(membership: Membership, pk: object) -> Any:
+    return _get_or_404(
+        actions_for(membership).select_related(
+            "phase", "priority", "owner__user", "lead_organisation"
+        ),
+        pk,
+    )
+
+
+def can_update_action(membership: Membership, action: Any) -> bool:
+    """Administrators update any action; a member updates the actions they own."""
+    return membership.role in WORKSPACE_EDIT_ROLES or action.owner_id == membership.pk
+
+
+def require_action_update(membership: Membership, action: Any) -> None:
+    if not can_update_action(membership, action):
+        raise PermissionDenied("Only the action's owner or an administrator can update it")
+
+
+def get_phase_for_user(membership: Membership, pk: object) -> Any:
+    from tiptracker.plan.models import Phase
+
+    return _get_or_404(Phase.objects.filter(partnership_id=membership.partnership_id), pk)
+
+
+def get_priority_for_user(membership: Membership, pk: object) -> Any:
+    from tiptracker.plan.models import Priority
+
+    return _get_or_404(Priority.objects.filter(partnership_id=membership.partnership_id), pk)
+
+
+# Briefing guests (training) ------------------------------------------------------------------
+# Guests' names and addresses are personal data of people outside the workforce: only those
+# who run training see them. Everyone else sees a briefing as a session with counts.
+
+
+def guests_for(membership: Membership) -> QuerySet:
+    from tiptracker.training.models import Guest
+
+    if membership.role not in TRAINING_ADMIN_ROLES:
+        return Guest.objects.none()
+    return Guest.objects.filter(partnership_id=membership.partnership_id)
+
+
+def get_guest_for_user(membership: Membership, pk: object) -> Any:
+    return _get_or_404(guests_for(membership), pk)
+
+
+def invitations_for(membership: Membership) -> QuerySet:
+    """Guests' invitations (bookings with a guest) this member may see: training admins only."""
+    from tiptracker.training.models import Booking
+
+    if membership.role not in TRAINING_ADMIN_ROLES:
+        return Booking.objects.none()
+    return Booking.objects.filter(partnership_id=membership.partnership_id, guest__isnull=False)
+
+
+def get_invitation_for_user(membership: Membership, pk: object) -> Any:
+    return _get_or_404(invitations_for(membership).select_related("guest", "session__course"), pk)
+
+
+# Funding and the engagement log (issue 3, points 3 and 4) --------------------------------
+
+
+def allocations_for(membership: Membership) -> QuerySet:
+    from tiptracker.funding.models import Allocation
+
+    return Allocation.objects.filter(partnership_id=membership.partnership_id)
+
+
+def get_allocation_for_user(membership: Membership, pk: object) -> Any:
+    return _get_or_404(allocations_for(membership), pk)
+
+
+def commitments_for(membership: Membership) -> QuerySet:
+    from tiptracker.funding.models import Commitment
+
+    return Commitment.objects.filter(partnership_id=membership.partnership_id).select_related(
+        "allocation"
+    )
+
+
+def get_commitment_for_user(membership: Membership, pk: object) -> Any:
+    return _get_or_404(commitments_for(membership), pk)
+
+
+def engagements_for(membership: Membership) -> QuerySet:
+    from tiptracker.engagement.models import Engagement
+
+    return Engagement.objects.filter(partnership_id=membership.partnership_id)
+
+
+def get_engagement_for_user(membership: Membership, pk: object) -> Any:
+    return _get_or_404(engagements_for(membership), pk)

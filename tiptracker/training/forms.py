@@ -14,7 +14,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from tiptracker.lib.levels import Level
-from tiptracker.training.models import Booking, Course, TrainingSession
+from tiptracker.training.models import Booking, Course, Guest, TrainingSession
+from tiptracker.training.services import Answer
 
 
 def add_service_error(
@@ -390,13 +391,13 @@ class AttendanceForm(forms.Form):
         self.extra: dict[int, str] = {}
         for booking in bookings:
             self.fields[f"{ATTENDANCE_PREFIX}{booking.pk}"] = forms.ChoiceField(
-                label=f"Attendance of {booking.staff}",
+                label=f"Attendance of {booking.person}",
                 choices=Booking.Attendance.choices,
                 required=False,
                 initial=booking.attendance,
                 widget=forms.RadioSelect,
                 error_messages={
-                    "invalid_choice": f"Choose attended, partly attended or did not attend for {booking.staff}"
+                    "invalid_choice": f"Choose attended, partly attended or did not attend for {booking.person}"
                 },
             )
 
@@ -427,3 +428,92 @@ class AttendanceForm(forms.Form):
     def rows(self, sheet: list) -> list:
         """(row, bound field) for each person on the attendance sheet."""
         return [(row, self[f"{ATTENDANCE_PREFIX}{row.booking.pk}"]) for row in sheet]
+
+
+# Guests and briefing invitations -------------------------------------------------------------
+
+
+class GuestForm(forms.Form):
+    name = forms.CharField(
+        label="Name",
+        max_length=200,
+        help_text="As they like to be addressed, for example Councillor Jane Smith.",
+        error_messages={
+            "required": "Enter the guest's name",
+            "max_length": "The name must be 200 characters or fewer",
+        },
+    )
+    email = forms.CharField(
+        label="E-mail address",
+        max_length=254,
+        help_text="Invitations and their personal reply links are sent here.",
+        error_messages={
+            "required": "Enter the guest's e-mail address",
+            "max_length": "The e-mail address must be 254 characters or fewer",
+        },
+    )
+    kind = forms.ChoiceField(
+        label="Guest of the partnership as",
+        choices=[("", "Choose one")] + list(Guest.Kind.choices),
+        error_messages={
+            "required": "Choose board member, elected member or other",
+            "invalid_choice": "Choose board member, elected member or other",
+        },
+    )
+    organisation = forms.CharField(
+        label="Organisation and role",
+        max_length=200,
+        required=False,
+        help_text="For example, Dundee Integration Joint Board, voting member.",
+        error_messages={"max_length": "The organisation and role must be 200 characters or fewer"},
+    )
+
+    @staticmethod
+    def initial_for(guest: Guest) -> dict:
+        return {
+            "name": guest.name,
+            "email": guest.email,
+            "kind": guest.kind,
+            "organisation": guest.organisation,
+        }
+
+
+class InviteForm(forms.Form):
+    guests = forms.ModelMultipleChoiceField(
+        label="Guests to invite",
+        queryset=Guest.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": "Choose at least one guest to invite",
+            "invalid_choice": "Choose guests from the list",
+            "invalid_pk_value": "Choose guests from the list",
+        },
+    )
+
+    def __init__(self, *args, guests: QuerySet[Guest], **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["guests"].queryset = guests  # type: ignore[attr-defined]
+
+
+class ReplyForm(forms.Form):
+    answer = forms.ChoiceField(
+        label="Will you attend?",
+        choices=Answer.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose whether you will attend",
+            "invalid_choice": "Choose whether you will attend",
+        },
+    )
+
+
+class RecordReplyForm(forms.Form):
+    """A reply the clerk records for a guest (who answered by e-mail or telephone)."""
+
+    answer = forms.ChoiceField(
+        choices=Answer.choices,
+        error_messages={
+            "required": "Choose whether the guest will attend",
+            "invalid_choice": "Choose whether the guest will attend",
+        },
+    )

@@ -55,6 +55,9 @@ _STATUS = {
     Booking.Status.BOOKED: "CONFIRMED",
     Booking.Status.WAITLISTED: "TENTATIVE",
     Booking.Status.CANCELLED: "CANCELLED",
+    # A guest's invitation: in their diary as tentative until they accept.
+    Booking.Status.INVITED: "TENTATIVE",
+    Booking.Status.DECLINED: "CANCELLED",
 }
 
 
@@ -69,9 +72,13 @@ def booking_calendar(booking: Booking, *, now: dt.datetime) -> str:
     summary = session.course.title
     if booking.status == Booking.Status.WAITLISTED:
         summary += " (waiting list)"
+    elif booking.status == Booking.Status.INVITED:
+        summary += " (invitation)"
     details = [f"Course: {session.course.title} ({session.course.get_level_display()})"]
     if booking.status == Booking.Status.WAITLISTED:
         details.append("You are on the waiting list: you will be e-mailed if a place comes free.")
+    elif booking.status == Booking.Status.INVITED:
+        details.append("You are invited: please reply using the link in your invitation.")
     if session.facilitator:
         details.append(f"Facilitator: {session.facilitator}")
     if session.audience:

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
 
 from tiptracker.lib.levels import Level
 from tiptracker.partnerships.models import Partnership
@@ -65,7 +66,41 @@ class TrainingSession(models.Model):
         return f"{self.course.title}, {self.starts_at:%d %b %Y}"
 
 
+class Guest(models.Model):
+    """Someone invited to briefings who is not in the workforce: a member of the Integration
+    Joint Board, an elected member (councillor), a partner. Guests are never staff: they
+    have no team and no training need, and attending records no completion."""
+
+    class Kind(models.TextChoices):
+        BOARD_MEMBER = "board_member", "Board member"
+        ELECTED_MEMBER = "elected_member", "Elected member"
+        OTHER = "other", "Other"
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="guests")
+    name = models.CharField(max_length=200)
+    email = models.EmailField(max_length=254)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    # Their organisation and role in it, for example "Dundee City Council, councillor".
+    organisation = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            # Addresses differing only in case reach the same person.
+            models.UniqueConstraint(
+                "partnership", Lower("email"), name="guest_email_unique_in_partnership"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Booking(models.Model):
+    """A place on a session (or the waiting list) for a member of staff, or an invitation
+    to a briefing for a guest: exactly one of `staff` and `guest` is set."""
+
     class Status(models.TextChoices):
         BOOKED = "booked", "Booked"  # holds one of the session's places
         WAITLISTED = (
@@ -73,6 +108,9 @@ class Booking(models.Model):
             "On the waiting list",
         )  # promoted, oldest first, when a place frees
         CANCELLED = "cancelled", "Cancelled"  # gave up the place or the waiting-list spot
+        # Guests only: invited, no reply yet; accepting books a place (or the waiting list).
+        INVITED = "invited", "Invited, no reply yet"
+        DECLINED = "declined", "Declined the invitation"  # guests only; they may still accept
 
     class Attendance(models.TextChoices):
         ATTENDED = "attended", "Attended"  # records a completion of the course
@@ -81,11 +119,21 @@ class Booking(models.Model):
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE)
     session = models.ForeignKey(TrainingSession, on_delete=models.CASCADE, related_name="bookings")
-    staff = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="bookings")
+    staff = models.ForeignKey(
+        StaffMember, null=True, blank=True, on_delete=models.CASCADE, related_name="bookings"
+    )
+    guest = models.ForeignKey(
+        Guest, null=True, blank=True, on_delete=models.CASCADE, related_name="bookings"
+    )
     status = models.CharField(max_length=20, choices=Status.choices)
     attendance = models.CharField(max_length=20, choices=Attendance.choices, blank=True)
     booked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # A guest's latest reply: when, and who recorded it (None: the guest, through their link).
+    replied_at = models.DateTimeField(null=True, blank=True)
+    reply_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -99,11 +147,38 @@ class Booking(models.Model):
                 fields=["session", "staff"],
                 condition=~models.Q(status="cancelled"),
                 name="one_live_booking_per_person",
-            )
+            ),
+            # One invitation per guest per session (a declined one included: it can still be
+            # accepted); a withdrawn (cancelled) one stays as history.
+            models.UniqueConstraint(
+                fields=["session", "guest"],
+                condition=~models.Q(status="cancelled"),
+                name="one_live_invitation_per_guest",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(staff__isnull=False, guest__isnull=True)
+                | models.Q(staff__isnull=True, guest__isnull=False),
+                name="booking_for_staff_or_guest",
+            ),
+            # Invitations and their refusal are for guests; staff book themselves.
+            models.CheckConstraint(
+                condition=models.Q(guest__isnull=False)
+                | ~models.Q(status__in=["invited", "declined"]),
+                name="only_guests_are_invited",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.staff} on {self.session} ({self.get_status_display()})"
+        return f"{self.person} on {self.session} ({self.get_status_display()})"
+
+    @property
+    def person(self) -> "StaffMember | Guest":
+        """Whoever the booking is for, staff or guest (select_related both in lists)."""
+        return self.staff if self.staff_id is not None else self.guest  # type: ignore[return-value]
+
+    @property
+    def is_guest(self) -> bool:
+        return self.guest_id is not None
 
 
 class AttendanceMark(models.Model):

@@ -32,8 +32,15 @@ from tiptracker.training.coverage import (
     coverage_by_month,
     outstanding_staff_ids_sql,
 )
-from tiptracker.training.models import AttendanceMark, Booking, CoverageSnapshot, TrainingSession
+from tiptracker.training.models import (
+    AttendanceMark,
+    Booking,
+    CoverageSnapshot,
+    Guest,
+    TrainingSession,
+)
 from tiptracker.training.services import TREND_MONTHS, coverage_snapshots_fill
+from tiptracker.training.tokens import booking_id_from_token
 
 
 def coverage_for(membership: Membership, *, as_of: dt.date, by: str | None = None) -> Coverage:
@@ -133,6 +140,17 @@ def session_counts(session: TrainingSession) -> dict[str, int]:
     counts = Booking.objects.filter(session_id=session.pk).aggregate(
         booked=Count("id", filter=Q(status=Booking.Status.BOOKED)),
         waiting=Count("id", filter=Q(status=Booking.Status.WAITLISTED)),
+        # Guests' invitations (a briefing): counts only, which every member may see.
+        invited=Count("id", filter=Q(guest__isnull=False) & ~Q(status=Booking.Status.CANCELLED)),
+        accepted=Count(
+            "id",
+            filter=Q(
+                guest__isnull=False,
+                status__in=[Booking.Status.BOOKED, Booking.Status.WAITLISTED],
+            ),
+        ),
+        declined=Count("id", filter=Q(status=Booking.Status.DECLINED)),
+        awaiting=Count("id", filter=Q(status=Booking.Status.INVITED)),
     )
     counts["places_left"] = max(session.capacity - counts["booked"], 0)
     return counts
@@ -171,7 +189,7 @@ def waiting_position(booking: Booking) -> int | None:
 def bookings_with_position(bookings: QuerySet[Booking]) -> QuerySet[Booking]:
     """Bookings with their session and course, and `position` on the waiting list (None
     unless waiting), without a query per row."""
-    return bookings.select_related("session__course", "staff").annotate(
+    return bookings.select_related("session__course", "staff", "guest").annotate(
         position=Case(When(status=Booking.Status.WAITLISTED, then=_ahead_in_queue()), default=None)
     )
 
@@ -181,7 +199,7 @@ def session_bookings(session: TrainingSession) -> tuple[list[Booking], list[Book
     live = (
         Booking.objects.filter(session_id=session.pk)
         .exclude(status=Booking.Status.CANCELLED)
-        .select_related("staff__team")
+        .select_related("staff__team", "guest")
         .order_by("created_at", "id")
     )
     booked = [b for b in live if b.status == Booking.Status.BOOKED]
@@ -207,15 +225,21 @@ class AttendanceRow:
 
 
 def attendance_sheet(session: TrainingSession) -> list[AttendanceRow]:
-    """The people with places on a session, each with their marking history in words
-    ("changed from Attended to Did not attend by ... at ..."), in two queries."""
+    """The people with places on a session, staff then guests, each with their marking
+    history in words ("changed from Attended to Did not attend by ... at ..."), in two queries."""
     booked = (
         Booking.objects.filter(session_id=session.pk, status=Booking.Status.BOOKED)
-        .select_related("staff__team")
+        .select_related("staff__team", "guest")
         .prefetch_related(
             Prefetch("marks", queryset=AttendanceMark.objects.select_related("marked_by"))
         )
-        .order_by("staff__last_name", "staff__first_name", "staff__staff_id")
+        .order_by(
+            F("staff__last_name").asc(nulls_last=True),
+            "staff__first_name",
+            "staff__staff_id",
+            "guest__name",
+            "id",
+        )
     )
     rows = []
     for booking in booked:
@@ -286,7 +310,7 @@ def bookings_list_for(
     """Bookings this member may see, latest session first, with what a row shows joined."""
     from tiptracker.partnerships.access import bookings_for
 
-    bookings = bookings_for(membership).select_related("session__course", "staff")
+    bookings = bookings_for(membership).select_related("session__course", "staff", "guest")
     if session_id is not None:
         bookings = bookings.filter(session_id=session_id)
     if status:
@@ -315,3 +339,48 @@ def completions_list_for(
     if date_to is not None:
         completions = completions.filter(completed_on__lte=date_to)
     return completions.order_by("-completed_on", "id")
+
+
+# Guests and briefing invitations -----------------------------------------------------------
+
+
+def guests_list_for(membership: Membership, *, kind: str = "") -> QuerySet[Guest]:
+    """The partnership's guests (training admins only), by name."""
+    from tiptracker.partnerships.access import guests_for
+
+    guests = guests_for(membership)
+    if kind:
+        guests = guests.filter(kind=kind)
+    return guests.order_by("name", "id")
+
+
+def invitations_of_session(session: TrainingSession) -> QuerySet[Booking]:
+    """A session's live invitations (withdrawn ones apart), by guest name, with the guest and
+    whoever recorded the reply joined."""
+    return (
+        Booking.objects.filter(session_id=session.pk, guest__isnull=False)
+        .exclude(status=Booking.Status.CANCELLED)
+        .select_related("guest", "reply_recorded_by", "session__course")
+        .order_by("guest__name", "id")
+    )
+
+
+def guests_to_invite(guests: QuerySet[Guest], session: TrainingSession) -> QuerySet[Guest]:
+    """Of `guests`, those without a live invitation to the session."""
+    invited = Booking.objects.filter(session_id=session.pk, guest__isnull=False).exclude(
+        status=Booking.Status.CANCELLED
+    )
+    return guests.exclude(pk__in=invited.values("guest_id"))
+
+
+def invitation_for_token(token: str) -> Booking | None:
+    """The invitation a reply link names, with its session and guest; None for a forged or
+    damaged link (or an invitation that no longer exists)."""
+    pk = booking_id_from_token(token)
+    if pk is None:
+        return None
+    return (
+        Booking.objects.filter(pk=pk, guest__isnull=False)
+        .select_related("guest", "session__course", "session__partnership")
+        .first()
+    )

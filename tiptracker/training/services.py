@@ -4,23 +4,30 @@ completions, and the coverage trend's derived table."""
 import datetime as dt
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail, send_mass_mail
+from django.core.mail import EmailMessage, get_connection, send_mail, send_mass_mail
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import TextChoices
+from django.urls import reverse
 from django.utils import timezone
 
 from tiptracker.lib.dates import month_ends_before, today
 from tiptracker.training.coverage import coverage_by_month
+from tiptracker.training.ics import booking_calendar
 from tiptracker.training.models import (
     AttendanceMark,
     Booking,
     Completion,
     Course,
     CoverageSnapshot,
+    Guest,
     TrainingSession,
 )
+from tiptracker.training.tokens import reply_token
 from tiptracker.workforce.models import StaffMember
 
 log = logging.getLogger(__name__)
@@ -303,11 +310,11 @@ def session_update(
                 promoted.append(booking)
         if before != (locked.starts_at, locked.ends_at, locked.venue, locked.online_url):
             affected = list(
-                locked.bookings.exclude(status=Booking.Status.CANCELLED)
+                locked.bookings.exclude(status__in=_NOT_EXPECTED)
                 .exclude(
                     pk__in=[b.pk for b in promoted]
                 )  # their e-mail already has the new details
-                .select_related("staff")
+                .select_related("staff", "guest")
             )
             transaction.on_commit(lambda: _tell_changed(locked, affected))
     return promoted
@@ -323,8 +330,7 @@ def _tell_changed(session: TrainingSession, bookings: list[Booking]) -> None:
         body=lambda booking: (
             f"{session.course.title} has changed. It is now on {local_start:%A %d %B %Y} "
             f"from {local_start:%H:%M} to {local_end:%H:%M}, at {where}.\n\n"
-            f"Your {_what_they_hold(booking)} stands. If you can no longer go, please cancel "
-            "the booking so the place can go to someone else.\n"
+            f"Your {_what_they_hold(booking)} stands. {_if_you_cannot_go(booking)}\n"
         ),
     )
 
@@ -347,13 +353,13 @@ def session_cancel(*, actor: Actor, session: TrainingSession) -> int:
         locked.save(update_fields=["status"])
         affected = list(
             Booking.objects.filter(session=locked)
-            .exclude(status=Booking.Status.CANCELLED)
-            .select_related("staff")
+            .exclude(status__in=_NOT_EXPECTED)
+            .select_related("staff", "guest")
             .order_by("created_at", "id")
         )
         transaction.on_commit(lambda: _tell_cancelled(locked, affected))
     session.status = locked.status
-    return sum(1 for booking in affected if booking.staff.email)
+    return sum(1 for booking in affected if booking.person.email)
 
 
 def _tell_cancelled(session: TrainingSession, bookings: list[Booking]) -> None:
@@ -365,26 +371,41 @@ def _tell_cancelled(session: TrainingSession, bookings: list[Booking]) -> None:
         body=lambda booking: (
             f"{session.course.title} on {when} has been cancelled, so your "
             f"{_what_they_hold(booking)} has gone with it. You do not need to do anything.\n\n"
-            "Look at the sessions page to book another date.\n"
+            + ("" if booking.is_guest else "Look at the sessions page to book another date.\n")
         ),
     )
 
 
+# Those a change to a session no longer concerns: they gave up their place, or declined.
+_NOT_EXPECTED = [Booking.Status.CANCELLED, Booking.Status.DECLINED]
+
+
 def _what_they_hold(booking: Booking) -> str:
+    if booking.status == Booking.Status.INVITED:
+        return "invitation"
     return "place" if booking.status == Booking.Status.BOOKED else "place on the waiting list"
 
 
+def _if_you_cannot_go(booking: Booking) -> str:
+    if booking.is_guest:
+        # Guests have no login: their reply link is how they change their answer.
+        return "To change your reply, use the link in your invitation e-mail."
+    return "If you can no longer go, please cancel the booking so the place can go to someone else."
+
+
+def _greeting(booking: Booking) -> str:
+    person = booking.person
+    name = person.name if isinstance(person, Guest) else (person.first_name or str(person))
+    return f"Hello {name},\n\n"
+
+
 def _tell_each(bookings: list[Booking], *, subject: str, body: Callable[[Booking], str]) -> None:
-    """One e-mail per booked or waiting person who has an address, greeting them by name."""
+    """One e-mail per booked, waiting or invited person who has an address, greeting them
+    by name (staff and guests alike)."""
     messages = [
-        (
-            subject,
-            f"Hello {booking.staff.first_name or booking.staff},\n\n{body(booking)}",
-            None,
-            [booking.staff.email],
-        )
+        (subject, f"{_greeting(booking)}{body(booking)}", None, [booking.person.email])
         for booking in bookings
-        if booking.staff.email
+        if booking.person.email
     ]
     if messages:
         _send(lambda: send_mass_mail(messages))
@@ -462,7 +483,7 @@ def _promote_from_waiting_list(session: TrainingSession) -> Booking | None:
         return None
     waiting = (
         Booking.objects.filter(session=session, status=Booking.Status.WAITLISTED)
-        .select_related("staff", "session__course")
+        .select_related("staff", "guest", "session__course")
         .order_by("created_at", "id")
         .first()
     )
@@ -475,7 +496,7 @@ def _promote_from_waiting_list(session: TrainingSession) -> Booking | None:
 
 
 def _tell_promoted(booking: Booking) -> None:
-    if not booking.staff.email:
+    if not booking.person.email:
         return
     session = booking.session
     local_start = timezone.localtime(session.starts_at)
@@ -483,13 +504,13 @@ def _tell_promoted(booking: Booking) -> None:
         lambda: send_mail(
             subject=f"A place is yours: {_one_line(session.course.title)}",
             message=(
-                f"Hello {booking.staff.first_name or booking.staff},\n\n"
+                f"{_greeting(booking)}"
                 f"A place has come free on {session.course.title} on {local_start:%A %d %B %Y at %H:%M}, "
                 "and it is now booked for you. You were next on the waiting list.\n\n"
-                "If you can no longer go, please cancel the booking so the place can go to someone else.\n"
+                f"{_if_you_cannot_go(booking)}\n"
             ),
             from_email=None,
-            recipient_list=[booking.staff.email],
+            recipient_list=[booking.person.email],
         )
     )
 
@@ -512,13 +533,15 @@ def _send(send: Callable[[], object]) -> None:
 
 
 def attendance_mark(*, actor: Actor, booking: Booking, attendance: str) -> Booking:
-    """Mark attendance; history is kept. Attending records a completion of the course;
-    correcting it away from attended removes the completion this booking recorded."""
+    """Mark attendance; history is kept. A member of staff attending records a completion
+    of the course; correcting it away from attended removes the completion this booking
+    recorded. A guest's attendance is kept but records no completion: guests are not the
+    workforce, so coverage never counts them."""
     if attendance not in Booking.Attendance.values:
         raise ValidationError(f"'{attendance}' is not an attendance mark.")
     if booking.status != Booking.Status.BOOKED:
         raise ValidationError(
-            f"{booking.staff} is not booked on this session, so attendance cannot be marked."
+            f"{booking.person} is not booked on this session, so attendance cannot be marked."
         )
     session = booking.session
     if session.status == TrainingSession.Status.CANCELLED:
@@ -534,6 +557,8 @@ def attendance_mark(*, actor: Actor, booking: Booking, attendance: str) -> Booki
         )
         booking.attendance = attendance
         booking.save(update_fields=["attendance", "updated_at"])
+        if booking.staff is None:
+            return booking  # a guest: no completion, so coverage is untouched
         on = timezone.localtime(session.ends_at).date()
         if attendance == Booking.Attendance.ATTENDED:
             completion_record(
@@ -569,7 +594,7 @@ def attendance_record(*, actor: Actor, session: TrainingSession, marks: dict[int
         bookings = {
             b.pk: b
             for b in Booking.objects.filter(session_id=session.pk, pk__in=list(marks))
-            .select_related("staff", "session__course")
+            .select_related("staff", "guest", "session__course")
             .select_for_update(of=("self",))
         }
         for pk, attendance in marks.items():
@@ -580,7 +605,7 @@ def attendance_record(*, actor: Actor, session: TrainingSession, marks: dict[int
                 )
             if booking.status != Booking.Status.BOOKED:
                 raise ValidationError(
-                    f"{booking.staff} is {booking.get_status_display().lower()}, not booked on this session, "
+                    f"{booking.person} is {booking.get_status_display().lower()}, not booked on this session, "
                     "so attendance cannot be marked for them. Nothing was saved."
                 )
             if booking.attendance == attendance:
@@ -588,3 +613,216 @@ def attendance_record(*, actor: Actor, session: TrainingSession, marks: dict[int
             attendance_mark(actor=actor, booking=booking, attendance=attendance)
             changed += 1
     return changed
+
+
+# Guests and briefing invitations -----------------------------------------------------------
+#
+# A briefing for board and elected members is an ordinary session; its guests are invited
+# (a Booking with a guest and the status INVITED), reply through a personal link or through
+# the clerk, and their attendance is marked on the session's attendance sheet.
+
+
+def _guest_check(
+    *, partnership_id: int, name: str, email: str, kind: str, guest_id: int | None = None
+) -> None:
+    errors: dict[str, str] = {}
+    if not name:
+        errors["name"] = "Enter the guest's name."
+    if not email:
+        errors["email"] = "Enter the guest's e-mail address, so they can be invited."
+    else:
+        try:
+            validate_email(email)
+        except ValidationError:
+            errors["email"] = "Enter the e-mail address in the right format, like name@example.org."
+    if kind not in Guest.Kind.values:
+        errors["kind"] = "Choose board member, elected member or other."
+    if "email" not in errors:
+        taken = Guest.objects.filter(partnership_id=partnership_id, email__iexact=email)
+        if guest_id is not None:
+            taken = taken.exclude(pk=guest_id)
+        if taken.exists():
+            errors["email"] = _email_taken(email)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _email_taken(email: str) -> str:
+    return f"{email} is already on the guest list: edit that guest instead."
+
+
+def guest_create(
+    *, actor: Actor, partnership_id: int, name: str, email: str, kind: str, organisation: str = ""
+) -> Guest:
+    name, email, organisation = name.strip(), email.strip(), organisation.strip()
+    _guest_check(partnership_id=partnership_id, name=name, email=email, kind=kind)
+    try:
+        with transaction.atomic():
+            return Guest.objects.create(
+                partnership_id=partnership_id,
+                name=name,
+                email=email,
+                kind=kind,
+                organisation=organisation,
+            )
+    except IntegrityError:
+        # Someone added the same address between the check and the insert.
+        raise ValidationError({"email": _email_taken(email)}) from None
+
+
+def guest_update(
+    *, actor: Actor, guest: Guest, name: str, email: str, kind: str, organisation: str = ""
+) -> Guest:
+    name, email, organisation = name.strip(), email.strip(), organisation.strip()
+    _guest_check(
+        partnership_id=guest.partnership_id, name=name, email=email, kind=kind, guest_id=guest.pk
+    )
+    guest.name, guest.email, guest.kind, guest.organisation = name, email, kind, organisation
+    try:
+        with transaction.atomic():
+            guest.save()
+    except IntegrityError:
+        raise ValidationError({"email": _email_taken(email)}) from None
+    return guest
+
+
+@dataclass(frozen=True)
+class Invited:
+    new: list[Booking]  # invitations sent now
+    already: list[Guest]  # guests with a live invitation already: left as they were
+
+
+def briefing_invite(
+    *, actor: Actor, session: TrainingSession, guests: list[Guest], site_url: str
+) -> Invited:
+    """Invite guests to a session and e-mail each their personal reply link, with the
+    session as a calendar file. Re-inviting a guest already invited changes nothing.
+
+    `site_url` is the address the links start with (https://host), as the guest will
+    reach the site.
+    """
+    if not guests:
+        raise ValidationError({"guests": "Choose at least one guest to invite."})
+    if any(guest.partnership_id != session.partnership_id for guest in guests):
+        raise ValidationError({"guests": "Choose guests of this partnership."})
+    with transaction.atomic():
+        locked = (
+            TrainingSession.objects.select_for_update().select_related("course").get(pk=session.pk)
+        )
+        if locked.status == TrainingSession.Status.CANCELLED:
+            raise ValidationError("This session has been cancelled, so no one can be invited.")
+        if locked.starts_at <= timezone.now():
+            raise ValidationError(
+                "This session has already started, so it is too late to invite anyone."
+            )
+        live = set(
+            Booking.objects.filter(session=locked, guest__in=guests)
+            .exclude(status=Booking.Status.CANCELLED)
+            .values_list("guest_id", flat=True)
+        )
+        already = [guest for guest in guests if guest.pk in live]
+        new = [
+            Booking.objects.create(
+                partnership_id=locked.partnership_id,
+                session=locked,
+                guest=guest,
+                status=Booking.Status.INVITED,
+                booked_by=actor,
+            )
+            for guest in dict.fromkeys(g for g in guests if g.pk not in live)
+        ]
+        for booking in new:
+            booking.session = locked
+        transaction.on_commit(lambda: _send_invitations(new, site_url=site_url))
+    return Invited(new=new, already=already)
+
+
+def reply_url(booking: Booking, *, site_url: str) -> str:
+    path = reverse("briefing_reply", kwargs={"reply_token": reply_token(booking.pk)})
+    return f"{site_url.rstrip('/')}{path}"
+
+
+def _send_invitations(bookings: list[Booking], *, site_url: str) -> None:
+    now = timezone.now()
+    messages = []
+    for booking in bookings:
+        guest, session = booking.guest, booking.session
+        if guest is None or not guest.email:
+            continue
+        local_start = timezone.localtime(session.starts_at)
+        local_end = timezone.localtime(session.ends_at)
+        where = session.venue or session.online_url or "to be confirmed"
+        message = EmailMessage(
+            subject=f"Invitation: {_one_line(session.course.title)}, {local_start:%d %B %Y}",
+            body=(
+                f"{_greeting(booking)}"
+                f"You are invited to {session.course.title} on {local_start:%A %d %B %Y} "
+                f"from {local_start:%H:%M} to {local_end:%H:%M}, at {where}.\n\n"
+                "Please tell us whether you can come, using your personal link (it needs no "
+                f"account or password):\n{reply_url(booking, site_url=site_url)}\n\n"
+                "The link is yours alone: please do not forward this e-mail. The session is "
+                "attached as a calendar file.\n"
+            ),
+            to=[guest.email],
+        )
+        message.attach(
+            "invitation.ics", booking_calendar(booking, now=now), "text/calendar; method=PUBLISH"
+        )
+        messages.append(message)
+    if messages:
+        _send(lambda: get_connection().send_messages(messages))
+
+
+class Answer(TextChoices):
+    ACCEPT = "accept", "Yes, I will attend"
+    DECLINE = "decline", "No, I cannot attend"
+
+
+def briefing_reply(*, actor: Actor, booking: Booking, answer: str) -> Booking:
+    """A guest's reply to an invitation: accepting takes a place (the waiting list if the
+    session is full), declining gives up any place, which goes to the longest-waiting person.
+
+    The guest may change their answer until the session starts. `actor` is None when the
+    guest replies through their link, or the person who recorded the reply for them.
+    """
+    if answer not in Answer.values:
+        raise ValidationError({"answer": "Choose whether the guest will attend."})
+    with transaction.atomic():
+        session = (
+            TrainingSession.objects.select_for_update()
+            .select_related("course")
+            .get(pk=booking.session_id)
+        )
+        current = Booking.objects.select_related("guest").get(pk=booking.pk)
+        if current.guest is None:
+            raise ValidationError("This booking is not an invitation.")
+        if current.status == Booking.Status.CANCELLED:
+            raise ValidationError("This invitation has been withdrawn, so it cannot be answered.")
+        if session.status == TrainingSession.Status.CANCELLED:
+            raise ValidationError(
+                "This briefing has been cancelled, so there is nothing to reply to."
+            )
+        if session.starts_at <= timezone.now():
+            raise ValidationError(
+                "This briefing has already started or taken place, so the reply cannot change."
+            )
+        held_place = current.status == Booking.Status.BOOKED
+        if answer == Answer.ACCEPT:
+            if current.status in (Booking.Status.BOOKED, Booking.Status.WAITLISTED):
+                return current  # already accepted: nothing changes
+            full = session_places_taken(session) >= session.capacity
+            current.status = Booking.Status.WAITLISTED if full else Booking.Status.BOOKED
+        else:
+            if current.status == Booking.Status.DECLINED:
+                return current
+            current.status = Booking.Status.DECLINED
+        current.replied_at = timezone.now()
+        current.reply_recorded_by = actor
+        if current.status in (Booking.Status.BOOKED, Booking.Status.WAITLISTED):
+            # Accepting (or accepting again) joins the back of the queue, like a new booking.
+            current.created_at = current.replied_at
+        current.save()
+        if held_place:
+            _promote_from_waiting_list(session)
+    booking.status, booking.replied_at = current.status, current.replied_at
+    return current

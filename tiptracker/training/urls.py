@@ -18,3 +18,20 @@ urlpatterns = [
     path("bookings/<int:booking_pk>/cancel/", views.booking_cancel, name="booking_cancel"),
     path("bookings/<int:booking_pk>/calendar.ics", views.booking_ics, name="booking_ics"),
 ]
+
+# Briefings for board and elected members: guests, invitations and replies.
+urlpatterns += [
+    path("guests/", views.guests, name="guests"),
+    path("guests/new/", views.guest_new, name="guest_new"),
+    path("guests/<int:guest_pk>/edit/", views.guest_edit, name="guest_edit"),
+    path(
+        "sessions/<int:session_pk>/invitations/",
+        views.session_invitations,
+        name="session_invitations",
+    ),
+    path(
+        "invitations/<int:invitation_pk>/reply/",
+        views.invitation_reply_record,
+        name="invitation_reply_record",
+    ),
+]

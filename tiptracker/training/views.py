@@ -5,6 +5,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.text import slugify
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from tiptracker.partnerships import access
@@ -15,14 +16,22 @@ from tiptracker.training.forms import (
     BookOtherForm,
     BookSelfForm,
     CourseForm,
+    GuestForm,
+    InviteForm,
+    RecordReplyForm,
+    ReplyForm,
     SessionForm,
     add_service_error,
 )
 from tiptracker.training.ics import booking_calendar
-from tiptracker.training.models import Booking, TrainingSession
+from tiptracker.training.models import Booking, Guest, TrainingSession
 from tiptracker.training.selectors import (
     attendance_sheet,
     bookings_with_position,
+    guests_list_for,
+    guests_to_invite,
+    invitation_for_token,
+    invitations_of_session,
     own_booking,
     session_bookings,
     session_counts,
@@ -343,8 +352,8 @@ def booking_cancel(request: HttpRequest, membership: Membership, booking_pk: int
         except ValidationError as error:
             add_service_error(form, error)
         else:
-            own = booking.staff_id == membership.staff_id
-            text = f"{'Your' if own else f'{booking.staff}’s'} booking on {booking.session.course.title} is cancelled."
+            own = _own(booking, membership)
+            text = f"{'Your' if own else f'{booking.person}’s'} booking on {booking.session.course.title} is cancelled."
             if promoted:
                 text += " The place has gone to the next person on the waiting list, who has been told by e-mail."
             messages.success(request, text)
@@ -354,14 +363,21 @@ def booking_cancel(request: HttpRequest, membership: Membership, booking_pk: int
     return render(
         request,
         "training/booking_cancel.html",
-        {"booking": booking, "form": form, "own": booking.staff_id == membership.staff_id},
+        {"booking": booking, "form": form, "own": _own(booking, membership)},
     )
+
+
+def _own(booking: Booking, membership: Membership) -> bool:
+    return booking.staff_id is not None and booking.staff_id == membership.staff_id
 
 
 @access.partnership_view(access.ALL_ROLES)
 @require_http_methods(["GET"])
 def booking_ics(request: HttpRequest, membership: Membership, booking_pk: int) -> HttpResponse:
-    booking = access.get_booking_for_user(membership, booking_pk)
+    return _calendar_file(access.get_booking_for_user(membership, booking_pk))
+
+
+def _calendar_file(booking: Booking) -> HttpResponse:
     response = HttpResponse(
         booking_calendar(booking, now=timezone.now()), content_type="text/calendar; charset=utf-8"
     )
@@ -369,3 +385,212 @@ def booking_ics(request: HttpRequest, membership: Membership, booking_pk: int) -
     name = slugify(booking.session.course.title)[:60] or "session"
     response["Content-Disposition"] = f'attachment; filename="{name}-{day:%Y-%m-%d}.ics"'
     return response
+
+
+# Guests and briefing invitations -------------------------------------------------------------
+
+# The invitation page lists at most this many guests to choose from (a filter by kind narrows it).
+INVITE_CHOICES = 300
+
+
+@access.partnership_view(access.TRAINING_ADMIN_ROLES)
+def guests(request: HttpRequest, membership: Membership) -> HttpResponse:
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in Guest.Kind.values else ""
+    page = Paginator(guests_list_for(membership, kind=kind), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "training/guests.html",
+        {
+            "page": page,
+            "kind": kind,
+            "kinds": Guest.Kind.choices,
+            "query": f"kind={kind}&" if kind else "",
+        },
+    )
+
+
+@access.partnership_view(access.TRAINING_ADMIN_ROLES)
+@require_http_methods(["GET", "POST"])
+def guest_new(request: HttpRequest, membership: Membership) -> HttpResponse:
+    form = GuestForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            guest = services.guest_create(
+                actor=request.user, partnership_id=membership.partnership_id, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, f"Added {guest.name} to the guest list.")
+            return redirect("guests", membership.partnership.slug)
+    return render(request, "training/guest_form.html", {"form": form, "guest": None})
+
+
+@access.partnership_view(access.TRAINING_ADMIN_ROLES)
+@require_http_methods(["GET", "POST"])
+def guest_edit(request: HttpRequest, membership: Membership, guest_pk: int) -> HttpResponse:
+    guest = access.get_guest_for_user(membership, guest_pk)
+    form = GuestForm(_posted(request), initial=GuestForm.initial_for(guest))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.guest_update(actor=request.user, guest=guest, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, f"Saved {guest.name}.")
+            return redirect("guests", membership.partnership.slug)
+    return render(request, "training/guest_form.html", {"form": form, "guest": guest})
+
+
+@access.partnership_view(access.TRAINING_ADMIN_ROLES)
+@require_http_methods(["GET", "POST"])
+def session_invitations(
+    request: HttpRequest, membership: Membership, session_pk: int
+) -> HttpResponse:
+    """Invite guests to a session (a briefing), and see and record their replies."""
+    session = access.get_session_for_user(membership, session_pk)
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in Guest.Kind.values else ""
+    # Any guest may be posted (one invited already is skipped by the service, with a word);
+    # the page offers those not invited yet.
+    form = InviteForm(_posted(request), guests=guests_list_for(membership))
+    if request.method == "POST" and form.is_valid():
+        try:
+            invited = services.briefing_invite(
+                actor=request.user,
+                session=session,
+                guests=list(form.cleaned_data["guests"]),
+                site_url=request.build_absolute_uri("/"),
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            _say_invited(request, invited)
+            return redirect("session_invitations", membership.partnership.slug, session.pk)
+    choices = list(
+        guests_to_invite(guests_list_for(membership, kind=kind), session)[: INVITE_CHOICES + 1]
+    )
+    page = Paginator(invitations_of_session(session), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "training/session_invitations.html",
+        {
+            "session": session,
+            "counts": session_counts(session),
+            "form": form,
+            "choices": choices[:INVITE_CHOICES],
+            "more": len(choices) > INVITE_CHOICES,
+            "chosen": {str(pk) for pk in (form["guests"].value() or [])},
+            "kind": kind,
+            "kinds": Guest.Kind.choices,
+            "page": page,
+            "open": session.status == TrainingSession.Status.SCHEDULED
+            and session.starts_at > timezone.now(),
+            "query": f"kind={kind}&" if kind else "",
+        },
+    )
+
+
+def _say_invited(request: HttpRequest, invited: services.Invited) -> None:
+    sent, already = len(invited.new), len(invited.already)
+    if sent:
+        messages.success(
+            request,
+            f"Invited {sent} {'guest' if sent == 1 else 'guests'}: each has been sent an e-mail with their personal reply link.",
+        )
+    if already:
+        names = ", ".join(guest.name for guest in invited.already[:5])
+        more = f" and {already - 5} more" if already > 5 else ""
+        messages.success(
+            request,
+            f"{names}{more} {'was' if already == 1 else 'were'} invited already, so nothing was sent again.",
+        )
+
+
+@access.partnership_view(access.TRAINING_ADMIN_ROLES)
+@require_http_methods(["POST"])
+def invitation_reply_record(
+    request: HttpRequest, membership: Membership, invitation_pk: int
+) -> HttpResponse:
+    """Record a guest's reply for them (they answered the clerk by e-mail or telephone)."""
+    invitation = access.get_invitation_for_user(membership, invitation_pk)
+    session = invitation.session
+    form = RecordReplyForm(request.POST)
+    if not form.is_valid():
+        messages.warning(request, "Choose whether the guest will attend: nothing was recorded.")
+    else:
+        try:
+            booking = services.briefing_reply(
+                actor=request.user, booking=invitation, answer=form.cleaned_data["answer"]
+            )
+        except ValidationError as error:
+            messages.warning(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"{invitation.guest}: {_reply_words(booking)}.")
+    return redirect("session_invitations", membership.partnership.slug, session.pk)
+
+
+def _reply_words(booking: Booking) -> str:
+    return {
+        Booking.Status.BOOKED: "accepted, with a place",
+        Booking.Status.WAITLISTED: "accepted; the session is full, so on the waiting list",
+        Booking.Status.DECLINED: "declined",
+    }.get(Booking.Status(booking.status), booking.get_status_display().lower())
+
+
+# The reply page: public, found by the personal link's token alone ------------------------
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def briefing_reply(request: HttpRequest, reply_token: str) -> HttpResponse:
+    """A guest's answer to an invitation, without an account: the token is the key."""
+    invitation = invitation_for_token(reply_token)
+    if invitation is None:
+        return render(request, "training/reply_invalid.html", status=404)
+    session = invitation.session
+    form = ReplyForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            booking = services.briefing_reply(
+                actor=None, booking=invitation, answer=form.cleaned_data["answer"]
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(
+                request,
+                "Thank you: "
+                + {
+                    Booking.Status.BOOKED: "you have a place. We look forward to seeing you.",
+                    Booking.Status.WAITLISTED: "the briefing is full, so you are on the waiting list. If a place comes free, it is yours and we will e-mail you.",
+                    Booking.Status.DECLINED: "we have noted that you cannot attend.",
+                }[Booking.Status(booking.status)],
+            )
+            return redirect("briefing_reply", reply_token)
+    now = timezone.now()
+    return render(
+        request,
+        "training/briefing_reply.html",
+        {
+            "invitation": invitation,
+            "session": session,
+            "form": form,
+            "withdrawn": invitation.status == Booking.Status.CANCELLED,
+            "cancelled": session.status == TrainingSession.Status.CANCELLED,
+            "started": session.starts_at <= now,
+            "reply_token": reply_token,
+        },
+    )
+
+
+@never_cache
+@require_http_methods(["GET"])
+def briefing_reply_ics(request: HttpRequest, reply_token: str) -> HttpResponse:
+    invitation = invitation_for_token(reply_token)
+    if invitation is None:
+        return render(request, "training/reply_invalid.html", status=404)
+    return _calendar_file(invitation)

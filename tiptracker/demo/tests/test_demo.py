@@ -179,7 +179,8 @@ def test_every_marked_booking_keeps_its_history_and_every_attendance_records_a_c
     assert marked.count() > 87 + 141
     assert not marked.filter(marks__isnull=True).exists()
     assert AttendanceMark.objects.filter(partnership=dundee).count() == marked.count()
-    attended = marked.filter(attendance=Booking.Attendance.ATTENDED)
+    # Staff only: a briefing guest (a board or elected member) is not the workforce.
+    attended = marked.filter(attendance=Booking.Attendance.ATTENDED, guest__isnull=True)
     from_attendance = Completion.objects.filter(
         partnership=dundee, source=Completion.Source.ATTENDANCE
     )
@@ -319,3 +320,51 @@ def test_the_same_demo_comes_out_every_time(dundee):
 
 def test_an_outsider_sees_nothing_of_the_demo_partnership(dundee, outsider, login):
     assert login(outsider).get(f"/p/{dundee.slug}/").status_code == 404
+
+
+# The steering group's implementation plan ------------------------------------------------------
+
+
+def test_the_plan_has_the_reports_phases_and_six_priorities_for_2022_23(dundee, demo):
+    from tiptracker.plan.models import Phase, Priority
+
+    assert Phase.objects.filter(partnership=dundee).first().title == (
+        "Foundations, leadership development and buy-in"
+    )
+    priorities = list(
+        Priority.objects.filter(partnership=dundee, financial_year="2022/23").order_by("number")
+    )
+    assert len(priorities) == 6
+    assert "level one and two" in priorities[0].title
+    assert "NHS Education for Scotland" in priorities[1].title
+    assert "organisational development" in priorities[2].title
+    assert "lived experience" in priorities[3].title
+    assert "national performance indicators" in priorities[4].title
+    assert "trauma ambassadors" in priorities[5].title
+    assert "Implementation plan: 3 phases, 6 priorities for 2022/23" in demo.output
+
+
+def test_the_plan_as_it_stood_at_the_end_of_june_2022_tells_the_reports_story(dundee):
+    from tiptracker.plan.selectors import plan_as_it_stood, plan_summary
+
+    past = plan_as_it_stood(dundee.pk, dt.date(2022, 6, 30))
+    states = {a.state["title"]: a.state for _phase, actions in past.phases for a in actions}
+    assert states["Manager briefings on the plan and the toolkits"]["status"] == "complete"
+    assert (
+        states["Finalise methods to gather feedback and track the impact of training"]["status"]
+        == "at_risk"
+    )
+    assert "Establish a network of trauma ambassadors" in states  # planned in June 2022
+    assert "Refresh the manager toolkits for the new financial year" not in states  # added later
+    summary = plan_summary(dundee.pk, start=dt.date(2021, 12, 1), end=dt.date(2022, 6, 30))
+    assert summary["completed_in_period"] == 3  # launch event, mapping, manager briefings
+
+
+def test_the_officer_has_one_overdue_and_one_due_soon_action_today(dundee, demo):
+    from tiptracker.plan.models import Action
+    from tiptracker.plan.services import is_due_soon, is_overdue
+
+    officer = Membership.objects.get(partnership=dundee, role=Role.LD_OFFICER)
+    mine = list(Action.objects.filter(owner=officer))
+    assert sum(is_overdue(a, today()) for a in mine) == 1
+    assert sum(is_due_soon(a, today()) for a in mine) == 1

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from tiptracker.lib.levels import Level
 from tiptracker.partnerships.tests.factories import PartnershipFactory
-from tiptracker.training.models import Booking, Completion, Course, TrainingSession
+from tiptracker.training.models import Booking, Completion, Course, Guest, TrainingSession
 from tiptracker.workforce.tests.factories import StaffMemberFactory
 
 
@@ -53,3 +53,22 @@ class CompletionFactory(factory.django.DjangoModelFactory):
     partnership = factory.SelfAttribute("staff.partnership")
     course = factory.SubFactory(CourseFactory, partnership=factory.SelfAttribute("..partnership"))
     completed_on = dt.date(2022, 1, 10)
+
+
+class GuestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Guest
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    name = factory.Sequence(lambda n: f"Councillor Guest {n}")
+    email = factory.Sequence(lambda n: f"guest{n}@example.org")
+    kind = Guest.Kind.ELECTED_MEMBER
+    organisation = "Dundee City Council, councillor"
+
+
+class InvitationFactory(BookingFactory):
+    """A guest's invitation to a session (a briefing), no reply yet."""
+
+    staff = None
+    guest = factory.SubFactory(GuestFactory, partnership=factory.SelfAttribute("..partnership"))
+    status = Booking.Status.INVITED

@@ -1,0 +1,187 @@
+"""Briefings for board and elected members through the API: the guest list, and the
+invitations of a session with their replies. Training admins only, like the pages: guests'
+names and addresses are not for every member."""
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from tiptracker.api.serializers import (
+    MAX_ID,
+    AttendanceField,
+    BookingStatusField,
+    EnumField,
+    GuestBriefOutput,
+)
+from tiptracker.api.views import SLUG, ScopedApi, ScopedDetailApi, ScopedListApi, _valid
+from tiptracker.partnerships import access
+from tiptracker.training.models import Guest
+from tiptracker.training.selectors import guests_list_for, invitations_of_session
+from tiptracker.training.services import Answer, briefing_invite, briefing_reply, guest_create
+
+# Serializers ---------------------------------------------------------------------------------
+
+
+class GuestKindField(EnumField):
+    enum_name = "GuestKind"
+    enum_values = Guest.Kind.values
+    enum_description = "Why the guest is invited: a board member, an elected member, or other."
+
+
+class AnswerField(EnumField):
+    enum_name = "ReplyAnswer"
+    enum_values = Answer.values
+    enum_description = "accept: will attend (a place, or the waiting list if full); decline."
+
+
+class GuestOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    email = serializers.CharField()
+    kind = GuestKindField()
+    organisation = serializers.CharField(help_text="Their organisation and role.")
+
+
+class GuestInput(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    email = serializers.CharField(max_length=254, help_text="Unique among the guests.")
+    kind = GuestKindField()
+    organisation = serializers.CharField(max_length=200, required=False, allow_blank=True)
+
+
+class InvitationOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    session = serializers.IntegerField(source="session_id")
+    guest = GuestBriefOutput()
+    status = BookingStatusField()
+    attendance = AttendanceField()
+    replied_at = serializers.DateTimeField(allow_null=True)
+    created_at = serializers.DateTimeField()
+
+
+class InviteInput(serializers.Serializer):
+    guests = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        min_length=1,
+        max_length=1000,
+        help_text="The ids of the guests to invite.",
+    )
+
+
+class InviteOutput(serializers.Serializer):
+    invited = InvitationOutput(many=True, help_text="Invitations sent now.")
+    already_invited = GuestBriefOutput(
+        many=True, help_text="Guests invited before: nothing was sent to them again."
+    )
+
+
+class ReplyInput(serializers.Serializer):
+    answer = AnswerField()
+
+
+# Views ---------------------------------------------------------------------------------------
+
+
+class GuestListCreateApi(ScopedListApi):
+    # GET lists the partnership's briefing guests; POST adds one.
+
+    allowed_roles = access.TRAINING_ADMIN_ROLES
+    serializer_class = GuestOutput
+
+    @extend_schema(
+        tags=["Briefings"], summary="Briefing guests (board and elected members)", parameters=[SLUG]
+    )
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self) -> Any:
+        return guests_list_for(self.membership)
+
+    @extend_schema(
+        tags=["Briefings"],
+        summary="Add a briefing guest",
+        parameters=[SLUG],
+        request=GuestInput,
+        responses={201: GuestOutput},
+    )
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = _valid(GuestInput, request)
+        guest = guest_create(
+            actor=self.membership.user, partnership_id=self.membership.partnership_id, **data
+        )
+        return Response(GuestOutput(guest).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["Briefings"], summary="One briefing guest", parameters=[SLUG])
+class GuestDetailApi(ScopedDetailApi):
+    allowed_roles = access.TRAINING_ADMIN_ROLES
+    serializer_class = GuestOutput
+
+    def get_object(self) -> Any:
+        return access.get_guest_for_user(self.membership, self.kwargs["pk"])
+
+
+class SessionInvitationListCreateApi(ScopedListApi):
+    # GET lists a session's guest invitations and replies; POST invites guests.
+
+    allowed_roles = access.TRAINING_ADMIN_ROLES
+    serializer_class = InvitationOutput
+
+    @extend_schema(
+        tags=["Briefings"],
+        summary="A session's guest invitations, with their replies and attendance",
+        parameters=[SLUG],
+    )
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self) -> Any:
+        return invitations_of_session(self._session())
+
+    def _session(self) -> Any:
+        return access.get_session_for_user(self.membership, self.kwargs["pk"])
+
+    @extend_schema(
+        tags=["Briefings"],
+        summary="Invite guests to a session: each is e-mailed a personal reply link; guests invited already are left as they are",
+        parameters=[SLUG],
+        request=InviteInput,
+        responses={201: InviteOutput},
+    )
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        session = self._session()
+        wanted = _valid(InviteInput, request)["guests"]
+        guests = list(access.guests_for(self.membership).filter(pk__in=wanted))
+        missing = sorted(set(wanted) - {guest.pk for guest in guests})
+        if missing:
+            raise serializers.ValidationError(
+                {"guests": [f"There is no guest {pk} that you can invite here." for pk in missing]}
+            )
+        invited = briefing_invite(
+            actor=self.membership.user,
+            session=session,
+            guests=guests,
+            site_url=request.build_absolute_uri("/"),
+        )
+        body = {"invited": invited.new, "already_invited": invited.already}
+        return Response(InviteOutput(body).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(
+    tags=["Briefings"],
+    summary="Record a guest's reply to an invitation (accepting takes a place, or the waiting list if full)",
+    parameters=[SLUG],
+    request=ReplyInput,
+    responses={200: InvitationOutput},
+)
+class InvitationReplyApi(ScopedApi):
+    allowed_roles = access.TRAINING_ADMIN_ROLES
+
+    def post(self, request: Request, slug: str, pk: int) -> Response:
+        invitation = access.get_invitation_for_user(self.membership, pk)
+        answer = _valid(ReplyInput, request)["answer"]  # the service refuses anything else
+        booking = briefing_reply(actor=self.membership.user, booking=invitation, answer=answer)
+        return Response(InvitationOutput(booking).data)

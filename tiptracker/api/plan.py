@@ -1,0 +1,435 @@
+"""The implementation plan through the API: every member reads it; administrators write it,
+and an action's owner updates their own action. Edits name the version they were made from:
+a stale one gets 409 Conflict with the saved version, and nothing is written."""
+
+from typing import Any, ClassVar
+
+from django.core.exceptions import PermissionDenied
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from tiptracker.api.filters import Filter
+from tiptracker.api.serializers import CheckedEnumField
+from tiptracker.api.views import SLUG, ScopedDetailApi, ScopedListApi, _in, _valid
+from tiptracker.lib.dates import today
+from tiptracker.partnerships import access
+from tiptracker.partnerships.models import Membership
+from tiptracker.plan import services
+from tiptracker.plan.models import Action, Phase, Priority
+from tiptracker.plan.selectors import actions_for_plan, plan_changes
+from tiptracker.plan.state import ActionFields
+
+TAGS = ["Implementation plan"]
+
+
+class DateInput(serializers.DateField):
+    """A date as YYYY-MM-DD, or as people in the UK write it, DD/MM/YYYY."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("help_text", "YYYY-MM-DD (or DD/MM/YYYY).")
+        super().__init__(input_formats=["%Y-%m-%d", "%d/%m/%Y"], **kwargs)
+
+
+class ActionStatusField(CheckedEnumField):
+    enum_name = "ActionStatus"
+    enum_values = Action.Status.values
+    enum_description = "not_started, on_track, at_risk, off_track, complete or cancelled."
+
+
+# Shapes ------------------------------------------------------------------------------------------
+
+
+class PhaseOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.IntegerField()
+    title = serializers.CharField()
+    description = serializers.CharField()
+    version = serializers.IntegerField(help_text="Send it back when changing the phase.")
+
+
+class PhaseInput(serializers.Serializer):
+    number = serializers.IntegerField(min_value=1, max_value=99)
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class PriorityOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    financial_year = serializers.CharField(help_text="For example 2022/23.")
+    number = serializers.IntegerField()
+    title = serializers.CharField()
+    description = serializers.CharField()
+    version = serializers.IntegerField()
+
+
+class PriorityInput(serializers.Serializer):
+    financial_year = serializers.CharField(max_length=7, help_text="For example 2022/23.")
+    number = serializers.IntegerField(min_value=1, max_value=99)
+    title = serializers.CharField(max_length=300)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class UpdateOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    written_on = serializers.DateField()
+    text = serializers.CharField()
+    author = serializers.CharField(source="author_name")
+
+
+class UpdateInput(serializers.Serializer):
+    written_on = DateInput()
+    text = serializers.CharField(max_length=5000)
+
+
+class ActionOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    description = serializers.CharField()
+    phase = serializers.IntegerField(source="phase_id", allow_null=True)
+    priority = serializers.IntegerField(source="priority_id", allow_null=True)
+    owner = serializers.CharField(source="owner_name", help_text="The member's name, or the group.")
+    owner_email = serializers.SerializerMethodField()
+    owner_group = serializers.CharField()
+    lead_organisation = serializers.IntegerField(source="lead_organisation_id", allow_null=True)
+    start_date = serializers.DateField(allow_null=True)
+    due_date = serializers.DateField(allow_null=True)
+    status = ActionStatusField()
+    overdue = serializers.SerializerMethodField()
+    due_soon = serializers.SerializerMethodField()
+    courses = serializers.SerializerMethodField()
+    sessions = serializers.SerializerMethodField()
+    resources = serializers.SerializerMethodField()
+    version = serializers.IntegerField(help_text="Send it back when changing the action.")
+    updated_at = serializers.DateTimeField()
+
+    def get_owner_email(self, action: Action) -> str | None:
+        return action.owner.user.email if action.owner_id else None  # type: ignore[union-attr]
+
+    def get_overdue(self, action: Action) -> bool:
+        return services.is_overdue(action, today())
+
+    def get_due_soon(self, action: Action) -> bool:
+        return services.is_due_soon(action, today())
+
+    def get_courses(self, action: Action) -> list[int]:
+        return [c.pk for c in action.courses.all()]
+
+    def get_sessions(self, action: Action) -> list[int]:
+        return [s.pk for s in action.sessions.all()]
+
+    def get_resources(self, action: Action) -> list[int]:
+        return [r.pk for r in action.resources.all()]
+
+
+class ActionInput(serializers.Serializer):
+    title = serializers.CharField(max_length=300)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    phase = serializers.IntegerField(required=False, allow_null=True, default=None)
+    priority = serializers.IntegerField(required=False, allow_null=True, default=None)
+    owner_email = serializers.EmailField(
+        required=False, allow_blank=True, default="", help_text="A member of the partnership."
+    )
+    owner_group = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=200, help_text="Or a group."
+    )
+    lead_organisation = serializers.IntegerField(required=False, allow_null=True, default=None)
+    start_date = DateInput(required=False, allow_null=True, default=None)
+    due_date = DateInput(required=False, allow_null=True, default=None)
+    status = ActionStatusField(required=False, default=Action.Status.NOT_STARTED)
+    courses = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+    sessions = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+    resources = serializers.ListField(
+        child=serializers.IntegerField(), required=False, default=list
+    )
+
+
+class ActionChangeInput(ActionInput):
+    version = serializers.IntegerField(help_text="The version you read: a newer one is a 409.")
+
+
+class ConflictOutput(serializers.Serializer):
+    detail = serializers.CharField()
+    saved = ActionOutput()
+    saved_by = serializers.CharField(allow_null=True)
+    saved_at = serializers.DateTimeField(allow_null=True)
+
+
+class ChangeOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    at = serializers.DateTimeField()
+    by = serializers.CharField(source="actor_name")
+    entity = serializers.CharField(help_text="phase, priority, action or update.")
+    entity_id = serializers.IntegerField()
+    verb = serializers.CharField(help_text="created, changed or deleted.")
+    title = serializers.CharField()
+    changes = serializers.ListField(
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text="[field, before, after] for each field changed.",
+    )
+
+
+class HistoryFilter(Filter):
+    since = serializers.DateTimeField(
+        required=False, help_text="Only changes at or after this time."
+    )
+
+
+# Reading the input ------------------------------------------------------------------------------
+
+
+def _fields(membership: Membership, data: dict) -> ActionFields:
+    """The action's fields from the input, each object found within the caller's partnership."""
+    partnership_id = membership.partnership_id
+
+    def one(queryset: Any, field: str) -> Any:
+        return None if data.get(field) is None else _in(queryset, field, pk=data[field])
+
+    def many(queryset: Any, field: str) -> tuple:
+        ids = set(data.get(field) or [])
+        found = tuple(queryset.filter(pk__in=ids))
+        if len(found) != len(ids):
+            raise serializers.ValidationError(
+                {field: ["One or more of these does not exist here."]}
+            )
+        return found
+
+    owner = None
+    if data.get("owner_email"):
+        owner = (
+            Membership.objects.filter(
+                partnership_id=partnership_id, user__email__iexact=data["owner_email"]
+            )
+            .select_related("user")
+            .first()
+        )
+        if owner is None:
+            raise serializers.ValidationError(
+                {"owner_email": ["The owner must be a member of this partnership."]}
+            )
+    from tiptracker.resources.models import Resource
+
+    return ActionFields(
+        title=data["title"],
+        description=data.get("description", ""),
+        phase=one(Phase.objects.filter(partnership_id=partnership_id), "phase"),
+        priority=one(Priority.objects.filter(partnership_id=partnership_id), "priority"),
+        owner=owner,
+        owner_group=data.get("owner_group", ""),
+        lead_organisation=one(access.organisations_for(membership), "lead_organisation"),
+        start_date=data.get("start_date"),
+        due_date=data.get("due_date"),
+        status=data.get("status", Action.Status.NOT_STARTED),
+        courses=many(access.courses_for(membership), "courses"),
+        sessions=many(access.sessions_for(membership), "sessions"),
+        resources=many(Resource.objects.filter(partnership_id=partnership_id), "resources"),
+    )
+
+
+def _action(membership: Membership, pk: int) -> Action:
+    return access._get_or_404(actions_for_plan(membership.partnership_id), pk)
+
+
+# Operations -------------------------------------------------------------------------------------
+
+READ, EDIT = access.WORKSPACE_READ_ROLES, access.WORKSPACE_EDIT_ROLES
+
+
+class PhaseListCreateApi(ScopedListApi):
+    allowed_roles = READ
+    allowed_roles_by_method: ClassVar[dict[str, frozenset[str]]] = {"POST": EDIT}
+    serializer_class = PhaseOutput
+
+    @extend_schema(tags=TAGS, summary="The plan's phases", parameters=[SLUG])
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self) -> Any:
+        return Phase.objects.filter(partnership_id=self.membership.partnership_id).order_by(
+            "number", "id"
+        )
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Add a phase",
+        parameters=[SLUG],
+        request=PhaseInput,
+        responses={201: PhaseOutput},
+    )
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = _valid(PhaseInput, request)
+        phase = services.phase_create(
+            actor=self.membership.user, partnership_id=self.membership.partnership_id, **data
+        )
+        return Response(PhaseOutput(phase).data, status=status.HTTP_201_CREATED)
+
+
+class PriorityListCreateApi(ScopedListApi):
+    allowed_roles = READ
+    allowed_roles_by_method: ClassVar[dict[str, frozenset[str]]] = {"POST": EDIT}
+    serializer_class = PriorityOutput
+
+    @extend_schema(tags=TAGS, summary="Priorities, by financial year", parameters=[SLUG])
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self) -> Any:
+        return Priority.objects.filter(partnership_id=self.membership.partnership_id).order_by(
+            "-financial_year", "number", "id"
+        )
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Add a priority for a financial year",
+        parameters=[SLUG],
+        request=PriorityInput,
+        responses={201: PriorityOutput},
+    )
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = _valid(PriorityInput, request)
+        priority = services.priority_create(
+            actor=self.membership.user, partnership_id=self.membership.partnership_id, **data
+        )
+        return Response(PriorityOutput(priority).data, status=status.HTTP_201_CREATED)
+
+
+class ActionFilter(Filter):
+    status = serializers.ChoiceField(
+        required=False, choices=Action.Status.values, help_text="Only this status."
+    )
+
+
+class ActionListCreateApi(ScopedListApi):
+    allowed_roles = READ
+    allowed_roles_by_method: ClassVar[dict[str, frozenset[str]]] = {"POST": EDIT}
+    serializer_class = ActionOutput
+    filter_class = ActionFilter
+
+    @extend_schema(tags=TAGS, summary="The plan's actions", parameters=[SLUG, ActionFilter])
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self) -> Any:
+        actions = actions_for_plan(self.membership.partnership_id)
+        wanted = self.filters().get("status")
+        if wanted:
+            actions = actions.filter(status=wanted)
+        return actions.order_by("due_date", "id")
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Add an action",
+        parameters=[SLUG],
+        request=ActionInput,
+        responses={201: ActionOutput},
+    )
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = _valid(ActionInput, request)
+        action = services.action_create(
+            actor=self.membership.user,
+            partnership_id=self.membership.partnership_id,
+            fields=_fields(self.membership, data),
+        )
+        return Response(
+            ActionOutput(_action(self.membership, action.pk)).data, status=status.HTTP_201_CREATED
+        )
+
+
+class ActionDetailApi(ScopedDetailApi):
+    # Administrators and the action's owner may change it (checked per action in patch()).
+    allowed_roles = READ
+    serializer_class = ActionOutput
+
+    def get_object(self) -> Any:
+        return _action(self.membership, self.kwargs["pk"])
+
+    @extend_schema(tags=TAGS, summary="One action", parameters=[SLUG])
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Change an action (administrators, or its owner), from the version you read",
+        parameters=[SLUG],
+        request=ActionChangeInput,
+        responses={
+            200: ActionOutput,
+            409: OpenApiResponse(
+                ConflictOutput,
+                description="Saved by someone else since your version: nothing written.",
+            ),
+        },
+    )
+    def patch(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        action = self.get_object()
+        if not access.can_update_action(self.membership, action):
+            raise PermissionDenied("Only the action's owner or an administrator can change it")
+        data = _valid(ActionChangeInput, request)
+        try:
+            services.action_update(
+                actor=self.membership.user,
+                action=action,
+                version=data["version"],
+                fields=_fields(self.membership, data),
+            )
+        except services.EditConflict as clash:
+            saved = _action(self.membership, action.pk)
+            return Response(
+                {
+                    "detail": "Someone else saved this action after the version you read: nothing was written.",
+                    "saved": ActionOutput(saved).data,
+                    "saved_by": clash.change.actor_name if clash.change else None,
+                    "saved_at": clash.change.at if clash.change else None,
+                },
+                status=status.HTTP_409_CONFLICT,
+            )
+        return Response(ActionOutput(_action(self.membership, action.pk)).data)
+
+
+class ProgressUpdateListCreateApi(ScopedListApi):
+    # Anyone reads an action's updates; its owner and administrators add them.
+    allowed_roles = READ
+    serializer_class = UpdateOutput
+
+    @extend_schema(
+        tags=TAGS, summary="An action's progress updates, newest first", parameters=[SLUG]
+    )
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self) -> Any:
+        action = access.get_action_for_user(self.membership, self.kwargs["pk"])
+        return action.updates.order_by("-written_on", "-id")
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Add a progress update (the action's owner, or an administrator)",
+        parameters=[SLUG],
+        request=UpdateInput,
+        responses={201: UpdateOutput},
+    )
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        action = access.get_action_for_user(self.membership, self.kwargs["pk"])
+        if not access.can_update_action(self.membership, action):
+            raise PermissionDenied("Only the action's owner or an administrator can add updates")
+        data = _valid(UpdateInput, request)
+        update = services.progress_update_add(actor=self.membership.user, action=action, **data)
+        return Response(UpdateOutput(update).data, status=status.HTTP_201_CREATED)
+
+
+class PlanHistoryApi(ScopedListApi):
+    allowed_roles = READ
+    serializer_class = ChangeOutput
+    filter_class = HistoryFilter
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Every change to the plan, newest first",
+        parameters=[SLUG, HistoryFilter],
+    )
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self) -> Any:
+        return plan_changes(self.membership.partnership_id, since=self.filters().get("since"))

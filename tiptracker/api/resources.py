@@ -1,0 +1,186 @@
+"""The resource library through the API: every member reads it; administrators add, change
+and remove resources, through the same services as the pages."""
+
+from typing import Any, ClassVar
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from tiptracker.api.filters import Filter
+from tiptracker.api.serializers import (
+    LEVEL_SLUGS,
+    CheckedEnumField,
+    LevelSlugField,
+    OptionalLevelField,
+)
+from tiptracker.api.views import SLUG, ScopedDetailApi, ScopedListApi
+from tiptracker.lib.levels import level_from_slug
+from tiptracker.partnerships import access
+from tiptracker.resources.models import Resource
+from tiptracker.resources.selectors import NO_LEVEL, resources_list_for
+from tiptracker.resources.services import resource_create, resource_delete, resource_update
+
+
+class ResourceKindField(CheckedEnumField):
+    enum_name = "ResourceKind"
+    enum_values = Resource.Kind.values
+    enum_description = "manager-toolkit, guidance, communications (materials for the workforce), webinar (a recording), national (a national resource) or other."
+
+
+class ResourceAudienceField(CheckedEnumField):
+    enum_name = "ResourceAudience"
+    enum_values = Resource.Audience.values
+    enum_description = "Whom the resource is for."
+
+
+class LevelSlugInput(CheckedEnumField):
+    enum_name = LevelSlugField.enum_name
+    enum_values = LEVEL_SLUGS
+    enum_description = LevelSlugField.enum_description
+    nullable = True
+
+
+# Shapes ------------------------------------------------------------------------------------
+
+
+class ResourceOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    kind = ResourceKindField()
+    audience = ResourceAudienceField()
+    level = OptionalLevelField(help_text="The level it supports (null: not tied to a level).")
+    url = serializers.CharField(
+        help_text="A link to the file, recording or resource; may be blank."
+    )
+    description = serializers.CharField()
+    updated_on = serializers.DateField()
+    created_at = serializers.DateTimeField()
+
+
+class ResourceInput(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    kind = ResourceKindField()
+    audience = ResourceAudienceField()
+    level = LevelSlugInput(
+        required=False, allow_null=True, help_text="A level's slug, or null for none."
+    )
+    url = serializers.CharField(
+        required=False, allow_blank=True, max_length=500, help_text="http:// or https:// only."
+    )
+    description = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+
+    def validate_level(self, value: str | None) -> int | None:
+        return None if value is None else int(level_from_slug(value))
+
+
+class ResourceFilter(Filter):
+    kind = serializers.ChoiceField(
+        required=False, choices=Resource.Kind.values, help_text="Only resources of this kind."
+    )
+    audience = serializers.ChoiceField(
+        required=False, choices=Resource.Audience.values, help_text="Only those for this audience."
+    )
+    level = serializers.ChoiceField(
+        required=False,
+        choices=[*LEVEL_SLUGS, NO_LEVEL],
+        help_text="Only those for this level (`none`: not tied to a level).",
+    )
+
+
+# Operations --------------------------------------------------------------------------------
+
+TAGS = ["Resources"]
+
+
+class ResourceListCreateApi(ScopedListApi):
+    # GET lists the library; POST adds a resource (administrators).
+
+    allowed_roles = access.WORKSPACE_READ_ROLES
+    allowed_roles_by_method: ClassVar[dict[str, frozenset[str]]] = {
+        "POST": access.WORKSPACE_EDIT_ROLES
+    }
+    serializer_class = ResourceOutput
+    filter_class = ResourceFilter
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Resources and toolkits",
+        parameters=[SLUG, ResourceFilter],
+    )
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self) -> Any:
+        found = self.filters()
+        level = found.get("level", "")
+        return resources_list_for(
+            self.membership,
+            kind=found.get("kind", ""),
+            audience=found.get("audience", ""),
+            level=level if level in ("", NO_LEVEL) else int(level_from_slug(level)),
+        )
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Add a resource",
+        parameters=[SLUG],
+        request=ResourceInput,
+        responses={201: ResourceOutput},
+    )
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        found = ResourceInput(data=request.data)
+        found.is_valid(raise_exception=True)
+        resource = resource_create(
+            actor=self.membership.user,
+            partnership_id=self.membership.partnership_id,
+            **found.validated_data,
+        )
+        return Response(ResourceOutput(resource).data, status=status.HTTP_201_CREATED)
+
+
+class ResourceDetailApi(ScopedDetailApi):
+    # GET one resource; PATCH changes the fields sent; DELETE removes it (administrators).
+
+    allowed_roles = access.WORKSPACE_READ_ROLES
+    allowed_roles_by_method: ClassVar[dict[str, frozenset[str]]] = {
+        "PATCH": access.WORKSPACE_EDIT_ROLES,
+        "DELETE": access.WORKSPACE_EDIT_ROLES,
+    }
+    serializer_class = ResourceOutput
+
+    def get_object(self) -> Any:
+        return access.get_resource_for_user(self.membership, self.kwargs["pk"])
+
+    @extend_schema(tags=TAGS, summary="One resource", parameters=[SLUG])
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Change a resource (only the fields sent)",
+        parameters=[SLUG],
+        request=ResourceInput(partial=True),
+        responses={200: ResourceOutput},
+    )
+    def patch(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        resource = self.get_object()
+        found = ResourceInput(data=request.data, partial=True)
+        found.is_valid(raise_exception=True)
+        values = {
+            "title": resource.title,
+            "kind": resource.kind,
+            "audience": resource.audience,
+            "level": resource.level,
+            "url": resource.url,
+            "description": resource.description,
+            **found.validated_data,
+        }
+        resource_update(actor=self.membership.user, resource=resource, **values)
+        return Response(ResourceOutput(resource).data)
+
+    @extend_schema(tags=TAGS, summary="Remove a resource", parameters=[SLUG], responses={204: None})
+    def delete(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        resource_delete(actor=self.membership.user, resource=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)

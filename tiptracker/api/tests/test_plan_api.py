@@ -1,0 +1,143 @@
+"""The implementation plan through the API: the same rules as the pages, a stale edit is a
+409 with the saved version, and nothing leaks to another partnership."""
+
+from tiptracker.partnerships.models import Role
+from tiptracker.plan.models import Action, PlanChange, ProgressUpdate
+from tiptracker.plan.tests.factories import ActionFactory, PhaseFactory, PriorityFactory
+
+
+def url(partnership, path):
+    return f"/api/partnerships/{partnership.slug}/plan/{path}"
+
+
+def _body(**overrides):
+    return {"title": "Build the ambassadors network", "owner_group": "Steering group", **overrides}
+
+
+def test_every_member_reads_the_actions_with_their_flags(api, member, partnership):
+    ActionFactory(partnership=partnership, title="Late", start_date=None, due_date="2020-01-01")
+    response = api(member).get(url(partnership, "actions/"))
+    assert response.status_code == 200
+    [action] = response.json()["results"]
+    assert (action["title"], action["overdue"], action["version"]) == ("Late", True, 1)
+
+
+def test_an_administrator_adds_an_action_with_its_evidence(api, admin, partnership, ours):
+    phase = PhaseFactory(partnership=partnership)
+    priority = PriorityFactory(partnership=partnership)
+    response = api(admin).post(
+        url(partnership, "actions/"),
+        _body(
+            phase=phase.pk, priority=priority.pk, courses=[ours.course.pk], due_date="31/03/2023"
+        ),
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert body["courses"] == [ours.course.pk] and body["due_date"] == "2023-03-31"
+    assert PlanChange.objects.get().actor == admin.user
+
+
+def test_an_owner_who_is_not_a_member_is_a_400_naming_the_field(api, admin, outsider, partnership):
+    response = api(admin).post(
+        url(partnership, "actions/"),
+        _body(owner_group="", owner_email=outsider.user.email),
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "owner_email" in response.json()
+    assert not Action.objects.exists()
+
+
+def test_a_due_date_before_the_start_is_a_400(api, admin, partnership):
+    response = api(admin).post(
+        url(partnership, "actions/"),
+        _body(start_date="2022-05-01", due_date="2022-04-01"),
+        format="json",
+    )
+    assert response.status_code == 400 and "due_date" in response.json()
+
+
+def test_evidence_from_another_partnership_is_refused(api, admin, partnership, theirs):
+    response = api(admin).post(
+        url(partnership, "actions/"), _body(courses=[theirs.course.pk]), format="json"
+    )
+    assert response.status_code == 400 and "courses" in response.json()
+
+
+def test_a_stale_edit_is_a_409_with_the_saved_version_and_writes_nothing(api, admin, partnership):
+    action = ActionFactory(partnership=partnership)
+    client = api(admin)
+    first = client.patch(
+        url(partnership, f"actions/{action.pk}/"), _body(status="at_risk", version=1), format="json"
+    )
+    assert first.status_code == 200 and first.json()["version"] == 2
+    stale = client.patch(
+        url(partnership, f"actions/{action.pk}/"),
+        _body(status="complete", version=1),
+        format="json",
+    )
+    assert stale.status_code == 409
+    assert stale.json()["saved"]["status"] == "at_risk"
+    action.refresh_from_db()
+    assert (action.status, action.version) == ("at_risk", 2)
+
+
+def test_only_the_owner_or_an_administrator_changes_an_action(api, member, persona, partnership):
+    owned = ActionFactory(partnership=partnership, owner=member, owner_group="")
+    someone_elses = ActionFactory(partnership=partnership)
+    client = api(member)
+    body = _body(owner_email=member.user.email, owner_group="", status="on_track", version=1)
+    assert (
+        client.patch(url(partnership, f"actions/{owned.pk}/"), body, format="json").status_code
+        == 200
+    )
+    assert (
+        client.patch(
+            url(partnership, f"actions/{someone_elses.pk}/"), _body(version=1), format="json"
+        ).status_code
+        == 403
+    )
+    response = client.post(
+        url(partnership, f"actions/{owned.pk}/updates/"),
+        {"written_on": "2022-06-01", "text": "Venue booked"},
+        format="json",
+    )
+    assert response.status_code == 201
+    assert ProgressUpdate.objects.get().author == member.user
+
+
+def test_the_board_reads_but_cannot_add(api, persona, partnership):
+    board = persona(Role.BOARD)
+    assert api(board).get(url(partnership, "priorities/")).status_code == 200
+    assert (
+        api(board)
+        .post(url(partnership, "phases/"), {"number": 1, "title": "x"}, format="json")
+        .status_code
+        == 403
+    )
+
+
+def test_another_partnerships_action_is_not_found(api, outsider, partnership):
+    action = ActionFactory(partnership=partnership)
+    assert api(outsider).get(url(partnership, f"actions/{action.pk}/")).status_code == 404
+    assert api(outsider).get(url(partnership, "history/")).status_code == 404
+
+
+def test_a_priority_with_a_bad_financial_year_is_a_400(api, admin, partnership):
+    response = api(admin).post(
+        url(partnership, "priorities/"),
+        {"financial_year": "2022/24", "number": 1, "title": "x"},
+        format="json",
+    )
+    assert response.status_code == 400 and "financial_year" in response.json()
+
+
+def test_the_history_lists_changes_field_by_field(api, admin, partnership):
+    client = api(admin)
+    client.post(url(partnership, "actions/"), _body(), format="json")
+    [change] = client.get(url(partnership, "history/")).json()["results"]
+    assert (
+        change["verb"] == "created"
+        and ["Title", "", "Build the ambassadors network"] in change["changes"]
+    )

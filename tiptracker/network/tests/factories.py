@@ -1,0 +1,32 @@
+import datetime as dt
+
+import factory
+
+from tiptracker.network.models import NetworkActivity, NetworkMember
+from tiptracker.workforce.tests.factories import TeamFactory
+
+
+class NetworkMemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = NetworkMember
+
+    # For a member without a team, pass team=None, organisation=... and partnership=...
+    team = factory.SubFactory(TeamFactory)
+    partnership = factory.SelfAttribute("team.partnership")
+    organisation = factory.SelfAttribute("team.organisation")
+    kind = NetworkMember.Kind.AMBASSADOR
+    name = factory.Sequence(lambda n: f"Ambassador {n}")
+    job_role = "Social Worker"
+    from_date = dt.date(2022, 11, 1)
+    to_date = None
+
+
+class NetworkActivityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = NetworkActivity
+
+    member = factory.SubFactory(NetworkMemberFactory)
+    partnership = factory.SelfAttribute("member.partnership")
+    date = dt.date(2023, 1, 10)
+    kind = NetworkActivity.Kind.MEETING
+    summary = "Met the team"

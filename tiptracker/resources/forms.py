@@ -1,0 +1,104 @@
+"""Forms for the resource library: what a person typed, turned into the values the services
+take. The rules (a web link, a known kind) live in the services."""
+
+from django import forms
+
+from tiptracker.lib.levels import Level
+from tiptracker.resources.models import Resource
+from tiptracker.resources.selectors import NO_LEVEL
+
+LEVEL_CHOICES = [(str(level.value), level.label) for level in Level]
+
+
+class ResourceForm(forms.Form):
+    title = forms.CharField(
+        label="Title",
+        max_length=200,
+        error_messages={
+            "required": "Enter the title of the resource",
+            "max_length": "The title must be 200 characters or fewer",
+        },
+    )
+    kind = forms.ChoiceField(
+        label="Kind of resource",
+        choices=[("", "Choose a kind")] + list(Resource.Kind.choices),
+        error_messages={
+            "required": "Choose what kind of resource this is",
+            "invalid_choice": "Choose one of the kinds in the list",
+        },
+    )
+    audience = forms.ChoiceField(
+        label="Audience",
+        choices=[("", "Choose who it is for")] + list(Resource.Audience.choices),
+        error_messages={
+            "required": "Choose who the resource is for",
+            "invalid_choice": "Choose all staff, managers or leaders",
+        },
+    )
+    level = forms.TypedChoiceField(
+        label="Level",
+        help_text="The framework level the resource supports, if it is tied to one.",
+        choices=[("", "Not tied to a level")] + LEVEL_CHOICES,
+        coerce=int,
+        empty_value=None,
+        required=False,
+        error_messages={"invalid_choice": "Choose one of the four levels, or none"},
+    )
+    url = forms.URLField(
+        label="Link",
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+        help_text="Where to find it: the file, the recording or the national resource, starting https://",
+        error_messages={
+            "invalid": "Enter the link as a full web address, like https://example.org/toolkit",
+            "max_length": "The link must be 500 characters or fewer",
+        },
+    )
+    description = forms.CharField(
+        label="Description",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea,
+        help_text="What it is and how to use it.",
+        error_messages={"max_length": "The description must be 5,000 characters or fewer"},
+    )
+
+    @staticmethod
+    def initial_for(resource: Resource) -> dict:
+        return {
+            "title": resource.title,
+            "kind": resource.kind,
+            "audience": resource.audience,
+            "level": "" if resource.level is None else str(resource.level),
+            "url": resource.url,
+            "description": resource.description,
+        }
+
+
+class LibraryFilterForm(forms.Form):
+    """The library's filters, read from the query string: a bad value is shown, not ignored."""
+
+    kind = forms.ChoiceField(
+        label="Kind",
+        required=False,
+        choices=[("", "All kinds")] + list(Resource.Kind.choices),
+        error_messages={"invalid_choice": "Choose one of the kinds in the list"},
+    )
+    audience = forms.ChoiceField(
+        label="Audience",
+        required=False,
+        choices=[("", "Everyone")] + list(Resource.Audience.choices),
+        error_messages={"invalid_choice": "Choose one of the audiences in the list"},
+    )
+    level = forms.ChoiceField(
+        label="Level",
+        required=False,
+        choices=[("", "Any level")] + LEVEL_CHOICES + [(NO_LEVEL, "Not tied to a level")],
+        error_messages={"invalid_choice": "Choose one of the levels in the list"},
+    )
+
+    def filters(self) -> dict:
+        if not self.is_valid():
+            return {}
+        return dict(self.cleaned_data)

@@ -1,0 +1,103 @@
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from tiptracker.partnerships import access
+from tiptracker.partnerships.models import Membership, Role
+from tiptracker.resources import services
+from tiptracker.resources.forms import LibraryFilterForm, ResourceForm
+from tiptracker.resources.selectors import resources_list_for, toolkit_for
+from tiptracker.training.forms import add_service_error
+
+PAGE_SIZE = 50
+
+
+def _posted(request: HttpRequest) -> QueryDict | None:
+    return request.POST if request.method == "POST" else None
+
+
+@access.partnership_view(access.WORKSPACE_READ_ROLES)
+def resources(request: HttpRequest, membership: Membership) -> HttpResponse:
+    filter_form = LibraryFilterForm(request.GET)
+    chosen = filter_form.filters()
+    found = resources_list_for(
+        membership,
+        kind=chosen.get("kind", ""),
+        audience=chosen.get("audience", ""),
+        level=chosen.get("level", ""),
+    )
+    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = urlencode({key: value for key, value in chosen.items() if value})
+    return render(
+        request,
+        "resources/resources.html",
+        {
+            "page": page,
+            "filter_form": filter_form,
+            "filtered": any(chosen.values()),
+            "query": f"{query}&" if query else "",
+            "can_edit": membership.role in access.WORKSPACE_EDIT_ROLES,
+        },
+    )
+
+
+@access.partnership_view(access.WORKSPACE_READ_ROLES)
+def toolkit(request: HttpRequest, membership: Membership) -> HttpResponse:
+    """The manager toolkit, reached by managers from the staff list of their teams."""
+    page = Paginator(toolkit_for(membership), PAGE_SIZE).get_page(request.GET.get("page"))
+    teams = (
+        list(access.teams_for(membership).select_related("organisation")[:50])
+        if membership.role == Role.MANAGER
+        else []
+    )
+    return render(request, "resources/toolkit.html", {"page": page, "teams": teams})
+
+
+@access.partnership_view(access.WORKSPACE_EDIT_ROLES)
+@require_http_methods(["GET", "POST"])
+def resource_new(request: HttpRequest, membership: Membership) -> HttpResponse:
+    form = ResourceForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            resource = services.resource_create(
+                actor=request.user, partnership_id=membership.partnership_id, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, f"Added the resource {resource.title}.")
+            return redirect("resources", membership.partnership.slug)
+    return render(request, "resources/resource_form.html", {"form": form, "resource": None})
+
+
+@access.partnership_view(access.WORKSPACE_EDIT_ROLES)
+@require_http_methods(["GET", "POST"])
+def resource_edit(request: HttpRequest, membership: Membership, resource_pk: int) -> HttpResponse:
+    resource = access.get_resource_for_user(membership, resource_pk)
+    form = ResourceForm(_posted(request), initial=ResourceForm.initial_for(resource))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.resource_update(actor=request.user, resource=resource, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, f"Saved the resource {resource.title}.")
+            return redirect("resources", membership.partnership.slug)
+    return render(request, "resources/resource_form.html", {"form": form, "resource": resource})
+
+
+@access.partnership_view(access.WORKSPACE_EDIT_ROLES)
+@require_http_methods(["GET", "POST"])
+def resource_delete(request: HttpRequest, membership: Membership, resource_pk: int) -> HttpResponse:
+    resource = access.get_resource_for_user(membership, resource_pk)
+    if request.method == "POST":
+        title = resource.title
+        services.resource_delete(actor=request.user, resource=resource)
+        messages.success(request, f"Removed the resource {title}.")
+        return redirect("resources", membership.partnership.slug)
+    return render(request, "resources/resource_delete.html", {"resource": resource})
