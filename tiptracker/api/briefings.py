@@ -18,9 +18,9 @@ from tiptracker.api.serializers import (
 )
 from tiptracker.api.views import SLUG, ScopedApi, ScopedDetailApi, ScopedListApi, _valid
 from tiptracker.partnerships import access
+from tiptracker.training.briefings import Answer, briefing_invite, briefing_reply, guest_create
 from tiptracker.training.models import Guest
 from tiptracker.training.selectors import guests_list_for, invitations_of_session
-from tiptracker.training.services import Answer, briefing_invite, briefing_reply, guest_create
 
 # Serializers ---------------------------------------------------------------------------------
 

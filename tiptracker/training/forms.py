@@ -14,8 +14,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from tiptracker.lib.levels import Level
+from tiptracker.training.briefings import Answer
 from tiptracker.training.models import Booking, Course, Guest, TrainingSession
-from tiptracker.training.services import Answer
 
 
 def add_service_error(

@@ -1,23 +1,19 @@
 """Writes for training: courses, sessions, bookings and the waiting list, attendance,
-completions, and the coverage trend's derived table."""
+completions, and the coverage trend's derived table. Guests and their invitations to
+briefings are in briefings.py, on the same booking machinery."""
 
 import datetime as dt
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage, get_connection, send_mail, send_mass_mail
-from django.core.validators import validate_email
+from django.core.mail import send_mail, send_mass_mail
 from django.db import IntegrityError, transaction
-from django.db.models import TextChoices
-from django.urls import reverse
 from django.utils import timezone
 
 from tiptracker.lib.dates import month_ends_before, today
 from tiptracker.training.coverage import coverage_by_month
-from tiptracker.training.ics import booking_calendar
 from tiptracker.training.models import (
     AttendanceMark,
     Booking,
@@ -27,7 +23,6 @@ from tiptracker.training.models import (
     Guest,
     TrainingSession,
 )
-from tiptracker.training.tokens import reply_token
 from tiptracker.workforce.models import StaffMember
 
 log = logging.getLogger(__name__)
@@ -613,216 +608,3 @@ def attendance_record(*, actor: Actor, session: TrainingSession, marks: dict[int
             attendance_mark(actor=actor, booking=booking, attendance=attendance)
             changed += 1
     return changed
-
-
-# Guests and briefing invitations -----------------------------------------------------------
-#
-# A briefing for board and elected members is an ordinary session; its guests are invited
-# (a Booking with a guest and the status INVITED), reply through a personal link or through
-# the clerk, and their attendance is marked on the session's attendance sheet.
-
-
-def _guest_check(
-    *, partnership_id: int, name: str, email: str, kind: str, guest_id: int | None = None
-) -> None:
-    errors: dict[str, str] = {}
-    if not name:
-        errors["name"] = "Enter the guest's name."
-    if not email:
-        errors["email"] = "Enter the guest's e-mail address, so they can be invited."
-    else:
-        try:
-            validate_email(email)
-        except ValidationError:
-            errors["email"] = "Enter the e-mail address in the right format, like name@example.org."
-    if kind not in Guest.Kind.values:
-        errors["kind"] = "Choose board member, elected member or other."
-    if "email" not in errors:
-        taken = Guest.objects.filter(partnership_id=partnership_id, email__iexact=email)
-        if guest_id is not None:
-            taken = taken.exclude(pk=guest_id)
-        if taken.exists():
-            errors["email"] = _email_taken(email)
-    if errors:
-        raise ValidationError(errors)
-
-
-def _email_taken(email: str) -> str:
-    return f"{email} is already on the guest list: edit that guest instead."
-
-
-def guest_create(
-    *, actor: Actor, partnership_id: int, name: str, email: str, kind: str, organisation: str = ""
-) -> Guest:
-    name, email, organisation = name.strip(), email.strip(), organisation.strip()
-    _guest_check(partnership_id=partnership_id, name=name, email=email, kind=kind)
-    try:
-        with transaction.atomic():
-            return Guest.objects.create(
-                partnership_id=partnership_id,
-                name=name,
-                email=email,
-                kind=kind,
-                organisation=organisation,
-            )
-    except IntegrityError:
-        # Someone added the same address between the check and the insert.
-        raise ValidationError({"email": _email_taken(email)}) from None
-
-
-def guest_update(
-    *, actor: Actor, guest: Guest, name: str, email: str, kind: str, organisation: str = ""
-) -> Guest:
-    name, email, organisation = name.strip(), email.strip(), organisation.strip()
-    _guest_check(
-        partnership_id=guest.partnership_id, name=name, email=email, kind=kind, guest_id=guest.pk
-    )
-    guest.name, guest.email, guest.kind, guest.organisation = name, email, kind, organisation
-    try:
-        with transaction.atomic():
-            guest.save()
-    except IntegrityError:
-        raise ValidationError({"email": _email_taken(email)}) from None
-    return guest
-
-
-@dataclass(frozen=True)
-class Invited:
-    new: list[Booking]  # invitations sent now
-    already: list[Guest]  # guests with a live invitation already: left as they were
-
-
-def briefing_invite(
-    *, actor: Actor, session: TrainingSession, guests: list[Guest], site_url: str
-) -> Invited:
-    """Invite guests to a session and e-mail each their personal reply link, with the
-    session as a calendar file. Re-inviting a guest already invited changes nothing.
-
-    `site_url` is the address the links start with (https://host), as the guest will
-    reach the site.
-    """
-    if not guests:
-        raise ValidationError({"guests": "Choose at least one guest to invite."})
-    if any(guest.partnership_id != session.partnership_id for guest in guests):
-        raise ValidationError({"guests": "Choose guests of this partnership."})
-    with transaction.atomic():
-        locked = (
-            TrainingSession.objects.select_for_update().select_related("course").get(pk=session.pk)
-        )
-        if locked.status == TrainingSession.Status.CANCELLED:
-            raise ValidationError("This session has been cancelled, so no one can be invited.")
-        if locked.starts_at <= timezone.now():
-            raise ValidationError(
-                "This session has already started, so it is too late to invite anyone."
-            )
-        live = set(
-            Booking.objects.filter(session=locked, guest__in=guests)
-            .exclude(status=Booking.Status.CANCELLED)
-            .values_list("guest_id", flat=True)
-        )
-        already = [guest for guest in guests if guest.pk in live]
-        new = [
-            Booking.objects.create(
-                partnership_id=locked.partnership_id,
-                session=locked,
-                guest=guest,
-                status=Booking.Status.INVITED,
-                booked_by=actor,
-            )
-            for guest in dict.fromkeys(g for g in guests if g.pk not in live)
-        ]
-        for booking in new:
-            booking.session = locked
-        transaction.on_commit(lambda: _send_invitations(new, site_url=site_url))
-    return Invited(new=new, already=already)
-
-
-def reply_url(booking: Booking, *, site_url: str) -> str:
-    path = reverse("briefing_reply", kwargs={"reply_token": reply_token(booking.pk)})
-    return f"{site_url.rstrip('/')}{path}"
-
-
-def _send_invitations(bookings: list[Booking], *, site_url: str) -> None:
-    now = timezone.now()
-    messages = []
-    for booking in bookings:
-        guest, session = booking.guest, booking.session
-        if guest is None or not guest.email:
-            continue
-        local_start = timezone.localtime(session.starts_at)
-        local_end = timezone.localtime(session.ends_at)
-        where = session.venue or session.online_url or "to be confirmed"
-        message = EmailMessage(
-            subject=f"Invitation: {_one_line(session.course.title)}, {local_start:%d %B %Y}",
-            body=(
-                f"{_greeting(booking)}"
-                f"You are invited to {session.course.title} on {local_start:%A %d %B %Y} "
-                f"from {local_start:%H:%M} to {local_end:%H:%M}, at {where}.\n\n"
-                "Please tell us whether you can come, using your personal link (it needs no "
-                f"account or password):\n{reply_url(booking, site_url=site_url)}\n\n"
-                "The link is yours alone: please do not forward this e-mail. The session is "
-                "attached as a calendar file.\n"
-            ),
-            to=[guest.email],
-        )
-        message.attach(
-            "invitation.ics", booking_calendar(booking, now=now), "text/calendar; method=PUBLISH"
-        )
-        messages.append(message)
-    if messages:
-        _send(lambda: get_connection().send_messages(messages))
-
-
-class Answer(TextChoices):
-    ACCEPT = "accept", "Yes, I will attend"
-    DECLINE = "decline", "No, I cannot attend"
-
-
-def briefing_reply(*, actor: Actor, booking: Booking, answer: str) -> Booking:
-    """A guest's reply to an invitation: accepting takes a place (the waiting list if the
-    session is full), declining gives up any place, which goes to the longest-waiting person.
-
-    The guest may change their answer until the session starts. `actor` is None when the
-    guest replies through their link, or the person who recorded the reply for them.
-    """
-    if answer not in Answer.values:
-        raise ValidationError({"answer": "Choose whether the guest will attend."})
-    with transaction.atomic():
-        session = (
-            TrainingSession.objects.select_for_update()
-            .select_related("course")
-            .get(pk=booking.session_id)
-        )
-        current = Booking.objects.select_related("guest").get(pk=booking.pk)
-        if current.guest is None:
-            raise ValidationError("This booking is not an invitation.")
-        if current.status == Booking.Status.CANCELLED:
-            raise ValidationError("This invitation has been withdrawn, so it cannot be answered.")
-        if session.status == TrainingSession.Status.CANCELLED:
-            raise ValidationError(
-                "This briefing has been cancelled, so there is nothing to reply to."
-            )
-        if session.starts_at <= timezone.now():
-            raise ValidationError(
-                "This briefing has already started or taken place, so the reply cannot change."
-            )
-        held_place = current.status == Booking.Status.BOOKED
-        if answer == Answer.ACCEPT:
-            if current.status in (Booking.Status.BOOKED, Booking.Status.WAITLISTED):
-                return current  # already accepted: nothing changes
-            full = session_places_taken(session) >= session.capacity
-            current.status = Booking.Status.WAITLISTED if full else Booking.Status.BOOKED
-        else:
-            if current.status == Booking.Status.DECLINED:
-                return current
-            current.status = Booking.Status.DECLINED
-        current.replied_at = timezone.now()
-        current.reply_recorded_by = actor
-        if current.status in (Booking.Status.BOOKED, Booking.Status.WAITLISTED):
-            # Accepting (or accepting again) joins the back of the queue, like a new booking.
-            current.created_at = current.replied_at
-        current.save()
-        if held_place:
-            _promote_from_waiting_list(session)
-    booking.status, booking.replied_at = current.status, current.replied_at
-    return current

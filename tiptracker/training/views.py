@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from tiptracker.partnerships import access
 from tiptracker.partnerships.models import Membership, Role
-from tiptracker.training import services
+from tiptracker.training import briefings, services
 from tiptracker.training.forms import (
     AttendanceForm,
     BookOtherForm,
@@ -418,7 +418,7 @@ def guest_new(request: HttpRequest, membership: Membership) -> HttpResponse:
     form = GuestForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            guest = services.guest_create(
+            guest = briefings.guest_create(
                 actor=request.user, partnership_id=membership.partnership_id, **form.cleaned_data
             )
         except ValidationError as error:
@@ -436,7 +436,7 @@ def guest_edit(request: HttpRequest, membership: Membership, guest_pk: int) -> H
     form = GuestForm(_posted(request), initial=GuestForm.initial_for(guest))
     if request.method == "POST" and form.is_valid():
         try:
-            services.guest_update(actor=request.user, guest=guest, **form.cleaned_data)
+            briefings.guest_update(actor=request.user, guest=guest, **form.cleaned_data)
         except ValidationError as error:
             add_service_error(form, error)
         else:
@@ -459,7 +459,7 @@ def session_invitations(
     form = InviteForm(_posted(request), guests=guests_list_for(membership))
     if request.method == "POST" and form.is_valid():
         try:
-            invited = services.briefing_invite(
+            invited = briefings.briefing_invite(
                 actor=request.user,
                 session=session,
                 guests=list(form.cleaned_data["guests"]),
@@ -494,7 +494,7 @@ def session_invitations(
     )
 
 
-def _say_invited(request: HttpRequest, invited: services.Invited) -> None:
+def _say_invited(request: HttpRequest, invited: briefings.Invited) -> None:
     sent, already = len(invited.new), len(invited.already)
     if sent:
         messages.success(
@@ -523,7 +523,7 @@ def invitation_reply_record(
         messages.warning(request, "Choose whether the guest will attend: nothing was recorded.")
     else:
         try:
-            booking = services.briefing_reply(
+            booking = briefings.briefing_reply(
                 actor=request.user, booking=invitation, answer=form.cleaned_data["answer"]
             )
         except ValidationError as error:
@@ -555,7 +555,7 @@ def briefing_reply(request: HttpRequest, reply_token: str) -> HttpResponse:
     form = ReplyForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            booking = services.briefing_reply(
+            booking = briefings.briefing_reply(
                 actor=None, booking=invitation, answer=form.cleaned_data["answer"]
             )
         except ValidationError as error:

@@ -15,17 +15,19 @@ from django.utils import timezone
 from tiptracker.lib.dates import today
 from tiptracker.lib.levels import Level
 from tiptracker.partnerships.models import Role
+from tiptracker.training.briefings import (
+    briefing_invite,
+    briefing_reply,
+    guest_create,
+    guest_update,
+)
 from tiptracker.training.coverage import coverage
 from tiptracker.training.ics import booking_calendar
 from tiptracker.training.models import Booking, Completion, CoverageSnapshot, Guest
 from tiptracker.training.services import (
     attendance_record,
     booking_create,
-    briefing_invite,
-    briefing_reply,
     coverage_snapshots_rebuild,
-    guest_create,
-    guest_update,
     session_cancel,
     session_update,
 )
