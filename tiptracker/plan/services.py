@@ -290,6 +290,26 @@ def action_update(*, actor: Actor, action: Action, version: int, fields: ActionF
 
 
 @transaction.atomic
+def actions_unlink_resource(*, actor: Actor, resource: Any) -> None:
+    """A resource is going: the actions it evidenced lose it, each change recorded. Their
+    version moves on, so anyone editing one of them is shown the change before saving."""
+    for action in Action.objects.filter(resources=resource):
+        before = action_state(action)
+        action.resources.remove(resource)
+        Action.objects.filter(pk=action.pk).update(version=F("version") + 1)
+        _record(
+            actor=actor,
+            partnership_id=action.partnership_id,
+            entity=PlanChange.Entity.ACTION,
+            entity_id=action.pk,
+            verb=PlanChange.Verb.CHANGED,
+            title=action.title,
+            before=before,
+            after=action_state(action),
+        )
+
+
+@transaction.atomic
 def action_delete(*, actor: Actor, action: Action) -> None:
     state = action_state(action)
     _record(

@@ -96,5 +96,8 @@ def resource_update(
 
 @transaction.atomic
 def resource_delete(*, actor: Actor, resource: Resource) -> None:
-    # Plan actions that pointed at it simply lose the link (a many-to-many row).
+    from tiptracker.plan.services import actions_unlink_resource
+
+    # Plan actions that pointed at it lose the link, and the plan's history says so.
+    actions_unlink_resource(actor=actor, resource=resource)
     resource.delete()

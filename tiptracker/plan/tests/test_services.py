@@ -237,3 +237,16 @@ def test_send_due_sends_the_digests(admin, persona):
     assert [m.to for m in mail.outbox] == [[owner.user.email]]
     assert main(["send-due"]) == 0
     assert len(mail.outbox) == 1
+
+
+def test_removing_a_resource_takes_it_off_the_actions_it_evidenced_and_says_so(admin):
+    from tiptracker.resources.services import resource_delete
+    from tiptracker.resources.tests.factories import ResourceFactory
+
+    toolkit = ResourceFactory(partnership=admin.partnership, title="Manager toolkit")
+    action = _add(admin, resources=(toolkit,))
+    resource_delete(actor=admin.user, resource=toolkit)
+    action.refresh_from_db()
+    assert not action.resources.exists() and action.version == 2
+    change = PlanChange.objects.get(verb="changed")
+    assert change.changes == [["Evidence", "Resource: Manager toolkit", ""]]
