@@ -11,7 +11,7 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 
 from tiptracker.partnerships.models import Membership, Organisation, Role
@@ -165,13 +165,13 @@ def bookings_for(membership: Membership) -> QuerySet:
     bookings = Booking.objects.filter(partnership_id=membership.partnership_id)
     if membership.role in TRAINING_ADMIN_ROLES:
         return bookings
+    # Guests' invitations are for training admins only (invitations_for). Never compare
+    # with a missing staff_id: `staff_id=None` would match every guest's booking.
+    staff_bookings = bookings.filter(staff__isnull=False)
+    own = Q(staff_id=membership.staff_id) if membership.staff_id else Q(pk__in=[])
     if membership.role == Role.MANAGER:
-        return bookings.filter(staff__in=staff_for(membership)) | bookings.filter(
-            staff_id=membership.staff_id
-        )
-    if membership.staff_id:
-        return bookings.filter(staff_id=membership.staff_id)
-    return bookings.none()
+        return staff_bookings.filter(Q(staff__in=staff_for(membership)) | own)
+    return staff_bookings.filter(own)
 
 
 def get_booking_for_user(membership: Membership, pk: object) -> Any:

@@ -601,3 +601,24 @@ def test_withdrawing_an_invitation_from_all_bookings_names_the_guest(admin, logi
     assert "Councillor Morag Lindsay’s booking" in response.content.decode()
     invitation.refresh_from_db()
     assert invitation.status == Booking.Status.CANCELLED
+
+
+@pytest.mark.parametrize("role", [Role.MANAGER, Role.STAFF, Role.BOARD, Role.LE_COORDINATOR])
+def test_no_one_but_training_admins_reaches_a_guests_invitation_even_without_a_staff_record(
+    login, persona, partnership, role
+):
+    from tiptracker.partnerships import access
+
+    invitation = InvitationFactory(
+        session=TrainingSessionFactory(course=CourseFactory(partnership=partnership))
+    )
+    someone = persona(role)  # no staff record: staff_id is None
+    assert not access.bookings_for(someone).filter(pk=invitation.pk).exists()
+    client = login(someone)
+    assert (
+        invitation.guest.name not in client.get(f"/p/{partnership.slug}/bookings/").content.decode()
+    )
+    cancel = client.post(f"/p/{partnership.slug}/bookings/{invitation.pk}/cancel/")
+    assert cancel.status_code == 404
+    invitation.refresh_from_db()
+    assert invitation.status == Booking.Status.INVITED
