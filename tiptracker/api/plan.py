@@ -4,9 +4,10 @@ a stale one gets 409 Conflict with the saved version, and nothing is written."""
 
 from typing import Any, ClassVar
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
+from rest_framework.fields import empty
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -145,8 +146,16 @@ class ActionInput(serializers.Serializer):
     )
 
 
-class ActionChangeInput(ActionInput):
+class ActionChangeInput(serializers.Serializer):
+    # The fields of ActionInput, each optional (only those sent change), and the version.
     version = serializers.IntegerField(help_text="The version you read: a newer one is a 409.")
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = ActionInput().get_fields()
+        for field in fields.values():
+            field.required = False
+            field.default = empty
+        return {**fields, "version": super().get_fields()["version"]}
 
 
 class ConflictOutput(serializers.Serializer):
@@ -179,51 +188,61 @@ class HistoryFilter(Filter):
 # Reading the input ------------------------------------------------------------------------------
 
 
-def _fields(membership: Membership, data: dict) -> ActionFields:
-    """The action's fields from the input, each object found within the caller's partnership."""
-    partnership_id = membership.partnership_id
-
-    def one(queryset: Any, field: str) -> Any:
-        return None if data.get(field) is None else _in(queryset, field, pk=data[field])
-
-    def many(queryset: Any, field: str) -> tuple:
-        ids = set(data.get(field) or [])
-        found = tuple(queryset.filter(pk__in=ids))
-        if len(found) != len(ids):
-            raise serializers.ValidationError(
-                {field: ["One or more of these does not exist here."]}
-            )
-        return found
-
-    owner = None
-    if data.get("owner_email"):
-        owner = (
-            Membership.objects.filter(
-                partnership_id=partnership_id, user__email__iexact=data["owner_email"]
-            )
-            .select_related("user")
-            .first()
-        )
-        if owner is None:
-            raise serializers.ValidationError(
-                {"owner_email": ["The owner must be a member of this partnership."]}
-            )
+def _fields(membership: Membership, data: dict, base: ActionFields | None = None) -> ActionFields:
+    """The action's fields from the input, over `base` (the action as saved, for a PATCH),
+    each object found within the caller's partnership."""
     from tiptracker.resources.models import Resource
 
-    return ActionFields(
-        title=data["title"],
-        description=data.get("description", ""),
-        phase=one(Phase.objects.filter(partnership_id=partnership_id), "phase"),
-        priority=one(Priority.objects.filter(partnership_id=partnership_id), "priority"),
-        owner=owner,
-        owner_group=data.get("owner_group", ""),
-        lead_organisation=one(access.organisations_for(membership), "lead_organisation"),
-        start_date=data.get("start_date"),
-        due_date=data.get("due_date"),
-        status=data.get("status", Action.Status.NOT_STARTED),
-        courses=many(access.courses_for(membership), "courses"),
-        sessions=many(access.sessions_for(membership), "sessions"),
-        resources=many(Resource.objects.filter(partnership_id=partnership_id), "resources"),
+    partnership_id = membership.partnership_id
+    values = dict(base.__dict__) if base else {}
+
+    def one(queryset: Any, field: str) -> None:
+        if field in data:
+            values[field] = None if data[field] is None else _in(queryset, field, pk=data[field])
+
+    def many(queryset: Any, field: str) -> None:
+        if field in data:
+            ids = set(data[field] or [])
+            found = tuple(queryset.filter(pk__in=ids))
+            if len(found) != len(ids):
+                raise serializers.ValidationError(
+                    {field: ["One or more of these does not exist here."]}
+                )
+            values[field] = found
+
+    for name in ("title", "description", "owner_group", "start_date", "due_date", "status"):
+        if name in data:
+            values[name] = data[name]
+    one(Phase.objects.filter(partnership_id=partnership_id), "phase")
+    one(Priority.objects.filter(partnership_id=partnership_id), "priority")
+    one(access.organisations_for(membership), "lead_organisation")
+    many(access.courses_for(membership), "courses")
+    many(access.sessions_for(membership), "sessions")
+    many(Resource.objects.filter(partnership_id=partnership_id), "resources")
+    if "owner_email" in data:
+        values["owner"] = None
+        if data["owner_email"]:
+            values["owner"] = (
+                Membership.objects.filter(
+                    partnership_id=partnership_id, user__email__iexact=data["owner_email"]
+                )
+                .select_related("user")
+                .first()
+            )
+            if values["owner"] is None:
+                raise serializers.ValidationError(
+                    {"owner_email": ["The owner must be a member of this partnership."]}
+                )
+    return ActionFields(**values)
+
+
+def _named_for_the_api(error: ValidationError) -> serializers.ValidationError:
+    """A service's refusal, with its fields named as the API names them."""
+    if not hasattr(error, "error_dict"):
+        return serializers.ValidationError({"detail": error.messages})
+    names = {"owner": "owner_email"}
+    return serializers.ValidationError(
+        {names.get(field, field): messages for field, messages in error.message_dict.items()}
     )
 
 
@@ -326,11 +345,14 @@ class ActionListCreateApi(ScopedListApi):
     )
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = _valid(ActionInput, request)
-        action = services.action_create(
-            actor=self.membership.user,
-            partnership_id=self.membership.partnership_id,
-            fields=_fields(self.membership, data),
-        )
+        try:
+            action = services.action_create(
+                actor=self.membership.user,
+                partnership_id=self.membership.partnership_id,
+                fields=_fields(self.membership, data),
+            )
+        except ValidationError as error:
+            raise _named_for_the_api(error) from None
         return Response(
             ActionOutput(_action(self.membership, action.pk)).data, status=status.HTTP_201_CREATED
         )
@@ -350,7 +372,7 @@ class ActionDetailApi(ScopedDetailApi):
 
     @extend_schema(
         tags=TAGS,
-        summary="Change an action (administrators, or its owner), from the version you read",
+        summary="Change an action (administrators; its owner: status, description, dates, evidence), from the version you read; only the fields sent change",
         parameters=[SLUG],
         request=ActionChangeInput,
         responses={
@@ -371,8 +393,11 @@ class ActionDetailApi(ScopedDetailApi):
                 actor=self.membership.user,
                 action=action,
                 version=data["version"],
-                fields=_fields(self.membership, data),
+                fields=_fields(self.membership, data, base=ActionFields.of(action)),
+                as_owner=self.membership.role not in EDIT,
             )
+        except ValidationError as error:
+            raise _named_for_the_api(error) from None
         except services.EditConflict as clash:
             saved = _action(self.membership, action.pk)
             return Response(

@@ -10,7 +10,7 @@ from django.db.models import Q
 from tiptracker.lib.dates import today
 from tiptracker.partnerships.models import Membership
 from tiptracker.plan.models import Action, Phase, Priority
-from tiptracker.plan.state import ActionFields
+from tiptracker.plan.state import ADMIN_ONLY, ActionFields
 from tiptracker.training.forms import DatePartsField
 
 VERSION_ERRORS = {"required": "This form is out of date: open the page again"}
@@ -171,6 +171,7 @@ class ActionForm(forms.Form):
         *,
         membership: Membership,
         action: Action | None = None,
+        limited: bool = False,
         **kwargs: Any,
     ) -> None:
         from tiptracker.partnerships import access
@@ -203,6 +204,11 @@ class ActionForm(forms.Form):
             .order_by("-starts_at"),
         )
         self.action = action
+        # An owner who is not an administrator: the fields that shape the plan are not theirs.
+        self.limited = limited
+        if limited:
+            for name in ADMIN_ONLY:
+                del self.fields[name]
 
     def _offer(self, name: str, queryset: Any) -> None:
         """The choices of a field: only this partnership's things."""
@@ -236,22 +242,15 @@ class ActionForm(forms.Form):
         }
 
     def fields_value(self) -> ActionFields:
-        data = self.cleaned_data
-        return ActionFields(
-            title=data["title"],
-            description=data["description"],
-            phase=data["phase"],
-            priority=data["priority"],
-            owner=data["owner"],
-            owner_group=data["owner_group"],
-            lead_organisation=data["lead_organisation"],
-            start_date=data["start_date"],
-            due_date=data["due_date"],
-            status=data["status"],
-            courses=tuple(data["courses"]),
-            sessions=tuple(data["sessions"]),
-            resources=tuple(data["resources"]),
-        )
+        """What was typed, over the action as saved for any field the form leaves out (an
+        owner's form has no fields for what only administrators change)."""
+        values = dict(ActionFields.of(self.action).__dict__) if self.action else {}
+        for name, value in self.cleaned_data.items():
+            if name in ActionFields.__dataclass_fields__:
+                values[name] = (
+                    tuple(value) if name in ("courses", "sessions", "resources") else value
+                )
+        return ActionFields(**values)
 
 
 class ProgressUpdateForm(forms.Form):

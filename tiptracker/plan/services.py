@@ -30,6 +30,7 @@ from tiptracker.plan.models import (
     ProgressUpdate,
 )
 from tiptracker.plan.state import (
+    ADMIN_ONLY,
     ActionFields,
     action_state,
     phase_state,
@@ -265,11 +266,25 @@ def action_create(*, actor: Actor, partnership_id: int, fields: ActionFields) ->
 
 
 @transaction.atomic
-def action_update(*, actor: Actor, action: Action, version: int, fields: ActionFields) -> Action:
+def action_update(
+    *, actor: Actor, action: Action, version: int, fields: ActionFields, as_owner: bool = False
+) -> Action:
     """Save `fields` over the action, as edited from `version`. Raises EditConflict if the
-    action has been saved since, and writes nothing."""
+    action has been saved since, and writes nothing. `as_owner`: the caller is the action's
+    owner, not an administrator, and may not change what shapes the plan (ADMIN_ONLY)."""
     fields.check(action.partnership_id)
-    before = action_state(Action.objects.get(pk=action.pk))
+    saved = ActionFields.of(Action.objects.get(pk=action.pk))
+    if as_owner:
+        theirs = [name for name in fields.changed(saved) if name in ADMIN_ONLY]
+        if theirs:
+            raise ValidationError(
+                {
+                    name: "Only an administrator can change this: as the action's owner you "
+                    "can change its status, description, dates and evidence"
+                    for name in theirs
+                }
+            )
+    before = saved.state()
     _claim_version(Action, action.pk, version, PlanChange.Entity.ACTION)
     action.refresh_from_db()
     fields.apply(action)

@@ -52,6 +52,11 @@ def priority_state(priority: Priority) -> dict[str, Any]:
     }
 
 
+# What shapes the plan is the administrators' to change; an action's owner updates the rest
+# (status, description, dates and evidence).
+ADMIN_ONLY = ("title", "phase", "priority", "owner", "owner_group", "lead_organisation")
+
+
 @dataclass(frozen=True)
 class ActionFields:
     """What a person sets on an action: the same for adding and for editing."""
@@ -112,6 +117,14 @@ class ActionFields:
             for item in value if isinstance(value, tuple) else [value]:
                 if item is not None and item.partnership_id != partnership_id:
                     raise ValidationError({name: "That belongs to another partnership"})
+
+    def changed(self, other: "ActionFields") -> list[str]:
+        """The names of the fields that differ from `other`."""
+        return [
+            name
+            for name in self.__dataclass_fields__
+            if getattr(self, name) != getattr(other, name)
+        ]
 
     def apply(self, action: Action) -> None:
         for name in ("description", "phase", "priority", "owner", "lead_organisation"):

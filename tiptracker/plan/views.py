@@ -157,10 +157,12 @@ def action_new(request: HttpRequest, membership: Membership) -> HttpResponse:
 def action_edit(request: HttpRequest, membership: Membership, action_pk: int) -> HttpResponse:
     action = access.get_action_for_user(membership, action_pk)
     access.require_action_update(membership, action)
+    as_owner = membership.role not in EDIT
     form = ActionForm(
         _posted(request),
         membership=membership,
         action=action,
+        limited=as_owner,
         initial=ActionForm.initial_for(action),
     )
     conflict = None
@@ -168,7 +170,11 @@ def action_edit(request: HttpRequest, membership: Membership, action_pk: int) ->
         mine = form.fields_value()
         try:
             services.action_update(
-                actor=request.user, action=action, version=form.cleaned_data["version"], fields=mine
+                actor=request.user,
+                action=action,
+                version=form.cleaned_data["version"],
+                fields=mine,
+                as_owner=as_owner,
             )
         except ValidationError as error:
             add_service_error(form, error)

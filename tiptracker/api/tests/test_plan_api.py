@@ -83,20 +83,17 @@ def test_a_stale_edit_is_a_409_with_the_saved_version_and_writes_nothing(api, ad
     assert (action.status, action.version) == ("at_risk", 2)
 
 
-def test_only_the_owner_or_an_administrator_changes_an_action(api, member, persona, partnership):
+def test_only_the_owner_or_an_administrator_changes_an_action(api, member, partnership):
     owned = ActionFactory(partnership=partnership, owner=member, owner_group="")
     someone_elses = ActionFactory(partnership=partnership)
     client = api(member)
-    body = _body(owner_email=member.user.email, owner_group="", status="on_track", version=1)
+    mine = url(partnership, f"actions/{owned.pk}/")
     assert (
-        client.patch(url(partnership, f"actions/{owned.pk}/"), body, format="json").status_code
-        == 200
+        client.patch(mine, {"status": "on_track", "version": 1}, format="json").status_code == 200
     )
+    theirs = url(partnership, f"actions/{someone_elses.pk}/")
     assert (
-        client.patch(
-            url(partnership, f"actions/{someone_elses.pk}/"), _body(version=1), format="json"
-        ).status_code
-        == 403
+        client.patch(theirs, {"status": "on_track", "version": 1}, format="json").status_code == 403
     )
     response = client.post(
         url(partnership, f"actions/{owned.pk}/updates/"),
@@ -105,6 +102,44 @@ def test_only_the_owner_or_an_administrator_changes_an_action(api, member, perso
     )
     assert response.status_code == 201
     assert ProgressUpdate.objects.get().author == member.user
+
+
+def test_an_owner_cannot_hand_their_action_to_someone_else_or_retitle_it(
+    api, member, persona, partnership
+):
+    owned = ActionFactory(partnership=partnership, owner=member, owner_group="", title="Mine")
+    board = persona(Role.BOARD)
+    client = api(member)
+    mine = url(partnership, f"actions/{owned.pk}/")
+    response = client.patch(mine, {"owner_email": board.user.email, "version": 1}, format="json")
+    assert response.status_code == 400 and "owner_email" in response.json()
+    response = client.patch(mine, {"title": "Renamed", "version": 1}, format="json")
+    assert response.status_code == 400 and "title" in response.json()
+    owned.refresh_from_db()
+    assert (owned.owner, owned.title, owned.version) == (member, "Mine", 1)
+
+
+def test_a_patch_changes_only_the_fields_sent(api, admin, partnership, ours):
+    phase = PhaseFactory(partnership=partnership)
+    action = ActionFactory(partnership=partnership, phase=phase, description="Keep me")
+    action.courses.add(ours.course)
+    response = api(admin).patch(
+        url(partnership, f"actions/{action.pk}/"),
+        {"status": "complete", "version": 1},
+        format="json",
+    )
+    assert response.status_code == 200
+    action.refresh_from_db()
+    assert (action.status, action.phase, action.description) == ("complete", phase, "Keep me")
+    assert list(action.courses.all()) == [ours.course]
+
+
+def test_a_patch_without_the_version_read_is_refused(api, admin, partnership):
+    action = ActionFactory(partnership=partnership)
+    response = api(admin).patch(
+        url(partnership, f"actions/{action.pk}/"), {"status": "complete"}, format="json"
+    )
+    assert response.status_code == 400 and "version" in response.json()
 
 
 def test_the_board_reads_but_cannot_add(api, persona, partnership):

@@ -250,3 +250,23 @@ def test_removing_a_resource_takes_it_off_the_actions_it_evidenced_and_says_so(a
     assert not action.resources.exists() and action.version == 2
     change = PlanChange.objects.get(verb="changed")
     assert change.changes == [["Evidence", "Resource: Manager toolkit", ""]]
+
+
+def test_an_owner_may_update_their_action_but_not_hand_it_on_or_move_it(admin, persona):
+    owner = persona(Role.STAFF)
+    action = _add(admin, owner=owner, owner_group="")
+    _edit(owner.user, action, 1, status=Action.Status.ON_TRACK, description="Going well")
+    with pytest.raises(ValidationError) as raised:
+        current = ActionFields.of(Action.objects.get(pk=action.pk))
+        services.action_update(
+            actor=owner.user,
+            action=action,
+            version=2,
+            fields=ActionFields(
+                **{**current.__dict__, "owner": None, "owner_group": "Someone else"}
+            ),
+            as_owner=True,
+        )
+    assert set(raised.value.error_dict) == {"owner", "owner_group"}
+    action.refresh_from_db()
+    assert (action.owner, action.version) == (owner, 2)

@@ -243,3 +243,17 @@ def test_the_workspace_links_to_every_part_of_the_steering_groups_records(
         assert title in page
     board = login(persona(Role.BOARD)).get(_url(partnership, "workspace")).content.decode()
     assert "Funding" in board and "Briefings for board and elected members" not in board
+
+
+def test_an_owners_edit_form_leaves_out_what_only_administrators_change(login, member, partnership):
+    action = ActionFactory(partnership=partnership, owner=member, owner_group="", title="Mine")
+    client = login(member)
+    page = client.get(_url(partnership, "plan_action_edit", action.pk)).content.decode()
+    assert 'name="owner"' not in page and 'name="title"' not in page
+    assert 'name="status"' in page
+    client.post(
+        _url(partnership, "plan_action_edit", action.pk),
+        _action_form(title="Renamed", owner_group="Someone else", status="complete", version="1"),
+    )
+    action.refresh_from_db()
+    assert (action.title, action.owner, action.status) == ("Mine", member, "complete")
