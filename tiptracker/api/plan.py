@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from tiptracker.api.filters import Filter
-from tiptracker.api.serializers import CheckedEnumField
+from tiptracker.api.serializers import MAX_ID, CheckedEnumField
 from tiptracker.api.views import SLUG, ScopedDetailApi, ScopedListApi, _in, _valid
 from tiptracker.lib.dates import today
 from tiptracker.partnerships import access
@@ -23,6 +23,7 @@ from tiptracker.plan.selectors import actions_for_plan, plan_changes
 from tiptracker.plan.state import ActionFields
 
 TAGS = ["Implementation plan"]
+READ, EDIT = access.WORKSPACE_READ_ROLES, access.WORKSPACE_EDIT_ROLES
 
 
 class DateInput(serializers.DateField):
@@ -31,6 +32,13 @@ class DateInput(serializers.DateField):
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("help_text", "YYYY-MM-DD (or DD/MM/YYYY).")
         super().__init__(input_formats=["%Y-%m-%d", "%d/%m/%Y"], **kwargs)
+
+
+class IdField(serializers.IntegerField):
+    """A database id: a number out of range is a bad value, not a server error."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(min_value=1, max_value=MAX_ID, **kwargs)
 
 
 class ActionStatusField(CheckedEnumField):
@@ -106,7 +114,11 @@ class ActionOutput(serializers.Serializer):
     updated_at = serializers.DateTimeField()
 
     def get_owner_email(self, action: Action) -> str | None:
-        return action.owner.user.email if action.owner_id else None  # type: ignore[union-attr]
+        # Members' addresses are for administrators (who assign owners), not every reader.
+        membership = getattr(self.context.get("view"), "membership", None)
+        if not action.owner_id or membership is None or membership.role not in EDIT:
+            return None
+        return action.owner.user.email  # type: ignore[union-attr]
 
     def get_overdue(self, action: Action) -> bool:
         return services.is_overdue(action, today())
@@ -127,23 +139,21 @@ class ActionOutput(serializers.Serializer):
 class ActionInput(serializers.Serializer):
     title = serializers.CharField(max_length=300)
     description = serializers.CharField(required=False, allow_blank=True, default="")
-    phase = serializers.IntegerField(required=False, allow_null=True, default=None)
-    priority = serializers.IntegerField(required=False, allow_null=True, default=None)
+    phase = IdField(required=False, allow_null=True, default=None)
+    priority = IdField(required=False, allow_null=True, default=None)
     owner_email = serializers.EmailField(
         required=False, allow_blank=True, default="", help_text="A member of the partnership."
     )
     owner_group = serializers.CharField(
         required=False, allow_blank=True, default="", max_length=200, help_text="Or a group."
     )
-    lead_organisation = serializers.IntegerField(required=False, allow_null=True, default=None)
+    lead_organisation = IdField(required=False, allow_null=True, default=None)
     start_date = DateInput(required=False, allow_null=True, default=None)
     due_date = DateInput(required=False, allow_null=True, default=None)
     status = ActionStatusField(required=False, default=Action.Status.NOT_STARTED)
-    courses = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
-    sessions = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
-    resources = serializers.ListField(
-        child=serializers.IntegerField(), required=False, default=list
-    )
+    courses = serializers.ListField(child=IdField(), required=False, default=list, max_length=500)
+    sessions = serializers.ListField(child=IdField(), required=False, default=list, max_length=500)
+    resources = serializers.ListField(child=IdField(), required=False, default=list, max_length=500)
 
 
 class ActionChangeInput(serializers.Serializer):
@@ -252,8 +262,6 @@ def _action(membership: Membership, pk: int) -> Action:
 
 # Operations -------------------------------------------------------------------------------------
 
-READ, EDIT = access.WORKSPACE_READ_ROLES, access.WORKSPACE_EDIT_ROLES
-
 
 class PhaseListCreateApi(ScopedListApi):
     allowed_roles = READ
@@ -354,7 +362,8 @@ class ActionListCreateApi(ScopedListApi):
         except ValidationError as error:
             raise _named_for_the_api(error) from None
         return Response(
-            ActionOutput(_action(self.membership, action.pk)).data, status=status.HTTP_201_CREATED
+            ActionOutput(_action(self.membership, action.pk), context={"view": self}).data,
+            status=status.HTTP_201_CREATED,
         )
 
 
@@ -403,13 +412,15 @@ class ActionDetailApi(ScopedDetailApi):
             return Response(
                 {
                     "detail": "Someone else saved this action after the version you read: nothing was written.",
-                    "saved": ActionOutput(saved).data,
+                    "saved": ActionOutput(saved, context={"view": self}).data,
                     "saved_by": clash.change.actor_name if clash.change else None,
                     "saved_at": clash.change.at if clash.change else None,
                 },
                 status=status.HTTP_409_CONFLICT,
             )
-        return Response(ActionOutput(_action(self.membership, action.pk)).data)
+        return Response(
+            ActionOutput(_action(self.membership, action.pk), context={"view": self}).data
+        )
 
 
 class ProgressUpdateListCreateApi(ScopedListApi):

@@ -7,17 +7,27 @@ single quote. Numbers are written as numbers and left alone.
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Sequence
 
 from openpyxl import Workbook
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Control characters other than tab and line breaks: XLSX and Word files cannot hold them
+# (openpyxl refuses the cell), and nobody means to type them.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def printable(text: str) -> str:
+    return _CONTROL.sub("", text)
 
 
 def neutralise(value: object) -> object:
-    # Spreadsheets skip leading spaces and line breaks before deciding a cell is a formula.
-    if isinstance(value, str) and value.lstrip(" \n\r\t").startswith(_FORMULA_STARTS):
-        return "'" + value
+    if isinstance(value, str):
+        value = printable(value)
+        # Spreadsheets skip leading spaces and line breaks before deciding it is a formula.
+        if value.lstrip(" \n\r\t").startswith(_FORMULA_STARTS):
+            return "'" + value
     return value
 
 

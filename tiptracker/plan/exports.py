@@ -10,7 +10,7 @@ from docx import Document
 from openpyxl import Workbook
 
 from tiptracker.lib.dates import today
-from tiptracker.lib.exports import neutralise
+from tiptracker.lib.exports import neutralise, printable
 from tiptracker.partnerships.models import Partnership
 from tiptracker.plan.selectors import plan_now
 
@@ -37,7 +37,7 @@ def _date(value: object) -> str:
 def plan_rows(partnership: Partnership) -> tuple[list[list[object]], list, list[list[object]]]:
     """(action rows, priorities, update rows) for both exports."""
     on = today()
-    view = plan_now(partnership.pk, on=on)
+    view = plan_now(partnership.pk, on=on, with_updates=True)
     actions: list[list[object]] = []
     updates: list[list[object]] = []
     for group in view.phases:
@@ -102,18 +102,22 @@ def plan_docx(partnership: Partnership) -> bytes:
     view = plan_now(partnership.pk, on=on)
     document = Document()
     document.core_properties.title = f"{partnership.name}: implementation plan"
-    document.add_heading(f"{partnership.name}: trauma-informed implementation plan", level=0)
+    document.add_heading(
+        printable(f"{partnership.name}: trauma-informed implementation plan"), level=0
+    )
     document.add_paragraph(f"As it stood on {on:%-d %B %Y}.")
     if view.priorities:
         document.add_heading("Priorities", level=1)
         for year in view.years:
             document.add_heading(f"Priorities for {year}", level=2)
             for priority in (p for p in view.priorities if p.financial_year == year):
-                document.add_paragraph(f"{priority.number}. {priority.title}", style="List Number")
+                document.add_paragraph(printable(f"{priority.number}. {priority.title}"))
     for group in view.phases:
-        document.add_heading(str(group.phase) if group.phase else "Actions in no phase", level=1)
+        document.add_heading(
+            printable(str(group.phase)) if group.phase else "Actions in no phase", level=1
+        )
         if group.phase and group.phase.description:
-            document.add_paragraph(group.phase.description)
+            document.add_paragraph(printable(group.phase.description))
         if not group.actions:
             document.add_paragraph("No actions in this phase.")
             continue
@@ -129,9 +133,11 @@ def plan_docx(partnership: Partnership) -> bytes:
         for action in group.actions:
             flag = " (overdue)" if action.overdue else " (due soon)" if action.due_soon else ""  # type: ignore[attr-defined]
             cells = table.add_row().cells
-            cells[0].text = action.title
-            cells[1].text = action.owner_name
-            cells[2].text = action.lead_organisation.name if action.lead_organisation else ""
+            cells[0].text = printable(action.title)
+            cells[1].text = printable(action.owner_name)
+            cells[2].text = printable(
+                action.lead_organisation.name if action.lead_organisation else ""
+            )
             cells[3].text = _date(action.due_date)
             cells[4].text = action.get_status_display() + flag
     buffer = io.BytesIO()

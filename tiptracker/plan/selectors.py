@@ -13,20 +13,20 @@ from tiptracker.plan.services import is_due_soon, is_overdue
 from tiptracker.plan.state import shown_state
 
 
-def actions_for_plan(partnership_id: int) -> QuerySet[Action]:
-    """Actions with everything the plan page and the exports show, in a fixed number of
-    queries whatever the number of actions."""
-    return (
+def actions_for_plan(partnership_id: int, *, with_updates: bool = False) -> QuerySet[Action]:
+    """Actions with everything the plan page, the API and the exports show, in a fixed
+    number of queries whatever the number of actions (progress updates only for exports)."""
+    actions = (
         Action.objects.filter(partnership_id=partnership_id)
         .select_related("phase", "priority", "owner__user", "lead_organisation")
-        .prefetch_related(
-            "courses",
-            Prefetch("sessions", queryset=_sessions()),
-            "resources",
-            Prefetch("updates", queryset=ProgressUpdate.objects.order_by("-written_on", "-id")),
-        )
+        .prefetch_related("courses", Prefetch("sessions", queryset=_sessions()), "resources")
         .order_by("phase__number", "due_date", "id")
     )
+    if with_updates:
+        actions = actions.prefetch_related(
+            Prefetch("updates", queryset=ProgressUpdate.objects.order_by("-written_on", "-id"))
+        )
+    return actions
 
 
 def _sessions() -> QuerySet:
@@ -56,9 +56,16 @@ class PlanView:
     years: list[str]
 
 
-def plan_now(partnership_id: int, *, on: dt.date, status: str = "", year: str = "") -> PlanView:
+def plan_now(
+    partnership_id: int,
+    *,
+    on: dt.date,
+    status: str = "",
+    year: str = "",
+    with_updates: bool = False,
+) -> PlanView:
     """The plan as it is: actions grouped by phase, each flagged overdue or due soon."""
-    actions = actions_for_plan(partnership_id)
+    actions = actions_for_plan(partnership_id, with_updates=with_updates)
     priorities = list(Priority.objects.filter(partnership_id=partnership_id))
     years = sorted({p.financial_year for p in priorities}, reverse=True)
     flags = PlanFlags(by_status={s: 0 for s in Action.Status.values})

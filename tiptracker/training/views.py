@@ -591,6 +591,10 @@ def briefing_reply(request: HttpRequest, reply_token: str) -> HttpResponse:
 @require_http_methods(["GET"])
 def briefing_reply_ics(request: HttpRequest, reply_token: str) -> HttpResponse:
     invitation = invitation_for_token(reply_token)
-    if invitation is None:
+    # A withdrawn or declined invitation no longer gives the time and place (or the link).
+    if invitation is None or invitation.status in (
+        Booking.Status.CANCELLED,
+        Booking.Status.DECLINED,
+    ):
         return render(request, "training/reply_invalid.html", status=404)
     return _calendar_file(invitation)

@@ -176,3 +176,19 @@ def test_the_history_lists_changes_field_by_field(api, admin, partnership):
         change["verb"] == "created"
         and ["Title", "", "Build the ambassadors network"] in change["changes"]
     )
+
+
+def test_an_id_out_of_range_is_a_400_not_a_server_error(api, admin, partnership):
+    response = api(admin).post(
+        url(partnership, "actions/"), _body(courses=[2**70], phase=2**70), format="json"
+    )
+    assert response.status_code == 400
+    assert {"courses", "phase"} <= set(response.json())
+
+
+def test_owners_addresses_are_shown_to_administrators_only(api, admin, member, partnership):
+    ActionFactory(partnership=partnership, owner=member, owner_group="")
+    as_admin = api(admin).get(url(partnership, "actions/")).json()["results"][0]
+    as_member = api(member).get(url(partnership, "actions/")).json()["results"][0]
+    assert as_admin["owner_email"] == member.user.email
+    assert as_member["owner_email"] is None and as_member["owner"]

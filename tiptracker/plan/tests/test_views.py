@@ -257,3 +257,21 @@ def test_an_owners_edit_form_leaves_out_what_only_administrators_change(login, m
     )
     action.refresh_from_db()
     assert (action.title, action.owner, action.status) == ("Mine", member, "complete")
+
+
+def test_a_control_character_typed_into_the_plan_does_not_break_its_exports(
+    login, member, partnership
+):
+    action = ActionFactory(partnership=partnership, title="Tabs\x0band\x0cfeeds")
+    ProgressUpdate.objects.create(
+        partnership=partnership,
+        action=action,
+        written_on=dt.date(2022, 5, 1),
+        text="odd\x0b",
+        author_name="A",
+    )
+    client = login(member)
+    book = load_workbook(io.BytesIO(client.get(_url(partnership, "plan_xlsx")).content))
+    assert book["Actions"]["C2"].value == "Tabsandfeeds"
+    document = Document(io.BytesIO(client.get(_url(partnership, "plan_docx")).content))
+    assert document.tables[0].rows[1].cells[0].text == "Tabsandfeeds"

@@ -622,3 +622,15 @@ def test_no_one_but_training_admins_reaches_a_guests_invitation_even_without_a_s
     assert cancel.status_code == 404
     invitation.refresh_from_db()
     assert invitation.status == Booking.Status.INVITED
+
+
+def test_a_withdrawn_invitations_link_no_longer_shows_the_time_place_or_joining_link(partnership):
+    session = TrainingSessionFactory(
+        course=CourseFactory(partnership=partnership),
+        online_url="https://meet.example.org/secret-room",
+    )
+    invitation = InvitationFactory(session=session, status=Booking.Status.CANCELLED)
+    token = reply_token(invitation.pk)
+    page = Client().get(f"/briefings/reply/{token}/").content.decode()
+    assert "has been withdrawn" in page and "secret-room" not in page
+    assert Client().get(f"/briefings/reply/{token}/calendar.ics").status_code == 404
