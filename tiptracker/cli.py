@@ -200,8 +200,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def _serve(host: str, port: int) -> int:
     import subprocess
 
+    from django.conf import settings
+
     from tiptracker.server import run_server
 
+    # Links in e-mails the worker sends point at this server unless SITE_URL says otherwise.
+    if not os.environ.get("SITE_URL"):
+        shown = "127.0.0.1" if host in ("0.0.0.0", "") else host  # noqa: S104 - a name to show
+        os.environ["SITE_URL"] = settings.SITE_URL = f"http://{shown}:{port}"
     # The worker (queued imports, e-mails) runs beside the web server, as in production.
     worker = subprocess.Popen([sys.executable, "-m", "tiptracker.cli", "send-due", "--loop"])  # noqa: S603
     try:

@@ -5,8 +5,9 @@ Sexual Abuse Centre for an initial 12 months.
 
 The report gives neither the post's cost nor its dates. The demo charges it to the whole
 2021/22 allocation (£50,000.00: a year of an officer's salary with on-costs) and starts it
-on 1 June 2022: in June 2022 the post was new, and partners were still agreeing how to use
-the 2022/23 allocation (section 4.3), which the demo therefore leaves uncommitted.
+on 1 March 2022, within the year of the money that pays for it: by June 2022 the post was
+new, and partners were still agreeing how to use the 2022/23 allocation (section 4.3),
+which the demo therefore leaves uncommitted.
 """
 
 import datetime as dt
@@ -28,7 +29,8 @@ ALLOCATIONS = (("2021/22", Decimal("50000.00")), ("2022/23", Decimal("50000.00")
 OFFICER = "1 FTE Trauma Learning and Development Officer for an initial 12 months"
 PARTNER = "Women's Rape and Sexual Abuse Centre"
 OFFICER_COST = Decimal("50000.00")
-OFFICER_FROM, OFFICER_TO = dt.date(2022, 6, 1), dt.date(2023, 5, 31)
+# Committed from the 2021/22 allocation, the post starting before that year ended.
+OFFICER_FROM, OFFICER_TO = dt.date(2022, 3, 1), dt.date(2023, 2, 28)
 
 
 def load(ctx: DemoContext) -> None:

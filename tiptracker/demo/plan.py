@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from tiptracker.demo import data
 from tiptracker.demo.workspace import DemoContext
 from tiptracker.lib.dates import LONDON
+from tiptracker.lib.money import FinancialYear
 from tiptracker.partnerships.models import Organisation, Role
 from tiptracker.plan import services
 from tiptracker.plan.models import Action, PlanChange
@@ -217,8 +218,19 @@ def _sessions(partnership_id: int, spec: DemoAction) -> tuple:
 
 
 def _due_around_today(ctx, actor, phase, priorities, organisations, last_change_on) -> None:  # type: ignore[no-untyped-def]
-    """Two of the officer's actions due now: one overdue, one due within the fortnight."""
+    """This financial year's priority, and two of the officer's actions for it due now: one
+    overdue, one due within the fortnight."""
     officer = ctx.memberships[OFFICER]
+    year = FinancialYear.containing(ctx.today)
+    current = services.priority_create(
+        actor=actor,
+        partnership_id=ctx.partnership.pk,
+        financial_year=str(year),
+        number=len(PRIORITIES_2022_23) + 1 if str(year) == "2022/23" else 1,
+        title="Sustain trauma-informed practice as business as usual: training coverage, "
+        "the manager toolkits and the ambassadors network",
+    )
+    last_change_on(min(year.starts_on, ctx.today - dt.timedelta(days=60)))
     for title, due, status in (
         (
             "Refresh the manager toolkits for the new financial year",
@@ -226,7 +238,7 @@ def _due_around_today(ctx, actor, phase, priorities, organisations, last_change_
             S.ON_TRACK,
         ),
         (
-            "Report the ambassadors network's first year to the steering group",
+            "Report the ambassadors network's year to the steering group",
             ctx.today + dt.timedelta(days=9),
             S.AT_RISK,
         ),
@@ -237,7 +249,7 @@ def _due_around_today(ctx, actor, phase, priorities, organisations, last_change_
             fields=ActionFields(
                 title=title,
                 phase=phase,
-                priority=priorities[6] if "ambassadors" in title else priorities[1],
+                priority=current,
                 owner=officer,
                 lead_organisation=organisations.get(HSCP),
                 start_date=ctx.today - dt.timedelta(days=60),

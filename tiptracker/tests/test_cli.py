@@ -419,3 +419,39 @@ def test_the_installed_command_creates_the_schema_on_first_use(tmp_path):
         "workforce_staffmember",
         "imports_importrun",
     } <= tables
+
+
+def test_serve_points_e_mailed_links_at_its_own_address_unless_site_url_is_set(
+    monkeypatch, settings
+):
+    import subprocess
+
+    import tiptracker.server
+    from tiptracker import cli
+
+    started = {}
+    monkeypatch.setenv("SITE_URL", "set so that teardown restores the environment")
+    monkeypatch.delenv("SITE_URL")
+    monkeypatch.setattr(
+        tiptracker.server, "run_server", lambda host, port: started.update(host=host)
+    )
+
+    class Worker:
+        def __init__(self, argv):
+            started["worker_site_url"] = os.environ["SITE_URL"]
+
+        def terminate(self):
+            started["stopped"] = True
+
+    monkeypatch.setattr(subprocess, "Popen", Worker)
+    assert cli._serve("0.0.0.0", 8791) == 0  # noqa: S104
+    assert started == {
+        "worker_site_url": "http://127.0.0.1:8791",
+        "host": "0.0.0.0",  # noqa: S104
+        "stopped": True,
+    }
+    assert settings.SITE_URL == "http://127.0.0.1:8791"
+    monkeypatch.setenv("SITE_URL", "https://tip.example.org")
+    settings.SITE_URL = "https://tip.example.org"
+    cli._serve("127.0.0.1", 8792)
+    assert started["worker_site_url"] == "https://tip.example.org"

@@ -53,7 +53,7 @@ def test_the_commitment_is_the_officer_with_the_womens_rape_and_sexual_abuse_cen
     assert officer.what.startswith("1 FTE Trauma Learning and Development Officer")
     assert officer.partner == "Women's Rape and Sexual Abuse Centre"
     assert officer.allocation.source == "Scottish Government"
-    assert (officer.starts_on, officer.ends_on) == (dt.date(2022, 6, 1), dt.date(2023, 5, 31))
+    assert (officer.starts_on, officer.ends_on) == (dt.date(2022, 3, 1), dt.date(2023, 2, 28))
 
 
 def test_the_engagement_log_holds_the_reports_four_contributions(demo):
