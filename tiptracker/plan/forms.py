@@ -129,7 +129,7 @@ class ActionForm(forms.Form):
         label="Lead organisation",
         queryset=None,  # set in __init__
         required=False,
-        empty_label="None",
+        empty_label="No lead organisation",
         error_messages={"invalid_choice": "Choose one of the organisations in the list"},
     )
     start_date = DatePartsField(
@@ -272,3 +272,19 @@ class AsOfForm(forms.Form):
     on = DatePartsField(
         label="Show the plan as it stood on", what="date", help_text="For example, 30 6 2022"
     )
+
+
+class HistoryFilterForm(forms.Form):
+    start = DatePartsField(
+        label="From", what="start of the period", required=False, help_text="For example, 1 12 2021"
+    )
+    end = DatePartsField(
+        label="To", what="end of the period", required=False, help_text="For example, 30 6 2022"
+    )
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        start, end = data.get("start"), data.get("end")
+        if start and end and start > end:
+            self.add_error("end", "The end of the period must be the same as or after its start")
+        return data

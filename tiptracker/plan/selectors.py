@@ -112,6 +112,10 @@ class PastPlan:
     priorities: list[PastThing]
     changes_after: int
 
+    @property
+    def day_after(self) -> dt.date:
+        return self.on + dt.timedelta(days=1)
+
 
 def plan_as_it_stood(partnership_id: int, on: dt.date) -> PastPlan:
     """Rebuild the plan at the end of `on` from the history: the latest state of each thing
@@ -161,10 +165,22 @@ def plan_as_it_stood(partnership_id: int, on: dt.date) -> PastPlan:
     return PastPlan(on=on, phases=grouped, priorities=priorities, changes_after=after)
 
 
-def plan_changes(partnership_id: int, *, since: dt.datetime | None = None) -> QuerySet[PlanChange]:
+def plan_changes(
+    partnership_id: int,
+    *,
+    since: dt.datetime | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> QuerySet[PlanChange]:
+    """Changes newest first; `start` and `end` are whole days in the UK, both included."""
     changes = PlanChange.objects.filter(partnership_id=partnership_id)
     if since is not None:
         changes = changes.filter(at__gte=since)
+    if start is not None:
+        changes = changes.filter(at__gte=dt.datetime.combine(start, dt.time(), tzinfo=LONDON))
+    if end is not None:
+        after = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=LONDON)
+        changes = changes.filter(at__lt=after)
     return changes.order_by("-at", "-id")
 
 

@@ -1,5 +1,7 @@
 """Pages of the implementation plan and the steering group's workspace."""
 
+import datetime as dt
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -11,8 +13,15 @@ from tiptracker.lib.dates import today
 from tiptracker.partnerships import access
 from tiptracker.partnerships.models import Membership
 from tiptracker.plan import exports, services
-from tiptracker.plan.forms import ActionForm, AsOfForm, PhaseForm, PriorityForm, ProgressUpdateForm
-from tiptracker.plan.models import Action, PlanChange
+from tiptracker.plan.forms import (
+    ActionForm,
+    AsOfForm,
+    HistoryFilterForm,
+    PhaseForm,
+    PriorityForm,
+    ProgressUpdateForm,
+)
+from tiptracker.plan.models import Action
 from tiptracker.plan.selectors import action_changes, plan_as_it_stood, plan_changes, plan_now
 from tiptracker.plan.state import action_state, phase_state, priority_state, side_by_side
 from tiptracker.training.forms import add_service_error
@@ -346,10 +355,27 @@ def priority_edit(request: HttpRequest, membership: Membership, priority_pk: int
 
 @access.partnership_view(READ)
 def history(request: HttpRequest, membership: Membership) -> HttpResponse:
-    page = Paginator(plan_changes(membership.partnership_id), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    form = HistoryFilterForm(request.GET if "start_0" in request.GET else None)
+    period = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    changes = plan_changes(
+        membership.partnership_id, start=period.get("start"), end=period.get("end")
     )
-    return render(request, "plan/history.html", {"page": page, "Entity": PlanChange.Entity})
+    page = Paginator(changes, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    on = today()
+    return render(
+        request,
+        "plan/history.html",
+        {
+            "page": page,
+            "form": form,
+            "period": period,
+            "query": query.urlencode() + "&" if query else "",
+            "six_months_ago": on - dt.timedelta(days=182),
+            "today": on,
+        },
+    )
 
 
 @access.partnership_view(READ)

@@ -198,10 +198,14 @@ def test_the_plan_exports_to_a_spreadsheet_and_a_word_document(login, member, pa
     assert book.sheetnames == ["Actions", "Priorities", "Progress updates"]
     assert book["Actions"]["C2"].value == "'=cmd|' /C calc'!A0"  # formula neutralised
     assert book["Priorities"]["C2"].value == "A trauma ambassadors network"
+    assert book["Actions"]["H2"].value.date() == dt.date(2023, 3, 31)  # a date, to sort by
+    assert book["Actions"].freeze_panes == "A2" and book["Actions"]["A1"].font.bold
     document = Document(io.BytesIO(client.get(_url(partnership, "plan_docx")).content))
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
     assert "Priorities for 2022/23" in headings
-    assert document.tables[0].rows[1].cells[0].text == "=cmd|' /C calc'!A0"
+    assert "=cmd|' /C calc'!A0" in headings  # each action is a heading to navigate by
+    details = {row.cells[0].text: row.cells[1].text for row in document.tables[0].rows}
+    assert details["Due date"] == "31 March 2023" and details["Owner"] == "Trauma Steering Group"
 
 
 @pytest.mark.parametrize("year", ["2022/24", "22/23"])
@@ -274,4 +278,37 @@ def test_a_control_character_typed_into_the_plan_does_not_break_its_exports(
     book = load_workbook(io.BytesIO(client.get(_url(partnership, "plan_xlsx")).content))
     assert book["Actions"]["C2"].value == "Tabsandfeeds"
     document = Document(io.BytesIO(client.get(_url(partnership, "plan_docx")).content))
-    assert document.tables[0].rows[1].cells[0].text == "Tabsandfeeds"
+    assert "Tabsandfeeds" in [p.text for p in document.paragraphs]
+
+
+def test_the_history_shows_what_moved_in_a_period(login, admin, partnership, clock):
+    from tiptracker.plan.services import action_create
+    from tiptracker.plan.state import ActionFields
+
+    now = clock.moment
+    for moment, title in (
+        ("2022-01-10 10:00", "Before the period"),
+        ("2022-03-10 10:00", "In the period"),
+    ):
+        clock.move_to(moment)
+        action_create(
+            actor=admin.user,
+            partnership_id=partnership.pk,
+            fields=ActionFields(title=title, owner_group="Steering group"),
+        )
+    clock.moment = now  # back to the present, where the person signs in
+    client = login(admin)
+    period = {
+        "start_0": "1",
+        "start_1": "2",
+        "start_2": "2022",
+        "end_0": "30",
+        "end_1": "6",
+        "end_2": "2022",
+    }
+    page = client.get(_url(partnership, "plan_history"), period).content.decode()
+    assert "In the period" in page and "Before the period" not in page
+    assert "1 change from 1 February 2022 to 30 June 2022" in page
+    backwards = {**period, "end_2": "2021"}
+    page = client.get(_url(partnership, "plan_history"), backwards).content.decode()
+    assert "The end of the period must be the same as or after its start" in page
