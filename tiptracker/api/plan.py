@@ -64,6 +64,13 @@ class PhaseInput(serializers.Serializer):
     description = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+class PhaseChangeInput(serializers.Serializer):
+    version = serializers.IntegerField(help_text="The version you read: a newer one is a 409.")
+    number = serializers.IntegerField(min_value=1, max_value=99, required=False)
+    title = serializers.CharField(max_length=200, required=False)
+    description = serializers.CharField(required=False, allow_blank=True)
+
+
 class PriorityOutput(serializers.Serializer):
     id = serializers.IntegerField()
     financial_year = serializers.CharField(help_text="For example 2022/23.")
@@ -78,6 +85,14 @@ class PriorityInput(serializers.Serializer):
     number = serializers.IntegerField(min_value=1, max_value=99)
     title = serializers.CharField(max_length=300)
     description = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class PriorityChangeInput(serializers.Serializer):
+    version = serializers.IntegerField(help_text="The version you read: a newer one is a 409.")
+    financial_year = serializers.CharField(max_length=7, required=False)
+    number = serializers.IntegerField(min_value=1, max_value=99, required=False)
+    title = serializers.CharField(max_length=300, required=False)
+    description = serializers.CharField(required=False, allow_blank=True)
 
 
 class UpdateOutput(serializers.Serializer):
@@ -319,6 +334,101 @@ class PriorityListCreateApi(ScopedListApi):
             actor=self.membership.user, partnership_id=self.membership.partnership_id, **data
         )
         return Response(PriorityOutput(priority).data, status=status.HTTP_201_CREATED)
+
+
+class _VersionedDetailApi(ScopedDetailApi):
+    # GET one phase or priority; PATCH it from the version read (administrators).
+    allowed_roles = READ
+    allowed_roles_by_method: ClassVar[dict[str, frozenset[str]]] = {"PATCH": EDIT}
+    entity: ClassVar[str]
+    input_class: ClassVar[type[serializers.Serializer]]
+    output_class: ClassVar[type[serializers.Serializer]]
+
+    def change(self, thing: Any, version: int, values: dict) -> Any:
+        raise NotImplementedError
+
+    def patch(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        thing = self.get_object()
+        found = self.input_class(data=request.data, partial=True)
+        found.is_valid(raise_exception=True)
+        version = request.data.get("version") if hasattr(request.data, "get") else None
+        if not isinstance(version, int) or isinstance(version, bool):
+            raise serializers.ValidationError({"version": ["Send the version you read, a number."]})
+        values = {**self.input_class(thing).data, **found.validated_data}
+        try:
+            thing = self.change(thing, version, values)
+        except services.EditConflict as clash:
+            return Response(
+                {
+                    "detail": f"Someone else saved this {self.entity} after the version you "
+                    "read: nothing was written.",
+                    "saved": self.output_class(clash.current).data,
+                },
+                status=status.HTTP_409_CONFLICT,
+            )
+        return Response(self.output_class(thing).data)
+
+
+class PhaseDetailApi(_VersionedDetailApi):
+    serializer_class = output_class = PhaseOutput
+    input_class = PhaseInput
+    entity = "phase"
+
+    def get_object(self) -> Any:
+        return access.get_phase_for_user(self.membership, self.kwargs["pk"])
+
+    @extend_schema(tags=TAGS, summary="One phase", parameters=[SLUG])
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Change a phase from the version you read (only the fields sent change)",
+        parameters=[SLUG],
+        request=PhaseChangeInput,
+        responses={
+            200: PhaseOutput,
+            409: OpenApiResponse(description="Saved by someone else since."),
+        },
+    )
+    def patch(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().patch(request, *args, **kwargs)
+
+    def change(self, thing: Any, version: int, values: dict) -> Any:
+        return services.phase_update(
+            actor=self.membership.user, phase=thing, version=version, **values
+        )
+
+
+class PriorityDetailApi(_VersionedDetailApi):
+    serializer_class = output_class = PriorityOutput
+    input_class = PriorityInput
+    entity = "priority"
+
+    def get_object(self) -> Any:
+        return access.get_priority_for_user(self.membership, self.kwargs["pk"])
+
+    @extend_schema(tags=TAGS, summary="One priority", parameters=[SLUG])
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Change a priority from the version you read (only the fields sent change)",
+        parameters=[SLUG],
+        request=PriorityChangeInput,
+        responses={
+            200: PriorityOutput,
+            409: OpenApiResponse(description="Saved by someone else since."),
+        },
+    )
+    def patch(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().patch(request, *args, **kwargs)
+
+    def change(self, thing: Any, version: int, values: dict) -> Any:
+        return services.priority_update(
+            actor=self.membership.user, priority=thing, version=version, **values
+        )
 
 
 class ActionFilter(Filter):

@@ -20,7 +20,13 @@ partnership_patterns = [
     path("completions/", views.CompletionListRecordApi.as_view(), name="api_completions"),
     path("coverage/", views.CoverageApi.as_view(), name="api_coverage"),
     path("plan/phases/", plan.PhaseListCreateApi.as_view(), name="api_plan_phases"),
+    path("plan/phases/<int:pk>/", plan.PhaseDetailApi.as_view(), name="api_plan_phase_detail"),
     path("plan/priorities/", plan.PriorityListCreateApi.as_view(), name="api_plan_priorities"),
+    path(
+        "plan/priorities/<int:pk>/",
+        plan.PriorityDetailApi.as_view(),
+        name="api_plan_priority_detail",
+    ),
     path("plan/actions/", plan.ActionListCreateApi.as_view(), name="api_plan_actions"),
     path("plan/actions/<int:pk>/", plan.ActionDetailApi.as_view(), name="api_plan_action_detail"),
     path(

@@ -82,8 +82,8 @@ def flag(action: Action) -> str:
 def plan_xlsx(partnership: Partnership) -> bytes:
     plan = gather(partnership)
     book = Workbook(write_only=True)
-    rows = []
-    updates = []
+    rows: list[list[object]] = []
+    updates: list[list[object]] = []
     for phase, action in plan.actions:
         latest = latest_update(action)
         rows.append(

@@ -192,3 +192,35 @@ def test_owners_addresses_are_shown_to_administrators_only(api, admin, member, p
     as_member = api(member).get(url(partnership, "actions/")).json()["results"][0]
     assert as_admin["owner_email"] == member.user.email
     assert as_member["owner_email"] is None and as_member["owner"]
+
+
+def test_a_priority_is_changed_from_the_version_read_and_a_stale_change_is_a_409(
+    api, admin, member, partnership
+):
+    priority = PriorityFactory(partnership=partnership, title="Old wording")
+    path = url(partnership, f"priorities/{priority.pk}/")
+    assert api(member).patch(path, {"title": "x", "version": 1}, format="json").status_code == 403
+    response = api(admin).patch(path, {"title": "New wording", "version": 1}, format="json")
+    assert response.status_code == 200 and response.json()["version"] == 2
+    assert response.json()["financial_year"] == "2022/23"  # unsent fields kept
+    stale = api(admin).patch(path, {"title": "Clash", "version": 1}, format="json")
+    assert stale.status_code == 409 and stale.json()["saved"]["title"] == "New wording"
+    bad = api(admin).patch(path, {"financial_year": "2022/24", "version": 2}, format="json")
+    assert bad.status_code == 400 and "financial_year" in bad.json()
+    assert api(admin).patch(path, {"title": "No version"}, format="json").status_code == 400
+
+
+def test_a_phase_reads_and_changes(api, admin, partnership):
+    phase = PhaseFactory(partnership=partnership, number=1, title="Foundations")
+    path = url(partnership, f"phases/{phase.pk}/")
+    assert api(admin).get(path).json()["title"] == "Foundations"
+    response = api(admin).patch(
+        path, {"description": "Leadership buy-in", "version": 1}, format="json"
+    )
+    assert response.status_code == 200
+    phase.refresh_from_db()
+    assert (phase.title, phase.description, phase.version) == (
+        "Foundations",
+        "Leadership buy-in",
+        2,
+    )

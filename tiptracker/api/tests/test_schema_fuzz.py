@@ -148,6 +148,8 @@ def demo(partnership, persona):
             "commitments": commitment.pk,
             "engagements": engagement.pk,
             "actions": action.pk,
+            "phases": action.phase_id,
+            "priorities": action.priority_id,
         },
     }
 
