@@ -166,7 +166,7 @@ def cmd_coverage(args: argparse.Namespace) -> int:
     if args.format == "csv":
         sys.stdout.write(to_csv(header, table + totals).decode("utf-8-sig"))
         return 0
-    print(f"Coverage for {partnership.name} on {as_of:%d %B %Y}")
+    print(f"Coverage for {partnership.name} on {as_of:%-d %B %Y}")
     lines = [header, *table, *totals]
     widths = [max(len(str(line[i])) for line in lines) for i in range(len(header))]
     for n, line in enumerate(lines):

@@ -125,6 +125,6 @@ def load(ctx: DemoContext) -> None:
     declined = sum(spec[3] == "D" for spec in GUESTS)
     attended = sum(spec[4] == ATTENDED for spec in GUESTS)
     ctx.say(
-        f"Briefing for board and elected members, {DAY:%d %B %Y}: {len(GUESTS)} guests invited, "
+        f"Briefing for board and elected members, {DAY:%-d %B %Y}: {len(GUESTS)} guests invited, "
         f"{accepted} accepted, {declined} declined, {attended} attended"
     )

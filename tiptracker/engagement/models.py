@@ -40,4 +40,4 @@ class Engagement(models.Model):
         indexes = [models.Index(fields=["partnership", "date"])]
 
     def __str__(self) -> str:
-        return f"{self.body}, {self.date:%d %b %Y}"
+        return f"{self.body}, {self.date:%-d %B %Y}"

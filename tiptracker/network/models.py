@@ -83,4 +83,4 @@ class NetworkActivity(models.Model):
         verbose_name_plural = "network activities"
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} on {self.date:%d %b %Y}"
+        return f"{self.get_kind_display()} on {self.date:%-d %B %Y}"

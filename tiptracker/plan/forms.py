@@ -8,6 +8,7 @@ from django import forms
 from django.db.models import Q
 
 from tiptracker.lib.dates import today
+from tiptracker.lib.money import FinancialYear
 from tiptracker.partnerships.models import Membership
 from tiptracker.plan.models import Action, Phase, Priority
 from tiptracker.plan.state import ADMIN_ONLY, ActionFields
@@ -76,6 +77,12 @@ class PriorityForm(forms.Form):
         label="Description (optional)", required=False, widget=forms.Textarea
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def clean_financial_year(self) -> str:
+        try:
+            return str(FinancialYear.parse(self.cleaned_data["financial_year"]))
+        except ValueError as problem:
+            raise forms.ValidationError(str(problem)) from None
 
     @staticmethod
     def initial_for(priority: Priority) -> dict:

@@ -438,7 +438,7 @@ def _send_digest(owner: Membership, actions: Iterable[Action], on: dt.date) -> N
     for action in actions:
         flag = "OVERDUE" if is_overdue(action, on) else "due soon"
         lines.append(
-            f"- {action.title} ({action.get_status_display()}): {flag}, due {action.due_date:%d %B %Y}"
+            f"- {action.title} ({action.get_status_display()}): {flag}, due {action.due_date:%-d %B %Y}"
         )
     partnership = owner.partnership
     body = (

@@ -121,7 +121,7 @@ def london_datetime(day: dt.date, time: dt.time) -> dt.datetime:
     # A time the clocks skip in March does not survive the round trip through UTC.
     if moment.astimezone(dt.UTC).astimezone(zone).replace(tzinfo=None) != naive:
         raise ValidationError(
-            f"{time:%H:%M} does not exist on {day:%d %B %Y}: the clocks go forward at 01:00"
+            f"{time:%H:%M} does not exist on {day:%-d %B %Y}: the clocks go forward at 01:00"
         )
     return moment
 
@@ -178,8 +178,10 @@ class DatePartsField(forms.MultiValueField):
         ]
         if missing:
             raise ValidationError(f"The {self.what} must include a {' and a '.join(missing)}")
-        if not (day.isdigit() and month.isdigit() and year.isdigit()) or len(year) != 4:
+        if not (day.isdigit() and month.isdigit() and year.isdigit()):
             raise ValidationError(f"Enter the {self.what} as numbers, for example 27 3 2026")
+        if len(year) != 4:
+            raise ValidationError(f"The year of the {self.what} must have 4 numbers, like 2026")
         try:
             return dt.date(int(year), int(month), int(day))
         except ValueError:

@@ -1,11 +1,14 @@
 """Courses, sessions, bookings, attendance and completions."""
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 
 from tiptracker.lib.levels import Level
 from tiptracker.partnerships.models import Partnership
+from tiptracker.training.names import name_sort_key
 from tiptracker.workforce.models import StaffMember
 
 
@@ -63,7 +66,7 @@ class TrainingSession(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.course.title}, {self.starts_at:%d %b %Y}"
+        return f"{self.course.title}, {self.starts_at:%-d %B %Y}"
 
 
 class Guest(models.Model):
@@ -82,10 +85,14 @@ class Guest(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices)
     # Their organisation and role in it, for example "Dundee City Council, councillor".
     organisation = models.CharField(max_length=200, blank=True)
+    # What the guest list sorts by: the surname, then the given names, without titles
+    # (names.name_sort_key). Kept in step with `name` on every save.
+    sort_name = models.CharField(max_length=200, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["name", "id"]
+        ordering = ["sort_name", "name", "id"]
+        indexes = [models.Index(fields=["partnership", "sort_name"])]
         constraints = [
             # Addresses differing only in case reach the same person.
             models.UniqueConstraint(
@@ -95,6 +102,13 @@ class Guest(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.sort_name = name_sort_key(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "sort_name"}
+        super().save(*args, **kwargs)
 
 
 class Booking(models.Model):

@@ -321,9 +321,9 @@ def _tell_changed(session: TrainingSession, bookings: list[Booking]) -> None:
     where = session.venue or session.online_url or "to be confirmed"
     _tell_each(
         bookings,
-        subject=f"Changed: {_one_line(session.course.title)}, {local_start:%d %B %Y}",
+        subject=f"Changed: {_one_line(session.course.title)}, {local_start:%-d %B %Y}",
         body=lambda booking: (
-            f"{session.course.title} has changed. It is now on {local_start:%A %d %B %Y} "
+            f"{session.course.title} has changed. It is now on {local_start:%A %-d %B %Y} "
             f"from {local_start:%H:%M} to {local_end:%H:%M}, at {where}.\n\n"
             f"Your {_what_they_hold(booking)} stands. {_if_you_cannot_go(booking)}\n"
         ),
@@ -359,10 +359,10 @@ def session_cancel(*, actor: Actor, session: TrainingSession) -> int:
 
 def _tell_cancelled(session: TrainingSession, bookings: list[Booking]) -> None:
     local_start = timezone.localtime(session.starts_at)
-    when = f"{local_start:%A %d %B %Y at %H:%M}"
+    when = f"{local_start:%A %-d %B %Y at %H:%M}"
     _tell_each(
         bookings,
-        subject=f"Cancelled: {_one_line(session.course.title)}, {local_start:%d %B %Y}",
+        subject=f"Cancelled: {_one_line(session.course.title)}, {local_start:%-d %B %Y}",
         body=lambda booking: (
             f"{session.course.title} on {when} has been cancelled, so your "
             f"{_what_they_hold(booking)} has gone with it. You do not need to do anything.\n\n"
@@ -500,7 +500,7 @@ def _tell_promoted(booking: Booking) -> None:
             subject=f"A place is yours: {_one_line(session.course.title)}",
             message=(
                 f"{_greeting(booking)}"
-                f"A place has come free on {session.course.title} on {local_start:%A %d %B %Y at %H:%M}, "
+                f"A place has come free on {session.course.title} on {local_start:%A %-d %B %Y at %H:%M}, "
                 "and it is now booked for you. You were next on the waiting list.\n\n"
                 f"{_if_you_cannot_go(booking)}\n"
             ),

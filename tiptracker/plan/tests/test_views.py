@@ -312,3 +312,21 @@ def test_the_history_shows_what_moved_in_a_period(login, admin, partnership, clo
     backwards = {**period, "end_2": "2021"}
     page = client.get(_url(partnership, "plan_history"), backwards).content.decode()
     assert "The end of the period must be the same as or after its start" in page
+
+
+def test_a_priority_form_shows_every_problem_at_once(login, admin, partnership):
+    response = login(admin).post(
+        _url(partnership, "plan_priority_new"),
+        {"financial_year": "22/23", "number": "x", "title": ""},
+    )
+    page = response.content.decode()
+    assert "Write the first year in full, like 2022/23" in page
+    assert "Enter the priority number as a whole number" in page
+    assert "Enter the priority" in page
+
+
+def test_a_two_digit_year_is_explained(login, admin, partnership):
+    response = login(admin).post(
+        _url(partnership, "plan_action_new"), _action_form(due_date_2="23")
+    )
+    assert "The year of the due date must have 4 numbers, like 2026" in response.content.decode()
