@@ -53,7 +53,7 @@ def test_a_member_reads_the_log_newest_first_with_counts_by_kind(login, member, 
     assert response.status_code == 200
     page = response.content.decode()
     assert page.index("29 June 2022") < page.index("30 November 2021")
-    assert "All engagement: 4 records" in page
+    assert "Until the period is corrected, all engagement: 4 records" in page
     assert (_count(page, "Meeting"), _count(page, "Visit"), _count(page, "Presentation")) == (
         "1",
         "1",
@@ -79,7 +79,7 @@ def test_a_period_with_from_after_to_is_an_error_and_shows_everything(login, mem
     assert response.status_code == 200
     assert "There is a problem" in page
     assert "The &#x27;to&#x27; date must be the same as or after the &#x27;from&#x27; date" in page
-    assert "All engagement: 4 records" in page
+    assert "Until the period is corrected, all engagement: 4 records" in page
 
 
 def test_a_date_that_is_not_a_date_is_an_error(login, member, log):
