@@ -13,7 +13,7 @@ from tiptracker.network.models import NetworkActivity, NetworkMember
 from tiptracker.partnerships.models import Role
 from tiptracker.partnerships.tests.factories import MembershipFactory, PartnershipFactory
 from tiptracker.plan.tests.factories import ActionFactory, PhaseFactory, PriorityFactory
-from tiptracker.resources.models import Resource
+from tiptracker.resources.models import Resource, ResourceFile
 from tiptracker.training.tests.factories import (
     BookingFactory,
     CourseFactory,
@@ -37,11 +37,17 @@ def world(db):
     booking = BookingFactory(session=past, staff=staff)
     # A briefing to come, with a guest invited: its reply link is the public page's key.
     invitation = InvitationFactory(session=TrainingSessionFactory(course=course))
+    # The same guest was invited to the past session: their record is kept (no removal).
+    InvitationFactory(session=past, guest=invitation.guest, status="booked")
     run = ImportRun.objects.create(
         partnership=own, kind="staff", filename="staff.csv", status=ImportRun.Status.DONE
     )
     resource = Resource.objects.create(
         partnership=own, title="Manager toolkit", kind="manager-toolkit", audience="managers"
+    )
+    # With a small file, so that its download is checked too.
+    ResourceFile.objects.create(
+        resource=resource, name="toolkit.txt", content_type="text/plain", size=5, data=b"Hello"
     )
     network_member = NetworkMember.objects.create(
         partnership=own,

@@ -78,6 +78,9 @@ POLICY: dict[str, dict[str, object]] = {
     "guests": {GET: TRAINING_ADMINS},
     "guest_new": {GET: TRAINING_ADMINS, POST: TRAINING_ADMINS},
     "guest_edit": {GET: TRAINING_ADMINS, POST: TRAINING_ADMINS},
+    # The world's guest was invited to a briefing that has taken place: removal is refused.
+    "guest_remove": {GET: TRAINING_ADMINS, POST: TRAINING_ADMINS},
+    "briefings": {GET: TRAINING_ADMINS},
     "session_invitations": {GET: TRAINING_ADMINS, POST: TRAINING_ADMINS},
     "invitation_reply_record": {POST: TRAINING_ADMINS},
     "briefing_reply": {GET: PUBLIC, POST: PUBLIC},
@@ -126,6 +129,8 @@ POLICY: dict[str, dict[str, object]] = {
     "plan_priority_edit": {GET: WORKSPACE_EDIT, POST: WORKSPACE_EDIT},
     "api_plan_phases": {GET: ALL, POST: WORKSPACE_EDIT},
     "api_plan_priorities": {GET: ALL, POST: WORKSPACE_EDIT},
+    "api_plan_phase_detail": {GET: ALL, PATCH: WORKSPACE_EDIT},
+    "api_plan_priority_detail": {GET: ALL, PATCH: WORKSPACE_EDIT},
     "api_plan_actions": {GET: ALL, POST: WORKSPACE_EDIT},
     "api_plan_action_detail": {GET: ALL, PATCH: ACTION_OWNER},
     "api_plan_action_updates": {GET: ALL, POST: ACTION_OWNER},
@@ -136,6 +141,7 @@ POLICY: dict[str, dict[str, object]] = {
     "resource_new": {GET: only(Role.ADMIN), POST: only(Role.ADMIN)},
     "resource_edit": {GET: only(Role.ADMIN), POST: only(Role.ADMIN)},
     "resource_delete": {GET: only(Role.ADMIN), POST: only(Role.ADMIN)},
+    "resource_file": {GET: ALL},
     "api_resources": {GET: ALL, POST: only(Role.ADMIN)},
     "api_resource_detail": {GET: ALL, PATCH: only(Role.ADMIN), DELETE: only(Role.ADMIN)},
     # Champions and ambassadors (the roster is known to every member)
@@ -173,6 +179,8 @@ POLICY: dict[str, dict[str, object]] = {
 # Which object a detail URL's <pk> names.
 PK_OF = {
     "api_plan_action_detail": "action_pk",
+    "api_plan_phase_detail": "phase_pk",
+    "api_plan_priority_detail": "priority_pk",
     "api_plan_action_updates": "action_pk",
     "api_staff_detail": "staff_pk",
     "api_course_detail": "course_pk",

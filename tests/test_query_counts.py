@@ -17,7 +17,7 @@ from tiptracker.lib.sql import refresh_planner_statistics
 from tiptracker.network.models import NetworkActivity, NetworkMember
 from tiptracker.partnerships.models import Membership, Organisation, Role
 from tiptracker.partnerships.tests.factories import MembershipFactory, UserFactory
-from tiptracker.resources.models import Resource
+from tiptracker.resources.models import Resource, ResourceFile
 from tiptracker.training.models import Booking, Completion, Course, TrainingSession
 from tiptracker.training.services import coverage_snapshots_rebuild
 from tiptracker.workforce.models import StaffMember, Team
@@ -101,6 +101,11 @@ def grow(partnership, team, course, session, past, size: int) -> None:
             partnership=partnership, title=f"Resource {n}", kind="guidance", audience="managers"
         )
         for n in range(Resource.objects.filter(partnership=partnership).count(), size)
+    )
+    # Every resource with a file: the lists show its type and size, never load its bytes.
+    ResourceFile.objects.bulk_create(
+        ResourceFile(resource=r, name="r.txt", content_type="text/plain", size=2, data=b"hi")
+        for r in Resource.objects.filter(partnership=partnership, file__isnull=True)
     )
     grown_teams = list(Team.objects.filter(partnership=partnership).order_by("id")[:size])
     network_members = NetworkMember.objects.bulk_create(
@@ -201,6 +206,34 @@ def grow_guests(partnership, session, past, size: int) -> None:
             for guest in guests
         ]
     )
+    # As many briefings as rows, to come and past: every session gets a guest invited.
+    now = timezone.now()
+    TrainingSession.objects.bulk_create(
+        TrainingSession(
+            partnership=partnership,
+            course=past.course,
+            starts_at=now - dt.timedelta(days=3 + n),
+            ends_at=now - dt.timedelta(days=3 + n) + dt.timedelta(hours=1),
+            capacity=50,
+        )
+        for n in range(
+            TrainingSession.objects.filter(partnership=partnership, starts_at__lt=now).count(),
+            size,
+        )
+    )
+    everyone = list(Guest.objects.filter(partnership=partnership).order_by("id"))
+    uninvited = TrainingSession.objects.filter(partnership=partnership).exclude(
+        bookings__guest__isnull=False
+    )
+    Booking.objects.bulk_create(
+        Booking(
+            partnership=partnership,
+            session=briefing,
+            guest=everyone[n % len(everyone)],
+            status=replies[n % 3],
+        )
+        for n, briefing in enumerate(uninvited)
+    )
 
 
 def grow_plan(partnership, course, session, size: int) -> None:
@@ -278,6 +311,8 @@ PAGES = [
     "network/coverage/?show=all",
     "network/coverage/",
     "guests/",
+    "briefings/",
+    "briefings/?when=past",
     "sessions/{session}/invitations/",
     "funding/",
     "engagement/",

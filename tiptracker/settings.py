@@ -230,6 +230,8 @@ SITE_URL = (env("SITE_URL") or "http://127.0.0.1:8000").rstrip("/")
 # the worker (with progress shown) instead of inside the request.
 IMPORT_MAX_BYTES = int(env("IMPORT_MAX_BYTES") or 50 * 1024 * 1024)
 IMPORT_INLINE_MAX_BYTES = int(env("IMPORT_INLINE_MAX_BYTES") or 512 * 1024)
+# Resources: the largest file a resource in the library may carry (kept in the database).
+RESOURCE_MAX_BYTES = int(env("RESOURCE_MAX_BYTES") or 10 * 1024 * 1024)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -60,3 +60,28 @@ def test_an_invited_guest_accepts_through_their_link_without_logging_in(
     # The administrator sees the reply.
     visit(page, f"/p/{partnership.slug}/sessions/{session.pk}/invitations/")
     assert "Accepted" in page.content()
+
+
+def test_an_administrator_finds_a_briefing_and_removes_a_guest(
+    page, live_server, admin, partnership
+):
+    course = CourseFactory(partnership=partnership, title="Briefing for board members")
+    session = TrainingSessionFactory(course=course, capacity=20, venue="City Chambers, Dundee")
+    leaving = GuestFactory(partnership=partnership, name="Councillor Euan Cairns")
+    Booking.objects.create(
+        partnership=partnership, session=session, guest=leaving, status=Booking.Status.INVITED
+    )
+
+    sign_in(page, admin)
+    visit(page, f"/p/{partnership.slug}/guests/")
+    assert_accessible(page)
+    page.get_by_role("link", name=re.compile("Invitations and replies")).click()
+    page.wait_for_load_state()
+    assert "Councillor Euan Cairns" in page.content()
+    visit(page, f"/p/{partnership.slug}/guests/")
+    page.get_by_role("link", name="Remove Councillor Euan Cairns").click()
+    page.wait_for_load_state()
+    assert_accessible(page)
+    page.get_by_role("button", name="Remove the guest").click()
+    page.wait_for_load_state()
+    assert "Removed Councillor Euan Cairns from the guest list" in page.content()

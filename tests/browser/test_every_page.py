@@ -22,6 +22,7 @@ NOT_HTML = {
     "import_problems_csv",
     "plan_xlsx",
     "plan_docx",
+    "resource_file",
 }
 
 

@@ -3,7 +3,9 @@ and remove resources, through the same services as the pages."""
 
 from typing import Any, ClassVar
 
-from drf_spectacular.utils import extend_schema
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -19,7 +21,7 @@ from tiptracker.api.views import SLUG, ScopedDetailApi, ScopedListApi
 from tiptracker.lib.levels import level_from_slug
 from tiptracker.partnerships import access
 from tiptracker.resources.models import Resource
-from tiptracker.resources.selectors import NO_LEVEL, resources_list_for
+from tiptracker.resources.selectors import NO_LEVEL, resources_list_for, with_file_details
 from tiptracker.resources.services import resource_create, resource_delete, resource_update
 
 
@@ -45,18 +47,44 @@ class LevelSlugInput(CheckedEnumField):
 # Shapes ------------------------------------------------------------------------------------
 
 
+class ResourceFileOutput(serializers.Serializer):
+    name = serializers.CharField(help_text="The file's name, as it downloads.")
+    size = serializers.IntegerField(help_text="In bytes.")
+    content_type = serializers.CharField(help_text="The type it is served as.")
+    url = serializers.CharField(help_text="Where to download it (as a signed-in member).")
+
+
 class ResourceOutput(serializers.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
     kind = ResourceKindField()
     audience = ResourceAudienceField()
     level = OptionalLevelField(help_text="The level it supports (null: not tied to a level).")
-    url = serializers.CharField(
-        help_text="A link to the file, recording or resource; may be blank."
+    url = serializers.CharField(help_text="A link to the recording or resource; may be blank.")
+    file = serializers.SerializerMethodField(
+        help_text="The resource's file (null: none). Files are uploaded from the resource's "
+        "page, not through the API."
     )
     description = serializers.CharField()
     updated_on = serializers.DateField()
     created_at = serializers.DateTimeField()
+
+    @extend_schema_field(ResourceFileOutput(allow_null=True))
+    def get_file(self, resource: Resource) -> dict | None:
+        stored = resource.attached_file()
+        if stored is None:
+            return None
+        view = self.context.get("view")
+        # The partnership's slug from the URL called, so a list makes no query per resource.
+        slug = view.kwargs["slug"] if view else resource.partnership.slug
+        path = reverse("resource_file", args=[slug, resource.pk])
+        request = self.context.get("request")
+        return {
+            "name": stored.name,
+            "size": stored.size,
+            "content_type": stored.content_type,
+            "url": request.build_absolute_uri(path) if request else path,
+        }
 
 
 class ResourceInput(serializers.Serializer):
@@ -137,7 +165,10 @@ class ResourceListCreateApi(ScopedListApi):
             partnership_id=self.membership.partnership_id,
             **found.validated_data,
         )
-        return Response(ResourceOutput(resource).data, status=status.HTTP_201_CREATED)
+        return Response(
+            ResourceOutput(resource, context=self.get_serializer_context()).data,
+            status=status.HTTP_201_CREATED,
+        )
 
 
 class ResourceDetailApi(ScopedDetailApi):
@@ -151,7 +182,10 @@ class ResourceDetailApi(ScopedDetailApi):
     serializer_class = ResourceOutput
 
     def get_object(self) -> Any:
-        return access.get_resource_for_user(self.membership, self.kwargs["pk"])
+        # With its file's name and size, never its bytes; another partnership's is a 404.
+        return get_object_or_404(
+            with_file_details(access.resources_for(self.membership)), pk=self.kwargs["pk"]
+        )
 
     @extend_schema(tags=TAGS, summary="One resource", parameters=[SLUG])
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -178,7 +212,7 @@ class ResourceDetailApi(ScopedDetailApi):
             **found.validated_data,
         }
         resource_update(actor=self.membership.user, resource=resource, **values)
-        return Response(ResourceOutput(resource).data)
+        return Response(ResourceOutput(resource, context=self.get_serializer_context()).data)
 
     @extend_schema(tags=TAGS, summary="Remove a resource", parameters=[SLUG], responses={204: None})
     def delete(self, request: Request, *args: Any, **kwargs: Any) -> Response:

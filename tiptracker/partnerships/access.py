@@ -219,6 +219,14 @@ def get_resource_for_user(membership: Membership, pk: object) -> Any:
     return _get_or_404(resources_for(membership), pk)
 
 
+def get_resource_file_for_user(membership: Membership, resource_pk: object) -> Any:
+    """A resource's file, bytes and all (its pk is the resource's): 404 if it has none."""
+    from tiptracker.resources.models import ResourceFile
+
+    files = ResourceFile.objects.filter(resource__partnership_id=membership.partnership_id)
+    return _get_or_404(files, resource_pk)
+
+
 def network_members_for(membership: Membership) -> QuerySet:
     """The champions and ambassadors: every member sees the whole roster, so that staff can
     find their ambassador (the roster shows only name, role, organisation and team)."""

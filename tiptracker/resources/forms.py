@@ -2,10 +2,13 @@
 take. The rules (a web link, a known kind) live in the services."""
 
 from django import forms
+from django.conf import settings
 
 from tiptracker.lib.levels import Level
+from tiptracker.resources.files import ACCEPT, FileRefused, check_name_and_size, human_size
 from tiptracker.resources.models import Resource
 from tiptracker.resources.selectors import NO_LEVEL
+from tiptracker.resources.services import Upload
 
 LEVEL_CHOICES = [(str(level.value), level.label) for level in Level]
 
@@ -49,7 +52,7 @@ class ResourceForm(forms.Form):
         max_length=500,
         required=False,
         assume_scheme="https",
-        help_text="Where to find it: the file, the recording or the national resource, starting https://",
+        help_text="Where to find it online, if it is there: the recording or the national resource, starting https://",
         error_messages={
             "invalid": "Enter the link as a full web address, like https://example.org/toolkit",
             "max_length": "The link must be 500 characters or fewer",
@@ -63,6 +66,37 @@ class ResourceForm(forms.Form):
         help_text="What it is and how to use it.",
         error_messages={"max_length": "The description must be 5,000 characters or fewer"},
     )
+    file = forms.FileField(
+        label="File",
+        required=False,
+        error_messages={
+            "empty": "The chosen file is empty",
+            "invalid": "The file could not be read: choose it again",
+            "missing": "The file could not be read: choose it again",
+        },
+    )
+    remove_file = forms.BooleanField(label="Remove the current file", required=False)
+
+    accept = ACCEPT  # the file input's accept attribute
+
+    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        # Read here, not at import time, so a changed setting (or a test's) applies.
+        self.fields["file"].help_text = (
+            "A PDF, Word document (.docx), PowerPoint presentation (.pptx), Excel spreadsheet "
+            f"(.xlsx), or a text or CSV file, smaller than {human_size(settings.RESOURCE_MAX_BYTES)}."
+        )
+
+    def clean_file(self) -> Upload | None:
+        upload = self.cleaned_data.get("file")
+        if not upload:
+            return None
+        # Name and size first, so a file far too large is never read into memory.
+        try:
+            check_name_and_size(upload.name, upload.size)
+        except FileRefused as refused:
+            raise forms.ValidationError(str(refused)) from None
+        return Upload(name=upload.name, data=upload.read())
 
     @staticmethod
     def initial_for(resource: Resource) -> dict:

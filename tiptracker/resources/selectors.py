@@ -4,7 +4,7 @@ from django.db.models import F, Q, QuerySet
 
 from tiptracker.partnerships.access import resources_for
 from tiptracker.partnerships.models import Membership
-from tiptracker.resources.models import Resource
+from tiptracker.resources.models import Resource, ResourceFile
 
 # The level filter's value for resources not tied to a level.
 NO_LEVEL = "none"
@@ -27,14 +27,24 @@ def resources_list_for(
         found = found.filter(level__isnull=True)
     elif level:
         found = found.filter(level=level)
-    return found.order_by("title", "id")
+    return with_file_details(found).order_by("title", "id")
+
+
+def with_file_details(found: QuerySet[Resource]) -> QuerySet[Resource]:
+    """Each resource's file name, type and size in the same query, never its bytes."""
+    return found.select_related("file").defer("file__data")
 
 
 def toolkit_for(membership: Membership) -> QuerySet[Resource]:
     """The manager toolkit: the toolkits themselves and everything written for managers."""
     return (
-        resources_for(membership)
+        with_file_details(resources_for(membership))
         .filter(Q(kind=Resource.Kind.MANAGER_TOOLKIT) | Q(audience=Resource.Audience.MANAGERS))
         # Those for every level first, then level by level, the same on both databases.
         .order_by(F("level").asc(nulls_first=True), "title", "id")
     )
+
+
+def file_details(resource: Resource) -> ResourceFile | None:
+    """The resource's file without its bytes (for the edit page), or None."""
+    return ResourceFile.objects.defer("data").filter(resource=resource).first()

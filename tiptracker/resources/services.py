@@ -1,13 +1,18 @@
-"""Writes for the resource library: administrators add, edit and remove resources."""
+"""Writes for the resource library: administrators add, edit and remove resources, and the
+files they carry."""
 
+import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 
+from tiptracker.lib.dates import today
 from tiptracker.lib.levels import Level
-from tiptracker.resources.models import Resource
+from tiptracker.resources.files import FileRefused, check_file, safe_name
+from tiptracker.resources.models import Resource, ResourceFile
 
 # Who did it: the signed-in user, or None for the system (the demo loader).
 Actor = Any
@@ -17,6 +22,29 @@ _WEB_LINK = URLValidator(
     schemes=["http", "https"],
     message="Enter the link as a full web address starting http:// or https://, like https://example.org/toolkit",
 )
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A chosen file: the name the person's computer gave it, and its bytes."""
+
+    name: str
+    data: bytes
+
+
+def _checked_file(upload: Upload, errors: dict[str, str]) -> ResourceFile | None:
+    """The file to store (not yet saved), or None with the reason in errors["file"]."""
+    try:
+        kind = check_file(upload.name, upload.data)
+    except FileRefused as refused:
+        errors["file"] = str(refused)
+        return None
+    return ResourceFile(
+        name=safe_name(upload.name),
+        content_type=kind.content_type,
+        size=len(upload.data),
+        data=upload.data,
+    )
 
 
 def _clean(
@@ -55,6 +83,19 @@ def _clean(
     }
 
 
+def _clean_with_file(*, upload: Upload | None, **fields: Any) -> tuple[dict, ResourceFile | None]:
+    """Every field checked at once, the file too, so the person sees all that was wrong."""
+    errors: dict[str, str] = {}
+    stored = None if upload is None else _checked_file(upload, errors)
+    try:
+        values = _clean(**fields)
+    except ValidationError as error:
+        raise ValidationError({**error.message_dict, **errors}) from None
+    if errors:
+        raise ValidationError(errors)
+    return values, stored
+
+
 @transaction.atomic
 def resource_create(
     *,
@@ -66,11 +107,26 @@ def resource_create(
     level: int | None = None,
     url: str = "",
     description: str = "",
+    upload: Upload | None = None,
+    updated_on: dt.date | None = None,
 ) -> Resource:
-    values = _clean(
-        title=title, kind=kind, audience=audience, level=level, url=url, description=description
+    """Add a resource, with a file if one was chosen: all of it, or (refused) nothing."""
+    values, stored = _clean_with_file(
+        title=title,
+        kind=kind,
+        audience=audience,
+        level=level,
+        url=url,
+        description=description,
+        upload=upload,
     )
-    return Resource.objects.create(partnership_id=partnership_id, **values)
+    resource = Resource.objects.create(
+        partnership_id=partnership_id, updated_on=updated_on or today(), **values
+    )
+    if stored is not None:
+        stored.resource = resource
+        stored.save()
+    return resource
 
 
 @transaction.atomic
@@ -84,13 +140,32 @@ def resource_update(
     level: int | None = None,
     url: str = "",
     description: str = "",
+    upload: Upload | None = None,
+    remove_file: bool = False,
 ) -> Resource:
-    values = _clean(
-        title=title, kind=kind, audience=audience, level=level, url=url, description=description
+    """Change a resource. A chosen file replaces the one it had; remove_file (with no new
+    file) takes the file away; otherwise the file is kept as it was."""
+    values, stored = _clean_with_file(
+        title=title,
+        kind=kind,
+        audience=audience,
+        level=level,
+        url=url,
+        description=description,
+        upload=upload,
     )
     for field, value in values.items():
         setattr(resource, field, value)
+    resource.updated_on = today()
     resource.save()
+    if stored is not None:
+        ResourceFile.objects.filter(resource=resource).delete()
+        stored.resource = resource
+        stored.save(force_insert=True)
+    elif remove_file:
+        ResourceFile.objects.filter(resource=resource).delete()
+    # Drop any cached file so the caller sees what is stored now.
+    resource._state.fields_cache.pop("file", None)
     return resource
 
 

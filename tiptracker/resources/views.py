@@ -5,13 +5,16 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.utils.datastructures import MultiValueDict
 from django.views.decorators.http import require_http_methods
 
 from tiptracker.partnerships import access
 from tiptracker.partnerships.models import Membership, Role
 from tiptracker.resources import services
+from tiptracker.resources.files import file_type
 from tiptracker.resources.forms import LibraryFilterForm, ResourceForm
-from tiptracker.resources.selectors import resources_list_for, toolkit_for
+from tiptracker.resources.models import Resource
+from tiptracker.resources.selectors import file_details, resources_list_for, toolkit_for
 from tiptracker.training.forms import add_service_error
 
 PAGE_SIZE = 50
@@ -19,6 +22,25 @@ PAGE_SIZE = 50
 
 def _posted(request: HttpRequest) -> QueryDict | None:
     return request.POST if request.method == "POST" else None
+
+
+def _files(request: HttpRequest) -> MultiValueDict | None:
+    return request.FILES if request.method == "POST" else None
+
+
+def _form_page(request: HttpRequest, form: ResourceForm, resource: Resource | None) -> HttpResponse:
+    # A browser never keeps a chosen file when the page comes back with an error: say so.
+    choose_again = bool(form.errors and request.FILES.get("file") and "file" not in form.errors)
+    return render(
+        request,
+        "resources/resource_form.html",
+        {
+            "form": form,
+            "resource": resource,
+            "current_file": file_details(resource) if resource else None,
+            "choose_again": choose_again,
+        },
+    )
 
 
 @access.partnership_view(access.WORKSPACE_READ_ROLES)
@@ -61,34 +83,44 @@ def toolkit(request: HttpRequest, membership: Membership) -> HttpResponse:
 @access.partnership_view(access.WORKSPACE_EDIT_ROLES)
 @require_http_methods(["GET", "POST"])
 def resource_new(request: HttpRequest, membership: Membership) -> HttpResponse:
-    form = ResourceForm(_posted(request))
+    form = ResourceForm(_posted(request), _files(request))
     if request.method == "POST" and form.is_valid():
+        values = dict(form.cleaned_data)
+        upload = values.pop("file")
+        values.pop("remove_file")
         try:
             resource = services.resource_create(
-                actor=request.user, partnership_id=membership.partnership_id, **form.cleaned_data
+                actor=request.user,
+                partnership_id=membership.partnership_id,
+                upload=upload,
+                **values,
             )
         except ValidationError as error:
             add_service_error(form, error)
         else:
             messages.success(request, f"Added the resource {resource.title}.")
             return redirect("resources", membership.partnership.slug)
-    return render(request, "resources/resource_form.html", {"form": form, "resource": None})
+    return _form_page(request, form, None)
 
 
 @access.partnership_view(access.WORKSPACE_EDIT_ROLES)
 @require_http_methods(["GET", "POST"])
 def resource_edit(request: HttpRequest, membership: Membership, resource_pk: int) -> HttpResponse:
     resource = access.get_resource_for_user(membership, resource_pk)
-    form = ResourceForm(_posted(request), initial=ResourceForm.initial_for(resource))
+    form = ResourceForm(
+        _posted(request), _files(request), initial=ResourceForm.initial_for(resource)
+    )
     if request.method == "POST" and form.is_valid():
+        values = dict(form.cleaned_data)
+        upload = values.pop("file")
         try:
-            services.resource_update(actor=request.user, resource=resource, **form.cleaned_data)
+            services.resource_update(actor=request.user, resource=resource, upload=upload, **values)
         except ValidationError as error:
             add_service_error(form, error)
         else:
             messages.success(request, f"Saved the resource {resource.title}.")
             return redirect("resources", membership.partnership.slug)
-    return render(request, "resources/resource_form.html", {"form": form, "resource": resource})
+    return _form_page(request, form, resource)
 
 
 @access.partnership_view(access.WORKSPACE_EDIT_ROLES)
@@ -101,3 +133,20 @@ def resource_delete(request: HttpRequest, membership: Membership, resource_pk: i
         messages.success(request, f"Removed the resource {title}.")
         return redirect("resources", membership.partnership.slug)
     return render(request, "resources/resource_delete.html", {"resource": resource})
+
+
+@access.partnership_view(access.WORKSPACE_READ_ROLES)
+@require_http_methods(["GET", "HEAD"])
+def resource_file(request: HttpRequest, membership: Membership, resource_pk: int) -> HttpResponse:
+    """A resource's file, for every member: always a download, never shown in the page, typed
+    from the allow-list (not from what the uploader's browser said)."""
+    stored = access.get_resource_file_for_user(membership, resource_pk)
+    kind = file_type(stored.name)
+    response = HttpResponse(
+        bytes(stored.data),
+        content_type=kind.content_type if kind else "application/octet-stream",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{stored.name}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-cache"
+    return response

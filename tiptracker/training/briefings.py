@@ -14,9 +14,10 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, get_connection
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import TextChoices
+from django.db.models import QuerySet, TextChoices
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from tiptracker.training.ics import booking_calendar
 from tiptracker.training.models import Booking, Guest, TrainingSession
@@ -97,6 +98,58 @@ def guest_update(
     return guest
 
 
+def guest_history(guest: Guest) -> QuerySet[Booking]:
+    """The guest's invitations that are a record to keep: to briefings that have started
+    (or taken place) and were not cancelled, the invitation not withdrawn. Latest first."""
+    return (
+        Booking.objects.filter(guest_id=guest.pk, session__starts_at__lte=timezone.now())
+        .exclude(status=Booking.Status.CANCELLED)
+        .exclude(session__status=TrainingSession.Status.CANCELLED)
+        .select_related("session__course")
+        .order_by("-session__starts_at", "-id")
+    )
+
+
+def guest_upcoming_invitations(guest: Guest) -> QuerySet[Booking]:
+    """The guest's live invitations to briefings still to come: removing them withdraws these."""
+    return (
+        Booking.objects.filter(guest_id=guest.pk, session__starts_at__gt=timezone.now())
+        .exclude(status=Booking.Status.CANCELLED)
+        .select_related("session__course")
+        .order_by("session__starts_at", "id")
+    )
+
+
+def guest_remove(*, actor: Actor, guest: Guest) -> int:
+    """Take a guest off the list, with their invitations to briefings still to come (a place
+    they held goes to the longest-waiting person). Returns how many invitations were withdrawn.
+
+    Refused for a guest invited to a briefing that has taken place: who was invited, who
+    replied and who attended is the briefing's record, so the guest stays on the list (their
+    details can still be edited). Invitations withdrawn this way are not e-mailed about.
+    """
+    with transaction.atomic():
+        locked = Guest.objects.select_for_update().filter(pk=guest.pk).first()
+        if locked is None:
+            return 0  # removed already, by someone else
+        kept = guest_history(locked).first()
+        if kept is not None:
+            day = date_format(timezone.localtime(kept.session.starts_at).date(), "j F Y")
+            raise ValidationError(
+                f"{locked.name} cannot be removed: they were invited to {kept.session.course.title} "
+                f"on {day}, and the record of who was invited and who attended is kept. "
+                "You can still edit their details."
+            )
+        upcoming = list(guest_upcoming_invitations(locked))
+        held = sorted({b.session_id for b in upcoming if b.status == Booking.Status.BOOKED})
+        sessions = list(TrainingSession.objects.select_for_update().filter(pk__in=held))
+        locked.delete()  # its bookings go with it
+        for session in sessions:
+            _promote_from_waiting_list(session)
+    log.info("guest %s removed by %s", guest.pk, getattr(actor, "pk", None))
+    return len(upcoming)
+
+
 @dataclass(frozen=True)
 class Invited:
     new: list[Booking]  # invitations sent now
@@ -164,10 +217,10 @@ def _send_invitations(bookings: list[Booking], *, site_url: str) -> None:
         local_end = timezone.localtime(session.ends_at)
         where = session.venue or session.online_url or "to be confirmed"
         message = EmailMessage(
-            subject=f"Invitation: {_one_line(session.course.title)}, {local_start:%d %B %Y}",
+            subject=f"Invitation: {_one_line(session.course.title)}, {local_start:%-d %B %Y}",
             body=(
                 f"{_greeting(booking)}"
-                f"You are invited to {session.course.title} on {local_start:%A %d %B %Y} "
+                f"You are invited to {session.course.title} on {local_start:%A %-d %B %Y} "
                 f"from {local_start:%H:%M} to {local_end:%H:%M}, at {where}.\n\n"
                 "Please tell us whether you can come, using your personal link (it needs no "
                 f"account or password):\n{reply_url(booking, site_url=site_url)}\n\n"

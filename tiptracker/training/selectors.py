@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.db.models import (
     Case,
     Count,
+    Exists,
     ExpressionWrapper,
     F,
     IntegerField,
@@ -237,6 +238,7 @@ def attendance_sheet(session: TrainingSession) -> list[AttendanceRow]:
             F("staff__last_name").asc(nulls_last=True),
             "staff__first_name",
             "staff__staff_id",
+            "guest__sort_name",
             "guest__name",
             "id",
         )
@@ -345,23 +347,23 @@ def completions_list_for(
 
 
 def guests_list_for(membership: Membership, *, kind: str = "") -> QuerySet[Guest]:
-    """The partnership's guests (training admins only), by name."""
+    """The partnership's guests (training admins only), by surname (Guest.sort_name)."""
     from tiptracker.partnerships.access import guests_for
 
     guests = guests_for(membership)
     if kind:
         guests = guests.filter(kind=kind)
-    return guests.order_by("name", "id")
+    return guests.order_by("sort_name", "name", "id")
 
 
 def invitations_of_session(session: TrainingSession) -> QuerySet[Booking]:
-    """A session's live invitations (withdrawn ones apart), by guest name, with the guest and
-    whoever recorded the reply joined."""
+    """A session's live invitations (withdrawn ones apart), by guest's surname, with the guest
+    and whoever recorded the reply joined."""
     return (
         Booking.objects.filter(session_id=session.pk, guest__isnull=False)
         .exclude(status=Booking.Status.CANCELLED)
         .select_related("guest", "reply_recorded_by", "session__course")
-        .order_by("guest__name", "id")
+        .order_by("guest__sort_name", "guest__name", "id")
     )
 
 
@@ -383,4 +385,51 @@ def invitation_for_token(token: str) -> Booking | None:
         Booking.objects.filter(pk=pk, guest__isnull=False)
         .select_related("guest", "session__course", "session__partnership")
         .first()
+    )
+
+
+def briefings_for(membership: Membership, *, past: bool | None = None) -> QuerySet[TrainingSession]:
+    """Briefings: the sessions to which guests have been invited (a withdrawn invitation
+    counts: it is still a record), each with its course and, in the same query, how many
+    guests are `invited` (live invitations), `accepted` (a place or the waiting list),
+    `declined`, `awaiting` a reply, `attended` and `partly` attended. `past`: True for those that have started,
+    latest first; False for those to come, soonest first; None for all, latest first."""
+    from tiptracker.partnerships.access import sessions_for
+
+    now = timezone.now()
+    found = sessions_for(membership).filter(
+        Exists(Booking.objects.filter(session_id=OuterRef("pk"), guest__isnull=False))
+    )
+    if past is True:
+        found = found.filter(starts_at__lt=now).order_by("-starts_at", "-id")
+    elif past is False:
+        found = found.filter(starts_at__gte=now).order_by("starts_at", "id")
+    else:
+        found = found.order_by("-starts_at", "-id")
+    guest = Q(bookings__guest__isnull=False)
+    return found.select_related("course").annotate(
+        invited=Count("bookings", filter=guest & ~Q(bookings__status=Booking.Status.CANCELLED)),
+        accepted=Count(
+            "bookings",
+            filter=guest
+            & Q(bookings__status__in=[Booking.Status.BOOKED, Booking.Status.WAITLISTED]),
+        ),
+        declined=Count("bookings", filter=guest & Q(bookings__status=Booking.Status.DECLINED)),
+        awaiting=Count("bookings", filter=guest & Q(bookings__status=Booking.Status.INVITED)),
+        attended=Count(
+            "bookings",
+            filter=guest
+            & Q(
+                bookings__status=Booking.Status.BOOKED,
+                bookings__attendance=Booking.Attendance.ATTENDED,
+            ),
+        ),
+        partly=Count(
+            "bookings",
+            filter=guest
+            & Q(
+                bookings__status=Booking.Status.BOOKED,
+                bookings__attendance=Booking.Attendance.PARTLY,
+            ),
+        ),
     )

@@ -24,6 +24,8 @@ urlpatterns += [
     path("guests/", views.guests, name="guests"),
     path("guests/new/", views.guest_new, name="guest_new"),
     path("guests/<int:guest_pk>/edit/", views.guest_edit, name="guest_edit"),
+    path("guests/<int:guest_pk>/remove/", views.guest_remove, name="guest_remove"),
+    path("briefings/", views.briefings_list, name="briefings"),
     path(
         "sessions/<int:session_pk>/invitations/",
         views.session_invitations,

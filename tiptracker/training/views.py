@@ -28,6 +28,7 @@ from tiptracker.training.models import Booking, Guest, TrainingSession
 from tiptracker.training.selectors import (
     attendance_sheet,
     bookings_with_position,
+    briefings_for,
     guests_list_for,
     guests_to_invite,
     invitation_for_token,
@@ -393,13 +394,21 @@ def _calendar_file(booking: Booking) -> HttpResponse:
 INVITE_CHOICES = 300
 
 
+# The briefings and guests page shows this many of the latest briefings; the rest are on
+# the briefings page.
+BRIEFINGS_SHOWN = 10
+
+
 @access.partnership_view(access.TRAINING_ADMIN_ROLES)
 def guests(request: HttpRequest, membership: Membership) -> HttpResponse:
+    """Briefings and guests: the latest briefings with their replies and attendance, how to
+    set one up, and the guest list."""
     kind = request.GET.get("kind", "")
     kind = kind if kind in Guest.Kind.values else ""
     page = Paginator(guests_list_for(membership, kind=kind), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    latest = list(briefings_for(membership)[: BRIEFINGS_SHOWN + 1])
     return render(
         request,
         "training/guests.html",
@@ -408,6 +417,28 @@ def guests(request: HttpRequest, membership: Membership) -> HttpResponse:
             "kind": kind,
             "kinds": Guest.Kind.choices,
             "query": f"kind={kind}&" if kind else "",
+            "briefings": latest[:BRIEFINGS_SHOWN],
+            "more_briefings": len(latest) > BRIEFINGS_SHOWN,
+            "now": timezone.now(),
+        },
+    )
+
+
+@access.partnership_view(access.TRAINING_ADMIN_ROLES)
+def briefings_list(request: HttpRequest, membership: Membership) -> HttpResponse:
+    """Every briefing (a session with guests invited), to come or past, with its counts."""
+    show_past = request.GET.get("when") == "past"
+    page = Paginator(briefings_for(membership, past=show_past), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "training/briefings.html",
+        {
+            "page": page,
+            "show_past": show_past,
+            "query": "when=past&" if show_past else "",
+            "now": timezone.now(),
         },
     )
 
@@ -443,6 +474,38 @@ def guest_edit(request: HttpRequest, membership: Membership, guest_pk: int) -> H
             messages.success(request, f"Saved {guest.name}.")
             return redirect("guests", membership.partnership.slug)
     return render(request, "training/guest_form.html", {"form": form, "guest": guest})
+
+
+@access.partnership_view(access.TRAINING_ADMIN_ROLES)
+@require_http_methods(["GET", "POST"])
+def guest_remove(request: HttpRequest, membership: Membership, guest_pk: int) -> HttpResponse:
+    """GET asks to confirm; POST removes the guest, unless they were invited to a briefing
+    that has taken place (that record is kept: the page says so)."""
+    guest = access.get_guest_for_user(membership, guest_pk)
+    form = BookSelfForm(_posted(request))  # no fields: it carries the service's refusal
+    if request.method == "POST":
+        name = guest.name
+        try:
+            withdrawn = briefings.guest_remove(actor=request.user, guest=guest)
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            text = f"Removed {name} from the guest list."
+            if withdrawn:
+                text += f" {withdrawn} {'invitation' if withdrawn == 1 else 'invitations'} to briefings still to come {'was' if withdrawn == 1 else 'were'} withdrawn."
+            messages.success(request, text)
+            return redirect("guests", membership.partnership.slug)
+    history = list(briefings.guest_history(guest)[:5])
+    return render(
+        request,
+        "training/guest_remove.html",
+        {
+            "guest": guest,
+            "form": form,
+            "history": history,
+            "upcoming": list(briefings.guest_upcoming_invitations(guest)[:20]),
+        },
+    )
 
 
 @access.partnership_view(access.TRAINING_ADMIN_ROLES)

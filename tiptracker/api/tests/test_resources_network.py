@@ -7,7 +7,7 @@ import pytest
 from tiptracker.network.models import NetworkActivity, NetworkMember
 from tiptracker.network.tests.factories import NetworkActivityFactory, NetworkMemberFactory
 from tiptracker.resources.models import Resource
-from tiptracker.resources.tests.factories import ResourceFactory
+from tiptracker.resources.tests.factories import ResourceFactory, ResourceFileFactory
 from tiptracker.workforce.tests.factories import StaffMemberFactory, TeamFactory
 
 pytestmark = pytest.mark.django_db
@@ -24,6 +24,32 @@ def test_every_member_lists_and_filters_resources(api, member, partnership):
     none = api(member).get(f"{BASE}/resources/?level=none").json()
     assert [r["title"] for r in none["results"]] == ["Poster"]
     assert api(member).get(f"{BASE}/resources/?kind=poster").status_code == 400
+
+
+def test_a_resource_says_where_to_download_its_file(api, member, partnership):
+    stored = ResourceFileFactory(resource__partnership=partnership, name="toolkit.pdf")
+    ResourceFactory(partnership=partnership, title="No file")
+    found = api(member).get(f"{BASE}/resources/").json()["results"]
+    by_title = {r["title"]: r for r in found}
+    assert by_title["No file"]["file"] is None
+    assert by_title[stored.resource.title]["file"] == {
+        "name": "toolkit.pdf",
+        "size": stored.size,
+        "content_type": "application/pdf",
+        "url": f"http://testserver/p/dundee-test/resources/{stored.pk}/file/",
+    }
+    one = api(member).get(f"{BASE}/resources/{stored.pk}/").json()
+    assert one["file"]["name"] == "toolkit.pdf"
+
+
+def test_a_change_through_the_api_keeps_the_file(api, admin, partnership):
+    stored = ResourceFileFactory(resource__partnership=partnership)
+    changed = api(admin).patch(
+        f"{BASE}/resources/{stored.pk}/", {"title": "Renamed"}, format="json"
+    )
+    assert changed.status_code == 200
+    assert changed.json()["file"]["url"].endswith(f"/resources/{stored.pk}/file/")
+    assert bytes(stored.__class__.objects.get(pk=stored.pk).data) == bytes(stored.data)
 
 
 def test_an_administrator_adds_changes_and_removes_a_resource(api, admin, partnership):

@@ -6,12 +6,13 @@ import io
 import pytest
 from django.db import transaction
 from django.test import override_settings
+from docx import Document
 
 from tiptracker.demo.loader import demo_load
 from tiptracker.network.models import NetworkActivity, NetworkMember
 from tiptracker.network.selectors import network_summary
 from tiptracker.partnerships.models import Partnership
-from tiptracker.resources.models import Resource
+from tiptracker.resources.models import Resource, ResourceFile
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +40,35 @@ def test_the_library_holds_the_reports_resources(demo):
     assert resources.filter(title__startswith="Opening Doors").exists()
     assert resources.filter(title__contains="Turas").exists()
     assert resources.filter(kind=Resource.Kind.COMMUNICATIONS).exists()
-    assert "Resources: 9, of which 2 manager toolkits" in output
+    assert "Resources: 9, of which 2 manager toolkits; 3 with a file" in output
+
+
+def test_the_toolkits_and_briefing_slides_are_word_documents(demo):
+    partnership, _output = demo
+    stored = ResourceFile.objects.filter(resource__partnership=partnership)
+    assert sorted(f.resource.title for f in stored) == [
+        "Manager briefing slides (April and May 2022)",
+        "Manager toolkit: Trauma Informed",
+        "Manager toolkit: Trauma Skilled",
+    ]
+    for one in stored:
+        assert one.name.endswith(".docx") and one.summary.startswith("Word document, ")
+        document = Document(io.BytesIO(bytes(one.data)))
+        headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+        assert len(headings) >= 5
+    skilled = stored.get(resource__title="Manager toolkit: Trauma Skilled")
+    text = "\n".join(p.text for p in Document(io.BytesIO(bytes(skilled.data))).paragraphs)
+    assert "Where to find the Turas module" in text and "Questions for supervision" in text
+    # Every resource has a file or a link, or says what it is.
+    for resource in Resource.objects.filter(partnership=partnership):
+        assert resource.url or resource.attached_file() or resource.description
+
+
+def test_each_resource_was_last_updated_in_2021_or_2022(demo):
+    partnership, _output = demo
+    dates = Resource.objects.filter(partnership=partnership).values_list("updated_on", flat=True)
+    assert all(dt.date(2021, 1, 1) <= d <= dt.date(2022, 12, 31) for d in dates)
+    assert len(set(dates)) == 9
 
 
 def test_the_network_has_champions_since_2021_and_ambassadors_since_late_2022(demo):

@@ -1,7 +1,7 @@
 import factory
 
 from tiptracker.partnerships.tests.factories import PartnershipFactory
-from tiptracker.resources.models import Resource
+from tiptracker.resources.models import Resource, ResourceFile
 
 
 class ResourceFactory(factory.django.DjangoModelFactory):
@@ -14,3 +14,14 @@ class ResourceFactory(factory.django.DjangoModelFactory):
     audience = Resource.Audience.ALL_STAFF
     level = None
     url = ""
+
+
+class ResourceFileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ResourceFile
+
+    resource = factory.SubFactory(ResourceFactory)
+    name = "toolkit.pdf"
+    content_type = "application/pdf"
+    data = b"%PDF-1.4\n%%EOF\n"
+    size = factory.LazyAttribute(lambda f: len(f.data))
