@@ -9,18 +9,28 @@ import datetime as dt
 import io
 import time
 from dataclasses import dataclass
+from decimal import Decimal
 
 import pytest
 from django.apps import apps
 from django.db import transaction
 from django.db.models import Count, Q
 from django.test import Client, override_settings
+from docx import Document
 
 from tiptracker.demo import data
+from tiptracker.demo.briefings import COURSE_CODE
 from tiptracker.demo.loader import DEMO_PASSWORD, LOGIN_EMAILS, DemoLogins, demo_load
+from tiptracker.engagement.models import Engagement
+from tiptracker.engagement.selectors import counts_by_kind, engagement_in_period
+from tiptracker.funding.models import Commitment
+from tiptracker.funding.selectors import funding_summary
 from tiptracker.lib.dates import today
 from tiptracker.lib.levels import Level
+from tiptracker.network.models import NetworkActivity, NetworkMember
+from tiptracker.network.selectors import network_summary
 from tiptracker.partnerships.models import Membership, Organisation, Partnership, Role
+from tiptracker.resources.models import Resource, ResourceFile
 from tiptracker.training.coverage import coverage
 from tiptracker.training.models import (
     AttendanceMark,
@@ -28,6 +38,7 @@ from tiptracker.training.models import (
     Completion,
     Course,
     CoverageSnapshot,
+    Guest,
     TrainingSession,
 )
 from tiptracker.training.selectors import outstanding_staff_for
@@ -368,3 +379,162 @@ def test_the_officer_has_one_overdue_and_one_due_soon_action_today(dundee, demo)
     mine = list(Action.objects.filter(owner=officer))
     assert sum(is_overdue(a, today()) for a in mine) == 1
     assert sum(is_due_soon(a, today()) for a in mine) == 1
+
+
+# The resources and the champions network -------------------------------------
+
+
+def test_the_library_holds_the_reports_resources(demo):
+    partnership, output = demo.partnership, demo.output
+    resources = Resource.objects.filter(partnership=partnership)
+    assert resources.count() == 9
+    assert resources.filter(kind=Resource.Kind.MANAGER_TOOLKIT).count() == 2
+    webinar = resources.get(kind=Resource.Kind.WEBINAR)
+    assert webinar.url == "https://rise.articulate.com/share/BAg21Wro9oAko-80RznHOABDaH2rt329"
+    assert resources.filter(title__startswith="Opening Doors").exists()
+    assert resources.filter(title__contains="Turas").exists()
+    assert resources.filter(kind=Resource.Kind.COMMUNICATIONS).exists()
+    assert "Resources: 9, of which 2 manager toolkits; 3 with a file" in output
+
+
+def test_the_toolkits_and_briefing_slides_are_word_documents(demo):
+    partnership = demo.partnership
+    stored = ResourceFile.objects.filter(resource__partnership=partnership)
+    assert sorted(f.resource.title for f in stored) == [
+        "Manager briefing slides (April and May 2022)",
+        "Manager toolkit: Trauma Informed",
+        "Manager toolkit: Trauma Skilled",
+    ]
+    for one in stored:
+        assert one.name.endswith(".docx") and one.summary.startswith("Word document, ")
+        document = Document(io.BytesIO(bytes(one.data)))
+        headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+        assert len(headings) >= 5
+    skilled = stored.get(resource__title="Manager toolkit: Trauma Skilled")
+    text = "\n".join(p.text for p in Document(io.BytesIO(bytes(skilled.data))).paragraphs)
+    assert "Where to find the Turas module" in text and "Questions for supervision" in text
+    # Every resource has a file or a link, or says what it is.
+    for resource in Resource.objects.filter(partnership=partnership):
+        assert resource.url or resource.attached_file() or resource.description
+
+
+def test_each_resource_was_last_updated_in_2021_or_2022(demo):
+    partnership = demo.partnership
+    dates = Resource.objects.filter(partnership=partnership).values_list("updated_on", flat=True)
+    assert all(dt.date(2021, 1, 1) <= d <= dt.date(2022, 12, 31) for d in dates)
+    assert len(set(dates)) == 9
+
+
+def test_the_network_has_champions_since_2021_and_ambassadors_since_late_2022(demo):
+    partnership, output = demo.partnership, demo.output
+    members = NetworkMember.objects.filter(partnership=partnership)
+    champions = members.filter(kind=NetworkMember.Kind.CHAMPION)
+    ambassadors = members.filter(kind=NetworkMember.Kind.AMBASSADOR)
+    assert champions.count() == 4
+    assert champions.filter(job_role="Chief Social Work Officer").exists()
+    assert ambassadors.count() == 9
+    assert min(a.from_date for a in ambassadors) == dt.date(2022, 11, 14)
+    # Each ambassador is a named member of the team they represent.
+    assert all(a.person and a.person.team_id == a.team_id and a.name for a in ambassadors)
+    assert NetworkActivity.objects.filter(partnership=partnership).count() == 7
+    assert "Network: 4 trauma champions, 9 ambassadors" in output
+
+
+def test_most_teams_have_no_ambassador_yet(demo):
+    partnership = demo.partnership
+    summary = network_summary(partnership.pk, on=dt.date(2023, 3, 31))
+    assert (summary.champions, summary.ambassadors) == (3, 9)
+    assert summary.teams_covered == 9
+    assert summary.teams > 40
+    assert summary.organisations_covered == 3
+    assert summary.activities == 5  # October 2022 to March 2023
+    later = network_summary(partnership.pk, on=dt.date(2023, 9, 30))
+    assert later.ambassadors == 8
+
+
+# The funding and the engagement log ------------------------------------------
+
+
+def test_the_scottish_government_allocated_50k_for_each_of_2021_22_and_2022_23(demo):
+    partnership, output = demo.partnership, demo.output
+    years = {y.financial_year: y for y in funding_summary(partnership.id)}
+    assert list(years) == ["2021/22", "2022/23"]
+    assert years["2021/22"].allocated == years["2022/23"].allocated == Decimal("50000.00")
+    # The officer is paid from 2021/22; partners were still deciding on 2022/23 (section 4.3).
+    assert (years["2021/22"].committed, years["2021/22"].remaining) == (
+        Decimal("50000.00"),
+        Decimal("0.00"),
+    )
+    assert years["2022/23"].remaining == Decimal("50000.00")
+    assert not any(year.warnings for year in years.values())
+    assert "Funding: 2 allocations (£100,000.00), 1 commitment (£50,000.00" in output
+
+
+def test_the_commitment_is_the_officer_with_the_womens_rape_and_sexual_abuse_centre(demo):
+    partnership = demo.partnership
+    officer = Commitment.objects.get(partnership=partnership)
+    assert officer.what.startswith("1 FTE Trauma Learning and Development Officer")
+    assert officer.partner == "Women's Rape and Sexual Abuse Centre"
+    assert officer.allocation.source == "Scottish Government"
+    assert (officer.starts_on, officer.ends_on) == (dt.date(2022, 3, 1), dt.date(2023, 2, 28))
+
+
+def test_the_engagement_log_holds_the_reports_four_contributions(demo):
+    partnership, output = demo.partnership, demo.output
+    log = list(engagement_in_period(partnership.id, dt.date(2021, 10, 1), dt.date(2022, 6, 30)))
+    assert [(e.date, e.body_kind, e.kind) for e in log] == [
+        (dt.date(2021, 11, 30), "minister", "meeting"),
+        (dt.date(2022, 1, 25), "national-advisory-group", "advisory-group"),
+        (dt.date(2022, 3, 16), "local-authority", "visit"),
+        (dt.date(2022, 6, 29), "national-programme", "workshop"),
+    ]
+    assert "Minister for Mental Wellbeing and Social Care" in log[0].body
+    assert "Quality Indicator Framework" in log[1].body
+    assert "Authentic Voice" in log[3].body
+    counts = {
+        row.kind: row.count
+        for row in counts_by_kind(Engagement.objects.filter(partnership=partnership))
+    }
+    assert (
+        counts["meeting"] == counts["visit"] == counts["workshop"] == counts["advisory-group"] == 1
+    )
+    assert "Engagement log: 4 records, from November 2021 to June 2022" in output
+
+
+# The briefing for board and elected members ----------------------------------
+
+
+def test_the_briefing_for_board_and_elected_members_was_held_by_the_end_of_summer_2022(demo):
+    partnership, output = demo.partnership, demo.output
+    briefing = TrainingSession.objects.get(partnership=partnership, course__code=COURSE_CODE)
+    assert dt.date(2022, 8, 1) <= briefing.starts_at.date() <= dt.date(2022, 8, 31)
+    assert briefing.course.code != data.BRIEFING  # not one of the manager briefings
+    invitations = Booking.objects.filter(session=briefing)
+    assert invitations.count() == 18 and not invitations.filter(staff__isnull=False).exists()
+    assert invitations.filter(status=Booking.Status.BOOKED).count() == 14
+    assert invitations.filter(status=Booking.Status.DECLINED).count() == 3
+    assert invitations.filter(status=Booking.Status.INVITED).count() == 1
+    assert invitations.filter(attendance=Booking.Attendance.ATTENDED).count() == 12
+    assert not invitations.filter(marks__isnull=True).exclude(attendance="").exists()
+    # Guests are not the workforce: their attendance records no completion.
+    assert not Completion.objects.filter(booking__in=invitations).exists()
+    assert "18 guests invited, 14 accepted, 3 declined, 12 attended" in output
+
+
+def test_the_guests_are_fictional_board_and_elected_members_at_example_org(demo):
+    partnership = demo.partnership
+    guests = Guest.objects.filter(partnership=partnership)
+    assert set(guests.values_list("kind", flat=True)) == {"board_member", "elected_member"}
+    assert all(email.endswith("@example.org") for email in guests.values_list("email", flat=True))
+
+
+def test_the_manager_briefings_keep_their_141_managers(demo):
+    partnership = demo.partnership
+    attended = Booking.objects.filter(
+        partnership=partnership,
+        session__course__code=data.BRIEFING,
+        attendance=Booking.Attendance.ATTENDED,
+        session__starts_at__date__lte=dt.date(2022, 5, 31),
+    )
+    assert attended.values("staff").distinct().count() == 141
+    assert not attended.filter(guest__isnull=False).exists()
