@@ -6,8 +6,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from tiptracker.engagement.models import Engagement
+from tiptracker.forms import DatePartsField
 from tiptracker.lib.dates import parse_date
-from tiptracker.training.forms import DatePartsField
 
 
 class EngagementForm(forms.Form):

@@ -5,23 +5,19 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from tiptracker.engagement import services
 from tiptracker.engagement.forms import EngagementForm, PeriodForm
 from tiptracker.engagement.selectors import counts_by_kind, engagements_between
+from tiptracker.forms import add_service_error, posted
 from tiptracker.funding.forms import ConfirmForm
 from tiptracker.partnerships import access
 from tiptracker.partnerships.models import Membership
-from tiptracker.training.forms import add_service_error
 
 PAGE_SIZE = 50
-
-
-def _posted(request: HttpRequest) -> QueryDict | None:
-    return request.POST if request.method == "POST" else None
 
 
 @access.partnership_view(access.WORKSPACE_READ_ROLES)
@@ -58,7 +54,7 @@ def _back(membership: Membership) -> HttpResponse:
 @access.partnership_view(access.WORKSPACE_EDIT_ROLES)
 @require_http_methods(["GET", "POST"])
 def engagement_new(request: HttpRequest, membership: Membership) -> HttpResponse:
-    form = EngagementForm(_posted(request))
+    form = EngagementForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             engagement = services.engagement_create(
@@ -78,7 +74,7 @@ def engagement_edit(
     request: HttpRequest, membership: Membership, engagement_pk: int
 ) -> HttpResponse:
     engagement = access.get_engagement_for_user(membership, engagement_pk)
-    form = EngagementForm(_posted(request), initial=EngagementForm.initial_for(engagement))
+    form = EngagementForm(posted(request), initial=EngagementForm.initial_for(engagement))
     if request.method == "POST" and form.is_valid():
         try:
             services.engagement_update(
@@ -98,7 +94,7 @@ def engagement_delete(
     request: HttpRequest, membership: Membership, engagement_pk: int
 ) -> HttpResponse:
     engagement = access.get_engagement_for_user(membership, engagement_pk)
-    form = ConfirmForm(_posted(request))
+    form = ConfirmForm(posted(request))
     if request.method == "POST":
         try:
             services.engagement_delete(actor=request.user, engagement=engagement)

@@ -11,9 +11,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
+from tiptracker.forms import DatePartsField
 from tiptracker.funding.models import Allocation, Commitment
 from tiptracker.lib.money import FinancialYear, format_pounds, parse_pounds
-from tiptracker.training.forms import DatePartsField
 
 
 class PoundsField(forms.CharField):

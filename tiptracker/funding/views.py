@@ -3,10 +3,11 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from tiptracker.forms import add_service_error, posted
 from tiptracker.funding import services
 from tiptracker.funding.forms import AllocationForm, CommitmentForm, ConfirmForm
 from tiptracker.funding.models import Commitment
@@ -20,15 +21,10 @@ from tiptracker.funding.selectors import (
 from tiptracker.lib.money import format_pounds
 from tiptracker.partnerships import access
 from tiptracker.partnerships.models import Membership
-from tiptracker.training.forms import add_service_error
 
 # Financial years per page, and the rows of each kind shown for one year.
 YEARS_PER_PAGE = 5
 ROWS_PER_YEAR = 100
-
-
-def _posted(request: HttpRequest) -> QueryDict | None:
-    return request.POST if request.method == "POST" else None
 
 
 @access.partnership_view(access.WORKSPACE_READ_ROLES)
@@ -76,7 +72,7 @@ def _back(membership: Membership) -> HttpResponse:
 @access.partnership_view(access.WORKSPACE_EDIT_ROLES)
 @require_http_methods(["GET", "POST"])
 def allocation_new(request: HttpRequest, membership: Membership) -> HttpResponse:
-    form = AllocationForm(_posted(request))
+    form = AllocationForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             allocation = services.allocation_create(
@@ -100,7 +96,7 @@ def allocation_edit(
     request: HttpRequest, membership: Membership, allocation_pk: int
 ) -> HttpResponse:
     allocation = access.get_allocation_for_user(membership, allocation_pk)
-    form = AllocationForm(_posted(request), initial=AllocationForm.initial_for(allocation))
+    form = AllocationForm(posted(request), initial=AllocationForm.initial_for(allocation))
     if request.method == "POST" and form.is_valid():
         try:
             services.allocation_update(
@@ -120,7 +116,7 @@ def allocation_delete(
     request: HttpRequest, membership: Membership, allocation_pk: int
 ) -> HttpResponse:
     allocation = access.get_allocation_for_user(membership, allocation_pk)
-    form = ConfirmForm(_posted(request))
+    form = ConfirmForm(posted(request))
     if request.method == "POST":
         try:
             services.allocation_delete(actor=request.user, allocation=allocation)
@@ -158,7 +154,7 @@ def _say_saved(request: HttpRequest, commitment: Commitment, verb: str) -> None:
 @access.partnership_view(access.WORKSPACE_EDIT_ROLES)
 @require_http_methods(["GET", "POST"])
 def commitment_new(request: HttpRequest, membership: Membership) -> HttpResponse:
-    form = CommitmentForm(_posted(request), allocations=access.allocations_for(membership))
+    form = CommitmentForm(posted(request), allocations=access.allocations_for(membership))
     if request.method == "POST" and form.is_valid():
         try:
             commitment = services.commitment_create(
@@ -179,7 +175,7 @@ def commitment_edit(
 ) -> HttpResponse:
     commitment = access.get_commitment_for_user(membership, commitment_pk)
     form = CommitmentForm(
-        _posted(request),
+        posted(request),
         allocations=access.allocations_for(membership),
         initial=CommitmentForm.initial_for(commitment),
     )
@@ -202,7 +198,7 @@ def commitment_delete(
     request: HttpRequest, membership: Membership, commitment_pk: int
 ) -> HttpResponse:
     commitment = access.get_commitment_for_user(membership, commitment_pk)
-    form = ConfirmForm(_posted(request))
+    form = ConfirmForm(posted(request))
     if request.method == "POST":
         try:
             services.commitment_delete(actor=request.user, commitment=commitment)

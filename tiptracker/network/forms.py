@@ -5,10 +5,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
+from tiptracker.forms import DatePartsField
 from tiptracker.network.models import NetworkActivity, NetworkMember
 from tiptracker.network.selectors import CURRENT, PAST
 from tiptracker.partnerships.models import Organisation
-from tiptracker.training.forms import DatePartsField
 from tiptracker.workforce.models import Team
 
 

@@ -3,10 +3,11 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from tiptracker.forms import add_service_error, posted
 from tiptracker.lib.dates import today
 from tiptracker.network import services
 from tiptracker.network.forms import (
@@ -26,15 +27,10 @@ from tiptracker.network.selectors import (
 )
 from tiptracker.partnerships import access
 from tiptracker.partnerships.models import Membership
-from tiptracker.training.forms import add_service_error
 
 PAGE_SIZE = 50
 # Organisations are few (the partners of one partnership); beyond this the page says so.
 ORGANISATIONS_SHOWN = 100
-
-
-def _posted(request: HttpRequest) -> QueryDict | None:
-    return request.POST if request.method == "POST" else None
 
 
 @access.partnership_view(access.WORKSPACE_READ_ROLES)
@@ -81,7 +77,7 @@ def network_member_detail(
     """One champion or ambassador with their activity log; administrators add to the log."""
     member = access.get_network_member_for_user(membership, network_member_pk)
     can_edit = membership.role in access.WORKSPACE_EDIT_ROLES
-    form = ActivityForm(_posted(request))
+    form = ActivityForm(posted(request))
     if request.method == "POST":
         access.require_role(membership, access.WORKSPACE_EDIT_ROLES)
         if form.is_valid():
@@ -117,7 +113,7 @@ def network_member_detail(
 
 def _member_form(request: HttpRequest, membership: Membership, **kwargs) -> NetworkMemberForm:  # type: ignore[no-untyped-def]
     return NetworkMemberForm(
-        _posted(request),
+        posted(request),
         staff=access.staff_for(membership),
         organisations=access.organisations_for(membership),
         teams=access.teams_for(membership),

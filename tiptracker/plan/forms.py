@@ -7,12 +7,12 @@ from typing import Any
 from django import forms
 from django.db.models import Q
 
+from tiptracker.forms import DatePartsField
 from tiptracker.lib.dates import today
 from tiptracker.lib.money import FinancialYear
 from tiptracker.partnerships.models import Membership
 from tiptracker.plan.models import Action, Phase, Priority
 from tiptracker.plan.state import ADMIN_ONLY, ActionFields
-from tiptracker.training.forms import DatePartsField
 
 VERSION_ERRORS = {"required": "This form is out of date: open the page again"}
 

@@ -5,10 +5,11 @@ import datetime as dt
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from tiptracker.forms import add_service_error, posted
 from tiptracker.lib.dates import today
 from tiptracker.partnerships import access
 from tiptracker.partnerships.models import Membership
@@ -24,14 +25,9 @@ from tiptracker.plan.forms import (
 from tiptracker.plan.models import Action
 from tiptracker.plan.selectors import action_changes, plan_as_it_stood, plan_changes, plan_now
 from tiptracker.plan.state import action_state, phase_state, priority_state, side_by_side
-from tiptracker.training.forms import add_service_error
 
 READ, EDIT = access.WORKSPACE_READ_ROLES, access.WORKSPACE_EDIT_ROLES
 PAGE_SIZE = 50
-
-
-def _posted(request: HttpRequest) -> QueryDict | None:
-    return request.POST if request.method == "POST" else None
 
 
 # The rest of the workspace: (url name, title, what it holds, the roles that see the link).
@@ -145,7 +141,7 @@ def _action_page(
 @access.partnership_view(EDIT)
 @require_http_methods(["GET", "POST"])
 def action_new(request: HttpRequest, membership: Membership) -> HttpResponse:
-    form = ActionForm(_posted(request), membership=membership)
+    form = ActionForm(posted(request), membership=membership)
     if request.method == "POST" and form.is_valid():
         try:
             action = services.action_create(
@@ -168,7 +164,7 @@ def action_edit(request: HttpRequest, membership: Membership, action_pk: int) ->
     access.require_action_update(membership, action)
     as_owner = membership.role not in EDIT
     form = ActionForm(
-        _posted(request),
+        posted(request),
         membership=membership,
         action=action,
         limited=as_owner,
@@ -258,7 +254,7 @@ def _edit_simple(  # type: ignore[no-untyped-def]
 ) -> HttpResponse:
     """Add or edit a phase or a priority, with the same conflict protection as actions."""
     initial = form_class.initial_for(thing) if thing else {}
-    form = form_class(_posted(request), initial=initial)
+    form = form_class(posted(request), initial=initial)
     conflict = None
     if request.method == "POST" and form.is_valid():
         values = {k: v for k, v in form.cleaned_data.items() if k != "version"}

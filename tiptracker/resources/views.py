@@ -3,11 +3,12 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.datastructures import MultiValueDict
 from django.views.decorators.http import require_http_methods
 
+from tiptracker.forms import add_service_error, posted
 from tiptracker.partnerships import access
 from tiptracker.partnerships.models import Membership, Role
 from tiptracker.resources import services
@@ -15,13 +16,8 @@ from tiptracker.resources.files import file_type
 from tiptracker.resources.forms import LibraryFilterForm, ResourceForm
 from tiptracker.resources.models import Resource
 from tiptracker.resources.selectors import file_details, resources_list_for, toolkit_for
-from tiptracker.training.forms import add_service_error
 
 PAGE_SIZE = 50
-
-
-def _posted(request: HttpRequest) -> QueryDict | None:
-    return request.POST if request.method == "POST" else None
 
 
 def _files(request: HttpRequest) -> MultiValueDict | None:
@@ -83,7 +79,7 @@ def toolkit(request: HttpRequest, membership: Membership) -> HttpResponse:
 @access.partnership_view(access.WORKSPACE_EDIT_ROLES)
 @require_http_methods(["GET", "POST"])
 def resource_new(request: HttpRequest, membership: Membership) -> HttpResponse:
-    form = ResourceForm(_posted(request), _files(request))
+    form = ResourceForm(posted(request), _files(request))
     if request.method == "POST" and form.is_valid():
         values = dict(form.cleaned_data)
         upload = values.pop("file")
@@ -108,7 +104,7 @@ def resource_new(request: HttpRequest, membership: Membership) -> HttpResponse:
 def resource_edit(request: HttpRequest, membership: Membership, resource_pk: int) -> HttpResponse:
     resource = access.get_resource_for_user(membership, resource_pk)
     form = ResourceForm(
-        _posted(request), _files(request), initial=ResourceForm.initial_for(resource)
+        posted(request), _files(request), initial=ResourceForm.initial_for(resource)
     )
     if request.method == "POST" and form.is_valid():
         values = dict(form.cleaned_data)

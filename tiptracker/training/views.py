@@ -1,13 +1,14 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from tiptracker.forms import add_service_error, posted
 from tiptracker.partnerships import access
 from tiptracker.partnerships.models import Membership, Role
 from tiptracker.training import briefings, services
@@ -21,7 +22,6 @@ from tiptracker.training.forms import (
     RecordReplyForm,
     ReplyForm,
     SessionForm,
-    add_service_error,
 )
 from tiptracker.training.ics import booking_calendar
 from tiptracker.training.models import Booking, Guest, TrainingSession
@@ -43,11 +43,6 @@ from tiptracker.training.selectors import (
 PAGE_SIZE = 50
 
 
-def _posted(request: HttpRequest) -> QueryDict | None:
-    """The form data of a POST, even an empty one, so that its errors can be shown."""
-    return request.POST if request.method == "POST" else None
-
-
 # Courses -----------------------------------------------------------------------------------
 
 
@@ -66,7 +61,7 @@ def courses(request: HttpRequest, membership: Membership) -> HttpResponse:
 @access.partnership_view(access.TRAINING_ADMIN_ROLES)
 @require_http_methods(["GET", "POST"])
 def course_new(request: HttpRequest, membership: Membership) -> HttpResponse:
-    form = CourseForm(_posted(request))
+    form = CourseForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             course = services.course_create(
@@ -84,7 +79,7 @@ def course_new(request: HttpRequest, membership: Membership) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def course_edit(request: HttpRequest, membership: Membership, course_pk: int) -> HttpResponse:
     course = access.get_course_for_user(membership, course_pk)
-    form = CourseForm(_posted(request), initial=CourseForm.initial_for(course))
+    form = CourseForm(posted(request), initial=CourseForm.initial_for(course))
     if request.method == "POST" and form.is_valid():
         try:
             services.course_update(actor=request.user, course=course, **form.cleaned_data)
@@ -126,7 +121,7 @@ def sessions(request: HttpRequest, membership: Membership) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def session_new(request: HttpRequest, membership: Membership) -> HttpResponse:
     form = SessionForm(
-        _posted(request),
+        posted(request),
         courses=access.courses_for(membership),
         initial={"course": request.GET.get("course")},
     )
@@ -146,7 +141,7 @@ def session_new(request: HttpRequest, membership: Membership) -> HttpResponse:
 def session_edit(request: HttpRequest, membership: Membership, session_pk: int) -> HttpResponse:
     session = access.get_session_for_user(membership, session_pk)
     form = SessionForm(
-        _posted(request),
+        posted(request),
         courses=access.courses_for(membership),
         initial=SessionForm.initial_for(session),
     )
@@ -177,7 +172,7 @@ def session_detail(request: HttpRequest, membership: Membership, session_pk: int
         if membership.role == Role.MANAGER
         else "check the ID against the staff list."
     )
-    self_form = BookSelfForm(_posted(request))
+    self_form = BookSelfForm(posted(request))
     other_form = BookOtherForm(bookable=access.bookable_staff_for(membership), scope=scope)
     if request.method == "POST":
         if request.POST.get("action") == "book_other":
@@ -245,7 +240,7 @@ def _say_booked(request: HttpRequest, booking: Booking, *, own: bool) -> None:
 @require_http_methods(["GET", "POST"])
 def session_cancel(request: HttpRequest, membership: Membership, session_pk: int) -> HttpResponse:
     session = access.get_session_for_user(membership, session_pk)
-    form = BookSelfForm(_posted(request))  # no fields: it carries the service's error
+    form = BookSelfForm(posted(request))  # no fields: it carries the service's error
     if request.method == "POST":
         try:
             told = services.session_cancel(actor=request.user, session=session)
@@ -277,7 +272,7 @@ def session_attendance(
 ) -> HttpResponse:
     session = access.get_session_for_user(membership, session_pk)
     sheet = attendance_sheet(session)
-    form = AttendanceForm(_posted(request), bookings=[row.booking for row in sheet])
+    form = AttendanceForm(posted(request), bookings=[row.booking for row in sheet])
     if request.method == "POST" and form.is_valid():
         try:
             changed = services.attendance_record(
@@ -346,7 +341,7 @@ def my_bookings(request: HttpRequest, membership: Membership) -> HttpResponse:
 def booking_cancel(request: HttpRequest, membership: Membership, booking_pk: int) -> HttpResponse:
     """GET asks to confirm; POST cancels, and the place goes to the next person waiting."""
     booking = access.get_booking_for_user(membership, booking_pk)
-    form = BookSelfForm(_posted(request))
+    form = BookSelfForm(posted(request))
     if request.method == "POST":
         try:
             promoted = services.booking_cancel(actor=request.user, booking=booking)
@@ -446,7 +441,7 @@ def briefings_list(request: HttpRequest, membership: Membership) -> HttpResponse
 @access.partnership_view(access.TRAINING_ADMIN_ROLES)
 @require_http_methods(["GET", "POST"])
 def guest_new(request: HttpRequest, membership: Membership) -> HttpResponse:
-    form = GuestForm(_posted(request))
+    form = GuestForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             guest = briefings.guest_create(
@@ -464,7 +459,7 @@ def guest_new(request: HttpRequest, membership: Membership) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def guest_edit(request: HttpRequest, membership: Membership, guest_pk: int) -> HttpResponse:
     guest = access.get_guest_for_user(membership, guest_pk)
-    form = GuestForm(_posted(request), initial=GuestForm.initial_for(guest))
+    form = GuestForm(posted(request), initial=GuestForm.initial_for(guest))
     if request.method == "POST" and form.is_valid():
         try:
             briefings.guest_update(actor=request.user, guest=guest, **form.cleaned_data)
@@ -482,7 +477,7 @@ def guest_remove(request: HttpRequest, membership: Membership, guest_pk: int) ->
     """GET asks to confirm; POST removes the guest, unless they were invited to a briefing
     that has taken place (that record is kept: the page says so)."""
     guest = access.get_guest_for_user(membership, guest_pk)
-    form = BookSelfForm(_posted(request))  # no fields: it carries the service's refusal
+    form = BookSelfForm(posted(request))  # no fields: it carries the service's refusal
     if request.method == "POST":
         name = guest.name
         try:
@@ -519,7 +514,7 @@ def session_invitations(
     kind = kind if kind in Guest.Kind.values else ""
     # Any guest may be posted (one invited already is skipped by the service, with a word);
     # the page offers those not invited yet.
-    form = InviteForm(_posted(request), guests=guests_list_for(membership))
+    form = InviteForm(posted(request), guests=guests_list_for(membership))
     if request.method == "POST" and form.is_valid():
         try:
             invited = briefings.briefing_invite(
@@ -615,7 +610,7 @@ def briefing_reply(request: HttpRequest, reply_token: str) -> HttpResponse:
     if invitation is None:
         return render(request, "training/reply_invalid.html", status=404)
     session = invitation.session
-    form = ReplyForm(_posted(request))
+    form = ReplyForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             booking = briefings.briefing_reply(

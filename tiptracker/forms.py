@@ -1,0 +1,93 @@
+"""What every app's forms share: the GOV.UK date input, a service's refusal shown on the
+form, and the data of a POST.
+
+The rules about the data itself live in each app's services; these only carry what a person
+typed to them and their answers back to the right field.
+"""
+
+import datetime as dt
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, QueryDict
+
+
+def posted(request: HttpRequest) -> QueryDict | None:
+    """The form data of a POST, even an empty one, so that its errors can be shown."""
+    return request.POST if request.method == "POST" else None
+
+
+def add_service_error(
+    form: forms.Form, error: ValidationError, *, fields: dict[str, str] | None = None
+) -> None:
+    """Show a service's ValidationError on the form: on the field it names (through
+    `fields` where the form calls it something else), otherwise at the top."""
+    fields = fields or {}
+    if hasattr(error, "error_dict"):
+        for key, errors in error.error_dict.items():
+            name = fields.get(key, key)
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+class DatePartsWidget(forms.MultiWidget):
+    """The GOV.UK date input: day, month and year boxes (rendered by training/_date_input.html)."""
+
+    def __init__(self) -> None:
+        super().__init__([forms.TextInput(), forms.TextInput(), forms.TextInput()])
+
+    def decompress(self, value: dt.date | None) -> list:
+        return [value.day, value.month, value.year] if value else [None, None, None]
+
+
+class DatePartsBoundField(forms.BoundField):
+    @property
+    def parts(self) -> list[dict]:
+        """Day, month and year as the template draws them: label, id, name and value."""
+        value = self.value()
+        if not isinstance(value, list | tuple):
+            value = self.field.widget.decompress(value)
+        return [
+            {
+                "label": label,
+                "id": f"{self.auto_id}_{index}",
+                "name": f"{self.html_name}_{index}",
+                "value": "" if value[index] is None else value[index],
+                "width": 4 if label == "Year" else 2,
+            }
+            for index, label in enumerate(("Day", "Month", "Year"))
+        ]
+
+
+class DatePartsField(forms.MultiValueField):
+    widget = DatePartsWidget
+    bound_field_class = DatePartsBoundField
+
+    def __init__(self, *, what: str, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        self.what = what
+        parts = [
+            forms.CharField(required=False),
+            forms.CharField(required=False),
+            forms.CharField(required=False),
+        ]
+        super().__init__(fields=parts, require_all_fields=False, **kwargs)
+        self.error_messages["required"] = f"Enter the {what}"
+
+    def compress(self, data_list: list) -> dt.date | None:
+        if not data_list or not any(data_list):
+            return None
+        day, month, year = (str(part or "").strip() for part in data_list)
+        missing = [
+            name for name, part in (("day", day), ("month", month), ("year", year)) if not part
+        ]
+        if missing:
+            raise ValidationError(f"The {self.what} must include a {' and a '.join(missing)}")
+        if not (day.isdigit() and month.isdigit() and year.isdigit()):
+            raise ValidationError(f"Enter the {self.what} as numbers, for example 27 3 2026")
+        if len(year) != 4:
+            raise ValidationError(f"The year of the {self.what} must have 4 numbers, like 2026")
+        try:
+            return dt.date(int(year), int(month), int(day))
+        except ValueError:
+            raise ValidationError(f"The {self.what} must be a real date") from None
