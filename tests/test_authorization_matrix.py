@@ -132,7 +132,7 @@ POLICY: dict[str, dict[str, object]] = {
     "api_plan_phase_detail": {GET: ALL, PATCH: WORKSPACE_EDIT},
     "api_plan_priority_detail": {GET: ALL, PATCH: WORKSPACE_EDIT},
     "api_plan_actions": {GET: ALL, POST: WORKSPACE_EDIT},
-    "api_plan_action_detail": {GET: ALL, PATCH: ACTION_OWNER},
+    "api_plan_action_detail": {GET: ALL, PATCH: ACTION_OWNER, DELETE: WORKSPACE_EDIT},
     "api_plan_action_updates": {GET: ALL, POST: ACTION_OWNER},
     "api_plan_history": {GET: ALL},
     # Resources and toolkits (every member reads; administrators edit)

@@ -478,9 +478,22 @@ class ActionListCreateApi(ScopedListApi):
 
 
 class ActionDetailApi(ScopedDetailApi):
-    # Administrators and the action's owner may change it (checked per action in patch()).
+    # Administrators and the action's owner may change it (checked per action in patch());
+    # administrators delete it (the history keeps it).
     allowed_roles = READ
+    allowed_roles_by_method: ClassVar[dict[str, frozenset[str]]] = {"DELETE": EDIT}
     serializer_class = ActionOutput
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Delete an action (administrators); the plan's history keeps it. To keep it in "
+        "the plan as dropped, set its status to cancelled instead",
+        parameters=[SLUG],
+        responses={204: None},
+    )
+    def delete(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        services.action_delete(actor=self.membership.user, action=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
     def get_object(self) -> Any:
         return _action(self.membership, self.kwargs["pk"])

@@ -224,3 +224,14 @@ def test_a_phase_reads_and_changes(api, admin, partnership):
         "Leadership buy-in",
         2,
     )
+
+
+def test_an_administrator_deletes_an_action_and_the_history_keeps_it(
+    api, admin, member, partnership
+):
+    action = ActionFactory(partnership=partnership, owner=member, owner_group="", title="Dropped")
+    path = url(partnership, f"actions/{action.pk}/")
+    assert api(member).delete(path).status_code == 403  # even its owner
+    assert api(admin).delete(path).status_code == 204
+    assert not Action.objects.exists()
+    assert PlanChange.objects.get(verb="deleted").title == "Dropped"
