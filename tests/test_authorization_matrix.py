@@ -108,7 +108,7 @@ POLICY: dict[str, dict[str, object]] = {
     "api_completions": {GET: ALL, POST: TRAINING_ADMINS},
     "api_coverage": {GET: COVERAGE},
     "api_guests": {GET: TRAINING_ADMINS, POST: TRAINING_ADMINS},
-    "api_guest_detail": {GET: TRAINING_ADMINS},
+    "api_guest_detail": {GET: TRAINING_ADMINS, PATCH: TRAINING_ADMINS},
     "api_session_invitations": {GET: TRAINING_ADMINS, POST: TRAINING_ADMINS},
     "api_invitation_reply": {POST: TRAINING_ADMINS},
     # The steering group's workspace and the implementation plan

@@ -18,7 +18,13 @@ from tiptracker.api.serializers import (
 )
 from tiptracker.api.views import SLUG, ScopedApi, ScopedDetailApi, ScopedListApi, _valid
 from tiptracker.partnerships import access
-from tiptracker.training.briefings import Answer, briefing_invite, briefing_reply, guest_create
+from tiptracker.training.briefings import (
+    Answer,
+    briefing_invite,
+    briefing_reply,
+    guest_create,
+    guest_update,
+)
 from tiptracker.training.models import Guest
 from tiptracker.training.selectors import guests_list_for, invitations_of_session
 
@@ -122,6 +128,27 @@ class GuestDetailApi(ScopedDetailApi):
 
     def get_object(self) -> Any:
         return access.get_guest_for_user(self.membership, self.kwargs["pk"])
+
+    @extend_schema(
+        tags=["Briefings"],
+        summary="Change a briefing guest (only the fields sent)",
+        parameters=[SLUG],
+        request=GuestInput(partial=True),
+        responses={200: GuestOutput},
+    )
+    def patch(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        guest = self.get_object()
+        found = GuestInput(data=request.data, partial=True)
+        found.is_valid(raise_exception=True)
+        values = {
+            "name": guest.name,
+            "email": guest.email,
+            "kind": guest.kind,
+            "organisation": guest.organisation,
+            **found.validated_data,
+        }
+        guest_update(actor=self.membership.user, guest=guest, **values)
+        return Response(GuestOutput(guest).data)
 
 
 class SessionInvitationListCreateApi(ScopedListApi):

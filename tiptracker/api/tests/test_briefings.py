@@ -122,3 +122,18 @@ def test_a_guests_booking_in_the_bookings_list_has_no_staff(api, admin, member, 
     # A staff member sees only their own bookings: never a guest's.
     own = api(member).get(url(ours.partnership, "bookings/")).json()["results"]
     assert all(r["guest"] is None for r in own)
+
+
+def test_a_guests_details_are_changed_through_the_api_and_checked(api, admin, member, partnership):
+    from tiptracker.training.tests.factories import GuestFactory
+
+    guest = GuestFactory(partnership=partnership, name="Cllr Old Name")
+    other = GuestFactory(partnership=partnership)
+    path = f"/api/partnerships/{partnership.slug}/guests/{guest.pk}/"
+    assert api(member).patch(path, {"name": "x"}, format="json").status_code == 403
+    response = api(admin).patch(path, {"name": "Councillor New Name"}, format="json")
+    assert response.status_code == 200 and response.json()["name"] == "Councillor New Name"
+    guest.refresh_from_db()
+    assert guest.email and guest.name == "Councillor New Name"
+    taken = api(admin).patch(path, {"email": other.email.upper()}, format="json")
+    assert taken.status_code == 400 and "email" in taken.json()
