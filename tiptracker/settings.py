@@ -229,6 +229,9 @@ SITE_URL = (env("SITE_URL") or "http://127.0.0.1:8000").rstrip("/")
 # Imports: the largest file accepted, and the size above which a web upload is handled by
 # the worker (with progress shown) instead of inside the request.
 IMPORT_MAX_BYTES = int(env("IMPORT_MAX_BYTES") or 50 * 1024 * 1024)
+# A figure drawn from fewer people or responses than this is shown as "fewer than N"
+# (tiptracker/lib/suppression.py).
+SMALL_NUMBER_THRESHOLD = int(env("SMALL_NUMBER_THRESHOLD") or 5)
 IMPORT_INLINE_MAX_BYTES = int(env("IMPORT_INLINE_MAX_BYTES") or 512 * 1024)
 # Resources: the largest file a resource in the library may carry (kept in the database).
 RESOURCE_MAX_BYTES = int(env("RESOURCE_MAX_BYTES") or 10 * 1024 * 1024)

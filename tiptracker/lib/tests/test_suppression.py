@@ -1,0 +1,114 @@
+"""Small numbers are never shown, and a hidden one can never be worked out from the totals."""
+
+from fractions import Fraction
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tiptracker.lib.suppression import count, rate, row, table_of, threshold
+
+
+def test_a_count_below_the_threshold_reads_fewer_than_5():
+    assert str(count(3, at=5)) == "fewer than 5"
+    assert str(count(0, at=5)) == "fewer than 5"  # none is fewer than five as well
+    assert str(count(5, at=5)) == "5"
+    assert str(count(1234, at=5)) == "1,234"
+    assert count(2, at=5).as_json() == {"value": None, "suppressed": True, "shown": "fewer than 5"}
+
+
+def test_the_threshold_comes_from_the_setting(settings):
+    settings.SMALL_NUMBER_THRESHOLD = 10
+    assert threshold() == 10
+    assert str(count(7, at=threshold())) == "fewer than 10"
+
+
+def test_a_lone_small_count_in_a_row_takes_the_next_smallest_with_it():
+    shown = row([10, 3, 12], at=5)
+    assert [str(f) for f in shown.cells] == ["fewer than 5", "fewer than 5", "12"]
+    assert str(shown.total) == "25"
+
+
+def test_a_small_total_hides_everything_it_could_give_away():
+    shown = row([2, 1], at=5)
+    assert all(f.suppressed for f in shown.cells) and shown.total.suppressed
+
+
+def test_a_table_hides_enough_cells_that_no_row_or_column_gives_one_away():
+    shown = table_of([[20, 3, 30], [25, 40, 35]], at=5)
+    cells = [[str(f) for f in r] for r in shown.cells]
+    # 3 is hidden; its row needs a second hidden cell (20, the smallest), its column too (40);
+    # then 20's column needs one more (25), which also gives 40's row its second.
+    assert cells == [
+        ["fewer than 5", "fewer than 5", "30"],
+        ["fewer than 5", "fewer than 5", "35"],
+    ]
+    assert [f.value for f in shown.row_totals] == [53, 100]
+    assert [f.value for f in shown.column_totals] == [45, 43, 65]
+    assert shown.grand_total.value == 153
+
+
+def test_a_rate_from_too_few_people_or_about_too_few_is_hidden():
+    assert str(rate(30, 40, at=5)) == "75%"
+    assert rate(30, 40, at=5).value == Fraction(3, 4)
+    assert rate(3, 40, at=5).suppressed  # 3 people who said so
+    assert rate(4, 4, at=5).suppressed  # drawn from 4 responses
+    with pytest.raises(ValueError):
+        rate(5, 4, at=5)
+
+
+def test_it_refuses_nonsense():
+    with pytest.raises(ValueError):
+        count(-1, at=5)
+    with pytest.raises(ValueError):
+        count(3, at=0)
+    with pytest.raises(ValueError):
+        table_of([[1, 2], [3]], at=5)
+
+
+def _equations(values, shown):
+    """Each line of the table as (its true terms, their shown figures), totals included."""
+    rows = len(values)
+    width = len(values[0])
+    lines = []
+    for r in range(rows):
+        lines.append([*shown.cells[r], shown.row_totals[r]])
+    if rows > 1:
+        for c in range(width):
+            lines.append([*(shown.cells[r][c] for r in range(rows)), shown.column_totals[c]])
+        lines.append([*shown.row_totals, shown.grand_total])
+        if width > 1:
+            lines.append([*shown.column_totals, shown.grand_total])
+    return lines
+
+
+tables = st.integers(min_value=1, max_value=4).flatmap(
+    lambda width: st.lists(
+        st.lists(st.integers(min_value=0, max_value=60), min_size=width, max_size=width),
+        min_size=1,
+        max_size=5,
+    )
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(values=tables, at=st.integers(min_value=1, max_value=10))
+def test_no_small_count_shows_and_no_hidden_count_can_be_subtracted_out(values, at):
+    shown = table_of(values, at=at)
+    rows, width = len(values), len(values[0])
+    for r in range(rows):
+        for c in range(width):
+            figure = shown.cells[r][c]
+            if values[r][c] < at:
+                assert figure.suppressed
+            if not figure.suppressed:
+                assert figure.value == values[r][c]
+        if not shown.row_totals[r].suppressed:
+            assert shown.row_totals[r].value == sum(values[r])
+    total = sum(map(sum, values))
+    assert shown.grand_total.suppressed or shown.grand_total.value == total
+    if total < at:
+        assert shown.grand_total.suppressed
+    for line in _equations(values, shown):
+        hidden = sum(f.suppressed for f in line)
+        assert hidden != 1, f"one hidden term in a line can be worked out: {values} at {at}"
