@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "tiptracker.network",
     "tiptracker.funding",
     "tiptracker.engagement",
+    "tiptracker.feedback",
 ]
 
 MIDDLEWARE = [

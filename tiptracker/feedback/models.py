@@ -1,0 +1,165 @@
+"""Surveys that ask whether training changed practice (Kirkpatrick's levels, domain.md s.3).
+
+A Survey is a named questionnaire; what it asks lives in its versions. A version that has
+responses is never changed: editing the survey then makes the next version, so every
+response says exactly which questions it answered. Whether a survey is anonymous belongs
+to the version too (a respondent is told before they start, and that promise holds for
+every answer given under it).
+
+Which surveys run for a course, and when, is a CourseSurvey per timepoint.
+
+Responses and answers use random ids (UUIDs), not counters: the order of an anonymous
+response among others must not link it to the invitation answered at that moment.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+from tiptracker.partnerships.models import Partnership
+
+
+class Purpose(models.TextChoices):
+    # Kirkpatrick's levels that a survey can measure directly (results come from indicators).
+    REACTION = "reaction", "Reaction (straight after the session)"
+    LEARNING = "learning", "Learning (before and after)"
+    BEHAVIOUR = "behaviour", "Behaviour (changes to practice, some weeks later)"
+
+
+class Survey(models.Model):
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=200)
+    purpose = models.CharField(max_length=20, choices=Purpose.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "name"], name="survey_name_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SurveyVersion(models.Model):
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    # What the respondent reads first: what the survey is for and how answers are used.
+    introduction = models.TextField()
+    anonymous = models.BooleanField(
+        help_text="Anonymous: nothing links an answer to the person who gave it."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["survey", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "number"], name="survey_version_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.survey}, version {self.number}"
+
+
+class Question(models.Model):
+    class Kind(models.TextChoices):
+        AGREEMENT = "agreement", "Agreement (five points, strongly disagree to strongly agree)"
+        RATING = "rating", "Rating from 0 to 10"
+        SINGLE = "single", "One choice"
+        MULTIPLE = "multiple", "Any number of choices"
+        TEXT = "text", "Free text"
+
+    version = models.ForeignKey(SurveyVersion, on_delete=models.CASCADE, related_name="questions")
+    position = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    text = models.CharField(max_length=500)
+    hint = models.CharField(max_length=500, blank=True)
+    choices = models.JSONField(default=list, blank=True)  # for one and any-number choices
+
+    class Meta:
+        ordering = ["version", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "position"], name="question_position_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+AGREEMENT_SCALE = [
+    (1, "Strongly disagree"),
+    (2, "Disagree"),
+    (3, "Neither agree nor disagree"),
+    (4, "Agree"),
+    (5, "Strongly agree"),
+]
+
+
+class Timepoint(models.TextChoices):
+    REACTION = "reaction", "Reaction, after attending"
+    PRE = "pre", "Before the course (learning)"
+    POST = "post", "After the course (learning)"
+    FOLLOW_UP = "follow_up", "Follow-up, some weeks later (behaviour)"
+
+
+class CourseSurvey(models.Model):
+    """A survey that runs for a course at a timepoint (follow-up after `delay_days`)."""
+
+    DEFAULT_FOLLOW_UP_DAYS = 84  # twelve weeks
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+")
+    course = models.ForeignKey("training.Course", on_delete=models.CASCADE, related_name="+")
+    timepoint = models.CharField(max_length=20, choices=Timepoint.choices)
+    survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="courses")
+    delay_days = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["course", "timepoint"]
+        constraints = [
+            models.UniqueConstraint(fields=["course", "timepoint"], name="one_survey_per_timepoint")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.course}: {self.get_timepoint_display()}"
+
+
+class Response(models.Model):
+    """One completed survey. Attributable responses name the staff member; anonymous ones
+    name nobody, and keep only the day they were given."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+")
+    version = models.ForeignKey(SurveyVersion, on_delete=models.PROTECT, related_name="responses")
+    course = models.ForeignKey("training.Course", on_delete=models.PROTECT, related_name="+")
+    timepoint = models.CharField(max_length=20, choices=Timepoint.choices)
+    given_on = models.DateField()
+    staff = models.ForeignKey(
+        "workforce.StaffMember", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        indexes = [models.Index(fields=["partnership", "course", "timepoint", "given_on"])]
+
+    def __str__(self) -> str:
+        return f"Response to {self.version} on {self.given_on}"
+
+
+class Answer(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
+    # agreement 1-5 or rating 0-10 as a number; a choice's text; a list of choices; text.
+    value = models.JSONField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["response", "question"], name="one_answer_per_question")
+        ]
+
+    def __str__(self) -> str:
+        return f"Answer to {self.question}"
