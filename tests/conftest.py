@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from tiptracker.accounts.services import api_token_create
 from tiptracker.engagement.tests.factories import EngagementFactory
+from tiptracker.feedback.tests.factories import SurveyFactory
 from tiptracker.funding.tests.factories import CommitmentFactory
 from tiptracker.imports.models import ImportRun
 from tiptracker.network.models import NetworkActivity, NetworkMember
@@ -101,6 +102,7 @@ def world(db):
         "member_id": admin.pk,
         "token_id": token.pk,
         "action_pk": action.pk,
+        "survey_pk": SurveyFactory(partnership=own).pk,
         "phase_pk": phase.pk,
         "priority_pk": priority.pk,
         "resource_pk": resource.pk,

@@ -111,6 +111,11 @@ POLICY: dict[str, dict[str, object]] = {
     "api_guest_detail": {GET: TRAINING_ADMINS, PATCH: TRAINING_ADMINS},
     "api_session_invitations": {GET: TRAINING_ADMINS, POST: TRAINING_ADMINS},
     "api_invitation_reply": {POST: TRAINING_ADMINS},
+    # Feedback surveys: run by those who run training
+    "feedback_surveys": {GET: TRAINING_ADMINS},
+    "feedback_starter_set": {POST: TRAINING_ADMINS},
+    "feedback_survey": {GET: TRAINING_ADMINS},
+    "feedback_course_surveys": {GET: TRAINING_ADMINS, POST: TRAINING_ADMINS},
     # The steering group's workspace and the implementation plan
     "workspace": {GET: ALL},
     "plan": {GET: ALL},

@@ -289,6 +289,7 @@ def grow_plan(partnership, course, session, size: int) -> None:
 PAGES = [
     "",
     "workspace/",
+    "feedback/surveys/",
     "plan/",
     "plan/history/",
     "plan/as-of/?{today}",

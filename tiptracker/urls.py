@@ -37,6 +37,7 @@ urlpatterns = [
     path("briefings/", include("tiptracker.training.public_urls")),
     path("p/<slug:slug>/imports/", include("tiptracker.imports.urls")),
     path("p/<slug:slug>/", include("tiptracker.plan.urls")),
+    path("p/<slug:slug>/feedback/", include("tiptracker.feedback.urls")),
     path("p/<slug:slug>/resources/", include("tiptracker.resources.urls")),
     path("p/<slug:slug>/network/", include("tiptracker.network.urls")),
     path("p/<slug:slug>/funding/", include("tiptracker.funding.urls")),

@@ -34,6 +34,7 @@ LOADERS: list[str] = [
     "tiptracker.demo.engagement:load",
     "tiptracker.demo.briefings:load",
     "tiptracker.demo.plan:load",
+    "tiptracker.demo.feedback:load",
 ]
 
 

@@ -210,3 +210,18 @@ def course_survey_set(
         defaults={"partnership_id": course.partnership_id, "survey": survey, "delay_days": delay},
     )
     return found
+
+
+@transaction.atomic
+def course_surveys_set(
+    *, actor: Actor, course: Any, surveys: dict[str, Survey | None], follow_up_days: int
+) -> None:
+    """Set every timepoint of a course at once (a page's form); all or nothing."""
+    for timepoint, survey in surveys.items():
+        course_survey_set(
+            actor=actor,
+            course=course,
+            timepoint=timepoint,
+            survey=survey,
+            delay_days=follow_up_days if timepoint == Timepoint.FOLLOW_UP else None,
+        )

@@ -352,3 +352,13 @@ def engagements_for(membership: Membership) -> QuerySet:
 
 def get_engagement_for_user(membership: Membership, pk: object) -> Any:
     return _get_or_404(engagements_for(membership), pk)
+
+
+# Feedback surveys -------------------------------------------------------------------------------
+
+
+def get_survey_for_user(membership: Membership, pk: object) -> Any:
+    from tiptracker.feedback.models import Survey
+
+    require_role(membership, TRAINING_ADMIN_ROLES)
+    return _get_or_404(Survey.objects.filter(partnership_id=membership.partnership_id), pk)

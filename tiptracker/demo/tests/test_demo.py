@@ -538,3 +538,19 @@ def test_the_manager_briefings_keep_their_141_managers(demo):
     )
     assert attended.values("staff").distinct().count() == 141
     assert not attended.filter(guest__isnull=False).exists()
+
+
+# Surveys ------------------------------------------------------------------------------------------
+
+
+def test_the_webinar_and_the_briefings_run_the_starter_surveys(dundee, demo):
+    from tiptracker.feedback.models import CourseSurvey
+
+    runs = CourseSurvey.objects.filter(partnership=dundee).select_related("course", "survey")
+    assert {(r.course.code, r.timepoint, r.delay_days) for r in runs} == {
+        (data.WEBINAR, "reaction", 0),
+        (data.WEBINAR, "follow_up", 84),
+        (data.BRIEFING, "reaction", 0),
+        (data.BRIEFING, "follow_up", 84),
+    }
+    assert "Surveys: the starter set (3)" in demo.output
