@@ -7,7 +7,9 @@ from django.utils import timezone
 
 from tiptracker.accounts.services import api_token_create
 from tiptracker.engagement.tests.factories import EngagementFactory
+from tiptracker.feedback.models import Invitation
 from tiptracker.feedback.tests.factories import SurveyFactory
+from tiptracker.feedback.tokens import invitation_token
 from tiptracker.funding.tests.factories import CommitmentFactory
 from tiptracker.imports.models import ImportRun
 from tiptracker.network.models import NetworkActivity, NetworkMember
@@ -78,6 +80,20 @@ def world(db):
                 membership.save()
             members[(partnership.slug, role)] = membership
     admin = members[("own", Role.ADMIN)]
+    # A survey, and the staff persona's invitation to answer it (its link needs no login).
+    survey = SurveyFactory(partnership=own)
+    survey_invitation = Invitation.objects.create(
+        partnership=own,
+        staff=staff,
+        course=course,
+        timepoint="reaction",
+        survey=survey,
+        completed_on=dt.date.today(),
+        opens_on=dt.date.today(),
+        expires_on=dt.date.today() + dt.timedelta(days=28),
+        nonce="world-nonce",
+        status="sent",
+    )
     # The staff persona owns the plan's action: owners update their own actions.
     phase = PhaseFactory(partnership=own)
     priority = PriorityFactory(partnership=own)
@@ -102,7 +118,8 @@ def world(db):
         "member_id": admin.pk,
         "token_id": token.pk,
         "action_pk": action.pk,
-        "survey_pk": SurveyFactory(partnership=own).pk,
+        "survey_pk": survey.pk,
+        "token": invitation_token(survey_invitation.pk, survey_invitation.nonce),
         "phase_pk": phase.pk,
         "priority_pk": priority.pk,
         "resource_pk": resource.pk,

@@ -84,6 +84,7 @@ POLICY: dict[str, dict[str, object]] = {
     "session_invitations": {GET: TRAINING_ADMINS, POST: TRAINING_ADMINS},
     "invitation_reply_record": {POST: TRAINING_ADMINS},
     "briefing_reply": {GET: PUBLIC, POST: PUBLIC},
+    "survey_answer": {GET: PUBLIC, POST: PUBLIC},
     "briefing_reply_ics": {GET: PUBLIC},
     # Imports
     "imports": {GET: TRAINING_ADMINS, POST: TRAINING_ADMINS},

@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 
 # The only pages open to someone who is not logged in.
 # A briefing guest's reply page and calendar file: the signed token in the link is the key.
-PUBLIC_URL_NAMES = {"login", "health", "briefing_reply", "briefing_reply_ics"}
+PUBLIC_URL_NAMES = {"login", "health", "briefing_reply", "briefing_reply_ics", "survey_answer"}
 
 CSP = "; ".join(
     [

@@ -233,6 +233,8 @@ IMPORT_MAX_BYTES = int(env("IMPORT_MAX_BYTES") or 50 * 1024 * 1024)
 # A figure drawn from fewer people or responses than this is shown as "fewer than N"
 # (tiptracker/lib/suppression.py).
 SMALL_NUMBER_THRESHOLD = int(env("SMALL_NUMBER_THRESHOLD") or 5)
+# Days after a survey invitation that reminders go, while there is no answer.
+SURVEY_REMINDER_DAYS = env("SURVEY_REMINDER_DAYS") or "7,14"
 IMPORT_INLINE_MAX_BYTES = int(env("IMPORT_INLINE_MAX_BYTES") or 512 * 1024)
 # Resources: the largest file a resource in the library may carry (kept in the database).
 RESOURCE_MAX_BYTES = int(env("RESOURCE_MAX_BYTES") or 10 * 1024 * 1024)

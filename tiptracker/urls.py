@@ -35,6 +35,7 @@ urlpatterns = [
     path("p/<slug:slug>/", include("tiptracker.training.urls")),
     # A briefing guest's reply page: public, its personal link's token is the key.
     path("briefings/", include("tiptracker.training.public_urls")),
+    path("survey/", include("tiptracker.feedback.public_urls")),
     path("p/<slug:slug>/imports/", include("tiptracker.imports.urls")),
     path("p/<slug:slug>/", include("tiptracker.plan.urls")),
     path("p/<slug:slug>/feedback/", include("tiptracker.feedback.urls")),

@@ -15,10 +15,11 @@ POLL_SECONDS = 2.0
 
 def run_due() -> int:
     """Do what is due; returns how many items were done (imports, digests)."""
+    from tiptracker.feedback.invitations import invitations_send_due
     from tiptracker.imports.services import imports_process_queued
     from tiptracker.plan.services import plan_digests_send
 
-    return imports_process_queued() + plan_digests_send()
+    return imports_process_queued() + plan_digests_send() + invitations_send_due()
 
 
 def run_loop() -> None:

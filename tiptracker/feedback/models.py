@@ -163,3 +163,47 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"Answer to {self.question}"
+
+
+class Invitation(models.Model):
+    """One person asked to answer one course survey at one timepoint, after one completion.
+
+    The link in the e-mail is the invitation's id and a random nonce, signed with the secret
+    key (feedback/tokens.py): unguessable, and no login needed. It works once, until
+    `expires_on`. For an anonymous survey the invitation records only that the person
+    answered (to stop the reminders), never which response is theirs.
+    """
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", "Waiting to be sent"  # sent once opens_on comes
+        SENT = "sent", "Sent"  # reminders follow until answered or expired
+        ANSWERED = "answered", "Answered"  # the link is used; no more reminders
+        EXPIRED = "expired", "Expired"  # closed unanswered
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+")
+    staff = models.ForeignKey(
+        "workforce.StaffMember", on_delete=models.CASCADE, related_name="survey_invitations"
+    )
+    course = models.ForeignKey("training.Course", on_delete=models.CASCADE, related_name="+")
+    timepoint = models.CharField(max_length=20, choices=Timepoint.choices)
+    survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="invitations")
+    completed_on = models.DateField(help_text="The completion the survey asks about")
+    opens_on = models.DateField()
+    expires_on = models.DateField()
+    nonce = models.CharField(max_length=64)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.WAITING)
+    sent_on = models.DateField(null=True, blank=True)
+    reminders_sent = models.PositiveSmallIntegerField(default=0)
+    last_sent_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "opens_on"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["staff", "course", "timepoint", "completed_on"],
+                name="one_invitation_per_completion_and_timepoint",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_timepoint_display()} survey for {self.staff}"

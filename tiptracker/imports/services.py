@@ -181,6 +181,10 @@ def import_file(
                 from tiptracker.training.services import coverage_snapshots_rebuild
 
                 coverage_snapshots_rebuild(partnership_id=partnership.id)
+            if kind == "completions" and result.created:
+                from tiptracker.feedback.invitations import invitations_create
+
+                invitations_create(partnership_id=partnership.id)
     except _RollBack:
         result.created = result.updated = result.unchanged = 0
     return result

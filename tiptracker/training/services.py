@@ -112,7 +112,10 @@ def completion_record(
             defaults={"source": source, "booking": booking},
         )
         if _created:
+            from tiptracker.feedback.invitations import invitations_for_completion
+
             coverage_snapshots_invalidate(partnership_id=staff.partnership_id, since=on)
+            invitations_for_completion(staff_id=staff.pk, course_id=course.pk)
     return completion
 
 
