@@ -290,6 +290,7 @@ PAGES = [
     "",
     "workspace/",
     "feedback/surveys/",
+    "feedback/results/",
     "plan/",
     "plan/history/",
     "plan/as-of/?{today}",

@@ -4,6 +4,7 @@ from tiptracker.feedback import views
 
 urlpatterns = [
     path("surveys/", views.surveys, name="feedback_surveys"),
+    path("results/", views.results, name="feedback_results"),
     path("surveys/starter-set/", views.starter_set, name="feedback_starter_set"),
     path("surveys/<int:survey_pk>/", views.survey, name="feedback_survey"),
     path(

@@ -11,11 +11,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tiptracker.feedback import services
 from tiptracker.feedback.forms import CourseSurveysForm
 from tiptracker.feedback.models import AGREEMENT_SCALE, Timepoint
+from tiptracker.feedback.results import results_for
 from tiptracker.feedback.selectors import course_surveys, survey_versions, surveys_list_for
 from tiptracker.feedback.starter import surveys_starter_set
 from tiptracker.forms import add_service_error, posted
+from tiptracker.lib.suppression import threshold
 from tiptracker.partnerships import access
-from tiptracker.partnerships.models import Membership
+from tiptracker.partnerships.models import Membership, Role
 
 RUN = access.TRAINING_ADMIN_ROLES
 PAGE_SIZE = 50
@@ -88,3 +90,13 @@ def course_surveys_edit(
             messages.success(request, f"Saved the surveys for {course.title}.")
             return redirect("feedback_surveys", membership.partnership.slug)
     return render(request, "feedback/course_surveys.html", {"form": form, "course": course})
+
+
+# Survey results: aggregates only, each figure through the small-numbers rule.
+RESULTS_ROLES = frozenset({Role.ADMIN, Role.LD_OFFICER, Role.BOARD})
+
+
+@access.partnership_view(RESULTS_ROLES)
+def results(request: HttpRequest, membership: Membership) -> HttpResponse:
+    found = results_for(membership.partnership_id, at=threshold())
+    return render(request, "feedback/results.html", {"results": found, "at": threshold()})

@@ -142,3 +142,30 @@ def test_a_forged_or_expired_link_gets_a_kind_page_and_records_nothing(admin, te
     closed = Client().post(f"/survey/{real}/", {"q1": "4"}).content.decode()
     assert "This survey has closed" in closed
     assert not Response.objects.exists()
+
+
+def test_results_count_the_answers_and_hide_small_numbers(login, admin, persona, team, course):
+    from tiptracker.partnerships.models import Role
+
+    people = [StaffMemberFactory(team=team, email=f"p{n}@example.org") for n in range(8)]
+    for person in people:
+        completion_record(staff=person, course=course, on=today())
+    invitations_send_due()
+    version = current_version(Invitation.objects.filter(timepoint="reaction").first().survey)
+    # Six answer: five "Agree" (4) and one "Strongly disagree" (1).
+    for message, value in zip(mail.outbox[:6], ["4", "4", "4", "4", "4", "1"], strict=True):
+        Client().post(f"/survey/{_link(message)}/", {"version": version.pk, "q1": value})
+    page = (
+        login(persona(Role.BOARD))
+        .get(f"/p/{admin.partnership.slug}/feedback/results/")
+        .content.decode()
+    )
+    assert "Response rate" in page and "75%" in page  # 6 of 8
+    # The one "Strongly disagree" is hidden, and so is a second count in its row, so that
+    # it cannot be worked out from the total of 6.
+    assert page.count("fewer than 5") >= 2
+    assert ">6<" in page.replace(" ", "")
+    assert (
+        login(persona(Role.STAFF)).get(f"/p/{admin.partnership.slug}/feedback/results/").status_code
+        == 403
+    )
