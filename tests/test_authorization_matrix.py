@@ -115,6 +115,7 @@ POLICY: dict[str, dict[str, object]] = {
     # Feedback surveys: run by those who run training
     "feedback_surveys": {GET: TRAINING_ADMINS},
     "feedback_results": {GET: only(Role.ADMIN, Role.LD_OFFICER, Role.BOARD)},
+    "api_feedback_results": {GET: only(Role.ADMIN, Role.LD_OFFICER, Role.BOARD)},
     "feedback_starter_set": {POST: TRAINING_ADMINS},
     "feedback_survey": {GET: TRAINING_ADMINS},
     "feedback_course_surveys": {GET: TRAINING_ADMINS, POST: TRAINING_ADMINS},

@@ -3,7 +3,7 @@ every request is explicit in its path."""
 
 from django.urls import include, path
 
-from tiptracker.api import briefings, engagement, funding, network, plan, resources, views
+from tiptracker.api import briefings, engagement, feedback, funding, network, plan, resources, views
 
 partnership_patterns = [
     path("organisations/", views.OrganisationListApi.as_view(), name="api_organisations"),
@@ -19,6 +19,7 @@ partnership_patterns = [
     path("bookings/<int:pk>/cancel/", views.BookingCancelApi.as_view(), name="api_booking_cancel"),
     path("completions/", views.CompletionListRecordApi.as_view(), name="api_completions"),
     path("coverage/", views.CoverageApi.as_view(), name="api_coverage"),
+    path("feedback/results/", feedback.FeedbackResultsApi.as_view(), name="api_feedback_results"),
     path("plan/phases/", plan.PhaseListCreateApi.as_view(), name="api_plan_phases"),
     path("plan/phases/<int:pk>/", plan.PhaseDetailApi.as_view(), name="api_plan_phase_detail"),
     path("plan/priorities/", plan.PriorityListCreateApi.as_view(), name="api_plan_priorities"),

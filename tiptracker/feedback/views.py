@@ -17,7 +17,7 @@ from tiptracker.feedback.starter import surveys_starter_set
 from tiptracker.forms import add_service_error, posted
 from tiptracker.lib.suppression import threshold
 from tiptracker.partnerships import access
-from tiptracker.partnerships.models import Membership, Role
+from tiptracker.partnerships.models import Membership
 
 RUN = access.TRAINING_ADMIN_ROLES
 PAGE_SIZE = 50
@@ -93,10 +93,7 @@ def course_surveys_edit(
 
 
 # Survey results: aggregates only, each figure through the small-numbers rule.
-RESULTS_ROLES = frozenset({Role.ADMIN, Role.LD_OFFICER, Role.BOARD})
-
-
-@access.partnership_view(RESULTS_ROLES)
+@access.partnership_view(access.FEEDBACK_RESULTS_ROLES)
 def results(request: HttpRequest, membership: Membership) -> HttpResponse:
     found = results_for(membership.partnership_id, at=threshold())
     return render(request, "feedback/results.html", {"results": found, "at": threshold()})

@@ -33,6 +33,8 @@ MEMBER_ADMIN_ROLES = frozenset({Role.ADMIN})
 # may also update their own action (see plan.access).
 WORKSPACE_READ_ROLES = ALL_ROLES
 WORKSPACE_EDIT_ROLES = frozenset({Role.ADMIN})
+# Survey results (aggregates, small numbers suppressed).
+FEEDBACK_RESULTS_ROLES = frozenset({Role.ADMIN, Role.LD_OFFICER, Role.BOARD})
 
 User = AbstractBaseUser | AnonymousUser
 

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tiptracker.forms import add_service_error, posted
 from tiptracker.lib.dates import today
 from tiptracker.partnerships import access
-from tiptracker.partnerships.models import Membership, Role
+from tiptracker.partnerships.models import Membership
 from tiptracker.plan import exports, services
 from tiptracker.plan.forms import (
     ActionForm,
@@ -54,7 +54,7 @@ SECTIONS = [
         "feedback_results",
         "Survey results",
         "How people answered the surveys after training, with small numbers hidden.",
-        frozenset({Role.ADMIN, Role.LD_OFFICER, Role.BOARD}),
+        access.FEEDBACK_RESULTS_ROLES,
     ),
     (
         "resources",

@@ -169,3 +169,30 @@ def test_results_count_the_answers_and_hide_small_numbers(login, admin, persona,
         login(persona(Role.STAFF)).get(f"/p/{admin.partnership.slug}/feedback/results/").status_code
         == 403
     )
+
+
+def test_the_api_gives_the_same_results_and_never_a_small_number(
+    login, admin, persona, team, course
+):
+    from tiptracker.partnerships.models import Role
+
+    people = [StaffMemberFactory(team=team, email=f"q{n}@example.org") for n in range(6)]
+    for person in people:
+        completion_record(staff=person, course=course, on=today())
+    invitations_send_due()
+    version = current_version(Invitation.objects.filter(timepoint="reaction").first().survey)
+    for message, value in zip(mail.outbox[:6], ["4", "4", "4", "4", "4", "1"], strict=True):
+        Client().post(f"/survey/{_link(message)}/", {"version": version.pk, "q1": value})
+    url = f"/api/partnerships/{admin.partnership.slug}/feedback/results/"
+    body = login(persona(Role.BOARD)).get(url).json()
+    [result] = body["results"]
+    assert result["answered"]["value"] == 6 and result["response_rate"]["shown"] == "100%"
+    agreement = result["questions"][0]["answers"]
+    shown = {a["answer"]: a["people"] for a in agreement}
+    assert shown["Strongly disagree"] == {
+        "value": None,
+        "suppressed": True,
+        "shown": "fewer than 5",
+    }
+    assert all(a["people"]["value"] is None or a["people"]["value"] >= 5 for a in agreement)
+    assert login(persona(Role.STAFF)).get(url).status_code == 403
