@@ -2,6 +2,7 @@
 and an action's owner updates their own action. Edits name the version they were made from:
 a stale one gets 409 Conflict with the saved version, and nothing is written."""
 
+from abc import ABC, abstractmethod
 from typing import Any, ClassVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -336,7 +337,7 @@ class PriorityListCreateApi(ScopedListApi):
         return Response(PriorityOutput(priority).data, status=status.HTTP_201_CREATED)
 
 
-class _VersionedDetailApi(ScopedDetailApi):
+class _VersionedDetailApi(ScopedDetailApi, ABC):
     # GET one phase or priority; PATCH it from the version read (administrators).
     allowed_roles = READ
     allowed_roles_by_method: ClassVar[dict[str, frozenset[str]]] = {"PATCH": EDIT}
@@ -344,8 +345,9 @@ class _VersionedDetailApi(ScopedDetailApi):
     input_class: ClassVar[type[serializers.Serializer]]
     output_class: ClassVar[type[serializers.Serializer]]
 
+    @abstractmethod
     def change(self, thing: Any, version: int, values: dict) -> Any:
-        raise NotImplementedError
+        """Save `values` over `thing` through its service, from `version`."""
 
     def patch(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         thing = self.get_object()
