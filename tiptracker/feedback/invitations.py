@@ -39,19 +39,6 @@ def reminder_days() -> list[int]:
     return [int(d) for d in str(settings.SURVEY_REMINDER_DAYS).split(",") if d.strip()]
 
 
-def invitations_for_completion(*, staff_id: int, course_id: int) -> int:
-    """The invitations a person's new completion of a course calls for (attendance marked,
-    or recorded by hand)."""
-    return invitations_create(
-        partnership_id=CourseSurvey.objects.filter(course_id=course_id)
-        .values_list("partnership_id", flat=True)
-        .first()
-        or 0,
-        course_id=course_id,
-        staff_id=staff_id,
-    )
-
-
 def invitations_create(
     *, partnership_id: int, course_id: int | None = None, staff_id: int | None = None
 ) -> int:

@@ -112,10 +112,12 @@ def completion_record(
             defaults={"source": source, "booking": booking},
         )
         if _created:
-            from tiptracker.feedback.invitations import invitations_for_completion
+            from tiptracker.feedback.invitations import invitations_create
 
             coverage_snapshots_invalidate(partnership_id=staff.partnership_id, since=on)
-            invitations_for_completion(staff_id=staff.pk, course_id=course.pk)
+            invitations_create(
+                partnership_id=staff.partnership_id, course_id=course.pk, staff_id=staff.pk
+            )
     return completion
 
 
