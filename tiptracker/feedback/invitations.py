@@ -62,9 +62,9 @@ def invitations_create(
         if staff_id is not None:
             completions = completions.filter(staff_id=staff_id)
         rows = []
-        for person, completed_on in completions.values_list("staff_id", "completed_on").iterator(
-            chunk_size=2000
-        ):
+        for person, completed_on, session in completions.values_list(
+            "staff_id", "completed_on", "booking__session_id"
+        ).iterator(chunk_size=2000):
             opens_on = completed_on + dt.timedelta(days=run.delay_days)
             rows.append(
                 Invitation(
@@ -74,6 +74,7 @@ def invitations_create(
                     timepoint=run.timepoint,
                     survey_id=run.survey_id,
                     completed_on=completed_on,
+                    session_id=session,
                     opens_on=opens_on,
                     expires_on=max(opens_on, on) + dt.timedelta(days=OPEN_DAYS),
                     nonce=secrets.token_urlsafe(24),
@@ -183,6 +184,7 @@ def survey_answer(
     ).update(status=Invitation.Status.ANSWERED)
     if not claimed:
         raise AlreadyAnswered
+    grouping = _grouping(invitation, anonymous=version.anonymous)
     response = Response.objects.create(
         partnership_id=invitation.partnership_id,
         version=version,
@@ -190,18 +192,77 @@ def survey_answer(
         timepoint=invitation.timepoint,
         given_on=today(),
         staff=None if version.anonymous else invitation.staff,
+        **grouping,
     )
     questions = {q.pk: q for q in version.questions.all()}
-    Answer.objects.bulk_create(
-        Answer(response=response, question=questions[question_id], value=value)
-        for question_id, value in answers.items()
-        if question_id in questions and value not in (None, "", [])
-    )
+    rows = []
+    for question_id, value in answers.items():
+        if question_id not in questions or value in (None, "", []):
+            continue
+        common = {
+            "response": response,
+            "question": questions[question_id],
+            "partnership_id": invitation.partnership_id,
+            "course_id": invitation.course_id,
+            "timepoint": invitation.timepoint,
+            **grouping,
+        }
+        if isinstance(value, str):
+            rows.append(Answer(text=value, **common))
+        else:
+            rows.extend(
+                Answer(number=n, **common) for n in (value if isinstance(value, list) else [value])
+            )
+    Answer.objects.bulk_create(rows)
     return response
 
 
+def _grouping(invitation: Invitation, *, anonymous: bool) -> dict[str, Any]:
+    """What results group a response by: the month of the training, the session and the
+    respondent's organisation. For an anonymous survey each is kept only where at least the
+    small-number threshold of people invited share it, otherwise those details would pick
+    the respondent out: the month widens to its quarter, then to its financial year; the
+    session and the organisation are left out."""
+    from tiptracker.lib.suppression import threshold
+
+    completed = invitation.completed_on
+    trained_in = completed.replace(day=1)
+    organisation_id = invitation.staff.organisation_id
+    session_id = invitation.session_id
+    if anonymous:
+        at = threshold()
+        invited = Invitation.objects.filter(
+            course_id=invitation.course_id, timepoint=invitation.timepoint
+        )
+        year = completed.year if completed.month >= 4 else completed.year - 1
+        periods = [
+            (trained_in, _add_months(trained_in, 1)),
+            (completed.replace(month=(completed.month - 1) // 3 * 3 + 1, day=1), None),
+            (dt.date(year, 4, 1), dt.date(year + 1, 4, 1)),
+        ]
+        periods[1] = (periods[1][0], _add_months(periods[1][0], 3))
+        for start, end in periods:
+            cohort = invited.filter(completed_on__gte=start, completed_on__lt=end)
+            trained_in = start
+            if cohort.count() >= at:
+                break
+        if session_id is not None and cohort.filter(session_id=session_id).count() < at:
+            session_id = None
+        if session_id is not None:
+            cohort = cohort.filter(session_id=session_id)
+        if cohort.filter(staff__organisation_id=organisation_id).count() < at:
+            organisation_id = None
+    return {"trained_in": trained_in, "session_id": session_id, "organisation_id": organisation_id}
+
+
+def _add_months(first: dt.date, months: int) -> dt.date:
+    month = first.month - 1 + months
+    return dt.date(first.year + month // 12, month % 12 + 1, 1)
+
+
 def check_answer(question: Question, value: Any) -> Any:
-    """The value as stored, or ValueError saying what was wrong."""
+    """The value as stored (a number; a choice's position, or a list of them, for choices;
+    text), or ValueError saying what was wrong."""
     if value in (None, "", []):
         return None
     if question.kind == Question.Kind.AGREEMENT:
@@ -217,11 +278,11 @@ def check_answer(question: Question, value: Any) -> Any:
     if question.kind == Question.Kind.SINGLE:
         if value not in question.choices:
             raise ValueError("Choose one of the answers given")
-        return value
+        return question.choices.index(value)
     if question.kind == Question.Kind.MULTIPLE:
         if not set(value) <= set(question.choices):
             raise ValueError("Choose from the answers given")
-        return [c for c in question.choices if c in value]
+        return [n for n, c in enumerate(question.choices) if c in value]
     text = str(value).strip()
     if len(text) > 5000:
         raise ValueError("Your answer must be 5,000 characters or fewer")

@@ -32,6 +32,9 @@ class Survey(models.Model):
     name = models.CharField(max_length=200)
     purpose = models.CharField(max_length=20, choices=Purpose.choices)
     created_at = models.DateTimeField(auto_now_add=True)
+    # A closed survey sends nothing more and its open links stop working; answers from a
+    # page opened before the close still count.
+    closed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["name", "id"]
@@ -80,6 +83,9 @@ class Question(models.Model):
     text = models.CharField(max_length=500)
     hint = models.CharField(max_length=500, blank=True)
     choices = models.JSONField(default=list, blank=True)  # for one and any-number choices
+    # For a one-choice question at follow-up: the choice that means "I changed my practice"
+    # (the starter survey's "Yes"). Results give the share who chose it.
+    change_answer = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["version", "position"]
@@ -130,7 +136,10 @@ class CourseSurvey(models.Model):
 
 class Response(models.Model):
     """One completed survey. Attributable responses name the staff member; anonymous ones
-    name nobody, and keep only the day they were given."""
+    name nobody. What results are grouped by (the session, the respondent's organisation,
+    the month of the training) is kept for an anonymous response only where at least the
+    small-number threshold of people invited share it (feedback/invitations.py), so that
+    it cannot single anybody out."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+")
@@ -138,27 +147,76 @@ class Response(models.Model):
     course = models.ForeignKey("training.Course", on_delete=models.PROTECT, related_name="+")
     timepoint = models.CharField(max_length=20, choices=Timepoint.choices)
     given_on = models.DateField()
+    # The first day of the month of the training the survey asks about.
+    trained_in = models.DateField()
+    session = models.ForeignKey(
+        "training.TrainingSession",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    organisation = models.ForeignKey(
+        "partnerships.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     staff = models.ForeignKey(
         "workforce.StaffMember", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
     class Meta:
-        indexes = [models.Index(fields=["partnership", "course", "timepoint", "given_on"])]
+        indexes = [models.Index(fields=["partnership", "course", "timepoint", "trained_in"])]
 
     def __str__(self) -> str:
         return f"Response to {self.version} on {self.given_on}"
 
 
 class Answer(models.Model):
+    """One answer: a number for scales (agreement 1 to 5, rating 0 to 10) and for choices
+    (the choice's position, from 0; one row per choice made), or free text.
+
+    What results group by is copied from the response (which never changes), so that the
+    results page counts answers from one index without joining a hundred thousand
+    responses."""
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
-    # agreement 1-5 or rating 0-10 as a number; a choice's text; a list of choices; text.
-    value = models.JSONField()
+    number = models.SmallIntegerField(null=True, blank=True)
+    text = models.TextField(blank=True)
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+")
+    course = models.ForeignKey("training.Course", on_delete=models.PROTECT, related_name="+")
+    timepoint = models.CharField(max_length=20, choices=Timepoint.choices)
+    trained_in = models.DateField()
+    session = models.ForeignKey(
+        "training.TrainingSession",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    organisation = models.ForeignKey(
+        "partnerships.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["response", "question"], name="one_answer_per_question")
+            models.UniqueConstraint(
+                fields=["response", "question", "number"], name="one_answer_per_choice"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["partnership", "course", "timepoint", "question", "number"],
+                name="answer_counts",
+            )
         ]
 
     def __str__(self) -> str:
@@ -188,6 +246,13 @@ class Invitation(models.Model):
     timepoint = models.CharField(max_length=20, choices=Timepoint.choices)
     survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="invitations")
     completed_on = models.DateField(help_text="The completion the survey asks about")
+    session = models.ForeignKey(
+        "training.TrainingSession",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     opens_on = models.DateField()
     expires_on = models.DateField()
     nonce = models.CharField(max_length=64)

@@ -44,7 +44,7 @@ def _keys(question: Question) -> list[object]:
         return [value for value, _text in AGREEMENT_SCALE]
     if question.kind == Question.Kind.RATING:
         return list(range(11))
-    return list(question.choices)
+    return list(range(len(question.choices)))
 
 
 def results_for(partnership_id: int, *, at: int) -> list[TimepointResult]:
@@ -61,10 +61,9 @@ def results_for(partnership_id: int, *, at: int) -> list[TimepointResult]:
     )
     answers: dict[tuple[int, str], dict[int, Counter]] = defaultdict(lambda: defaultdict(Counter))
     for course_id, timepoint, question_id, value in Answer.objects.filter(
-        response__partnership_id=partnership_id
-    ).values_list("response__course_id", "response__timepoint", "question_id", "value"):
-        for each in value if isinstance(value, list) else [value]:
-            answers[(course_id, timepoint)][question_id][each] += 1
+        partnership_id=partnership_id, number__isnull=False
+    ).values_list("course_id", "timepoint", "question_id", "number"):
+        answers[(course_id, timepoint)][question_id][value] += 1
     questions = {
         q.pk: q
         for q in Question.objects.filter(version__responses__partnership_id=partnership_id)

@@ -95,7 +95,7 @@ def test_an_anonymous_answer_names_nobody_and_stops_the_reminders(admin, team, c
     assert "Your answers have been sent" in response.content.decode()
     answer = Response.objects.get()
     assert answer.staff is None and answer.given_on == today()
-    assert Answer.objects.get(response=answer, question=relevant).value == 4
+    assert Answer.objects.get(response=answer, question=relevant).number == 4
     invitation = Invitation.objects.get(timepoint="reaction")
     assert invitation.status == Invitation.Status.ANSWERED
     # Nothing on the invitation points at the response, nor the response at it.

@@ -39,6 +39,7 @@ def _respond(version, course):
         course=course,
         timepoint=Timepoint.REACTION,
         given_on=dt.date(2022, 5, 1),
+        trained_in=dt.date(2022, 5, 1),
     )
 
 
