@@ -171,7 +171,11 @@ class AlreadyAnswered(Exception):
 
 @transaction.atomic
 def survey_answer(
-    *, invitation: Invitation, version: SurveyVersion, answers: dict[int, Any]
+    *,
+    invitation: Invitation,
+    version: SurveyVersion,
+    answers: dict[int, Any],
+    on: dt.date | None = None,
 ) -> Response | None:
     """Record the answers (question id -> checked value; a blank question is left out) and
     mark the invitation answered, in one transaction. For an anonymous version the response
@@ -190,7 +194,7 @@ def survey_answer(
         version=version,
         course_id=invitation.course_id,
         timepoint=invitation.timepoint,
-        given_on=today(),
+        given_on=on or today(),
         staff=None if version.anonymous else invitation.staff,
         **grouping,
     )
