@@ -1,6 +1,11 @@
 """The survey a person answers from their personal link: public (no login), one page, no
-JavaScript needed. Every question may be left blank."""
+JavaScript needed. Every question may be left blank.
 
+The page carries when it was first shown, signed (tokens.started_stamp): answers sent after
+the survey closed are kept if the page was opened before it closed, and otherwise the person
+is told plainly that nothing was recorded."""
+
+import datetime as dt
 import secrets
 from typing import Any
 
@@ -8,15 +13,22 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from tiptracker.feedback.invitations import AlreadyAnswered, check_answer, survey_answer
+from tiptracker.feedback.invitations import (
+    AlreadyAnswered,
+    SurveyClosed,
+    check_answer,
+    invitation_closes_at,
+    invitation_takes_answers,
+    survey_answer,
+)
 from tiptracker.feedback.models import AGREEMENT_SCALE, Invitation, Question, SurveyVersion
 from tiptracker.feedback.services import current_version
-from tiptracker.feedback.tokens import read_token
+from tiptracker.feedback.tokens import read_started, read_token, started_stamp
 from tiptracker.forms import posted
-from tiptracker.lib.dates import today
 
 
 class AnswerForm(forms.Form):
@@ -98,7 +110,7 @@ def _invitation(token: str) -> Invitation | None:
         return None
     invitation = (
         Invitation.objects.filter(pk=found[0])
-        .select_related("survey", "course", "staff", "partnership")
+        .select_related("survey", "course", "staff", "partnership", "session")
         .first()
     )
     if invitation is None or not secrets.compare_digest(invitation.nonce, found[1]):
@@ -113,13 +125,15 @@ def survey_answer_page(request: HttpRequest, token: str) -> HttpResponse:
     if invitation is None:
         return render(request, "feedback/answer_invalid.html", status=404)
     if invitation.status == Invitation.Status.ANSWERED:
-        return render(
-            request, "feedback/answer_done.html", {"invitation": invitation, "already": True}
-        )
-    if invitation.status == Invitation.Status.EXPIRED or invitation.expires_on < today():
-        return render(request, "feedback/answer_closed.html", {"invitation": invitation})
-    version = current_version(invitation.survey)
+        return _done(request, invitation, already=True)
+    now = timezone.now()
     data = posted(request)
+    # When the page was first shown: kept through a re-display with errors, so that answers
+    # begun before the survey closed still count when sent after (survey_answer).
+    started_at = read_started(data.get("started"), invitation.pk) if data is not None else None
+    if not invitation_takes_answers(invitation, started_at=started_at, at=now):
+        return _closed(request, invitation, too_late=data is not None)
+    version = current_version(invitation.survey)
     if data is not None:
         # Answer the version the page was shown with, even if the survey changed meanwhile.
         shown = SurveyVersion.objects.filter(
@@ -131,19 +145,47 @@ def survey_answer_page(request: HttpRequest, token: str) -> HttpResponse:
         answers = form.answers()  # adds an error to any answer outside its question's scale
         if not form.errors:
             try:
-                survey_answer(invitation=invitation, version=version, answers=answers)
-            except AlreadyAnswered:  # a second press of the button: the first one counted
-                return render(
-                    request,
-                    "feedback/answer_done.html",
-                    {"invitation": invitation, "already": True},
+                survey_answer(
+                    invitation=invitation, version=version, answers=answers, started_at=started_at
                 )
+            except AlreadyAnswered:  # a second press of the button: the first one counted
+                return _done(request, invitation, already=True)
+            except SurveyClosed:  # closed, or withdrawn, while the answers were on their way
+                return _closed(request, invitation, too_late=True)
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                return render(request, "feedback/answer_done.html", {"invitation": invitation})
+                return _done(request, invitation)
     return render(
         request,
         "feedback/answer.html",
-        {"invitation": invitation, "version": version, "form": form},
+        {
+            "invitation": invitation,
+            "version": version,
+            "form": form,
+            "started": started_stamp(invitation.pk, started_at or now),
+        },
+    )
+
+
+def _done(request: HttpRequest, invitation: Invitation, *, already: bool = False) -> HttpResponse:
+    return render(
+        request, "feedback/answer_done.html", {"invitation": invitation, "already": already}
+    )
+
+
+def _closed(
+    request: HttpRequest, invitation: Invitation, *, too_late: bool = False
+) -> HttpResponse:
+    """The survey no longer takes answers. `too_late`: answers were sent, from a page opened
+    after it closed (or with no sign of when it was opened), and nothing was recorded."""
+    closes_at = invitation_closes_at(invitation)
+    closed_on = None  # withdrawn before it closed by the clock (the place was given up)
+    if closes_at <= timezone.now():
+        # The day it closed: the link's last day when it closed at that day's end.
+        closed_on = timezone.localtime(closes_at - dt.timedelta(microseconds=1)).date()
+    return render(
+        request,
+        "feedback/answer_closed.html",
+        {"invitation": invitation, "closed_on": closed_on, "too_late": too_late},
     )

@@ -12,6 +12,11 @@ from django.core.mail import send_mail, send_mass_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from tiptracker.feedback.invitations import (
+    pre_invitation_for_booking,
+    pre_invitations_for_session,
+    pre_invitations_withdraw,
+)
 from tiptracker.lib.dates import month_ends_before, today
 from tiptracker.training.coverage import coverage_by_month
 from tiptracker.training.models import (
@@ -299,11 +304,15 @@ def session_update(
             )
         # What a booked person plans their day around: they are told when it changes.
         before = (locked.starts_at, locked.ends_at, locked.venue, locked.online_url)
+        # What a survey before the course asks about: the course, on that day.
+        surveyed = (locked.course_id, timezone.localtime(locked.starts_at).date())
         locked.course = course
         locked.starts_at, locked.ends_at, locked.capacity = starts_at, ends_at, capacity
         locked.venue, locked.online_url = venue.strip(), online_url.strip()
         locked.facilitator, locked.audience = facilitator.strip(), audience.strip()
         locked.save()
+        if surveyed != (locked.course_id, timezone.localtime(locked.starts_at).date()):
+            pre_invitations_for_session(locked)
         promoted = []
         if locked.starts_at > timezone.now():
             while (booking := _promote_from_waiting_list(locked)) is not None:
@@ -351,6 +360,7 @@ def session_cancel(*, actor: Actor, session: TrainingSession) -> int:
             raise ValidationError("This session has already started, so it cannot be cancelled.")
         locked.status = TrainingSession.Status.CANCELLED
         locked.save(update_fields=["status"])
+        pre_invitations_withdraw(session_id=locked.pk)
         affected = list(
             Booking.objects.filter(session=locked)
             .exclude(status__in=_NOT_EXPECTED)
@@ -441,13 +451,15 @@ def booking_create(*, actor: Actor, session: TrainingSession, staff: StaffMember
                 f"{staff} is already booked on this session (or on its waiting list)."
             )
         full = session_places_taken(session) >= session.capacity
-        return Booking.objects.create(
+        booking = Booking.objects.create(
             partnership_id=session.partnership_id,
             session=session,
             staff=staff,
             booked_by=actor,
             status=Booking.Status.WAITLISTED if full else Booking.Status.BOOKED,
         )
+        pre_invitation_for_booking(booking)
+    return booking
 
 
 def booking_cancel(*, actor: Actor, booking: Booking) -> Booking | None:
@@ -469,6 +481,8 @@ def booking_cancel(*, actor: Actor, booking: Booking) -> Booking | None:
         current.status = Booking.Status.CANCELLED
         current.save(update_fields=["status", "updated_at"])
         booking.status = current.status
+        if current.staff_id is not None:
+            pre_invitations_withdraw(session_id=session.pk, staff_id=current.staff_id)
         if (
             held_place
             and session.status == TrainingSession.Status.SCHEDULED
@@ -491,6 +505,7 @@ def _promote_from_waiting_list(session: TrainingSession) -> Booking | None:
         return None
     waiting.status = Booking.Status.BOOKED
     waiting.save(update_fields=["status", "updated_at"])
+    pre_invitation_for_booking(waiting)
     transaction.on_commit(lambda: _tell_promoted(waiting))
     return waiting
 
