@@ -1,8 +1,8 @@
 """Reads for surveys: the list with each one's current version, and a course's timepoints."""
 
-from django.db.models import Count, Max, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, QuerySet, Subquery
 
-from tiptracker.feedback.models import CourseSurvey, Survey, SurveyVersion
+from tiptracker.feedback.models import CourseSurvey, Response, Survey, SurveyVersion
 
 
 def surveys_list_for(partnership_id: int) -> QuerySet[Survey]:
@@ -22,3 +22,24 @@ def course_surveys(course_id: int) -> dict[str, CourseSurvey]:
         found.timepoint: found
         for found in CourseSurvey.objects.filter(course_id=course_id).select_related("survey")
     }
+
+
+def surveys_with_versions(partnership_id: int, *, current_only: bool = False) -> QuerySet[Survey]:
+    """Surveys with their versions in `all_versions` (newest first; only the current one if
+    `current_only`), each with its questions and `has_responses`: three queries for any
+    number of surveys."""
+    versions = (
+        SurveyVersion.objects.annotate(
+            has_responses=Exists(Response.objects.filter(version=OuterRef("pk")))
+        )
+        .prefetch_related("questions")
+        .order_by("-number")
+    )
+    if current_only:
+        latest = SurveyVersion.objects.filter(survey=OuterRef("survey")).order_by("-number")
+        versions = versions.filter(number=Subquery(latest.values("number")[:1]))
+    return (
+        Survey.objects.filter(partnership_id=partnership_id)
+        .prefetch_related(Prefetch("versions", queryset=versions, to_attr="all_versions"))
+        .order_by("name", "id")
+    )

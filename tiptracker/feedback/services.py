@@ -1,14 +1,16 @@
-"""Writes for surveys: templates and their versions, the starter set, and which surveys a
-course runs when. (Invitations, reminders and responses come next.)"""
+"""Writes for surveys: templates and their versions, closing and reopening them, the starter
+set, and which surveys a course runs when. (Invitations, reminders and responses come next.)"""
 
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from tiptracker.feedback.models import (
     CourseSurvey,
+    Invitation,
     Purpose,
     Question,
     Survey,
@@ -19,6 +21,9 @@ from tiptracker.feedback.models import (
 Actor = Any
 MAX_QUESTIONS = 40
 MAX_CHOICES = 20
+MAX_TEXT = 500  # a question and its hint (Question.text, Question.hint)
+MAX_CHOICE = 200  # one choice (it may become Question.change_answer)
+MAX_NAME = 200
 
 
 @dataclass(frozen=True)
@@ -27,37 +32,88 @@ class QuestionSpec:
     text: str
     hint: str = ""
     choices: tuple[str, ...] = field(default_factory=tuple)
+    # For a one-choice question: the choice that means "I changed my practice" (blank: none).
+    change_answer: str = ""
 
 
-def _check_questions(questions: list[QuestionSpec]) -> None:
-    """Every problem at once, each keyed by the question's number (question_1, ...)."""
+def _problem(number: int, message: str, part: str) -> ValidationError:
+    """A question's problem. The message carries its number as a parameter and the code
+    names the part of the question at fault (kind, text, hint, choices, change_answer), so
+    that a page can show it against the right field of the right row."""
+    return ValidationError(f"Question %(number)s: {message}", code=part, params={"number": number})
+
+
+def _question_problem(number: int, question: QuestionSpec) -> ValidationError | None:
+    choices = [c.strip() for c in question.choices]
+    change = question.change_answer.strip()
+    has_choices = question.kind in (Question.Kind.SINGLE, Question.Kind.MULTIPLE)
+    if question.kind not in Question.Kind.values:
+        return _problem(number, "choose what kind of answer it takes", "kind")
+    if not question.text.strip():
+        return _problem(number, "enter the question", "text")
+    if len(question.text.strip()) > MAX_TEXT:
+        return _problem(number, f"the question must be {MAX_TEXT} characters or fewer", "text")
+    if len(question.hint.strip()) > MAX_TEXT:
+        return _problem(number, f"the hint must be {MAX_TEXT} characters or fewer", "hint")
+    if has_choices:
+        if len([c for c in choices if c]) < 2:
+            return _problem(number, "give at least two choices", "choices")
+        if len(choices) > MAX_CHOICES:
+            return _problem(number, f"give at most {MAX_CHOICES} choices", "choices")
+        if any(not c for c in choices) or len({c.lower() for c in choices}) != len(choices):
+            return _problem(number, "each choice must be filled in and different", "choices")
+        if any(len(c) > MAX_CHOICE for c in choices):
+            return _problem(
+                number, f"each choice must be {MAX_CHOICE} characters or fewer", "choices"
+            )
+    elif choices:
+        return _problem(number, "only one-choice and any-number questions have choices", "choices")
+    if change and question.kind != Question.Kind.SINGLE:
+        return _problem(
+            number,
+            "only a one-choice question has an answer that means a change in practice",
+            "change_answer",
+        )
+    if change and change.lower() not in {c.lower() for c in choices}:
+        return _problem(
+            number,
+            "the answer that means a change in practice must be one of its choices",
+            "change_answer",
+        )
+    return None
+
+
+def _check_questions(questions: list[QuestionSpec], *, anonymous: bool = False) -> None:
+    """Every problem at once, each keyed by the question's number (question_1, ...).
+
+    An anonymous survey asks no free-text question: written words can identify the person
+    who wrote them, and anonymous answers are never shown one by one (docs/data-protection.md),
+    so the words would be asked for and never read."""
     if not questions:
         raise ValidationError({"questions": "A survey needs at least one question"})
     if len(questions) > MAX_QUESTIONS:
         raise ValidationError({"questions": f"A survey can have at most {MAX_QUESTIONS} questions"})
-    errors: dict[str, str] = {}
+    errors: dict[str, ValidationError] = {}
     for number, question in enumerate(questions, start=1):
-        key = f"question_{number}"
-        choices = [c.strip() for c in question.choices]
-        if question.kind not in Question.Kind.values:
-            errors[key] = f"Question {number}: choose what kind of answer it takes"
-        elif not question.text.strip():
-            errors[key] = f"Question {number}: enter the question"
-        elif len(question.text.strip()) > 500:
-            errors[key] = f"Question {number}: the question must be 500 characters or fewer"
-        elif question.kind in (Question.Kind.SINGLE, Question.Kind.MULTIPLE):
-            if len([c for c in choices if c]) < 2:
-                errors[key] = f"Question {number}: give at least two choices"
-            elif len(choices) > MAX_CHOICES:
-                errors[key] = f"Question {number}: give at most {MAX_CHOICES} choices"
-            elif any(not c for c in choices) or len({c.lower() for c in choices}) != len(choices):
-                errors[key] = f"Question {number}: each choice must be filled in and different"
-        elif choices:
-            errors[key] = (
-                f"Question {number}: only one-choice and any-number questions have choices"
+        problem = _question_problem(number, question)
+        if problem is None and anonymous and question.kind == Question.Kind.TEXT:
+            problem = _problem(
+                number,
+                "an anonymous survey cannot ask for free text, because written answers can "
+                "identify the person who wrote them; make the survey attributable, or ask "
+                "this as a choice",
+                "kind",
             )
+        if problem is not None:
+            errors[f"question_{number}"] = problem
     if errors:
         raise ValidationError(errors)
+
+
+def _change_answer(question: QuestionSpec) -> str:
+    """The change answer as its choice is spelled ("yes" names the choice "Yes")."""
+    change = question.change_answer.strip().lower()
+    return next((c.strip() for c in question.choices if c.strip().lower() == change), "")
 
 
 def _write_version(
@@ -84,16 +140,38 @@ def _write_version(
             text=q.text.strip(),
             hint=q.hint.strip(),
             choices=[c.strip() for c in q.choices],
+            change_answer=_change_answer(q),
         )
         for position, q in enumerate(questions, start=1)
     )
     return version
 
 
+def _asks_the_same(
+    version: SurveyVersion, introduction: str, anonymous: bool, questions: list[QuestionSpec]
+) -> bool:
+    """Whether saving these would change nothing about `version`."""
+
+    def shape(kind: str, text: str, hint: str, choices: Any, change: str) -> tuple:
+        return (kind, text.strip(), hint.strip(), [c.strip() for c in choices], change)
+
+    saved = [
+        shape(q.kind, q.text, q.hint, q.choices, q.change_answer) for q in version.questions.all()
+    ]
+    wanted = [shape(q.kind, q.text, q.hint, q.choices, _change_answer(q)) for q in questions]
+    return (
+        version.introduction == introduction.strip()
+        and version.anonymous == anonymous
+        and saved == wanted
+    )
+
+
 def _check_survey(name: str, purpose: str, introduction: str) -> None:
     errors = {}
     if not name.strip():
         errors["name"] = "Enter the survey's name"
+    elif len(name.strip()) > MAX_NAME:
+        errors["name"] = f"The survey's name must be {MAX_NAME} characters or fewer"
     if purpose not in Purpose.values:
         errors["purpose"] = "Choose what the survey measures"
     if not introduction.strip():
@@ -101,6 +179,37 @@ def _check_survey(name: str, purpose: str, introduction: str) -> None:
             "Enter the introduction respondents read first: what the survey is for and how "
             "their answers are used"
         )
+    if errors:
+        raise ValidationError(errors)
+
+
+def survey_check(
+    *,
+    partnership_id: int,
+    name: str,
+    purpose: str,
+    introduction: str,
+    questions: list[QuestionSpec],
+    survey: Survey | None = None,
+    anonymous: bool = False,
+) -> None:
+    """Every problem survey_create (or, given `survey`, survey_edit) would refuse, at once,
+    writing nothing: a page shows them all together."""
+    errors: dict[str, list[ValidationError]] = {}
+    for check in (
+        lambda: _check_survey(name, purpose, introduction),
+        lambda: _check_questions(questions, anonymous=anonymous),
+    ):
+        try:
+            check()
+        except ValidationError as error:
+            errors.update(error.error_dict)
+    if (
+        survey is None
+        and "name" not in errors
+        and Survey.objects.filter(partnership_id=partnership_id, name__iexact=name.strip()).exists()
+    ):
+        errors["name"] = [ValidationError("There is already a survey with this name")]
     if errors:
         raise ValidationError(errors)
 
@@ -116,10 +225,14 @@ def survey_create(
     anonymous: bool,
     questions: list[QuestionSpec],
 ) -> Survey:
-    _check_survey(name, purpose, introduction)
-    _check_questions(questions)
-    if Survey.objects.filter(partnership_id=partnership_id, name__iexact=name.strip()).exists():
-        raise ValidationError({"name": "There is already a survey with this name"})
+    survey_check(
+        partnership_id=partnership_id,
+        name=name,
+        purpose=purpose,
+        introduction=introduction,
+        questions=questions,
+        anonymous=anonymous,
+    )
     survey = Survey.objects.create(
         partnership_id=partnership_id, name=name.strip(), purpose=purpose
     )
@@ -148,13 +261,23 @@ def survey_edit(
     questions: list[QuestionSpec],
 ) -> SurveyVersion:
     """Change what the survey asks. A version nobody has answered is changed in place; one
-    with responses never is: the change becomes the next version."""
-    _check_survey(survey.name, survey.purpose, introduction)
-    _check_questions(questions)
+    with responses never is: the change becomes the next version. If nothing would change,
+    nothing is written and the current version comes back as it was (the same row)."""
+    survey_check(
+        partnership_id=survey.partnership_id,
+        name=survey.name,
+        purpose=survey.purpose,
+        introduction=introduction,
+        questions=questions,
+        survey=survey,
+        anonymous=anonymous,
+    )
     # Lock the survey's row, so a response arriving meanwhile cannot slip in between the
     # check below and the change.
     Survey.objects.select_for_update().filter(pk=survey.pk).first()
     latest = current_version(survey)
+    if _asks_the_same(latest, introduction, anonymous, questions):
+        return latest
     if latest.responses.exists():
         return _write_version(
             actor=actor,
@@ -174,6 +297,46 @@ def survey_edit(
         anonymous=anonymous,
         questions=questions,
     )
+
+
+def survey_edit_outcome(before: SurveyVersion, after: SurveyVersion) -> str:
+    """What survey_edit did, from the current version before it and the one it returned,
+    in a sentence (a page's message and the API's answer)."""
+    if after.pk == before.pk:
+        return "Nothing had changed, so nothing was saved."
+    if after.number > before.number:
+        return (
+            f"Saved as version {after.number}. Version {before.number} has responses, so it "
+            f"was kept as it was: those answers stay with version {before.number}."
+        )
+    return f"Saved. Nobody had answered version {after.number}, so it was changed in place."
+
+
+@transaction.atomic
+def survey_close(*, actor: Actor, survey: Survey) -> Survey:
+    """Close an open survey: nothing more is sent, and the links of everyone who has not
+    answered stop working (their invitations expire). Answers already given stay."""
+    locked = Survey.objects.select_for_update().get(pk=survey.pk)
+    if locked.closed_at is not None:
+        raise ValidationError("This survey is already closed")
+    survey.closed_at = locked.closed_at = timezone.now()
+    locked.save(update_fields=["closed_at"])
+    Invitation.objects.filter(
+        survey_id=survey.pk, status__in=[Invitation.Status.WAITING, Invitation.Status.SENT]
+    ).update(status=Invitation.Status.EXPIRED)
+    return survey
+
+
+@transaction.atomic
+def survey_reopen(*, actor: Actor, survey: Survey) -> Survey:
+    """Reopen a closed survey. Invitations that expired when it closed stay expired: a link
+    that was announced as closed does not come back to life."""
+    locked = Survey.objects.select_for_update().get(pk=survey.pk)
+    if locked.closed_at is None:
+        raise ValidationError("This survey is open already")
+    survey.closed_at = locked.closed_at = None
+    locked.save(update_fields=["closed_at"])
+    return survey
 
 
 @transaction.atomic

@@ -2,7 +2,8 @@
 and after (the same questions at both timepoints, so they can be compared), and changes to
 practice at follow-up. Every question may be skipped; the wording invites rather than
 demands, and says what happens to the answers (a trauma-informed tone: choice, safety,
-transparency)."""
+transparency). The anonymous ones ask no free text: written words can identify people, so
+what they would say is offered as choices instead."""
 
 from django.db import transaction
 
@@ -33,8 +34,16 @@ STARTER: list[tuple[str, str, bool, str, list[QuestionSpec]]] = [
                 "0 is very poor and 10 is excellent.",
             ),
             QuestionSpec(
-                K.TEXT,
-                "Is there anything else you would like to tell us about the session?",
+                K.MULTIPLE,
+                "What would make the session better?",
+                "Choose any that apply.",
+                choices=(
+                    "More time for discussion",
+                    "More examples from practice",
+                    "A smaller group",
+                    "More about looking after myself",
+                    "Nothing: it was right for me",
+                ),
             ),
         ],
     ),
@@ -76,6 +85,7 @@ STARTER: list[tuple[str, str, bool, str, list[QuestionSpec]]] = [
                 K.SINGLE,
                 "Since the training, have you changed anything about how you work?",
                 choices=("Yes", "Not yet", "I am not sure"),
+                change_answer="Yes",
             ),
             QuestionSpec(
                 K.MULTIPLE,
@@ -91,8 +101,27 @@ STARTER: list[tuple[str, str, bool, str, list[QuestionSpec]]] = [
             ),
             QuestionSpec(K.AGREEMENT, "I have been able to use what I learned in my work."),
             QuestionSpec(
-                K.TEXT,
-                "Has anything made it easier or harder to use what you learned?",
+                K.MULTIPLE,
+                "What has made it easier to use what you learned?",
+                "Choose any that apply.",
+                choices=(
+                    "Time to reflect on my practice",
+                    "Support from my manager",
+                    "Talking it through with colleagues",
+                    "Resources and toolkits",
+                    "Something else",
+                ),
+            ),
+            QuestionSpec(
+                K.MULTIPLE,
+                "What has made it harder?",
+                "Choose any that apply.",
+                choices=(
+                    "Workload or not enough time",
+                    "Not enough support",
+                    "Systems or processes that work against it",
+                    "Something else",
+                ),
             ),
         ],
     ),

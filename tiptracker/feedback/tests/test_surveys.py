@@ -93,6 +93,26 @@ def test_a_bad_question_is_refused_with_its_number_and_nothing_is_written(admin,
     assert not Survey.objects.exists()
 
 
+def test_an_anonymous_survey_asks_no_free_text_because_words_identify_people(admin):
+    asks = [QuestionSpec(K.AGREEMENT, "Fine"), QuestionSpec(K.TEXT, "Anything else?")]
+    with pytest.raises(ValidationError) as raised:
+        _survey(admin, questions=asks)
+    assert "Question 2: an anonymous survey cannot ask for free text" in str(
+        raised.value.error_dict["question_2"]
+    )
+    assert not Survey.objects.exists()
+    survey = _survey(admin, questions=asks, anonymous=False)
+    with pytest.raises(ValidationError):
+        survey_edit(
+            actor=admin.user,
+            survey=survey,
+            introduction="Now anonymous",
+            anonymous=True,
+            questions=asks,
+        )
+    assert not current_version(survey).anonymous
+
+
 def test_a_survey_needs_an_introduction_and_a_unique_name(admin):
     with pytest.raises(ValidationError) as raised:
         _survey(admin, introduction=" ")
