@@ -17,7 +17,8 @@ The functions here take the threshold as an argument and know nothing of Django;
 `threshold()` reads the setting for callers that have it to hand.
 """
 
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -173,6 +174,37 @@ def table_of(values: Sequence[Sequence[int]], *, at: int) -> Table:
         column_totals=[figure(("column", c)) for c in range(width)],
         grand_total=figure(("grand",)),
     )
+
+
+def linked(
+    values: Mapping[Hashable, int], sums: Iterable[Collection[Hashable]], *, at: int
+) -> dict[Hashable, Figure]:
+    """Counts shown together that add up in ways a reader can see, each sum given as the
+    set of its terms: one term the sum of the others (attended = answered + did not answer),
+    or two groups with the same total (a year's quarters and a level's courses). Hidden as
+    `table_of` hides a table: every count below `at`, then, while some sum has exactly one
+    hidden term, the smallest shown term of that sum too."""
+    for v in values.values():
+        _check(v, at)
+    equations = [tuple(dict.fromkeys(terms)) for terms in sums]
+    containing: dict[Hashable, list[int]] = defaultdict(list)
+    for index, terms in enumerate(equations):
+        for term in terms:
+            containing[term].append(index)
+    hidden = {term for term, v in values.items() if v < at}
+    pending = list(range(len(equations)))
+    while pending:
+        terms = equations[pending.pop()]
+        if sum(term in hidden for term in terms) != 1:
+            continue
+        shown = [term for term in terms if term not in hidden]
+        if not shown:
+            continue
+        # The smallest, ties broken by the term's name, so the same figures hide the same way.
+        victim = min(shown, key=lambda term: (values[term], repr(term)))
+        hidden.add(victim)
+        pending.extend(containing[victim])
+    return {term: Figure(None if term in hidden else v, at) for term, v in values.items()}
 
 
 def _check(value: int, at: int) -> None:

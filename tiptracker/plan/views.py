@@ -57,6 +57,12 @@ SECTIONS = [
         access.FEEDBACK_RESULTS_ROLES,
     ),
     (
+        "feedback_impact",
+        "Impact of training",
+        "From attending to changing practice, for each level and course, and over time.",
+        access.FEEDBACK_RESULTS_ROLES,
+    ),
+    (
         "resources",
         "Resources and toolkits",
         "The manager toolkits, guidance, communications materials, recorded webinars and national resources.",

@@ -554,3 +554,40 @@ def test_the_webinar_and_the_briefings_run_the_starter_surveys(dundee, demo):
         (data.BRIEFING, "follow_up", 84),
     }
     assert "Surveys: the starter set (3)" in demo.output
+
+
+def test_the_impact_page_follows_the_webinar_from_attending_to_changing_practice(dundee, demo):
+    from tiptracker.feedback.impact import impact_for
+    from tiptracker.feedback.models import Invitation
+
+    informed = next(
+        level for level in impact_for(dundee.id, at=5).levels if level.level == Level.INFORMED
+    )
+    webinar = next(chain for chain in informed.courses if chain.code == data.WEBINAR)
+    steps = {step.step: step for step in webinar.steps}
+    assert steps["attended"].people.value == 87
+    reacted, changed = steps["reacted"].people.value, steps["changed"].people.value
+    # About half answered straight after; fewer, a few weeks later, said they had changed
+    # something: every figure large enough to show.
+    assert reacted is not None and 35 <= reacted <= 65
+    assert changed is not None and 5 <= changed < reacted
+    assert steps["reacted"].drop_off.value == 87 - reacted
+    assert steps["changed"].drop_off.value == reacted - changed
+    assert not steps["learned"].measured
+    assert [row.period.short_label for row in informed.quarters] == ["2021/22 Q3", "2022/23 Q1"]
+
+    client = Client()
+    client.force_login(
+        Membership.objects.get(partnership=dundee, role=Role.BOARD).user,
+        backend="django.contrib.auth.backends.ModelBackend",
+    )
+    html = client.get(f"/p/{dundee.slug}/feedback/impact/").content.decode()
+    assert "Becoming Trauma Informed: launch webinar" in html
+    informed_section = html.split('id="level-informed"')[1].split('id="level-skilled"')[0]
+    assert f"{changed}<br>" in informed_section and "fewer than" not in informed_section
+    # Years on, every invitation after those sessions was answered or has expired.
+    statuses = Invitation.objects.filter(
+        partnership=dundee, course__code__in=[data.WEBINAR, data.BRIEFING]
+    ).exclude(timepoint="pre")
+    assert set(statuses.values_list("status", flat=True)) == {"answered", "expired"}
+    assert "Survey answers: reaction" in demo.output

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tiptracker.lib.suppression import count, rate, row, table_of, threshold
+from tiptracker.lib.suppression import count, linked, rate, row, table_of, threshold
 
 
 def test_a_count_below_the_threshold_reads_fewer_than_5():
@@ -112,3 +112,35 @@ def test_no_small_count_shows_and_no_hidden_count_can_be_subtracted_out(values, 
     for line in _equations(values, shown):
         hidden = sum(f.suppressed for f in line)
         assert hidden != 1, f"one hidden term in a line can be worked out: {values} at {at}"
+
+
+def test_linked_counts_hide_what_any_sum_shown_beside_them_would_give_away():
+    # A chain: 20 attended = 17 answered + 3 who did not; and the 17 answered are also the
+    # sum of two quarters, 15 and 2.
+    values = {"attended": 20, "answered": 17, "did not": 3, "q1": 15, "q2": 2}
+    sums = [{"attended", "answered", "did not"}, {"answered", "q1", "q2"}]
+    shown = linked(values, sums, at=5)
+    assert str(shown["attended"]) == "20"
+    assert shown["did not"].suppressed and shown["answered"].suppressed  # 20 - 3
+    assert shown["q2"].suppressed and shown["q1"].suppressed  # 17 - 2, 17 unknown or not
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    values=st.lists(st.integers(min_value=0, max_value=40), min_size=2, max_size=8),
+    picks=st.lists(
+        st.sets(st.integers(min_value=0, max_value=7), min_size=2, max_size=4), max_size=5
+    ),
+    at=st.integers(min_value=1, max_value=10),
+)
+def test_linked_leaves_no_sum_with_exactly_one_hidden_term(values, picks, at):
+    terms = {f"t{n}": v for n, v in enumerate(values)}
+    sums = [{f"t{n}" for n in pick if n < len(values)} for pick in picks]
+    sums = [terms_of_sum for terms_of_sum in sums if len(terms_of_sum) > 1]
+    shown = linked(terms, sums, at=at)
+    for term, value in terms.items():
+        assert shown[term].suppressed or shown[term].value == value
+        if value < at:
+            assert shown[term].suppressed
+    for terms_of_sum in sums:
+        assert sum(shown[t].suppressed for t in terms_of_sum) != 1

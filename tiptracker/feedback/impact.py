@@ -1,0 +1,460 @@
+"""The impact of training, for the steering group: for each framework level and each course,
+how many people went from attending, to giving their reaction, to learning, to changing
+their practice (Kirkpatrick's levels 1 to 3, domain.md s.3), with the drop-off at each
+step, and the same for each level by financial-year quarter of the training.
+
+Everything is counted in the database, in a handful of GROUP BY queries whatever the number
+of completions and responses. The figures then go through the small-numbers rule as one
+system (suppression.linked), because the page shows sums a reader could subtract: each
+course's chain (attended = reacted + the drop-off), and each level's quarters, which add
+up to the level's courses.
+
+Anonymous answers from a small group are dated only by their quarter or financial year
+(invitations._grouping). A quarter's start is still its quarter; an answer dated by its
+financial year alone cannot be put in a quarter, so it counts in its course's totals and,
+over time, in a row of its own for that year.
+"""
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Hashable
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models.functions import TruncQuarter
+
+from tiptracker.feedback.models import Answer, CourseSurvey, Invitation, Question, Response
+from tiptracker.feedback.models import Timepoint as T
+from tiptracker.lib.levels import Level
+from tiptracker.lib.money import FinancialYear
+from tiptracker.lib.suppression import Figure, Rate, linked, rate
+from tiptracker.training.models import Completion, Course
+
+ATTENDED, REACTED, LEARNED, CHANGED = "attended", "reacted", "learned", "changed"
+STEPS = (ATTENDED, REACTED, LEARNED, CHANGED)
+SURVEY_STEPS = (REACTED, LEARNED, CHANGED)
+LABELS = {
+    ATTENDED: "Attended",
+    REACTED: "Reacted",
+    LEARNED: "Learned",
+    CHANGED: "Changed practice",
+}
+# The timepoint whose responses count for each step.
+TIMEPOINTS = {REACTED: T.REACTION, LEARNED: T.POST, CHANGED: T.FOLLOW_UP}
+DEFINITIONS = [
+    (
+        LABELS[ATTENDED],
+        "People with a completion of the course (from attending a session, recorded by hand "
+        "or imported), counted in the quarter of the completion.",
+    ),
+    (
+        LABELS[REACTED],
+        "Responses to the survey straight after the course (reaction).",
+    ),
+    (
+        LABELS[LEARNED],
+        "Responses to the survey after the course that asks what people learned (where a "
+        "course also asks before it, only the count after is shown here).",
+    ),
+    (
+        LABELS[CHANGED],
+        "Responses to the follow-up survey, some weeks after the course, whose answer to the "
+        "question about practice is the one that means a change (in the starter survey, "
+        "“Yes”).",
+    ),
+    (
+        "Drop-off",
+        "How many fewer reached this step than the last step the course measures, and that as "
+        "a share of the last step. A step the course has no survey for shows “not measured”.",
+    ),
+]
+QUARTER_MONTHS = ["April to June", "July to September", "October to December", "January to March"]
+
+
+@dataclass(frozen=True)
+class Period:
+    """A financial-year quarter of the training, or (quarter None) a whole financial year,
+    for the answers dated only by their year."""
+
+    year: FinancialYear
+    quarter: int | None = None
+
+    @classmethod
+    def of(cls, day: dt.date) -> "Period":
+        year = FinancialYear.containing(day)
+        return cls(year, (day.month - 4) % 12 // 3 + 1)
+
+    @property
+    def starts_on(self) -> dt.date:
+        if self.quarter is None:
+            return self.year.starts_on
+        month = 4 + 3 * (self.quarter - 1)
+        return dt.date(self.year.start_year + (month > 12), (month - 1) % 12 + 1, 1)
+
+    @property
+    def short_label(self) -> str:
+        return f"{self.year} Q{self.quarter}" if self.quarter else f"{self.year}"
+
+    @property
+    def label(self) -> str:
+        if self.quarter is None:
+            return f"{self.year}, quarter not recorded"
+        return f"{self.year} quarter {self.quarter}: {QUARTER_MONTHS[self.quarter - 1]}"
+
+    @property
+    def key(self) -> str:
+        """As the API writes it: 2022-23-q1, or 2022-23 for the year."""
+        year = str(self.year).replace("/", "-")
+        return f"{year}-q{self.quarter}" if self.quarter else year
+
+    def sort_key(self) -> tuple[int, int]:
+        return (self.year.start_year, self.quarter or 5)  # a year's undated row after its quarters
+
+
+@dataclass(frozen=True)
+class StepFigure:
+    step: str
+    measured: bool
+    people: Figure | None  # None: not measured
+    share: Rate | None  # of those who attended; None for attending itself and when not measured
+    drop_off: Figure | None  # from the last measured step; None for the first, or when not measured
+    drop_off_rate: Rate | None
+    # More reached this step than the last measured one (anonymous surveys are answered by
+    # whoever chooses to: the steps need not be the same people), so there is no drop-off.
+    more_than_before: bool = False
+
+    @property
+    def label(self) -> str:
+        return LABELS[self.step]
+
+
+@dataclass(frozen=True)
+class CourseChain:
+    course_id: int
+    code: str
+    title: str
+    level: Level
+    steps: list[StepFigure]
+
+    @property
+    def measures_any(self) -> bool:
+        return any(s.measured for s in self.steps if s.step != ATTENDED)
+
+
+@dataclass(frozen=True)
+class PeriodCell:
+    """One step in one period, over the level's courses that measure that step."""
+
+    step: str
+    measured: bool  # some course at the level measures it
+    trained: bool  # someone completed one of those courses, or answered about one, then
+    people: Figure | None
+    attended: Figure | None  # of the courses that measure the step; None for an undated year
+    share: Rate | None
+
+    @property
+    def label(self) -> str:
+        return LABELS[self.step]
+
+
+@dataclass(frozen=True)
+class PeriodRow:
+    period: Period
+    cells: list[PeriodCell]
+
+
+@dataclass
+class LevelImpact:
+    level: Level
+    courses: list[CourseChain]
+    measured: list[str]  # the survey steps some course at this level measures
+    periods: list[PeriodRow] = field(default_factory=list)
+
+    @property
+    def measured_labels(self) -> list[str]:
+        return [LABELS[step] for step in self.measured]
+
+    @property
+    def quarters(self) -> list[PeriodRow]:
+        return [row for row in self.periods if row.period.quarter is not None]
+
+
+@dataclass
+class Impact:
+    threshold: int
+    levels: list[LevelImpact]
+
+
+# Counting -------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Counts:
+    courses: list[tuple[int, str, str, int]]
+    attended: dict[tuple[int, Period], int]  # (course, quarter) -> people
+    answered: dict[tuple[int, str, Period], int]  # (course, step, period) -> responses
+    measured: dict[int, set[str]]  # course -> the survey steps it measures
+
+
+def _counts(partnership_id: int, *, at: int) -> _Counts:
+    courses = list(
+        Course.objects.filter(partnership_id=partnership_id)
+        .order_by("level", "title", "id")
+        .values_list("id", "code", "title", "level")
+    )
+    attended: dict[tuple[int, Period], int] = defaultdict(int)
+    for course_id, quarter, people in (
+        Completion.objects.filter(partnership_id=partnership_id)
+        .annotate(quarter=TruncQuarter("completed_on"))
+        .values("course_id", "quarter")
+        .annotate(people=Count("staff_id", distinct=True))
+        .order_by()
+        .values_list("course_id", "quarter", "people")
+    ):
+        attended[(course_id, Period.of(quarter))] += people
+
+    measured: dict[int, set[str]] = defaultdict(set)
+    change_question = Question.objects.filter(
+        version__survey_id=OuterRef("survey_id"), kind=Question.Kind.SINGLE
+    ).exclude(change_answer="")
+    for course_id, timepoint, asks_change in CourseSurvey.objects.filter(
+        partnership_id=partnership_id
+    ).values_list("course_id", "timepoint", Exists(change_question)):
+        if timepoint == T.REACTION:
+            measured[course_id].add(REACTED)
+        elif timepoint == T.POST:
+            measured[course_id].add(LEARNED)
+        elif timepoint == T.FOLLOW_UP and asks_change:
+            measured[course_id].add(CHANGED)
+
+    # An anonymous answer from a quarter with too few people asked for a quarter of its own
+    # is dated by its financial year: 1 April, the same day as an answer from April or from
+    # the year's first quarter (invitations._grouping). Where some quarter of a year was that
+    # small, the answers dated 1 April cannot be told apart, so all of them count in the
+    # year's own row; where none was, they are the first quarter's.
+    small_years = {
+        (course_id, timepoint, FinancialYear.containing(quarter).start_year)
+        for course_id, timepoint, quarter, asked in Invitation.objects.filter(
+            partnership_id=partnership_id, timepoint__in=list(TIMEPOINTS.values())
+        )
+        .annotate(quarter=TruncQuarter("completed_on"))
+        .values("course_id", "timepoint", "quarter")
+        .annotate(asked=Count("id"))
+        .order_by()
+        .values_list("course_id", "timepoint", "quarter", "asked")
+        if asked < at
+    }
+
+    def period(course_id: int, timepoint: str, trained_in: dt.date, anonymous: bool) -> Period:
+        if (
+            anonymous
+            and (trained_in.month, trained_in.day) == (4, 1)
+            and (course_id, timepoint, trained_in.year) in small_years
+        ):
+            return Period(FinancialYear.containing(trained_in))
+        return Period.of(trained_in)
+
+    answered: dict[tuple[int, str, Period], int] = defaultdict(int)
+    step_of: dict[str, str] = {T.REACTION: REACTED, T.POST: LEARNED}
+    for course_id, timepoint, trained_in, anonymous, responses in (
+        Response.objects.filter(partnership_id=partnership_id, timepoint__in=list(step_of))
+        .values("course_id", "timepoint", "trained_in", anonymous=F("version__anonymous"))
+        .annotate(responses=Count("id"))
+        .order_by()
+        .values_list("course_id", "timepoint", "trained_in", "anonymous", "responses")
+    ):
+        step = step_of[timepoint]
+        answered[(course_id, step, period(course_id, timepoint, trained_in, anonymous))] += (
+            responses
+        )
+        measured[course_id].add(step)
+
+    # The change answer of each question that has one: its position among the choices.
+    change = Q()
+    questions = []
+    for question_id, choices, change_answer in (
+        Question.objects.filter(
+            version__survey__partnership_id=partnership_id, kind=Question.Kind.SINGLE
+        )
+        .exclude(change_answer="")
+        .values_list("id", "choices", "change_answer")
+    ):
+        if change_answer in choices:
+            change |= Q(question_id=question_id, number=choices.index(change_answer))
+            questions.append(question_id)
+    if questions:
+        for course_id, trained_in, anonymous, changed in (
+            Answer.objects.filter(
+                partnership_id=partnership_id, timepoint=T.FOLLOW_UP, question_id__in=questions
+            )
+            .values("course_id", "trained_in", anonymous=F("question__version__anonymous"))
+            .annotate(changed=Count("response_id", distinct=True, filter=change))
+            .order_by()
+            .values_list("course_id", "trained_in", "anonymous", "changed")
+        ):
+            when = period(course_id, T.FOLLOW_UP, trained_in, anonymous)
+            answered[(course_id, CHANGED, when)] += changed
+            measured[course_id].add(CHANGED)
+    return _Counts(courses, attended, answered, measured)
+
+
+# Suppressing and shaping ------------------------------------------------------------------------
+
+
+def impact_for(partnership_id: int, *, at: int) -> Impact:
+    """The chain for every course that someone has completed or answered a survey about,
+    grouped by level, and each level's trend by quarter; every figure suppressed."""
+    counts = _counts(partnership_id, at=at)
+    course_total: dict[tuple[int, str], int] = defaultdict(int)
+    for (course_id, _period), people in counts.attended.items():
+        course_total[(course_id, ATTENDED)] += people
+    for (course_id, step, _period), responses in counts.answered.items():
+        course_total[(course_id, step)] += responses
+
+    values: dict[Hashable, int] = {}
+    sums: set[frozenset[Hashable]] = set()
+
+    # Each course's chain: a step, the drop-off to it, and the last measured step before it.
+    shown_courses = [
+        c for c in counts.courses if any(course_total.get((c[0], s), 0) for s in STEPS)
+    ]
+    for course_id, _code, _title, _level in shown_courses:
+        steps = [ATTENDED, *[s for s in SURVEY_STEPS if s in counts.measured[course_id]]]
+        for step in steps:
+            values[("course", course_id, step)] = course_total.get((course_id, step), 0)
+        for before, step in zip(steps, steps[1:], strict=False):
+            reached = values[("course", course_id, step)]
+            previous = values[("course", course_id, before)]
+            if reached <= previous:
+                values[("drop", course_id, step)] = previous - reached
+                sums.add(
+                    frozenset(
+                        {
+                            ("course", course_id, before),
+                            ("course", course_id, step),
+                            ("drop", course_id, step),
+                        }
+                    )
+                )
+
+    # Each level's periods: per step, over the courses at the level that measure it.
+    by_level: dict[int, list[tuple[int, str, str, int]]] = defaultdict(list)
+    for course in shown_courses:
+        by_level[course[3]].append(course)
+    level_periods: dict[int, list[Period]] = {}
+    groups: dict[tuple[int, str], tuple[int, ...]] = {}
+    for level, courses in by_level.items():
+        periods: set[Period] = set()
+        for step in SURVEY_STEPS:
+            group = tuple(c[0] for c in courses if step in counts.measured[c[0]])
+            if not group:
+                continue
+            groups[(level, step)] = group
+            members = set(group)
+            trained = {p for (c, p) in counts.attended if c in members}
+            answered = {p for (c, s, p) in counts.answered if c in members and s == step}
+            for when in trained | answered:
+                people = sum(counts.answered.get((c, step, when), 0) for c in group)
+                values[("people", level, step, when)] = people
+                if when.quarter is not None:
+                    values[("attended", level, group, when)] = sum(
+                        counts.attended.get((c, when), 0) for c in group
+                    )
+            sums.add(
+                frozenset(
+                    [("people", level, step, p) for p in trained | answered]
+                    + [("course", c, step) for c in group]
+                )
+            )
+            sums.add(
+                frozenset(
+                    [("attended", level, group, p) for p in trained | answered if p.quarter]
+                    + [("course", c, ATTENDED) for c in group]
+                )
+            )
+            periods |= trained | answered
+        level_periods[level] = sorted(periods, key=Period.sort_key)
+
+    shown = linked(values, sums, at=at)
+    return Impact(
+        threshold=at,
+        levels=[
+            LevelImpact(
+                level=Level(level),
+                # The courses that run surveys first: theirs is the story.
+                courses=sorted(
+                    (_chain(course, counts.measured[course[0]], shown, at) for course in courses),
+                    key=lambda chain: (not chain.measures_any, chain.title),
+                ),
+                measured=[s for s in SURVEY_STEPS if (level, s) in groups],
+                periods=[
+                    PeriodRow(
+                        when,
+                        [
+                            _cell(level, step, when, groups.get((level, step)), shown, at)
+                            for step in SURVEY_STEPS
+                        ],
+                    )
+                    for when in level_periods.get(level, [])
+                ],
+            )
+            for level, courses in sorted(by_level.items())
+        ],
+    )
+
+
+def _share(part: Figure | None, whole: Figure | None, at: int) -> Rate | None:
+    """part / whole where both are shown (a share of a hidden figure would give it away);
+    None where it means nothing (no whole, or more in the part than the whole)."""
+    if part is None or whole is None:
+        return None
+    if part.value is None or whole.value is None:
+        return Rate(None, at)
+    if whole.value == 0 or part.value > whole.value:
+        return None
+    return rate(part.value, whole.value, at=at)
+
+
+def _chain(
+    course: tuple[int, str, str, int], measured: set[str], shown: dict[Hashable, Figure], at: int
+) -> CourseChain:
+    course_id, code, title, level = course
+    attended = shown[("course", course_id, ATTENDED)]
+    steps = [StepFigure(ATTENDED, True, attended, None, None, None)]
+    previous = attended
+    for step in SURVEY_STEPS:
+        if step not in measured:
+            steps.append(StepFigure(step, False, None, None, None, None))
+            continue
+        people = shown[("course", course_id, step)]
+        drop = shown.get(("drop", course_id, step))
+        steps.append(
+            StepFigure(
+                step,
+                True,
+                people,
+                _share(people, attended, at),
+                drop,
+                _share(drop, previous, at),
+                more_than_before=drop is None,
+            )
+        )
+        previous = people
+    return CourseChain(course_id, code, title, Level(level), steps)
+
+
+def _cell(
+    level: int,
+    step: str,
+    when: Period,
+    group: tuple[int, ...] | None,
+    shown: dict[Hashable, Figure],
+    at: int,
+) -> PeriodCell:
+    if group is None:
+        return PeriodCell(step, False, False, None, None, None)
+    people = shown.get(("people", level, step, when))
+    attended = shown.get(("attended", level, group, when))
+    return PeriodCell(
+        step, True, people is not None, people, attended, _share(people, attended, at)
+    )
