@@ -243,7 +243,16 @@ def drop_partnership(slug: str) -> None:
     if partnership is None:
         return
     with transaction.atomic(), connection.cursor() as cursor:
-        for table in ("training_completion", "training_coveragesnapshot", "workforce_staffmember"):
+        for table in (
+            # Survey data (bench_feedback.py) first: it refers to the courses and staff.
+            "feedback_answer",
+            "feedback_response",
+            "feedback_invitation",
+            "feedback_coursesurvey",
+            "training_completion",
+            "training_coveragesnapshot",
+            "workforce_staffmember",
+        ):
             cursor.execute(f"DELETE FROM {table} WHERE partnership_id = %s", [partnership.id])
         partnership.delete()
 

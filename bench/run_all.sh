@@ -20,3 +20,4 @@ fi
 $PY bench/bench_import.py --rows "$ROWS"
 $PY bench/bench_memory.py --rows "$ROWS"
 $PY bench/bench_dashboard.py
+$PY bench/bench_feedback.py

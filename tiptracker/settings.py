@@ -125,6 +125,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 _REDIS_URL = env("REDIS_URL")
+CACHES: dict[str, dict[str, object]]
 if _REDIS_URL:
     CACHES = {
         "default": {
@@ -139,6 +140,10 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": env("CACHE_DIR") or str(Path(tempfile.gettempdir()) / "tiptracker-cache"),
+            # Django's default of 300 entries holds little more than one survey results page's
+            # charts (over 200 at 20 courses): past it, each new chart deletes a third of the
+            # cache, and pages redraw their charts on every visit (bench/bench_feedback.py).
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
         }
     }
 

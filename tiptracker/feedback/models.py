@@ -213,8 +213,20 @@ class Answer(models.Model):
             )
         ]
         indexes = [
+            # The results page counts answers from this index alone (results.py): its
+            # filters' columns come after the grouped ones, so that narrowing to an
+            # organisation, a session or a period needs no answer's row either.
             models.Index(
-                fields=["partnership", "course", "timepoint", "question", "number"],
+                fields=[
+                    "partnership",
+                    "course",
+                    "timepoint",
+                    "question",
+                    "number",
+                    "organisation",
+                    "trained_in",
+                    "session",
+                ],
                 name="answer_counts",
             )
         ]
@@ -262,7 +274,23 @@ class Invitation(models.Model):
     last_sent_on = models.DateField(null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["status", "opens_on"])]
+        indexes = [
+            models.Index(fields=["status", "opens_on"]),
+            # The results page counts invitations from this index alone (results.py), narrowed
+            # by period, session or (through the staff member) organisation.
+            models.Index(
+                fields=[
+                    "partnership",
+                    "course",
+                    "timepoint",
+                    "status",
+                    "completed_on",
+                    "session",
+                    "staff",
+                ],
+                name="invitation_counts",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["staff", "course", "timepoint", "completed_on"],
