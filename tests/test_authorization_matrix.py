@@ -116,9 +116,27 @@ POLICY: dict[str, dict[str, object]] = {
     "feedback_surveys": {GET: TRAINING_ADMINS},
     "feedback_results": {GET: only(Role.ADMIN, Role.LD_OFFICER, Role.BOARD)},
     "api_feedback_results": {GET: only(Role.ADMIN, Role.LD_OFFICER, Role.BOARD)},
+    "feedback_impact": {GET: only(Role.ADMIN, Role.LD_OFFICER, Role.BOARD)},
+    "api_feedback_impact": {GET: only(Role.ADMIN, Role.LD_OFFICER, Role.BOARD)},
+    "feedback_results_csv": {GET: only(Role.ADMIN, Role.LD_OFFICER, Role.BOARD)},
+    "feedback_results_xlsx": {GET: only(Role.ADMIN, Role.LD_OFFICER, Role.BOARD)},
+    # Attributable answers one by one: administrators and L&D officers only.
+    "feedback_answers_csv": {GET: TRAINING_ADMINS},
+    "feedback_answers_xlsx": {GET: TRAINING_ADMINS},
+    "api_feedback_answers": {GET: TRAINING_ADMINS},
     "feedback_starter_set": {POST: TRAINING_ADMINS},
     "feedback_survey": {GET: TRAINING_ADMINS},
     "feedback_course_surveys": {GET: TRAINING_ADMINS, POST: TRAINING_ADMINS},
+    # Survey templates: created, edited, closed and reopened by those who run training. The
+    # first allowed caller closes the world's survey; the next is told it is closed already.
+    "feedback_survey_create": {GET: TRAINING_ADMINS, POST: TRAINING_ADMINS},
+    "feedback_survey_edit": {GET: TRAINING_ADMINS, POST: TRAINING_ADMINS},
+    "feedback_survey_close": {GET: TRAINING_ADMINS, POST: TRAINING_ADMINS},
+    "feedback_survey_reopen": {POST: TRAINING_ADMINS},
+    "api_surveys": {GET: TRAINING_ADMINS, POST: TRAINING_ADMINS},
+    "api_survey": {GET: TRAINING_ADMINS, PUT: TRAINING_ADMINS, PATCH: TRAINING_ADMINS},
+    "api_survey_close": {POST: TRAINING_ADMINS},
+    "api_survey_reopen": {POST: TRAINING_ADMINS},
     # The steering group's workspace and the implementation plan
     "workspace": {GET: ALL},
     "plan": {GET: ALL},
@@ -204,6 +222,9 @@ PK_OF = {
     "api_funding_allocation_detail": "allocation_pk",
     "api_funding_commitment_detail": "commitment_pk",
     "api_engagement_detail": "engagement_pk",
+    "api_survey": "survey_pk",
+    "api_survey_close": "survey_pk",
+    "api_survey_reopen": "survey_pk",
 }
 
 

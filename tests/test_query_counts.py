@@ -291,6 +291,7 @@ PAGES = [
     "workspace/",
     "feedback/surveys/",
     "feedback/results/",
+    "feedback/impact/",
     "plan/",
     "plan/history/",
     "plan/as-of/?{today}",
@@ -322,6 +323,7 @@ PAGES = [
 ]
 API = [
     "",
+    "feedback/impact/",
     "organisations/",
     "teams/",
     "staff/",
@@ -339,6 +341,7 @@ API = [
     "funding/commitments/",
     "funding/summary/",
     "engagements/",
+    "feedback/surveys/",
 ]
 
 

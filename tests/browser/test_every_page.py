@@ -21,6 +21,10 @@ NOT_HTML = {
     "import_progress",
     "import_problems_csv",
     "plan_xlsx",
+    "feedback_results_csv",
+    "feedback_results_xlsx",
+    "feedback_answers_csv",
+    "feedback_answers_xlsx",
     "plan_docx",
     "resource_file",
 }

@@ -3,7 +3,18 @@ every request is explicit in its path."""
 
 from django.urls import include, path
 
-from tiptracker.api import briefings, engagement, feedback, funding, network, plan, resources, views
+from tiptracker.api import (
+    briefings,
+    engagement,
+    feedback,
+    funding,
+    impact,
+    network,
+    plan,
+    resources,
+    surveys,
+    views,
+)
 
 partnership_patterns = [
     path("organisations/", views.OrganisationListApi.as_view(), name="api_organisations"),
@@ -20,6 +31,22 @@ partnership_patterns = [
     path("completions/", views.CompletionListRecordApi.as_view(), name="api_completions"),
     path("coverage/", views.CoverageApi.as_view(), name="api_coverage"),
     path("feedback/results/", feedback.FeedbackResultsApi.as_view(), name="api_feedback_results"),
+    path("feedback/impact/", impact.FeedbackImpactApi.as_view(), name="api_feedback_impact"),
+    path("feedback/surveys/", surveys.SurveyListCreateApi.as_view(), name="api_surveys"),
+    path("feedback/surveys/<int:pk>/", surveys.SurveyDetailApi.as_view(), name="api_survey"),
+    path(
+        "feedback/surveys/<int:pk>/close/",
+        surveys.SurveyCloseApi.as_view(),
+        name="api_survey_close",
+    ),
+    path(
+        "feedback/surveys/<int:pk>/reopen/",
+        surveys.SurveyReopenApi.as_view(),
+        name="api_survey_reopen",
+    ),
+    path(
+        "feedback/answers/", feedback.AttributableAnswersApi.as_view(), name="api_feedback_answers"
+    ),
     path("plan/phases/", plan.PhaseListCreateApi.as_view(), name="api_plan_phases"),
     path("plan/phases/<int:pk>/", plan.PhaseDetailApi.as_view(), name="api_plan_phase_detail"),
     path("plan/priorities/", plan.PriorityListCreateApi.as_view(), name="api_plan_priorities"),

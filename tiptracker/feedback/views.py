@@ -6,15 +6,18 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from tiptracker.feedback import services
+from tiptracker.feedback import exports, services
+from tiptracker.feedback.filters import ResultsFiltersForm
 from tiptracker.feedback.forms import CourseSurveysForm
 from tiptracker.feedback.models import AGREEMENT_SCALE, Timepoint
 from tiptracker.feedback.results import results_for
 from tiptracker.feedback.selectors import course_surveys, survey_versions, surveys_list_for
 from tiptracker.feedback.starter import surveys_starter_set
 from tiptracker.forms import add_service_error, posted
+from tiptracker.lib.charts import distribution_chart_svg
 from tiptracker.lib.suppression import threshold
 from tiptracker.partnerships import access
 from tiptracker.partnerships.models import Membership
@@ -92,8 +95,71 @@ def course_surveys_edit(
     return render(request, "feedback/course_surveys.html", {"form": form, "course": course})
 
 
-# Survey results: aggregates only, each figure through the small-numbers rule.
+# Survey results: aggregates, each figure through the small-numbers rule; free text of
+# attributable surveys for those who may read answers one by one.
 @access.partnership_view(access.FEEDBACK_RESULTS_ROLES)
 def results(request: HttpRequest, membership: Membership) -> HttpResponse:
-    found = results_for(membership.partnership_id, at=threshold())
-    return render(request, "feedback/results.html", {"results": found, "at": threshold()})
+    form = ResultsFiltersForm(request.GET, membership=membership)
+    context: dict = {"form": form, "at": threshold()}
+    if form.is_valid():
+        # All courses: an overview (rates, the share changing practice, before and after).
+        # One course: every question's answers, with a chart each, and free text.
+        detail = form.cleaned_data.get("course") is not None
+        with_text = detail and membership.role in access.FEEDBACK_ANSWERS_ROLES
+        found = results_for(
+            membership.partnership_id, at=threshold(), filters=form.filters(), with_text=with_text
+        )
+        for result in found.timepoints if detail else []:
+            for q in result.questions:
+                q.chart = distribution_chart_svg(
+                    title=f"{result.course}, {result.timepoint_label}: {q.question.text}",
+                    labels=q.labels,
+                    values=[figure.value for figure in q.counts.cells],
+                    threshold=threshold(),
+                )
+        unfiltered = request.GET.copy()
+        unfiltered.pop("course", None)
+        unfiltered.pop("session", None)
+        context.update(
+            detail=detail,
+            others=unfiltered.urlencode(),
+            results=found,
+            described=form.described(),
+            with_text=with_text,
+            may_read_answers=membership.role in access.FEEDBACK_ANSWERS_ROLES,
+            query=request.GET.urlencode(),
+        )
+    return render(request, "feedback/results.html", context)
+
+
+@access.partnership_view(access.FEEDBACK_RESULTS_ROLES)
+def results_export(request: HttpRequest, membership: Membership, kind: str) -> HttpResponse:
+    form = ResultsFiltersForm(request.GET, membership=membership)
+    if not form.is_valid():  # the page shows what is wrong with the filters
+        return redirect(
+            f"{reverse('feedback_results', args=[membership.partnership.slug])}?{request.GET.urlencode()}"
+        )
+    found = results_for(membership.partnership_id, at=threshold(), filters=form.filters())
+    return exports.download(
+        membership.partnership,
+        what="survey-results",
+        kind=kind,
+        header=exports.RESULTS_HEADER,
+        rows=exports.results_rows(found),
+    )
+
+
+@access.partnership_view(access.FEEDBACK_ANSWERS_ROLES)
+def answers_export(request: HttpRequest, membership: Membership, kind: str) -> HttpResponse:
+    form = ResultsFiltersForm(request.GET, membership=membership)
+    if not form.is_valid():
+        return redirect(
+            f"{reverse('feedback_results', args=[membership.partnership.slug])}?{request.GET.urlencode()}"
+        )
+    return exports.download(
+        membership.partnership,
+        what="attributable-answers",
+        kind=kind,
+        header=exports.ANSWERS_HEADER,
+        rows=exports.attributable_rows(membership.partnership_id, form.filters()),
+    )

@@ -148,3 +148,26 @@ def grouped_bar_chart_svg(
         return _svg(figure, title)
 
     return _cached("grouped", [title, list(labels), {k: list(v) for k, v in series.items()}], draw)
+
+
+def distribution_chart_svg(
+    *, title: str, labels: Sequence[str], values: Sequence[int | None], threshold: int
+) -> str:
+    """Horizontal bars of how many gave each answer; a suppressed count draws no bar and
+    says "fewer than N" (the table beside the chart has the same figures)."""
+
+    def draw() -> str:
+        figure, axes = plt.subplots(figsize=(6, 0.5 + 0.4 * max(len(labels), 1)))
+        shown = [v or 0 for v in values]
+        bars = axes.barh(list(labels)[::-1], shown[::-1], color=PALETTE[1])
+        top = max(shown + [1])
+        for bar, value in zip(bars, list(values)[::-1], strict=True):
+            text = f"fewer than {threshold}" if value is None else f"{value:,}"
+            axes.text(
+                bar.get_width() + top * 0.01, bar.get_y() + bar.get_height() / 2, text, va="center"
+            )
+        axes.set_xlim(0, top * 1.3)
+        axes.set_xlabel("People")
+        return _svg(figure, title)
+
+    return _cached("distribution", [title, list(labels), list(values), threshold], draw)

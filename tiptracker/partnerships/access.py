@@ -35,6 +35,9 @@ WORKSPACE_READ_ROLES = ALL_ROLES
 WORKSPACE_EDIT_ROLES = frozenset({Role.ADMIN})
 # Survey results (aggregates, small numbers suppressed).
 FEEDBACK_RESULTS_ROLES = frozenset({Role.ADMIN, Role.LD_OFFICER, Role.BOARD})
+# Answers to attributable surveys one by one, with names (free text included). Answers to
+# anonymous surveys are never shown one by one, to anybody.
+FEEDBACK_ANSWERS_ROLES = frozenset({Role.ADMIN, Role.LD_OFFICER})
 
 User = AbstractBaseUser | AnonymousUser
 

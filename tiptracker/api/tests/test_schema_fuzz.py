@@ -24,6 +24,7 @@ from schemathesis.specs.openapi.checks import response_schema_conformance
 from tests.test_authorization_matrix import GET, POLICY
 from tiptracker.accounts.services import api_token_create
 from tiptracker.engagement.tests.factories import EngagementFactory
+from tiptracker.feedback.starter import surveys_starter_set
 from tiptracker.funding.tests.factories import AllocationFactory, CommitmentFactory
 from tiptracker.lib.levels import Level
 from tiptracker.network.tests.factories import NetworkActivityFactory, NetworkMemberFactory
@@ -133,6 +134,7 @@ def demo(partnership, persona):
         author_name="Someone",
     )
     admin = persona("admin", staff=staff[1])
+    surveys = surveys_starter_set(actor=admin.user, partnership_id=partnership.id)
     return {
         "admin": admin,
         "ids": {
@@ -150,6 +152,7 @@ def demo(partnership, persona):
             "actions": action.pk,
             "phases": action.phase_id,
             "priorities": action.priority_id,
+            "surveys": surveys[-1].pk,
         },
     }
 

@@ -26,3 +26,67 @@ class SurveyFactory(factory.django.DjangoModelFactory):
             anonymous=True,
         )
         Question.objects.create(version=version, position=1, kind="agreement", text="It helped.")
+
+
+def answered(
+    *,
+    staff,
+    course,
+    timepoint: str,
+    survey: Survey,
+    answers: dict,
+    completed_on=None,
+    session=None,
+    on=None,
+):
+    """`staff` invited to `survey` about `course` and answering it: `answers` maps a
+    question's position to a value as the page sends it (a number, a choice's text, a list
+    of choices, or text). Returns the Response."""
+    invitation = invited(
+        staff=staff,
+        course=course,
+        timepoint=timepoint,
+        survey=survey,
+        completed_on=completed_on,
+        session=session,
+    )
+    return answer(invitation, answers, on=on)
+
+
+def answer(invitation, answers: dict, *, on=None):
+    """Answer an invitation as its page would (see `answered`)."""
+    from tiptracker.feedback.invitations import check_answer, survey_answer
+    from tiptracker.feedback.services import current_version
+
+    version = current_version(invitation.survey)
+    questions = {q.position: q for q in version.questions.all()}
+    return survey_answer(
+        invitation=invitation,
+        version=version,
+        answers={questions[p].pk: check_answer(questions[p], v) for p, v in answers.items()},
+        on=on,
+    )
+
+
+def invited(*, staff, course, timepoint: str, survey: Survey, completed_on=None, session=None):
+    """An invitation sent and not (yet) answered."""
+    import datetime as dt
+    import secrets
+
+    from tiptracker.feedback.models import Invitation
+    from tiptracker.lib.dates import today
+
+    completed_on = completed_on or today() - dt.timedelta(days=2)
+    return Invitation.objects.create(
+        partnership_id=course.partnership_id,
+        staff=staff,
+        course=course,
+        timepoint=timepoint,
+        survey=survey,
+        completed_on=completed_on,
+        session=session,
+        opens_on=completed_on,
+        expires_on=today() + dt.timedelta(days=28),
+        nonce=secrets.token_urlsafe(8),
+        status=Invitation.Status.SENT,
+    )
