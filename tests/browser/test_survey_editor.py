@@ -60,7 +60,9 @@ def test_a_training_administrator_builds_a_survey_row_by_row(page):
 
     first.get_by_label("Answer that means a change in practice (optional)").fill("Yes")
     page.locator("#question-2").get_by_label("Kind of answer").select_option("text")
-    page.get_by_label("Attributable: each answer carries the name of the person who gave it").check()
+    page.get_by_label(
+        "Attributable: each answer carries the name of the person who gave it"
+    ).check()
     page.get_by_role("button", name="Create survey").click()
     assert "Created the survey: After the webinar" in page.inner_text("main")
     assert_accessible(page)
