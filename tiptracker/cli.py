@@ -184,6 +184,7 @@ def cmd_coverage(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from tiptracker.demo.loader import demo_load
 
+    _demo_keys(_demo_key_file())
     logins = demo_load(out=sys.stdout)
     print("\nDemo logins (password for all: " + logins.password + "):")
     for role, email in logins.emails.items():
@@ -197,13 +198,55 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return _serve(args.host, args.port)
 
 
+def _demo_key_file() -> Path:
+    """Beside the demo's SQLite database (git-ignored: *.field-keys), or in the current
+    directory for another database."""
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        database = Path(str(connection.settings_dict["NAME"]))
+        return (database.parent / f"{database.name}.field-keys").resolve()
+    return Path.cwd() / "tiptracker-demo.field-keys"
+
+
+def _demo_keys(path: Path) -> None:
+    """The demo's own field encryption key, in a file made on the first run and kept after,
+    unless FIELD_ENCRYPTION_KEYS (or _FILE) sets the keys."""
+    from cryptography.fernet import Fernet
+    from django.conf import settings
+
+    from tiptracker.lib import crypto
+
+    if settings.FIELD_ENCRYPTION_KEYS:
+        print("Field encryption: with the keys FIELD_ENCRYPTION_KEYS sets")
+        return
+    if not path.exists():
+        path.touch(mode=0o600)
+        path.write_text(Fernet.generate_key().decode("ascii") + "\n")
+    # The worker `serve` starts reads the file from here; this process from the setting.
+    os.environ["FIELD_ENCRYPTION_KEYS_FILE"] = str(path)
+    settings.FIELD_ENCRYPTION_KEYS = path.read_text()
+    crypto.fernet.cache_clear()
+    print(
+        f"Field encryption key for the demo: {path} (to serve this database later: "
+        f"FIELD_ENCRYPTION_KEYS_FILE={path} tiptracker serve)"
+    )
+
+
 def _serve(host: str, port: int) -> int:
     import subprocess
 
     from django.conf import settings
 
+    from tiptracker.lib.crypto import KeyProblem, check_stored
     from tiptracker.server import run_server
 
+    # Without keys that work and read what is stored, the web app does not start: it would
+    # fail on every route page, or write data a later key cannot read.
+    try:
+        check_stored()
+    except KeyProblem as problem:
+        raise UserError(f"the web app will not start: {problem}") from None
     # Links in e-mails the worker sends point at this server unless SITE_URL says otherwise.
     if not os.environ.get("SITE_URL"):
         shown = "127.0.0.1" if host in ("0.0.0.0", "") else host  # noqa: S104 - a name to show
@@ -229,6 +272,31 @@ def cmd_send_due(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_rotate_keys(args: argparse.Namespace) -> int:
+    from tiptracker.lib.crypto import KeyProblem, check_keys, encrypted_fields, rotate_model
+
+    try:
+        check_keys()
+        found = encrypted_fields()
+        total = 0
+        for model, names in found.items():
+            rewritten = rotate_model(model, names, batch_size=args.batch_size)
+            total += rewritten
+            print(
+                f"{model._meta.label}: {rewritten} row{'s' if rewritten != 1 else ''} "
+                f"re-encrypted ({', '.join(names)})"
+            )
+    except KeyProblem as problem:
+        # Each model is one transaction: the ones printed above are done, this one is not.
+        raise UserError(f"{problem} Nothing more was re-encrypted.") from None
+    print(
+        f"Done: {total} row{'s' if total != 1 else ''} in {len(found)} "
+        f"model{'s' if len(found) != 1 else ''} now encrypted with the current (first) key; "
+        "the other keys can be removed"
+    )
+    return 0
+
+
 def cmd_purge(args: argparse.Namespace) -> int:
     from tiptracker.imports.services import imports_purge
 
@@ -236,6 +304,9 @@ def cmd_purge(args: argparse.Namespace) -> int:
     print(
         f"Erased {purged} uploaded import file{'s' if purged != 1 else ''} past their retention period"
     )
+    from tiptracker.lived.services import lived_purge
+
+    print(f"Erased {lived_purge()['total']} lived-experience route record(s) past retention")
     return 0
 
 
@@ -336,6 +407,15 @@ def build_parser() -> argparse.ArgumentParser:
     due.add_argument("--loop", action="store_true", help="keep running as a worker")
 
     command("purge", cmd_purge, "apply the retention rules")
+
+    rotate = command(
+        "rotate-keys",
+        cmd_rotate_keys,
+        "re-encrypt every encrypted field with the current (first) field encryption key",
+    )
+    rotate.add_argument(
+        "--batch-size", type=int, default=500, metavar="N", help="rows per batch (default 500)"
+    )
     return parser
 
 

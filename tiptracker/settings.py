@@ -41,6 +41,10 @@ SECRET_KEY = env("SECRET_KEY") or _DEV_SECRET
 if PRODUCTION and SECRET_KEY == _DEV_SECRET:
     raise ImproperlyConfigured("SECRET_KEY (or SECRET_KEY_FILE) must be set in production.")
 
+# The lived-experience route's field encryption keys (tiptracker/lib/crypto.py): never in the
+# database or the code. Checked when the web app starts (cli serve, wsgi.py).
+FIELD_ENCRYPTION_KEYS = env("FIELD_ENCRYPTION_KEYS") or ""
+
 ALLOWED_HOSTS = (env("ALLOWED_HOSTS") or "127.0.0.1,localhost,testserver").split(",")
 CSRF_TRUSTED_ORIGINS = [o for o in (env("CSRF_TRUSTED_ORIGINS") or "").split(",") if o]
 
@@ -70,6 +74,7 @@ INSTALLED_APPS = [
     "tiptracker.funding",
     "tiptracker.engagement",
     "tiptracker.feedback",
+    "tiptracker.lived",
 ]
 
 MIDDLEWARE = [
@@ -238,6 +243,10 @@ IMPORT_MAX_BYTES = int(env("IMPORT_MAX_BYTES") or 50 * 1024 * 1024)
 # A figure drawn from fewer people or responses than this is shown as "fewer than N"
 # (tiptracker/lib/suppression.py).
 SMALL_NUMBER_THRESHOLD = int(env("SMALL_NUMBER_THRESHOLD") or 5)
+# Days a lived-experience route record is kept after it ends (closed, declined or withdrawn)
+# before `tiptracker purge` erases it: two years unless the partner's records schedule says
+# otherwise (docs/data-protection.md).
+LIVED_RETENTION_DAYS = int(env("LIVED_RETENTION_DAYS") or 730)
 # Days after a survey invitation that reminders go, while there is no answer.
 SURVEY_REMINDER_DAYS = env("SURVEY_REMINDER_DAYS") or "7,14"
 IMPORT_INLINE_MAX_BYTES = int(env("IMPORT_INLINE_MAX_BYTES") or 512 * 1024)

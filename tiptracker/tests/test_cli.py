@@ -41,6 +41,7 @@ D = dt.date(2022, 6, 30)
         ["coverage"],
         ["send-due"],
         ["purge"],
+        ["rotate-keys"],
     ],
     ids=lambda c: " ".join(c) or "tiptracker",
 )
@@ -122,7 +123,8 @@ def test_an_unknown_partnership_is_an_error_and_creates_nothing(capsys, db, tmp_
 def test_purge_says_what_it_erased(capsys, db):
     assert cli(capsys, "purge") == (
         0,
-        "Erased 0 uploaded import files past their retention period\n",
+        "Erased 0 uploaded import files past their retention period\n"
+        "Erased 0 lived-experience route record(s) past retention\n",
         "",
     )
 
@@ -422,8 +424,9 @@ def test_the_installed_command_creates_the_schema_on_first_use(tmp_path):
 
 
 def test_serve_points_e_mailed_links_at_its_own_address_unless_site_url_is_set(
-    monkeypatch, settings
+    monkeypatch, settings, db
 ):
+    # (db: serving first checks the field encryption keys against what is stored)
     import subprocess
 
     import tiptracker.server

@@ -1,0 +1,738 @@
+"""Writes to the lived-experience route, and the reads that must be audited.
+
+Every function here runs in one transaction and writes its AuditEvent in it: a change that
+is not audited does not happen. The actor is a lived-experience coordinator's Membership in
+the record's partnership, or PERSON (the person themself, through their private link);
+anyone else is refused (PermissionDenied) whatever the page in front of it checked.
+
+The route is the table TRANSITIONS below, written once: a move out of order raises a
+ValidationError naming the allowed next steps.
+"""
+
+import datetime as dt
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+
+from tiptracker.lib.dates import today
+from tiptracker.lived.models import (
+    ENDED,
+    Article6Basis,
+    Article9Condition,
+    AuditEvent,
+    ConsentRecord,
+    ConsentText,
+    Involvement,
+    Purpose,
+    RouteRecord,
+    Stage,
+    StageChange,
+)
+from tiptracker.partnerships.models import Membership, Role
+
+
+class _Person:
+    """The person the record is about, acting through their private link."""
+
+    def __repr__(self) -> str:
+        return "PERSON"
+
+
+PERSON = _Person()
+Actor = Membership | _Person
+
+# stage -> the stages it may move to next. Withdrawal is open from every stage but the last
+# (a person may withdraw at any time, without reasons, even after the record closed: their
+# data is then erased at once rather than at the end of retention). Paused resumes to
+# involved. Declined and paused may be closed by a coordinator.
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    Stage.INTEREST_RECEIVED: (Stage.INFORMATION_SENT, Stage.WITHDRAWN),
+    Stage.INFORMATION_SENT: (Stage.DISCUSSION_ARRANGED, Stage.WITHDRAWN),
+    Stage.DISCUSSION_ARRANGED: (Stage.DISCUSSION_HELD, Stage.WITHDRAWN),
+    Stage.DISCUSSION_HELD: (Stage.CONSENT_RECORDED, Stage.DECLINED, Stage.WITHDRAWN),
+    Stage.CONSENT_RECORDED: (Stage.INVOLVED, Stage.WITHDRAWN),
+    Stage.DECLINED: (Stage.CLOSED, Stage.WITHDRAWN),
+    Stage.INVOLVED: (Stage.PAUSED, Stage.CLOSED, Stage.WITHDRAWN),
+    Stage.PAUSED: (Stage.INVOLVED, Stage.CLOSED, Stage.WITHDRAWN),
+    Stage.CLOSED: (Stage.WITHDRAWN,),
+    Stage.WITHDRAWN: (),
+}
+
+
+def allowed_next(stage: str) -> list[str]:
+    """The labels of the stages a record at `stage` may move to, for messages and pages."""
+    return [Stage(s).label for s in TRANSITIONS[stage]]
+
+
+def retention_days() -> int:
+    return int(getattr(settings, "LIVED_RETENTION_DAYS", 730))
+
+
+# Actors and the audit trail ----------------------------------------------------------------
+
+
+def _check_actor(actor: Actor, partnership_id: int, *, person_may: bool = False) -> None:
+    if isinstance(actor, _Person):
+        if person_may:
+            return
+        raise PermissionDenied("Only a lived-experience coordinator can do this")
+    if not (
+        isinstance(actor, Membership)
+        and actor.role == Role.LE_COORDINATOR
+        and actor.partnership_id == partnership_id
+    ):
+        raise PermissionDenied("Only the partnership's lived-experience coordinators can do this")
+
+
+def _name(actor: Actor | None) -> str:
+    if not isinstance(actor, Membership):
+        return ""
+    user = actor.user
+    return user.get_full_name() or user.email or user.username
+
+
+def _audit(
+    *, actor: Actor | None, partnership_id: int, record_id: int | None, action: str
+) -> AuditEvent:
+    return AuditEvent.objects.create(
+        partnership_id=partnership_id,
+        at=timezone.now(),
+        actor=actor if isinstance(actor, Membership) else None,
+        actor_name=_name(actor),
+        by_person=isinstance(actor, _Person),
+        record_id=record_id,
+        action=action,
+    )
+
+
+# Contact details and links -----------------------------------------------------------------
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def normalise_phone(phone: str) -> str:
+    """Digits only, with a UK international prefix written as its national 0."""
+    digits = re.sub(r"\D", "", phone)
+    for prefix in ("0044", "44"):
+        if digits.startswith(prefix) and len(digits) - len(prefix) == 10:
+            return "0" + digits[len(prefix) :]
+    return digits
+
+
+def contact_hash(kind: str, value: str) -> str:
+    """A keyed hash of a normalised contact detail: the same person's e-mail gives the same
+    hash, but without SECRET_KEY it cannot be worked back or checked against a guess."""
+    if not value:
+        return ""
+    return salted_hmac(f"tiptracker.lived.{kind}", value, algorithm="sha256").hexdigest()
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def _new_token(record: RouteRecord) -> str:
+    token = secrets.token_urlsafe(32)
+    record.token_hash = _token_hash(token)
+    return token
+
+
+def record_for_token(token: str) -> RouteRecord | None:
+    """The record a private link's token opens, or None (unknown, or purged)."""
+    if not token:
+        return None
+    return RouteRecord.objects.filter(token_hash=_token_hash(token)).first()
+
+
+# Expressing interest -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Interest:
+    record: RouteRecord
+    # The private link's token, shown to the person once; None when the interest merged into
+    # an existing record (see lived_interest_express).
+    token: str | None
+    merged: bool
+
+
+@transaction.atomic
+def lived_interest_express(
+    *,
+    actor: Actor,
+    partnership_id: int,
+    preferred_name: str,
+    email: str = "",
+    phone: str = "",
+    note: str = "",
+) -> Interest:
+    """Someone says they are interested (the person on the public page, or a coordinator
+    for them). A second expression with the same e-mail or phone, while the first record is
+    still open, merges into it: nothing already recorded is overwritten (the second form may
+    not come from the same person), what differs is added to the note for a coordinator to
+    confirm, and no new link is given (whoever knows a colleague's e-mail must not get a
+    link to their status); a coordinator can issue a new link (lived_link_reissue)."""
+    _check_actor(actor, partnership_id, person_may=True)
+    preferred_name, email, phone, note = (v.strip() for v in (preferred_name, email, phone, note))
+    if not preferred_name:
+        raise ValidationError({"preferred_name": "Enter the name you would like us to use"})
+    if not email and not phone:
+        raise ValidationError({"email": "Enter an e-mail address or a phone number"})
+    email_hash = contact_hash("email", normalise_email(email))
+    phone_hash = contact_hash("phone", normalise_phone(phone))
+    now = timezone.now()
+
+    existing = (
+        RouteRecord.objects.select_for_update()
+        .filter(partnership_id=partnership_id, erased_at__isnull=True)
+        .exclude(stage__in=ENDED)
+    )
+    match = None
+    if email_hash:
+        match = existing.filter(email_hash=email_hash).first()
+    if match is None and phone_hash:
+        match = existing.filter(phone_hash=phone_hash).first()
+    if match is not None:
+        differences = [
+            f"{label}: {new}"
+            for label, new, old in (
+                ("preferred name", preferred_name, match.preferred_name),
+                ("e-mail", email, match.email),
+                ("phone", phone, match.phone),
+                ("note", note, ""),
+            )
+            if new and new != old
+        ]
+        if differences:
+            added = f"Expressed interest again on {today():%d %B %Y}, giving " + "; ".join(
+                differences
+            )
+            match.note = f"{match.note}\n\n{added}" if match.note else added
+        match.last_interest_at = now
+        match.save(update_fields=["note", "last_interest_at"])
+        _audit(
+            actor=actor,
+            partnership_id=partnership_id,
+            record_id=match.pk,
+            action=AuditEvent.Action.INTEREST_REPEATED,
+        )
+        return Interest(record=match, token=None, merged=True)
+
+    record = RouteRecord(
+        partnership_id=partnership_id,
+        stage=Stage.INTEREST_RECEIVED,
+        preferred_name=preferred_name,
+        email=email,
+        phone=phone,
+        note=note,
+        email_hash=email_hash,
+        phone_hash=phone_hash,
+        created_at=now,
+        last_interest_at=now,
+    )
+    token = _new_token(record)
+    record.save()
+    StageChange.objects.create(
+        record=record,
+        from_stage="",
+        to_stage=Stage.INTEREST_RECEIVED,
+        on=today(),
+        at=now,
+        by=actor if isinstance(actor, Membership) else None,
+        by_person=isinstance(actor, _Person),
+        by_name=_name(actor),
+    )
+    _audit(
+        actor=actor,
+        partnership_id=partnership_id,
+        record_id=record.pk,
+        action=AuditEvent.Action.INTEREST_EXPRESSED,
+    )
+    return Interest(record=record, token=token, merged=False)
+
+
+@transaction.atomic
+def lived_link_reissue(*, actor: Actor, record: RouteRecord) -> str:
+    """A new private link for the person (the old one stops working), for a coordinator to
+    send to the contact details on record."""
+    _check_actor(actor, record.partnership_id)
+    record = RouteRecord.objects.select_for_update().get(pk=record.pk)
+    if record.erased_at is not None:
+        raise ValidationError("This record has been erased: there is nobody to send a link to")
+    token = _new_token(record)
+    record.save(update_fields=["token_hash"])
+    _audit(
+        actor=actor,
+        partnership_id=record.partnership_id,
+        record_id=record.pk,
+        action=AuditEvent.Action.LINK_REISSUED,
+    )
+    return token
+
+
+# Moving along the route ----------------------------------------------------------------------
+
+
+def _move(
+    *,
+    actor: Actor,
+    record: RouteRecord,
+    to: str,
+    on: dt.date | None,
+    note: str = "",
+    person_may: bool = False,
+    only_from: str | None = None,
+) -> RouteRecord:
+    """Move `record` to `to` if the table allows it; record who, when, and audit it.
+    The caller holds the transaction."""
+    _check_actor(actor, record.partnership_id, person_may=person_may)
+    locked = RouteRecord.objects.select_for_update().get(pk=record.pk)
+    if to not in TRANSITIONS[locked.stage] or only_from not in (None, locked.stage):
+        allowed = allowed_next(locked.stage)
+        steps = " or ".join(f"“{label}”" for label in allowed) if allowed else "none"
+        how = f" this way (it is the step from “{Stage(only_from).label}”)" if only_from else ""
+        raise ValidationError(
+            f"A record at “{locked.get_stage_display()}” cannot move to “{Stage(to).label}”"
+            f"{how}. Allowed next steps: {steps}.",
+            code="out_of_order",
+        )
+    now = timezone.now()
+    on = on or today()
+    if on > today():
+        raise ValidationError({"on": "The date cannot be in the future"})
+    StageChange.objects.create(
+        record=locked,
+        from_stage=locked.stage,
+        to_stage=to,
+        on=on,
+        at=now,
+        by=actor if isinstance(actor, Membership) else None,
+        by_person=isinstance(actor, _Person),
+        by_name=_name(actor),
+        note=note.strip(),
+    )
+    locked.stage = to
+    if to in ENDED:
+        locked.ended_at = now
+    locked.save(update_fields=["stage", "ended_at"])
+    _audit(
+        actor=actor,
+        partnership_id=locked.partnership_id,
+        record_id=locked.pk,
+        action=AuditEvent.Action.WITHDREW if to == Stage.WITHDRAWN else AuditEvent.Action.CHANGED,
+    )
+    record.refresh_from_db()
+    return record
+
+
+@transaction.atomic
+def lived_information_send(
+    *, actor: Actor, record: RouteRecord, on: dt.date | None = None, note: str = ""
+) -> RouteRecord:
+    return _move(actor=actor, record=record, to=Stage.INFORMATION_SENT, on=on, note=note)
+
+
+@transaction.atomic
+def lived_discussion_arrange(
+    *, actor: Actor, record: RouteRecord, on: dt.date | None = None, note: str = ""
+) -> RouteRecord:
+    return _move(actor=actor, record=record, to=Stage.DISCUSSION_ARRANGED, on=on, note=note)
+
+
+@transaction.atomic
+def lived_discussion_hold(
+    *, actor: Actor, record: RouteRecord, on: dt.date | None = None, note: str = ""
+) -> RouteRecord:
+    return _move(actor=actor, record=record, to=Stage.DISCUSSION_HELD, on=on, note=note)
+
+
+@transaction.atomic
+def lived_decline(
+    *, actor: Actor, record: RouteRecord, on: dt.date | None = None, note: str = ""
+) -> RouteRecord:
+    return _move(actor=actor, record=record, to=Stage.DECLINED, on=on, note=note)
+
+
+@transaction.atomic
+def lived_involve(
+    *, actor: Actor, record: RouteRecord, on: dt.date | None = None, note: str = ""
+) -> RouteRecord:
+    """Involvement starts, after consent (a paused record comes back with lived_resume)."""
+    return _move(
+        actor=actor,
+        record=record,
+        to=Stage.INVOLVED,
+        on=on,
+        note=note,
+        only_from=Stage.CONSENT_RECORDED,
+    )
+
+
+@transaction.atomic
+def lived_pause(
+    *, actor: Actor, record: RouteRecord, on: dt.date | None = None, note: str = ""
+) -> RouteRecord:
+    return _move(actor=actor, record=record, to=Stage.PAUSED, on=on, note=note)
+
+
+@transaction.atomic
+def lived_resume(
+    *, actor: Actor, record: RouteRecord, on: dt.date | None = None, note: str = ""
+) -> RouteRecord:
+    """A paused person takes part again."""
+    return _move(
+        actor=actor, record=record, to=Stage.INVOLVED, on=on, note=note, only_from=Stage.PAUSED
+    )
+
+
+@transaction.atomic
+def lived_close(
+    *, actor: Actor, record: RouteRecord, on: dt.date | None = None, note: str = ""
+) -> RouteRecord:
+    return _move(actor=actor, record=record, to=Stage.CLOSED, on=on, note=note)
+
+
+# Consent and involvement -------------------------------------------------------------------
+
+
+@transaction.atomic
+def lived_consent_text_publish(*, actor: Actor, partnership_id: int, text: str) -> ConsentText:
+    """A new version of the consent text (the earlier ones stay, as people agreed to them)."""
+    _check_actor(actor, partnership_id)
+    text = text.strip()
+    if not text:
+        raise ValidationError({"text": "Enter the consent text"})
+    latest = (
+        ConsentText.objects.select_for_update()
+        .filter(partnership_id=partnership_id)
+        .order_by("-version")
+        .first()
+    )
+    consent_text = ConsentText.objects.create(
+        partnership_id=partnership_id,
+        version=(latest.version + 1) if latest else 1,
+        text=text,
+        published_at=timezone.now(),
+        published_by=actor if isinstance(actor, Membership) else None,
+    )
+    _audit(
+        actor=actor,
+        partnership_id=partnership_id,
+        record_id=None,
+        action=AuditEvent.Action.CONSENT_TEXT_PUBLISHED,
+    )
+    return consent_text
+
+
+@transaction.atomic
+def lived_consent_record(
+    *,
+    actor: Actor,
+    record: RouteRecord,
+    consent_text: ConsentText,
+    purposes: list[str],
+    article_6_basis: str,
+    article_9_condition: str,
+    given_on: dt.date,
+    review_on: dt.date,
+    note: str = "",
+) -> ConsentRecord:
+    """Record the consent given after the discussion, and move the record to consent
+    recorded. The bases are the partnership's choice and must be given: none is assumed."""
+    _check_actor(actor, record.partnership_id)
+    errors: dict[str, str] = {}
+    if consent_text.partnership_id != record.partnership_id:
+        errors["consent_text"] = "Choose one of this partnership's consent texts"
+    if not purposes or any(p not in Purpose.values for p in purposes):
+        errors["purposes"] = "Choose at least one purpose the person agreed to"
+    if article_6_basis not in Article6Basis.values:
+        errors["article_6_basis"] = "Choose the Article 6 lawful basis the partnership relies on"
+    if article_9_condition not in Article9Condition.values:
+        errors["article_9_condition"] = (
+            "Choose the Article 9(2) condition the partnership relies on"
+        )
+    if given_on > today():
+        errors["given_on"] = "The date consent was given cannot be in the future"
+    elif review_on <= given_on:
+        errors["review_on"] = "The review date must be after the date consent was given"
+    if errors:
+        raise ValidationError(errors)
+    _move(actor=actor, record=record, to=Stage.CONSENT_RECORDED, on=given_on, note=note)
+    consent = ConsentRecord.objects.create(
+        record=record,
+        consent_text=consent_text,
+        purposes=list(dict.fromkeys(purposes)),
+        article_6_basis=article_6_basis,
+        article_9_condition=article_9_condition,
+        given_on=given_on,
+        review_on=review_on,
+        recorded_at=timezone.now(),
+        recorded_by=actor if isinstance(actor, Membership) else None,
+    )
+    _audit(
+        actor=actor,
+        partnership_id=record.partnership_id,
+        record_id=record.pk,
+        action=AuditEvent.Action.CONSENT_RECORDED,
+    )
+    return consent
+
+
+@transaction.atomic
+def lived_involvement_add(
+    *,
+    actor: Actor,
+    record: RouteRecord,
+    kind: str,
+    start_on: dt.date,
+    end_on: dt.date | None = None,
+    description: str = "",
+    support_offered: str = "",
+) -> Involvement:
+    """What an involved person contributed to, and the support offered for it."""
+    _check_actor(actor, record.partnership_id)
+    record = RouteRecord.objects.select_for_update().get(pk=record.pk)
+    if record.stage != Stage.INVOLVED:
+        raise ValidationError(
+            f"Involvement is recorded for a person who is involved; this record is at "
+            f"“{record.get_stage_display()}”."
+        )
+    if kind not in Involvement.Kind.values:
+        raise ValidationError({"kind": "Choose what the person contributed to"})
+    if end_on is not None and end_on < start_on:
+        raise ValidationError({"end_on": "The end date must be on or after the start date"})
+    involvement = Involvement.objects.create(
+        record=record,
+        kind=kind,
+        description=description.strip(),
+        start_on=start_on,
+        end_on=end_on,
+        support_offered=support_offered.strip(),
+        recorded_at=timezone.now(),
+        recorded_by=actor if isinstance(actor, Membership) else None,
+    )
+    _audit(
+        actor=actor,
+        partnership_id=record.partnership_id,
+        record_id=record.pk,
+        action=AuditEvent.Action.INVOLVEMENT_ADDED,
+    )
+    return involvement
+
+
+# Withdrawal, erasure and retention ---------------------------------------------------------
+
+
+def _erase(record: RouteRecord, *, keep_token: bool) -> None:
+    """Erase everything that identifies the person; keep the anonymous stages and dates."""
+    record.preferred_name = record.email = record.phone = record.note = ""
+    record.email_hash = record.phone_hash = ""
+    if not keep_token:
+        record.token_hash = None
+    record.erased_at = record.erased_at or timezone.now()
+    record.save()
+    record.changes.update(note="")
+    record.involvements.update(description="", support_offered="")
+
+
+@dataclass(frozen=True)
+class Withdrawal:
+    record: RouteRecord
+    # True when the record had already been withdrawn: the caller shows the confirmation again.
+    already: bool
+
+
+@transaction.atomic
+def lived_withdraw(*, actor: Actor, record: RouteRecord, on: dt.date | None = None) -> Withdrawal:
+    """The person withdraws (or a coordinator records that they did): their name, contact
+    details and every note are erased at once; the stages stay, anonymous, for counts. The
+    link's token stays until the purge, so the link can confirm the withdrawal again.
+    Withdrawing twice changes nothing and confirms again."""
+    _check_actor(actor, record.partnership_id, person_may=True)
+    locked = RouteRecord.objects.select_for_update().get(pk=record.pk)
+    if locked.stage == Stage.WITHDRAWN:
+        _audit(
+            actor=actor,
+            partnership_id=locked.partnership_id,
+            record_id=locked.pk,
+            action=AuditEvent.Action.OPENED,
+        )
+        return Withdrawal(record=locked, already=True)
+    _move(actor=actor, record=locked, to=Stage.WITHDRAWN, on=on, person_may=True)
+    locked.refresh_from_db()
+    _erase(locked, keep_token=True)
+    _audit(
+        actor=actor,
+        partnership_id=locked.partnership_id,
+        record_id=locked.pk,
+        action=AuditEvent.Action.ERASED,
+    )
+    return Withdrawal(record=locked, already=False)
+
+
+def lived_withdraw_by_token(*, token: str) -> Withdrawal | None:
+    """Withdrawal through the private link; None when the link opens no record."""
+    record = record_for_token(token)
+    if record is None:
+        return None
+    return lived_withdraw(actor=PERSON, record=record)
+
+
+@transaction.atomic
+def lived_purge(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """Erase the records that ended (closed, declined or withdrawn) more than
+    LIVED_RETENTION_DAYS ago: identifying data, notes and the link's token. The anonymous
+    stages stay for counts. Returns how many records of each ended stage were erased, and
+    the total. Run by `tiptracker purge`."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(days=retention_days())
+    due = (
+        RouteRecord.objects.select_for_update()
+        .filter(stage__in=ENDED, ended_at__lte=cutoff, purged_at__isnull=True)
+        .order_by("id")
+    )
+    counts = {str(stage): 0 for stage in ENDED}
+    for record in due:
+        _erase(record, keep_token=False)
+        record.purged_at = now
+        record.save(update_fields=["purged_at"])
+        counts[record.stage] += 1
+        _audit(
+            actor=None,
+            partnership_id=record.partnership_id,
+            record_id=record.pk,
+            action=AuditEvent.Action.PURGED,
+        )
+    counts["total"] = sum(counts.values())
+    return counts
+
+
+# Audited reads -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def lived_records_list(*, actor: Actor, partnership_id: int) -> list[RouteRecord]:
+    """The partnership's records for a coordinator's list (names shown: audited)."""
+    from tiptracker.lived.selectors import records_for_partnership
+
+    _check_actor(actor, partnership_id)
+    records = list(records_for_partnership(partnership_id))
+    _audit(
+        actor=actor,
+        partnership_id=partnership_id,
+        record_id=None,
+        action=AuditEvent.Action.LISTED,
+    )
+    return records
+
+
+@transaction.atomic
+def lived_record_open(*, actor: Actor, record_id: int, partnership_id: int) -> RouteRecord:
+    """One record with its history, consents and involvements, for a coordinator."""
+    from tiptracker.lived.selectors import record_with_history
+
+    _check_actor(actor, partnership_id)
+    record = record_with_history(partnership_id=partnership_id, record_id=record_id)
+    _audit(
+        actor=actor,
+        partnership_id=partnership_id,
+        record_id=record.pk,
+        action=AuditEvent.Action.OPENED,
+    )
+    return record
+
+
+@transaction.atomic
+def lived_status_for_person(*, token: str) -> RouteRecord | None:
+    """What the private link shows the person; None when it opens no record."""
+    record = record_for_token(token)
+    if record is None:
+        return None
+    _audit(
+        actor=PERSON,
+        partnership_id=record.partnership_id,
+        record_id=record.pk,
+        action=AuditEvent.Action.OPENED,
+    )
+    return record
+
+
+def _label(choices: Any, value: str) -> str:
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value
+
+
+@transaction.atomic
+def lived_export(*, actor: Actor, record: RouteRecord) -> dict[str, Any]:
+    """The person's full record, for a subject access request (UK GDPR Art 15): everything
+    held about them, with labels a reader understands. Audited as an export."""
+    from tiptracker.lived.selectors import record_with_history
+
+    _check_actor(actor, record.partnership_id, person_may=True)
+    record = record_with_history(partnership_id=record.partnership_id, record_id=record.pk)
+    _audit(
+        actor=actor,
+        partnership_id=record.partnership_id,
+        record_id=record.pk,
+        action=AuditEvent.Action.EXPORTED,
+    )
+    return {
+        "reference": record.pk,
+        "partnership": record.partnership.name,
+        "preferred_name": record.preferred_name,
+        "email": record.email,
+        "phone": record.phone,
+        "note": record.note,
+        "stage": record.get_stage_display(),
+        "interest_first_expressed": record.created_at.isoformat(),
+        "interest_last_expressed": record.last_interest_at.isoformat(),
+        "ended": record.ended_at.isoformat() if record.ended_at else None,
+        "identifying_data_erased": record.erased_at.isoformat() if record.erased_at else None,
+        "erased_after_retention_of_days": retention_days(),
+        "stages": [
+            {
+                "from": _label(Stage, change.from_stage) if change.from_stage else None,
+                "to": _label(Stage, change.to_stage),
+                "on": change.on.isoformat(),
+                "recorded_at": change.at.isoformat(),
+                "by": "You" if change.by_person else (change.by_name or "TIP Tracker"),
+                "note": change.note,
+            }
+            for change in record.changes.all()
+        ],
+        "consents": [
+            {
+                "consent_text_version": consent.consent_text.version,
+                "consent_text": consent.consent_text.text,
+                "purposes": [_label(Purpose, p) for p in consent.purposes],
+                "article_6_basis": _label(Article6Basis, consent.article_6_basis),
+                "article_9_condition": _label(Article9Condition, consent.article_9_condition),
+                "given_on": consent.given_on.isoformat(),
+                "review_on": consent.review_on.isoformat(),
+                "recorded_at": consent.recorded_at.isoformat(),
+            }
+            for consent in record.consents.all()
+        ],
+        "involvements": [
+            {
+                "kind": involvement.get_kind_display(),
+                "description": involvement.description,
+                "start_on": involvement.start_on.isoformat(),
+                "end_on": involvement.end_on.isoformat() if involvement.end_on else None,
+                "support_offered": involvement.support_offered,
+            }
+            for involvement in record.involvements.all()
+        ],
+    }

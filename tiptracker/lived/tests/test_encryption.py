@@ -1,0 +1,63 @@
+"""What the database holds: read with raw SQL, past the ORM that decrypts."""
+
+import pytest
+from django.db import connection
+
+from tiptracker.lived import services
+from tiptracker.lived.models import Involvement, RouteRecord
+from tiptracker.lived.tests.factories import consented, coordinator
+
+pytestmark = pytest.mark.django_db
+
+SECRETS = [
+    "Sam Confidential",
+    "sam.confidential@example.org",
+    "07700 900999",
+    "confidential-demo-note",
+    "stage note secret",
+    "involvement secret",
+    "support secret",
+]
+
+
+def every_stored_text() -> str:
+    """Every value of every table of the route, as text, straight from the database."""
+    dump = []
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names():
+            if not table.startswith("lived_"):
+                continue
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")  # noqa: S608
+            dump.extend(str(value) for row in cursor.fetchall() for value in row)
+    return "\n".join(dump)
+
+
+def test_the_database_never_holds_the_plaintext_of_an_encrypted_field():
+    actor = coordinator()
+    record = consented(
+        actor,
+        preferred_name=SECRETS[0],
+        email=SECRETS[1],
+        phone=SECRETS[2],
+        note=SECRETS[3],
+    )
+    services.lived_involve(actor=actor, record=record, note=SECRETS[4])
+    services.lived_involvement_add(
+        actor=actor,
+        record=record,
+        kind=Involvement.Kind.OTHER,
+        start_on=record.created_at.date(),
+        description=SECRETS[5],
+        support_offered=SECRETS[6],
+    )
+
+    dump = every_stored_text()
+    for secret in SECRETS:
+        assert secret not in dump
+        assert secret.lower() not in dump.lower()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT preferred_name FROM lived_routerecord WHERE id = %s", [record.pk])
+        (stored,) = cursor.fetchone()
+    assert stored.startswith("gAAAA")  # a Fernet token
+    # ... which the application reads back as the plain text.
+    assert RouteRecord.objects.get(pk=record.pk).preferred_name == SECRETS[0]

@@ -1,0 +1,172 @@
+import datetime as dt
+
+import pytest
+from django.db import connection
+
+from tiptracker.lived import services
+from tiptracker.lived.models import AuditEvent, Involvement, RouteRecord, Stage, StageChange
+from tiptracker.lived.services import PERSON
+from tiptracker.lived.tests.factories import consented, coordinator, interest
+
+pytestmark = pytest.mark.django_db
+
+
+def raw_row(record: RouteRecord) -> dict:
+    """The record as the database holds it, past the ORM's decryption."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT preferred_name, email, phone, note, email_hash, phone_hash, token_hash "
+            "FROM lived_routerecord WHERE id = %s",
+            [record.pk],
+        )
+        names = [column[0] for column in cursor.description]
+        return dict(zip(names, cursor.fetchone(), strict=True))
+
+
+def involved_with_notes(actor):
+    record = consented(actor, phone="01382 123456", note="Only by e-mail please")
+    services.lived_involve(actor=actor, record=record, note="Started with the strategy group")
+    services.lived_involvement_add(
+        actor=actor,
+        record=record,
+        kind=Involvement.Kind.STRATEGY,
+        start_on=dt.date(2026, 1, 5),
+        description="Strategy refresh",
+        support_offered="Paid time and a debrief",
+    )
+    return record
+
+
+def test_withdrawing_erases_identifying_data_at_once_and_keeps_anonymous_stages():
+    actor = coordinator()
+    made = services.lived_interest_express(
+        actor=PERSON,
+        partnership_id=actor.partnership_id,
+        preferred_name="Sam",
+        email="sam@example.org",
+        note="A note",
+    )
+    record = made.record
+    services.lived_information_send(actor=actor, record=record, note="Leaflet sent to Sam")
+
+    withdrawal = services.lived_withdraw_by_token(token=made.token)
+
+    assert withdrawal is not None and not withdrawal.already
+    row = raw_row(record)
+    assert row["preferred_name"] == row["email"] == row["phone"] == row["note"] == ""
+    assert row["email_hash"] == row["phone_hash"] == ""
+    assert row["token_hash"]  # kept, so the link can still confirm the withdrawal
+    record.refresh_from_db()
+    assert record.stage == Stage.WITHDRAWN and record.erased_at and record.ended_at
+    assert list(record.changes.values_list("to_stage", flat=True)) == [
+        Stage.INTEREST_RECEIVED,
+        Stage.INFORMATION_SENT,
+        Stage.WITHDRAWN,
+    ]
+    assert not record.changes.exclude(note="").exists()
+    last = record.changes.last()
+    assert last.by_person and last.by is None
+
+
+def test_withdrawal_erases_notes_of_stages_and_involvements_too():
+    actor = coordinator()
+    record = involved_with_notes(actor)
+    services.lived_withdraw(actor=actor, record=record)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT note FROM lived_stagechange WHERE record_id = %s UNION ALL "
+            "SELECT description FROM lived_involvement WHERE record_id = %s UNION ALL "
+            "SELECT support_offered FROM lived_involvement WHERE record_id = %s",
+            [record.pk, record.pk, record.pk],
+        )
+        assert {value for (value,) in cursor.fetchall()} == {""}
+    involvement = Involvement.objects.get(record=record)
+    assert involvement.kind == Involvement.Kind.STRATEGY  # the anonymous fact stays
+
+
+def test_a_withdrawal_link_used_twice_confirms_again_and_changes_nothing():
+    actor = coordinator()
+    made = services.lived_interest_express(
+        actor=PERSON, partnership_id=actor.partnership_id, preferred_name="Jo", email="jo@x.org"
+    )
+    services.lived_withdraw_by_token(token=made.token)
+    changes = StageChange.objects.count()
+
+    again = services.lived_withdraw_by_token(token=made.token)
+
+    assert again is not None and again.already
+    assert again.record.stage == Stage.WITHDRAWN
+    assert StageChange.objects.count() == changes
+    assert services.lived_withdraw_by_token(token="not-a-token") is None
+
+
+def test_someone_who_withdrew_may_express_interest_afresh():
+    actor = coordinator()
+    record = interest(actor)
+    services.lived_withdraw(actor=actor, record=record)
+    again = services.lived_interest_express(
+        actor=PERSON,
+        partnership_id=actor.partnership_id,
+        preferred_name="Sam Example",
+        email="sam.example@example.org",
+    )
+    assert not again.merged and again.record.pk != record.pk
+
+
+def test_the_purge_erases_records_ended_longer_than_the_retention_period(clock, settings):
+    settings.LIVED_RETENTION_DAYS = 30
+    actor = coordinator()
+    clock.move_to("2026-01-10T09:00")
+    old_closed = involved_with_notes(actor)
+    services.lived_close(actor=actor, record=old_closed)
+    old_declined = interest(actor, email="b@example.org")
+    for move in (
+        services.lived_information_send,
+        services.lived_discussion_arrange,
+        services.lived_discussion_hold,
+        services.lived_decline,
+    ):
+        move(actor=actor, record=old_declined)
+    old_withdrawn = interest(actor, email="c@example.org")
+    services.lived_withdraw(actor=actor, record=old_withdrawn)
+    still_open = interest(actor, email="d@example.org")
+    clock.move_to("2026-02-05T09:00")
+    recent = interest(actor, email="e@example.org")
+    services.lived_withdraw(actor=actor, record=recent)
+
+    counts = services.lived_purge(now=dt.datetime.fromisoformat("2026-02-12T09:00+00:00"))
+
+    assert counts == {"declined": 1, "withdrawn": 1, "closed": 1, "total": 3}
+    for record in (old_closed, old_declined, old_withdrawn):
+        row = raw_row(record)
+        assert row["preferred_name"] == row["email"] == row["note"] == ""
+        assert row["token_hash"] is None
+        record.refresh_from_db()
+        assert record.purged_at and record.changes.exists()
+    assert raw_row(recent)["token_hash"]  # within retention: the link still confirms
+    assert services.lived_export(actor=actor, record=still_open)["preferred_name"] == (
+        "Sam Example"
+    )
+    assert AuditEvent.objects.filter(action="purged").count() == 3
+    # Run again: nothing left to do.
+    assert services.lived_purge(now=dt.datetime.fromisoformat("2026-02-12T09:00+00:00")) == {
+        "declined": 0,
+        "withdrawn": 0,
+        "closed": 0,
+        "total": 0,
+    }
+
+
+def test_the_retention_period_defaults_to_two_years(settings):
+    del settings.LIVED_RETENTION_DAYS
+    assert services.retention_days() == 730
+
+
+def test_tiptracker_purge_reports_the_route_records_it_erased(capsys):
+    from tiptracker.cli import cmd_purge
+
+    actor = coordinator()
+    record = interest(actor)
+    services.lived_withdraw(actor=actor, record=record)
+    cmd_purge(None)  # type: ignore[arg-type]
+    assert "lived-experience" in capsys.readouterr().out
