@@ -61,3 +61,32 @@ def test_the_database_never_holds_the_plaintext_of_an_encrypted_field():
     assert stored.startswith("gAAAA")  # a Fernet token
     # ... which the application reads back as the plain text.
     assert RouteRecord.objects.get(pk=record.pk).preferred_name == SECRETS[0]
+
+
+def whole_database_dump() -> str:
+    """The whole database as its own dump tool writes it: SQLite's iterdump (the file's
+    every table as SQL), PostgreSQL's COPY of every table."""
+    connection.ensure_connection()
+    if connection.vendor == "sqlite":
+        return "\n".join(connection.connection.iterdump())
+    dump = []
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names():
+            with cursor.copy(f"COPY {connection.ops.quote_name(table)} TO STDOUT") as copy:
+                dump.extend(bytes(block).decode("utf-8", "replace") for block in copy)
+    return "\n".join(dump)
+
+
+def test_a_dump_of_the_whole_database_holds_none_of_the_plaintext():
+    actor = coordinator()
+    record = consented(
+        actor, preferred_name=SECRETS[0], email=SECRETS[1], phone=SECRETS[2], note=SECRETS[3]
+    )
+    services.lived_involve(actor=actor, record=record, note=SECRETS[4])
+    dump = whole_database_dump()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT preferred_name FROM lived_routerecord WHERE id = %s", [record.pk])
+        (stored,) = cursor.fetchone()
+    assert stored in dump  # the dump holds the route's row, encrypted
+    for secret in SECRETS[:5]:
+        assert secret.lower() not in dump.lower()
