@@ -72,6 +72,7 @@ def page(browser, live_server):
 def assert_accessible(page) -> None:
     """Run axe-core on the page as it is now; fail on any WCAG 2.2 AA violation, and on
     anything the page's content security policy blocked (a chart without its colours)."""
+    page.wait_for_load_state("load")  # not a page still arriving from a click
     violations = page.evaluate(
         "async tags => (await axe.run(document, {runOnly: {type: 'tag', values: tags}})).violations",
         WCAG_TAGS,
