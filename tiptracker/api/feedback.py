@@ -145,9 +145,7 @@ class ResultsOutput(serializers.Serializer):
 
 
 def _rate(rate: Rate | None) -> dict | None:
-    if rate is None:
-        return None
-    return {"percent": rate.percent(1), "suppressed": rate.suppressed, "shown": str(rate)}
+    return None if rate is None else rate.as_json()
 
 
 def _average(mean: Any) -> dict | None:

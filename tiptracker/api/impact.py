@@ -6,6 +6,7 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from tiptracker.api.feedback import FigureOutput, RateOutput
 from tiptracker.api.views import SLUG, ScopedApi
 from tiptracker.feedback.impact import (
     DEFINITIONS,
@@ -19,33 +20,21 @@ from tiptracker.lib.suppression import Figure, Rate, threshold
 from tiptracker.partnerships import access
 
 
-class ImpactFigureOutput(serializers.Serializer):
-    value = serializers.IntegerField(allow_null=True, help_text="Null when suppressed.")
-    suppressed = serializers.BooleanField()
-    shown = serializers.CharField(help_text='As the page shows it: a number, or "fewer than 5".')
-
-
-class ImpactRateOutput(serializers.Serializer):
-    percent = serializers.FloatField(allow_null=True, help_text="Null when suppressed.")
-    suppressed = serializers.BooleanField()
-    shown = serializers.CharField(help_text='As the page shows it: "60%", or "fewer than 5".')
-
-
 class ImpactStepOutput(serializers.Serializer):
     step = serializers.CharField(help_text="One of: " + ", ".join(STEPS) + ".")
     measured = serializers.BooleanField(
         help_text="False where the course runs no survey for this step (the figures are null)."
     )
-    people = ImpactFigureOutput(allow_null=True)
-    share_of_attended = ImpactRateOutput(
+    people = FigureOutput(allow_null=True)
+    share_of_attended = RateOutput(
         allow_null=True, help_text="Null for attending itself and for a step not measured."
     )
-    drop_off = ImpactFigureOutput(
+    drop_off = FigureOutput(
         allow_null=True,
         help_text="How many fewer than the last measured step; null for attending, for a step "
         "not measured, and where more reached this step than the one before.",
     )
-    drop_off_rate = ImpactRateOutput(
+    drop_off_rate = RateOutput(
         allow_null=True, help_text="The drop-off as a share of the last measured step."
     )
 
@@ -59,13 +48,13 @@ class ImpactCourseOutput(serializers.Serializer):
 
 class ImpactPeriodStepOutput(serializers.Serializer):
     step = serializers.CharField(help_text="One of: " + ", ".join(STEPS[1:]) + ".")
-    people = ImpactFigureOutput(allow_null=True, help_text="Null where nobody trained then.")
-    attended = ImpactFigureOutput(
+    people = FigureOutput(allow_null=True, help_text="Null where nobody trained then.")
+    attended = FigureOutput(
         allow_null=True,
         help_text="Those who attended the level's courses that measure this step; null for a "
         "whole financial year.",
     )
-    share_of_attended = ImpactRateOutput(allow_null=True)
+    share_of_attended = RateOutput(allow_null=True)
 
 
 class ImpactPeriodOutput(serializers.Serializer):
@@ -105,9 +94,7 @@ def _figure(figure: Figure | None) -> dict | None:
 
 
 def _rate(share: Rate | None) -> dict | None:
-    if share is None:
-        return None
-    return {"percent": share.percent(1), "suppressed": share.suppressed, "shown": str(share)}
+    return None if share is None else share.as_json()
 
 
 def _course(chain: CourseChain) -> dict:

@@ -7,8 +7,8 @@ from collections.abc import Iterator, Sequence
 from django.http import HttpResponse
 from django.utils.text import slugify
 
-from tiptracker.feedback.models import AGREEMENT_SCALE, Question
-from tiptracker.feedback.results import Filters, Results
+from tiptracker.feedback.models import Question
+from tiptracker.feedback.results import Filters, Results, answer_keys, answer_labels
 from tiptracker.lib.dates import today
 from tiptracker.lib.exports import to_csv, to_xlsx
 from tiptracker.lib.suppression import Figure, Rate
@@ -86,14 +86,13 @@ def results_rows(results: Results) -> Iterator[Sequence[object]]:
 
 
 def answer_text(question: Question, number: int | None, text: str) -> str:
+    """An answer in words, as the results label it (free text as written)."""
     if question.kind == Question.Kind.TEXT:
         return text
-    if question.kind == Question.Kind.AGREEMENT:
-        return dict(AGREEMENT_SCALE).get(number or 0, str(number))
-    if question.kind == Question.Kind.RATING:
-        return str(number)
-    choices = question.choices
-    return choices[number] if number is not None and 0 <= number < len(choices) else str(number)
+    labels: dict[int | None, str] = dict(
+        zip(answer_keys(question), answer_labels(question), strict=True)
+    )
+    return labels.get(number, str(number))
 
 
 def attributable_rows(partnership_id: int, filters: Filters) -> Iterator[Sequence[object]]:

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.timezone import localtime
 
+from tiptracker.feedback.impact import Period
 from tiptracker.feedback.results import Filters
 from tiptracker.lib.dates import LONDON, today
 from tiptracker.lib.levels import Level
@@ -16,35 +17,19 @@ from tiptracker.partnerships.models import Membership, Organisation
 from tiptracker.training.models import Course, TrainingSession
 
 FIRST_YEAR = 2018  # the national trauma training programme's first full year
-QUARTERS = ["April to June", "July to September", "October to December", "January to March"]
 
 
 def periods(until: dt.date) -> list[tuple[str, str, dt.date, dt.date]]:
     """(value, label, start, end) for each financial year, then its quarters, newest first."""
     found = []
     for year in range(FinancialYear.containing(until).start_year, FIRST_YEAR - 1, -1):
-        fy = FinancialYear(year)
+        whole = Period(FinancialYear(year))
         found.append(
-            (
-                str(fy).replace("/", "-"),
-                f"{fy} (the whole year)",
-                fy.starts_on,
-                FinancialYear(year + 1).starts_on,
-            )
+            (whole.key, f"{whole.year} (the whole year)", whole.starts_on, whole.ends_before)
         )
-        for number, name in enumerate(QUARTERS, start=1):
-            month = 4 + 3 * (number - 1)
-            start = dt.date(year + (month > 12), (month - 1) % 12 + 1, 1)
-            end_month = month + 3
-            end = dt.date(year + (end_month > 12), (end_month - 1) % 12 + 1, 1)
-            found.append(
-                (
-                    f"{str(fy).replace('/', '-')}-q{number}",
-                    f"{fy} quarter {number}: {name}",
-                    start,
-                    end,
-                )
-            )
+        for quarter in range(1, 5):
+            period = Period(whole.year, quarter)
+            found.append((period.key, period.label, period.starts_on, period.ends_before))
     return found
 
 

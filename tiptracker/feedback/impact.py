@@ -92,6 +92,13 @@ class Period:
         return dt.date(self.year.start_year + (month > 12), (month - 1) % 12 + 1, 1)
 
     @property
+    def ends_before(self) -> dt.date:
+        """The first day after the period."""
+        if self.quarter is None or self.quarter == 4:
+            return FinancialYear(self.year.start_year + 1).starts_on
+        return Period(self.year, self.quarter + 1).starts_on
+
+    @property
     def short_label(self) -> str:
         return f"{self.year} Q{self.quarter}" if self.quarter else f"{self.year}"
 

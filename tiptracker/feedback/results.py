@@ -205,7 +205,7 @@ class Results:
     at: int
 
 
-def _labels(question: Question) -> list[str]:
+def answer_labels(question: Question) -> list[str]:
     if question.kind == Question.Kind.AGREEMENT:
         return [text for _value, text in AGREEMENT_SCALE]
     if question.kind == Question.Kind.RATING:
@@ -213,7 +213,7 @@ def _labels(question: Question) -> list[str]:
     return list(question.choices)
 
 
-def _keys(question: Question) -> list[int]:
+def answer_keys(question: Question) -> list[int]:
     if question.kind == Question.Kind.AGREEMENT:
         return [value for value, _text in AGREEMENT_SCALE]
     if question.kind == Question.Kind.RATING:
@@ -311,9 +311,9 @@ def results_for(
             key=lambda item: (-questions[item[0]].version.number, questions[item[0]].position),
         ):
             question = questions[question_id]
-            values = [by_number.get(k, 0) for k in _keys(question)]
+            values = [by_number.get(k, 0) for k in answer_keys(question)]
             result = QuestionResult(
-                question=question, labels=_labels(question), counts=row(values, at=at)
+                question=question, labels=answer_labels(question), counts=row(values, at=at)
             )
             if question.kind in SCALES:
                 result.mean = _mean(by_number, at)

@@ -66,6 +66,9 @@ class Rate:
             return f"fewer than {self.threshold}"
         return f"{self.percent():.0f}%"
 
+    def as_json(self) -> dict:
+        return {"percent": self.percent(1), "suppressed": self.suppressed, "shown": str(self)}
+
 
 def count(value: int, *, at: int) -> Figure:
     """One count standing alone (no total beside it to subtract from)."""
