@@ -9,6 +9,7 @@ from tiptracker.api import (
     feedback,
     funding,
     impact,
+    lived,
     network,
     plan,
     resources,
@@ -123,6 +124,35 @@ partnership_patterns = [
         engagement.EngagementDetailApi.as_view(),
         name="api_engagement_detail",
     ),
+    path("lived/records/", lived.RecordListCreateApi.as_view(), name="api_lived_records"),
+    path("lived/records/<int:pk>/", lived.RecordDetailApi.as_view(), name="api_lived_record"),
+    path(
+        "lived/records/<int:pk>/transitions/",
+        lived.RecordTransitionApi.as_view(),
+        name="api_lived_record_transitions",
+    ),
+    path(
+        "lived/records/<int:pk>/consents/",
+        lived.RecordConsentApi.as_view(),
+        name="api_lived_record_consents",
+    ),
+    path(
+        "lived/records/<int:pk>/involvements/",
+        lived.RecordInvolvementApi.as_view(),
+        name="api_lived_record_involvements",
+    ),
+    path(
+        "lived/records/<int:pk>/export/",
+        lived.RecordExportApi.as_view(),
+        name="api_lived_record_export",
+    ),
+    path(
+        "lived/consent-texts/",
+        lived.ConsentTextListPublishApi.as_view(),
+        name="api_lived_consent_texts",
+    ),
+    path("lived/audit/", lived.AuditTrailApi.as_view(), name="api_lived_audit"),
+    path("lived/counts/", lived.StageCountsApi.as_view(), name="api_lived_counts"),
 ]
 
 urlpatterns = [

@@ -27,6 +27,7 @@ from tiptracker.engagement.tests.factories import EngagementFactory
 from tiptracker.feedback.starter import surveys_starter_set
 from tiptracker.funding.tests.factories import AllocationFactory, CommitmentFactory
 from tiptracker.lib.levels import Level
+from tiptracker.lived.tests.factories import coordinator, interest
 from tiptracker.network.tests.factories import NetworkActivityFactory, NetworkMemberFactory
 from tiptracker.partnerships.models import Organisation
 from tiptracker.partnerships.tests.factories import OrganisationFactory
@@ -135,6 +136,9 @@ def demo(partnership, persona):
     )
     admin = persona("admin", staff=staff[1])
     surveys = surveys_starter_set(actor=admin.user, partnership_id=partnership.id)
+    # The lived-experience route answers the administrator 404 on every path (coordinators
+    # only); a real record makes sure that is so for a record that exists.
+    lived_record = interest(coordinator(partnership))
     return {
         "admin": admin,
         "ids": {
@@ -153,6 +157,7 @@ def demo(partnership, persona):
             "phases": action.phase_id,
             "priorities": action.priority_id,
             "surveys": surveys[-1].pk,
+            "records": lived_record.pk,
         },
     }
 
