@@ -35,6 +35,7 @@ LOADERS: list[str] = [
     "tiptracker.demo.briefings:load",
     "tiptracker.demo.plan:load",
     "tiptracker.demo.feedback:load",
+    "tiptracker.demo.lived:load",
 ]
 
 
