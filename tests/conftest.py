@@ -12,6 +12,7 @@ from tiptracker.feedback.tests.factories import SurveyFactory
 from tiptracker.feedback.tokens import invitation_token
 from tiptracker.funding.tests.factories import CommitmentFactory
 from tiptracker.imports.models import ImportRun
+from tiptracker.lived.services import lived_interest_express
 from tiptracker.network.models import NetworkActivity, NetworkMember
 from tiptracker.partnerships.models import Role
 from tiptracker.partnerships.tests.factories import MembershipFactory, PartnershipFactory
@@ -105,6 +106,13 @@ def world(db):
         owner_group="",
     )
     token, _key = api_token_create(user=admin.user, name="matrix")
+    # Someone on the lived-experience route, at the start, with their private link.
+    lived = lived_interest_express(
+        actor=members[("own", Role.LE_COORDINATOR)],
+        partnership_id=own.pk,
+        preferred_name="Robin",
+        email="robin@example.org",
+    )
     kwargs = {
         "slug": own.slug,
         "staff_pk": staff.pk,
@@ -128,6 +136,9 @@ def world(db):
         "allocation_pk": commitment.allocation_id,
         "commitment_pk": commitment.pk,
         "engagement_pk": engagement.pk,
+        "record_pk": lived.record.pk,
+        "to": "information_sent",
+        "link_token": lived.token,
         "pk": staff.pk,
     }
     return {"members": members, "kwargs": kwargs}

@@ -14,6 +14,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from rest_framework.views import APIView
 
+from tiptracker.lived.tests.unlock import unlock
 from tiptracker.partnerships.models import Role
 
 OK, FORBIDDEN, NOT_FOUND = "ok", "forbidden", "not found"
@@ -33,6 +34,10 @@ OWN_BOOKING = only(Role.ADMIN, Role.LD_OFFICER, Role.MANAGER, Role.STAFF, otherw
 # The plan: every member reads it; administrators edit it; an action's owner (the staff
 # persona in the world) updates their own action.
 WORKSPACE_EDIT = only(Role.ADMIN)
+# The lived-experience route: its coordinators only; for everyone else, administrators
+# included, it does not exist. (The coordinator's workspace is opened for them below, as
+# after their password and second factor; test_unlock.py tests the opening itself.)
+COORDINATORS = only(Role.LE_COORDINATOR, otherwise=NOT_FOUND)
 ACTION_OWNER = only(Role.ADMIN, Role.STAFF)
 
 # url name -> {method: policy}. Pages outside a partnership need only a login. POSTs are sent
@@ -200,6 +205,35 @@ POLICY: dict[str, dict[str, object]] = {
     "api_funding_summary": {GET: ALL},
     "api_engagements": {GET: ALL, POST: WORKSPACE_EDIT},
     "api_engagement_detail": {GET: ALL, PATCH: WORKSPACE_EDIT, DELETE: WORKSPACE_EDIT},
+    # The lived-experience route: the workspace for coordinators; for staff, the page to
+    # express interest and the person's private link, which need no login.
+    "lived_unlock": {GET: COORDINATORS, POST: COORDINATORS},
+    "lived_lock": {POST: COORDINATORS},
+    "lived_records": {GET: COORDINATORS},
+    "lived_record_new": {GET: COORDINATORS, POST: COORDINATORS},
+    "lived_record": {GET: COORDINATORS},
+    "lived_record_move": {GET: COORDINATORS, POST: COORDINATORS},
+    "lived_record_details": {GET: COORDINATORS, POST: COORDINATORS},
+    "lived_consent": {GET: COORDINATORS, POST: COORDINATORS},
+    "lived_involvement": {GET: COORDINATORS, POST: COORDINATORS},
+    "lived_record_withdraw": {GET: COORDINATORS, POST: COORDINATORS},
+    "lived_link": {POST: COORDINATORS},
+    "lived_export": {GET: COORDINATORS},
+    "lived_consent_texts": {GET: COORDINATORS, POST: COORDINATORS},
+    "lived_audit": {GET: COORDINATORS},
+    "lived_counts": {GET: COORDINATORS},
+    "api_lived_records": {GET: COORDINATORS, POST: COORDINATORS},
+    "api_lived_record": {GET: COORDINATORS},
+    "api_lived_record_transitions": {POST: COORDINATORS},
+    "api_lived_record_consents": {POST: COORDINATORS},
+    "api_lived_record_involvements": {POST: COORDINATORS},
+    "api_lived_record_export": {GET: COORDINATORS},
+    "api_lived_consent_texts": {GET: COORDINATORS, POST: COORDINATORS},
+    "api_lived_audit": {GET: COORDINATORS},
+    "api_lived_counts": {GET: COORDINATORS},
+    "lived_interest": {GET: PUBLIC, POST: PUBLIC},
+    "lived_status": {GET: PUBLIC},
+    "lived_person_withdraw": {GET: PUBLIC, POST: PUBLIC},
 }
 
 # Which object a detail URL's <pk> names.
@@ -225,6 +259,11 @@ PK_OF = {
     "api_survey": "survey_pk",
     "api_survey_close": "survey_pk",
     "api_survey_reopen": "survey_pk",
+    "api_lived_record": "record_pk",
+    "api_lived_record_transitions": "record_pk",
+    "api_lived_record_consents": "record_pk",
+    "api_lived_record_involvements": "record_pk",
+    "api_lived_record_export": "record_pk",
 }
 
 
@@ -307,7 +346,12 @@ def test_each_page_lets_in_exactly_the_roles_its_policy_names(world, name, route
         _anonymous_is_refused(url, method)
         for (slug, role), membership in world["members"].items():
             client = Client()
-            client.force_login(membership.user, backend="django.contrib.auth.backends.ModelBackend")
+            if role == Role.LE_COORDINATOR:
+                unlock(client, membership)
+            else:
+                client.force_login(
+                    membership.user, backend="django.contrib.auth.backends.ModelBackend"
+                )
             got = _outcome(_request(client, method, url), name)
             if policy == LOGIN_ONLY:
                 expected = OK

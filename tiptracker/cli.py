@@ -89,7 +89,10 @@ def cmd_member_add(args: argparse.Namespace) -> int:
 
     try:
         membership, password = member_add(
-            partnership=_partnership(args.partnership), email=args.email, role=args.role
+            partnership=_partnership(args.partnership),
+            email=args.email,
+            role=args.role,
+            by_name="the tiptracker command",
         )
     except ValidationError as error:
         raise UserError("; ".join(error.messages)) from None
@@ -297,6 +300,32 @@ def cmd_rotate_keys(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_totp_code(args: argparse.Namespace) -> int:
+    """The current authenticator code of a demo login, for a demo without a phone. Refused
+    for every other account: for a real one it would undo its second factor."""
+    from tiptracker.demo.loader import LOGIN_EMAILS, demo_is_loaded
+    from tiptracker.lived.second_factor import confirmed_device, current_code
+    from tiptracker.partnerships.models import Membership
+
+    email = args.email.strip().lower()
+    membership = (
+        Membership.objects.filter(user__username=email, partnership__slug="dundee")
+        .select_related("partnership", "user")
+        .first()
+    )
+    if (
+        email not in LOGIN_EMAILS.values()
+        or membership is None
+        or not demo_is_loaded(membership.partnership)
+    ):
+        raise UserError(f"{email} is not a login of the demo: only the demo's codes are printed")
+    device = confirmed_device(membership.user)
+    if device is None:
+        raise UserError(f"{email} has no authenticator set up (the workspace sets one up)")
+    print(current_code(device))
+    return 0
+
+
 def cmd_purge(args: argparse.Namespace) -> int:
     from tiptracker.imports.services import imports_purge
 
@@ -407,6 +436,9 @@ def build_parser() -> argparse.ArgumentParser:
     due.add_argument("--loop", action="store_true", help="keep running as a worker")
 
     command("purge", cmd_purge, "apply the retention rules")
+
+    totp = command("totp-code", cmd_totp_code, "print a demo login's current authenticator code")
+    totp.add_argument("email", help="a login of the demo, e.g. le-coordinator@dundee.demo")
 
     rotate = command(
         "rotate-keys",

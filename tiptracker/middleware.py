@@ -11,7 +11,17 @@ from rest_framework.views import APIView
 
 # The only pages open to someone who is not logged in.
 # A briefing guest's reply page and calendar file: the signed token in the link is the key.
-PUBLIC_URL_NAMES = {"login", "health", "briefing_reply", "briefing_reply_ics", "survey_answer"}
+# The lived-experience route's interest page and a person's private link (lived/public_urls.py).
+PUBLIC_URL_NAMES = {
+    "login",
+    "health",
+    "briefing_reply",
+    "briefing_reply_ics",
+    "survey_answer",
+    "lived_interest",
+    "lived_status",
+    "lived_person_withdraw",
+}
 
 CSP = "; ".join(
     [

@@ -247,6 +247,17 @@ SMALL_NUMBER_THRESHOLD = int(env("SMALL_NUMBER_THRESHOLD") or 5)
 # before `tiptracker purge` erases it: two years unless the partner's records schedule says
 # otherwise (docs/data-protection.md).
 LIVED_RETENTION_DAYS = int(env("LIVED_RETENTION_DAYS") or 730)
+# The coordinators' workspace stays open this many minutes after their last request there;
+# then they confirm their password and second factor again.
+LIVED_UNLOCK_MINUTES = int(env("LIVED_UNLOCK_MINUTES") or 15)
+# Expressions of interest accepted from one address per hour (the page needs no login).
+LIVED_INTEREST_PER_HOUR = int(env("LIVED_INTEREST_PER_HOUR") or 10)
+# Second factor (django-otp TOTP): after n wrong codes in a row the next try waits
+# factor * 2^(n-1) seconds; the name authenticator apps show.
+OTP_TOTP_THROTTLE_FACTOR = int(env("OTP_TOTP_THROTTLE_FACTOR") or 2)
+OTP_TOTP_ISSUER = "TIP Tracker"
+# The admin site may list authenticator devices (to remove a lost one) but never shows keys.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # Days after a survey invitation that reminders go, while there is no answer.
 SURVEY_REMINDER_DAYS = env("SURVEY_REMINDER_DAYS") or "7,14"
 IMPORT_INLINE_MAX_BYTES = int(env("IMPORT_INLINE_MAX_BYTES") or 512 * 1024)

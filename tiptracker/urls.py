@@ -36,6 +36,7 @@ urlpatterns = [
     # A briefing guest's reply page: public, its personal link's token is the key.
     path("briefings/", include("tiptracker.training.public_urls")),
     path("survey/", include("tiptracker.feedback.public_urls")),
+    path("lived-experience/", include("tiptracker.lived.public_urls")),
     path("p/<slug:slug>/imports/", include("tiptracker.imports.urls")),
     path("p/<slug:slug>/", include("tiptracker.plan.urls")),
     path("p/<slug:slug>/feedback/", include("tiptracker.feedback.urls")),
@@ -43,6 +44,7 @@ urlpatterns = [
     path("p/<slug:slug>/network/", include("tiptracker.network.urls")),
     path("p/<slug:slug>/funding/", include("tiptracker.funding.urls")),
     path("p/<slug:slug>/engagement/", include("tiptracker.engagement.urls")),
+    path("p/<slug:slug>/lived-experience/", include("tiptracker.lived.urls")),
     # formats.md: every API endpoint requires authentication, the schema included.
     path(
         "api/schema/",

@@ -199,6 +199,11 @@ class ConsentRecord(models.Model):
     def __str__(self) -> str:
         return f"Consent to version {self.consent_text.version} on {self.given_on}"
 
+    @property
+    def purpose_labels(self) -> list[str]:
+        labels = dict(Purpose.choices)
+        return [str(labels.get(purpose, purpose)) for purpose in self.purposes]
+
 
 class Involvement(models.Model):
     """Something the person contributed to, and the support offered to them for it."""
@@ -262,6 +267,11 @@ class AuditEvent(models.Model):
         ERASED = "erased", "Erased identifying data"
         PURGED = "purged", "Purged at the end of retention"
         CONSENT_TEXT_PUBLISHED = "consent_text_published", "Published a consent text"
+        UNLOCKED = "unlocked", "Opened the workspace (password and code confirmed)"
+        UNLOCK_REFUSED = "unlock_refused", "Was refused the workspace (wrong password or code)"
+        AUDIT_READ = "audit_read", "Read the audit trail"
+        COORDINATOR_GRANTED = "coordinator_granted", "Made a lived-experience coordinator"
+        COORDINATOR_REMOVED = "coordinator_removed", "Stopped being a lived-experience coordinator"
 
     # PROTECT: a partnership with an audit trail is not deleted by accident.
     partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="+")
@@ -281,6 +291,9 @@ class AuditEvent(models.Model):
     # Which record: its id only (no foreign key: the trail outlives any record).
     record_id = models.PositiveIntegerField(null=True, blank=True)
     action = models.CharField(max_length=24, choices=Action.choices)
+    # For a change of who is a coordinator: whose role it was (a member, never a person on
+    # the route).
+    subject_name = models.CharField(max_length=300, blank=True)
 
     objects = AuditEventQuerySet.as_manager()
 

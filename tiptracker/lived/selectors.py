@@ -5,7 +5,7 @@ lived_export); what leaves the route is `stage_counts`, suppressed."""
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Count, Max, OuterRef, Prefetch, QuerySet, Subquery
 from django.http import Http404
 
 from tiptracker.lib import suppression
@@ -13,7 +13,13 @@ from tiptracker.lived.models import AuditEvent, ConsentRecord, RouteRecord, Stag
 
 
 def records_for_partnership(partnership_id: int) -> QuerySet[RouteRecord]:
-    return RouteRecord.objects.filter(partnership_id=partnership_id).order_by("created_at", "id")
+    """With the date of each record's latest step (`last_step_on`), so the list shows the
+    records nobody has moved for a long time: close them, rather than keep them for ever."""
+    return (
+        RouteRecord.objects.filter(partnership_id=partnership_id)
+        .annotate(last_step_on=Max("changes__on"))
+        .order_by("created_at", "id")
+    )
 
 
 def record_with_history(*, partnership_id: int, record_id: int) -> RouteRecord:

@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import re
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,13 +53,19 @@ Actor = Membership | _Person
 # stage -> the stages it may move to next. Withdrawal is open from every stage but the last
 # (a person may withdraw at any time, without reasons, even after the record closed: their
 # data is then erased at once rather than at the end of retention). Paused resumes to
-# involved. Declined and paused may be closed by a coordinator.
+# involved. A coordinator may close a record at any stage (someone who stopped replying
+# before the discussion, say), so that no record waits for ever outside the retention rule.
 TRANSITIONS: dict[str, tuple[str, ...]] = {
-    Stage.INTEREST_RECEIVED: (Stage.INFORMATION_SENT, Stage.WITHDRAWN),
-    Stage.INFORMATION_SENT: (Stage.DISCUSSION_ARRANGED, Stage.WITHDRAWN),
-    Stage.DISCUSSION_ARRANGED: (Stage.DISCUSSION_HELD, Stage.WITHDRAWN),
-    Stage.DISCUSSION_HELD: (Stage.CONSENT_RECORDED, Stage.DECLINED, Stage.WITHDRAWN),
-    Stage.CONSENT_RECORDED: (Stage.INVOLVED, Stage.WITHDRAWN),
+    Stage.INTEREST_RECEIVED: (Stage.INFORMATION_SENT, Stage.CLOSED, Stage.WITHDRAWN),
+    Stage.INFORMATION_SENT: (Stage.DISCUSSION_ARRANGED, Stage.CLOSED, Stage.WITHDRAWN),
+    Stage.DISCUSSION_ARRANGED: (Stage.DISCUSSION_HELD, Stage.CLOSED, Stage.WITHDRAWN),
+    Stage.DISCUSSION_HELD: (
+        Stage.CONSENT_RECORDED,
+        Stage.DECLINED,
+        Stage.CLOSED,
+        Stage.WITHDRAWN,
+    ),
+    Stage.CONSENT_RECORDED: (Stage.INVOLVED, Stage.CLOSED, Stage.WITHDRAWN),
     Stage.DECLINED: (Stage.CLOSED, Stage.WITHDRAWN),
     Stage.INVOLVED: (Stage.PAUSED, Stage.CLOSED, Stage.WITHDRAWN),
     Stage.PAUSED: (Stage.INVOLVED, Stage.CLOSED, Stage.WITHDRAWN),
@@ -70,6 +77,14 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 def allowed_next(stage: str) -> list[str]:
     """The labels of the stages a record at `stage` may move to, for messages and pages."""
     return [Stage(s).label for s in TRANSITIONS[stage]]
+
+
+def _either(items: Iterable[str]) -> str:
+    """“a”, “b” or “c”; "none" for nothing."""
+    listed = list(items)
+    if not listed:
+        return "none"
+    return listed[0] if len(listed) == 1 else ", ".join(listed[:-1]) + " or " + listed[-1]
 
 
 def retention_days() -> int:
@@ -280,6 +295,70 @@ def lived_link_reissue(*, actor: Actor, record: RouteRecord) -> str:
     return token
 
 
+@transaction.atomic
+def lived_details_update(
+    *,
+    actor: Actor,
+    record: RouteRecord,
+    preferred_name: str,
+    email: str = "",
+    phone: str = "",
+    note: str = "",
+) -> RouteRecord:
+    """A coordinator corrects the name, contact details or note (the person's right to
+    rectification). The keyed hashes follow the new contact details, so a later expression
+    of interest still merges."""
+    _check_actor(actor, record.partnership_id)
+    preferred_name, email, phone, note = (v.strip() for v in (preferred_name, email, phone, note))
+    locked = RouteRecord.objects.select_for_update().get(pk=record.pk)
+    if locked.erased_at is not None:
+        raise ValidationError("This record has been erased: there are no details to correct")
+    if not preferred_name:
+        raise ValidationError({"preferred_name": "Enter the name the person would like us to use"})
+    if not email and not phone:
+        raise ValidationError({"email": "Enter an e-mail address or a phone number"})
+    locked.preferred_name, locked.email, locked.phone, locked.note = (
+        preferred_name,
+        email,
+        phone,
+        note,
+    )
+    locked.email_hash = contact_hash("email", normalise_email(email))
+    locked.phone_hash = contact_hash("phone", normalise_phone(phone))
+    locked.save(
+        update_fields=["preferred_name", "email", "phone", "note", "email_hash", "phone_hash"]
+    )
+    _audit(
+        actor=actor,
+        partnership_id=locked.partnership_id,
+        record_id=locked.pk,
+        action=AuditEvent.Action.CHANGED,
+    )
+    record.refresh_from_db()
+    return record
+
+
+def lived_coordinator_role_audit(
+    *, partnership_id: int, by: Membership | None, by_name: str, subject: Membership, granted: bool
+) -> None:
+    """Someone was made a lived-experience coordinator, or stopped being one: the
+    coordinators see it in their audit trail, whoever did it (an administrator on the members
+    page, or a superuser in the admin site). Called inside the caller's transaction."""
+    AuditEvent.objects.create(
+        partnership_id=partnership_id,
+        at=timezone.now(),
+        actor=by,
+        actor_name=by_name or _name(by),
+        record_id=None,
+        subject_name=_name(subject),
+        action=(
+            AuditEvent.Action.COORDINATOR_GRANTED
+            if granted
+            else AuditEvent.Action.COORDINATOR_REMOVED
+        ),
+    )
+
+
 # Moving along the route ----------------------------------------------------------------------
 
 
@@ -299,7 +378,7 @@ def _move(
     locked = RouteRecord.objects.select_for_update().get(pk=record.pk)
     if to not in TRANSITIONS[locked.stage] or only_from not in (None, locked.stage):
         allowed = allowed_next(locked.stage)
-        steps = " or ".join(f"“{label}”" for label in allowed) if allowed else "none"
+        steps = _either(f"“{label}”" for label in allowed)
         how = f" this way (it is the step from “{Stage(only_from).label}”)" if only_from else ""
         raise ValidationError(
             f"A record at “{locked.get_stage_display()}” cannot move to “{Stage(to).label}”"
@@ -617,7 +696,34 @@ def lived_purge(*, now: dt.datetime | None = None) -> dict[str, int]:
     return counts
 
 
-# Audited reads -----------------------------------------------------------------------------
+@transaction.atomic
+def lived_workspace_unlock(*, actor: Actor, partnership_id: int, ok: bool) -> None:
+    """A coordinator confirmed their password and second factor (ok), or was refused."""
+    _check_actor(actor, partnership_id)
+    _audit(
+        actor=actor,
+        partnership_id=partnership_id,
+        record_id=None,
+        action=AuditEvent.Action.UNLOCKED if ok else AuditEvent.Action.UNLOCK_REFUSED,
+    )
+
+
+# Audited reads -----
+
+
+@transaction.atomic
+def lived_audit_trail(*, actor: Actor, partnership_id: int, record_id: int | None = None) -> Any:
+    """The audit trail for a coordinator to read, newest first (reading it is audited too)."""
+    from tiptracker.lived.selectors import audit_trail
+
+    _check_actor(actor, partnership_id)
+    _audit(
+        actor=actor,
+        partnership_id=partnership_id,
+        record_id=record_id,
+        action=AuditEvent.Action.AUDIT_READ,
+    )
+    return audit_trail(partnership_id=partnership_id, record_id=record_id)
 
 
 @transaction.atomic

@@ -38,6 +38,9 @@ FEEDBACK_RESULTS_ROLES = frozenset({Role.ADMIN, Role.LD_OFFICER, Role.BOARD})
 # Answers to attributable surveys one by one, with names (free text included). Answers to
 # anonymous surveys are never shown one by one, to anybody.
 FEEDBACK_ANSWERS_ROLES = frozenset({Role.ADMIN, Role.LD_OFFICER})
+# The lived-experience route: its coordinators only, never administrators (see lived/access.py,
+# which also asks for their password and second factor before the workspace opens).
+LIVED_ROLES = frozenset({Role.LE_COORDINATOR})
 
 User = AbstractBaseUser | AnonymousUser
 

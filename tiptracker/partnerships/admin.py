@@ -1,6 +1,12 @@
+from typing import Any
+
 from django.contrib import admin
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from tiptracker.partnerships.models import ManagedTeam, Membership, Organisation, Partnership
+from tiptracker.partnerships.services import coordinator_role_audit
 
 
 @admin.register(Partnership)
@@ -18,10 +24,47 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
+    """A superuser can give anyone any role here, the lived-experience coordinator's
+    included: such a change goes into the route's audit trail, where the coordinators see
+    it (partnerships.services.coordinator_role_audit)."""
+
     list_display = ["user", "partnership", "role"]
     list_filter = ["role", "partnership"]
     search_fields = ["user__email"]
     raw_id_fields = ["user", "staff"]
+
+    def _by(self, request: HttpRequest) -> str:
+        return f"{request.user.get_username()} in the admin site"
+
+    def save_model(self, request: HttpRequest, obj: Membership, form: Any, change: bool) -> None:
+        with transaction.atomic():
+            before = (
+                Membership.objects.filter(pk=obj.pk).values_list("role", flat=True).first()
+                if change
+                else None
+            )
+            super().save_model(request, obj, form, change)
+            coordinator_role_audit(
+                membership=obj, before=before, after=obj.role, by_name=self._by(request)
+            )
+
+    def delete_model(self, request: HttpRequest, obj: Membership) -> None:
+        with transaction.atomic():
+            coordinator_role_audit(
+                membership=obj, before=obj.role, after=None, by_name=self._by(request)
+            )
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Membership]) -> None:
+        with transaction.atomic():
+            for membership in queryset.select_related("user"):
+                coordinator_role_audit(
+                    membership=membership,
+                    before=membership.role,
+                    after=None,
+                    by_name=self._by(request),
+                )
+            super().delete_queryset(request, queryset)
 
 
 @admin.register(ManagedTeam)

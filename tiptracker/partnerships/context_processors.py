@@ -24,5 +24,6 @@ def partnership(request: HttpRequest) -> dict[str, Any]:
             "train": role in access.TRAINING_ADMIN_ROLES,
             "book_others": role in access.BOOK_OTHERS_ROLES,
             "members": role in access.MEMBER_ADMIN_ROLES,
+            "lived": role in access.LIVED_ROLES,
         },
     }

@@ -51,8 +51,37 @@ def user_get_or_create(
     return user, password
 
 
+def coordinator_role_audit(
+    *,
+    membership: Membership,
+    before: str | None,
+    after: str | None,
+    by: Membership | None = None,
+    by_name: str = "",
+) -> None:
+    """Who is a lived-experience coordinator decides who sees the route: every change of it
+    goes into the route's audit trail, for the coordinators to see."""
+    from tiptracker.lived.services import lived_coordinator_role_audit
+
+    was, now = before == Role.LE_COORDINATOR, after == Role.LE_COORDINATOR
+    if was != now:
+        lived_coordinator_role_audit(
+            partnership_id=membership.partnership_id,
+            by=by,
+            by_name=by_name,
+            subject=membership,
+            granted=now,
+        )
+
+
 def member_add(
-    *, partnership: Partnership, email: str, role: str, staff=None
+    *,
+    partnership: Partnership,
+    email: str,
+    role: str,
+    staff=None,
+    by: Membership | None = None,
+    by_name: str = "",
 ) -> tuple[Membership, str | None]:
     if role not in Role.values:
         raise ValidationError(f"'{role}' is not a role")
@@ -65,6 +94,9 @@ def member_add(
             )
         membership = Membership.objects.create(
             partnership=partnership, user=user, role=role, staff=staff
+        )
+        coordinator_role_audit(
+            membership=membership, before=None, after=role, by=by, by_name=by_name
         )
         if staff is None:
             memberships_link_staff(partnership=partnership)
@@ -98,7 +130,30 @@ def member_remove(*, actor_membership: Membership, membership: Membership) -> No
     """Take someone out of the partnership: their account stays, their access here goes."""
     if membership.pk == actor_membership.pk:
         raise ValidationError("You cannot remove yourself: ask another administrator.")
-    membership.delete()
+    with transaction.atomic():
+        coordinator_role_audit(
+            membership=membership, before=membership.role, after=None, by=actor_membership
+        )
+        membership.delete()
+
+
+def member_role_set(
+    *, membership: Membership, role: str, by: Membership | None = None, by_name: str = ""
+) -> None:
+    """Change a member's role (the members page checks who may; the admin site too)."""
+    if role not in Role.values:
+        raise ValidationError(f"'{role}' is not a role")
+    with transaction.atomic():
+        before = (
+            Membership.objects.select_for_update()
+            .values_list("role", flat=True)
+            .get(pk=membership.pk)
+        )
+        membership.role = role
+        membership.save(update_fields=["role"])
+        coordinator_role_audit(
+            membership=membership, before=before, after=role, by=by, by_name=by_name
+        )
 
 
 def member_set_teams(*, membership: Membership, teams: list) -> None:

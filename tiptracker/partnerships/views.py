@@ -69,6 +69,7 @@ def members(request: HttpRequest, membership: Membership) -> HttpResponse:
                 partnership=membership.partnership,
                 email=form.cleaned_data["email"],
                 role=form.cleaned_data["role"],
+                by=membership,
             )
         except ValidationError as error:
             form.add_error("email", error)
@@ -139,8 +140,9 @@ def member_role(request: HttpRequest, membership: Membership, member_id: int) ->
             request, "You cannot take away your own administrator role: ask another administrator."
         )
     else:
-        target.role = form.cleaned_data["role"]
-        target.save(update_fields=["role"])
+        from tiptracker.partnerships.services import member_role_set
+
+        member_role_set(membership=target, role=form.cleaned_data["role"], by=membership)
         messages.success(request, f"{target.user.email} is now {target.get_role_display()}.")
     return redirect("members", membership.partnership.slug)
 

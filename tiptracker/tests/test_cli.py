@@ -458,3 +458,38 @@ def test_serve_points_e_mailed_links_at_its_own_address_unless_site_url_is_set(
     settings.SITE_URL = "https://tip.example.org"
     cli._serve("127.0.0.1", 8792)
     assert started["worker_site_url"] == "https://tip.example.org"
+
+
+# totp-code ---------------------------------------------------------------------------------
+
+
+def test_totp_code_prints_the_demo_coordinators_current_code(db, capsys):
+    from tiptracker.lived.second_factor import current_code
+    from tiptracker.lived.tests.unlock import device_for
+    from tiptracker.partnerships.tests.factories import MembershipFactory, UserFactory
+
+    dundee = Partnership.objects.create(slug="dundee", name="Dundee")
+    MembershipFactory(
+        partnership=dundee,
+        role="admin",
+        user=UserFactory(username="admin@dundee.demo", email="admin@dundee.demo"),
+    )
+    coordinator = MembershipFactory(
+        partnership=dundee,
+        role="le_coordinator",
+        user=UserFactory(username="le-coordinator@dundee.demo", email="le-coordinator@dundee.demo"),
+    )
+    device = device_for(coordinator)
+    code, out, _err = cli(capsys, "totp-code", "le-coordinator@dundee.demo")
+    assert code == 0 and out.strip() == current_code(device)
+
+
+def test_totp_code_refuses_any_account_that_is_not_the_demos(db, capsys):
+    from tiptracker.lived.tests.unlock import device_for
+    from tiptracker.partnerships.tests.factories import MembershipFactory
+
+    coordinator = MembershipFactory(role="le_coordinator")
+    device_for(coordinator)
+    code, out, err = cli(capsys, "totp-code", coordinator.user.username)
+    assert code == 1 and out == ""
+    assert "is not a login of the demo" in err

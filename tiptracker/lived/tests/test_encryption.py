@@ -1,5 +1,8 @@
 """What the database holds: read with raw SQL, past the ORM that decrypts."""
 
+import sqlite3
+from pathlib import Path
+
 import pytest
 from django.db import connection
 
@@ -63,12 +66,17 @@ def test_the_database_never_holds_the_plaintext_of_an_encrypted_field():
     assert RouteRecord.objects.get(pk=record.pk).preferred_name == SECRETS[0]
 
 
-def whole_database_dump() -> str:
-    """The whole database as its own dump tool writes it: SQLite's iterdump (the file's
-    every table as SQL), PostgreSQL's COPY of every table."""
+def whole_database_dump(tmp_path: Path) -> str:
+    """The whole database as it lies on disk: SQLite's file itself, every byte (the test
+    database, in memory, is copied to a file by SQLite's backup), and PostgreSQL's COPY of
+    every table (its files live with the server)."""
     connection.ensure_connection()
     if connection.vendor == "sqlite":
-        return "\n".join(connection.connection.iterdump())
+        path = tmp_path / "copy.sqlite3"
+        target = sqlite3.connect(path)
+        connection.connection.backup(target)
+        target.close()
+        return path.read_bytes().decode("latin-1")
     dump = []
     with connection.cursor() as cursor:
         for table in connection.introspection.table_names():
@@ -77,13 +85,15 @@ def whole_database_dump() -> str:
     return "\n".join(dump)
 
 
-def test_a_dump_of_the_whole_database_holds_none_of_the_plaintext():
+# Committed, as on a real disk (and SQLite's backup waits for an open transaction to end).
+@pytest.mark.django_db(transaction=True)
+def test_a_dump_of_the_whole_database_holds_none_of_the_plaintext(tmp_path):
     actor = coordinator()
     record = consented(
         actor, preferred_name=SECRETS[0], email=SECRETS[1], phone=SECRETS[2], note=SECRETS[3]
     )
     services.lived_involve(actor=actor, record=record, note=SECRETS[4])
-    dump = whole_database_dump()
+    dump = whole_database_dump(tmp_path)
     with connection.cursor() as cursor:
         cursor.execute("SELECT preferred_name FROM lived_routerecord WHERE id = %s", [record.pk])
         (stored,) = cursor.fetchone()

@@ -118,7 +118,10 @@ def test_a_transition_out_of_order_is_refused_naming_the_allowed_next_steps(star
     if refused == S.CONSENT_RECORDED:
         assert "cannot move to “Consent recorded”" in message
     allowed = [f"“{Stage(s).label}”" for s in TRANSITIONS[start]]
-    assert "Allowed next steps: " + (" or ".join(allowed) or "none") in message
+    listed = (
+        ", ".join(allowed[:-1]) + " or " + allowed[-1] if len(allowed) > 1 else "".join(allowed)
+    )
+    assert "Allowed next steps: " + (listed or "none") in message
     record.refresh_from_db()
     assert record.stage == start
     assert record.changes.count() == before
@@ -131,7 +134,7 @@ def test_skipping_straight_to_the_discussion_says_what_comes_next():
         services.lived_discussion_hold(actor=actor, record=record)
     assert problem.value.messages == [
         "A record at “Interest received” cannot move to “Screening and consent discussion "
-        "held”. Allowed next steps: “Information sent” or “Withdrawn”."
+        "held”. Allowed next steps: “Information sent”, “Closed” or “Withdrawn”."
     ]
 
 

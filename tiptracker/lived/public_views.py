@@ -1,0 +1,193 @@
+"""The route's two doors for staff, open without a login (most staff have no TIP Tracker
+account): the page where anyone expresses interest, and the private link where that person
+sees their status and withdraws. Listed in middleware.PUBLIC_URL_NAMES.
+
+What these pages show must not tell a stranger whether someone is on the route: a second
+expression of interest with the same contact details (merged into the first record) gets
+the same page as a first one, and any link goes only to the address already on record.
+"""
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from tiptracker.accounts.client_ip import client_ip
+from tiptracker.forms import add_service_error, posted
+from tiptracker.lived import services
+from tiptracker.lived.access import no_store
+from tiptracker.lived.forms import InterestForm
+from tiptracker.lived.models import RouteRecord, Stage
+from tiptracker.partnerships.models import Partnership
+
+# What each stage means, said to the person.
+STAGE_FOR_PERSON = {
+    Stage.INTEREST_RECEIVED: "We have your expression of interest. The coordinator will send "
+    "you the detailed information about the group.",
+    Stage.INFORMATION_SENT: "The coordinator has sent you the detailed information. When you "
+    "are ready, you can arrange a conversation about taking part.",
+    Stage.DISCUSSION_ARRANGED: "A conversation about taking part, and about consent, is arranged.",
+    Stage.DISCUSSION_HELD: "You have had the conversation about taking part. Nothing more "
+    "happens unless you agree to take part.",
+    Stage.CONSENT_RECORDED: "You have agreed to take part. The coordinator will talk to you "
+    "about what you would like to do.",
+    Stage.DECLINED: "You decided not to take part. Thank you for considering it.",
+    Stage.INVOLVED: "You are taking part in the group.",
+    Stage.PAUSED: "You are taking a break. You can come back when you are ready.",
+    Stage.WITHDRAWN: "You have withdrawn. Your name, contact details and notes have been erased.",
+    Stage.CLOSED: "Your involvement has come to an end. Thank you.",
+}
+
+
+def _over_limit(request: HttpRequest) -> bool:
+    """At most LIVED_INTEREST_PER_HOUR expressions of interest from one address an hour."""
+    key = f"lived-interest:{client_ip(request) or 'unknown'}"
+    cache.add(key, 0, timeout=60 * 60)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=60 * 60)
+        count = 1
+    return count > settings.LIVED_INTEREST_PER_HOUR
+
+
+def _status_url(request: HttpRequest, token: str) -> str:
+    return request.build_absolute_uri(reverse("lived_status", args=[token]))
+
+
+def _send_link(request: HttpRequest, record: RouteRecord, token: str) -> None:
+    send_mail(
+        subject="Your private link",
+        message=(
+            f"Hello {record.preferred_name},\n\n"
+            f"Thank you for your interest in the professionals with lived experience group of "
+            f"{record.partnership.name}.\n\n"
+            f"This private link shows where things stand and lets you withdraw at any time:\n"
+            f"{_status_url(request, token)}\n\n"
+            "Keep it to yourself: anyone with the link can see your status and withdraw you.\n"
+        ),
+        from_email=None,
+        recipient_list=[record.email],
+    )
+
+
+def _send_again_notice(record: RouteRecord) -> None:
+    """A second expression of interest merged: tell the address on record (only that one)."""
+    if not record.email:
+        return
+    send_mail(
+        subject="We received your interest again",
+        message=(
+            f"Hello {record.preferred_name},\n\n"
+            "We received an expression of interest in the professionals with lived experience "
+            f"group of {record.partnership.name} with your contact details. We already had "
+            "one from you, so we have added what was sent to it for the coordinator to check. "
+            "Your private link from before still works; if you have lost it, the coordinator "
+            "can send you a new one.\n\n"
+            "If this was not you, tell the coordinator when they are in touch.\n"
+        ),
+        from_email=None,
+        recipient_list=[record.email],
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def interest(request: HttpRequest, slug: str) -> HttpResponse:
+    """Explains the group before asking for anything, then asks only how to get in touch."""
+    partnership = get_object_or_404(Partnership, slug=slug)
+    form = InterestForm(posted(request))
+    context = {
+        "partnership": partnership,
+        "form": form,
+        "retention_years": round(services.retention_days() / 365, 1),
+    }
+    if request.method == "POST" and form.is_valid():
+        if _over_limit(request):
+            form.add_error(
+                None,
+                "We have had a lot of expressions of interest from your network in the last "
+                "hour. Nothing was recorded: please try again in an hour.",
+            )
+        else:
+            try:
+                result = services.lived_interest_express(
+                    actor=services.PERSON, partnership_id=partnership.pk, **form.cleaned_data
+                )
+            except ValidationError as error:
+                add_service_error(form, error)
+            else:
+                token = result.token
+                if result.merged:
+                    _send_again_notice(result.record)
+                elif token and result.record.email:
+                    _send_link(request, result.record, token)
+                # With an e-mail address, the link goes there only (so this page looks the
+                # same whether or not the address was already on the route); with a phone
+                # number only, a new record's link is shown here, once.
+                shown = _status_url(request, token) if token and not result.record.email else ""
+                return no_store(
+                    render(
+                        request,
+                        "lived/interest_done.html",
+                        {
+                            "partnership": partnership,
+                            "link": shown,
+                            "emailed": bool(form.cleaned_data["email"]),
+                        },
+                    )
+                )
+    return no_store(render(request, "lived/interest.html", context))
+
+
+def _invalid(request: HttpRequest) -> HttpResponse:
+    return no_store(render(request, "lived/link_invalid.html", status=404))
+
+
+def status(request: HttpRequest, link_token: str) -> HttpResponse:
+    """The person's own view of their record (opening it is audited)."""
+    token = link_token
+    record = services.lived_status_for_person(token=token)
+    if record is None:
+        return _invalid(request)
+    return no_store(
+        render(
+            request,
+            "lived/status.html",
+            {
+                "record": record,
+                "explained": STAGE_FOR_PERSON[Stage(record.stage)],
+                "token": token,
+                "can_withdraw": record.stage != Stage.WITHDRAWN,
+                "retention_years": round(services.retention_days() / 365, 1),
+            },
+        )
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def withdraw(request: HttpRequest, link_token: str) -> HttpResponse:
+    """Withdraw, after one confirmation. Using the link again confirms again: nothing breaks."""
+    token = link_token
+    if request.method == "POST":
+        withdrawal = services.lived_withdraw_by_token(token=token)
+        if withdrawal is None:
+            return _invalid(request)
+        return no_store(
+            render(
+                request,
+                "lived/withdrawn.html",
+                {"record": withdrawal.record, "already": withdrawal.already},
+            )
+        )
+    record = services.record_for_token(token)
+    if record is None:
+        return _invalid(request)
+    if record.stage == Stage.WITHDRAWN:
+        return no_store(
+            render(request, "lived/withdrawn.html", {"record": record, "already": True})
+        )
+    return no_store(render(request, "lived/withdraw.html", {"token": token}))
