@@ -16,6 +16,7 @@ audit event.
 from typing import Any
 
 from django.http import Http404
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import exceptions, generics, serializers, status
@@ -271,6 +272,12 @@ class InterestOutput(RecordOutput):
         help_text="True when the contact details matched an open record and the interest was "
         "added to it (nothing recorded there is overwritten; what differs is added to its note)."
     )
+    private_link = serializers.URLField(
+        allow_null=True,
+        help_text="A new record's private link (status and withdrawal), for the coordinator to "
+        "send the person; given only here, once. Null when merged: the person's link from "
+        "before still works.",
+    )
 
 
 class InterestInput(serializers.Serializer):
@@ -423,8 +430,13 @@ class RecordListCreateApi(CoordinatorListApi):
         interest = services.lived_interest_express(
             actor=self.membership, partnership_id=self.membership.partnership_id, **data
         )
+        link = (
+            request.build_absolute_uri(reverse("lived_status", args=[interest.token]))
+            if interest.token
+            else None
+        )
         return Response(
-            {**self.shown(interest.record), "merged": interest.merged},
+            {**self.shown(interest.record), "merged": interest.merged, "private_link": link},
             status=status.HTTP_200_OK if interest.merged else status.HTTP_201_CREATED,
         )
 

@@ -278,7 +278,8 @@ def load(ctx: DemoContext) -> None:
     stages = {p.steps[-1].to if p.steps else Stage.INTEREST_RECEIVED.value for p in PEOPLE}
     ctx.say(
         f"Lived-experience route: {len(PEOPLE)} fictional people at {len(stages)} stages, "
-        f"consent text version {consent_text.version}"
+        f"consent text version {consent_text.version}; one note says confidential-demo-note, "
+        "which the database file holds only encrypted (search it: it is not there)"
     )
     _second_factor(ctx, coordinator)
 

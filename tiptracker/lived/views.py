@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
@@ -156,15 +157,16 @@ def record_new(request: HttpRequest, membership: Membership) -> HttpResponse:
         except ValidationError as error:
             add_service_error(form, error)
         else:
-            if result.merged:
+            if result.merged or not result.token:
                 messages.success(
                     request,
                     "These contact details are already on an open record: what you entered "
                     "was added to its note.",
                 )
-            else:
-                messages.success(request, "Recorded the expression of interest.")
-            return _to_record(membership, result.record)
+                return _to_record(membership, result.record)
+            # The person's private link, shown once, for the coordinator to send them.
+            messages.success(request, "Recorded the expression of interest.")
+            return _link_page(request, result.record, result.token, new=True)
     return render(request, "lived/record_new.html", {"form": form})
 
 
@@ -317,10 +319,14 @@ def link_reissue(request: HttpRequest, membership: Membership, record_pk: int) -
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return _to_record(membership, found)
-    link = request.build_absolute_uri(
-        redirect("lived_status", token).url  # type: ignore[union-attr]
-    )
-    return render(request, "lived/link.html", {"record": found, "link": link})
+    return _link_page(request, found, token)
+
+
+def _link_page(
+    request: HttpRequest, record: RouteRecord, token: str, *, new: bool = False
+) -> HttpResponse:
+    link = request.build_absolute_uri(reverse("lived_status", args=[token]))
+    return render(request, "lived/link.html", {"record": record, "link": link, "new": new})
 
 
 @access.coordinator_view

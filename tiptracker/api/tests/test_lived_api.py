@@ -132,6 +132,7 @@ def test_a_coordinator_records_interest_and_a_second_one_merges(client, coord):
     assert first.status_code == 201
     assert first.json()["merged"] is False
     assert first.json()["stages"][0]["by_name"] == name_of(coord)
+    link = first.json()["private_link"].removeprefix("http://testserver")
 
     again = post(
         client,
@@ -140,11 +141,14 @@ def test_a_coordinator_records_interest_and_a_second_one_merges(client, coord):
     )
     assert again.status_code == 200
     assert again.json()["merged"] is True
+    assert again.json()["private_link"] is None
     assert again.json()["id"] == first.json()["id"]
     assert again.json()["preferred_name"] == "Jo"  # nothing recorded is overwritten
     assert "preferred name: Joanna" in again.json()["note"]
     assert RouteRecord.objects.count() == 1
     assert actions(coord) == [Action.INTEREST_EXPRESSED, Action.INTEREST_REPEATED]
+    # The person's private link, given once with the new record, works without a login.
+    assert Client().get(link).status_code == 200
 
 
 def test_interest_without_contact_details_is_a_400_naming_the_field(client, coord):

@@ -334,7 +334,9 @@ def test_another_partnerships_record_is_not_found(coordinator, client, persona, 
 
 def test_a_coordinator_records_interest_for_someone_and_a_repeat_merges(coordinator, client):
     data = {"preferred_name": "Robin", "email": "robin@example.org", "phone": "", "note": ""}
-    client.post(url(coordinator, "lived_record_new"), data)
+    first = client.post(url(coordinator, "lived_record_new"), data).content.decode()
+    link = first.split('id="private-link">')[1].split("<")[0]
+    assert client.get(link.split("testserver")[1]).status_code == 200  # the person's own link
     response = client.post(url(coordinator, "lived_record_new"), data, follow=True)
     assert "already on an open record" in response.content.decode()
     assert RouteRecord.objects.count() == 1
