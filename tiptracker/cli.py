@@ -335,7 +335,11 @@ def cmd_purge(args: argparse.Namespace) -> int:
     )
     from tiptracker.lived.services import lived_purge
 
-    print(f"Erased {lived_purge()['total']} lived-experience route record(s) past retention")
+    lived = lived_purge()
+    print(
+        f"Erased {lived['total']} lived-experience route record(s) past retention; closed "
+        f"{lived['closed_idle']} left without a step before consent for too long"
+    )
     return 0
 
 

@@ -247,6 +247,9 @@ SMALL_NUMBER_THRESHOLD = int(env("SMALL_NUMBER_THRESHOLD") or 5)
 # before `tiptracker purge` erases it: two years unless the partner's records schedule says
 # otherwise (docs/data-protection.md).
 LIVED_RETENTION_DAYS = int(env("LIVED_RETENTION_DAYS") or 730)
+# Days a record may stay before consent without a step (someone who stopped replying) before
+# `tiptracker purge` closes it, starting its retention period.
+LIVED_IDLE_CLOSE_DAYS = int(env("LIVED_IDLE_CLOSE_DAYS") or 365)
 # The coordinators' workspace stays open this many minutes after their last request there;
 # then they confirm their password and second factor again.
 LIVED_UNLOCK_MINUTES = int(env("LIVED_UNLOCK_MINUTES") or 15)

@@ -46,11 +46,13 @@ def pages_for(role: str) -> list[tuple[str, str]]:
 
 
 def open_lived_workspace(page, membership) -> None:
-    """As a coordinator does the first time: set up the authenticator (the page with the QR
-    code), then type the password and the code it shows."""
+    """As a coordinator does the first time: the password, then the page with the new key
+    (a QR code), then the code the app shows."""
     visit(page, reverse("lived_unlock", args=[membership.partnership.slug]))
-    device = TOTPDevice.objects.get(user=membership.user)
     page.get_by_label("Your password").fill(PASSWORD)
+    page.get_by_role("button", name="Continue").click()
+    assert_accessible(page)
+    device = TOTPDevice.objects.get(user=membership.user)
     page.get_by_label("Code from your authenticator app").fill(code_for(device))
     page.get_by_role("button", name="Confirm and open the workspace").click()
     page.wait_for_load_state()

@@ -407,11 +407,11 @@ class RecordListCreateApi(CoordinatorListApi):
         responses={200: RecordSummaryOutput(many=True)},
     )
     def get(self, request: Request, slug: str) -> Response:
-        records = services.lived_records_list(
-            actor=self.membership, partnership_id=self.membership.partnership_id
+        page = services.lived_records_list(
+            actor=self.membership,
+            partnership_id=self.membership.partnership_id,
+            paginate=lambda records: self.paginate_queryset(records) or [],
         )
-        # A list pages as a queryset does (Django's Paginator takes either).
-        page: list[RouteRecord] = self.paginate_queryset(records)  # type: ignore[arg-type,assignment]
         return self.get_paginated_response(RecordSummaryOutput(page, many=True).data)
 
     @extend_schema(

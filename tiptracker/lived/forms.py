@@ -69,13 +69,16 @@ class InterestForm(forms.Form):
         return cleaned
 
 
-class UnlockForm(forms.Form):
+class PasswordForm(forms.Form):
     password = forms.CharField(
         label="Your password",
         strip=False,
         widget=forms.PasswordInput,
         error_messages={"required": "Enter your password"},
     )
+
+
+class CodeForm(forms.Form):
     code = forms.CharField(
         label="Code from your authenticator app",
         max_length=12,
@@ -85,6 +88,10 @@ class UnlockForm(forms.Form):
             "max_length": "The code is 6 digits",
         },
     )
+
+
+class UnlockForm(PasswordForm, CodeForm):
+    """Both factors, each time the workspace opens."""
 
 
 class MoveForm(forms.Form):

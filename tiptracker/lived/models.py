@@ -256,7 +256,7 @@ class AuditEvent(models.Model):
     class Action(models.TextChoices):
         INTEREST_EXPRESSED = "interest_expressed", "Expressed interest"
         INTEREST_REPEATED = "interest_repeated", "Expressed interest again (merged)"
-        LISTED = "listed", "Opened the list of records"
+        LISTED = "listed", "Saw in the list of records"
         OPENED = "opened", "Opened"
         CHANGED = "changed", "Changed"
         CONSENT_RECORDED = "consent_recorded", "Recorded consent"
@@ -272,6 +272,7 @@ class AuditEvent(models.Model):
         AUDIT_READ = "audit_read", "Read the audit trail"
         COORDINATOR_GRANTED = "coordinator_granted", "Made a lived-experience coordinator"
         COORDINATOR_REMOVED = "coordinator_removed", "Stopped being a lived-experience coordinator"
+        SECOND_FACTOR_REMOVED = "second_factor_removed", "Had their authenticator app removed"
 
     # PROTECT: a partnership with an audit trail is not deleted by accident.
     partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="+")

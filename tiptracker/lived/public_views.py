@@ -4,8 +4,13 @@ sees their status and withdraws. Listed in middleware.PUBLIC_URL_NAMES.
 
 What these pages show must not tell a stranger whether someone is on the route: a second
 expression of interest with the same contact details (merged into the first record) gets
-the same page as a first one, and any link goes only to the address already on record.
+the same page, and the same e-mail, as a first one. So the private link is never shown on
+the page: it goes to the e-mail address given, and only to it (a form giving an address
+merges only by that address, see services.lived_interest_express); with a phone number
+only, the coordinator gives it when they call.
 """
+
+import ipaddress
 
 from django.conf import settings
 from django.core.cache import cache
@@ -43,9 +48,22 @@ STAGE_FOR_PERSON = {
 }
 
 
+def _sender(request: HttpRequest) -> str:
+    """Whom the limit counts: the client's address, or for IPv6 its /64 (one household or
+    office has a whole /64 to rotate through)."""
+    address = client_ip(request) or "unknown"
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if parsed.version == 6:
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return address
+
+
 def _over_limit(request: HttpRequest) -> bool:
-    """At most LIVED_INTEREST_PER_HOUR expressions of interest from one address an hour."""
-    key = f"lived-interest:{client_ip(request) or 'unknown'}"
+    """At most LIVED_INTEREST_PER_HOUR expressions of interest from one sender an hour."""
+    key = f"lived-interest:{_sender(request)}"
     cache.add(key, 0, timeout=60 * 60)
     try:
         count = cache.incr(key)
@@ -76,9 +94,8 @@ def _send_link(request: HttpRequest, record: RouteRecord, token: str) -> None:
 
 
 def _send_again_notice(record: RouteRecord) -> None:
-    """A second expression of interest merged: tell the address on record (only that one)."""
-    if not record.email:
-        return
+    """A second expression of interest merged by its e-mail address: tell that address, the
+    one on record (a first expression would have had its link sent there)."""
     send_mail(
         subject="We received your interest again",
         message=(
@@ -120,24 +137,16 @@ def interest(request: HttpRequest, slug: str) -> HttpResponse:
             except ValidationError as error:
                 add_service_error(form, error)
             else:
-                token = result.token
-                if result.merged:
+                emailed = bool(form.cleaned_data["email"])
+                if emailed and result.merged:
                     _send_again_notice(result.record)
-                elif token and result.record.email:
-                    _send_link(request, result.record, token)
-                # With an e-mail address, the link goes there only (so this page looks the
-                # same whether or not the address was already on the route); with a phone
-                # number only, a new record's link is shown here, once.
-                shown = _status_url(request, token) if token and not result.record.email else ""
+                elif emailed and result.token:
+                    _send_link(request, result.record, result.token)
                 return no_store(
                     render(
                         request,
                         "lived/interest_done.html",
-                        {
-                            "partnership": partnership,
-                            "link": shown,
-                            "emailed": bool(form.cleaned_data["email"]),
-                        },
+                        {"partnership": partnership, "emailed": emailed},
                     )
                 )
     return no_store(render(request, "lived/interest.html", context))

@@ -1,8 +1,8 @@
 """The coordinator's second factor: a TOTP authenticator app (django-otp).
 
-Mandatory for the role: a coordinator without a confirmed device sets one up (scanning a QR
-code, or typing the key) before the workspace first opens, confirming it with their password
-and a code it shows. Wrong codes, and wrong passwords, are throttled by the device: after n
+Mandatory for the role: a coordinator without a confirmed device sets one up before the
+workspace first opens: they confirm their password, are then shown a new key (a QR code, and
+as text), and confirm it with a code their app shows. Wrong codes, and wrong passwords, are throttled by the device: after n
 failures in a row the next try waits OTP_TOTP_THROTTLE_FACTOR * 2^(n-1) seconds, and every
 attempt, right or wrong, is in the route's audit trail.
 """
@@ -17,7 +17,7 @@ import segno
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django_otp.oath import TOTP
-from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 
 DEVICE_NAME = "Authenticator app"
 
@@ -27,8 +27,8 @@ def confirmed_device(user: AbstractBaseUser) -> TOTPDevice | None:
 
 
 def enrolment_device(user: AbstractBaseUser) -> TOTPDevice:
-    """The device being set up: the same key until it is confirmed, so that reloading the
-    page does not invalidate what the person already scanned."""
+    """The device being set up (its key is shown only after the password, see new_key):
+    the same one until it is confirmed, so that its throttle counts every wrong try."""
     device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("id").first()
     if device is None:
         device = TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
@@ -69,20 +69,32 @@ def _clean(code: str) -> str:
 
 
 @transaction.atomic
-def check(*, user: AbstractBaseUser, device: TOTPDevice, password: str, code: str) -> Check:
-    """Both factors, throttled together: a wrong password counts as a wrong try."""
+def check(
+    *, user: AbstractBaseUser, device: TOTPDevice, password: str | None, code: str | None
+) -> Check:
+    """The factors given (password, code or both), throttled together by the device: a
+    wrong password counts as a wrong try, and so does a wrong or reused code. A code
+    confirms a device being set up."""
     device = TOTPDevice.objects.select_for_update().get(pk=device.pk)
     allowed, details = device.verify_is_allowed()
     if not allowed:
         return Check(ok=False, wait_until=(details or {}).get("locked_until"))
-    if not user.check_password(password):
+    if password is not None and not user.check_password(password):
         device.throttle_increment()
         return Check(ok=False)
-    # verify_token counts a wrong code (anything but the current one) as a failure itself,
-    # and refuses a code already used (replay).
-    if not device.verify_token(_clean(code)):
-        return Check(ok=False)
-    if not device.confirmed:
-        device.confirmed = True
-        device.save(update_fields=["confirmed"])
+    if code is not None:
+        # verify_token counts a wrong code (anything but the current one) as a failure
+        # itself, and refuses a code already used (replay).
+        if not device.verify_token(_clean(code)):
+            return Check(ok=False)
+        if not device.confirmed:
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
     return Check(ok=True)
+
+
+def new_key(device: TOTPDevice) -> None:
+    """A fresh key for a device being set up, made once the password is confirmed: a key
+    seen before then (on a screen left open) is worth nothing."""
+    device.key = default_key()
+    device.save(update_fields=["key"])

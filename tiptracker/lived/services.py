@@ -13,13 +13,14 @@ import datetime as dt
 import hashlib
 import re
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
@@ -172,6 +173,16 @@ def record_for_token(token: str) -> RouteRecord | None:
 # Expressing interest -----------------------------------------------------------------------
 
 
+def _contact(preferred_name: str, email: str, phone: str, note: str) -> tuple[str, ...]:
+    """What a record says about getting in touch, trimmed: a name, and an e-mail or phone."""
+    cleaned = tuple(value.strip() for value in (preferred_name, email, phone, note))
+    if not cleaned[0]:
+        raise ValidationError({"preferred_name": "Enter the name you would like us to use"})
+    if not cleaned[1] and not cleaned[2]:
+        raise ValidationError({"email": "Enter an e-mail address or a phone number"})
+    return cleaned
+
+
 @dataclass(frozen=True)
 class Interest:
     record: RouteRecord
@@ -192,17 +203,20 @@ def lived_interest_express(
     note: str = "",
 ) -> Interest:
     """Someone says they are interested (the person on the public page, or a coordinator
-    for them). A second expression with the same e-mail or phone, while the first record is
-    still open, merges into it: nothing already recorded is overwritten (the second form may
-    not come from the same person), what differs is added to the note for a coordinator to
+    for them). A second expression from the same person, while the first record is still
+    open, merges into it: nothing already recorded is overwritten (the second form may not
+    come from the same person), what differs is added to the note for a coordinator to
     confirm, and no new link is given (whoever knows a colleague's e-mail must not get a
-    link to their status); a coordinator can issue a new link (lived_link_reissue)."""
+    link to their status); a coordinator can issue a new link (lived_link_reissue).
+
+    The same person is recognised by the same e-mail or phone. On the public page, though,
+    a form giving an e-mail address merges only by that address: merging it by its phone
+    number into a record with another address would let whoever knows a colleague's number
+    attach themselves to the colleague's record, or learn from what reaches their own inbox
+    that the colleague is on the route. Such a form makes a new record, whose note tells the
+    coordinator which record has the same phone number."""
     _check_actor(actor, partnership_id, person_may=True)
-    preferred_name, email, phone, note = (v.strip() for v in (preferred_name, email, phone, note))
-    if not preferred_name:
-        raise ValidationError({"preferred_name": "Enter the name you would like us to use"})
-    if not email and not phone:
-        raise ValidationError({"email": "Enter an e-mail address or a phone number"})
+    preferred_name, email, phone, note = _contact(preferred_name, email, phone, note)
     email_hash = contact_hash("email", normalise_email(email))
     phone_hash = contact_hash("phone", normalise_phone(phone))
     now = timezone.now()
@@ -215,8 +229,15 @@ def lived_interest_express(
     match = None
     if email_hash:
         match = existing.filter(email_hash=email_hash).first()
-    if match is None and phone_hash:
-        match = existing.filter(phone_hash=phone_hash).first()
+    same_phone = existing.filter(phone_hash=phone_hash).first() if phone_hash else None
+    if match is None and (isinstance(actor, Membership) or not email_hash):
+        match = same_phone
+    elif match is None and same_phone is not None:
+        hint = (
+            f"The phone number given is also on record {same_phone.pk}, with another e-mail "
+            "address: check with the person which is theirs."
+        )
+        note = f"{note}\n\n{hint}" if note else hint
     if match is not None:
         differences = [
             f"{label}: {new}"
@@ -304,29 +325,40 @@ def lived_details_update(
     email: str = "",
     phone: str = "",
     note: str = "",
-) -> RouteRecord:
+) -> str | None:
     """A coordinator corrects the name, contact details or note (the person's right to
     rectification). The keyed hashes follow the new contact details, so a later expression
-    of interest still merges."""
+    of interest still merges. When the e-mail or phone changes, the private link changes
+    too (whoever held the old one may not be the person now on record): the new link's
+    token is returned, for the coordinator to send to the corrected details; otherwise
+    None."""
     _check_actor(actor, record.partnership_id)
-    preferred_name, email, phone, note = (v.strip() for v in (preferred_name, email, phone, note))
     locked = RouteRecord.objects.select_for_update().get(pk=record.pk)
     if locked.erased_at is not None:
         raise ValidationError("This record has been erased: there are no details to correct")
-    if not preferred_name:
-        raise ValidationError({"preferred_name": "Enter the name the person would like us to use"})
-    if not email and not phone:
-        raise ValidationError({"email": "Enter an e-mail address or a phone number"})
+    preferred_name, email, phone, note = _contact(preferred_name, email, phone, note)
     locked.preferred_name, locked.email, locked.phone, locked.note = (
         preferred_name,
         email,
         phone,
         note,
     )
-    locked.email_hash = contact_hash("email", normalise_email(email))
-    locked.phone_hash = contact_hash("phone", normalise_phone(phone))
+    email_hash = contact_hash("email", normalise_email(email))
+    phone_hash = contact_hash("phone", normalise_phone(phone))
+    token = None
+    if (email_hash, phone_hash) != (locked.email_hash, locked.phone_hash):
+        token = _new_token(locked)
+    locked.email_hash, locked.phone_hash = email_hash, phone_hash
     locked.save(
-        update_fields=["preferred_name", "email", "phone", "note", "email_hash", "phone_hash"]
+        update_fields=[
+            "preferred_name",
+            "email",
+            "phone",
+            "note",
+            "email_hash",
+            "phone_hash",
+            "token_hash",
+        ]
     )
     _audit(
         actor=actor,
@@ -335,7 +367,7 @@ def lived_details_update(
         action=AuditEvent.Action.CHANGED,
     )
     record.refresh_from_db()
-    return record
+    return token
 
 
 def lived_coordinator_role_audit(
@@ -357,6 +389,22 @@ def lived_coordinator_role_audit(
             else AuditEvent.Action.COORDINATOR_REMOVED
         ),
     )
+
+
+def lived_second_factor_removed_audit(*, user: Any, by_name: str) -> None:
+    """A coordinator's authenticator was removed (in the admin site, to reset a lost phone):
+    their next opening of the workspace sets up a new one. The coordinators of each of their
+    partnerships see it in the audit trail. Called inside the caller's transaction."""
+    for membership in Membership.objects.filter(user=user, role=Role.LE_COORDINATOR):
+        AuditEvent.objects.create(
+            partnership_id=membership.partnership_id,
+            at=timezone.now(),
+            actor=None,
+            actor_name=by_name,
+            record_id=None,
+            subject_name=_name(membership),
+            action=AuditEvent.Action.SECOND_FACTOR_REMOVED,
+        )
 
 
 # Moving along the route ----------------------------------------------------------------------
@@ -667,13 +715,66 @@ def lived_withdraw_by_token(*, token: str) -> Withdrawal | None:
     return lived_withdraw(actor=PERSON, record=record)
 
 
+# The stages before consent: a record left at one of them for LIVED_IDLE_CLOSE_DAYS (someone
+# who stopped replying) is closed by the purge, so that its retention period starts. After
+# consent, the consent's review date is the check, and a coordinator closes the record.
+BEFORE_CONSENT = (
+    Stage.INTEREST_RECEIVED,
+    Stage.INFORMATION_SENT,
+    Stage.DISCUSSION_ARRANGED,
+    Stage.DISCUSSION_HELD,
+)
+
+
+def idle_close_days() -> int:
+    return int(getattr(settings, "LIVED_IDLE_CLOSE_DAYS", 365))
+
+
+def _close_idle(now: dt.datetime) -> int:
+    """Close the records whose latest step, before consent, is older than
+    LIVED_IDLE_CLOSE_DAYS: by TIP Tracker, dated today, audited."""
+    from django.db.models import Max
+
+    days = idle_close_days()
+    idle = (
+        RouteRecord.objects.select_for_update()
+        .filter(stage__in=BEFORE_CONSENT)
+        .annotate(latest=Max("changes__on"))
+        .filter(latest__lt=(now - dt.timedelta(days=days)).date())
+        .order_by("id")
+    )
+    closed = 0
+    for record in idle:
+        StageChange.objects.create(
+            record=record,
+            from_stage=record.stage,
+            to_stage=Stage.CLOSED,
+            on=now.date(),
+            at=now,
+            by_name="TIP Tracker",
+            note=f"Closed by TIP Tracker: no step for {days} days.",
+        )
+        RouteRecord.objects.filter(pk=record.pk).update(stage=Stage.CLOSED, ended_at=now)
+        _audit(
+            actor=None,
+            partnership_id=record.partnership_id,
+            record_id=record.pk,
+            action=AuditEvent.Action.CHANGED,
+        )
+        closed += 1
+    return closed
+
+
 @transaction.atomic
 def lived_purge(*, now: dt.datetime | None = None) -> dict[str, int]:
     """Erase the records that ended (closed, declined or withdrawn) more than
     LIVED_RETENTION_DAYS ago: identifying data, notes and the link's token. The anonymous
     stages stay for counts. Returns how many records of each ended stage were erased, and
-    the total. Run by `tiptracker purge`."""
+    the total, and how many were first closed for having had no step before consent for
+    LIVED_IDLE_CLOSE_DAYS ("closed_idle": erased when their own retention ends). Run by
+    `tiptracker purge`."""
     now = now or timezone.now()
+    closed_idle = _close_idle(now)
     cutoff = now - dt.timedelta(days=retention_days())
     due = (
         RouteRecord.objects.select_for_update()
@@ -693,6 +794,7 @@ def lived_purge(*, now: dt.datetime | None = None) -> dict[str, int]:
             action=AuditEvent.Action.PURGED,
         )
     counts["total"] = sum(counts.values())
+    counts["closed_idle"] = closed_idle
     return counts
 
 
@@ -727,19 +829,36 @@ def lived_audit_trail(*, actor: Actor, partnership_id: int, record_id: int | Non
 
 
 @transaction.atomic
-def lived_records_list(*, actor: Actor, partnership_id: int) -> list[RouteRecord]:
-    """The partnership's records for a coordinator's list (names shown: audited)."""
+def lived_records_list(
+    *,
+    actor: Actor,
+    partnership_id: int,
+    paginate: Callable[[QuerySet[RouteRecord]], Sequence[RouteRecord]],
+    stage: str = "",
+) -> Sequence[RouteRecord]:
+    """One page of the partnership's records for a coordinator's list (`paginate` picks the
+    page: the pages' Paginator, the API's pagination). Names are shown, so each record shown
+    gets its own audit event: the trail says whose name was seen, not just that a list was."""
     from tiptracker.lived.selectors import records_for_partnership
 
     _check_actor(actor, partnership_id)
-    records = list(records_for_partnership(partnership_id))
-    _audit(
-        actor=actor,
-        partnership_id=partnership_id,
-        record_id=None,
-        action=AuditEvent.Action.LISTED,
+    records = records_for_partnership(partnership_id)
+    if stage:
+        records = records.filter(stage=stage)
+    shown = paginate(records)
+    now = timezone.now()
+    AuditEvent.objects.bulk_create(
+        AuditEvent(
+            partnership_id=partnership_id,
+            at=now,
+            actor=actor if isinstance(actor, Membership) else None,
+            actor_name=_name(actor),
+            record_id=record.pk,
+            action=AuditEvent.Action.LISTED,
+        )
+        for record in shown
     )
-    return records
+    return shown
 
 
 @transaction.atomic

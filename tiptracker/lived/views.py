@@ -3,14 +3,17 @@
 factor. Reads that show a person's details go through the audited services."""
 
 import json
+from typing import Any
 from urllib.parse import urlencode
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
@@ -21,11 +24,13 @@ from tiptracker.lib.dates import today
 from tiptracker.lib.money import FinancialYear
 from tiptracker.lived import access, second_factor, selectors, services
 from tiptracker.lived.forms import (
+    CodeForm,
     ConsentForm,
     ConsentTextForm,
     InterestForm,
     InvolvementForm,
     MoveForm,
+    PasswordForm,
     PeriodForm,
     UnlockForm,
 )
@@ -62,32 +67,48 @@ def _to_record(membership: Membership, record: RouteRecord) -> HttpResponse:
 # Opening the workspace ------------------------------------------------------------------------
 
 
+ENROLLING = "lived_enrolling"  # the session's device being set up, once the password is known
+
+
 @require_http_methods(["GET", "POST"])
 def unlock(request: HttpRequest, slug: str) -> HttpResponse:
     """Password and authenticator code, every time the workspace has been idle. A coordinator
-    without an authenticator sets one up here first: the second factor is not optional."""
+    without an authenticator sets one up here first (the second factor is not optional): the
+    password, then a new key to scan, then a code from it."""
     membership = access.coordinator_membership(request.user, slug)
     request.membership = membership  # type: ignore[attr-defined]
-    user = request.user
-    device = second_factor.confirmed_device(user)  # type: ignore[arg-type]
-    enrolling = device is None
-    if device is None:
-        device = second_factor.enrolment_device(user)  # type: ignore[arg-type]
+    user: Any = request.user
     next_url = request.POST.get("next") or request.GET.get("next") or ""
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         next_url = ""
-    form = UnlockForm(posted(request))
+    device = second_factor.confirmed_device(user)
+    form_class: type[forms.Form]
+    if device is not None:
+        step, form_class = "unlock", UnlockForm
+    else:
+        device = second_factor.enrolment_device(user)
+        if request.session.get(ENROLLING) == device.pk:
+            step, form_class = "scan", CodeForm
+        else:
+            step, form_class = "password", PasswordForm
+    form = form_class(posted(request))
     if request.method == "POST" and form.is_valid():
         check = second_factor.check(
-            user=user,  # type: ignore[arg-type]
+            user=user,
             device=device,
-            password=form.cleaned_data["password"],
-            code=form.cleaned_data["code"],
+            password=form.cleaned_data.get("password"),
+            code=form.cleaned_data.get("code"),
         )
+        if check.ok and step == "password":
+            second_factor.new_key(device)
+            request.session[ENROLLING] = device.pk
+            return access.no_store(redirect(access.unlock_url(slug, next_url)))
         services.lived_workspace_unlock(
             actor=membership, partnership_id=membership.partnership_id, ok=check.ok
         )
         if check.ok:
+            request.session.pop(ENROLLING, None)
+            request.session.cycle_key()  # a new session id for the newly trusted session
             device.refresh_from_db()
             otp_login(request, device)
             access.keep_unlocked(request, membership)
@@ -98,14 +119,16 @@ def unlock(request: HttpRequest, slug: str) -> HttpResponse:
             form.add_error(
                 None,
                 "Too many wrong tries. Wait until "
-                f"{check.wait_until.astimezone():%H:%M:%S} before trying again.",
+                f"{timezone.localtime(check.wait_until):%H:%M:%S} before trying again.",
             )
         else:
-            form.add_error(
-                "code", "The password or the code is not right. Check both and try again."
+            field = "code" if "code" in form.fields else "password"
+            what = {"unlock": "The password or the code", "scan": "The code"}.get(
+                step, "The password"
             )
-    context = {"form": form, "enrolling": enrolling, "next": next_url}
-    if enrolling:
+            form.add_error(field, f"{what} is not right. Check and try again.")
+    context: dict[str, Any] = {"form": form, "step": step, "next": next_url}
+    if step == "scan":
         context |= {"qr": second_factor.qr_svg(device), "key": second_factor.key_text(device)}
     return access.no_store(render(request, "lived/unlock.html", context))
 
@@ -126,10 +149,12 @@ def records(request: HttpRequest, membership: Membership) -> HttpResponse:
     stage = request.GET.get("stage", "")
     if stage not in Stage.values:
         stage = ""
-    found = services.lived_records_list(actor=membership, partnership_id=membership.partnership_id)
-    if stage:
-        found = [record for record in found if record.stage == stage]
-    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = services.lived_records_list(
+        actor=membership,
+        partnership_id=membership.partnership_id,
+        stage=stage,
+        paginate=lambda records: Paginator(records, PAGE_SIZE).get_page(request.GET.get("page")),
+    )
     for shown in page:
         shown.idle_days = (today() - shown.last_step_on).days  # type: ignore[attr-defined]
     return render(
@@ -199,11 +224,15 @@ def record_details(request: HttpRequest, membership: Membership, record_pk: int)
     form = InterestForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            services.lived_details_update(actor=membership, record=found, **form.cleaned_data)
+            token = services.lived_details_update(
+                actor=membership, record=found, **form.cleaned_data
+            )
         except ValidationError as error:
             add_service_error(form, error)
         else:
             messages.success(request, f"Saved the details of record {found.pk}.")
+            if token:  # new contact details, a new link for them
+                return _link_page(request, found, token)
             return _to_record(membership, found)
     elif request.method == "GET":
         opened = services.lived_record_open(

@@ -36,6 +36,11 @@ class MembershipAdmin(admin.ModelAdmin):
     def _by(self, request: HttpRequest) -> str:
         return f"{request.user.get_username()} in the admin site"
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Membership | None = None) -> Any:
+        # A membership changes role here, never hands: moving a coordinator's membership to
+        # another user or partnership would make a coordinator without any role change.
+        return ["user", "partnership"] if obj is not None else []
+
     def save_model(self, request: HttpRequest, obj: Membership, form: Any, change: bool) -> None:
         with transaction.atomic():
             before = (

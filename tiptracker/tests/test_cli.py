@@ -124,7 +124,8 @@ def test_purge_says_what_it_erased(capsys, db):
     assert cli(capsys, "purge") == (
         0,
         "Erased 0 uploaded import files past their retention period\n"
-        "Erased 0 lived-experience route record(s) past retention\n",
+        "Erased 0 lived-experience route record(s) past retention; closed 0 left without a "
+        "step before consent for too long\n",
         "",
     )
 

@@ -62,3 +62,34 @@ def test_a_superuser_making_someone_a_coordinator_in_the_admin_site_is_audited(a
         (AuditEvent.Action.COORDINATOR_GRANTED, f"{admin.user.username} in the admin site"),
         (AuditEvent.Action.COORDINATOR_REMOVED, f"{admin.user.username} in the admin site"),
     ]
+
+
+def test_the_admin_site_cannot_hand_a_membership_to_another_user_or_partnership(admin, member):
+    request = RequestFactory().get("/admin/")
+    request.user = admin.user
+    model_admin = site._registry[Membership]
+    assert set(model_admin.get_readonly_fields(request, member)) == {"user", "partnership"}
+    assert model_admin.get_readonly_fields(request, None) == []
+
+
+def test_authenticators_are_removed_in_the_admin_site_never_added_or_changed(persona, admin):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from tiptracker.lived.tests.unlock import device_for
+
+    coordinator = persona(Role.LE_COORDINATOR)
+    device = device_for(coordinator)
+    request = RequestFactory().post("/admin/")
+    request.user = admin.user
+    model_admin = site._registry[TOTPDevice]
+    assert not model_admin.has_add_permission(request)
+    assert not model_admin.has_change_permission(request, device)
+    model_admin.delete_model(request, device)
+    assert not TOTPDevice.objects.exists()
+    assert events() == [
+        (
+            AuditEvent.Action.SECOND_FACTOR_REMOVED,
+            coordinator.user.get_full_name() or coordinator.user.email,
+            f"{admin.user.username} in the admin site",
+        )
+    ]

@@ -68,11 +68,50 @@ def test_interest_with_an_e_mail_is_recorded_and_the_link_goes_only_by_e_mail(
     assert "no-store" in response["Cache-Control"]
 
 
-def test_interest_with_a_phone_only_shows_the_link_once(partnership, interest_url):
+def test_interest_with_a_phone_only_is_recorded_and_the_coordinator_gives_the_link(
+    partnership, interest_url
+):
     response = Client().post(interest_url, {**ROBIN, "email": "", "phone": "07700 900123"})
-    link = link_in(response.content.decode())
+    page = response.content.decode()
+    assert "The coordinator will phone you" in page and "/your-record/" not in page
     assert not mail.outbox
-    assert Client().get(link).status_code == 200
+    assert RouteRecord.objects.get().phone == "07700 900123"
+
+
+def test_nobody_learns_from_the_page_whether_a_phone_number_is_on_the_route(
+    partnership, interest_url
+):
+    """Phone only: a number already on an open record merges, a new one does not, and the
+    pages are the same; no e-mail either way."""
+    strip = lambda page: re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", page)  # noqa: E731
+    Client().post(interest_url, {**ROBIN, "email": "", "phone": "07700 900123"})
+    known = Client().post(interest_url, {**ROBIN, "email": "", "phone": "07700900123"})
+    unknown = Client().post(interest_url, {**ROBIN, "email": "", "phone": "07700 900999"})
+    assert strip(known.content.decode()) == strip(unknown.content.decode())
+    assert RouteRecord.objects.count() == 2
+    assert not mail.outbox
+
+
+def test_someone_elses_phone_with_my_e_mail_never_joins_their_record(partnership, interest_url):
+    """A form giving an e-mail address merges only by it: who types a colleague's number
+    with their own address gets a new record of their own, the link to it, and no word of
+    the colleague; the coordinator is told the number is on another record."""
+    Client().post(interest_url, {**ROBIN, "phone": "07700 900123"})
+    colleague = RouteRecord.objects.get()
+    mail.outbox.clear()
+    Client().post(
+        interest_url,
+        {"preferred_name": "Nosy", "email": "nosy@example.org", "phone": "07700 900123"},
+    )
+    assert RouteRecord.objects.count() == 2
+    theirs = RouteRecord.objects.exclude(pk=colleague.pk).get()
+    assert f"also on record {colleague.pk}" in theirs.note
+    colleague.refresh_from_db()
+    assert "Nosy" not in colleague.note
+    assert [m.to for m in mail.outbox] == [["nosy@example.org"]]
+    assert "private link" in mail.outbox[0].body
+    status = Client().get(link_in(mail.outbox[0].body)).content.decode()
+    assert "Robin" not in status and "robin@example.org" not in status
 
 
 def test_a_second_expression_merges_and_looks_the_same_to_whoever_sent_it(
@@ -188,3 +227,20 @@ def test_the_pages_need_no_login_but_the_workspace_still_does(partnership, perso
     interest(coordinator, email="other@example.org")
     response = Client().get(reverse("lived_records", args=[partnership.slug]))
     assert response.status_code == 302 and response["Location"].startswith("/login/")
+
+
+def test_the_limit_counts_an_ipv6_network_as_one_sender(partnership, interest_url, settings):
+    settings.LIVED_INTEREST_PER_HOUR = 2
+    for n in range(2):
+        Client(REMOTE_ADDR=f"2001:db8:1:2::{n + 1}").post(
+            interest_url, {**ROBIN, "email": f"p{n}@example.org"}
+        )
+    refused = Client(REMOTE_ADDR="2001:db8:1:2::99").post(
+        interest_url, {**ROBIN, "email": "p9@example.org"}
+    )
+    assert "Nothing was recorded" in refused.content.decode()
+    elsewhere = Client(REMOTE_ADDR="2001:db8:1:3::1").post(
+        interest_url, {**ROBIN, "email": "p8@example.org"}
+    )
+    assert "Nothing was recorded" not in elsewhere.content.decode()
+    assert RouteRecord.objects.count() == 3

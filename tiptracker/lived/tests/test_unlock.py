@@ -49,33 +49,57 @@ def test_a_coordinator_who_has_not_confirmed_is_sent_to_confirm_first(coordinato
     assert not AuditEvent.objects.filter(action=AuditEvent.Action.LISTED).exists()
 
 
-def test_a_first_visit_sets_up_an_authenticator_with_a_qr_code_and_a_key(coordinator, client):
-    response = client.get(unlock_url(coordinator))
-    page = response.content.decode()
-    assert "Set up your authenticator app" in page
-    assert "<svg" in page
-    device = TOTPDevice.objects.get(user=coordinator.user)
-    assert not device.confirmed
-    key = page.split('id="totp-key">')[1].split("<")[0]
-    assert len(key.replace(" ", "")) == 32
-    # Reloading keeps the same key: what was scanned still works.
+def key_on(page: str) -> str:
+    return page.split('id="totp-key">')[1].split("<")[0].replace(" ", "")
+
+
+def test_a_first_visit_asks_for_the_password_before_showing_any_key(coordinator, client):
+    page = client.get(unlock_url(coordinator)).content.decode()
+    assert "Set up your authenticator app" in page and "Step 1 of 2" in page
+    assert "<svg" not in page and "totp-key" not in page
+    wrong = client.post(unlock_url(coordinator), {"password": "not it"}).content.decode()
+    assert "The password is not right" in wrong and "totp-key" not in wrong
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.UNLOCK_REFUSED).count() == 1
+
+
+def test_the_key_shown_after_the_password_is_new_and_stays_until_confirmed(coordinator, client):
     client.get(unlock_url(coordinator))
+    before = TOTPDevice.objects.get(user=coordinator.user).key  # made, never shown
+    response = client.post(unlock_url(coordinator), {"password": PASSWORD}, follow=True)
+    page = response.content.decode()
+    assert "Step 2 of 2" in page and "<svg" in page
+    device = TOTPDevice.objects.get(user=coordinator.user)
+    assert device.key != before and not device.confirmed
+    assert len(key_on(page)) == 32
+    # Reloading shows the same key: what was scanned still works.
+    assert key_on(client.get(unlock_url(coordinator)).content.decode()) == key_on(page)
     assert TOTPDevice.objects.filter(user=coordinator.user).count() == 1
 
 
-def test_setting_up_with_the_right_password_and_code_opens_the_workspace(coordinator, client):
-    client.get(unlock_url(coordinator))
+def test_setting_up_with_the_password_then_a_code_opens_the_workspace(coordinator, client):
+    next_url = records_url(coordinator)
+    client.post(unlock_url(coordinator), {"password": PASSWORD, "next": next_url})
     device = TOTPDevice.objects.get(user=coordinator.user)
-    response = client.post(
-        unlock_url(coordinator),
-        {"password": PASSWORD, "code": code_for(device), "next": records_url(coordinator)},
-    )
+    session_before = client.session.session_key
+    response = client.post(unlock_url(coordinator), {"code": code_for(device), "next": next_url})
     assert response.status_code == 302
-    assert response["Location"] == records_url(coordinator)
+    assert response["Location"] == next_url
     device.refresh_from_db()
     assert device.confirmed
+    assert client.session.session_key != session_before  # a new session id once trusted
     assert client.get(records_url(coordinator)).status_code == 200
     assert AuditEvent.objects.filter(action=AuditEvent.Action.UNLOCKED).count() == 1
+
+
+def test_a_wrong_code_while_setting_up_is_refused(coordinator, client):
+    client.post(unlock_url(coordinator), {"password": PASSWORD})
+    device = TOTPDevice.objects.get(user=coordinator.user)
+    wrong = f"{(int(code_for(device)) + 1) % 1_000_000:06d}"
+    response = client.post(unlock_url(coordinator), {"code": wrong})
+    assert "The code is not right" in response.content.decode()
+    device.refresh_from_db()
+    assert not device.confirmed
+    assert client.get(records_url(coordinator)).status_code == 302
 
 
 def test_a_wrong_code_is_refused_and_recorded(coordinator, client):

@@ -136,7 +136,7 @@ def test_the_purge_erases_records_ended_longer_than_the_retention_period(clock, 
 
     counts = services.lived_purge(now=dt.datetime.fromisoformat("2026-02-12T09:00+00:00"))
 
-    assert counts == {"declined": 1, "withdrawn": 1, "closed": 1, "total": 3}
+    assert counts == {"declined": 1, "withdrawn": 1, "closed": 1, "total": 3, "closed_idle": 0}
     for record in (old_closed, old_declined, old_withdrawn):
         row = raw_row(record)
         assert row["preferred_name"] == row["email"] == row["note"] == ""
@@ -154,6 +154,7 @@ def test_the_purge_erases_records_ended_longer_than_the_retention_period(clock, 
         "withdrawn": 0,
         "closed": 0,
         "total": 0,
+        "closed_idle": 0,
     }
 
 
@@ -170,3 +171,33 @@ def test_tiptracker_purge_reports_the_route_records_it_erased(capsys):
     services.lived_withdraw(actor=actor, record=record)
     cmd_purge(None)  # type: ignore[arg-type]
     assert "lived-experience" in capsys.readouterr().out
+
+
+def test_the_purge_closes_records_left_without_a_step_before_consent(clock, settings):
+    """Someone who stopped replying is not kept for ever: a year without a step before
+    consent closes the record (by TIP Tracker, audited), and its retention then runs."""
+    settings.LIVED_IDLE_CLOSE_DAYS = 100
+    settings.LIVED_RETENTION_DAYS = 30
+    actor = coordinator()
+    clock.move_to("2026-01-10T09:00")
+    quiet = interest(actor, email="quiet@example.org")
+    involved = involved_with_notes(actor)
+    clock.move_to("2026-04-01T09:00")
+    recent = interest(actor, email="recent@example.org")
+
+    clock.move_to("2026-05-01T09:00")
+    counts = services.lived_purge()
+    assert counts["closed_idle"] == 1 and counts["total"] == 0
+    quiet.refresh_from_db()
+    assert quiet.stage == Stage.CLOSED and quiet.preferred_name  # closed, not yet erased
+    change = quiet.changes.get(to_stage=Stage.CLOSED)
+    assert change.by is None and "no step for 100 days" in change.note
+    assert AuditEvent.objects.filter(record_id=quiet.pk, action="changed", actor=None).exists()
+    for record in (involved, recent):
+        record.refresh_from_db()
+        assert record.stage != Stage.CLOSED
+
+    clock.move_to("2026-06-05T09:00")
+    assert services.lived_purge()["closed"] == 1
+    quiet.refresh_from_db()
+    assert quiet.preferred_name == "" and quiet.purged_at is not None

@@ -354,7 +354,13 @@ def test_only_coordinators_see_the_link_in_the_navigation(coordinator, client, a
 
 
 def test_a_coordinator_corrects_the_details_and_a_later_interest_still_merges(coordinator, client):
-    record = interest(coordinator, preferred_name="Robin", email="old@example.org")
+    made = services.lived_interest_express(
+        actor=services.PERSON,
+        partnership_id=coordinator.partnership_id,
+        preferred_name="Robin",
+        email="old@example.org",
+    )
+    record = made.record
     form = client.get(url(coordinator, "lived_record_details", record.pk)).content.decode()
     assert 'value="old@example.org"' in form
     assert actions(AuditEvent.Action.OPENED) == 1
@@ -362,7 +368,10 @@ def test_a_coordinator_corrects_the_details_and_a_later_interest_still_merges(co
         url(coordinator, "lived_record_details", record.pk),
         {"preferred_name": "Robin F", "email": "new@example.org", "phone": "", "note": ""},
     )
-    assert response.status_code == 302
+    # New contact details: a new private link for them, and the old one stops working.
+    link = response.content.decode().split('id="private-link">')[1].split("<")[0]
+    assert client.get(reverse("lived_status", args=[made.token])).status_code == 404
+    assert client.get(link.split("testserver")[1]).status_code == 200
     record.refresh_from_db()
     assert (record.preferred_name, record.email) == ("Robin F", "new@example.org")
     assert actions(AuditEvent.Action.CHANGED) == 1
@@ -413,3 +422,18 @@ def test_the_list_shows_how_long_since_each_records_latest_step(coordinator, cli
     record.changes.update(on=today() - dt.timedelta(days=40))
     page = client.get(url(coordinator, "lived_records")).content.decode()
     assert "40 days ago" in page
+
+
+def test_correcting_only_the_name_keeps_the_persons_link(coordinator, client):
+    made = services.lived_interest_express(
+        actor=services.PERSON,
+        partnership_id=coordinator.partnership_id,
+        preferred_name="Robin",
+        email="robin@example.org",
+    )
+    response = client.post(
+        url(coordinator, "lived_record_details", made.record.pk),
+        {"preferred_name": "Robin F", "email": "ROBIN@example.org", "phone": "", "note": ""},
+    )
+    assert response.status_code == 302
+    assert client.get(reverse("lived_status", args=[made.token])).status_code == 200
