@@ -184,6 +184,44 @@ def cmd_coverage(args: argparse.Namespace) -> int:
     return 0
 
 
+REPORT_FORMATS = (".docx", ".pdf", ".html")
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """The board progress report for a period, drafted from the data, as Word, PDF or HTML
+    (by the output file's ending)."""
+    from tiptracker.lib.dates import today
+    from tiptracker.reporting.draft import report_draft
+    from tiptracker.reporting.figures import report_figures
+    from tiptracker.reporting.render import report_docx, report_html, report_pdf
+
+    out = Path(args.out)
+    if out.suffix.lower() not in REPORT_FORMATS:
+        raise UserError(
+            f"--out {out.name}: the file must end in .docx, .pdf or .html (the format follows it)"
+        )
+    if args.to < args.start:
+        raise UserError(
+            f"the period ends ({args.to:%-d %B %Y}) before it starts ({args.start:%-d %B %Y})"
+        )
+    if args.to > today():
+        raise UserError(
+            f"the period ends in the future ({args.to:%-d %B %Y}): a report covers what has "
+            "happened, up to today at the latest"
+        )
+    partnership = _partnership(args.partnership)
+    figures = report_figures(partnership_id=partnership.pk, start=args.start, end=args.to)
+    report = report_draft(figures)
+    render = {".docx": report_docx, ".pdf": report_pdf}.get(out.suffix.lower())
+    content = render(report) if render else report_html(report).encode("utf-8")
+    try:
+        out.write_bytes(content)
+    except OSError as problem:
+        raise UserError(f"could not write {out}: {problem.strerror}") from None
+    print(f"Wrote the board report for {partnership.name}, {args.start} to {args.to}: {out}")
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from tiptracker.demo.loader import demo_load
 
@@ -420,6 +458,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     imp.add_argument(
         "--rejects", metavar="OUT.csv", help="write rejected rows with a reason column"
+    )
+
+    report = command("report", cmd_report, "the board progress report for a period")
+    report.add_argument("--partnership", required=True, metavar="SLUG")
+    report.add_argument("--from", dest="start", required=True, type=_date, metavar="YYYY-MM-DD")
+    report.add_argument("--to", required=True, type=_date, metavar="YYYY-MM-DD")
+    report.add_argument(
+        "--out", required=True, metavar="FILE", help="FILE.docx, FILE.pdf or FILE.html"
     )
 
     cov = command("coverage", cmd_coverage, "training coverage against need")

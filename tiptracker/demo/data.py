@@ -220,8 +220,10 @@ OFFICER = LD_OFFICER_TITLE
 PSYCHOLOGY = "NHS Tayside Psychology"
 
 # The launch of the 'Becoming Trauma Informed' materials. The report gives no date; it puts
-# the launch in the first phase of the 2021 roll-out, so a late-2021 date is used.
-WEBINAR_DAY = dt.date(2021, 11, 25)
+# the launch in the first phase of the 2021 roll-out and counts its 87 attendees in the
+# six months it reports on (from 1 December 2021); the demo's plan booked it for December
+# and completed the launch action on 10 December 2021.
+WEBINAR_DAY = dt.date(2021, 12, 8)
 # How the 87 who attended spread over the organisation kinds (the report: across the HSCP,
 # the council, NHS Tayside and the third sector).
 WEBINAR_ATTENDED_BY_KIND = {HSCP: 31, COUNCIL: 27, NHS: 18, THIRD: 11}

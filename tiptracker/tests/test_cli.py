@@ -494,3 +494,89 @@ def test_totp_code_refuses_any_account_that_is_not_the_demos(db, capsys):
     code, out, err = cli(capsys, "totp-code", coordinator.user.username)
     assert code == 1 and out == ""
     assert "is not a login of the demo" in err
+
+
+# report -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "says"),
+    [
+        ("2022-06-30", "2021-12-01", "the period ends (1 December 2021) before it starts"),
+        ("2021-12-01", "2999-06-30", "the period ends in the future"),
+    ],
+)
+def test_report_refuses_a_period_it_cannot_cover_and_writes_nothing(
+    capsys, db, tmp_path, start, end, says
+):
+    Partnership.objects.create(slug="own", name="Own")
+    out = tmp_path / "report.docx"
+    code, _out, err = cli(
+        capsys, "report", "--partnership", "own", "--from", start, "--to", end, "--out", out
+    )
+    assert code == 1 and says in err
+    assert not out.exists()
+
+
+def test_report_refuses_a_date_that_is_not_one(capsys, db, tmp_path):
+    out = tmp_path / "report.docx"
+    with pytest.raises(SystemExit) as stopped:
+        main(
+            [
+                "report",
+                "--partnership",
+                "own",
+                "--from",
+                "2021-12-01",
+                "--to",
+                "2022-13-01",
+                "--out",
+                str(out),
+            ]
+        )
+    assert stopped.value.code == 2 and "2022-13-01" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_report_refuses_an_unknown_format_and_an_unknown_partnership(capsys, db, tmp_path):
+    Partnership.objects.create(slug="own", name="Own")
+    period = ["--from", "2021-12-01", "--to", "2022-06-30"]
+    code, _out, err = cli(
+        capsys, "report", "--partnership", "own", *period, "--out", tmp_path / "r.txt"
+    )
+    assert code == 1 and "must end in .docx, .pdf or .html" in err
+    code, _out, err = cli(
+        capsys, "report", "--partnership", "nowhere", *period, "--out", tmp_path / "r.docx"
+    )
+    assert code == 1 and "no partnership 'nowhere'" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("ending", [".docx", ".pdf", ".html"])
+def test_report_writes_the_format_its_file_ends_in(capsys, db, tmp_path, ending):
+    Partnership.objects.create(slug="own", name="Own Partnership")
+    out = tmp_path / f"report{ending}"
+    code, said, _err = cli(
+        capsys,
+        "report",
+        "--partnership",
+        "own",
+        "--from",
+        "2021-12-01",
+        "--to",
+        "2022-06-30",
+        "--out",
+        out,
+    )
+    assert code == 0 and str(out) in said
+    content = out.read_bytes()
+    if ending == ".docx":
+        import docx
+
+        document = docx.Document(str(out))
+        headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+        assert any("PURPOSE OF REPORT" in h for h in headings)
+    elif ending == ".pdf":
+        assert content.startswith(b"%PDF")
+    else:
+        assert b"PURPOSE OF REPORT" in content and b"No training sessions were held" in content

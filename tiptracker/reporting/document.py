@@ -1,0 +1,68 @@
+"""The board report as a plain object: what the renderers (render.py: HTML, Word, PDF) turn
+into a document, and nothing else. Drafting (draft.py) fills it from the period's figures
+(figures.py); the board's structure is the order of its sections.
+
+Paragraph numbers are the board's (4.2.1, 4.2.2, ...): they are part of the object, so every
+renderer writes the same numbers.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Table:
+    """A real table: a caption, a header row and rows of text (figures already formatted,
+    small numbers already suppressed)."""
+
+    caption: str
+    header: list[str]
+    rows: list[list[str]]
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart, always with its data table beside it. `alt` is the text alternative for the
+    image (Word's alternative text, HTML's aria-label)."""
+
+    title: str
+    alt: str
+    # "bar" (horizontal bars, one per label: `series` has one entry) or "line" (x labels
+    # along the bottom, one line per series).
+    kind: str
+    labels: list[str]
+    series: dict[str, list[float | None]]
+    unit: str
+    table: Table
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    number: str  # "2.1", "4.2.3"; "" for an unnumbered paragraph
+    text: str
+    # A bulleted list after the text (the next steps' priorities, say).
+    bullets: list[str] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    charts: list[Chart] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Section:
+    number: str  # "1", "4", "4.2"
+    title: str  # "PURPOSE OF REPORT", "Progress Update"
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    subsections: list["Section"] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class BoardReport:
+    reference: str  # the report number, e.g. "DIJB42-2022"
+    title: str
+    partnership: str
+    period_start: dt.date
+    period_end: dt.date
+    # Sections 1 to 9 in the board's order. Section 8's table of the four directions, with
+    # the one chosen marked, is an ordinary Table: no renderer needs to know about it.
+    sections: list[Section]
+    author: str = ""
+    date: dt.date | None = None

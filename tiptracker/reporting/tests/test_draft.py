@@ -1,0 +1,221 @@
+"""The first draft of a board report: the board's sections in order, paragraphs numbered the
+board's way, each module's paragraph from its figures, and a plain "none" where a module
+has nothing for the period (it never disappears)."""
+
+import datetime as dt
+from decimal import Decimal
+
+from tiptracker.lib.suppression import Figure
+from tiptracker.lived.models import Stage
+from tiptracker.lived.selectors import StageCounts
+from tiptracker.reporting.document import BoardReport, Paragraph, Section
+from tiptracker.reporting.draft import report_draft
+from tiptracker.reporting.figures import (
+    Briefing,
+    Commitment,
+    CourseAttendance,
+    Engagement,
+    FundingYear,
+    ImpactRow,
+    LevelCoverage,
+    Network,
+    PlanProgress,
+    ReportFigures,
+)
+
+START, END = dt.date(2021, 12, 1), dt.date(2022, 6, 30)
+
+
+def lived(value: int | None) -> StageCounts:
+    figure = Figure(value, 5)
+    return StageCounts(
+        start=START,
+        end=END,
+        entered=[(s.label, figure) for s in Stage],
+        at_end=[(s.label, figure) for s in Stage],
+        at_end_total=figure,
+    )
+
+
+def empty() -> ReportFigures:
+    return ReportFigures(
+        partnership="Nowhere Partnership",
+        council="",
+        health_board="",
+        start=START,
+        end=END,
+        coverage=[],
+        attendance=[],
+        impact=[],
+        impact_start=dt.date(2021, 10, 1),
+        impact_end=END,
+        plan=None,
+        funding=[],
+        engagement=[],
+        network=None,
+        lived=lived(None),
+        briefings=[],
+    )
+
+
+def full() -> ReportFigures:
+    return ReportFigures(
+        partnership="Dundee Health and Social Care Partnership",
+        council="Dundee City Council",
+        health_board="NHS Tayside",
+        start=START,
+        end=END,
+        coverage=[LevelCoverage(1, "Trauma Informed", 3000, 600, 3000, 1500)],
+        attendance=[
+            CourseAttendance("Launch webinar", 1, 1, 87, ["December 2021"], False),
+            CourseAttendance("Manager briefing", 2, 6, 141, ["April 2022", "May 2022"], True),
+        ],
+        impact=[
+            ImpactRow("Launch webinar", 1, Figure(87, 5), Figure(52, 5), None, Figure(None, 5))
+        ],
+        impact_start=dt.date(2021, 10, 1),
+        impact_end=END,
+        plan=PlanProgress(
+            actions=14,
+            completed=3,
+            on_track=8,
+            at_risk=1,
+            off_track=0,
+            overdue=2,
+            completed_in_period=["Launch event"],
+            at_risk_titles=["Feedback methods"],
+            next_year="2022/23",
+            next_priorities=[f"Priority {n}" for n in range(1, 7)],
+        ),
+        funding=[
+            FundingYear(
+                "2021/22",
+                Decimal("50000"),
+                Decimal("50000"),
+                Decimal("0"),
+                ["Scottish Government"],
+                [
+                    Commitment(
+                        "1 FTE Trauma Learning and Development Officer",
+                        "Women's Rape and Sexual Abuse Centre",
+                        Decimal("50000"),
+                    )
+                ],
+            ),
+            FundingYear(
+                "2022/23",
+                Decimal("50000"),
+                Decimal("0"),
+                Decimal("50000"),
+                ["Scottish Government"],
+                [],
+            ),
+        ],
+        engagement=[
+            Engagement(dt.date(2021, 11, 30), "Minister for Mental Wellbeing", "Meeting", "Met")
+        ],
+        network=Network(champions=4, ambassadors=9, teams_with_ambassador=8, teams=53),
+        lived=lived(None),
+        briefings=[Briefing(dt.date(2022, 8, 23), "Trauma-informed leadership", 18, 14, 12)],
+    )
+
+
+def walk(report: BoardReport):
+    def sections(items: list[Section]):
+        for section in items:
+            yield section
+            yield from sections(section.subsections)
+
+    return list(sections(report.sections))
+
+
+def paragraphs(report: BoardReport) -> list[Paragraph]:
+    return [p for s in walk(report) for p in s.paragraphs]
+
+
+def text_of(report: BoardReport) -> str:
+    return "\n".join(
+        " ".join([p.text, *p.bullets, *(c for t in p.tables for r in t.rows for c in r)])
+        for p in paragraphs(report)
+    )
+
+
+def test_the_sections_are_the_boards_in_order():
+    report = report_draft(full())
+    assert [(s.number, s.title) for s in walk(report)] == [
+        ("1", "PURPOSE OF REPORT"),
+        ("2", "RECOMMENDATIONS"),
+        ("3", "FINANCIAL IMPLICATIONS"),
+        ("4", "MAIN TEXT"),
+        ("4.1", "Background"),
+        ("4.2", "Progress Update"),
+        ("4.3", "Next Steps"),
+        ("5", "POLICY IMPLICATIONS"),
+        ("6", "RISK ASSESSMENT"),
+        ("7", "CONSULTATIONS"),
+        ("8", "DIRECTIONS"),
+        ("9", "BACKGROUND PAPERS"),
+    ]
+
+
+def test_paragraphs_are_numbered_the_boards_way_without_gaps():
+    report = report_draft(full())
+    progress = next(s for s in walk(report) if s.number == "4.2").paragraphs
+    assert [p.number for p in progress] == [f"4.2.{n}" for n in range(1, len(progress) + 1)]
+    assert all(p.number for p in paragraphs(report))
+
+
+def test_the_draft_carries_the_periods_figures():
+    text = text_of(report_draft(full()))
+    assert "attended by 87 people" in text
+    assert "April 2022 and May 2022, with 141 managers having attended" in text
+    assert "For 2021/22, £50,000.00 was allocated (Scottish Government)" in text
+    assert "1 FTE Trauma Learning and Development Officer with Women's Rape and Sexual" in text
+    assert "For 2022/23, £50,000.00 was allocated" in text
+    assert "4 trauma champions and 9 trauma ambassadors; 8 of 53 teams" in text
+    assert "14 actions: 3 complete" in text and "At risk: Feedback methods" in text
+    assert "level 1 (Trauma Informed) from 20.0% to 50.0%" in text
+
+
+def test_next_steps_list_the_priorities_for_the_coming_year():
+    report = report_draft(full())
+    steps = next(s for s in walk(report) if s.number == "4.3").paragraphs
+    assert "priorities for 2022/23" in steps[0].text
+    assert steps[0].bullets == [f"Priority {n}" for n in range(1, 7)]
+
+
+def test_small_numbers_stay_suppressed_and_unmeasured_steps_say_so():
+    text = text_of(report_draft(full()))
+    assert "fewer than 5" in text and "not measured" in text
+
+
+def test_no_direction_is_marked_by_default_naming_the_partners():
+    report = report_draft(full())
+    directions = next(s for s in walk(report) if s.number == "8").paragraphs[0].tables[0]
+    assert directions.caption == "Direction Required to Dundee City Council, NHS Tayside or Both"
+    assert directions.rows[0] == ["1. No Direction Required", "X"]
+    assert [row[1] for row in directions.rows[1:]] == ["", "", ""]
+    assert directions.rows[3][0] == "4. Dundee City Council and NHS Tayside"
+
+
+def test_a_partnership_with_no_data_gets_a_report_that_says_so():
+    report = report_draft(empty())
+    text = text_of(report)
+    for says in (
+        "No implementation plan is recorded",
+        "No training sessions were held in the period",
+        "coverage is not known",
+        "No feedback on training was gathered",
+        "No funding is recorded",
+        "No engagement with national work was recorded",
+        "No trauma champions or ambassadors are recorded",
+        "No briefing for board or elected members",
+        "No priorities are recorded",
+    ):
+        assert says in text, says
+    assert "fewer than 5" in text  # the route's counts: none, shown suppressed
+    assert [s.number for s in walk(report)][-1] == "9"
+
+
+def test_the_title_names_the_period():
+    assert report_draft(full()).title.endswith("1 December 2021 to 30 June 2022")

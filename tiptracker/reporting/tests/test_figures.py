@@ -1,0 +1,331 @@
+"""The board report's figures for a partnership and a period: the demo's report period
+reproduces the reference report's figures, an empty partnership gives empty figures, and
+the cost in queries does not grow with the partnership.
+
+The demo (about 5,000 staff) is loaded once for the module, inside a transaction rolled
+back when the module ends, as tiptracker/demo/tests/test_demo.py does.
+"""
+
+import datetime as dt
+import io
+from decimal import Decimal
+
+import pytest
+from django.db import connection, transaction
+from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from tiptracker.demo.loader import demo_load
+from tiptracker.demo.plan import PRIORITIES_2022_23
+from tiptracker.engagement.tests.factories import EngagementFactory
+from tiptracker.funding.models import Allocation, Commitment
+from tiptracker.lib.dates import LONDON
+from tiptracker.network.models import NetworkMember
+from tiptracker.partnerships.models import Organisation, Partnership
+from tiptracker.partnerships.tests.factories import (
+    OrganisationFactory,
+    PartnershipFactory,
+    UserFactory,
+)
+from tiptracker.plan import services as plan_services
+from tiptracker.plan.models import Action
+from tiptracker.plan.state import ActionFields
+from tiptracker.reporting.figures import ReportFigures, report_figures
+from tiptracker.training.coverage import coverage
+from tiptracker.training.models import Booking, Completion, Guest, TrainingSession
+from tiptracker.training.tests.factories import CourseFactory
+from tiptracker.workforce.models import StaffMember
+from tiptracker.workforce.tests.factories import TeamFactory
+
+pytestmark = pytest.mark.django_db
+
+FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+START, END = dt.date(2021, 12, 1), dt.date(2022, 6, 30)
+
+
+@pytest.fixture(scope="module")
+def demo_partnership(django_db_setup, django_db_blocker):
+    with (
+        django_db_blocker.unblock(),
+        override_settings(PASSWORD_HASHERS=FAST_HASHER),
+        transaction.atomic(),
+    ):
+        demo_load(out=io.StringIO())
+        yield Partnership.objects.get(slug="dundee")
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def dundee(demo_partnership, db):
+    return demo_partnership
+
+
+@pytest.fixture
+def figures(dundee) -> ReportFigures:
+    return report_figures(partnership_id=dundee.pk, start=START, end=END)
+
+
+# The demo: the reference report's period -----------------------------------------------------
+
+
+def test_it_names_the_partnership_its_council_and_its_health_board(figures):
+    assert figures.partnership == "Dundee Health and Social Care Partnership"
+    assert figures.council == "Dundee City Council"
+    assert figures.health_board == "NHS Tayside"
+    assert (figures.start, figures.end) == (START, END)
+
+
+def test_it_counts_141_managers_at_the_april_and_may_2022_briefings(figures):
+    [briefings] = [c for c in figures.attendance if c.for_managers]
+    assert briefings.course == "Trauma-informed manager briefing"
+    assert (briefings.sessions, briefings.attended) == (7, 141)
+    assert briefings.months == ["April 2022", "May 2022"]
+
+
+def test_the_launch_webinar_counts_87_attendees(figures):
+    [webinar] = [c for c in figures.attendance if "launch webinar" in c.course]
+    assert (webinar.sessions, webinar.attended, webinar.months) == (1, 87, ["December 2021"])
+    assert webinar.for_managers is False
+
+
+def test_a_period_from_november_2021_takes_in_the_meeting_with_the_minister(dundee):
+    found = report_figures(partnership_id=dundee.pk, start=dt.date(2021, 11, 1), end=END)
+    assert len(found.engagement) == 4  # the meeting with the Minister, 30 November 2021, too
+
+
+def test_funding_shows_50k_for_each_year_and_the_officer_post(figures):
+    years = {year.year: year for year in figures.funding}
+    assert list(years) == ["2021/22", "2022/23"]
+    assert years["2021/22"].allocated == years["2022/23"].allocated == Decimal("50000.00")
+    [officer] = years["2021/22"].commitments
+    assert officer.what.startswith("1 FTE Trauma Learning and Development Officer")
+    assert officer.partner == "Women's Rape and Sexual Abuse Centre"
+    assert officer.amount == Decimal("50000.00")
+    assert years["2021/22"].remaining == Decimal("0.00")
+    assert (years["2022/23"].committed, years["2022/23"].commitments) == (Decimal("0.00"), [])
+    assert years["2022/23"].remaining == Decimal("50000.00")
+
+
+def test_the_next_steps_are_the_six_priorities_for_2022_23_in_order(figures):
+    assert figures.plan is not None
+    assert figures.plan.next_year == "2022/23"
+    assert figures.plan.next_priorities == list(PRIORITIES_2022_23)
+
+
+def test_the_plan_is_as_it_stood_on_30_june_2022(figures):
+    plan = figures.plan
+    assert plan is not None
+    assert plan.completed_in_period == [
+        "Launch event for the 'Becoming Trauma Informed' materials",
+        "Map training need at levels one and two",
+        "Manager briefings on the plan and the toolkits",
+    ]
+    assert "Finalise methods to gather feedback and track the impact of training" in (
+        plan.at_risk_titles
+    )
+    assert plan.at_risk_titles == [
+        "Finalise methods to gather feedback and track the impact of training",
+        "Bespoke level three training resource with NHS Education for Scotland",
+    ]
+    # Of the 12 actions then (those added later are left out): 5 complete, 3 on track, 2 at
+    # risk, 2 not started, none overdue.
+    assert (plan.actions, plan.completed, plan.on_track, plan.at_risk) == (12, 5, 3, 2)
+    assert (plan.off_track, plan.overdue) == (0, 0)
+
+
+def test_the_engagement_log_of_the_period_is_listed_by_date(figures):
+    assert [(e.date, e.kind) for e in figures.engagement] == [
+        (dt.date(2022, 1, 25), "Advisory group"),
+        (dt.date(2022, 3, 16), "Visit"),
+        (dt.date(2022, 6, 29), "Workshop"),
+    ]
+
+
+def test_coverage_is_the_dashboards_at_the_start_and_the_end_of_the_period(dundee, figures):
+    def totals(day):
+        found = coverage(partnership_id=dundee.pk, partnership_slug=dundee.slug, as_of=day)
+        return [(row.needed, row.met) for row in found.totals]
+
+    assert [c.level for c in figures.coverage] == [1, 2, 3, 4]
+    assert [(c.needed_at_start, c.trained_at_start) for c in figures.coverage] == totals(START)
+    assert [(c.needed_at_end, c.trained_at_end) for c in figures.coverage] == totals(END)
+    informed = figures.coverage[0]
+    assert informed.name == "Trauma Informed"
+    assert informed.percent_at_end > 3 * informed.percent_at_start
+
+
+def test_the_impact_chain_counts_the_quarters_the_period_touches(figures):
+    assert (figures.impact_start, figures.impact_end) == (dt.date(2021, 10, 1), END)
+    chains = {row.course: row for row in figures.impact}
+    briefing = chains["Trauma-informed manager briefing"]
+    assert briefing.attended.value == 141
+    assert briefing.reacted is not None and briefing.reacted.value
+    assert briefing.learned is None  # the demo runs no survey of learning for it
+
+
+def test_the_board_briefing_of_august_2022_is_after_the_period(dundee, figures):
+    assert figures.briefings == []
+    later = report_figures(
+        partnership_id=dundee.pk, start=dt.date(2022, 7, 1), end=dt.date(2022, 12, 31)
+    )
+    [briefing] = later.briefings
+    assert briefing.date == dt.date(2022, 8, 23)
+    assert (briefing.invited, briefing.accepted, briefing.attended) == (18, 14, 12)
+
+
+def test_the_network_is_counted_at_the_end_of_the_period(figures):
+    # Three champions in post on 30 June 2022; the first ambassadors came in November 2022.
+    assert figures.network is not None
+    assert (figures.network.champions, figures.network.ambassadors) == (3, 0)
+    assert (figures.network.teams_with_ambassador, figures.network.teams) == (0, 53)
+
+
+# No data, and a period the wrong way round ----------------------------------------------------
+
+
+def test_a_partnership_with_no_data_gives_empty_figures():
+    empty = PartnershipFactory(slug="empty", name="Empty Partnership")
+    found = report_figures(partnership_id=empty.pk, start=START, end=END)
+    assert (found.partnership, found.council, found.health_board) == ("Empty Partnership", "", "")
+    assert found.coverage == found.attendance == found.impact == []
+    assert found.funding == found.engagement == found.briefings == []
+    assert found.plan is None and found.network is None
+    assert all(figure.value in (0, None) for _stage, figure in found.lived.entered)
+    assert found.lived.at_end_total.value in (0, None)
+    assert (found.impact_start, found.impact_end) == (dt.date(2021, 10, 1), dt.date(2022, 6, 30))
+
+
+def test_a_period_that_ends_before_it_starts_is_refused():
+    empty = PartnershipFactory(slug="empty", name="Empty Partnership")
+    with pytest.raises(ValueError, match="cannot end"):
+        report_figures(partnership_id=empty.pk, start=END, end=START)
+
+
+# The cost in queries ------------------------------------------------------------------------
+
+
+def _at(day: dt.date, hour: int = 10) -> dt.datetime:
+    return dt.datetime(day.year, day.month, day.day, hour, tzinfo=LONDON)
+
+
+def grow(partnership: Partnership, size: int, *, within: dt.date) -> None:
+    """Something of every kind the report reads, `size` of each (in bulk, but the plan through
+    its services, which write the history the report rebuilds it from)."""
+    council = OrganisationFactory(partnership=partnership, kind=Organisation.Kind.COUNCIL)
+    OrganisationFactory(partnership=partnership, kind=Organisation.Kind.NHS_BOARD)
+    team = TeamFactory(partnership=partnership, organisation=council)
+    course = CourseFactory(partnership=partnership)
+    staff = StaffMember.objects.bulk_create(
+        StaffMember(
+            partnership=partnership,
+            organisation=council,
+            team=team,
+            staff_id=f"G{n:05d}",
+            first_name="Pat",
+            last_name=f"Person{n}",
+        )
+        for n in range(size)
+    )
+    Completion.objects.bulk_create(
+        Completion(partnership=partnership, staff=s, course=course, completed_on=within)
+        for s in staff
+    )
+    sessions = TrainingSession.objects.bulk_create(
+        TrainingSession(
+            partnership=partnership,
+            course=course,
+            starts_at=_at(within - dt.timedelta(days=n % 60)),
+            ends_at=_at(within - dt.timedelta(days=n % 60), 12),
+            capacity=size,
+            audience="Managers",
+        )
+        for n in range(size)
+    )
+    Booking.objects.bulk_create(
+        Booking(
+            partnership=partnership,
+            session=sessions[n],
+            staff=s,
+            status=Booking.Status.BOOKED,
+            attendance=Booking.Attendance.ATTENDED,
+        )
+        for n, s in enumerate(staff)
+    )
+    guests = Guest.objects.bulk_create(
+        Guest(partnership=partnership, name=f"Guest {n}", email=f"g{n}@example.org", kind="other")
+        for n in range(size)
+    )
+    briefing = TrainingSession.objects.create(
+        partnership=partnership,
+        course=course,
+        starts_at=_at(within),
+        ends_at=_at(within, 12),
+        capacity=size,
+    )
+    Booking.objects.bulk_create(
+        Booking(partnership=partnership, session=briefing, guest=g, status=Booking.Status.INVITED)
+        for g in guests
+    )
+    for _n in range(size):
+        EngagementFactory(partnership=partnership, date=within)
+    allocation = Allocation.objects.create(
+        partnership=partnership, source="Scottish Government", financial_year="2022/23", amount=100
+    )
+    Commitment.objects.bulk_create(
+        Commitment(
+            partnership=partnership,
+            allocation=allocation,
+            financial_year="2022/23",
+            what=f"Post {n}",
+            amount=1,
+            starts_on=within,
+            ends_on=within,
+        )
+        for n in range(size)
+    )
+    NetworkMember.objects.bulk_create(
+        NetworkMember(
+            partnership=partnership,
+            kind="ambassador",
+            name=f"Ambassador {n}",
+            organisation=council,
+            team=team,
+            from_date=within - dt.timedelta(days=30),
+        )
+        for n in range(size)
+    )
+    actor = UserFactory()
+    for n in range(min(size, 30)):
+        action = plan_services.action_create(
+            actor=actor,
+            partnership_id=partnership.pk,
+            fields=ActionFields(title=f"Action {n}", owner_group="Steering group"),
+        )
+        plan_services.action_update(
+            actor=actor,
+            action=action,
+            version=action.version,
+            fields=ActionFields(
+                title=f"Action {n}", owner_group="Steering group", status=Action.Status.COMPLETE
+            ),
+        )
+
+
+def test_the_figures_cost_the_same_queries_for_a_small_and_a_larger_partnership():
+    today = timezone.localdate()
+    start = today - dt.timedelta(days=180)
+    counts = []
+    for slug, size in (("small", 3), ("larger", 60)):
+        partnership = PartnershipFactory(slug=slug, name=slug)
+        grow(partnership, size, within=today)
+        with CaptureQueriesContext(connection) as queries:
+            found = report_figures(partnership_id=partnership.pk, start=start, end=today)
+        counts.append(len(queries))
+        assert found.attendance[0].attended == size
+        assert found.briefings[0].invited == size
+        assert len(found.engagement) == size
+        assert found.plan is not None and len(found.plan.completed_in_period) == min(size, 30)
+    # Partnership 1, organisations 1, impact 6 (7 with a question about change), coverage 2,
+    # attendance 2, plan 3, funding 5, engagement 1, network 6, lived 2, briefings 1.
+    assert counts == [28, 28]
