@@ -38,6 +38,8 @@ WORKSPACE_EDIT = only(Role.ADMIN)
 # included, it does not exist. (The coordinator's workspace is opened for them below, as
 # after their password and second factor; test_unlock.py tests the opening itself.)
 COORDINATORS = only(Role.LE_COORDINATOR, otherwise=NOT_FOUND)
+REPORT_READ = only(Role.ADMIN, Role.LD_OFFICER, Role.BOARD)
+REPORT_EDIT = only(Role.ADMIN, Role.LD_OFFICER)
 ACTION_OWNER = only(Role.ADMIN, Role.STAFF)
 
 # url name -> {method: policy}. Pages outside a partnership need only a login. POSTs are sent
@@ -231,6 +233,18 @@ POLICY: dict[str, dict[str, object]] = {
     "api_lived_consent_texts": {GET: COORDINATORS, POST: COORDINATORS},
     "api_lived_audit": {GET: COORDINATORS},
     "api_lived_counts": {GET: COORDINATORS},
+    # Board reports: administrators and L&D officers draft them, the board reads them,
+    # administrators approve them. The first allowed caller sends the world's report for
+    # review; the next is told it cannot be sent again (a message, not a refusal).
+    "reports": {GET: REPORT_READ, POST: REPORT_EDIT},
+    "report": {GET: REPORT_READ},
+    "report_refresh": {POST: REPORT_EDIT},
+    "report_submit": {POST: REPORT_EDIT},
+    "report_return": {POST: REPORT_EDIT},
+    "report_approve": {POST: only(Role.ADMIN)},
+    "report_docx": {GET: REPORT_READ},
+    "report_pdf": {GET: REPORT_READ},
+    "report_html": {GET: REPORT_READ},
     "lived_interest": {GET: PUBLIC, POST: PUBLIC},
     "lived_status": {GET: PUBLIC},
     "lived_person_withdraw": {GET: PUBLIC, POST: PUBLIC},

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "tiptracker.engagement",
     "tiptracker.feedback",
     "tiptracker.lived",
+    "tiptracker.reporting",
 ]
 
 MIDDLEWARE = [

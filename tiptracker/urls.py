@@ -45,6 +45,7 @@ urlpatterns = [
     path("p/<slug:slug>/funding/", include("tiptracker.funding.urls")),
     path("p/<slug:slug>/engagement/", include("tiptracker.engagement.urls")),
     path("p/<slug:slug>/lived-experience/", include("tiptracker.lived.urls")),
+    path("p/<slug:slug>/reports/", include("tiptracker.reporting.urls")),
     # formats.md: every API endpoint requires authentication, the schema included.
     path(
         "api/schema/",

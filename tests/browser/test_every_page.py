@@ -31,6 +31,9 @@ NOT_HTML = {
     "plan_docx",
     "resource_file",
     "lived_export",
+    "report_docx",
+    "report_pdf",
+    "report_html",
 }
 
 

@@ -41,6 +41,11 @@ FEEDBACK_ANSWERS_ROLES = frozenset({Role.ADMIN, Role.LD_OFFICER})
 # The lived-experience route: its coordinators only, never administrators (see lived/access.py,
 # which also asks for their password and second factor before the workspace opens).
 LIVED_ROLES = frozenset({Role.LE_COORDINATOR})
+# Board reports: the steering group's administrators and L&D officers draft them; the board
+# reads them; administrators approve them.
+REPORT_READ_ROLES = frozenset({Role.ADMIN, Role.LD_OFFICER, Role.BOARD})
+REPORT_EDIT_ROLES = frozenset({Role.ADMIN, Role.LD_OFFICER})
+REPORT_APPROVE_ROLES = frozenset({Role.ADMIN})
 
 User = AbstractBaseUser | AnonymousUser
 

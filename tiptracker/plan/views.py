@@ -33,6 +33,12 @@ PAGE_SIZE = 50
 # The rest of the workspace: (url name, title, what it holds, the roles that see the link).
 SECTIONS = [
     (
+        "reports",
+        "Board reports",
+        "The six-monthly progress report to the Integration Joint Board, drafted from the data.",
+        access.REPORT_READ_ROLES,
+    ),
+    (
         "funding_overview",
         "Funding",
         "Allocations by financial year, what is committed against them and what remains.",

@@ -1,0 +1,69 @@
+"""Board reports: a report freezes the figures it was drafted from (figures), and the document
+made from them (document), as JSON; later changes to the data change neither, until someone
+refreshes a draft's figures on purpose. States are named transitions (services.py):
+draft -> in review -> approved; an approved report is locked."""
+
+from django.db import models
+
+from tiptracker.partnerships.models import Membership, Partnership
+
+
+class Report(models.Model):
+    class State(models.TextChoices):
+        # Being written: figures may be refreshed.
+        DRAFT = "draft", "Draft"
+        # With the steering group for comment: nothing changes until it returns to draft
+        # or is approved.
+        IN_REVIEW = "in_review", "In review"
+        # Signed off for the board: locked.
+        APPROVED = "approved", "Approved"
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="reports")
+    # The board's number for it (DIJBnn-YYYY), given by the clerk; blank until then.
+    reference = models.CharField(max_length=60, blank=True)
+    title = models.CharField(max_length=300)
+    period_start = models.DateField()
+    period_end = models.DateField()
+    state = models.CharField(max_length=12, choices=State.choices, default=State.DRAFT)
+    # The frozen figures (frozen.figures_to_json) and the document (frozen.document_to_json).
+    figures = models.JSONField()
+    document = models.JSONField()
+    figures_taken_at = models.DateTimeField()
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-period_end", "-id"]
+        indexes = [models.Index(fields=["partnership", "-period_end"], name="report_by_period")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ReportEvent(models.Model):
+    """The report's history: who did what, when; for a refresh, what changed."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", "Created the draft"
+        REFRESHED = "refreshed", "Refreshed the figures"
+        SUBMITTED = "submitted", "Sent for review"
+        RETURNED = "returned", "Returned to draft"
+        APPROVED = "approved", "Approved"
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField()
+    by = models.ForeignKey(
+        Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    by_name = models.CharField(max_length=300, blank=True)
+    action = models.CharField(max_length=12, choices=Action.choices)
+    # For a refresh: the lines of what changed (frozen.figures_changes).
+    changes = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.at:%Y-%m-%d %H:%M}"

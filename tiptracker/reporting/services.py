@@ -1,0 +1,146 @@
+"""Writes for board reports: create (freezing the figures), refresh a draft's figures (saying
+what changed), and the named transitions draft -> in review -> approved. Every write records
+a ReportEvent in the same transaction. An approved report is locked: nothing here changes it.
+"""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from tiptracker.lib.dates import today
+from tiptracker.partnerships.models import Membership
+from tiptracker.reporting import frozen
+from tiptracker.reporting.document import BoardReport
+from tiptracker.reporting.draft import report_draft
+from tiptracker.reporting.figures import report_figures
+from tiptracker.reporting.models import Report, ReportEvent
+
+State = Report.State
+Action = ReportEvent.Action
+
+# state -> {transition: (the state it leads to, the event it records)}
+TRANSITIONS: dict[str, dict[str, tuple[str, str]]] = {
+    State.DRAFT: {"submit": (State.IN_REVIEW, Action.SUBMITTED)},
+    State.IN_REVIEW: {
+        "return": (State.DRAFT, Action.RETURNED),
+        "approve": (State.APPROVED, Action.APPROVED),
+    },
+    State.APPROVED: {},
+}
+
+
+# What each transition does, for messages.
+DONE = {"submit": "sent for review", "return": "returned to draft", "approve": "approved"}
+
+
+def _name(actor: Membership) -> str:
+    user = actor.user
+    return user.get_full_name() or user.email or user.username
+
+
+def _event(
+    report: Report, actor: Membership, action: str, changes: list[str] | None = None
+) -> None:
+    ReportEvent.objects.create(
+        report=report,
+        at=timezone.now(),
+        by=actor,
+        by_name=_name(actor),
+        action=action,
+        changes=changes or [],
+    )
+
+
+def check_period(start: dt.date | None, end: dt.date | None) -> None:
+    """A report covers what has happened: it ends on or after it starts, and by today."""
+    errors: dict[str, str] = {}
+    if start is None:
+        errors["start"] = "Enter the date the period starts"
+    if end is None:
+        errors["end"] = "Enter the date the period ends"
+    elif start is not None and end < start:
+        errors["end"] = "The period must end on or after the day it starts"
+    elif end > today():
+        errors["end"] = "The period cannot end in the future: a report covers what has happened"
+    if errors:
+        raise ValidationError(errors)
+
+
+def _drafted(
+    partnership_id: int, start: dt.date, end: dt.date, title: str
+) -> tuple[dict, BoardReport]:
+    figures = report_figures(partnership_id=partnership_id, start=start, end=end)
+    return frozen.figures_to_json(figures), report_draft(figures, title=title)
+
+
+@transaction.atomic
+def report_create(*, actor: Membership, start: dt.date, end: dt.date, title: str = "") -> Report:
+    """A new draft for the actor's partnership and the period, its figures frozen now."""
+    check_period(start, end)
+    title = title.strip()
+    figures, document = _drafted(actor.partnership_id, start, end, title)
+    now = timezone.now()
+    report = Report.objects.create(
+        partnership_id=actor.partnership_id,
+        title=document.title,
+        period_start=start,
+        period_end=end,
+        figures=figures,
+        document=frozen.document_to_json(document),
+        figures_taken_at=now,
+        created_at=now,
+        created_by=actor,
+    )
+    _event(report, actor, Action.CREATED)
+    return report
+
+
+def _locked(report: Report, what: str) -> ValidationError:
+    if report.state == State.APPROVED:
+        return ValidationError(f"This report is approved, so it is locked: it cannot {what}.")
+    return ValidationError(f"This report is in review: return it to draft before it can {what}.")
+
+
+@transaction.atomic
+def report_refresh(*, actor: Membership, report: Report) -> list[str]:
+    """Take the period's figures again, on purpose, for a draft; returns what changed (also
+    kept in the report's history). The document is drafted again from the new figures."""
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    if report.state != State.DRAFT:
+        raise _locked(report, "have its figures refreshed")
+    old = frozen.figures_from_json(report.figures)
+    figures, document = _drafted(
+        report.partnership_id, report.period_start, report.period_end, report.title
+    )
+    changes = frozen.figures_changes(old, frozen.figures_from_json(figures))
+    report.figures, report.document = figures, frozen.document_to_json(document)
+    report.figures_taken_at = timezone.now()
+    report.save(update_fields=["figures", "document", "figures_taken_at"])
+    _event(report, actor, Action.REFRESHED, changes or ["Nothing changed."])
+    return changes
+
+
+@transaction.atomic
+def report_transition(*, actor: Membership, report: Report, transition: str) -> Report:
+    """submit, return or approve, if the report's state allows it."""
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    allowed = TRANSITIONS[report.state]
+    if transition not in allowed:
+        if report.state == State.APPROVED:
+            raise ValidationError("This report is approved, so it is locked.")
+        names = " or ".join(DONE[name] for name in sorted(allowed))
+        raise ValidationError(
+            f"A report that is {report.get_state_display().lower()} cannot be "
+            f"{DONE.get(transition, transition)} now; it can be {names}."
+        )
+    report.state, action = allowed[transition]
+    report.save(update_fields=["state"])
+    _event(report, actor, action)
+    return report
+
+
+def report_document(report: Report) -> BoardReport:
+    """The report's frozen document, as the renderers take it."""
+    return frozen.document_from_json(report.document)

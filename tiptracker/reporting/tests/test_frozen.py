@@ -1,0 +1,446 @@
+"""A report's frozen figures and document: JSON that reads back exactly, refuses a format it
+does not know, and the plain lines "Refresh figures" shows for each kind of change."""
+
+import dataclasses
+import datetime as dt
+import io
+import json
+from decimal import Decimal
+
+import pytest
+from django.db import transaction
+from django.test import override_settings
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tiptracker.demo.loader import demo_load
+from tiptracker.lib.suppression import Figure
+from tiptracker.lived.selectors import StageCounts
+from tiptracker.partnerships.models import Partnership
+from tiptracker.reporting import frozen
+from tiptracker.reporting.document import BoardReport, Chart, Paragraph, Section, Table
+from tiptracker.reporting.draft import report_draft
+from tiptracker.reporting.figures import (
+    Briefing,
+    Commitment,
+    CourseAttendance,
+    Engagement,
+    FundingYear,
+    ImpactRow,
+    LevelCoverage,
+    ReportFigures,
+    report_figures,
+)
+from tiptracker.reporting.frozen import (
+    document_from_json,
+    document_to_json,
+    figures_changes,
+    figures_from_json,
+    figures_to_json,
+)
+from tiptracker.reporting.tests.test_draft import empty, full
+
+
+def through_json(data: dict) -> dict:
+    """What the database gives back: the JSON as text and read again."""
+    return json.loads(json.dumps(data))
+
+
+def with_(figures: ReportFigures, **changes) -> ReportFigures:
+    return dataclasses.replace(figures, **changes)
+
+
+# Round trips -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("figures", [full(), empty()], ids=["full", "empty"])
+def test_figures_read_back_exactly_after_a_trip_through_json_text(figures):
+    assert figures_from_json(through_json(figures_to_json(figures))) == figures
+
+
+def test_the_json_is_versioned_with_dates_and_money_as_text():
+    data = figures_to_json(full())
+    assert data["version"] == 1
+    stored = data["figures"]
+    assert stored["start"] == "2021-12-01"
+    assert stored["funding"][0]["allocated"] == "50000"
+    assert stored["impact"][0]["learned"] is None
+    assert stored["impact"][0]["attended"] == {"value": 87, "threshold": 5}
+    assert stored["lived"]["entered"][0] == ["Interest received", {"value": None, "threshold": 5}]
+    assert "percent_at_end" not in stored["coverage"][0]  # a property, worked out again
+
+
+def test_money_keeps_its_pence_exactly():
+    year = FundingYear("2022/23", Decimal("50000.00"), Decimal("0.10"), Decimal("49999.90"), [], [])
+    back = figures_from_json(through_json(figures_to_json(with_(full(), funding=[year]))))
+    assert back.funding[0].allocated.as_tuple() == Decimal("50000.00").as_tuple()
+    assert back.funding[0].committed == Decimal("0.10")
+
+
+figures_ = st.builds(
+    Figure, st.none() | st.integers(min_value=0, max_value=10**9), st.integers(1, 100)
+)
+money = st.decimals(min_value=0, max_value=Decimal("9999999999.99"), places=2)
+days = st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2099, 12, 31))
+
+
+@given(
+    figure=figures_,
+    amount=money,
+    day=days,
+    optional=st.none() | figures_,
+    label=st.text(),
+)
+def test_any_figure_amount_and_date_reads_back_exactly(figure, amount, day, optional, label):
+    figures = with_(
+        full(),
+        start=day,
+        impact=[ImpactRow(label, 2, figure, optional, None, figure)],
+        funding=[FundingYear("2022/23", amount, amount, amount, [label], [])],
+        engagement=[Engagement(day, label, "Meeting", label)],
+        lived=StageCounts(day, day, [(label, figure)], [(label, figure)], figure),
+    )
+    assert figures_from_json(through_json(figures_to_json(figures))) == figures
+
+
+def a_document() -> BoardReport:
+    table = Table("Coverage", ["Level", "Start", "End"], [["1", "20%", "50%"]])
+    return BoardReport(
+        reference="DIJB42-2022",
+        title="Trauma-informed practice: progress",
+        partnership="Dundee Health and Social Care Partnership",
+        period_start=dt.date(2021, 12, 1),
+        period_end=dt.date(2022, 6, 30),
+        sections=[
+            Section("1", "PURPOSE OF REPORT", [Paragraph("1.1", "To update the board.")]),
+            Section(
+                "4",
+                "MAIN TEXT",
+                subsections=[
+                    Section(
+                        "4.2",
+                        "Progress Update",
+                        [
+                            Paragraph(
+                                "4.2.1",
+                                "Coverage rose.",
+                                bullets=["one", "two"],
+                                tables=[table],
+                                charts=[
+                                    Chart(
+                                        title="Coverage",
+                                        alt="Coverage by level",
+                                        kind="line",
+                                        labels=["1 Dec 2021", "30 Jun 2022"],
+                                        series={"Level 1": [20.0, None], "Level 2": [1, 2.5]},
+                                        unit="%",
+                                        table=table,
+                                    )
+                                ],
+                            )
+                        ],
+                        subsections=[Section("4.2.9", "Deeper", [Paragraph("", "Unnumbered")])],
+                    )
+                ],
+            ),
+        ],
+        author="Steering group",
+        date=dt.date(2022, 8, 1),
+    )
+
+
+def test_a_document_reads_back_exactly_with_nested_sections_and_charts_with_gaps():
+    document = a_document()
+    data = through_json(document_to_json(document))
+    assert data["version"] == 1
+    back = document_from_json(data)
+    assert back == document
+    assert back.sections[1].subsections[0].paragraphs[0].charts[0].series["Level 1"] == [20.0, None]
+
+
+def test_the_drafted_document_reads_back_exactly():
+    document = report_draft(full())
+    assert document_from_json(through_json(document_to_json(document))) == document
+
+
+def test_a_document_without_a_date_reads_back_exactly():
+    document = dataclasses.replace(a_document(), date=None, author="")
+    assert document_from_json(through_json(document_to_json(document))) == document
+
+
+# Refusals --------------------------------------------------------------------------------------
+
+
+def test_a_format_it_does_not_know_is_refused_plainly():
+    data = figures_to_json(full()) | {"version": 2}
+    with pytest.raises(ValueError, match="saved in format 2, which this version of TIP Tracker"):
+        figures_from_json(data)
+    with pytest.raises(ValueError, match="format 2"):
+        document_from_json(document_to_json(a_document()) | {"version": 2})
+
+
+@pytest.mark.parametrize("data", [{}, {"figures": {}}, {"version": 1}, []])
+def test_json_without_a_version_or_figures_is_refused(data):
+    with pytest.raises(ValueError, match="not in a form TIP Tracker can read"):
+        figures_from_json(data)
+
+
+def test_damaged_figures_are_refused_naming_the_place():
+    data = through_json(figures_to_json(full()))
+    data["figures"]["coverage"][0]["trained_at_end"] = "1500"
+    with pytest.raises(ValueError, match=r"figures.coverage\[0\].trained_at_end"):
+        figures_from_json(data)
+    data = through_json(figures_to_json(full()))
+    del data["figures"]["plan"]["at_risk"]
+    with pytest.raises(ValueError, match="figures.plan has no at_risk"):
+        figures_from_json(data)
+    data = through_json(figures_to_json(full()))
+    data["figures"]["end"] = "30 June 2022"
+    with pytest.raises(ValueError, match="figures.end should be a date"):
+        figures_from_json(data)
+
+
+# What changed ----------------------------------------------------------------------------------
+
+
+def test_nothing_changed_gives_no_lines():
+    assert figures_changes(full(), full()) == []
+    assert figures_changes(empty(), empty()) == []
+    assert figures_changes(full(), figures_from_json(through_json(figures_to_json(full())))) == []
+
+
+def test_a_coverage_figure_that_changed():
+    new = with_(full(), coverage=[LevelCoverage(1, "Trauma Informed", 3000, 600, 3000, 1530)])
+    assert figures_changes(full(), new) == [
+        "Coverage, level 1 (Trauma Informed), trained at the end: 1,500 → 1,530"
+    ]
+
+
+def test_a_level_added_to_coverage():
+    extra = LevelCoverage(3, "Trauma Enhanced", 0, 0, 120, 40)
+    new = with_(full(), coverage=[*full().coverage, extra])
+    assert figures_changes(full(), new) == [
+        "Coverage: 1 added (level 3, Trauma Enhanced: 40 of 120 trained at the end)"
+    ]
+
+
+def test_attendance_at_a_course_that_changed():
+    webinar, briefing = full().attendance
+    new = with_(
+        full(),
+        attendance=[
+            webinar,
+            dataclasses.replace(
+                briefing, attended=143, sessions=7, months=["April 2022", "May 2022", "June 2022"]
+            ),
+        ],
+    )
+    assert figures_changes(full(), new) == [
+        "Attendance, Manager briefing: 6 → 7 sessions",
+        "Attendance, Manager briefing: 141 → 143 attended",
+        "Attendance, Manager briefing, months held: 1 added (June 2022)",
+    ]
+
+
+def test_a_course_added_and_one_removed():
+    webinar, briefing = full().attendance
+    course = CourseAttendance("Trauma skilled practice", 2, 1, 12, ["June 2022"], False)
+    assert figures_changes(full(), with_(full(), attendance=[briefing, course])) == [
+        "Attendance: 1 added (Trauma skilled practice: 1 session, 12 attended)",
+        "Attendance: 1 removed (Launch webinar: 1 session, 87 attended)",
+    ]
+
+
+def test_impact_says_fewer_than_and_not_measured():
+    row = ImpactRow("Launch webinar", 1, Figure(87, 5), Figure(None, 5), Figure(12, 5), None)
+    assert figures_changes(full(), with_(full(), impact=[row])) == [
+        "Impact, Launch webinar, reacted: 52 → fewer than 5",
+        "Impact, Launch webinar, learned: not measured → 12",
+        "Impact, Launch webinar, changed practice: fewer than 5 → not measured",
+    ]
+
+
+def test_plan_counts_and_lists_that_changed():
+    plan = full().plan
+    assert plan is not None
+    new = dataclasses.replace(
+        plan,
+        at_risk=2,
+        completed_in_period=["Launch event", "Feedback methods"],
+        next_priorities=list(reversed(plan.next_priorities)),
+    )
+    assert figures_changes(full(), with_(full(), plan=new)) == [
+        "Plan: at risk 1 → 2",
+        "Plan, completed in the period: 1 added (Feedback methods)",
+        "Plan, next priorities: the same, in another order",
+    ]
+
+
+def test_a_plan_that_appeared_or_went():
+    assert figures_changes(empty(), with_(empty(), plan=full().plan)) == [
+        "Plan: added (14 actions, 3 completed)"
+    ]
+    assert figures_changes(full(), with_(full(), plan=None)) == [
+        "Plan: none now (was 14 actions, 3 completed)"
+    ]
+
+
+def test_funding_committed_and_a_commitment_added():
+    years = full().funding
+    commitment = Commitment("Training materials", "NHS Tayside", Decimal("10000.00"))
+    new = with_(
+        full(),
+        funding=[
+            years[0],
+            dataclasses.replace(
+                years[1],
+                committed=Decimal("10000.00"),
+                remaining=Decimal("40000.00"),
+                commitments=[commitment],
+            ),
+        ],
+    )
+    assert figures_changes(full(), new) == [
+        "Funding 2022/23 committed: £0.00 → £10,000.00",
+        "Funding 2022/23 remaining: £50,000.00 → £40,000.00",
+        "Funding 2022/23, commitments: 1 added (Training materials, NHS Tayside: £10,000.00)",
+    ]
+
+
+def test_the_amount_of_a_commitment_that_changed():
+    years = full().funding
+    [officer] = years[0].commitments
+    cheaper = dataclasses.replace(officer, amount=Decimal("45000"))
+    new = with_(full(), funding=[dataclasses.replace(years[0], commitments=[cheaper]), years[1]])
+    assert figures_changes(full(), new) == [
+        "Funding 2021/22, 1 FTE Trauma Learning and Development Officer "
+        "(Women's Rape and Sexual Abuse Centre): £50,000.00 → £45,000.00"
+    ]
+
+
+def test_engagement_added_and_a_summary_edited():
+    [minister] = full().engagement
+    added = Engagement(dt.date(2022, 6, 29), "Scottish Government", "Presentation", "Shared")
+    new = with_(full(), engagement=[dataclasses.replace(minister, summary="Met again"), added])
+    assert figures_changes(full(), new) == [
+        "Engagement, 30 November 2021 (Meeting, Minister for Mental Wellbeing): summary edited",
+        "Engagement: 1 added (29 June 2022: Presentation, Scottish Government)",
+    ]
+
+
+def test_two_items_known_by_the_same_name_are_added_and_removed_whole():
+    twice = Engagement(dt.date(2022, 6, 29), "Scottish Government", "Meeting", "Morning")
+    old = with_(full(), engagement=[twice, twice])
+    new = with_(full(), engagement=[twice, dataclasses.replace(twice, summary="Afternoon")])
+    assert figures_changes(old, new) == [
+        "Engagement: 1 added (29 June 2022: Meeting, Scottish Government)",
+        "Engagement: 1 removed (29 June 2022: Meeting, Scottish Government)",
+    ]
+
+
+def test_lived_experience_counts_stay_suppressed_in_the_lines():
+    old = full().lived
+    entered = [(label, Figure(6, 5) if n == 0 else f) for n, (label, f) in enumerate(old.entered)]
+    new = with_(full(), lived=dataclasses.replace(old, entered=entered, at_end_total=Figure(9, 5)))
+    assert figures_changes(full(), new) == [
+        "Lived experience, Interest received, reached in the period: fewer than 5 → 6",
+        "Lived experience, all stages at the end of the period: fewer than 5 → 9",
+    ]
+
+
+def test_network_and_briefings_that_changed():
+    network = full().network
+    assert network is not None
+    [briefing] = full().briefings
+    new = with_(
+        full(),
+        network=dataclasses.replace(network, champions=5),
+        briefings=[
+            dataclasses.replace(briefing, attended=13),
+            Briefing(dt.date(2022, 9, 1), "Elected members", 30, 0, 0),
+        ],
+    )
+    assert figures_changes(full(), new) == [
+        "Network: champions 4 → 5",
+        "Briefings, Trauma-informed leadership on 23 August 2022: 12 → 13 attended",
+        "Briefings: 1 added (1 September 2022: Elected members)",
+    ]
+
+
+def test_names_and_the_period_that_changed():
+    new = with_(full(), council="", end=dt.date(2022, 7, 31))
+    assert figures_changes(full(), new) == [
+        "Council: Dundee City Council → none",
+        "Period end: 30 June 2022 → 31 July 2022",
+    ]
+
+
+def test_every_figure_has_a_label_unless_it_names_its_item():
+    # A field added to figures.py without a label here would read as its Python name.
+    for cls, part in frozen._PARTS.items():
+        unlabelled = {f.name for f in dataclasses.fields(cls)} - set(part.labels)
+        if part.key is None:
+            assert unlabelled == set(), cls
+        else:
+            for name in unlabelled:  # a key field: changing it changes the item's key
+                item = next(i for i in _examples() if type(i) is cls)
+                changed = dataclasses.replace(item, **{name: _other(getattr(item, name))})
+                assert part.key(changed) != part.key(item), (cls, name)
+
+
+def _examples() -> list:
+    figures = full()
+    assert figures.plan is not None
+    return [
+        *figures.coverage,
+        *figures.attendance,
+        *figures.impact,
+        *figures.funding,
+        *figures.funding[0].commitments,
+        *figures.engagement,
+        *figures.briefings,
+    ]
+
+
+def _other(value):
+    if isinstance(value, dt.date):
+        return value + dt.timedelta(days=1)
+    return value + (1 if isinstance(value, int) else "x")
+
+
+# The demo's figures ----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def demo_figures(django_db_setup, django_db_blocker):
+    """The demo loaded once (about 8 seconds), its figures gathered, then rolled back."""
+    with (
+        django_db_blocker.unblock(),
+        override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
+        transaction.atomic(),
+    ):
+        demo_load(out=io.StringIO())
+        dundee = Partnership.objects.get(slug="dundee")
+        yield report_figures(
+            partnership_id=dundee.pk, start=dt.date(2021, 12, 1), end=dt.date(2022, 6, 30)
+        )
+        transaction.set_rollback(True)
+
+
+@pytest.mark.django_db  # also tells pytest-django the test database is needed at all
+def test_the_demo_reports_figures_and_draft_freeze_and_read_back_exactly(demo_figures):
+    assert figures_from_json(through_json(figures_to_json(demo_figures))) == demo_figures
+    document = report_draft(demo_figures)
+    assert document_from_json(through_json(document_to_json(document))) == document
+    assert figures_changes(demo_figures, demo_figures) == []
+
+
+@pytest.mark.django_db
+def test_refreshing_the_demo_after_more_managers_attended_says_so(demo_figures):
+    attendance = [
+        dataclasses.replace(c, attended=c.attended + 2) if c.for_managers else c
+        for c in demo_figures.attendance
+    ]
+    assert figures_changes(demo_figures, with_(demo_figures, attendance=attendance)) == [
+        "Attendance, Trauma-informed manager briefing: 141 → 143 attended"
+    ]

@@ -1,0 +1,163 @@
+"""Board report pages: the list with a form to start one, a report (its state, history, what
+the last refresh changed, and the report itself), the transitions, and the downloads."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.text import slugify
+from django.views.decorators.http import require_http_methods, require_POST
+
+from tiptracker.forms import add_service_error, posted
+from tiptracker.partnerships import access
+from tiptracker.partnerships.models import Membership
+from tiptracker.reporting import render as renderers
+from tiptracker.reporting import services
+from tiptracker.reporting.forms import ReportForm
+from tiptracker.reporting.models import Report, ReportEvent
+
+READ, EDIT, APPROVE = (
+    access.REPORT_READ_ROLES,
+    access.REPORT_EDIT_ROLES,
+    access.REPORT_APPROVE_ROLES,
+)
+
+
+def _report(membership: Membership, pk: int) -> Report:
+    found = Report.objects.filter(partnership_id=membership.partnership_id, pk=pk).first()
+    if found is None:
+        raise Http404("No such report")
+    return found
+
+
+@access.partnership_view(READ)
+@require_http_methods(["GET", "POST"])
+def reports(request: HttpRequest, membership: Membership) -> HttpResponse:
+    can_edit = membership.role in EDIT
+    form = ReportForm(posted(request))
+    if request.method == "POST":
+        access.require_role(membership, EDIT)
+        if form.is_valid():
+            try:
+                made = services.report_create(actor=membership, **form.cleaned_data)
+            except ValidationError as error:
+                add_service_error(form, error)
+            else:
+                messages.success(request, "Drafted the report from the period's figures.")
+                return redirect("report", membership.partnership.slug, made.pk)
+    found = Report.objects.filter(partnership_id=membership.partnership_id).only(
+        "id", "title", "period_start", "period_end", "state", "figures_taken_at"
+    )
+    return render(
+        request, "reporting/reports.html", {"reports": found, "form": form, "can_edit": can_edit}
+    )
+
+
+@access.partnership_view(READ)
+def report(request: HttpRequest, membership: Membership, report_pk: int) -> HttpResponse:
+    found = _report(membership, report_pk)
+    events = list(found.events.all())
+    refreshed = next((e for e in events if e.action == ReportEvent.Action.REFRESHED), None)
+    allowed = services.TRANSITIONS[found.state]
+    return render(
+        request,
+        "reporting/report.html",
+        {
+            "report": found,
+            "body": renderers.report_html(services.report_document(found), standalone=False),
+            "events": events,
+            "refreshed": refreshed,
+            "can_refresh": membership.role in EDIT and found.state == Report.State.DRAFT,
+            "can_submit": membership.role in EDIT and "submit" in allowed,
+            "can_return": membership.role in EDIT and "return" in allowed,
+            "can_approve": membership.role in APPROVE and "approve" in allowed,
+        },
+    )
+
+
+def _back(membership: Membership, found: Report) -> HttpResponse:
+    return redirect("report", membership.partnership.slug, found.pk)
+
+
+@access.partnership_view(EDIT)
+@require_POST
+def report_refresh(request: HttpRequest, membership: Membership, report_pk: int) -> HttpResponse:
+    found = _report(membership, report_pk)
+    try:
+        changes = services.report_refresh(actor=membership, report=found)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            f"Refreshed the figures: {len(changes)} changed (listed below)."
+            if changes
+            else "Refreshed the figures: nothing had changed.",
+        )
+    return _back(membership, found)
+
+
+def _transition(request: HttpRequest, membership: Membership, pk: int, name: str) -> HttpResponse:
+    found = _report(membership, pk)
+    try:
+        services.report_transition(actor=membership, report=found, transition=name)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"The report is {services.DONE[name]}.")
+    return _back(membership, found)
+
+
+@access.partnership_view(EDIT)
+@require_POST
+def report_submit(request: HttpRequest, membership: Membership, report_pk: int) -> HttpResponse:
+    return _transition(request, membership, report_pk, "submit")
+
+
+@access.partnership_view(EDIT)
+@require_POST
+def report_return(request: HttpRequest, membership: Membership, report_pk: int) -> HttpResponse:
+    return _transition(request, membership, report_pk, "return")
+
+
+@access.partnership_view(APPROVE)
+@require_POST
+def report_approve(request: HttpRequest, membership: Membership, report_pk: int) -> HttpResponse:
+    return _transition(request, membership, report_pk, "approve")
+
+
+def _download(found: Report, content: bytes, ending: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    name = slugify(f"{found.title}")[:80] or "board-report"
+    response["Content-Disposition"] = f'attachment; filename="{name}.{ending}"'
+    return response
+
+
+@access.partnership_view(READ)
+def report_docx(request: HttpRequest, membership: Membership, report_pk: int) -> HttpResponse:
+    found = _report(membership, report_pk)
+    return _download(
+        found,
+        renderers.report_docx(services.report_document(found)),
+        "docx",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+
+
+@access.partnership_view(READ)
+def report_pdf(request: HttpRequest, membership: Membership, report_pk: int) -> HttpResponse:
+    found = _report(membership, report_pk)
+    return _download(
+        found, renderers.report_pdf(services.report_document(found)), "pdf", "application/pdf"
+    )
+
+
+@access.partnership_view(READ)
+def report_html(request: HttpRequest, membership: Membership, report_pk: int) -> HttpResponse:
+    found = _report(membership, report_pk)
+    return _download(
+        found,
+        renderers.report_html(services.report_document(found)).encode("utf-8"),
+        "html",
+        "text/html; charset=utf-8",
+    )
