@@ -329,3 +329,39 @@ def test_the_figures_cost_the_same_queries_for_a_small_and_a_larger_partnership(
     # Partnership 1, organisations 1, impact 6 (7 with a question about change), coverage 2,
     # attendance 2, plan 3, funding 5, engagement 1, network 6, lived 2, briefings 1.
     assert counts == [28, 28]
+
+
+def test_the_demo_report_in_word_and_pdf_carries_the_reference_reports_figures(figures):
+    """The reference report's figures, read back out of the generated files."""
+    import io
+
+    import docx
+
+    from tiptracker.reporting.draft import report_draft
+    from tiptracker.reporting.render import report_docx, report_pdf
+    from tiptracker.reporting.tests.test_render import _inflated, _pdf_strings
+
+    report = report_draft(figures)
+    document = docx.Document(io.BytesIO(report_docx(report)))
+    text = "\n".join(p.text for p in document.paragraphs)
+    for needle in (
+        "launch webinar (level 1): 1 session in December 2021, attended by 87 people",
+        "April 2022 and May 2022, with 141 managers having attended",
+        "For 2021/22, £50,000.00 was allocated",
+        "For 2022/23, £50,000.00 was allocated",
+        "1 FTE Trauma Learning and Development Officer",
+        "key priorities for 2022/23",
+    ):
+        assert needle in text, needle
+    bullets = [p.text for p in document.paragraphs if p.style.name == "List Bullet"]
+    assert bullets[-6:] == figures.plan.next_priorities
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    assert headings[-2:] == ["8.0 DIRECTIONS", "9.0 BACKGROUND PAPERS"]
+    directions = next(t for t in document.tables if "Direction" in t.rows[0].cells[0].text)
+    assert [c.text for c in directions.rows[1].cells] == ["1. No Direction Required", "X"]
+    assert all(shape._inline.docPr.get("descr") for shape in document.inline_shapes)
+
+    pdf = report_pdf(report)
+    assert pdf.startswith(b"%PDF")
+    strings = _pdf_strings(_inflated(pdf))  # the bookmarks: one per heading
+    assert "8.0 DIRECTIONS" in strings and "4.2 Progress Update" in strings
