@@ -12,6 +12,7 @@ from tiptracker.api import (
     lived,
     network,
     plan,
+    reports,
     resources,
     surveys,
     views,
@@ -153,6 +154,23 @@ partnership_patterns = [
     ),
     path("lived/audit/", lived.AuditTrailApi.as_view(), name="api_lived_audit"),
     path("lived/counts/", lived.StageCountsApi.as_view(), name="api_lived_counts"),
+    path("reports/", reports.ReportListCreateApi.as_view(), name="api_reports"),
+    path("reports/<int:pk>/", reports.ReportDetailApi.as_view(), name="api_report"),
+    path(
+        "reports/<int:pk>/refresh/",
+        reports.ReportRefreshApi.as_view(),
+        name="api_report_refresh",
+    ),
+    path(
+        "reports/<int:pk>/transitions/",
+        reports.ReportTransitionApi.as_view(),
+        name="api_report_transition",
+    ),
+    path(
+        "reports/<int:pk>/download/",
+        reports.ReportDownloadApi.as_view(),
+        name="api_report_download",
+    ),
 ]
 
 urlpatterns = [

@@ -8,6 +8,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
 from tiptracker.lib.dates import today
 from tiptracker.partnerships.models import Membership
@@ -139,6 +140,11 @@ def report_transition(*, actor: Membership, report: Report, transition: str) -> 
     report.save(update_fields=["state"])
     _event(report, actor, action)
     return report
+
+
+def report_filename(report: Report, ending: str) -> str:
+    """The name a download gets: the report's title, made safe for a file name."""
+    return f"{slugify(report.title)[:80] or 'board-report'}.{ending}"
 
 
 def report_document(report: Report) -> BoardReport:

@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tiptracker.forms import add_service_error, posted
@@ -128,8 +127,8 @@ def report_approve(request: HttpRequest, membership: Membership, report_pk: int)
 
 def _download(found: Report, content: bytes, ending: str, content_type: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
-    name = slugify(f"{found.title}")[:80] or "board-report"
-    response["Content-Disposition"] = f'attachment; filename="{name}.{ending}"'
+    filename = services.report_filename(found, ending)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 

@@ -33,6 +33,7 @@ from tiptracker.partnerships.models import Organisation
 from tiptracker.partnerships.tests.factories import OrganisationFactory
 from tiptracker.plan.models import ProgressUpdate
 from tiptracker.plan.tests.factories import ActionFactory, PhaseFactory, PriorityFactory
+from tiptracker.reporting.services import report_create
 from tiptracker.resources.tests.factories import ResourceFactory
 from tiptracker.training.models import Booking, Guest, TrainingSession
 from tiptracker.training.tests.factories import (
@@ -139,6 +140,7 @@ def demo(partnership, persona):
     # The lived-experience route answers the administrator 404 on every path (coordinators
     # only); a real record makes sure that is so for a record that exists.
     lived_record = interest(coordinator(partnership))
+    report = report_create(actor=admin, start=dt.date(2022, 1, 1), end=dt.date(2022, 6, 30))
     return {
         "admin": admin,
         "ids": {
@@ -158,6 +160,7 @@ def demo(partnership, persona):
             "priorities": action.priority_id,
             "surveys": surveys[-1].pk,
             "records": lived_record.pk,
+            "reports": report.pk,
         },
     }
 
