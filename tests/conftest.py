@@ -141,6 +141,7 @@ def world(db):
         "engagement_pk": engagement.pk,
         "record_pk": lived.record.pk,
         "report_pk": report.pk,
+        "number": "4.2",
         "to": "information_sent",
         "link_token": lived.token,
         "pk": staff.pk,

@@ -44,6 +44,14 @@ class Paragraph:
     bullets: list[str] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
     charts: list[Chart] = field(default_factory=list)
+    # What the paragraph is about ("coverage", "funding:2022/23"), steady when a refresh of
+    # the figures renumbers the paragraphs; the steering group's words are kept against it.
+    # Blank: the number is steady (sections 1 to 3 and 5 to 9).
+    key: str = ""
+
+    @property
+    def ident(self) -> str:
+        return self.key or self.number
 
 
 @dataclass(frozen=True)

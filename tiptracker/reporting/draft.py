@@ -10,6 +10,7 @@ group to edit; the figures are the period's.
 
 import datetime as dt
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 
 from tiptracker.lib.money import format_pounds
 from tiptracker.reporting.document import BoardReport, Chart, Paragraph, Section, Table
@@ -42,7 +43,7 @@ class _Numbers:
         self.prefix = prefix
         self.n = 0
 
-    def __call__(self, text: str, **parts: object) -> Paragraph:
+    def __call__(self, text: str = "", **parts: object) -> Paragraph:
         self.n += 1
         return Paragraph(number=f"{self.prefix}.{self.n}", text=text, **parts)  # type: ignore[arg-type]
 
@@ -77,8 +78,9 @@ def _training(f: ReportFigures, p: Callable[..., Paragraph]) -> list[Paragraph]:
     for course in others:
         paragraphs.append(
             p(
-                f"{course.course} (level {course.level}): {_count(course.sessions, 'session')} "
-                f"in {_and(course.months)}, attended by {_count(course.attended, 'person', 'people')}."
+                key=f"training:{course.course}",
+                text=f"{course.course} (level {course.level}): {_count(course.sessions, 'session')} "
+                f"in {_and(course.months)}, attended by {_count(course.attended, 'person', 'people')}.",
             )
         )
     if managers:
@@ -86,8 +88,9 @@ def _training(f: ReportFigures, p: Callable[..., Paragraph]) -> list[Paragraph]:
         months = _and(dict.fromkeys(m for a in managers for m in a.months))
         paragraphs.append(
             p(
-                f"A series of manager briefings was offered over {months}, with "
-                f"{_count(attended, 'manager')} having attended."
+                key="training:managers",
+                text=f"A series of manager briefings was offered over {months}, with "
+                f"{_count(attended, 'manager')} having attended.",
             )
         )
     table = Table(
@@ -95,10 +98,7 @@ def _training(f: ReportFigures, p: Callable[..., Paragraph]) -> list[Paragraph]:
         header=["Course", "Level", "Sessions", "Attended"],
         rows=[[a.course, str(a.level), f"{a.sessions:,}", f"{a.attended:,}"] for a in f.attendance],
     )
-    last = paragraphs[-1]
-    paragraphs[-1] = Paragraph(
-        number=last.number, text=last.text, bullets=last.bullets, tables=[table]
-    )
+    paragraphs[-1] = replace(paragraphs[-1], tables=[table])
     return paragraphs
 
 
@@ -194,7 +194,7 @@ def _funding(f: ReportFigures, p: Callable[..., Paragraph]) -> list[Paragraph]:
                 for c in year.commitments
             )
         text += f"; {format_pounds(year.remaining)} remains."
-        paragraphs.append(p(text))
+        paragraphs.append(p(text, key=f"funding:{year.year}"))
     return paragraphs
 
 
@@ -254,7 +254,8 @@ def _briefings(f: ReportFigures, p: Callable[..., Paragraph]) -> list[Paragraph]
         p(
             f"A briefing for board and elected members, {b.title}, on {_day(b.date)}: "
             f"{_count(b.invited, 'member')} invited, {b.accepted:,} accepted"
-            + (f", {b.attended:,} attended." if b.attended else ".")
+            + (f", {b.attended:,} attended." if b.attended else "."),
+            key=f"briefing:{b.date}:{b.title}",
         )
         for b in f.briefings
     ]
@@ -279,7 +280,15 @@ def report_draft(figures: ReportFigures, *, reference: str = "", title: str = ""
     title = title or f"Trauma-informed practice and leadership: progress report, {period}"
 
     progress = _Numbers("4.2")
-    progress_paragraphs = [para for part in PROGRESS for para in part(f, progress)]
+    progress_paragraphs = []
+    for part in PROGRESS:
+        # Each paragraph says what it is about, so that edited words stay with it when a
+        # refresh of the figures renumbers the paragraphs around it.
+        name = part.__name__.lstrip("_")
+        for n, para in enumerate(part(f, progress)):
+            progress_paragraphs.append(
+                para if para.key else replace(para, key=name if n == 0 else f"{name}:{n}")
+            )
 
     next_steps = _Numbers("4.3")
     if f.plan is not None and f.plan.next_priorities:
@@ -287,6 +296,7 @@ def report_draft(figures: ReportFigures, *, reference: str = "", title: str = ""
             next_steps(
                 "As described in the implementation plan, the Trauma Steering Group has "
                 f"identified key priorities for {f.plan.next_year}:",
+                key="next-steps",
                 bullets=list(f.plan.next_priorities),
             )
         ]

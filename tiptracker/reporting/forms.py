@@ -19,3 +19,32 @@ class ReportForm(forms.Form):
         help_text="Leave it empty for the usual title with the period.",
         error_messages={"max_length": "The title must be 300 characters or fewer"},
     )
+
+
+class SectionForm(forms.Form):
+    """The words of one section's paragraphs, one box each (field pN for the section's Nth
+    paragraph); tables, lists and charts come from the figures and are not edited here."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, paragraphs: list, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.paragraphs = paragraphs
+        for n, paragraph in enumerate(paragraphs):
+            self.fields[f"p{n}"] = forms.CharField(
+                label=f"Paragraph {paragraph.number}",
+                widget=forms.Textarea,
+                max_length=10000,
+                initial=paragraph.text,
+                error_messages={
+                    "required": f"Enter the words of paragraph {paragraph.number}",
+                    "max_length": "A paragraph must be 10,000 characters or fewer",
+                },
+            )
+
+    def texts(self) -> dict[str, str]:
+        """Paragraph.ident -> the words typed."""
+        return {p.ident: self.cleaned_data[f"p{n}"] for n, p in enumerate(self.paragraphs)}
+
+    def field_of(self) -> dict[str, str]:
+        return {p.ident: f"p{n}" for n, p in enumerate(self.paragraphs)}

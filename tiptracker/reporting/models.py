@@ -28,6 +28,12 @@ class Report(models.Model):
     # The frozen figures (frozen.figures_to_json) and the document (frozen.document_to_json).
     figures = models.JSONField()
     document = models.JSONField()
+    # The steering group's words: Paragraph.ident (what it is about, or its number) -> text,
+    # laid over the drafted document's paragraphs (services.report_document), so a refresh
+    # of the figures keeps them on the paragraph they were written for.
+    edits = models.JSONField(default=dict, blank=True)
+    # For the no-lost-update check: every edit saves from the version it read.
+    version = models.PositiveIntegerField(default=1)
     figures_taken_at = models.DateTimeField()
     created_at = models.DateTimeField()
     created_by = models.ForeignKey(
@@ -51,6 +57,7 @@ class ReportEvent(models.Model):
         SUBMITTED = "submitted", "Sent for review"
         RETURNED = "returned", "Returned to draft"
         APPROVED = "approved", "Approved"
+        EDITED = "edited", "Edited the words"
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField()
@@ -61,6 +68,8 @@ class ReportEvent(models.Model):
     action = models.CharField(max_length=12, choices=Action.choices)
     # For a refresh: the lines of what changed (frozen.figures_changes).
     changes = models.JSONField(default=list, blank=True)
+    # For an edit: {paragraph number (as it was): [before, after]}.
+    edited = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-at", "-id"]

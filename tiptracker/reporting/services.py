@@ -4,6 +4,7 @@ a ReportEvent in the same transaction. An approved report is locked: nothing her
 """
 
 import datetime as dt
+from dataclasses import replace
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -13,7 +14,7 @@ from django.utils.text import slugify
 from tiptracker.lib.dates import today
 from tiptracker.partnerships.models import Membership
 from tiptracker.reporting import frozen
-from tiptracker.reporting.document import BoardReport
+from tiptracker.reporting.document import BoardReport, Section
 from tiptracker.reporting.draft import report_draft
 from tiptracker.reporting.figures import report_figures
 from tiptracker.reporting.models import Report, ReportEvent
@@ -118,7 +119,8 @@ def report_refresh(*, actor: Membership, report: Report) -> list[str]:
     changes = frozen.figures_changes(old, frozen.figures_from_json(figures))
     report.figures, report.document = figures, frozen.document_to_json(document)
     report.figures_taken_at = timezone.now()
-    report.save(update_fields=["figures", "document", "figures_taken_at"])
+    report.version += 1  # an edit begun before the refresh is shown what it changed
+    report.save(update_fields=["figures", "document", "figures_taken_at", "version"])
     _event(report, actor, Action.REFRESHED, changes or ["Nothing changed."])
     return changes
 
@@ -137,7 +139,8 @@ def report_transition(*, actor: Membership, report: Report, transition: str) -> 
             f"{DONE.get(transition, transition)} now; it can be {names}."
         )
     report.state, action = allowed[transition]
-    report.save(update_fields=["state"])
+    report.version += 1
+    report.save(update_fields=["state", "version"])
     _event(report, actor, action)
     return report
 
@@ -147,6 +150,103 @@ def report_filename(report: Report, ending: str) -> str:
     return f"{slugify(report.title)[:80] or 'board-report'}.{ending}"
 
 
+def _with_edits(document: BoardReport, edits: dict[str, str]) -> BoardReport:
+    def section(s: Section) -> Section:
+        return replace(
+            s,
+            paragraphs=[
+                replace(p, text=edits[p.ident]) if p.ident in edits else p for p in s.paragraphs
+            ],
+            subsections=[section(sub) for sub in s.subsections],
+        )
+
+    return replace(document, sections=[section(s) for s in document.sections])
+
+
 def report_document(report: Report) -> BoardReport:
-    """The report's frozen document, as the renderers take it."""
-    return frozen.document_from_json(report.document)
+    """The report as the renderers take it: the frozen document with the steering group's
+    words laid over its paragraphs."""
+    return _with_edits(frozen.document_from_json(report.document), report.edits)
+
+
+def report_section(report: Report, number: str) -> Section | None:
+    """The section or subsection `number` ("4.2") of the report as it reads now."""
+    return section_of(report_document(report), number)
+
+
+class EditConflict(Exception):
+    """Someone saved the report since this edit read it: nothing was written."""
+
+    def __init__(self, current: Report, event: ReportEvent | None) -> None:
+        super().__init__("The report was saved by someone else since it was opened")
+        self.current = current
+        self.event = event
+
+
+@transaction.atomic
+def report_section_edit(
+    *, actor: Membership, report: Report, number: str, texts: dict[str, str], version: int
+) -> Report:
+    """Save the words of one section's paragraphs (Paragraph.ident -> text), from the
+    version the editor read. A draft only; a stale version is refused (EditConflict) and
+    nothing is written; an empty paragraph is refused. Recorded with before and after."""
+    if report.state != State.DRAFT:
+        raise _locked(report, "be edited")
+    section = report_section(report, number)
+    if section is None:
+        raise ValidationError(f"The report has no section {number}.")
+    current = {p.ident: p.text for p in section.paragraphs}
+    numbers = {p.ident: p.number for p in section.paragraphs}
+    errors = {n: "Enter the paragraph's words" for n, t in texts.items() if not t.strip()}
+    unknown = set(texts) - set(current)
+    if unknown:
+        raise ValidationError(f"Section {number} has no paragraph {', '.join(sorted(unknown))}.")
+    if errors:
+        raise ValidationError(errors)
+    # The first statement: the version check, so two saves never both succeed.
+    claimed = Report.objects.filter(pk=report.pk, version=version, state=State.DRAFT).update(
+        version=version + 1
+    )
+    if not claimed:
+        latest = Report.objects.get(pk=report.pk)
+        if latest.state != State.DRAFT:
+            raise _locked(latest, "be edited")
+        raise EditConflict(latest, latest.events.first())
+    report.refresh_from_db()
+    own = section_of(frozen.document_from_json(report.document), number)
+    drafted = {p.ident: p.text for p in own.paragraphs} if own else {}
+    edited: dict[str, list[str]] = {}
+    edits = dict(report.edits)
+    for n, text in texts.items():
+        text = text.strip()
+        if text == current[n]:
+            continue
+        edited[numbers[n]] = [current[n], text]
+        if text == drafted.get(n):
+            edits.pop(n, None)  # back to the draft's own words
+        else:
+            edits[n] = text
+    if edited:
+        report.edits = edits
+        report.save(update_fields=["edits"])
+        ReportEvent.objects.create(
+            report=report,
+            at=timezone.now(),
+            by=actor,
+            by_name=_name(actor),
+            action=Action.EDITED,
+            changes=[f"Paragraph {which} edited" for which in edited],
+            edited=edited,
+        )
+    return report
+
+
+def section_of(document: BoardReport, number: str) -> Section | None:
+    """The section or subsection `number` of a document, or None."""
+    waiting = list(document.sections)
+    while waiting:
+        section = waiting.pop(0)
+        if section.number == number:
+            return section
+        waiting.extend(section.subsections)
+    return None

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tiptracker.forms import add_service_error, posted
@@ -12,7 +13,7 @@ from tiptracker.partnerships import access
 from tiptracker.partnerships.models import Membership
 from tiptracker.reporting import render as renderers
 from tiptracker.reporting import services
-from tiptracker.reporting.forms import ReportForm
+from tiptracker.reporting.forms import ReportForm, SectionForm
 from tiptracker.reporting.models import Report, ReportEvent
 
 READ, EDIT, APPROVE = (
@@ -70,7 +71,79 @@ def report(request: HttpRequest, membership: Membership, report_pk: int) -> Http
             "can_submit": membership.role in EDIT and "submit" in allowed,
             "can_return": membership.role in EDIT and "return" in allowed,
             "can_approve": membership.role in APPROVE and "approve" in allowed,
+            "editable": [
+                (h.section.number, h.text)
+                for h in renderers.outline(services.report_document(found))
+                if h.section.paragraphs
+            ]
+            if membership.role in EDIT and found.state == Report.State.DRAFT
+            else [],
         },
+    )
+
+
+@access.partnership_view(EDIT)
+@require_http_methods(["GET", "POST"])
+def report_section_edit(
+    request: HttpRequest, membership: Membership, report_pk: int, number: str
+) -> HttpResponse:
+    """The words of one section, saved from the version read (no lost updates: a save over
+    someone else's shows both versions, and keeps what this person typed)."""
+    found = _report(membership, report_pk)
+    section = services.report_section(found, number)
+    if section is None or not section.paragraphs:
+        raise Http404("No such section")
+    if found.state != Report.State.DRAFT:
+        messages.error(
+            request,
+            "Only a draft can be edited: this report is " + found.get_state_display().lower() + ".",
+        )
+        return _back(membership, found)
+    data = posted(request)
+    form = SectionForm(data, paragraphs=section.paragraphs, initial={"version": found.version})
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.report_section_edit(
+                actor=membership,
+                report=found,
+                number=number,
+                texts=form.texts(),
+                version=form.cleaned_data["version"],
+            )
+        except services.EditConflict as clash:
+            saved = services.report_section(clash.current, number)
+            saved_texts = {p.ident: p.text for p in saved.paragraphs} if saved else {}
+            conflict = {
+                "change": {"actor_name": clash.event.by_name, "at": clash.event.at}
+                if clash.event
+                else None,
+                "rows": [
+                    (
+                        f"Paragraph {p.number}",
+                        form.texts()[p.ident],
+                        saved_texts.get(p.ident, ""),
+                        form.texts()[p.ident].strip() != saved_texts.get(p.ident, ""),
+                    )
+                    for p in section.paragraphs
+                ],
+            }
+            # Saving again now saves this person's version, on purpose, over the one shown.
+            again = request.POST.copy()
+            again["version"] = str(clash.current.version)
+            form = SectionForm(again, paragraphs=section.paragraphs)
+        except ValidationError as error:
+            add_service_error(form, error, fields=form.field_of())
+        else:
+            messages.success(request, f"Saved the words of section {number}.")
+            return redirect(
+                f"{reverse('report', args=[membership.partnership.slug, found.pk])}"
+                f"#section-{number.replace('.', '-')}"
+            )
+    return render(
+        request,
+        "reporting/section_edit.html",
+        {"report": found, "section": section, "form": form, "conflict": conflict},
     )
 
 
