@@ -239,6 +239,7 @@ POLICY: dict[str, dict[str, object]] = {
     "reports": {GET: REPORT_READ, POST: REPORT_EDIT},
     "report": {GET: REPORT_READ},
     "report_refresh": {POST: REPORT_EDIT},
+    "report_reference": {POST: REPORT_EDIT},
     "report_section_edit": {GET: REPORT_EDIT, POST: REPORT_EDIT},
     "report_submit": {POST: REPORT_EDIT},
     "report_return": {POST: REPORT_EDIT},

@@ -58,6 +58,7 @@ class ReportEvent(models.Model):
         RETURNED = "returned", "Returned to draft"
         APPROVED = "approved", "Approved"
         EDITED = "edited", "Edited the words"
+        NUMBERED = "numbered", "Gave the report its number"
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField()

@@ -165,8 +165,33 @@ def _with_edits(document: BoardReport, edits: dict[str, str]) -> BoardReport:
 
 def report_document(report: Report) -> BoardReport:
     """The report as the renderers take it: the frozen document with the steering group's
-    words laid over its paragraphs."""
-    return _with_edits(frozen.document_from_json(report.document), report.edits)
+    words laid over its paragraphs, and the board's number once the clerk has given it."""
+    document = _with_edits(frozen.document_from_json(report.document), report.edits)
+    return replace(document, reference=report.reference) if report.reference else document
+
+
+@transaction.atomic
+def report_reference_set(*, actor: Membership, report: Report, reference: str) -> Report:
+    """The board's number for the report (DIJBnn-YYYY, from the clerk), until it is approved."""
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    if report.state == State.APPROVED:
+        raise _locked(report, "have its number changed")
+    reference = reference.strip()
+    if len(reference) > 60:
+        raise ValidationError({"reference": "The report number must be 60 characters or fewer"})
+    if reference != report.reference:
+        report.reference = reference
+        report.version += 1
+        report.save(update_fields=["reference", "version"])
+        ReportEvent.objects.create(
+            report=report,
+            at=timezone.now(),
+            by=actor,
+            by_name=_name(actor),
+            action=Action.NUMBERED,
+            changes=[f"Report number: {reference or '(none)'}"],
+        )
+    return report
 
 
 def report_section(report: Report, number: str) -> Section | None:

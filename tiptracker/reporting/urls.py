@@ -6,6 +6,7 @@ urlpatterns = [
     path("", views.reports, name="reports"),
     path("<int:report_pk>/", views.report, name="report"),
     path("<int:report_pk>/refresh/", views.report_refresh, name="report_refresh"),
+    path("<int:report_pk>/number/", views.report_reference, name="report_reference"),
     path(
         "<int:report_pk>/sections/<str:number>/",
         views.report_section_edit,

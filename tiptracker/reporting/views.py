@@ -68,6 +68,7 @@ def report(request: HttpRequest, membership: Membership, report_pk: int) -> Http
             "events": events,
             "refreshed": refreshed,
             "can_refresh": membership.role in EDIT and found.state == Report.State.DRAFT,
+            "can_number": membership.role in EDIT and found.state != Report.State.APPROVED,
             "can_submit": membership.role in EDIT and "submit" in allowed,
             "can_return": membership.role in EDIT and "return" in allowed,
             "can_approve": membership.role in APPROVE and "approve" in allowed,
@@ -149,6 +150,21 @@ def report_section_edit(
 
 def _back(membership: Membership, found: Report) -> HttpResponse:
     return redirect("report", membership.partnership.slug, found.pk)
+
+
+@access.partnership_view(EDIT)
+@require_POST
+def report_reference(request: HttpRequest, membership: Membership, report_pk: int) -> HttpResponse:
+    found = _report(membership, report_pk)
+    try:
+        services.report_reference_set(
+            actor=membership, report=found, reference=request.POST.get("reference", "")
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Saved the report number.")
+    return _back(membership, found)
 
 
 @access.partnership_view(EDIT)

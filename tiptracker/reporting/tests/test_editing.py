@@ -149,3 +149,25 @@ def test_a_report_out_of_draft_cannot_be_edited(ld, admin, login, report):
 def test_an_unknown_section_is_not_found(ld, login, report):
     assert login(ld).get(edit_url(report, "12")).status_code == 404
     assert login(ld).get(edit_url(report, "4")).status_code == 404  # headings only
+
+
+def test_the_clerks_number_is_given_shown_and_written_into_word(ld, login, report):
+    client = login(ld)
+    slug = report.partnership.slug
+    client.post(reverse("report_reference", args=[slug, report.pk]), {"reference": "DIJB42-2022"})
+    report.refresh_from_db()
+    assert report.reference == "DIJB42-2022"
+    assert services.report_document(report).reference == "DIJB42-2022"
+    word = docx.Document(
+        io.BytesIO(client.get(reverse("report_docx", args=[slug, report.pk])).content)
+    )
+    assert any("DIJB42-2022" in p.text for p in word.paragraphs)
+    assert report.events.filter(action=ReportEvent.Action.NUMBERED).exists()
+
+
+def test_an_approved_reports_number_cannot_change(ld, admin, report):
+    services.report_transition(actor=ld, report=report, transition="submit")
+    services.report_transition(actor=admin, report=report, transition="approve")
+    report.refresh_from_db()
+    with pytest.raises(ValidationError, match="approved, so it is locked"):
+        services.report_reference_set(actor=admin, report=report, reference="DIJB1-2022")
