@@ -21,3 +21,4 @@ $PY bench/bench_import.py --rows "$ROWS"
 $PY bench/bench_memory.py --rows "$ROWS"
 $PY bench/bench_dashboard.py
 $PY bench/bench_feedback.py
+$PY bench/bench_report.py

@@ -203,7 +203,17 @@ class _Counts:
     measured: dict[int, set[str]]  # course -> the survey steps it measures
 
 
-def _counts(partnership_id: int, *, at: int) -> _Counts:
+def _counts(
+    partnership_id: int, *, at: int, years: tuple[dt.date, dt.date] | None = None
+) -> _Counts:
+    """Everything the chain counts, by course and period. `years` (the first day of a
+    financial year, the last day of one) keeps only training within those whole years: the
+    board report asks for its period's, not every quarter since the start. Whole years, so
+    that answers dated only by their year are judged as they are for the impact page."""
+    within: dict[str, Q] = {
+        name: Q(**{f"{name}__gte": years[0], f"{name}__lte": years[1]}) if years else Q()
+        for name in ("completed_on", "trained_in")
+    }
     courses = list(
         Course.objects.filter(partnership_id=partnership_id)
         .order_by("level", "title", "id")
@@ -211,7 +221,7 @@ def _counts(partnership_id: int, *, at: int) -> _Counts:
     )
     attended: dict[tuple[int, Period], int] = defaultdict(int)
     for course_id, quarter, people in (
-        Completion.objects.filter(partnership_id=partnership_id)
+        Completion.objects.filter(within["completed_on"], partnership_id=partnership_id)
         .annotate(quarter=TruncQuarter("completed_on"))
         .values("course_id", "quarter")
         .annotate(people=Count("staff_id", distinct=True))
@@ -242,7 +252,9 @@ def _counts(partnership_id: int, *, at: int) -> _Counts:
     small_years = {
         (course_id, timepoint, FinancialYear.containing(quarter).start_year)
         for course_id, timepoint, quarter, asked in Invitation.objects.filter(
-            partnership_id=partnership_id, timepoint__in=list(TIMEPOINTS.values())
+            within["completed_on"],
+            partnership_id=partnership_id,
+            timepoint__in=list(TIMEPOINTS.values()),
         )
         .annotate(quarter=TruncQuarter("completed_on"))
         .values("course_id", "timepoint", "quarter")
@@ -264,7 +276,9 @@ def _counts(partnership_id: int, *, at: int) -> _Counts:
     answered: dict[tuple[int, str, Period], int] = defaultdict(int)
     step_of: dict[str, str] = {T.REACTION: REACTED, T.POST: LEARNED}
     for course_id, timepoint, trained_in, anonymous, responses in (
-        Response.objects.filter(partnership_id=partnership_id, timepoint__in=list(step_of))
+        Response.objects.filter(
+            within["trained_in"], partnership_id=partnership_id, timepoint__in=list(step_of)
+        )
         .values("course_id", "timepoint", "trained_in", anonymous=F("version__anonymous"))
         .annotate(responses=Count("id"))
         .order_by()
@@ -292,7 +306,10 @@ def _counts(partnership_id: int, *, at: int) -> _Counts:
     if questions:
         for course_id, trained_in, anonymous, changed in (
             Answer.objects.filter(
-                partnership_id=partnership_id, timepoint=T.FOLLOW_UP, question_id__in=questions
+                within["trained_in"],
+                partnership_id=partnership_id,
+                timepoint=T.FOLLOW_UP,
+                question_id__in=questions,
             )
             .values("course_id", "trained_in", anonymous=F("question__version__anonymous"))
             .annotate(changed=Count("response_id", distinct=True, filter=change))

@@ -329,7 +329,14 @@ def _impact(
         # year lies within the window, which it can only do for a long period.
         return window_start <= period.starts_on and period.ends_before <= last.ends_before
 
-    counts = impact_chain._counts(partnership_id, at=at)
+    counts = impact_chain._counts(
+        partnership_id,
+        at=at,
+        years=(
+            FinancialYear.containing(window_start).starts_on,
+            FinancialYear.containing(window_end).ends_on,
+        ),
+    )
     totals: dict[tuple[int, str], int] = defaultdict(int)
     for (course_id, period), people in counts.attended.items():
         if in_window(period):
