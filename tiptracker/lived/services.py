@@ -24,6 +24,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from tiptracker.accounts.services import user_name
 from tiptracker.lib.dates import today
 from tiptracker.lived.models import (
     ENDED,
@@ -109,24 +110,35 @@ def _check_actor(actor: Actor, partnership_id: int, *, person_may: bool = False)
 
 
 def _name(actor: Actor | None) -> str:
-    if not isinstance(actor, Membership):
-        return ""
-    user = actor.user
-    return user.get_full_name() or user.email or user.username
+    return user_name(actor.user) if isinstance(actor, Membership) else ""
 
 
-def _audit(
-    *, actor: Actor | None, partnership_id: int, record_id: int | None, action: str
+def _event(
+    *,
+    actor: Actor | None,
+    partnership_id: int,
+    record_id: int | None,
+    action: str,
+    actor_name: str = "",
+    subject_name: str = "",
 ) -> AuditEvent:
-    return AuditEvent.objects.create(
+    """An audit event, not yet saved: every event of the trail is made here."""
+    return AuditEvent(
         partnership_id=partnership_id,
         at=timezone.now(),
         actor=actor if isinstance(actor, Membership) else None,
-        actor_name=_name(actor),
+        actor_name=actor_name or _name(actor),
         by_person=isinstance(actor, _Person),
         record_id=record_id,
         action=action,
+        subject_name=subject_name,
     )
+
+
+def _audit(**fields: Any) -> AuditEvent:
+    event = _event(**fields)
+    event.save()
+    return event
 
 
 # Contact details and links -----------------------------------------------------------------
@@ -376,11 +388,10 @@ def lived_coordinator_role_audit(
     """Someone was made a lived-experience coordinator, or stopped being one: the
     coordinators see it in their audit trail, whoever did it (an administrator on the members
     page, or a superuser in the admin site). Called inside the caller's transaction."""
-    AuditEvent.objects.create(
-        partnership_id=partnership_id,
-        at=timezone.now(),
+    _audit(
         actor=by,
-        actor_name=by_name or _name(by),
+        actor_name=by_name,
+        partnership_id=partnership_id,
         record_id=None,
         subject_name=_name(subject),
         action=(
@@ -396,11 +407,10 @@ def lived_second_factor_removed_audit(*, user: Any, by_name: str) -> None:
     their next opening of the workspace sets up a new one. The coordinators of each of their
     partnerships see it in the audit trail. Called inside the caller's transaction."""
     for membership in Membership.objects.filter(user=user, role=Role.LE_COORDINATOR):
-        AuditEvent.objects.create(
-            partnership_id=membership.partnership_id,
-            at=timezone.now(),
+        _audit(
             actor=None,
             actor_name=by_name,
+            partnership_id=membership.partnership_id,
             record_id=None,
             subject_name=_name(membership),
             action=AuditEvent.Action.SECOND_FACTOR_REMOVED,
@@ -845,13 +855,10 @@ def lived_records_list(
     if stage:
         records = records.filter(stage=stage)
     shown = paginate(records)
-    now = timezone.now()
     AuditEvent.objects.bulk_create(
-        AuditEvent(
+        _event(
+            actor=actor,
             partnership_id=partnership_id,
-            at=now,
-            actor=actor if isinstance(actor, Membership) else None,
-            actor_name=_name(actor),
             record_id=record.pk,
             action=AuditEvent.Action.LISTED,
         )

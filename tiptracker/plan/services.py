@@ -18,6 +18,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
+from tiptracker.accounts.services import user_name
 from tiptracker.lib.dates import today as today_in_london
 from tiptracker.lib.money import FinancialYear
 from tiptracker.partnerships.models import Membership
@@ -55,7 +56,7 @@ class EditConflict(Exception):
 def actor_name(actor: Actor) -> str:
     if actor is None:
         return "TIP Tracker"
-    return actor.get_full_name() or actor.email or actor.username
+    return user_name(actor)
 
 
 def _record(

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from tiptracker.accounts.services import user_name
 from tiptracker.lib.dates import today
 from tiptracker.partnerships.models import Membership
 from tiptracker.reporting import frozen
@@ -38,8 +39,7 @@ DONE = {"submit": "sent for review", "return": "returned to draft", "approve": "
 
 
 def _name(actor: Membership) -> str:
-    user = actor.user
-    return user.get_full_name() or user.email or user.username
+    return user_name(actor.user)
 
 
 def _event(

@@ -22,6 +22,7 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from tiptracker.accounts.services import user_name
 from tiptracker.lib.dates import month_ends_before
 from tiptracker.lib.levels import LEVELS, Level
 from tiptracker.partnerships.access import managed_team_ids, staff_for
@@ -264,7 +265,7 @@ def attendance_sheet(session: TrainingSession) -> list[AttendanceRow]:
 def _person(user: object) -> str:
     if user is None:
         return "someone no longer registered"
-    return user.get_full_name() or user.email or user.get_username()  # type: ignore[attr-defined]
+    return user_name(user)
 
 
 __all__ = [
