@@ -6,7 +6,7 @@ frozen figures, the locking and the history behave the same through either door.
 from typing import Any, ClassVar
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -139,10 +139,7 @@ class FileFormatNegotiation(DefaultContentNegotiation):
 
 
 def _report(view: ScopedApi, pk: int) -> Report:
-    found = Report.objects.filter(partnership_id=view.membership.partnership_id, pk=pk).first()
-    if found is None:
-        raise Http404("No such report")
-    return found
+    return access.get_report_for_user(view.membership, pk)  # type: ignore[no-any-return]
 
 
 def _shown(report: Report) -> dict:
@@ -163,9 +160,7 @@ class ReportListCreateApi(ScopedListApi):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self) -> Any:
-        return Report.objects.filter(partnership_id=self.membership.partnership_id).defer(
-            "figures", "document"
-        )
+        return access.reports_for(self.membership).defer("figures", "document")
 
     @extend_schema(
         tags=TAGS,

@@ -375,3 +375,17 @@ def get_survey_for_user(membership: Membership, pk: object) -> Any:
 
     require_role(membership, TRAINING_ADMIN_ROLES)
     return _get_or_404(Survey.objects.filter(partnership_id=membership.partnership_id), pk)
+
+
+# Board reports ----------------------------------------------------------------------------------
+
+
+def reports_for(membership: Membership) -> QuerySet:
+    from tiptracker.reporting.models import Report
+
+    require_role(membership, REPORT_READ_ROLES)
+    return Report.objects.filter(partnership_id=membership.partnership_id)
+
+
+def get_report_for_user(membership: Membership, pk: object) -> Any:
+    return _get_or_404(reports_for(membership), pk)

@@ -59,6 +59,8 @@ class ReportEvent(models.Model):
         APPROVED = "approved", "Approved"
         EDITED = "edited", "Edited the words"
         NUMBERED = "numbered", "Gave the report its number"
+        CONSULTED = "consulted", "Recorded a consultation"
+        UNCONSULTED = "unconsulted", "Removed a consultation"
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField()
@@ -77,3 +79,42 @@ class ReportEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} {self.at:%Y-%m-%d %H:%M}"
+
+
+class Consultation(models.Model):
+    """Who was consulted in preparing a report (section 7 names them): a group or a post,
+    and when. Recorded on a draft; an approved report's consultations are locked with it."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="consultations")
+    # "Members of the Trauma Steering Group", "the Chief Finance Officer", "the Clerk".
+    consultee = models.CharField(max_length=300)
+    consulted_on = models.DateField()
+    recorded_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(
+        Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["consulted_on", "id"]
+
+    def __str__(self) -> str:
+        return self.consultee
+
+
+class ReportTemplate(models.Model):
+    """A partnership's own Word template for its board reports (its house style), with
+    docxtpl placeholders; checked when uploaded. Without one, the product's default is used."""
+
+    partnership = models.OneToOneField(
+        Partnership, on_delete=models.CASCADE, related_name="report_template"
+    )
+    # The .docx itself: small, and kept with the data it belongs to (no file storage to run).
+    content = models.BinaryField()
+    filename = models.CharField(max_length=255)
+    uploaded_at = models.DateTimeField()
+    uploaded_by = models.ForeignKey(
+        Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return self.filename

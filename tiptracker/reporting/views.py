@@ -24,10 +24,7 @@ READ, EDIT, APPROVE = (
 
 
 def _report(membership: Membership, pk: int) -> Report:
-    found = Report.objects.filter(partnership_id=membership.partnership_id, pk=pk).first()
-    if found is None:
-        raise Http404("No such report")
-    return found
+    return access.get_report_for_user(membership, pk)  # type: ignore[no-any-return]
 
 
 @access.partnership_view(READ)
@@ -45,7 +42,7 @@ def reports(request: HttpRequest, membership: Membership) -> HttpResponse:
             else:
                 messages.success(request, "Drafted the report from the period's figures.")
                 return redirect("report", membership.partnership.slug, made.pk)
-    found = Report.objects.filter(partnership_id=membership.partnership_id).only(
+    found = access.reports_for(membership).only(
         "id", "title", "period_start", "period_end", "state", "figures_taken_at"
     )
     return render(
