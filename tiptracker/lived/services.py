@@ -141,6 +141,13 @@ def _audit(**fields: Any) -> AuditEvent:
     return event
 
 
+def _audit_record(actor: Actor | None, record: RouteRecord, action: str) -> AuditEvent:
+    """The event of something done to (or seen of) one record."""
+    return _audit(
+        actor=actor, partnership_id=record.partnership_id, record_id=record.pk, action=action
+    )
+
+
 # Contact details and links -----------------------------------------------------------------
 
 
@@ -319,12 +326,7 @@ def lived_link_reissue(*, actor: Actor, record: RouteRecord) -> str:
         raise ValidationError("This record has been erased: there is nobody to send a link to")
     token = _new_token(record)
     record.save(update_fields=["token_hash"])
-    _audit(
-        actor=actor,
-        partnership_id=record.partnership_id,
-        record_id=record.pk,
-        action=AuditEvent.Action.LINK_REISSUED,
-    )
+    _audit_record(actor, record, AuditEvent.Action.LINK_REISSUED)
     return token
 
 
@@ -372,12 +374,7 @@ def lived_details_update(
             "token_hash",
         ]
     )
-    _audit(
-        actor=actor,
-        partnership_id=locked.partnership_id,
-        record_id=locked.pk,
-        action=AuditEvent.Action.CHANGED,
-    )
+    _audit_record(actor, locked, AuditEvent.Action.CHANGED)
     record.refresh_from_db()
     return token
 
@@ -462,11 +459,10 @@ def _move(
     if to in ENDED:
         locked.ended_at = now
     locked.save(update_fields=["stage", "ended_at"])
-    _audit(
-        actor=actor,
-        partnership_id=locked.partnership_id,
-        record_id=locked.pk,
-        action=AuditEvent.Action.WITHDREW if to == Stage.WITHDRAWN else AuditEvent.Action.CHANGED,
+    _audit_record(
+        actor,
+        locked,
+        AuditEvent.Action.WITHDREW if to == Stage.WITHDRAWN else AuditEvent.Action.CHANGED,
     )
     record.refresh_from_db()
     return record
@@ -616,12 +612,7 @@ def lived_consent_record(
         recorded_at=timezone.now(),
         recorded_by=actor if isinstance(actor, Membership) else None,
     )
-    _audit(
-        actor=actor,
-        partnership_id=record.partnership_id,
-        record_id=record.pk,
-        action=AuditEvent.Action.CONSENT_RECORDED,
-    )
+    _audit_record(actor, record, AuditEvent.Action.CONSENT_RECORDED)
     return consent
 
 
@@ -658,12 +649,7 @@ def lived_involvement_add(
         recorded_at=timezone.now(),
         recorded_by=actor if isinstance(actor, Membership) else None,
     )
-    _audit(
-        actor=actor,
-        partnership_id=record.partnership_id,
-        record_id=record.pk,
-        action=AuditEvent.Action.INVOLVEMENT_ADDED,
-    )
+    _audit_record(actor, record, AuditEvent.Action.INVOLVEMENT_ADDED)
     return involvement
 
 
@@ -698,22 +684,12 @@ def lived_withdraw(*, actor: Actor, record: RouteRecord, on: dt.date | None = No
     _check_actor(actor, record.partnership_id, person_may=True)
     locked = RouteRecord.objects.select_for_update().get(pk=record.pk)
     if locked.stage == Stage.WITHDRAWN:
-        _audit(
-            actor=actor,
-            partnership_id=locked.partnership_id,
-            record_id=locked.pk,
-            action=AuditEvent.Action.OPENED,
-        )
+        _audit_record(actor, locked, AuditEvent.Action.OPENED)
         return Withdrawal(record=locked, already=True)
     _move(actor=actor, record=locked, to=Stage.WITHDRAWN, on=on, person_may=True)
     locked.refresh_from_db()
     _erase(locked, keep_token=True)
-    _audit(
-        actor=actor,
-        partnership_id=locked.partnership_id,
-        record_id=locked.pk,
-        action=AuditEvent.Action.ERASED,
-    )
+    _audit_record(actor, locked, AuditEvent.Action.ERASED)
     return Withdrawal(record=locked, already=False)
 
 
@@ -764,12 +740,7 @@ def _close_idle(now: dt.datetime) -> int:
             note=f"Closed by TIP Tracker: no step for {days} days.",
         )
         RouteRecord.objects.filter(pk=record.pk).update(stage=Stage.CLOSED, ended_at=now)
-        _audit(
-            actor=None,
-            partnership_id=record.partnership_id,
-            record_id=record.pk,
-            action=AuditEvent.Action.CHANGED,
-        )
+        _audit_record(None, record, AuditEvent.Action.CHANGED)
         closed += 1
     return closed
 
@@ -796,12 +767,7 @@ def lived_purge(*, now: dt.datetime | None = None) -> dict[str, int]:
         record.purged_at = now
         record.save(update_fields=["purged_at"])
         counts[record.stage] += 1
-        _audit(
-            actor=None,
-            partnership_id=record.partnership_id,
-            record_id=record.pk,
-            action=AuditEvent.Action.PURGED,
-        )
+        _audit_record(None, record, AuditEvent.Action.PURGED)
     counts["total"] = sum(counts.values())
     counts["closed_idle"] = closed_idle
     return counts
@@ -889,12 +855,7 @@ def lived_status_for_person(*, token: str) -> RouteRecord | None:
     record = record_for_token(token)
     if record is None:
         return None
-    _audit(
-        actor=PERSON,
-        partnership_id=record.partnership_id,
-        record_id=record.pk,
-        action=AuditEvent.Action.OPENED,
-    )
+    _audit_record(PERSON, record, AuditEvent.Action.OPENED)
     return record
 
 
@@ -913,12 +874,7 @@ def lived_export(*, actor: Actor, record: RouteRecord) -> dict[str, Any]:
 
     _check_actor(actor, record.partnership_id, person_may=True)
     record = record_with_history(partnership_id=record.partnership_id, record_id=record.pk)
-    _audit(
-        actor=actor,
-        partnership_id=record.partnership_id,
-        record_id=record.pk,
-        action=AuditEvent.Action.EXPORTED,
-    )
+    _audit_record(actor, record, AuditEvent.Action.EXPORTED)
     return {
         "reference": record.pk,
         "partnership": record.partnership.name,
