@@ -8,10 +8,15 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 CSS := tiptracker/static/govuk/app.min.css
 
-.PHONY: demo test setup lint clean
+.PHONY: demo demo-report test setup lint clean
 
 demo: setup
 	$(BIN)/tiptracker demo
+
+# The demo partnership's board report for the reference report's period, as Word.
+demo-report: setup
+	$(BIN)/tiptracker demo --no-serve
+	$(BIN)/tiptracker report --partnership dundee --from 2021-12-01 --to 2022-06-30 --out demo-report.docx
 
 # One worker per core (pytest-xdist): the suite takes about half the time on two cores.
 test: setup
