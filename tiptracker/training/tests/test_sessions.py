@@ -39,7 +39,10 @@ def session(course):
 
 
 def on_the_minute(days: int = 7) -> dt.datetime:
-    return (timezone.now() + dt.timedelta(days=days)).replace(second=0, microsecond=0)
+    """Ten in the morning, UK time, `days` from now: the session and its two hours
+    stay within one day whenever the tests run (one starting at 23:00 would end tomorrow)."""
+    day = timezone.localtime() + dt.timedelta(days=days)
+    return day.replace(hour=10, minute=0, second=0, microsecond=0)
 
 
 def form_as_saved(session, **changes):
