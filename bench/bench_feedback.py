@@ -419,7 +419,7 @@ def raw_figures(partnership_id: int, organisation_id: int | None = None) -> tupl
 def check_figures(partnership_id: int, organisation_id: int | None = None) -> int:
     """results_for()'s figures against the raw SQL's (suppressed by the same rule); fails
     the run on any difference. Returns how many figures were compared."""
-    from tiptracker.feedback.results import Filters, _keys, results_for
+    from tiptracker.feedback.results import Filters, answer_keys, results_for
     from tiptracker.lib.suppression import count, rate, row, threshold
 
     at = threshold()
@@ -449,7 +449,7 @@ def check_figures(partnership_id: int, organisation_id: int | None = None) -> in
             problems.append(f"{where}: the questions answered differ")
         for q in result.questions:
             counts = by_question[(result.course_id, result.timepoint, q.question.pk)]
-            expected = row([counts.get(k, 0) for k in _keys(q.question)], at=at)
+            expected = row([counts.get(k, 0) for k in answer_keys(q.question)], at=at)
             if q.counts != expected:
                 problems.append(f"{where}, {q.question.text}: counts differ")
             if q.mean is not None and (

@@ -13,12 +13,12 @@ required. The plan, funding, engagement, network and lived-experience route are 
 bench-50k: their paragraphs say so, and their queries still run.
 
 Checks first that report_figures() agrees with the hand-written SQL (coverage needed and
-trained per level at the start and end; sessions and people attended per course): the run
-fails if not. Then, after one warm-up, times --runs generations of the Word report
+trained per level on every day of the trend, its ends also against bench_coverage's SQL;
+sessions and people attended per course; the planned briefings): the run fails if not. Then, after one warm-up, times --runs generations of the Word report
 (report_figures + report_draft + report_docx, as a whole), each in turn with the baseline:
 one function running every SQL aggregate the report needs, written apart from the app's
-selectors. Before each timed generation the report's chart is deleted from the chart cache,
-so every run draws it, as the first download of a new report does (a warm cache would hide
+selectors. Before each timed generation the report's charts (the coverage trend and the
+impact chain) are deleted from the chart cache, so every run draws them, as the first download of a new report does (a warm cache would hide
 matplotlib's cost). Targets: report p95 / SQL p95 <= 3, and report p95 <= 5 s.
 """
 
@@ -187,6 +187,63 @@ WHERE r.partnership_id = %s AND c."on" <= %s
                          OR (d."on" = c."on" AND d.at = c.at AND d.id > c.id)))
 GROUP BY c.to_stage
 """
+
+
+def trend_sql(days: int) -> str:
+    """Coverage per level on each of `days` days in one statement: each person's required
+    level and the first day they met each level (worked out once: MATERIALIZED, or SQLite
+    would work them out again for every day), joined to the days they were in the
+    workforce, grouped by day."""
+    met = ",\n".join(
+        f"MIN(CASE WHEN co.level >= {n} THEN c.completed_on END) AS met_{n}" for n in LEVELS
+    )
+    sums = ", ".join(
+        f"SUM(CASE WHEN p.req >= {n} THEN 1 ELSE 0 END), "
+        f"SUM(CASE WHEN p.req >= {n} AND p.met_{n} <= d.day THEN 1 ELSE 0 END)"
+        for n in LEVELS
+    )
+    values = ", ".join(["(%s)"] * days)
+    return f"""
+        WITH p AS MATERIALIZED (
+            SELECT COALESCE(s.required_level, t.required_level, 1) AS req,
+                   s.start_date, s.leaving_date, {", ".join(f"m.met_{n}" for n in LEVELS)}
+            FROM workforce_staffmember s
+            JOIN workforce_team t ON t.id = s.team_id
+            LEFT JOIN (
+                SELECT c.staff_id, {met}
+                FROM training_completion c JOIN training_course co ON co.id = c.course_id
+                WHERE c.partnership_id = %s AND c.completed_on <= %s
+                GROUP BY c.staff_id
+            ) m ON m.staff_id = s.id
+            WHERE s.partnership_id = %s
+        ), d(day) AS (VALUES {values})
+        SELECT d.day, {sums}
+        FROM d JOIN p ON (p.start_date IS NULL OR p.start_date <= d.day)
+                     AND (p.leaving_date IS NULL OR p.leaving_date >= d.day)
+        GROUP BY d.day
+    """
+
+
+def trend_days(start: dt.date, end: dt.date) -> list[dt.date]:
+    """The first day, every month end strictly between, the last day (written apart from
+    figures.trend_days: the check below compares the two)."""
+    days, month = [start], start.replace(day=1)
+    while True:
+        month = (month + dt.timedelta(days=32)).replace(day=1)
+        last = month - dt.timedelta(days=1)
+        if last >= end:
+            break
+        if last > start:
+            days.append(last)
+    return days + ([end] if end > start else [])
+
+
+def six_months_on(end: dt.date) -> dt.date:
+    """The last day of the sixth month after `end`'s: the planned briefings' horizon."""
+    year, month = divmod(end.year * 12 + end.month - 1 + 7, 12)
+    return dt.date(year, month + 1, 1) - dt.timedelta(days=1)
+
+
 IMPACT_ATTENDED_SQL = """
 SELECT course_id, COUNT(DISTINCT staff_id) FROM training_completion
 WHERE partnership_id = %s AND completed_on >= %s AND completed_on <= %s GROUP BY course_id
@@ -209,7 +266,6 @@ def _financial_year(day: dt.date) -> str:
 
 def sql_aggregates(partnership_id: int, start: dt.date, end: dt.date) -> dict:
     """Every aggregate the report's figures need, one statement each, by hand."""
-    from bench_coverage import baseline
     from django.db import connection
 
     from tiptracker.lib.dates import LONDON
@@ -223,21 +279,29 @@ def sql_aggregates(partnership_id: int, start: dt.date, end: dt.date) -> dict:
     window_end = (last.replace(year=last.year + 1, month=1) if last.month == 10 else
                   last.replace(month=last.month + 3)) - dt.timedelta(days=1)  # fmt: skip
     years = (_financial_year(start), _financial_year(end))
-    found: dict = {
-        "coverage_start": baseline(pid, start, None),
-        "coverage_end": baseline(pid, end, None),
-    }
+    days = trend_days(start, end)
+    planned_from = ends
+    planned_to = dt.datetime.combine(
+        six_months_on(end) + dt.timedelta(days=1), dt.time(), tzinfo=LONDON
+    )
+    found: dict = {}
     with connection.cursor() as cursor:
 
         def rows(sql: str, params: list) -> list[tuple]:
             cursor.execute(sql, params)
             return cursor.fetchall()
 
+        # Coverage at both ends of the period is the trend's first and last days.
+        found["coverage_trend"] = {
+            (day if isinstance(day, dt.date) else dt.date.fromisoformat(day)): sums
+            for day, *sums in rows(trend_sql(len(days)), [pid, end, pid, *days])
+        }
         found["attendance"] = {
             title: (sessions, people)
             for _id, title, sessions, people in rows(ATTENDANCE_SQL, [pid, begins, ends])
         }
         found["briefings"] = rows(BRIEFINGS_SQL, [pid, begins, ends])
+        found["briefings_planned"] = rows(BRIEFINGS_SQL, [pid, planned_from, planned_to])
         found["plan"] = dict(rows(PLAN_SQL, [pid]))
         found["plan_changes"] = rows(PLAN_CHANGES_SQL, [pid, begins, ends])[0][0]
         found["priorities"] = rows(
@@ -248,22 +312,54 @@ def sql_aggregates(partnership_id: int, start: dt.date, end: dt.date) -> dict:
         found["engagement"] = rows(ENGAGEMENT_SQL, [pid, start, end])
         found["network"] = {k: (n, t) for k, n, t in rows(NETWORK_SQL, [pid, end, end])}
         found["teams"] = rows(TEAMS_SQL, [pid])[0][0]
-        found["lived_entered"] = dict(rows(LIVED_ENTERED_SQL, [pid, start, end]))
-        found["lived_standing"] = dict(rows(LIVED_STANDING_SQL, [pid, end, end]))
+        # The route's counts, like the chain, over the whole quarters the period touches.
+        found["lived_entered"] = dict(rows(LIVED_ENTERED_SQL, [pid, window_start, window_end]))
+        found["lived_standing"] = dict(rows(LIVED_STANDING_SQL, [pid, window_end, window_end]))
         found["impact_attended"] = dict(rows(IMPACT_ATTENDED_SQL, [pid, window_start, window_end]))
         found["impact_answered"] = rows(IMPACT_ANSWERED_SQL, [pid, window_start, window_end])
     return found
 
 
-def check_figures(figures, raw: dict) -> int:
-    """report_figures()'s coverage and attendance against the SQL's; fails the run on any
-    difference. Returns how many figures were compared."""
+def check_figures(figures, raw: dict, at_start: dict, at_end: dict) -> int:
+    """report_figures()'s coverage (at both ends, against bench_coverage's baseline, and on
+    every day of the trend, against the trend's SQL), attendance and planned briefings
+    against the SQL's; fails the run on any difference. Returns how many figures were
+    compared."""
     problems = []
     compared = 0
     by_level = {c.level: c for c in figures.coverage}
+    days = list(raw["coverage_trend"])
+    if sorted(days) != sorted({p.day for p in figures.coverage_trend}):
+        problems.append(f"trend days: report {figures.coverage_trend}, SQL {days}")
+    for day, sums in raw["coverage_trend"].items():
+        for i, level in enumerate(LEVELS):
+            want = (int(sums[2 * i] or 0), int(sums[2 * i + 1] or 0))
+            got = next(
+                (
+                    (p.needed, p.trained)
+                    for p in figures.coverage_trend
+                    if (p.day, p.level) == (day, level)
+                ),
+                (0, 0),
+            )
+            if got != want:
+                problems.append(f"coverage on {day}, level {level}: report {got}, SQL {want}")
+            compared += 2
+        if day in (figures.start, figures.end):
+            other = at_start if day == figures.start else at_end
+            for i, level in enumerate(LEVELS):
+                want = (int(sums[2 * i] or 0), int(sums[2 * i + 1] or 0))
+                if other.get((None, None, level), (0, 0)) != want:
+                    problems.append(
+                        f"trend SQL and bench_coverage disagree on {day}, level {level}"
+                    )
+    planned = [n for _id, n in raw["briefings_planned"]]
+    if [b.invited for b in figures.briefings_planned] != planned:
+        problems.append(f"planned briefings: report {figures.briefings_planned}, SQL {planned}")
+    compared += len(planned)
     for level in LEVELS:
-        needed_start, met_start = raw["coverage_start"].get((None, None, level), (0, 0))
-        needed_end, met_end = raw["coverage_end"].get((None, None, level), (0, 0))
+        needed_start, met_start = at_start.get((None, None, level), (0, 0))
+        needed_end, met_end = at_end.get((None, None, level), (0, 0))
         c = by_level.get(level)
         got = (
             (c.needed_at_start, c.trained_at_start, c.needed_at_end, c.trained_at_end)
@@ -280,7 +376,7 @@ def check_figures(figures, raw: dict) -> int:
     if got_attendance != raw["attendance"]:
         problems.append(f"attendance: report {got_attendance}, SQL {raw['attendance']}")
     compared += 2 * len(raw["attendance"])
-    if not raw["attendance"] or not any(n for n, _ in raw["coverage_end"].values()):
+    if not raw["attendance"] or not any(n for n, _ in at_end.values()):
         problems.append("nothing to compare: no sessions or no workforce in the period")
     if problems:
         common.fail("report_figures() and the SQL disagree:\n  " + "\n  ".join(problems))
@@ -372,11 +468,20 @@ def main(argv: list[str]) -> None:
     partnership = ensure_data(args.force, START, END)
     pid = partnership.id
     figures = report_figures(partnership_id=pid, start=args.start, end=args.end)
-    compared = check_figures(figures, sql_aggregates(pid, args.start, args.end))
+    from bench_coverage import baseline as coverage_baseline
+
+    compared = check_figures(
+        figures,
+        sql_aggregates(pid, args.start, args.end),
+        coverage_baseline(pid, args.start, None),
+        coverage_baseline(pid, args.end, None),
+    )
     common.say(
         f"report_figures() gave the same {compared} figures as the SQL "
-        f"(coverage by level at both dates; {len(figures.attendance)} courses' sessions and "
-        f"people; {len(figures.impact)} courses in the impact chain)"
+        f"(coverage by level on {len({p.day for p in figures.coverage_trend})} days of the "
+        f"trend, both ends also against bench_coverage's SQL; {len(figures.attendance)} "
+        f"courses' sessions and people; {len(figures.briefings_planned)} planned briefings; "
+        f"{len(figures.impact)} courses in the impact chain)"
     )
 
     report = Report(pid, args.start, args.end)
@@ -412,7 +517,7 @@ def main(argv: list[str]) -> None:
     ratio = p95(times["report"]) / p95(times["sql"])
     common.say(
         line(f"Word report, {args.runs} runs (chart drawn each run)", times["report"])
-        + f"   ({size / 1000:.0f} kB .docx, {len(keys)} chart)"
+        + f"   ({size / 1000:.0f} kB .docx, {len(keys)} charts)"
     )
     for name in ("figures", "draft", "docx"):
         common.say(line(f"  of which report_{name}()", report.parts[name][: args.runs]))

@@ -2,9 +2,11 @@
 report lists for the six months to June 2022.
 
 The report gives "late 2021" for the meeting with the Minister and no dates for the rest;
-the demo's dates are plausible days within the report's period (the lived-experience
-workshop, still to come when the report was written, at the end of June 2022). The report
-does not name the other local authority areas, so neither does the demo.
+the demo's dates are plausible days within the report's period: the meeting early in
+December 2021, so that the report for 1 December 2021 to 30 June 2022 counts it as the
+reference does, and the lived-experience workshop, still to come when the report was
+written, at the end of June 2022. The report does not name the other local authority areas,
+so neither does the demo.
 """
 
 import datetime as dt
@@ -19,7 +21,7 @@ B, K = Engagement.BodyKind, Engagement.Kind
 # date, body, body kind, kind, represented by, summary
 ENGAGEMENTS = (
     (
-        dt.date(2021, 11, 30),
+        dt.date(2021, 12, 7),
         "Minister for Mental Wellbeing and Social Care",
         B.MINISTER, K.MEETING,
         "Representatives of the Trauma Steering Group and the Chief Social Work Officer (as a Trauma Champion)",

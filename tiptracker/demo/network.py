@@ -37,7 +37,7 @@ AMBASSADORS = (
 # (who: a champion's name or an ambassador's team, date, kind, summary)
 A = NetworkActivity.Kind
 ACTIVITIES = (
-    ("Fiona Ramsay", dt.date(2021, 11, 30), A.NATIONAL_EVENT, "Spoke with the Minister for Mental Wellbeing and Social Care about Dundee's approach to trauma implementation, with members of the Trauma Steering Group."),
+    ("Fiona Ramsay", dt.date(2021, 12, 7), A.NATIONAL_EVENT, "Spoke with the Minister for Mental Wellbeing and Social Care about Dundee's approach to trauma implementation, with members of the Trauma Steering Group."),
     ("Graeme Whyte", dt.date(2022, 3, 9), A.NATIONAL_EVENT, "National trauma champions network meeting: shared Dundee's implementation plan and the manager briefings."),
     ("Graeme Whyte", dt.date(2022, 11, 14), A.MEETING, "Opened the first meeting of the local trauma ambassadors network."),
     ("Housing Options", dt.date(2023, 1, 25), A.AWARENESS, "Opening Doors awareness session at the team meeting; eleven staff then booked Trauma Skilled learning."),

@@ -13,8 +13,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 
 from tiptracker.lib.money import format_pounds
+from tiptracker.lib.suppression import Figure
 from tiptracker.reporting.document import BoardReport, Chart, Paragraph, Section, Table
-from tiptracker.reporting.figures import ReportFigures
+from tiptracker.reporting.figures import CoverageOnDay, ImpactRow, ReportFigures
 
 
 def _day(day: dt.date) -> str:
@@ -124,22 +125,66 @@ def _coverage(f: ReportFigures, p: Callable[..., Paragraph]) -> list[Paragraph]:
             for c in f.coverage
         ],
     )
-    chart = Chart(
-        title="Coverage by level at the start and end of the period",
-        alt=f"Coverage by level: {'; '.join(changes)}.",
-        kind="line",
-        labels=[_day(f.start), _day(f.end)],
-        series={f"Level {c.level}": [c.percent_at_start, c.percent_at_end] for c in f.coverage},
-        unit="%",
-        table=table,
-    )
     return [
         p(
             "Coverage of the workforce against the training each person needs, by level of "
             f"the national framework, changed over the period: {_and(changes)}.",
-            charts=[chart],
+            tables=[table],
+            charts=[_coverage_trend(f)],
         )
     ]
+
+
+def _rounded(percent: float | None) -> float | None:
+    return None if percent is None else round(percent, 1)
+
+
+def _coverage_trend(f: ReportFigures) -> Chart:
+    """Coverage by level on the first day, at each month end and on the last day, as a line
+    per level, with a table of who needed and who had each level on each day. Coverage is
+    not suppressed (the dashboard shows it whole): it counts the workforce, not answers."""
+    days = list(dict.fromkeys(point.day for point in f.coverage_trend))
+    on: dict[tuple[dt.date, int], CoverageOnDay] = {
+        (point.day, point.level): point for point in f.coverage_trend
+    }
+    levels = [c.level for c in f.coverage]
+    table = Table(
+        caption=(
+            f"Coverage by level from {_day(f.start)} to {_day(f.end)}: trained of those who need it"
+        ),
+        header=["Date", *(f"Level {c.level} {c.name}" for c in f.coverage)],
+        rows=[
+            [
+                _day(day),
+                *(
+                    f"{on[(day, level)].trained:,} of {on[(day, level)].needed:,} "
+                    f"({_percent(on[(day, level)].percent)})"
+                    for level in levels
+                ),
+            ]
+            for day in days
+        ],
+    )
+    trend = "; ".join(
+        f"level {level} from {_percent(on[(days[0], level)].percent)} to "
+        f"{_percent(on[(days[-1], level)].percent)}"
+        for level in levels
+    )
+    return Chart(
+        title="Coverage by level over the period, at each month end",
+        alt=(
+            f"Line chart of coverage by level at {_count(len(days), 'point')} from "
+            f"{_day(f.start)} to {_day(f.end)}: {trend}. The table below gives every point."
+        ),
+        kind="line",
+        labels=[f"{day.day} {day:%b %Y}" for day in days],
+        series={
+            f"Level {level}": [_rounded(on[(day, level)].percent) for day in days]
+            for level in levels
+        },
+        unit="%",
+        table=table,
+    )
 
 
 def _impact(f: ReportFigures, p: Callable[..., Paragraph]) -> list[Paragraph]:
@@ -174,8 +219,106 @@ def _impact(f: ReportFigures, p: Callable[..., Paragraph]) -> list[Paragraph]:
             "dated by quarter). Figures from fewer than 5 people are not shown, to protect "
             "those who answered.",
             tables=[table],
+            charts=[_impact_chart(f)] if any(_charted(row) for row in f.impact) else [],
         )
     ]
+
+
+# The chain's steps as the table heads them; the chart draws each as a share of attendees.
+_STEPS = ("Attended", "Gave feedback", "Reported learning", "Changed practice")
+_CHARTED_COURSES = 5  # one line each: more than five cannot be told apart
+
+
+def _charted(row: ImpactRow) -> bool:
+    """A course can be drawn when its attendance is shown: every share is of that."""
+    return bool(row.attended.value)
+
+
+def _share(figure: Figure | None, attended: int) -> float | None:
+    """The step as a share of those who attended; None where it is not measured, suppressed,
+    or larger than attendance (anonymous answers need not come from the same people: a
+    share above 100% would be no share, and the chart's axis stops at 100)."""
+    if figure is None or figure.value is None or figure.value > attended:
+        return None
+    return round(100 * figure.value / attended, 1)
+
+
+def _impact_chart(f: ReportFigures) -> Chart:
+    """The impact chain of the most attended courses (up to five) as lines through its steps,
+    each step a share of those who attended. A step that is not measured, or whose count is
+    suppressed, is not drawn (a gap in the line) and the text alternative says which; the
+    shares come only from counts the table shows, so they reveal nothing it hides."""
+    rows = sorted((r for r in f.impact if _charted(r)), key=lambda r: -(r.attended.value or 0))
+    rows = rows[:_CHARTED_COURSES]
+    series: dict[str, list[float | None]] = {}
+    described, gaps = [], []
+    for row in rows:
+        attended = row.attended.value
+        assert attended  # _charted
+        steps = (row.attended, row.reacted, row.learned, row.changed)
+        shares = [_share(figure, attended) for figure in steps]
+        series[row.course] = shares
+        drawn = [
+            f"{name.lower()} {share:.1f}%"
+            for name, share in zip(_STEPS[1:], shares[1:], strict=True)
+            if share is not None
+        ]
+        described.append(f"{row.course}: {', '.join(drawn) or 'no step after attending drawn'}")
+        for name, figure in zip(_STEPS[1:], steps[1:], strict=True):
+            if figure is None:
+                gaps.append(f"{row.course}, {name.lower()}: not measured")
+            elif figure.value is None:
+                gaps.append(f"{row.course}, {name.lower()}: {figure}, not drawn")
+            elif figure.value > attended:
+                gaps.append(
+                    f"{row.course}, {name.lower()}: {figure.value:,}, more than attended "
+                    "(anonymous answers), not drawn as a share"
+                )
+    left_out = [r.course for r in f.impact if r not in rows]
+    alt = (
+        "Line chart of the impact chain, each step as a share of those who attended: "
+        + "; ".join(described)
+        + "."
+        + (f" Not drawn: {'; '.join(gaps)}." if gaps else "")
+        + (f" Not in the chart, but in the table above: {_and(left_out)}." if left_out else "")
+    )
+
+    def cell(figure: Figure | None, attended: int) -> str:
+        if figure is None:
+            return "not measured"
+        share = _share(figure, attended)
+        return str(figure) if share is None else f"{figure} ({share:.1f}%)"
+
+    table = Table(
+        caption=(
+            "The impact chain of the courses in the chart, as a share of those who attended "
+            "(fewer than 5 is not shown)"
+        ),
+        header=["Course", *_STEPS],
+        rows=[
+            [
+                row.course,
+                *(
+                    cell(figure, row.attended.value or 0)
+                    for figure in (row.attended, row.reacted, row.learned, row.changed)
+                ),
+            ]
+            for row in rows
+        ],
+    )
+    return Chart(
+        title=(
+            "The impact chain: the share of those who attended who gave feedback, reported "
+            "learning and changed their practice"
+            + (f", for the {len(rows)} courses attended most" if left_out else "")
+        ),
+        alt=alt,
+        kind="line",
+        labels=list(_STEPS),
+        series=series,
+        unit="%",
+        table=table,
+    )
 
 
 def _funding(f: ReportFigures, p: Callable[..., Paragraph]) -> list[Paragraph]:
@@ -226,8 +369,11 @@ def _network(f: ReportFigures, p: Callable[..., Paragraph]) -> list[Paragraph]:
 def _lived(f: ReportFigures, p: Callable[..., Paragraph]) -> list[Paragraph]:
     counts = f.lived
     table = Table(
-        caption="The professionals with lived experience route (fewer than 5 is not shown)",
-        header=["Stage", "Reached it in the period", "At it on the last day"],
+        caption=(
+            "The professionals with lived experience route, "
+            f"{_day(counts.start)} to {_day(counts.end)} (fewer than 5 is not shown)"
+        ),
+        header=["Stage", f"Reached it from {_day(counts.start)}", f"At it on {_day(counts.end)}"],
         rows=[
             [label, str(entered), str(standing)]
             for (label, entered), (_same, standing) in zip(
@@ -241,7 +387,10 @@ def _lived(f: ReportFigures, p: Callable[..., Paragraph]) -> list[Paragraph]:
             "A safe process for professionals within the workforce with lived experience of "
             "trauma to contribute to services and strategy runs from an expression of "
             "interest, through detailed information and a screening and consent discussion, "
-            "to involvement. Only counts by stage are reported; none names anyone.",
+            "to involvement. Only counts by stage are reported; none names anyone. They "
+            f"cover {_day(counts.start)} to {_day(counts.end)}, the whole financial-year "
+            "quarters the period touches, so that reports for overlapping periods count "
+            "the same people and no small number can be worked out from the difference.",
             tables=[table],
         )
     ]
@@ -261,6 +410,24 @@ def _briefings(f: ReportFigures, p: Callable[..., Paragraph]) -> list[Paragraph]
     ]
 
 
+def _planned_briefing(f: ReportFigures) -> list[Paragraph]:
+    """2.2, when a briefing for board and elected members is planned after the period (as
+    the reference report's "will be offered by the end of the summer"); none otherwise."""
+    if not f.briefings_planned:
+        return []
+    council = f.council or "the council"
+    dates = _and(dict.fromkeys(_day(b.date) for b in f.briefings_planned))
+    one = len(f.briefings_planned) == 1
+    return [
+        Paragraph(
+            "2.2",
+            f"Note that {'a briefing session' if one else 'briefing sessions'} for IJB members "
+            f"and {council} elected members will be offered on {dates}.",
+            key="briefing-planned",
+        )
+    ]
+
+
 PROGRESS = (
     _plan,
     _training,
@@ -272,6 +439,18 @@ PROGRESS = (
     _lived,
     _briefings,
 )
+
+
+def consultations_sentence(consultees: list[str]) -> str:
+    """Paragraph 7.1 drafted from the consultations, the way the reference report puts it:
+    "A, B and C have been consulted in the preparation of this report." One consultee may be
+    a group or a person ("the Clerk"), so one is named in words that fit either."""
+    if not consultees:
+        return "No consultations have been recorded for this report yet."
+    if len(consultees) == 1:
+        return f"This report was prepared in consultation with {consultees[0]}."
+    named = f"{', '.join(consultees[:-1])} and {consultees[-1]}"
+    return f"{named[0].upper()}{named[1:]} have been consulted in the preparation of this report."
 
 
 def report_draft(figures: ReportFigures, *, reference: str = "", title: str = "") -> BoardReport:
@@ -334,7 +513,8 @@ def report_draft(figures: ReportFigures, *, reference: str = "", title: str = ""
                     "2.1",
                     "It is recommended that the Integration Joint Board (IJB) note the content "
                     "of this report, including progress to date and planned next steps.",
-                )
+                ),
+                *_planned_briefing(f),
             ],
         ),
         Section(
@@ -397,11 +577,9 @@ def report_draft(figures: ReportFigures, *, reference: str = "", title: str = ""
             "7",
             "CONSULTATIONS",
             [
-                Paragraph(
-                    "7.1",
-                    "The members of the Trauma Steering Group have been consulted in the "
-                    "preparation of this report.",
-                )
+                # Who was consulted is recorded on a report kept in the system
+                # (services._with_consultations); a draft from the figures alone has none.
+                Paragraph("7.1", consultations_sentence([]))
             ],
         ),
         Section(

@@ -21,7 +21,7 @@ from tiptracker.funding.models import Allocation as AllocationRecord
 from tiptracker.funding.models import Commitment as CommitmentRecord
 from tiptracker.funding.selectors import funding_summary
 from tiptracker.lib import suppression
-from tiptracker.lib.dates import LONDON
+from tiptracker.lib.dates import LONDON, month_end
 from tiptracker.lib.levels import LEVELS
 from tiptracker.lib.money import FinancialYear
 from tiptracker.lib.suppression import Figure
@@ -30,7 +30,7 @@ from tiptracker.network.selectors import network_summary
 from tiptracker.partnerships.models import Organisation, Partnership
 from tiptracker.plan.models import PlanChange
 from tiptracker.plan.selectors import plan_as_it_stood
-from tiptracker.training.coverage import coverage
+from tiptracker.training.coverage import coverage_by_month
 from tiptracker.training.models import Booking, TrainingSession
 
 
@@ -50,6 +50,20 @@ class LevelCoverage:
     @property
     def percent_at_end(self) -> float | None:
         return 100 * self.trained_at_end / self.needed_at_end if self.needed_at_end else None
+
+
+@dataclass(frozen=True)
+class CoverageOnDay:
+    """Coverage of one level on one day of the period: a point of the trend."""
+
+    day: dt.date
+    level: int
+    needed: int
+    trained: int
+
+    @property
+    def percent(self) -> float | None:
+        return 100 * self.trained / self.needed if self.needed else None
 
 
 @dataclass(frozen=True)
@@ -146,6 +160,9 @@ class ReportFigures:
     start: dt.date
     end: dt.date
     coverage: list[LevelCoverage]  # one per level anyone needs; empty: no workforce data
+    # Coverage of those levels on the first day, at each month end within the period and on
+    # the last day, by day then level: the trend.
+    coverage_trend: list[CoverageOnDay]
     attendance: list[CourseAttendance]  # courses with sessions held in the period
     impact: list[ImpactRow]  # courses with feedback in the period
     # The training the impact chain counts: from the first day of the first financial-year
@@ -157,8 +174,16 @@ class ReportFigures:
     funding: list[FundingYear]  # the financial years the period touches, with money
     engagement: list[Engagement]  # in the period, by date
     network: Network | None  # None: nobody in the network
-    lived: StageCounts  # the lived-experience route's counts by stage (suppressed)
+    # The lived-experience route's counts by stage (suppressed), over the whole financial-year
+    # quarters the period touches (its own start and end say so): two reports for periods
+    # that overlap count the same quarters, so their suppressed counts cannot be subtracted
+    # to reveal a small number.
+    lived: StageCounts
     briefings: list[Briefing]  # for board and elected members, in the period
+    # Those planned after the period, as known when the figures were taken, to the end of the
+    # sixth month after it (the next report's period): recommendation 2.2 asks members to
+    # note the next one.
+    briefings_planned: list[Briefing]
 
 
 # Gathering -------------------------------------------------------------------------------------
@@ -175,13 +200,15 @@ def report_figures(*, partnership_id: int, start: dt.date, end: dt.date) -> Repo
     partnership = Partnership.objects.get(pk=partnership_id)
     council, health_board = _council_and_health_board(partnership_id)
     impact, impact_start, impact_end = _impact(partnership_id, start, end)
+    coverage, coverage_trend = _coverage(partnership_id, start, end)
     return ReportFigures(
         partnership=partnership.name,
         council=council,
         health_board=health_board,
         start=start,
         end=end,
-        coverage=_coverage(partnership, start, end),
+        coverage=coverage,
+        coverage_trend=coverage_trend,
         attendance=_attendance(partnership_id, start, end),
         impact=impact,
         impact_start=impact_start,
@@ -198,8 +225,11 @@ def report_figures(*, partnership_id: int, start: dt.date, end: dt.date) -> Repo
             for e in engagement_in_period(partnership_id, start, end)
         ],
         network=_network(partnership_id, start, end),
-        lived=stage_counts(partnership_id=partnership_id, start=start, end=end),
+        lived=stage_counts(partnership_id=partnership_id, start=impact_start, end=impact_end),
         briefings=_briefings(partnership_id, start, end),
+        briefings_planned=_briefings(
+            partnership_id, end + dt.timedelta(days=1), month_end(_months_after(end, 6))
+        ),
     )
 
 
@@ -219,28 +249,64 @@ def _council_and_health_board(partnership_id: int) -> tuple[str, str]:
     return names.get(Organisation.Kind.COUNCIL, ""), names.get(Organisation.Kind.NHS_BOARD, "")
 
 
-def _coverage(partnership: Partnership, start: dt.date, end: dt.date) -> list[LevelCoverage]:
-    at_start, at_end = (
-        {
-            row.level: row
-            for row in coverage(
-                partnership_id=partnership.pk, partnership_slug=partnership.slug, as_of=day
-            ).totals
-        }
-        for day in (start, end)
+def trend_days(start: dt.date, end: dt.date) -> list[dt.date]:
+    """The days the coverage trend is taken on: the first day, each month end after it and
+    before the last day, and the last day."""
+    days = [start]
+    day = month_end(start)
+    while day < end:
+        if day > start:
+            days.append(day)
+        day = month_end(day + dt.timedelta(days=1))
+    if end > start:
+        days.append(end)
+    return days
+
+
+def _coverage(
+    partnership_id: int, start: dt.date, end: dt.date
+) -> tuple[list[LevelCoverage], list[CoverageOnDay]]:
+    """Coverage by level at both ends of the period and on each day of its trend, computed
+    from the completions and the workforce dates in one query (coverage_by_month: the
+    people are worked out once, then each day is one scan of them), for periods up to
+    eight years; the rule is coverage()'s (training/coverage.py), so the start and end
+    equal the dashboard's figures for those days.
+
+    Not from the trend's derived table (CoverageSnapshot): it holds month ends only, not a
+    period's first and last days, and filling the months it lacks writes to the database
+    from a read and costs a query per gap, so the report's cost would depend on what the
+    dashboard happened to have cached."""
+    days = trend_days(start, end)
+    by_day = coverage_by_month(partnership_id=partnership_id, month_ends=days)
+    at_start = {row.level: row for row in by_day[start]}
+    at_end = {row.level: row for row in by_day[end]}
+    levels = [level for level in LEVELS if at_start[level].needed or at_end[level].needed]
+    return (
+        [
+            LevelCoverage(
+                level=level.value,
+                name=level.label,
+                needed_at_start=at_start[level].needed,
+                trained_at_start=at_start[level].met,
+                needed_at_end=at_end[level].needed,
+                trained_at_end=at_end[level].met,
+            )
+            for level in levels
+        ],
+        [
+            CoverageOnDay(day=day, level=row.level.value, needed=row.needed, trained=row.met)
+            for day in days
+            for row in by_day[day]
+            if row.level in levels
+        ],
     )
-    return [
-        LevelCoverage(
-            level=level.value,
-            name=level.label,
-            needed_at_start=at_start[level].needed,
-            trained_at_start=at_start[level].met,
-            needed_at_end=at_end[level].needed,
-            trained_at_end=at_end[level].met,
-        )
-        for level in LEVELS
-        if at_start[level].needed or at_end[level].needed
-    ]
+
+
+def _months_after(day: dt.date, months: int) -> dt.date:
+    """The same day `months` later (the month's last day where it is shorter)."""
+    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
+    first = dt.date(year, month + 1, 1)
+    return first.replace(day=min(day.day, month_end(first).day))
 
 
 def _day_bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
@@ -329,7 +395,7 @@ def _impact(
         # year lies within the window, which it can only do for a long period.
         return window_start <= period.starts_on and period.ends_before <= last.ends_before
 
-    counts = impact_chain._counts(
+    counts = impact_chain.chain_counts(
         partnership_id,
         at=at,
         years=(

@@ -28,6 +28,7 @@ from tiptracker.reporting.figures import (
     Briefing,
     Commitment,
     CourseAttendance,
+    CoverageOnDay,
     Engagement,
     FundingYear,
     ImpactRow,
@@ -37,7 +38,9 @@ from tiptracker.reporting.figures import (
     ReportFigures,
 )
 
-VERSION = 1
+# 2: coverage_trend and briefings_planned added; the lived-experience counts cover the whole
+# quarters the period touches (their own start and end say which days).
+VERSION = 2
 
 
 # To JSON and back ------------------------------------------------------------------------------
@@ -48,7 +51,33 @@ def figures_to_json(figures: ReportFigures) -> dict:
 
 
 def figures_from_json(data: dict) -> ReportFigures:
-    return _decode(_read(data, "figures"), ReportFigures, "figures")
+    found = _read(data, "figures")
+    if data["version"] == 1 and isinstance(found, dict):
+        found = _figures_from_1(found)
+    return _decode(found, ReportFigures, "figures")
+
+
+def _figures_from_1(found: dict) -> dict:
+    """Format 1's figures in format 2's shape, as they were: their trend is the coverage
+    they held (the first and last days of the period), and no planned briefing was
+    gathered, so the report keeps saying what it said. Their lived-experience counts keep
+    the dates they were counted over."""
+    trend: list[dict] = []
+    if isinstance(found.get("coverage"), list):
+        for when, day in (("start", found.get("start")), ("end", found.get("end"))):
+            if when == "end" and day == found.get("start"):
+                break  # a one-day period: one point
+            trend += [
+                {
+                    "day": day,
+                    "level": level.get("level"),
+                    "needed": level.get(f"needed_at_{when}"),
+                    "trained": level.get(f"trained_at_{when}"),
+                }
+                for level in found["coverage"]
+                if isinstance(level, dict)
+            ]
+    return {"coverage_trend": trend, "briefings_planned": []} | found
 
 
 def document_to_json(report: BoardReport) -> dict:
@@ -63,10 +92,13 @@ def _read(data: object, what: str) -> object:
     """The frozen object inside `data`, once its version is one this code can read."""
     if not isinstance(data, dict) or "version" not in data or what not in data:
         raise ValueError(f"The report's frozen {what} are not in a form TIP Tracker can read.")
-    if data["version"] != VERSION:
+    if type(data["version"]) is not int or data["version"] not in (
+        1,
+        VERSION,
+    ):  # 1: documents are unchanged; figures upgraded
         raise ValueError(
             f"The report's frozen {what} were saved in format {data['version']!r}, which this "
-            f"version of TIP Tracker cannot read (it reads format {VERSION})."
+            f"version of TIP Tracker cannot read (it reads formats 1 to {VERSION})."
         )
     return data[what]
 
@@ -217,6 +249,7 @@ _PARTS: dict[type, _Part] = {
             "start": "Period start",
             "end": "Period end",
             "coverage": "Coverage",
+            "coverage_trend": "Coverage trend",
             "attendance": "Attendance",
             "impact": "Impact",
             "impact_start": "Impact, training counted from",
@@ -227,6 +260,7 @@ _PARTS: dict[type, _Part] = {
             "network": "Network",
             "lived": "Lived experience",
             "briefings": "Briefings",
+            "briefings_planned": "Briefings planned after the period",
         },
     ),
     LevelCoverage: _Part(
@@ -242,6 +276,17 @@ _PARTS: dict[type, _Part] = {
             "trained_at_start": "trained at the start",
             "needed_at_end": "needed at the end",
             "trained_at_end": "trained at the end",
+        },
+    ),
+    CoverageOnDay: _Part(
+        key=lambda c: (c.day, c.level),
+        name=lambda section, c: f"{section}, {_date(c.day)}, level {c.level}",
+        describe=lambda c: (
+            f"{_date(c.day)}, level {c.level}: {c.trained:,} of {c.needed:,} trained"
+        ),
+        labels={
+            "needed": "{where}: {old} → {new} needed",
+            "trained": "{where}: {old} → {new} trained",
         },
     ),
     CourseAttendance: _Part(

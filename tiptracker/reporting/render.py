@@ -6,20 +6,32 @@ HTML and PDF, PNG in Word, which cannot be relied on to show SVG. Every chart is
 its data table, the accessible version of the same figures.
 """
 
+import copy
+import functools
 import io
 import itertools
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.opc.constants import CONTENT_TYPE as CT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.oxml.numbering import CT_Numbering
+from docx.oxml.styles import CT_Styles
+from docx.parts.numbering import NumberingPart
 from docx.shared import Cm
+from docx.styles import BabelFish
+from docxtpl import DocxTemplate
+from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
@@ -177,32 +189,239 @@ def report_pdf(report: BoardReport) -> bytes:
 
 # Word ----------------------------------------------------------------------------------------
 
+# The placeholders a Word template may hold (docxtpl's Jinja syntax): name -> how it is typed.
+# The report fills each one; a template must hold the required ones and may hold no others
+# (a misspelt placeholder would print nothing, unnoticed until the board's papers went out).
+# The body takes docxtpl's `p`: it replaces its whole paragraph, as headings, tables and
+# pictures cannot sit inside a line of text.
+REQUIRED_PLACEHOLDERS = {
+    "title": "{{ title }}",
+    "reference": "{{ reference }}",
+    "body": "{{p body }}",
+}
+OPTIONAL_PLACEHOLDERS = {
+    "partnership": "{{ partnership }}",
+    "period": "{{ period }}",
+    "author": "{{ author }}",
+    "date": "{{ date }}",
+}
+PLACEHOLDERS = REQUIRED_PLACEHOLDERS | OPTIONAL_PLACEHOLDERS
 
-def report_docx(report: BoardReport) -> bytes:
-    """The report as a Word document from python-docx's default template: real headings
-    (Word's navigation pane lists them), real tables with a repeating header row, and every
-    chart as a picture with alternative text, followed by its data table."""
+# The styles the body (and the default's title) are written in. A template made in Word
+# holds only the styles its own text uses, so any of these it lacks is copied in from the
+# default before rendering: the headings stay headings (Word's navigation pane lists them)
+# and nothing fails for want of a style, whatever the template.
+BODY_STYLES = (
+    "Title",
+    *(f"Heading {level}" for level in range(1, 10)),
+    "List Bullet",
+    "Caption",
+    "Table Grid",
+)
+
+# What stands for the body while docxtpl renders the template: a paragraph of its own, then
+# swapped for the body's elements (see report_docx).
+_BODY_MARK = "tiptracker-report-body-6f1c"
+
+
+class TemplateProblem(ValueError):
+    """A Word template that cannot make a report; the message says why in plain words."""
+
+
+class _BodyMark:
+    """The value of {{p body }} while docxtpl renders: a {{p ...}} value's markup takes the
+    place of its whole paragraph, so this leaves one marked paragraph where the body goes."""
+
+    def __html__(self) -> str:
+        return f"<w:p><w:r><w:t>{_BODY_MARK}</w:t></w:r></w:p>"
+
+    __str__ = __html__
+
+
+class TemplateEnvironment(SandboxedEnvironment):
+    """Jinja for templates people upload: sandboxed (no reaching Python's insides from a
+    placeholder), escaping values for the XML they land in (a "&" in a title is text, not a
+    broken file), and refusing arithmetic that could make a string or number big enough to
+    exhaust the server."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def __init__(self) -> None:
+        super().__init__(autoescape=True)
+        # range, dict, lipsum and the rest: a template fills placeholders, it makes nothing.
+        self.globals.clear()
+
+    def call_binop(self, context, operator, left, right):  # type: ignore[no-untyped-def]
+        if operator == "**" or any(isinstance(v, int) and abs(v) > 1000 for v in (left, right)):
+            raise SecurityError("The template multiplies by more than it may")
+        return super().call_binop(context, operator, left, right)
+
+
+@functools.cache
+def default_template() -> bytes:
+    """The product's own Word template: what a report is written into when its partnership
+    has none, and what a partnership downloads to restyle in Word. Made here with
+    python-docx (nothing binary is shipped), once per process."""
     document = Document()
-    # The template's own properties (python-docx as author, its 2013 dates) would show in
-    # Word's File > Info as this report's.
+    properties = document.core_properties
+    properties.title = "Board report template"
+    properties.author = "TIP Tracker"
+    properties.comments = (
+        "Restyle this document in Word, keep the placeholders in double curly brackets, "
+        "and upload it to TIP Tracker as your partnership's template."
+    )
+    document.add_paragraph(PLACEHOLDERS["title"], style="Title")
+    document.add_paragraph(f"Report number: {PLACEHOLDERS['reference']}")
+    document.add_paragraph(f"{PLACEHOLDERS['partnership']}, {PLACEHOLDERS['period']}")
+    # docxtpl's paragraph tags: the byline's paragraph is left out when there is none.
+    document.add_paragraph("{%p if author or date %}")
+    document.add_paragraph("{{ author }}{% if author and date %}, {% endif %}{{ date }}")
+    document.add_paragraph("{%p endif %}")
+    document.add_paragraph(PLACEHOLDERS["body"])
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+@functools.cache
+def _default_parts() -> tuple[CT_Styles, CT_Numbering]:
+    """The default template's styles and numbering, parsed once: where the styles a
+    partnership's template lacks are copied from. Only read."""
+    document = Document(io.BytesIO(default_template()))
+    return document.styles.element, document.part.numbering_part.element
+
+
+def _add_missing_styles(document) -> None:  # type: ignore[no-untyped-def]
+    """Copy into the template each of BODY_STYLES it lacks, with the styles those are based
+    on, followed by or linked to, and the bullets' numbering."""
+    for name in BODY_STYLES:
+        _style_id(document, name)
+
+
+def _style_id(document, name: str) -> str:  # type: ignore[no-untyped-def]
+    """The id in `document` of the style called `name` (as python-docx names it, which is
+    how the body asks for it), copied from the default if the document has none."""
+    own = document.styles.element.get_by_name(BabelFish.ui2internal(name))
+    if own is not None:
+        return own.styleId  # type: ignore[no-any-return]
+    styles, _ = _default_parts()
+    # One of BODY_STYLES, all of which the default holds.
+    copied: Any = copy.deepcopy(styles.get_by_name(BabelFish.ui2internal(name)))
+    taken = {style.styleId for style in document.styles.element.style_lst}
+    original = copied.styleId
+    while copied.styleId in taken:  # the id is another style's in this template
+        copied.styleId = copied.styleId + "1"
+    document.styles.element.append(copied)
+    for tag in ("w:basedOn", "w:next", "w:link"):
+        reference = copied.find(qn(tag))
+        if reference is None:
+            continue
+        target = styles.get_by_id(reference.get(qn("w:val")))
+        if target is None:
+            copied.remove(reference)
+        elif target.styleId == original:
+            reference.set(qn("w:val"), copied.styleId)
+        else:
+            reference.set(qn("w:val"), _style_id(document, BabelFish.internal2ui(target.name_val)))
+    number = copied.find(f"{qn('w:pPr')}/{qn('w:numPr')}/{qn('w:numId')}")
+    if number is not None:
+        number.set(qn("w:val"), _numbering_copied(document, number.get(qn("w:val"))))
+    return copied.styleId  # type: ignore[no-any-return]
+
+
+def _numbering_copied(document, number: str) -> str:  # type: ignore[no-untyped-def]
+    """Copy the default's list `number` (List Bullet's bullets) into the template's numbering
+    under new ids, making its numbering part if it has none; the new number."""
+    _, numbering = _default_parts()
+    source = numbering.num_having_numId(int(number))
+    abstract = copy.deepcopy(
+        next(
+            a
+            for a in numbering.findall(qn("w:abstractNum"))
+            if a.get(qn("w:abstractNumId")) == str(source.abstractNumId.val)
+        )
+    )
+    part = document.part
+    try:
+        own = part.numbering_part.element
+    except NotImplementedError:  # python-docx makes none: a template without any list
+        own = parse_xml(f"<w:numbering {nsdecls('w')}/>")
+        made = NumberingPart(PackURI("/word/numbering.xml"), CT.WML_NUMBERING, own, part.package)
+        part.relate_to(made, RT.NUMBERING)
+    ids = [int(a.get(qn("w:abstractNumId"))) for a in own.findall(qn("w:abstractNum"))]
+    abstract.set(qn("w:abstractNumId"), str(max(ids, default=-1) + 1))
+    first = own.find(qn("w:num"))
+    if first is not None:
+        first.addprevious(abstract)  # the schema puts every abstractNum before the first num
+    else:
+        own.append(abstract)
+    return str(own.add_num(int(abstract.get(qn("w:abstractNumId")))).numId)
+
+
+def report_docx(report: BoardReport, template: bytes | None = None) -> bytes:
+    """The report as a Word document written into a template (a partnership's own, or the product's default): its placeholders filled by docxtpl, and
+    {{p body }} replaced by every section, with real headings (Word's navigation pane lists
+    them), real tables with a repeating header row, and every chart as a picture with
+    alternative text, followed by its data table.
+
+    The body is written with python-docx into the template's own document (so its pictures
+    and styles are the template's), taken out again before docxtpl renders, and moved into
+    the marked paragraph after. docxtpl's Subdoc would write the body out as text for Jinja
+    to copy, scan and parse back (the same document, at the cost of handling a long
+    report's XML three more times), and needs docxcompose, which this needs not."""
+    page = DocxTemplate(io.BytesIO(template or default_template()))
+    document = page.get_docx()
+    if template:
+        _add_missing_styles(document)
+    text = document.element.body
+    before = len(text)
+    for heading in outline(report):
+        document.add_heading(printable(heading.text), level=min(heading.level, 9))
+        for paragraph in heading.section.paragraphs:
+            _docx_paragraph(document, paragraph)
+    # python-docx adds before the section properties, which stay last: the body is there.
+    start = before - 1 if text.sectPr is not None else before
+    blocks = list(text[start : start + len(text) - before])
+    for block in blocks:
+        text.remove(block)
+    byline = [report.author] if report.author else []
+    if report.date:
+        byline.append(f"{report.date:%-d %B %Y}")
+    context: dict[str, object] = {
+        "title": printable(report.title),
+        "reference": printable(report.reference),
+        "partnership": printable(report.partnership),
+        "period": printable(period_text(report)),
+        "author": printable(report.author),
+        "date": f"{report.date:%-d %B %Y}" if report.date else "",
+        "byline": printable(", ".join(byline)),
+        "body": _BodyMark(),
+    }
+    page.render(context, jinja_env=TemplateEnvironment())
+    document = page.docx
+    marks = document.element.body.xpath(f".//w:p[w:r/w:t='{_BODY_MARK}']")
+    if len(marks) != 1:
+        raise TemplateProblem(
+            "{{p body }} must be in the document's own text once, alone in its paragraph"
+        )
+    mark = marks[0]
+    for block in blocks:
+        mark.addprevious(block)
+    if mark.getparent().tag == qn("w:tc") and blocks and blocks[-1].tag == qn("w:tbl"):
+        mark.addprevious(OxmlElement("w:p"))  # a table cell ends with a paragraph, or Word objects
+    mark.getparent().remove(mark)
+    # docxtpl renumbered the template's pictures while the body was out: number them all
+    # again, as each needs an id of its own (Word reports a repeated one as damage).
+    for number, picture in enumerate(document.element.body.iter(qn("wp:docPr")), start=1001):
+        picture.set("id", str(number))
+    # The template's own properties (its author, its dates) would show in Word's File > Info
+    # as this report's.
     properties = document.core_properties
     properties.title = printable(report.title)
     properties.subject = printable(f"Report {report.reference}")
     properties.author = printable(report.author or report.partnership)
     properties.comments = ""
     properties.created = properties.modified = timezone.now()
-    document.add_heading(printable(report.title), level=0)
-    document.add_paragraph(printable(f"Report number: {report.reference}"))
-    document.add_paragraph(printable(f"{report.partnership}, {period_text(report)}"))
-    if report.author or report.date:
-        byline = [report.author] if report.author else []
-        if report.date:
-            byline.append(f"{report.date:%-d %B %Y}")
-        document.add_paragraph(printable(", ".join(byline)))
-    for heading in outline(report):
-        document.add_heading(printable(heading.text), level=min(heading.level, 9))
-        for paragraph in heading.section.paragraphs:
-            _docx_paragraph(document, paragraph)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

@@ -483,7 +483,7 @@ def test_the_engagement_log_holds_the_reports_four_contributions(demo):
     partnership, output = demo.partnership, demo.output
     log = list(engagement_in_period(partnership.id, dt.date(2021, 10, 1), dt.date(2022, 6, 30)))
     assert [(e.date, e.body_kind, e.kind) for e in log] == [
-        (dt.date(2021, 11, 30), "minister", "meeting"),
+        (dt.date(2021, 12, 7), "minister", "meeting"),
         (dt.date(2022, 1, 25), "national-advisory-group", "advisory-group"),
         (dt.date(2022, 3, 16), "local-authority", "visit"),
         (dt.date(2022, 6, 29), "national-programme", "workshop"),
@@ -498,7 +498,7 @@ def test_the_engagement_log_holds_the_reports_four_contributions(demo):
     assert (
         counts["meeting"] == counts["visit"] == counts["workshop"] == counts["advisory-group"] == 1
     )
-    assert "Engagement log: 4 records, from November 2021 to June 2022" in output
+    assert "Engagement log: 4 records, from December 2021 to June 2022" in output
 
 
 # The briefing for board and elected members ----------------------------------

@@ -562,3 +562,35 @@ def test_the_api_gives_each_figure_as_value_suppressed_and_shown(login, admin, t
     [period] = level["periods"]
     assert period["period"] == "2022-23-q1" and period["starts_on"] == "2022-04-01"
     assert [s["step"] for s in period["steps"]] == ["reacted", "changed"]
+
+
+def test_the_chain_within_given_years_counts_each_quarter_as_over_every_year(admin, surveys):
+    # The board report asks for its years only (quarters by plain date comparisons); the
+    # impact page for every quarter (by the database's quarter function). Each day on
+    # either side of a quarter's edge lands in the same quarter both ways.
+    from tiptracker.feedback.impact import chain_counts
+    from tiptracker.lib.money import FinancialYear
+
+    course = running(admin, surveys, title="Edges", reaction=REACTION)
+    team = TeamFactory(partnership=admin.partnership)
+    edges = [(2021, 3, 31), (2021, 4, 1), (2021, 6, 30), (2021, 7, 1), (2021, 12, 31)]
+    edges += [(2022, 1, 1), (2022, 3, 31), (2022, 4, 1), (2023, 3, 31), (2023, 4, 1)]
+    for people, day in enumerate(edges, start=1):
+        attended(course, team, people=people, on=dt.date(*day))
+    years = (FinancialYear(2021).starts_on, FinancialYear(2022).ends_on)
+    everything = chain_counts(admin.partnership_id, at=1)
+    within = chain_counts(admin.partnership_id, at=1, years=years)
+    inside = {
+        key: people
+        for key, people in everything.attended.items()
+        if years[0] <= key[1].starts_on <= years[1]
+    }
+    assert within.attended == inside
+    assert sorted((p.short_label, n) for (_c, p), n in within.attended.items()) == [
+        ("2021/22 Q1", 2 + 3),
+        ("2021/22 Q2", 4),
+        ("2021/22 Q3", 5),
+        ("2021/22 Q4", 6 + 7),
+        ("2022/23 Q1", 8),
+        ("2022/23 Q4", 9),
+    ]

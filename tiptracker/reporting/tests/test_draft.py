@@ -3,6 +3,7 @@ board's way, each module's paragraph from its figures, and a plain "none" where 
 has nothing for the period (it never disappears)."""
 
 import datetime as dt
+from dataclasses import replace
 from decimal import Decimal
 
 from tiptracker.lib.suppression import Figure
@@ -14,6 +15,7 @@ from tiptracker.reporting.figures import (
     Briefing,
     Commitment,
     CourseAttendance,
+    CoverageOnDay,
     Engagement,
     FundingYear,
     ImpactRow,
@@ -45,6 +47,7 @@ def empty() -> ReportFigures:
         start=START,
         end=END,
         coverage=[],
+        coverage_trend=[],
         attendance=[],
         impact=[],
         impact_start=dt.date(2021, 10, 1),
@@ -55,6 +58,7 @@ def empty() -> ReportFigures:
         network=None,
         lived=lived(None),
         briefings=[],
+        briefings_planned=[],
     )
 
 
@@ -66,6 +70,11 @@ def full() -> ReportFigures:
         start=START,
         end=END,
         coverage=[LevelCoverage(1, "Trauma Informed", 3000, 600, 3000, 1500)],
+        coverage_trend=[
+            CoverageOnDay(START, 1, 3000, 600),
+            CoverageOnDay(dt.date(2022, 3, 31), 1, 3000, 1000),
+            CoverageOnDay(END, 1, 3000, 1500),
+        ],
         attendance=[
             CourseAttendance("Launch webinar", 1, 1, 87, ["December 2021"], False),
             CourseAttendance("Manager briefing", 2, 6, 141, ["April 2022", "May 2022"], True),
@@ -117,6 +126,7 @@ def full() -> ReportFigures:
         network=Network(champions=4, ambassadors=9, teams_with_ambassador=8, teams=53),
         lived=lived(None),
         briefings=[Briefing(dt.date(2022, 8, 23), "Trauma-informed leadership", 18, 14, 12)],
+        briefings_planned=[Briefing(dt.date(2022, 8, 23), "IJB briefing", 18, 14, 0)],
     )
 
 
@@ -219,3 +229,93 @@ def test_a_partnership_with_no_data_gets_a_report_that_says_so():
 
 def test_the_title_names_the_period():
     assert report_draft(full()).title.endswith("1 December 2021 to 30 June 2022")
+
+
+# Charts and the recommendation about the next briefing ----------------------------------------
+
+
+def progress_paragraph(report: BoardReport, key: str) -> Paragraph:
+    return next(p for p in paragraphs(report) if p.key == key)
+
+
+def test_coverage_has_a_line_chart_of_its_trend_with_every_point_in_its_table():
+    coverage = progress_paragraph(report_draft(full()), "coverage")
+    [chart] = coverage.charts
+    assert chart.kind == "line" and chart.unit == "%"
+    assert chart.labels == ["1 Dec 2021", "31 Mar 2022", "30 Jun 2022"]
+    assert chart.series == {"Level 1": [20.0, 33.3, 50.0]}
+    assert chart.table.header == ["Date", "Level 1 Trauma Informed"]
+    assert chart.table.rows == [
+        ["1 December 2021", "600 of 3,000 (20.0%)"],
+        ["31 March 2022", "1,000 of 3,000 (33.3%)"],
+        ["30 June 2022", "1,500 of 3,000 (50.0%)"],
+    ]
+    assert "3 points" in chart.alt and "level 1 from 20.0% to 50.0%" in chart.alt
+    # The figures at both ends stay in a table of their own.
+    assert coverage.tables[0].caption == "Coverage by level, 1 December 2021 and 30 June 2022"
+
+
+def test_the_impact_chain_is_charted_without_drawing_a_suppressed_or_unmeasured_step():
+    impact = progress_paragraph(report_draft(full()), "impact")
+    [chart] = impact.charts
+    assert chart.labels == ["Attended", "Gave feedback", "Reported learning", "Changed practice"]
+    # 52 of 87 gave feedback; learning is not measured; fewer than 5 changed: neither drawn.
+    assert chart.series == {"Launch webinar": [100.0, 59.8, None, None]}
+    assert "Launch webinar, reported learning: not measured" in chart.alt
+    assert "Launch webinar, changed practice: fewer than 5, not drawn" in chart.alt
+    assert chart.table.rows == [
+        ["Launch webinar", "87 (100.0%)", "52 (59.8%)", "not measured", "fewer than 5"]
+    ]
+
+
+def test_the_impact_chart_draws_the_five_courses_attended_most_and_names_the_rest():
+    rows = [
+        ImpactRow(f"Course {n}", 1, Figure(10 * n, 5), Figure(5 * n, 5), None, None)
+        for n in range(1, 8)
+    ] + [ImpactRow("Tiny", 1, Figure(None, 5), Figure(None, 5), None, None)]
+    impact = progress_paragraph(report_draft(replace(full(), impact=rows)), "impact")
+    [chart] = impact.charts
+    assert list(chart.series) == [f"Course {n}" for n in (7, 6, 5, 4, 3)]
+    assert "Course 1, Course 2 and Tiny" in chart.alt
+    assert chart.title.endswith("for the 5 courses attended most")
+    assert len(impact.tables[0].rows) == 8  # the table keeps every course
+
+
+def test_more_answers_than_attendees_are_not_drawn_as_a_share_above_100():
+    # Anonymous surveys need not be answered by the same people who attended.
+    rows = [ImpactRow("Webinar", 1, Figure(20, 5), Figure(25, 5), None, Figure(6, 5))]
+    impact = progress_paragraph(report_draft(replace(full(), impact=rows)), "impact")
+    [chart] = impact.charts
+    assert chart.series == {"Webinar": [100.0, None, None, 30.0]}
+    assert "Webinar, gave feedback: 25, more than attended (anonymous answers)" in chart.alt
+    assert chart.table.rows == [["Webinar", "20 (100.0%)", "25", "not measured", "6 (30.0%)"]]
+
+
+def test_no_impact_chart_when_no_course_shows_its_attendance():
+    rows = [ImpactRow("Tiny", 1, Figure(None, 5), Figure(None, 5), None, None)]
+    impact = progress_paragraph(report_draft(replace(full(), impact=rows)), "impact")
+    assert impact.charts == [] and impact.tables[0].rows[0][1] == "fewer than 5"
+
+
+def test_a_briefing_planned_after_the_period_is_recommendation_2_2():
+    recommendations = next(s for s in walk(report_draft(full())) if s.number == "2")
+    assert [p.number for p in recommendations.paragraphs] == ["2.1", "2.2"]
+    assert recommendations.paragraphs[1].text == (
+        "Note that a briefing session for IJB members and Dundee City Council elected "
+        "members will be offered on 23 August 2022."
+    )
+    none_planned = report_draft(replace(full(), briefings_planned=[]))
+    recommendations = next(s for s in walk(none_planned) if s.number == "2")
+    assert [p.number for p in recommendations.paragraphs] == ["2.1"]
+
+
+def test_the_route_counts_say_which_days_they_cover():
+    quarters = replace(lived(7), start=dt.date(2021, 10, 1), end=dt.date(2022, 6, 30))
+    lived_paragraph = progress_paragraph(report_draft(replace(full(), lived=quarters)), "lived")
+    assert "cover 1 October 2021 to 30 June 2022, the whole financial-year quarters" in (
+        lived_paragraph.text
+    )
+    assert lived_paragraph.tables[0].header[1:] == [
+        "Reached it from 1 October 2021",
+        "At it on 30 June 2022",
+    ]

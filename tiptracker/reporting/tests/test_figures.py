@@ -31,7 +31,7 @@ from tiptracker.partnerships.tests.factories import (
 from tiptracker.plan import services as plan_services
 from tiptracker.plan.models import Action
 from tiptracker.plan.state import ActionFields
-from tiptracker.reporting.figures import ReportFigures, report_figures
+from tiptracker.reporting.figures import ReportFigures, report_figures, trend_days
 from tiptracker.training.coverage import coverage
 from tiptracker.training.models import Booking, Completion, Guest, TrainingSession
 from tiptracker.training.tests.factories import CourseFactory
@@ -89,9 +89,11 @@ def test_the_launch_webinar_counts_87_attendees(figures):
     assert webinar.for_managers is False
 
 
-def test_a_period_from_november_2021_takes_in_the_meeting_with_the_minister(dundee):
-    found = report_figures(partnership_id=dundee.pk, start=dt.date(2021, 11, 1), end=END)
-    assert len(found.engagement) == 4  # the meeting with the Minister, 30 November 2021, too
+def test_the_period_takes_in_the_meeting_with_the_minister_in_december_2021(figures):
+    # The reference report counts it ("late 2021") in its period from 1 December 2021.
+    minister = figures.engagement[0]
+    assert (minister.date, minister.kind) == (dt.date(2021, 12, 7), "Meeting")
+    assert minister.body == "Minister for Mental Wellbeing and Social Care"
 
 
 def test_funding_shows_50k_for_each_year_and_the_officer_post(figures):
@@ -136,6 +138,7 @@ def test_the_plan_is_as_it_stood_on_30_june_2022(figures):
 
 def test_the_engagement_log_of_the_period_is_listed_by_date(figures):
     assert [(e.date, e.kind) for e in figures.engagement] == [
+        (dt.date(2021, 12, 7), "Meeting"),
         (dt.date(2022, 1, 25), "Advisory group"),
         (dt.date(2022, 3, 16), "Visit"),
         (dt.date(2022, 6, 29), "Workshop"),
@@ -155,6 +158,40 @@ def test_coverage_is_the_dashboards_at_the_start_and_the_end_of_the_period(dunde
     assert informed.percent_at_end > 3 * informed.percent_at_start
 
 
+def test_the_coverage_trend_is_the_dashboards_coverage_on_each_day_of_it(dundee, figures):
+    days = [
+        dt.date(2021, 12, 1),
+        dt.date(2021, 12, 31),
+        dt.date(2022, 1, 31),
+        dt.date(2022, 2, 28),
+        dt.date(2022, 3, 31),
+        dt.date(2022, 4, 30),
+        dt.date(2022, 5, 31),
+        dt.date(2022, 6, 30),
+    ]
+    assert list(dict.fromkeys(p.day for p in figures.coverage_trend)) == days
+    for day in days:
+        found = coverage(partnership_id=dundee.pk, partnership_slug=dundee.slug, as_of=day)
+        assert [(p.level, p.needed, p.trained) for p in figures.coverage_trend if p.day == day] == [
+            (row.level.value, row.needed, row.met) for row in found.totals
+        ], day
+    informed = [p.percent for p in figures.coverage_trend if p.level == 1]
+    assert informed == sorted(informed)  # the demo's roll-out only ever adds to it
+
+
+def test_trend_days_are_the_first_day_the_month_ends_between_and_the_last_day():
+    assert trend_days(dt.date(2022, 1, 31), dt.date(2022, 3, 15)) == [
+        dt.date(2022, 1, 31),
+        dt.date(2022, 2, 28),
+        dt.date(2022, 3, 15),
+    ]
+    assert trend_days(dt.date(2022, 5, 3), dt.date(2022, 5, 3)) == [dt.date(2022, 5, 3)]
+    assert trend_days(dt.date(2022, 5, 3), dt.date(2022, 5, 31)) == [
+        dt.date(2022, 5, 3),
+        dt.date(2022, 5, 31),
+    ]
+
+
 def test_the_impact_chain_counts_the_quarters_the_period_touches(figures):
     assert (figures.impact_start, figures.impact_end) == (dt.date(2021, 10, 1), END)
     chains = {row.course: row for row in figures.impact}
@@ -166,6 +203,9 @@ def test_the_impact_chain_counts_the_quarters_the_period_touches(figures):
 
 def test_the_board_briefing_of_august_2022_is_after_the_period(dundee, figures):
     assert figures.briefings == []
+    # ... and planned, as known when the figures are taken: recommendation 2.2.
+    [planned] = figures.briefings_planned
+    assert planned.date == dt.date(2022, 8, 23)
     later = report_figures(
         partnership_id=dundee.pk, start=dt.date(2022, 7, 1), end=dt.date(2022, 12, 31)
     )
@@ -326,9 +366,84 @@ def test_the_figures_cost_the_same_queries_for_a_small_and_a_larger_partnership(
         assert found.briefings[0].invited == size
         assert len(found.engagement) == size
         assert found.plan is not None and len(found.plan.completed_in_period) == min(size, 30)
-    # Partnership 1, organisations 1, impact 6 (7 with a question about change), coverage 2,
-    # attendance 2, plan 3, funding 5, engagement 1, network 6, lived 2, briefings 1.
+    # Partnership 1, organisations 1, impact 6 (7 with a question about change), coverage
+    # and its trend 1, attendance 2, plan 3, funding 5, engagement 1, network 6, lived 2,
+    # briefings 2 (held in the period, and planned after it).
     assert counts == [28, 28]
+
+
+def test_the_figures_cost_the_same_queries_for_one_month_and_for_twelve():
+    # The coverage trend is one query for up to 100 days (eight years of month ends).
+    partnership = PartnershipFactory(slug="months", name="months")
+    today = timezone.localdate()
+    grow(partnership, 5, within=today)
+    counts = []
+    # (Not longer: the test's funding, in 2022/23, would then come in, and cost its queries.)
+    for months in (1, 12, 36):
+        start = today - dt.timedelta(days=31 * months)
+        with CaptureQueriesContext(connection) as queries:
+            found = report_figures(partnership_id=partnership.pk, start=start, end=today)
+        counts.append(len(queries))
+        assert {p.day for p in found.coverage_trend} == set(trend_days(start, today))
+        assert len(trend_days(start, today)) > months
+    assert counts == [28, 28, 28]
+
+
+def test_planned_briefings_are_those_after_the_period_within_the_next_six_months():
+    partnership = PartnershipFactory(slug="planned", name="planned")
+    course = CourseFactory(partnership=partnership)
+    guest = Guest.objects.create(
+        partnership=partnership, name="Cllr A", email="a@example.org", kind="other"
+    )
+
+    def briefing(day: dt.date, **fields) -> None:
+        session = TrainingSession.objects.create(
+            partnership=partnership,
+            course=course,
+            starts_at=_at(day),
+            ends_at=_at(day, 12),
+            capacity=20,
+            **fields,
+        )
+        Booking.objects.create(
+            partnership=partnership, session=session, guest=guest, status=Booking.Status.INVITED
+        )
+
+    briefing(dt.date(2022, 6, 30))  # in the period: held, not planned
+    briefing(dt.date(2022, 8, 23))
+    briefing(dt.date(2022, 9, 6), status=TrainingSession.Status.CANCELLED)
+    briefing(dt.date(2022, 12, 31))  # the last day of the next report's period
+    briefing(dt.date(2023, 1, 10))  # for the report after that
+    found = report_figures(partnership_id=partnership.pk, start=START, end=END)
+    assert [b.date for b in found.briefings] == [dt.date(2022, 6, 30)]
+    assert [b.date for b in found.briefings_planned] == [
+        dt.date(2022, 8, 23),
+        dt.date(2022, 12, 31),
+    ]
+    assert found.briefings_planned[0].invited == 1
+
+
+def test_route_counts_cover_whole_quarters_so_periods_in_one_quarter_count_alike():
+    from tiptracker.lived.models import StageChange
+    from tiptracker.lived.tests.factories import coordinator, interest
+
+    actor = coordinator()
+    records = [interest(actor, email=f"p{n}@example.org") for n in range(7)]
+    changes = StageChange.objects.filter(record__in=records)
+    changes.filter(record__in=records[:3]).update(on=dt.date(2022, 4, 5))
+    changes.filter(record__in=records[3:]).update(on=dt.date(2022, 5, 20))
+
+    def lived(start: dt.date):
+        return report_figures(
+            partnership_id=actor.partnership_id, start=start, end=dt.date(2022, 6, 30)
+        ).lived
+
+    from_may, from_april = lived(dt.date(2022, 5, 1)), lived(dt.date(2022, 4, 15))
+    # Cut at the period's own start, these would be 4 (shown as fewer than 5) and 7: their
+    # difference would tell of the 3 who came in early April.
+    assert from_may == from_april
+    assert (from_may.start, from_may.end) == (dt.date(2022, 4, 1), dt.date(2022, 6, 30))
+    assert dict(from_may.entered)["Interest received"].value == 7
 
 
 def test_the_demo_report_in_word_and_pdf_carries_the_reference_reports_figures(figures):
@@ -338,7 +453,7 @@ def test_the_demo_report_in_word_and_pdf_carries_the_reference_reports_figures(f
     import docx
 
     from tiptracker.reporting.draft import report_draft
-    from tiptracker.reporting.render import report_docx, report_pdf
+    from tiptracker.reporting.render import report_docx, report_html, report_pdf
     from tiptracker.reporting.tests.test_render import _inflated, _pdf_strings
 
     report = report_draft(figures)
@@ -361,7 +476,45 @@ def test_the_demo_report_in_word_and_pdf_carries_the_reference_reports_figures(f
     assert [c.text for c in directions.rows[1].cells] == ["1. No Direction Required", "X"]
     assert all(shape._inline.docPr.get("descr") for shape in document.inline_shapes)
 
+    # Recommendation 2.2: the board briefing of 23 August 2022, after the period.
+    assert (
+        "2.2\tNote that a briefing session for IJB members and Dundee City Council elected "
+        "members will be offered on 23 August 2022." in text
+    )
+    # The engagement paragraph names the meeting with the Minister.
+    assert "7 December 2021: Minister for Mental Wellbeing and Social Care (meeting)" in text
+    # The coverage trend and the impact chain: each a picture with its alternative text,
+    # followed by its data table.
+    charts = [c for p in _paragraphs(report) for c in p.charts]
+    assert [c.title.split(":")[0] for c in charts] == [
+        "Coverage by level over the period, at each month end",
+        "The impact chain",
+    ]
+    assert [s._inline.docPr.get("descr") for s in document.inline_shapes] == [c.alt for c in charts]
+    captions = [p.text for p in document.paragraphs if p.style.name == "Caption"]
+    for chart in charts:
+        assert captions[captions.index(chart.title) + 1] == chart.table.caption
+    trend = next(t for t in document.tables if t.rows[0].cells[0].text == "Date")
+    assert [r.cells[0].text for r in trend.rows[1:]][::7] == ["1 December 2021", "30 June 2022"]
+
+    html = report_html(report)
+    for chart in charts:
+        assert f'aria-label="{chart.alt}"' in html.replace("&#x27;", "'")
+        assert chart.table.caption in html
+
     pdf = report_pdf(report)
     assert pdf.startswith(b"%PDF")
-    strings = _pdf_strings(_inflated(pdf))  # the bookmarks: one per heading
+    inflated = _inflated(pdf)
+    strings = _pdf_strings(inflated)  # the bookmarks: one per heading
     assert "8.0 DIRECTIONS" in strings and "4.2 Progress Update" in strings
+    tables = sum(len(p.tables) + len(p.charts) for p in _paragraphs(report))
+    assert html.count("<table") == tables  # each chart's data table too
+    # Tagged: every table (WeasyPrint tags each page's part of a long table on its own).
+    assert inflated.count(b"/S /Table") >= tables
+    assert inflated.count(b"/S /Figure") == len(charts)
+
+
+def _paragraphs(report):
+    from tiptracker.reporting.tests.test_draft import paragraphs
+
+    return paragraphs(report)

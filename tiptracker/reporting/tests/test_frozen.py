@@ -24,6 +24,7 @@ from tiptracker.reporting.figures import (
     Briefing,
     Commitment,
     CourseAttendance,
+    CoverageOnDay,
     Engagement,
     FundingYear,
     ImpactRow,
@@ -60,7 +61,7 @@ def test_figures_read_back_exactly_after_a_trip_through_json_text(figures):
 
 def test_the_json_is_versioned_with_dates_and_money_as_text():
     data = figures_to_json(full())
-    assert data["version"] == 1
+    assert data["version"] == 2
     stored = data["figures"]
     assert stored["start"] == "2021-12-01"
     assert stored["funding"][0]["allocated"] == "50000"
@@ -68,6 +69,13 @@ def test_the_json_is_versioned_with_dates_and_money_as_text():
     assert stored["impact"][0]["attended"] == {"value": 87, "threshold": 5}
     assert stored["lived"]["entered"][0] == ["Interest received", {"value": None, "threshold": 5}]
     assert "percent_at_end" not in stored["coverage"][0]  # a property, worked out again
+    assert stored["coverage_trend"][1] == {
+        "day": "2022-03-31",
+        "level": 1,
+        "needed": 3000,
+        "trained": 1000,
+    }
+    assert stored["briefings_planned"][0]["date"] == "2022-08-23"
 
 
 def test_money_keeps_its_pence_exactly():
@@ -99,6 +107,8 @@ def test_any_figure_amount_and_date_reads_back_exactly(figure, amount, day, opti
         funding=[FundingYear("2022/23", amount, amount, amount, [label], [])],
         engagement=[Engagement(day, label, "Meeting", label)],
         lived=StageCounts(day, day, [(label, figure)], [(label, figure)], figure),
+        coverage_trend=[CoverageOnDay(day, 3, 10, 0)],
+        briefings_planned=[Briefing(day, label, 2, 1, 0)],
     )
     assert figures_from_json(through_json(figures_to_json(figures))) == figures
 
@@ -152,7 +162,7 @@ def a_document() -> BoardReport:
 def test_a_document_reads_back_exactly_with_nested_sections_and_charts_with_gaps():
     document = a_document()
     data = through_json(document_to_json(document))
-    assert data["version"] == 1
+    assert data["version"] == 2
     back = document_from_json(data)
     assert back == document
     assert back.sections[1].subsections[0].paragraphs[0].charts[0].series["Level 1"] == [20.0, None]
@@ -172,11 +182,54 @@ def test_a_document_without_a_date_reads_back_exactly():
 
 
 def test_a_format_it_does_not_know_is_refused_plainly():
-    data = figures_to_json(full()) | {"version": 2}
-    with pytest.raises(ValueError, match="saved in format 2, which this version of TIP Tracker"):
+    data = figures_to_json(full()) | {"version": 3}
+    with pytest.raises(ValueError, match="saved in format 3, which this version of TIP Tracker"):
         figures_from_json(data)
-    with pytest.raises(ValueError, match="format 2"):
-        document_from_json(document_to_json(a_document()) | {"version": 2})
+    with pytest.raises(ValueError, match="format 3"):
+        document_from_json(document_to_json(a_document()) | {"version": 3})
+    with pytest.raises(ValueError, match="format True"):
+        figures_from_json(data | {"version": True})
+
+
+def format_1(figures: ReportFigures) -> dict:
+    """The figures as format 1 stored them: without the trend and the planned briefings."""
+    data = through_json(figures_to_json(figures))
+    del data["figures"]["coverage_trend"], data["figures"]["briefings_planned"]
+    return data | {"version": 1}
+
+
+def test_figures_stored_in_format_1_still_open_as_they_were():
+    old = format_1(full())
+    back = figures_from_json(old)
+    # Their trend is the coverage they held, at the start and the end; no briefing planned.
+    assert back.coverage_trend == [
+        CoverageOnDay(dt.date(2021, 12, 1), 1, 3000, 600),
+        CoverageOnDay(dt.date(2022, 6, 30), 1, 3000, 1500),
+    ]
+    assert back.briefings_planned == []
+    assert back.coverage == full().coverage and back.lived == full().lived
+    # So the report drafted from them says what it said, with no recommendation 2.2.
+    report = report_draft(back)
+    assert [p.number for p in report.sections[1].paragraphs] == ["2.1"]
+    assert report.sections[3].subsections[1].paragraphs  # 4.2 drafted, charts and all
+
+
+def test_format_1_figures_of_a_one_day_period_give_one_point_and_empty_ones_none():
+    one_day = format_1(with_(full(), end=full().start))
+    assert [p.day for p in figures_from_json(one_day).coverage_trend] == [dt.date(2021, 12, 1)]
+    assert figures_from_json(format_1(empty())).coverage_trend == []
+
+
+def test_a_document_stored_in_format_1_still_opens():
+    old = through_json(document_to_json(a_document())) | {"version": 1}
+    assert document_from_json(old) == a_document()
+
+
+def test_damaged_format_1_figures_are_refused_naming_the_place():
+    old = format_1(full())
+    old["figures"]["coverage"][0]["trained_at_end"] = "1500"
+    with pytest.raises(ValueError, match=r"figures.coverage\[0\].trained_at_end"):
+        figures_from_json(old)
 
 
 @pytest.mark.parametrize("data", [{}, {"figures": {}}, {"version": 1}, []])
@@ -393,6 +446,7 @@ def _examples() -> list:
     assert figures.plan is not None
     return [
         *figures.coverage,
+        *figures.coverage_trend,
         *figures.attendance,
         *figures.impact,
         *figures.funding,
@@ -443,4 +497,21 @@ def test_refreshing_the_demo_after_more_managers_attended_says_so(demo_figures):
     ]
     assert figures_changes(demo_figures, with_(demo_figures, attendance=attendance)) == [
         "Attendance, Trauma-informed manager briefing: 141 → 143 attended"
+    ]
+
+
+def test_a_point_of_the_coverage_trend_and_a_planned_briefing_that_changed():
+    trend = [
+        dataclasses.replace(p, trained=1100) if p.day == dt.date(2022, 3, 31) else p
+        for p in full().coverage_trend
+    ]
+    changed = with_(
+        full(),
+        coverage_trend=trend,
+        briefings_planned=[Briefing(dt.date(2022, 8, 30), "IJB briefing", 18, 14, 0)],
+    )
+    assert figures_changes(full(), changed) == [
+        "Coverage trend, 31 March 2022, level 1: 1,000 → 1,100 trained",
+        "Briefings planned after the period: 1 added (30 August 2022: IJB briefing)",
+        "Briefings planned after the period: 1 removed (23 August 2022: IJB briefing)",
     ]
