@@ -17,7 +17,7 @@ from tiptracker.network.models import NetworkActivity, NetworkMember
 from tiptracker.partnerships.models import Role
 from tiptracker.partnerships.tests.factories import MembershipFactory, PartnershipFactory
 from tiptracker.plan.tests.factories import ActionFactory, PhaseFactory, PriorityFactory
-from tiptracker.reporting.services import report_create
+from tiptracker.reporting.services import consultation_add, report_create
 from tiptracker.resources.models import Resource, ResourceFile
 from tiptracker.training.tests.factories import (
     BookingFactory,
@@ -109,6 +109,9 @@ def world(db):
     token, _key = api_token_create(user=admin.user, name="matrix")
     # A board report, drafted for the first half of 2022.
     report = report_create(actor=admin, start=dt.date(2022, 1, 1), end=dt.date(2022, 6, 30))
+    consultation = consultation_add(
+        actor=admin, report=report, consultee="the Clerk", consulted_on=dt.date(2022, 7, 1)
+    )
     # Someone on the lived-experience route, at the start, with their private link.
     lived = lived_interest_express(
         actor=members[("own", Role.LE_COORDINATOR)],
@@ -141,6 +144,7 @@ def world(db):
         "engagement_pk": engagement.pk,
         "record_pk": lived.record.pk,
         "report_pk": report.pk,
+        "consultation_pk": consultation.pk,
         "number": "4.2",
         "to": "information_sent",
         "link_token": lived.token,

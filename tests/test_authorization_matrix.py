@@ -241,15 +241,29 @@ POLICY: dict[str, dict[str, object]] = {
     "report_refresh": {POST: REPORT_EDIT},
     "report_reference": {POST: REPORT_EDIT},
     "report_section_edit": {GET: REPORT_EDIT, POST: REPORT_EDIT},
+    # Consultations: the first allowed caller removes the world's; the next is told it was
+    # removed already (a message, not a 404).
+    "report_consultations": {POST: REPORT_EDIT},
+    "report_consultation_remove": {POST: REPORT_EDIT},
     "report_submit": {POST: REPORT_EDIT},
     "report_return": {POST: REPORT_EDIT},
     "report_approve": {POST: only(Role.ADMIN)},
     "report_docx": {GET: REPORT_READ},
     "report_pdf": {GET: REPORT_READ},
     "report_html": {GET: REPORT_READ},
+    # A partnership's Word template for its reports: those who draft reports choose it.
+    "report_template": {GET: REPORT_EDIT, POST: REPORT_EDIT},
+    "report_template_default": {GET: REPORT_EDIT},
+    "report_template_download": {GET: REPORT_EDIT},
+    "report_template_remove": {POST: REPORT_EDIT},
     # approve, through the transitions operation, is for administrators: checked in the view.
     "api_reports": {GET: REPORT_READ, POST: REPORT_EDIT},
-    "api_report": {GET: REPORT_READ},
+    "api_report": {GET: REPORT_READ, PATCH: REPORT_EDIT},
+    "api_report_section": {GET: REPORT_READ, PUT: REPORT_EDIT},
+    # Removing a consultation is a 204 also when it was removed already (by the first
+    # allowed caller here).
+    "api_report_consultations": {GET: REPORT_READ, POST: REPORT_EDIT},
+    "api_report_consultation": {DELETE: REPORT_EDIT},
     "api_report_refresh": {POST: REPORT_EDIT},
     "api_report_transition": {POST: REPORT_EDIT},
     "api_report_download": {GET: REPORT_READ},
@@ -286,6 +300,9 @@ PK_OF = {
     "api_report_refresh": "report_pk",
     "api_report_transition": "report_pk",
     "api_report_download": "report_pk",
+    "api_report_section": "report_pk",
+    "api_report_consultations": "report_pk",
+    "api_report_consultation": "report_pk",
     "api_lived_record_transitions": "record_pk",
     "api_lived_record_consents": "record_pk",
     "api_lived_record_involvements": "record_pk",

@@ -190,10 +190,13 @@ REPORT_FORMATS = (".docx", ".pdf", ".html")
 def cmd_report(args: argparse.Namespace) -> int:
     """The board progress report for a period, drafted from the data, as Word, PDF or HTML
     (by the output file's ending)."""
+    from django.core.exceptions import ValidationError
+
     from tiptracker.lib.dates import today
     from tiptracker.reporting.draft import report_draft
     from tiptracker.reporting.figures import report_figures
-    from tiptracker.reporting.render import report_docx, report_html, report_pdf
+    from tiptracker.reporting.render import report_html, report_pdf
+    from tiptracker.reporting.services import report_word
 
     out = Path(args.out)
     if out.suffix.lower() not in REPORT_FORMATS:
@@ -212,8 +215,15 @@ def cmd_report(args: argparse.Namespace) -> int:
     partnership = _partnership(args.partnership)
     figures = report_figures(partnership_id=partnership.pk, start=args.start, end=args.to)
     report = report_draft(figures)
-    render = {".docx": report_docx, ".pdf": report_pdf}.get(out.suffix.lower())
-    content = render(report) if render else report_html(report).encode("utf-8")
+    if out.suffix.lower() == ".docx":
+        try:
+            content = report_word(report, partnership.pk)
+        except ValidationError as problem:
+            raise UserError(" ".join(problem.messages)) from None
+    elif out.suffix.lower() == ".pdf":
+        content = report_pdf(report)
+    else:
+        content = report_html(report).encode("utf-8")
     try:
         out.write_bytes(content)
     except OSError as problem:

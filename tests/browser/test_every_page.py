@@ -34,6 +34,8 @@ NOT_HTML = {
     "report_docx",
     "report_pdf",
     "report_html",
+    "report_template_default",
+    "report_template_download",
 }
 
 

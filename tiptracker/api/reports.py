@@ -6,10 +6,12 @@ frozen figures, the locking and the history behave the same through either door.
 from typing import Any, ClassVar
 
 from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -69,7 +71,9 @@ class ReportEventOutput(serializers.Serializer):
     action = ReportActionField()
     action_label = serializers.CharField(source="get_action_display")
     changes = serializers.ListField(
-        child=serializers.CharField(), help_text="For a refresh: what changed, line by line."
+        child=serializers.CharField(),
+        help_text="For a refresh: what changed, line by line; for a consultation or the "
+        "number: what was recorded.",
     )
 
 
@@ -78,6 +82,9 @@ class ReportDetailOutput(ReportOutput):
     document = serializers.JSONField(
         help_text="The report's frozen document (sections, paragraphs, tables and charts), "
         "as stored: the downloads are rendered from it."
+    )
+    version = serializers.IntegerField(
+        help_text="Moves on with every change to the report; send it back to save words."
     )
 
 
@@ -94,6 +101,16 @@ class ReportInput(serializers.Serializer):
     )
 
 
+class ReferenceInput(serializers.Serializer):
+    reference = serializers.CharField(
+        max_length=60,
+        allow_blank=True,
+        error_messages={"max_length": "The report number must be 60 characters or fewer"},
+        help_text="The board's number for the report (DIJBnn-YYYY), from the clerk; blank "
+        "clears it.",
+    )
+
+
 class RefreshOutput(serializers.Serializer):
     changes = serializers.ListField(
         child=serializers.CharField(), help_text="What changed; empty if nothing had."
@@ -101,22 +118,23 @@ class RefreshOutput(serializers.Serializer):
     report = ReportDetailOutput()
 
 
-class TransitionInput(serializers.Serializer):
+class ReportTransitionInput(serializers.Serializer):
     transition = ReportTransitionField()
 
 
-# format -> (file ending, content type, renderer)
+# format -> (file ending, content type, renderer of (document, partnership id))
 FORMATS: dict[str, tuple[str, str, Any]] = {
     "docx": (
         "docx",
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        renderers.report_docx,
+        # Word is written into the partnership's own template, if it has one.
+        services.report_word,
     ),
-    "pdf": ("pdf", "application/pdf", renderers.report_pdf),
+    "pdf": ("pdf", "application/pdf", lambda document, _: renderers.report_pdf(document)),
     "html": (
         "html",
         "text/html; charset=utf-8",
-        lambda document: renderers.report_html(document).encode("utf-8"),
+        lambda document, _: renderers.report_html(document).encode("utf-8"),
     ),
 }
 
@@ -180,17 +198,38 @@ class ReportListCreateApi(ScopedListApi):
         return Response(_shown(report), status=status.HTTP_201_CREATED)
 
 
-@extend_schema(
-    tags=TAGS,
-    summary="One report, with its history and its frozen document",
-    parameters=[SLUG],
-    responses={200: ReportDetailOutput},
-)
 class ReportDetailApi(ScopedApi):
-    allowed_roles = access.REPORT_READ_ROLES
+    # GET one report; PATCH gives it the board's number (administrators, L&D officers).
 
+    allowed_roles = access.REPORT_READ_ROLES
+    allowed_roles_by_method: ClassVar[dict[str, frozenset[str]]] = {
+        "PATCH": access.REPORT_EDIT_ROLES
+    }
+
+    @extend_schema(
+        tags=TAGS,
+        summary="One report, with its history and its frozen document",
+        parameters=[SLUG],
+        responses={200: ReportDetailOutput},
+    )
     def get(self, request: Request, slug: str, pk: int) -> Response:
         return Response(_shown(_report(self, pk)))
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Give the report the board's number, from the clerk",
+        description="Until it is approved: an approved report is a 400 saying it is locked.",
+        parameters=[SLUG],
+        request=ReferenceInput,
+        responses={200: ReportDetailOutput},
+    )
+    def patch(self, request: Request, slug: str, pk: int) -> Response:
+        report = _report(self, pk)
+        reference = _valid(ReferenceInput, request)["reference"]
+        report = services.report_reference_set(
+            actor=self.membership, report=report, reference=reference
+        )
+        return Response(_shown(report))
 
 
 @extend_schema(
@@ -219,7 +258,7 @@ class ReportRefreshApi(ScopedApi):
         "saying what it can be instead."
     ),
     parameters=[SLUG],
-    request=TransitionInput,
+    request=ReportTransitionInput,
     responses={200: ReportDetailOutput},
 )
 class ReportTransitionApi(ScopedApi):
@@ -227,7 +266,7 @@ class ReportTransitionApi(ScopedApi):
 
     def post(self, request: Request, slug: str, pk: int) -> Response:
         report = _report(self, pk)
-        transition = _valid(TransitionInput, request)["transition"]
+        transition = _valid(ReportTransitionInput, request)["transition"]
         if transition == "approve":
             # The path is one operation for all three; approving needs more than the others.
             try:
@@ -260,8 +299,281 @@ class ReportDownloadApi(ScopedApi):
 
     def get(self, request: Request, slug: str, pk: int) -> HttpResponse:
         report = _report(self, pk)
-        ending, content_type, render = FORMATS[DownloadQuery.read(request.query_params)["format"]]
-        response = HttpResponse(render(services.report_document(report)), content_type=content_type)
+        chosen = DownloadQuery.read(request.query_params)["format"]
+        ending, content_type, render = FORMATS[chosen]
+        document = services.report_document(report)
+        content = render(document, report.partnership_id)
+        response = HttpResponse(content, content_type=content_type)
         filename = services.report_filename(report, ending)
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
+
+
+# Consultations, the words and the number ------------------------------------------------------
+
+NUMBER = OpenApiParameter(
+    "number",
+    str,
+    OpenApiParameter.PATH,
+    pattern=r"^[0-9]+(\.[0-9]+)*$",
+    description='The section or subsection, as the report numbers it: "1", "4.2", "7".',
+)
+VERSION_MAX = 2**31 - 1
+PARAGRAPH_MAX = 10000
+
+
+class ConsultationOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    consultee = serializers.CharField(help_text="Who was consulted: a group or a post.")
+    consulted_on = serializers.DateField()
+    recorded_at = serializers.DateTimeField()
+
+
+class ConsultationInput(serializers.Serializer):
+    # The same messages as the page's form for the same mistakes.
+    consultee = serializers.CharField(
+        max_length=300,
+        help_text="A group or a post, as paragraph 7.1 should name them, e.g. "
+        '"members of the Trauma Steering Group".',
+        error_messages={
+            "required": "Enter who was consulted",
+            "blank": "Enter who was consulted",
+            "max_length": "Who was consulted must be 300 characters or fewer",
+        },
+    )
+    consulted_on = serializers.DateField(
+        input_formats=ISO_DATE,
+        help_text="YYYY-MM-DD; not in the future, nor before the report's period starts.",
+        error_messages={
+            "required": "Enter the date they were consulted",
+            "invalid": "Enter the date they were consulted as YYYY-MM-DD",
+        },
+    )
+
+
+class SectionParagraphOutput(serializers.Serializer):
+    ident = serializers.CharField(
+        help_text="The key to send the paragraph's words under: what it is about, or its number."
+    )
+    number = serializers.CharField(help_text='As the report numbers it, e.g. "4.2.1".')
+    text = serializers.CharField()
+    bullets = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="A list that follows the words (from the figures, or 7.1's consultees); "
+        "not edited here.",
+    )
+
+
+class SectionOutput(serializers.Serializer):
+    number = serializers.CharField()
+    title = serializers.CharField()
+    version = serializers.IntegerField(help_text="The report's version: send it back to save.")
+    paragraphs = SectionParagraphOutput(many=True)
+
+
+class ParagraphsField(serializers.DictField):
+    """Paragraph ident -> words. Every mistake is one line naming its paragraph, so a 400 is
+    field -> list of messages like every other (the schema's FieldErrors)."""
+
+    child = serializers.CharField(max_length=PARAGRAPH_MAX)  # what the schema shows
+
+    def to_internal_value(self, data: Any) -> dict[str, str]:
+        if not isinstance(data, dict):
+            self.fail("not_a_dict", input_type=type(data).__name__)
+        if not data:
+            raise serializers.ValidationError("Send the words of at least one paragraph.")
+        errors = [
+            f"Paragraph {ident}: {problem}"
+            for ident, text in data.items()
+            if (problem := _paragraph_problem(text))
+        ]
+        if errors:
+            raise serializers.ValidationError(errors)
+        return {str(ident): text for ident, text in data.items()}
+
+
+def _paragraph_problem(text: Any) -> str:
+    if not isinstance(text, str):
+        return "send its words as text."
+    if not text.strip():
+        return "enter the paragraph's words."
+    if len(text) > PARAGRAPH_MAX:
+        return "a paragraph must be 10,000 characters or fewer."
+    return ""
+
+
+class SectionInput(serializers.Serializer):
+    version = serializers.IntegerField(
+        min_value=1,
+        max_value=VERSION_MAX,
+        help_text="The report's version you read: a newer one is a 409 and nothing is written.",
+    )
+    paragraphs = ParagraphsField(
+        help_text="Paragraph ident -> its new words (at least one); paragraphs not sent keep "
+        "theirs."
+    )
+
+
+class SectionConflictOutput(serializers.Serializer):
+    detail = serializers.CharField()
+    saved = SectionOutput(help_text="The section as it is now, with the current version.")
+    saved_by = serializers.CharField(allow_null=True)
+    saved_at = serializers.DateTimeField(allow_null=True)
+
+
+class ConsultationListCreateApi(ScopedListApi):
+    # GET lists a report's consultations in the order recorded (paragraph 7.1's order);
+    # POST records one, on a draft or a report in review.
+
+    allowed_roles = access.REPORT_READ_ROLES
+    allowed_roles_by_method: ClassVar[dict[str, frozenset[str]]] = {
+        "POST": access.REPORT_EDIT_ROLES
+    }
+    serializer_class = ConsultationOutput
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Who was consulted in preparing a report, in the order recorded",
+        parameters=[SLUG],
+    )
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self) -> Any:
+        return _report(self, self.kwargs["pk"]).consultations.order_by("id")
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Record who was consulted and when (paragraph 7.1 names them)",
+        description="On a draft or a report in review; an approved report is a 400 saying "
+        "it is locked.",
+        parameters=[SLUG],
+        request=ConsultationInput,
+        responses={201: ConsultationOutput},
+    )
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        report = _report(self, self.kwargs["pk"])
+        data = _valid(ConsultationInput, request)
+        consultation = services.consultation_add(actor=self.membership, report=report, **data)
+        return Response(ConsultationOutput(consultation).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(
+    tags=TAGS,
+    summary="Remove a consultation from a report",
+    description="On a draft or a report in review (an approved report is a 400). One no "
+    "longer recorded on the report (removed already) is a 204 as well: what was asked for "
+    "holds.",
+    parameters=[SLUG],
+    responses={204: None},
+)
+class ConsultationDetailApi(ScopedApi):
+    allowed_roles = access.REPORT_EDIT_ROLES
+
+    def delete(self, request: Request, slug: str, pk: int, consultation_pk: int) -> Response:
+        report = _report(self, pk)
+        consultation = report.consultations.filter(pk=consultation_pk).first()
+        if consultation is not None:
+            services.consultation_remove(
+                actor=self.membership, report=report, consultation=consultation
+            )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def _section(report: Report, number: str) -> dict:
+    section = services.report_section(report, number)
+    if section is None or not section.paragraphs:
+        raise NotFound(f"The report has no section {number} with words to edit.")
+    return {
+        "number": section.number,
+        "title": section.title,
+        "version": report.version,
+        "paragraphs": [
+            {"ident": p.ident, "number": p.number, "text": p.text, "bullets": p.bullets}
+            for p in section.paragraphs
+        ],
+    }
+
+
+class SectionApi(ScopedApi):
+    # GET one section's words with the report's version; PUT saves them from that version.
+
+    allowed_roles = access.REPORT_READ_ROLES
+    allowed_roles_by_method: ClassVar[dict[str, frozenset[str]]] = {"PUT": access.REPORT_EDIT_ROLES}
+
+    @extend_schema(
+        tags=TAGS,
+        summary="The words of one section of a report, with the report's version",
+        description="Sections that are headings only (4) and unknown numbers are a 404.",
+        parameters=[SLUG, NUMBER],
+        responses={200: SectionOutput},
+    )
+    def get(self, request: Request, slug: str, pk: int, number: str) -> Response:
+        return Response(SectionOutput(_section(_report(self, pk), number)).data)
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Save the words of a section's paragraphs, from the version you read",
+        description=(
+            "A draft only: a report in review or approved is a 400 saying why. An empty "
+            "paragraph, or one the section does not have, is a 400 naming it. Paragraph "
+            "7.1, once given words here, keeps them; the consultations then follow it as "
+            "bullets (saving 7.1 exactly as drafted from the consultations hands it back)."
+        ),
+        parameters=[SLUG, NUMBER],
+        request=SectionInput,
+        responses={
+            200: SectionOutput,
+            409: OpenApiResponse(
+                SectionConflictOutput,
+                description="Saved by someone else since your version: nothing written.",
+            ),
+        },
+    )
+    def put(self, request: Request, slug: str, pk: int, number: str) -> Response:
+        report = _report(self, pk)
+        shown = _section(report, number)  # an unknown section is a 404 before the body is read
+        data = _valid(SectionInput, request)
+        idents = [p["ident"] for p in shown["paragraphs"]]
+        unknown = [ident for ident in data["paragraphs"] if ident not in idents]
+        if unknown:
+            raise serializers.ValidationError(
+                {
+                    "paragraphs": [
+                        f"Section {number} has no paragraph {', '.join(unknown)}: its "
+                        f"paragraphs are {', '.join(idents)}."
+                    ]
+                }
+            )
+        try:
+            report = services.report_section_edit(
+                actor=self.membership,
+                report=report,
+                number=number,
+                texts=data["paragraphs"],
+                version=data["version"],
+            )
+        except services.EditConflict as clash:
+            return Response(
+                {
+                    "detail": "Someone else saved this report after the version you read: "
+                    "nothing was written.",
+                    "saved": SectionOutput(_section(clash.current, number)).data,
+                    "saved_by": clash.event.by_name if clash.event else None,
+                    "saved_at": clash.event.at if clash.event else None,
+                },
+                status=status.HTTP_409_CONFLICT,
+            )
+        except DjangoValidationError as error:
+            if hasattr(error, "error_dict"):  # paragraph ident -> what is wrong with it
+                raise serializers.ValidationError(
+                    {
+                        "paragraphs": [
+                            f"Paragraph {ident}: {message}"
+                            for ident, messages in error.message_dict.items()
+                            for message in messages
+                        ]
+                    }
+                ) from None
+            raise
+        return Response(SectionOutput(_section(report, number)).data)

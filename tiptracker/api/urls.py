@@ -167,6 +167,21 @@ partnership_patterns = [
         name="api_report_transition",
     ),
     path(
+        "reports/<int:pk>/consultations/",
+        reports.ConsultationListCreateApi.as_view(),
+        name="api_report_consultations",
+    ),
+    path(
+        "reports/<int:pk>/consultations/<int:consultation_pk>/",
+        reports.ConsultationDetailApi.as_view(),
+        name="api_report_consultation",
+    ),
+    path(
+        "reports/<int:pk>/sections/<str:number>/",
+        reports.SectionApi.as_view(),
+        name="api_report_section",
+    ),
+    path(
         "reports/<int:pk>/download/",
         reports.ReportDownloadApi.as_view(),
         name="api_report_download",

@@ -48,3 +48,38 @@ class SectionForm(forms.Form):
 
     def field_of(self) -> dict[str, str]:
         return {p.ident: f"p{n}" for n, p in enumerate(self.paragraphs)}
+
+
+class ConsultationForm(forms.Form):
+    """Who was consulted in preparing the report, and when (section 7 names them)."""
+
+    consultee = forms.CharField(
+        label="Who was consulted",
+        max_length=300,
+        help_text="A group or a post, as the report should name them. For example, members of "
+        "the Trauma Steering Group",
+        error_messages={
+            "required": "Enter who was consulted",
+            "max_length": "Who was consulted must be 300 characters or fewer",
+        },
+    )
+    consulted_on = DatePartsField(
+        label="When they were consulted",
+        what="date they were consulted",
+        help_text="For example, 27 6 2022",
+    )
+
+
+class ReportTemplateForm(forms.Form):
+    """A partnership's own Word template; services.report_template_upload checks it."""
+
+    file = forms.FileField(
+        label="Upload a Word template",
+        allow_empty_file=True,  # the service says why an empty file is no template
+        help_text="A Word document (.docx) smaller than 5 MB, with the placeholders below.",
+        error_messages={
+            "required": "Choose a Word document (.docx) to upload",
+            "invalid": "The file could not be read: choose it again",
+            "missing": "The file could not be read: choose it again",
+        },
+    )

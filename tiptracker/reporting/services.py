@@ -4,21 +4,35 @@ a ReportEvent in the same transaction. An approved report is locked: nothing her
 """
 
 import datetime as dt
+import io
+import logging
+import re
+import zipfile
 from dataclasses import replace
+from pathlib import Path
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from docx import Document
+from docx.oxml import parse_xml
+from docxtpl import DocxTemplate
+from jinja2 import TemplateSyntaxError, meta, nodes
 
 from tiptracker.accounts.services import user_name
 from tiptracker.lib.dates import today
+from tiptracker.lib.exports import printable
 from tiptracker.partnerships.models import Membership
 from tiptracker.reporting import frozen
-from tiptracker.reporting.document import BoardReport, Section
-from tiptracker.reporting.draft import report_draft
+from tiptracker.reporting import render as renderers
+from tiptracker.reporting.document import BoardReport, Chart, Paragraph, Section, Table
+from tiptracker.reporting.draft import consultations_sentence, report_draft
 from tiptracker.reporting.figures import report_figures
-from tiptracker.reporting.models import Report, ReportEvent
+from tiptracker.reporting.models import Consultation, Report, ReportEvent, ReportTemplate
+
+logger = logging.getLogger(__name__)
 
 State = Report.State
 Action = ReportEvent.Action
@@ -165,8 +179,12 @@ def _with_edits(document: BoardReport, edits: dict[str, str]) -> BoardReport:
 
 def report_document(report: Report) -> BoardReport:
     """The report as the renderers take it: the frozen document with the steering group's
-    words laid over its paragraphs, and the board's number once the clerk has given it."""
+    words laid over its paragraphs, section 7 from the consultations recorded, and the
+    board's number once the clerk has given it."""
     document = _with_edits(frozen.document_from_json(report.document), report.edits)
+    document = _with_consultations(
+        document, _consultees(report), report.edits.get(CONSULTED_PARAGRAPH)
+    )
     return replace(document, reference=report.reference) if report.reference else document
 
 
@@ -192,6 +210,118 @@ def report_reference_set(*, actor: Membership, report: Report, reference: str) -
             changes=[f"Report number: {reference or '(none)'}"],
         )
     return report
+
+
+# Consultations ----------------------------------------------------------------------------
+
+# Section 7, and its paragraph that names who was consulted.
+CONSULTED_SECTION, CONSULTED_PARAGRAPH = "7", "7.1"
+
+
+def _consulted_on(consultation: Consultation) -> str:
+    return f"{consultation.consultee} (consulted {consultation.consulted_on:%-d %B %Y})"
+
+
+def _with_consultations(
+    document: BoardReport, consultees: list[str], edited: str | None
+) -> BoardReport:
+    """Section 7 from the consultations recorded. The steering group's own words for 7.1,
+    if they have edited it, win (they are never overwritten); the consultees then follow as
+    the paragraph's bullets, so the report always names who was recorded as consulted."""
+
+    def paragraph(p: Paragraph) -> Paragraph:
+        if p.ident != CONSULTED_PARAGRAPH:
+            return p
+        if edited is None:
+            return replace(p, text=consultations_sentence(consultees))
+        return replace(p, text=edited, bullets=list(consultees))
+
+    return replace(
+        document,
+        sections=[
+            replace(s, paragraphs=[paragraph(p) for p in s.paragraphs])
+            if s.number == CONSULTED_SECTION
+            else s
+            for s in document.sections
+        ],
+    )
+
+
+def _consultees(report: Report) -> list[str]:
+    """In the order recorded: the order the group want them named in."""
+    return list(report.consultations.order_by("id").values_list("consultee", flat=True))
+
+
+def _consultation_checked(
+    report: Report, consultee: str, consulted_on: dt.date | None
+) -> tuple[str, dt.date]:
+    """The consultee, trimmed, and the date, or a ValidationError naming each field that is
+    wrong. The date is on or after the period starts (a consultation on a report for a period
+    yet to begin is a mistyped year) and not in the future; it may fall before the draft was
+    made here, as groups are often consulted on a paper draft first."""
+    errors: dict[str, str] = {}
+    consultee = consultee.strip()
+    if not consultee:
+        errors["consultee"] = "Enter who was consulted"
+    elif len(consultee) > 300:
+        errors["consultee"] = "Who was consulted must be 300 characters or fewer"
+    if consulted_on is None:
+        errors["consulted_on"] = "Enter the date they were consulted"
+    elif consulted_on > today():
+        errors["consulted_on"] = "The date they were consulted cannot be in the future"
+    elif consulted_on < report.period_start:
+        errors["consulted_on"] = (
+            "The date they were consulted cannot be before the period the report covers "
+            f"starts ({report.period_start:%-d %B %Y})"
+        )
+    if errors or consulted_on is None:
+        raise ValidationError(errors)
+    return consultee, consulted_on
+
+
+def _consultations_open(report: Report) -> Report:
+    """The report, locked for the change; consultations happen while it is drafted and while
+    the steering group reviews it, and stop when it is approved."""
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    if report.state == State.APPROVED:
+        raise _locked(report, "have its consultations changed")
+    return report
+
+
+def _consultation_event(report: Report, actor: Membership, action: str, line: str) -> None:
+    # An edit of section 7 begun before this change is shown it rather than saved over it.
+    report.version += 1
+    report.save(update_fields=["version"])
+    _event(report, actor, action, [line])
+
+
+@transaction.atomic
+def consultation_add(
+    *, actor: Membership, report: Report, consultee: str, consulted_on: dt.date | None
+) -> Consultation:
+    """Record who was consulted (a group or a post) and when, on a draft or a report in
+    review; section 7 of the report names them."""
+    consultee, on = _consultation_checked(report, consultee, consulted_on)
+    report = _consultations_open(report)
+    consultation = Consultation.objects.create(
+        report=report,
+        consultee=consultee,
+        consulted_on=on,
+        recorded_at=timezone.now(),
+        recorded_by=actor,
+    )
+    _consultation_event(report, actor, Action.CONSULTED, _consulted_on(consultation))
+    return consultation
+
+
+@transaction.atomic
+def consultation_remove(*, actor: Membership, report: Report, consultation: Consultation) -> None:
+    """Take a consultation off a draft or a report in review (recorded by mistake, say)."""
+    report = _consultations_open(report)
+    if consultation.report_id != report.pk:
+        raise ValidationError("That consultation is not recorded on this report.")
+    consultation.delete()
+    _consultation_event(report, actor, Action.UNCONSULTED, _consulted_on(consultation))
 
 
 def report_section(report: Report, number: str) -> Section | None:
@@ -238,7 +368,12 @@ def report_section_edit(
             raise _locked(latest, "be edited")
         raise EditConflict(latest, latest.events.first())
     report.refresh_from_db()
-    own = section_of(frozen.document_from_json(report.document), number)
+    # The drafted words; 7.1's are drafted from the consultations (saving those words
+    # again hands the paragraph back to them).
+    own = section_of(
+        _with_consultations(frozen.document_from_json(report.document), _consultees(report), None),
+        number,
+    )
     drafted = {p.ident: p.text for p in own.paragraphs} if own else {}
     edited: dict[str, list[str]] = {}
     edits = dict(report.edits)
@@ -275,3 +410,287 @@ def section_of(document: BoardReport, number: str) -> Section | None:
             return section
         waiting.extend(section.subsections)
     return None
+
+
+# A partnership's Word template ------------------------------------------------------------
+
+TEMPLATE_MAX_BYTES = 5 * 1024 * 1024
+# What each placeholder (render.PLACEHOLDERS) is replaced by, for the template page.
+PLACEHOLDER_MEANINGS = {
+    "title": "the report's title",
+    "reference": "the report number the board gave it (blank until the clerk gives it)",
+    "body": "the report itself: every section with its numbered paragraphs, tables and "
+    "charts; it must be alone in its own paragraph",
+    "partnership": "the partnership's name",
+    "period": "the period the report covers, for example 1 December 2021 to 30 June 2022",
+    "author": "who the report is from, for example Chief Officer (blank if not set)",
+    "date": "the report's date, for example 24 August 2022 (blank if not set)",
+}
+# Unpacked, a .docx larger than this is not a letterhead: a zip made to fill the server.
+_TEMPLATE_MAX_UNPACKED = 50 * 1024 * 1024
+_NOT_WORD = "The file is not a Word document (.docx): "
+_FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
+
+
+def _placeholder_list(names: list[str]) -> str:
+    return ", ".join(renderers.PLACEHOLDERS[name] for name in names)
+
+
+def _sample_report() -> BoardReport:
+    """A small report with one of everything the body writes (headings at three levels,
+    a numbered paragraph, bullets, a table, a chart), for the trial render at upload."""
+    table = Table(caption="Sample table", header=["Level", "Coverage"], rows=[["Informed", "1"]])
+    chart = Chart(
+        title="Sample chart",
+        alt="Bar chart: a sample",
+        kind="bar",
+        labels=["Informed"],
+        series={"Coverage": [1.0]},
+        unit="%",
+        table=table,
+    )
+    paragraph = Paragraph("1.1.1", "Sample & <text>", bullets=["One"], tables=[table])
+    inner = Section(number="1.1.1", title="Sample", paragraphs=[paragraph])
+    return BoardReport(
+        reference="DIJB1-2000",
+        title="Sample & title",
+        partnership="Sample partnership",
+        period_start=dt.date(2000, 1, 1),
+        period_end=dt.date(2000, 6, 30),
+        author="Chief Officer",
+        date=dt.date(2000, 7, 1),
+        sections=[
+            Section(
+                number="1",
+                title="SAMPLE",
+                paragraphs=[Paragraph("1.1", "Sample", charts=[chart])],
+                subsections=[Section(number="1.1", title="Sample", subsections=[inner])],
+            )
+        ],
+    )
+
+
+def _word_document(content: bytes):  # type: ignore[no-untyped-def]
+    """The upload opened as a Word document, or a ValidationError saying why it is not one."""
+    if not content:
+        raise ValidationError(_NOT_WORD + "the file is empty.")
+    if len(content) > TEMPLATE_MAX_BYTES:
+        raise ValidationError(
+            f"The template must be smaller than {TEMPLATE_MAX_BYTES // (1024 * 1024)} MB: "
+            f"this file is {len(content) / (1024 * 1024):.1f} MB."
+        )
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as package:
+            names = package.namelist()
+            unpacked = sum(info.file_size for info in package.infolist())
+    except (zipfile.BadZipFile, ValueError):
+        raise ValidationError(
+            _NOT_WORD + "it could not be opened as one. Save it from Word as a Word Document."
+        ) from None
+    if unpacked > _TEMPLATE_MAX_UNPACKED:
+        raise ValidationError(_NOT_WORD + "it unpacks to far more than a Word document does.")
+    if "word/document.xml" not in names:
+        raise ValidationError(_NOT_WORD + "it is a zip file with no Word document inside.")
+    try:
+        return Document(io.BytesIO(content))
+    except ValueError as problem:  # python-docx names the content type it found
+        if "template" in str(problem):
+            raise ValidationError(
+                _NOT_WORD + "it is a Word template (.dotx). Open it in Word and save it as "
+                "a Word Document (.docx)."
+            ) from None
+        if "macroEnabled" in str(problem):
+            raise ValidationError(
+                _NOT_WORD + "it is a macro-enabled document (.docm). Save it from Word as a "
+                "Word Document (.docx), without macros."
+            ) from None
+        raise ValidationError(_NOT_WORD + "Word could not read its contents.") from None
+    except Exception:  # noqa: BLE001 (a damaged package: python-docx's and lxml's errors vary)
+        raise ValidationError(_NOT_WORD + "its contents are damaged.") from None
+
+
+def template_check(content: bytes) -> None:
+    """Raise a ValidationError saying what is wrong with a Word template, if anything: not a
+    Word document, its placeholders unreadable, required ones missing or unknown ones, or
+    the report failing to be written into it. Nothing is saved; the caller saves after."""
+    document = _word_document(content)
+    try:
+        names = _placeholders(document)
+    except TemplateSyntaxError as problem:
+        raise ValidationError(
+            "The template's placeholders cannot be read: "
+            f"{problem.message} (on the line with “{_line_of(problem)}”). Placeholders are "
+            "written in double curly brackets, like {{ title }}; check the brackets and "
+            "quotation marks around them."
+        ) from None
+    unknown = sorted(names - set(renderers.PLACEHOLDERS))
+    if unknown:
+        raise ValidationError(
+            "The template has placeholders TIP Tracker cannot fill (they would print nothing): "
+            f"{', '.join(f'{{{{ {name} }}}}' for name in unknown)}. The placeholders it can "
+            f"fill are {_placeholder_list(list(renderers.PLACEHOLDERS))}."
+        )
+    missing = [name for name in renderers.REQUIRED_PLACEHOLDERS if name not in names]
+    where = _body_placeholder(document)
+    if where != "ok" and "body" not in missing:
+        missing.append("body")
+    if missing:
+        extra = (
+            " The body must be written {{p body }}, with the p, alone in its own paragraph."
+            if where == "misplaced"
+            else ""
+        )
+        raise ValidationError(
+            f"The template lacks these placeholders: {_placeholder_list(missing)}.{extra}"
+        )
+    try:
+        written = renderers.report_docx(_sample_report(), template=content)
+        Document(io.BytesIO(written))
+    except Exception as problem:  # noqa: BLE001 (the board report would fail the same way)
+        raise ValidationError(
+            f"A report could not be written into this template: {str(problem).rstrip('.')}. "
+            "Check its "
+            "placeholders, or start again from the default template."
+        ) from None
+
+
+def _placeholders(document) -> set[str]:  # type: ignore[no-untyped-def]
+    """The names the template's placeholders use, in its body, headers, footers and
+    footnotes, read as docxtpl reads them when it renders (one line per paragraph, so an
+    error has a place)."""
+    template = DocxTemplate(io.BytesIO())
+    parts = [document.element.body]
+    parts += [
+        parse_xml(rel.target_part.blob)
+        for rel in document.part.rels.values()
+        if rel.reltype in (template.HEADER_URI, template.FOOTER_URI) and rel.target_part.blob
+    ]
+    parts += [
+        parse_xml(part.blob)
+        for part in document.part.package.parts
+        if part.content_type == _FOOTNOTES and part.blob
+    ]
+    xml = "".join(template.patch_xml(template.xml_to_string(part)) for part in parts)
+    parsed = renderers.TemplateEnvironment().parse(re.sub(r"<w:p([ >])", r"\n<w:p\1", xml))
+    beyond = sorted(
+        {
+            _NOT_ALLOWED[type(node)]
+            for node in parsed.find_all(nodes.Node)
+            if type(node) in _NOT_ALLOWED
+        }
+    )
+    if beyond:
+        raise ValidationError(
+            "The template can hold only placeholders, like {{ title }}, and {% if %} blocks: "
+            f"it has {' and '.join(beyond)}. Take them out and upload it again."
+        )
+    return meta.find_undeclared_variables(parsed)
+
+
+# What a template may not do beyond placeholders and if-blocks (it would print blank, fail
+# at the board's deadline, or reach further than a letterhead needs), as the message says it.
+_NOT_ALLOWED = {
+    nodes.Getattr: "a placeholder with a dot in it",
+    nodes.Getitem: "a placeholder with square brackets",
+    nodes.Call: "a call, with round brackets",
+    nodes.For: "a {% for %} loop",
+    nodes.Macro: "a {% macro %}",
+    nodes.Assign: "a {% set %}",
+    nodes.AssignBlock: "a {% set %}",
+    nodes.Include: "an {% include %}",
+    nodes.Import: "an {% import %}",
+    nodes.FromImport: "an {% import %}",
+    nodes.Extends: "an {% extends %}",
+    nodes.Mul: "arithmetic",
+    nodes.Pow: "arithmetic",
+    nodes.Add: "arithmetic",
+    nodes.Sub: "arithmetic",
+    nodes.Div: "arithmetic",
+    nodes.FloorDiv: "arithmetic",
+    nodes.Mod: "arithmetic",
+}
+
+
+_BODY = re.compile(r"\{\{p\s+body\s*\}\}")
+_ANY_BODY = re.compile(r"\{\{[a-z]?\s*body\b")
+
+
+def _body_placeholder(document) -> str:  # type: ignore[no-untyped-def]
+    """'ok' if the body's placeholder is written as it must be ({{p body }} in a paragraph
+    of the document's own text), 'misplaced' if body appears otherwise, 'missing' if not."""
+    texts = [p.text for p in document.paragraphs]
+    texts += [
+        p.text for t in document.tables for r in t.rows for c in r.cells for p in c.paragraphs
+    ]
+    if any(_BODY.search(text) for text in texts):
+        return "ok"
+    if any(_ANY_BODY.search(text) for text in texts):
+        return "misplaced"
+    return "missing"
+
+
+def _line_of(problem: TemplateSyntaxError) -> str:
+    """The words of the template near a Jinja syntax error (its lines are the XML's)."""
+    source = (problem.source or "").splitlines()
+    if not problem.lineno or problem.lineno > len(source):
+        return ""
+    return re.sub(r"<[^>]+>", "", source[problem.lineno - 1]).strip()[:80]
+
+
+def report_template_upload(*, actor: Membership, upload: UploadedFile) -> ReportTemplate:
+    """The actor's partnership's own Word template for its board reports, replacing any
+    before it, once template_check passes. A refused file changes nothing."""
+    content = upload.read(TEMPLATE_MAX_BYTES + 1)
+    # Shown on the page and sent back as a download's name: no control characters.
+    filename = printable(Path(upload.name or "template.docx").name).strip()[-255:]
+    if not filename.lower().endswith(".docx"):
+        raise ValidationError(
+            _NOT_WORD + f"{filename} does not end in .docx. Save it from Word as a Word Document."
+        )
+    template_check(content)  # before any write: the trial render takes a moment
+    saved, _ = ReportTemplate.objects.update_or_create(
+        partnership_id=actor.partnership_id,
+        defaults={
+            "content": content,
+            "filename": filename,
+            "uploaded_at": timezone.now(),
+            "uploaded_by": actor,
+        },
+    )
+    return saved
+
+
+@transaction.atomic
+def report_template_remove(*, actor: Membership) -> bool:
+    """Back to the product's default template; False if the partnership had none."""
+    removed, _ = ReportTemplate.objects.filter(partnership_id=actor.partnership_id).delete()
+    return bool(removed)
+
+
+def report_word(document: BoardReport, partnership_id: int) -> bytes:
+    """The report as Word, written into the partnership's own template if it has one. Every
+    template is tried at upload, so one failing here is rare; if it does, the message says
+    so plainly rather than a server error, and the default template is not silently used
+    in its place (the board would receive a report in the wrong house style)."""
+    template = report_template_for(partnership_id)
+    if template is None:
+        return renderers.report_docx(document)
+    try:
+        return renderers.report_docx(document, template=template)
+    except Exception as problem:  # noqa: BLE001 (docxtpl's and Jinja's errors vary)
+        logger.warning("Partnership %s: its Word template failed: %r", partnership_id, problem)
+        raise ValidationError(
+            "This report could not be written into your partnership's Word template "
+            f"({str(problem).rstrip('.')}). Upload a corrected template, or remove it to use "
+            "the default; the PDF and web page versions are not affected."
+        ) from None
+
+
+def report_template_for(partnership_id: int) -> bytes | None:
+    """The partnership's own template, or None for the default."""
+    content = (
+        ReportTemplate.objects.filter(partnership_id=partnership_id)
+        .values_list("content", flat=True)
+        .first()
+    )
+    return bytes(content) if content is not None else None

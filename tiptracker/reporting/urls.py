@@ -4,6 +4,10 @@ from tiptracker.reporting import views
 
 urlpatterns = [
     path("", views.reports, name="reports"),
+    path("template/", views.report_template, name="report_template"),
+    path("template/default.docx", views.report_template_default, name="report_template_default"),
+    path("template/current.docx", views.report_template_download, name="report_template_download"),
+    path("template/remove/", views.report_template_remove, name="report_template_remove"),
     path("<int:report_pk>/", views.report, name="report"),
     path("<int:report_pk>/refresh/", views.report_refresh, name="report_refresh"),
     path("<int:report_pk>/number/", views.report_reference, name="report_reference"),
@@ -11,6 +15,16 @@ urlpatterns = [
         "<int:report_pk>/sections/<str:number>/",
         views.report_section_edit,
         name="report_section_edit",
+    ),
+    path(
+        "<int:report_pk>/consultations/",
+        views.report_consultations,
+        name="report_consultations",
+    ),
+    path(
+        "<int:report_pk>/consultations/<int:consultation_pk>/remove/",
+        views.report_consultation_remove,
+        name="report_consultation_remove",
     ),
     path("<int:report_pk>/submit/", views.report_submit, name="report_submit"),
     path("<int:report_pk>/return/", views.report_return, name="report_return"),

@@ -13,8 +13,9 @@ from tiptracker.partnerships import access
 from tiptracker.partnerships.models import Membership
 from tiptracker.reporting import render as renderers
 from tiptracker.reporting import services
-from tiptracker.reporting.forms import ReportForm, SectionForm
-from tiptracker.reporting.models import Report, ReportEvent
+from tiptracker.reporting.draft import consultations_sentence
+from tiptracker.reporting.forms import ConsultationForm, ReportForm, ReportTemplateForm, SectionForm
+from tiptracker.reporting.models import Report, ReportEvent, ReportTemplate
 
 READ, EDIT, APPROVE = (
     access.REPORT_READ_ROLES,
@@ -51,9 +52,15 @@ def reports(request: HttpRequest, membership: Membership) -> HttpResponse:
 
 
 @access.partnership_view(READ)
-def report(request: HttpRequest, membership: Membership, report_pk: int) -> HttpResponse:
+def report(
+    request: HttpRequest,
+    membership: Membership,
+    report_pk: int,
+    consultation_form: ConsultationForm | None = None,
+) -> HttpResponse:
     found = _report(membership, report_pk)
     events = list(found.events.all())
+    consultations = list(found.consultations.order_by("id"))
     refreshed = next((e for e in events if e.action == ReportEvent.Action.REFRESHED), None)
     allowed = services.TRANSITIONS[found.state]
     return render(
@@ -69,6 +76,12 @@ def report(request: HttpRequest, membership: Membership, report_pk: int) -> Http
             "can_submit": membership.role in EDIT and "submit" in allowed,
             "can_return": membership.role in EDIT and "return" in allowed,
             "can_approve": membership.role in APPROVE and "approve" in allowed,
+            "consultations": consultations,
+            "consultation_form": consultation_form or ConsultationForm(),
+            "can_consult": membership.role in EDIT and found.state != Report.State.APPROVED,
+            # 7.1 in the group's own words: the consultees follow it as bullets.
+            "consulted_by_hand": services.CONSULTED_PARAGRAPH in found.edits,
+            "consulted_drafted": consultations_sentence([c.consultee for c in consultations]),
             "editable": [
                 (h.section.number, h.text)
                 for h in renderers.outline(services.report_document(found))
@@ -149,6 +162,54 @@ def _back(membership: Membership, found: Report) -> HttpResponse:
     return redirect("report", membership.partnership.slug, found.pk)
 
 
+def _to_consultations(membership: Membership, found: Report) -> HttpResponse:
+    return redirect(
+        f"{reverse('report', args=[membership.partnership.slug, found.pk])}#consultations"
+    )
+
+
+@access.partnership_view(EDIT)
+@require_POST
+def report_consultations(
+    request: HttpRequest, membership: Membership, report_pk: int
+) -> HttpResponse:
+    """Record a consultation; a mistake is shown on the report page, and nothing is saved."""
+    found = _report(membership, report_pk)
+    form = ConsultationForm(request.POST)
+    if form.is_valid():
+        try:
+            made = services.consultation_add(actor=membership, report=found, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, f"Recorded that {made.consultee} was consulted.")
+            return _to_consultations(membership, found)
+    return report(request, membership.partnership.slug, report_pk, consultation_form=form)
+
+
+@access.partnership_view(EDIT)
+@require_POST
+def report_consultation_remove(
+    request: HttpRequest, membership: Membership, report_pk: int, consultation_pk: int
+) -> HttpResponse:
+    found = _report(membership, report_pk)
+    consultation = found.consultations.filter(pk=consultation_pk).first()
+    if consultation is None:
+        # Most likely the remove button pressed twice: say so rather than a 404.
+        messages.error(
+            request,
+            "That consultation is not recorded on this report: it may have been removed already.",
+        )
+        return _to_consultations(membership, found)
+    try:
+        services.consultation_remove(actor=membership, report=found, consultation=consultation)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Removed the consultation with {consultation.consultee}.")
+    return _to_consultations(membership, found)
+
+
 @access.partnership_view(EDIT)
 @require_POST
 def report_reference(request: HttpRequest, membership: Membership, report_pk: int) -> HttpResponse:
@@ -221,9 +282,14 @@ def _download(found: Report, content: bytes, ending: str, content_type: str) -> 
 @access.partnership_view(READ)
 def report_docx(request: HttpRequest, membership: Membership, report_pk: int) -> HttpResponse:
     found = _report(membership, report_pk)
+    try:
+        content = services.report_word(services.report_document(found), found.partnership_id)
+    except ValidationError as problem:
+        messages.error(request, " ".join(problem.messages))
+        return redirect("report", membership.partnership.slug, found.pk)
     return _download(
         found,
-        renderers.report_docx(services.report_document(found)),
+        content,
         "docx",
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     )
@@ -246,3 +312,79 @@ def report_html(request: HttpRequest, membership: Membership, report_pk: int) ->
         "html",
         "text/html; charset=utf-8",
     )
+
+
+# The partnership's Word template ----------------------------------------------------------
+
+WORD = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@access.partnership_view(EDIT)
+@require_http_methods(["GET", "POST"])
+def report_template(request: HttpRequest, membership: Membership) -> HttpResponse:
+    """Which Word template the board reports are written into, the default to download and
+    restyle, and the form to upload the partnership's own."""
+    form = ReportTemplateForm(posted(request), request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.report_template_upload(actor=membership, upload=form.cleaned_data["file"])
+        except ValidationError as error:
+            form.add_error("file", error.messages)
+        else:
+            messages.success(request, "Uploaded the template: reports are now written into it.")
+            return redirect("report_template", membership.partnership.slug)
+    own = (
+        ReportTemplate.objects.filter(partnership_id=membership.partnership_id)
+        .select_related("uploaded_by__user")
+        .defer("content")
+        .first()
+    )
+    return render(
+        request,
+        "reporting/report_template.html",
+        {
+            "form": form,
+            "own": own,
+            "placeholders": [
+                (
+                    typed,
+                    services.PLACEHOLDER_MEANINGS[name],
+                    name in renderers.REQUIRED_PLACEHOLDERS,
+                )
+                for name, typed in renderers.PLACEHOLDERS.items()
+            ],
+        },
+    )
+
+
+def _word_download(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=WORD)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@access.partnership_view(EDIT)
+def report_template_default(request: HttpRequest, membership: Membership) -> HttpResponse:
+    return _word_download(renderers.default_template(), "board-report-template.docx")
+
+
+@access.partnership_view(EDIT)
+def report_template_download(request: HttpRequest, membership: Membership) -> HttpResponse:
+    """The template the partnership's reports are written into now: its own, or the default."""
+    own = services.report_template_for(membership.partnership_id)
+    if own is None:
+        return _word_download(renderers.default_template(), "board-report-template.docx")
+    name = ReportTemplate.objects.values_list("filename", flat=True).get(
+        partnership_id=membership.partnership_id
+    )
+    return _word_download(own, name.replace('"', ""))
+
+
+@access.partnership_view(EDIT)
+@require_POST
+def report_template_remove(request: HttpRequest, membership: Membership) -> HttpResponse:
+    if services.report_template_remove(actor=membership):
+        messages.success(request, "Board reports are written into the default template again.")
+    else:
+        messages.info(request, "Board reports already use the default template.")
+    return redirect("report_template", membership.partnership.slug)
