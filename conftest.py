@@ -89,6 +89,8 @@ def login():
 # Debian's Chromium; TIPTRACKER_CHROMIUM points elsewhere (a missing path shows what a
 # machine without it sees).
 CHROMIUM = Path(os.environ.get("TIPTRACKER_CHROMIUM", "/usr/bin/chromium"))
+# LibreOffice, which reads the Word reports back in reporting/tests/test_libreoffice.py.
+SOFFICE = Path(os.environ.get("TIPTRACKER_SOFFICE", "/usr/bin/soffice"))
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):  # type: ignore[no-untyped-def]
@@ -96,5 +98,12 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):  # type: igno
         terminalreporter.write_sep(
             "!",
             f"BROWSER TESTS DID NOT RUN: Debian's Chromium is not installed at {CHROMIUM}",
+            red=True,
+        )
+    if not SOFFICE.exists():
+        terminalreporter.write_sep(
+            "!",
+            f"LIBREOFFICE CHECK DID NOT RUN: LibreOffice is not installed at {SOFFICE}, so "
+            "nothing proved that it opens the Word reports",
             red=True,
         )

@@ -252,7 +252,12 @@ def with_footnote(content: bytes, text: str) -> bytes:
 
 
 def test_an_unknown_placeholder_in_a_footnote_is_named_too():
-    services.template_check(with_footnote(letterhead(), "Period: {{ period }}"))
+    noted = with_footnote(letterhead(), "Period: {{ period }}")
+    services.template_check(noted)
+    with zipfile.ZipFile(io.BytesIO(report_docx(a_report(), template=noted))) as written:
+        assert (
+            "Period: 1 December 2021 to 30 June 2022" in written.read("word/footnotes.xml").decode()
+        )
     with pytest.raises(ValidationError, match=r"cannot fill .*\{\{ perod \}\}"):
         services.template_check(with_footnote(letterhead(), "Period: {{ perod }}"))
 
