@@ -196,7 +196,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     from tiptracker.reporting.draft import report_draft
     from tiptracker.reporting.figures import report_figures
     from tiptracker.reporting.render import report_html, report_pdf
-    from tiptracker.reporting.services import report_word
+    from tiptracker.reporting.services import report_template_for, word_in_template
 
     out = Path(args.out)
     if out.suffix.lower() not in REPORT_FORMATS:
@@ -217,7 +217,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     report = report_draft(figures)
     if out.suffix.lower() == ".docx":
         try:
-            content = report_word(report, partnership.pk)
+            content = word_in_template(report, report_template_for(partnership.pk), partnership.pk)
         except ValidationError as problem:
             raise UserError(" ".join(problem.messages)) from None
     elif out.suffix.lower() == ".pdf":

@@ -122,7 +122,7 @@ class ReportTransitionInput(serializers.Serializer):
     transition = ReportTransitionField()
 
 
-# format -> (file ending, content type, renderer of (document, partnership id))
+# format -> (file ending, content type, renderer of the report)
 FORMATS: dict[str, tuple[str, str, Any]] = {
     "docx": (
         "docx",
@@ -130,11 +130,15 @@ FORMATS: dict[str, tuple[str, str, Any]] = {
         # Word is written into the partnership's own template, if it has one.
         services.report_word,
     ),
-    "pdf": ("pdf", "application/pdf", lambda document, _: renderers.report_pdf(document)),
+    "pdf": (
+        "pdf",
+        "application/pdf",
+        lambda report: renderers.report_pdf(services.report_document(report)),
+    ),
     "html": (
         "html",
         "text/html; charset=utf-8",
-        lambda document, _: renderers.report_html(document).encode("utf-8"),
+        lambda report: renderers.report_html(services.report_document(report)).encode("utf-8"),
     ),
 }
 
@@ -301,8 +305,7 @@ class ReportDownloadApi(ScopedApi):
         report = _report(self, pk)
         chosen = DownloadQuery.read(request.query_params)["format"]
         ending, content_type, render = FORMATS[chosen]
-        document = services.report_document(report)
-        content = render(document, report.partnership_id)
+        content = render(report)
         response = HttpResponse(content, content_type=content_type)
         filename = services.report_filename(report, ending)
         response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -384,7 +384,10 @@ def reports_for(membership: Membership) -> QuerySet:
     from tiptracker.reporting.models import Report
 
     require_role(membership, REPORT_READ_ROLES)
-    return Report.objects.filter(partnership_id=membership.partnership_id)
+    # The template an approved report keeps is read only by its Word download.
+    return Report.objects.filter(partnership_id=membership.partnership_id).defer(
+        "approved_template"
+    )
 
 
 def get_report_for_user(membership: Membership, pk: object) -> Any:

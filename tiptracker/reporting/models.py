@@ -35,6 +35,9 @@ class Report(models.Model):
     # For the no-lost-update check: every edit saves from the version it read.
     version = models.PositiveIntegerField(default=1)
     figures_taken_at = models.DateTimeField()
+    # The partnership's Word template as it was when the report was approved (None: the
+    # default), so that a later template changes no approved report.
+    approved_template = models.BinaryField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField()
     created_by = models.ForeignKey(
         Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -397,6 +397,12 @@ def report_docx(report: BoardReport, template: bytes | None = None) -> bytes:
         "byline": printable(", ".join(byline)),
         "body": _BodyMark(),
     }
+    # docxtpl fills the document's properties too: nothing the report needs, and a place a
+    # template's code would go unchecked. Written afresh below; the language kept if plain.
+    for name in ("author", "comments", "identifier", "subject", "title", "language"):
+        value = getattr(document.core_properties, name) or ""
+        if name != "language" or "{" in value or "%" in value:
+            setattr(document.core_properties, name, "")
     page.render(context, jinja_env=TemplateEnvironment())
     document = page.docx
     marks = document.element.body.xpath(f".//w:p[w:r/w:t='{_BODY_MARK}']")

@@ -20,6 +20,7 @@ from docx import Document
 from docx.oxml import parse_xml
 from docxtpl import DocxTemplate
 from jinja2 import TemplateSyntaxError, meta, nodes
+from lxml import etree
 
 from tiptracker.accounts.services import user_name
 from tiptracker.lib.dates import today
@@ -154,7 +155,11 @@ def report_transition(*, actor: Membership, report: Report, transition: str) -> 
         )
     report.state, action = allowed[transition]
     report.version += 1
-    report.save(update_fields=["state", "version"])
+    # Approved, the report keeps the template it was approved in (locked, in Word too).
+    report.approved_template = (
+        report_template_for(report.partnership_id) if report.state == State.APPROVED else None
+    )
+    report.save(update_fields=["state", "version", "approved_template"])
     _event(report, actor, action)
     return report
 
@@ -320,8 +325,11 @@ def consultation_remove(*, actor: Membership, report: Report, consultation: Cons
     report = _consultations_open(report)
     if consultation.report_id != report.pk:
         raise ValidationError("That consultation is not recorded on this report.")
-    consultation.delete()
-    _consultation_event(report, actor, Action.UNCONSULTED, _consulted_on(consultation))
+    # Under the report's lock: of two removals at once, the second finds it gone and
+    # records nothing.
+    removed, _ = Consultation.objects.filter(pk=consultation.pk, report=report).delete()
+    if removed:
+        _consultation_event(report, actor, Action.UNCONSULTED, _consulted_on(consultation))
 
 
 def report_section(report: Report, number: str) -> Section | None:
@@ -491,6 +499,7 @@ def _word_document(content: bytes):  # type: ignore[no-untyped-def]
         raise ValidationError(_NOT_WORD + "it unpacks to far more than a Word document does.")
     if "word/document.xml" not in names:
         raise ValidationError(_NOT_WORD + "it is a zip file with no Word document inside.")
+    _package_check(content)
     try:
         return Document(io.BytesIO(content))
     except ValueError as problem:  # python-docx names the content type it found
@@ -509,6 +518,52 @@ def _word_document(content: bytes):  # type: ignore[no-untyped-def]
         raise ValidationError(_NOT_WORD + "its contents are damaged.") from None
 
 
+# The parts docxtpl fills (the text, headers, footers, footnotes): a letterhead's are tens of
+# kilobytes. Every report's download fills them again, so their size is bounded well below
+# what would keep the server busy for seconds.
+_TEMPLATE_MAX_TEXT = 1024 * 1024
+_FILLED_PART = re.compile(r"word/(document|header\d*|footer\d*|footnotes)\.xml")
+_EXTERNAL = re.compile(rb"<Relationship\b[^>]*>")
+
+
+def _package_check(content: bytes) -> None:
+    """Refuse what Word does not write and a template must not carry: declarations of
+    entities or document types (XML's way to expand a little into a lot), links to files
+    outside the document other than hyperlinks (every report would carry them to every
+    reader: an attached .dotx on a network share gives away who opened it), and more text
+    than a letterhead has."""
+    with zipfile.ZipFile(io.BytesIO(content)) as package:
+        filled = 0
+        for info in package.infolist():
+            if not info.filename.endswith((".xml", ".rels")):
+                continue
+            data = package.read(info)
+            if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+                raise ValidationError(
+                    _NOT_WORD + f"its part {info.filename} declares XML entities, which Word "
+                    "does not write. Save it from Word as a Word Document."
+                )
+            if _FILLED_PART.fullmatch(info.filename):
+                filled += len(data)
+            for relation in _EXTERNAL.findall(data) if info.filename.endswith(".rels") else []:
+                if b'TargetMode="External"' in relation and not re.search(
+                    rb'Type="[^"]*/hyperlink"', relation
+                ):
+                    raise ValidationError(
+                        "The template links to a file outside itself (for example a Word "
+                        "template on a network drive), which every report would carry to "
+                        "its readers. In Word, remove the link (File > Options > Add-ins > "
+                        "Templates, or Edit Links to Files) and upload it again."
+                    )
+    if filled > _TEMPLATE_MAX_TEXT:
+        raise ValidationError(
+            "The template's text, headers and footers come to more than a letterhead's "
+            f"({filled / (1024 * 1024):.1f} MB of Word's markup; the most is "
+            f"{_TEMPLATE_MAX_TEXT // (1024 * 1024)} MB). A template holds the letterhead and "
+            "the placeholders; the report writes the rest."
+        )
+
+
 def template_check(content: bytes) -> None:
     """Raise a ValidationError saying what is wrong with a Word template, if anything: not a
     Word document, its placeholders unreadable, required ones missing or unknown ones, or
@@ -516,6 +571,8 @@ def template_check(content: bytes) -> None:
     document = _word_document(content)
     try:
         names = _placeholders(document)
+    except (etree.XMLSyntaxError, ValueError):
+        raise ValidationError(_NOT_WORD + "its contents are damaged.") from None
     except TemplateSyntaxError as problem:
         raise ValidationError(
             "The template's placeholders cannot be read: "
@@ -574,9 +631,9 @@ def _placeholders(document) -> set[str]:  # type: ignore[no-untyped-def]
     parsed = renderers.TemplateEnvironment().parse(re.sub(r"<w:p([ >])", r"\n<w:p\1", xml))
     beyond = sorted(
         {
-            _NOT_ALLOWED[type(node)]
+            _NOT_ALLOWED.get(type(node), "other template code")
             for node in parsed.find_all(nodes.Node)
-            if type(node) in _NOT_ALLOWED
+            if not isinstance(node, _ALLOWED)
         }
     )
     if beyond:
@@ -587,9 +644,29 @@ def _placeholders(document) -> set[str]:  # type: ignore[no-untyped-def]
     return meta.find_undeclared_variables(parsed)
 
 
-# What a template may not do beyond placeholders and if-blocks (it would print blank, fail
-# at the board's deadline, or reach further than a letterhead needs), as the message says it.
+# All a template may hold: text, placeholders, and {% if %} blocks with their comparisons.
+# Anything else (a loop, a filter, arithmetic, a call) could print blank, fail at the board's
+# deadline, or keep the server busy on every download; listed as allowed, not as refused, so
+# that nothing Jinja adds later slips through.
+_ALLOWED = (
+    nodes.Template,
+    nodes.Output,
+    nodes.TemplateData,
+    nodes.Name,
+    nodes.Const,
+    nodes.If,
+    nodes.CondExpr,
+    nodes.Compare,
+    nodes.Operand,
+    nodes.And,
+    nodes.Or,
+    nodes.Not,
+)
+# How the message names some of what is not allowed.
 _NOT_ALLOWED = {
+    nodes.Filter: "a filter, with a |",
+    nodes.Test: "a test, with is",
+    nodes.Concat: "joining with ~",
     nodes.Getattr: "a placeholder with a dot in it",
     nodes.Getitem: "a placeholder with square brackets",
     nodes.Call: "a call, with round brackets",
@@ -667,12 +744,23 @@ def report_template_remove(*, actor: Membership) -> bool:
     return bool(removed)
 
 
-def report_word(document: BoardReport, partnership_id: int) -> bytes:
-    """The report as Word, written into the partnership's own template if it has one. Every
-    template is tried at upload, so one failing here is rare; if it does, the message says
-    so plainly rather than a server error, and the default template is not silently used
-    in its place (the board would receive a report in the wrong house style)."""
-    template = report_template_for(partnership_id)
+def report_word(report: Report) -> bytes:
+    """The report as Word, written into the partnership's own template if it has one (an
+    approved report: the one it was approved in). Every template is tried at upload, so one
+    failing here is rare; if it does, the message says so plainly rather than a server
+    error, and the default template is not silently used in its place (the board would
+    receive a report in the wrong house style)."""
+    return word_in_template(report_document(report), _template_of(report), report.partnership_id)
+
+
+def _template_of(report: Report) -> bytes | None:
+    if report.state == State.APPROVED:
+        return bytes(report.approved_template) if report.approved_template else None
+    return report_template_for(report.partnership_id)
+
+
+def word_in_template(document: BoardReport, template: bytes | None, partnership_id: int) -> bytes:
+    """`document` as Word in `template` (None: the default), a failure in plain words."""
     if template is None:
         return renderers.report_docx(document)
     try:

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tiptracker.forms import add_service_error, posted
@@ -283,7 +284,7 @@ def _download(found: Report, content: bytes, ending: str, content_type: str) -> 
 def report_docx(request: HttpRequest, membership: Membership, report_pk: int) -> HttpResponse:
     found = _report(membership, report_pk)
     try:
-        content = services.report_word(services.report_document(found), found.partnership_id)
+        content = services.report_word(found)
     except ValidationError as problem:
         messages.error(request, " ".join(problem.messages))
         return redirect("report", membership.partnership.slug, found.pk)
@@ -359,7 +360,8 @@ def report_template(request: HttpRequest, membership: Membership) -> HttpRespons
 
 def _word_download(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type=WORD)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    # A name the partnership gave it may hold any character (Word writes a curly apostrophe).
+    response["Content-Disposition"] = content_disposition_header(True, filename) or "attachment"
     return response
 
 
@@ -371,13 +373,14 @@ def report_template_default(request: HttpRequest, membership: Membership) -> Htt
 @access.partnership_view(EDIT)
 def report_template_download(request: HttpRequest, membership: Membership) -> HttpResponse:
     """The template the partnership's reports are written into now: its own, or the default."""
-    own = services.report_template_for(membership.partnership_id)
+    own = (
+        ReportTemplate.objects.filter(partnership_id=membership.partnership_id)
+        .values_list("content", "filename")
+        .first()
+    )
     if own is None:
         return _word_download(renderers.default_template(), "board-report-template.docx")
-    name = ReportTemplate.objects.values_list("filename", flat=True).get(
-        partnership_id=membership.partnership_id
-    )
-    return _word_download(own, name.replace('"', ""))
+    return _word_download(bytes(own[0]), own[1])
 
 
 @access.partnership_view(EDIT)

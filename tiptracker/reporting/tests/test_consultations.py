@@ -110,6 +110,12 @@ def test_removing_records_it_and_paragraph_7_1_no_longer_names_them(ld, report):
     assert event.action == ReportEvent.Action.UNCONSULTED
     assert event.changes == ["the Clerk (consulted 4 July 2022)"]
 
+    # A second removal of the same one (two people pressing at once) records nothing more.
+    services.consultation_remove(actor=ld, report=report, consultation=clerk)
+    report.refresh_from_db()
+    assert report.version == 4
+    assert report.events.filter(action=ReportEvent.Action.UNCONSULTED).count() == 1
+
 
 @pytest.mark.parametrize(
     ("consultee", "on", "field", "says"),

@@ -262,6 +262,86 @@ def test_an_unknown_placeholder_in_a_footnote_is_named_too():
         services.template_check(with_footnote(letterhead(), "Period: {{ perod }}"))
 
 
+def test_a_filter_is_refused_as_it_could_keep_the_server_busy_on_every_download():
+    template = word("{{ title|center(1000000000) }}", "{{ reference }}", "{{p body }}")
+    with pytest.raises(ValidationError, match="it has a filter, with a |"):
+        services.template_check(template)
+    looped = word("{{ title }}", "{{ reference }}", "{% for x in title %}{% endfor %}")
+    with pytest.raises(ValidationError, match=r"a \{% for %\} loop"):
+        services.template_check(looped)
+
+
+def test_code_in_the_documents_properties_is_never_run():
+    # docxtpl would fill them as it fills the text, where the check above does not look.
+    document = docx.Document(io.BytesIO(letterhead()))
+    document.core_properties.identifier = "{% for a in title %}{{ reference }}{% endfor %}"
+    document.core_properties.language = "{{ title }}"
+    buffer = io.BytesIO()
+    document.save(buffer)
+    services.template_check(buffer.getvalue())
+    written = opened(report_docx(a_report(), template=buffer.getvalue()))
+    assert written.core_properties.identifier == ""
+    assert written.core_properties.language == ""
+    assert written.core_properties.title == a_report().title
+
+
+def repacked(content: bytes, name: str, change) -> bytes:  # type: ignore[no-untyped-def]
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(content)) as old, zipfile.ZipFile(out, "w") as new:
+        for item in old.infolist():
+            data = old.read(item.filename)
+            new.writestr(item, change(data) if item.filename == name else data)
+    return out.getvalue()
+
+
+def test_a_template_declaring_xml_entities_is_refused(ld):
+    bomb = repacked(
+        letterhead(),
+        "word/document.xml",
+        lambda data: data.replace(b"?>", b'?><!DOCTYPE w:document [<!ENTITY a "aaaaaaaaaa">]>', 1),
+    )
+    with pytest.raises(ValidationError, match="declares XML entities"):
+        services.report_template_upload(actor=ld, upload=upload(bomb))
+    assert not ReportTemplate.objects.exists()
+
+
+def test_a_template_linking_to_a_file_elsewhere_is_refused():
+    link = (
+        b'<Relationship Id="rIdT" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        b'relationships/attachedTemplate" Target="file://server/share/x.dotx" '
+        b'TargetMode="External"/></Relationships>'
+    )
+    linked = repacked(
+        letterhead(),
+        "word/_rels/document.xml.rels",
+        lambda data: data.replace(b"</Relationships>", link),
+    )
+    with pytest.raises(ValidationError, match="links to a file outside itself"):
+        services.template_check(linked)
+    hyperlink = link.replace(b"attachedTemplate", b"hyperlink").replace(b"rIdT", b"rIdH")
+    services.template_check(
+        repacked(
+            letterhead(),
+            "word/_rels/document.xml.rels",
+            lambda data: data.replace(b"</Relationships>", hyperlink),
+        )
+    )
+
+
+def test_more_text_than_a_letterhead_is_refused():
+    long = word("{{ title }}", "{{ reference }}", "{{p body }}", *["Words " * 200] * 1000)
+    with pytest.raises(ValidationError, match="more than a letterhead"):
+        services.template_check(long)
+
+
+def test_a_damaged_part_is_refused_in_words_not_a_server_error():
+    damaged = repacked(
+        with_footnote(letterhead(), "Note"), "word/footnotes.xml", lambda data: data[:-20]
+    )
+    with pytest.raises(ValidationError, match="its contents are damaged"):
+        services.template_check(damaged)
+
+
 def test_if_blocks_around_optional_placeholders_are_allowed():
     services.template_check(
         word(
@@ -405,3 +485,32 @@ def test_a_stored_template_that_fails_says_so_on_the_page_the_api_and_the_comman
     argv = ["report", "--partnership", ld.partnership.slug, "--from", "2021-12-01"]
     assert main([*argv, "--to", "2022-06-30", "--out", str(out)]) != 0
     assert not out.exists()
+
+
+def test_an_approved_report_keeps_the_template_it_was_approved_in(ld, persona, login):
+    admin = persona(Role.ADMIN)
+    services.report_template_upload(actor=ld, upload=upload(letterhead()))
+    approved = services.report_create(actor=ld, start=START, end=END)
+    services.report_transition(actor=ld, report=approved, transition="submit")
+    services.report_transition(actor=admin, report=approved, transition="approve")
+    draft = services.report_create(actor=ld, start=START, end=END)
+
+    rebranded = word("New letterhead", "{{ title }}", "{{ reference }}", "{{p body }}")
+    services.report_template_upload(actor=ld, upload=upload(rebranded))
+    client = login(ld)
+    assert texts(opened(client.get(url(ld, "report_docx", approved.pk)).content))[0] == LETTERHEAD
+    assert texts(opened(client.get(url(ld, "report_docx", draft.pk)).content))[0] == (
+        "New letterhead"
+    )
+    services.report_template_remove(actor=ld)
+    assert texts(opened(client.get(url(ld, "report_docx", approved.pk)).content))[0] == LETTERHEAD
+
+
+def test_a_template_named_with_any_characters_downloads_under_its_name(ld, login):
+    mine = letterhead()
+    services.report_template_upload(actor=ld, upload=upload(mine, 'Dundee’s "house".docx'))
+    answer = login(ld).get(url(ld, "report_template_download"))
+    assert answer.content == mine
+    disposition = answer["Content-Disposition"]
+    assert disposition.startswith("attachment; ")
+    assert "filename*=utf-8''Dundee%E2%80%99s%20%22house%22.docx" in disposition
