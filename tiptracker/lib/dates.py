@@ -46,6 +46,14 @@ def month_end(day: dt.date) -> dt.date:
     return first_of_next - dt.timedelta(days=1)
 
 
+def months_after(day: dt.date, months: int) -> dt.date:
+    """The same day `months` later, or earlier if negative (the month's last day where that
+    month is shorter: 31 August less six months is 28 or 29 February)."""
+    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
+    first = dt.date(year, month + 1, 1)
+    return first.replace(day=min(day.day, month_end(first).day))
+
+
 def month_ends_before(as_of: dt.date, count: int) -> list[dt.date]:
     """The last `count` month ends strictly before `as_of`'s month, oldest first."""
     ends = []

@@ -1,12 +1,12 @@
 """Reads for the champions and ambassadors network: the roster, the coverage of
 organisations and teams by current ambassadors, and the figures for the board report."""
 
-import calendar
 import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
+from tiptracker.lib.dates import months_after
 from tiptracker.network.models import NetworkActivity, NetworkMember
 from tiptracker.partnerships.access import network_members_for
 from tiptracker.partnerships.models import Membership, Organisation
@@ -139,9 +139,7 @@ class NetworkSummary:
 
 def six_months_before(on: dt.date) -> dt.date:
     """The first day of the six months up to `on`: the board's reporting period."""
-    year, month = divmod(on.year * 12 + on.month - 1 - 6, 12)
-    day = min(on.day, calendar.monthrange(year, month + 1)[1])
-    return dt.date(year, month + 1, day) + dt.timedelta(days=1)
+    return months_after(on, -6) + dt.timedelta(days=1)
 
 
 def network_summary(

@@ -21,7 +21,7 @@ from tiptracker.funding.models import Allocation as AllocationRecord
 from tiptracker.funding.models import Commitment as CommitmentRecord
 from tiptracker.funding.selectors import funding_summary
 from tiptracker.lib import suppression
-from tiptracker.lib.dates import LONDON, month_end
+from tiptracker.lib.dates import LONDON, month_end, months_after
 from tiptracker.lib.levels import LEVELS
 from tiptracker.lib.money import FinancialYear
 from tiptracker.lib.suppression import Figure
@@ -228,7 +228,7 @@ def report_figures(*, partnership_id: int, start: dt.date, end: dt.date) -> Repo
         lived=stage_counts(partnership_id=partnership_id, start=impact_start, end=impact_end),
         briefings=_briefings(partnership_id, start, end),
         briefings_planned=_briefings(
-            partnership_id, end + dt.timedelta(days=1), month_end(_months_after(end, 6))
+            partnership_id, end + dt.timedelta(days=1), month_end(months_after(end, 6))
         ),
     )
 
@@ -300,13 +300,6 @@ def _coverage(
             if row.level in levels
         ],
     )
-
-
-def _months_after(day: dt.date, months: int) -> dt.date:
-    """The same day `months` later (the month's last day where it is shorter)."""
-    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
-    first = dt.date(year, month + 1, 1)
-    return first.replace(day=min(day.day, month_end(first).day))
 
 
 def _day_bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
