@@ -384,9 +384,6 @@ def report_docx(report: BoardReport, template: bytes | None = None) -> bytes:
     blocks = list(text[start : start + len(text) - before])
     for block in blocks:
         text.remove(block)
-    byline = [report.author] if report.author else []
-    if report.date:
-        byline.append(f"{report.date:%-d %B %Y}")
     context: dict[str, object] = {
         "title": printable(report.title),
         "reference": printable(report.reference),
@@ -394,7 +391,6 @@ def report_docx(report: BoardReport, template: bytes | None = None) -> bytes:
         "period": printable(period_text(report)),
         "author": printable(report.author),
         "date": f"{report.date:%-d %B %Y}" if report.date else "",
-        "byline": printable(", ".join(byline)),
         "body": _BodyMark(),
     }
     # docxtpl fills the document's properties too: nothing the report needs, and a place a

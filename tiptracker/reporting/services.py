@@ -489,17 +489,17 @@ def _word_document(content: bytes):  # type: ignore[no-untyped-def]
         )
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as package:
-            names = package.namelist()
-            unpacked = sum(info.file_size for info in package.infolist())
+            if sum(info.file_size for info in package.infolist()) > _TEMPLATE_MAX_UNPACKED:
+                raise ValidationError(
+                    _NOT_WORD + "it unpacks to far more than a Word document does."
+                )
+            if "word/document.xml" not in package.namelist():
+                raise ValidationError(_NOT_WORD + "it is a zip file with no Word document inside.")
+            _package_check(package)
     except (zipfile.BadZipFile, ValueError):
         raise ValidationError(
             _NOT_WORD + "it could not be opened as one. Save it from Word as a Word Document."
         ) from None
-    if unpacked > _TEMPLATE_MAX_UNPACKED:
-        raise ValidationError(_NOT_WORD + "it unpacks to far more than a Word document does.")
-    if "word/document.xml" not in names:
-        raise ValidationError(_NOT_WORD + "it is a zip file with no Word document inside.")
-    _package_check(content)
     try:
         return Document(io.BytesIO(content))
     except ValueError as problem:  # python-docx names the content type it found
@@ -526,35 +526,34 @@ _FILLED_PART = re.compile(r"word/(document|header\d*|footer\d*|footnotes)\.xml")
 _EXTERNAL = re.compile(rb"<Relationship\b[^>]*>")
 
 
-def _package_check(content: bytes) -> None:
+def _package_check(package: zipfile.ZipFile) -> None:
     """Refuse what Word does not write and a template must not carry: declarations of
     entities or document types (XML's way to expand a little into a lot), links to files
     outside the document other than hyperlinks (every report would carry them to every
     reader: an attached .dotx on a network share gives away who opened it), and more text
     than a letterhead has."""
-    with zipfile.ZipFile(io.BytesIO(content)) as package:
-        filled = 0
-        for info in package.infolist():
-            if not info.filename.endswith((".xml", ".rels")):
-                continue
-            data = package.read(info)
-            if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+    filled = 0
+    for info in package.infolist():
+        if not info.filename.endswith((".xml", ".rels")):
+            continue
+        data = package.read(info)
+        if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+            raise ValidationError(
+                _NOT_WORD + f"its part {info.filename} declares XML entities, which Word "
+                "does not write. Save it from Word as a Word Document."
+            )
+        if _FILLED_PART.fullmatch(info.filename):
+            filled += len(data)
+        for relation in _EXTERNAL.findall(data) if info.filename.endswith(".rels") else []:
+            if b'TargetMode="External"' in relation and not re.search(
+                rb'Type="[^"]*/hyperlink"', relation
+            ):
                 raise ValidationError(
-                    _NOT_WORD + f"its part {info.filename} declares XML entities, which Word "
-                    "does not write. Save it from Word as a Word Document."
+                    "The template links to a file outside itself (for example a Word "
+                    "template on a network drive), which every report would carry to "
+                    "its readers. In Word, remove the link (File > Options > Add-ins > "
+                    "Templates, or Edit Links to Files) and upload it again."
                 )
-            if _FILLED_PART.fullmatch(info.filename):
-                filled += len(data)
-            for relation in _EXTERNAL.findall(data) if info.filename.endswith(".rels") else []:
-                if b'TargetMode="External"' in relation and not re.search(
-                    rb'Type="[^"]*/hyperlink"', relation
-                ):
-                    raise ValidationError(
-                        "The template links to a file outside itself (for example a Word "
-                        "template on a network drive), which every report would carry to "
-                        "its readers. In Word, remove the link (File > Options > Add-ins > "
-                        "Templates, or Edit Links to Files) and upload it again."
-                    )
     if filled > _TEMPLATE_MAX_TEXT:
         raise ValidationError(
             "The template's text, headers and footers come to more than a letterhead's "
