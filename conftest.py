@@ -67,6 +67,18 @@ def admin(persona):
 
 
 @pytest.fixture
+def ld(persona):
+    """A learning and development officer: drafts and edits board reports."""
+    return persona(Role.LD_OFFICER)
+
+
+@pytest.fixture
+def board(persona):
+    """A board member: reads board reports."""
+    return persona(Role.BOARD)
+
+
+@pytest.fixture
 def member(persona, team):
     return persona(Role.STAFF, staff=StaffMemberFactory(team=team))
 

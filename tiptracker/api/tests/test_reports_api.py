@@ -22,16 +22,6 @@ def url(partnership, path=""):
 
 
 @pytest.fixture
-def ld(persona):
-    return persona(Role.LD_OFFICER)
-
-
-@pytest.fixture
-def board(persona):
-    return persona(Role.BOARD)
-
-
-@pytest.fixture
 def report(admin):
     return services.report_create(actor=admin, start=START, end=END, title="Board report")
 

@@ -30,11 +30,6 @@ REFERENCE_GROUPS = [
 
 
 @pytest.fixture
-def ld(persona):
-    return persona(Role.LD_OFFICER)
-
-
-@pytest.fixture
 def report(ld):
     return services.report_create(actor=ld, start=START, end=END)
 

@@ -12,16 +12,10 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from tiptracker.funding.tests.factories import AllocationFactory
-from tiptracker.partnerships.models import Role
 from tiptracker.reporting import services
 from tiptracker.reporting.models import Report, ReportEvent
 
 START, END = dt.date(2021, 12, 1), dt.date(2022, 6, 30)
-
-
-@pytest.fixture
-def ld(persona):
-    return persona(Role.LD_OFFICER)
 
 
 @pytest.fixture

@@ -22,11 +22,6 @@ START, END = dt.date(2021, 12, 1), dt.date(2022, 6, 30)
 
 
 @pytest.fixture
-def ld(persona):
-    return persona(Role.LD_OFFICER)
-
-
-@pytest.fixture
 def funded(partnership, team):
     """A partnership with a course and two people trained on it in the period."""
     course = CourseFactory(partnership=partnership, title="Trauma informed e-learning", level=1)

@@ -28,11 +28,6 @@ START, END = dt.date(2021, 12, 1), dt.date(2022, 6, 30)
 LETTERHEAD = "Dundee Health and Social Care Partnership"
 
 
-@pytest.fixture
-def ld(persona):
-    return persona(Role.LD_OFFICER)
-
-
 def word(*paragraphs: str, header: str = "") -> bytes:
     """A Word document made as a partnership would: its letterhead, then placeholders."""
     document = docx.Document()
