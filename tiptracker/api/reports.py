@@ -322,7 +322,6 @@ NUMBER = OpenApiParameter(
     description='The section or subsection, as the report numbers it: "1", "4.2", "7".',
 )
 VERSION_MAX = 2**31 - 1
-PARAGRAPH_MAX = 10000
 
 
 class ConsultationOutput(serializers.Serializer):
@@ -378,7 +377,7 @@ class ParagraphsField(serializers.DictField):
     """Paragraph ident -> words. Every mistake is one line naming its paragraph, so a 400 is
     field -> list of messages like every other (the schema's FieldErrors)."""
 
-    child = serializers.CharField(max_length=PARAGRAPH_MAX)  # what the schema shows
+    child = serializers.CharField(max_length=services.PARAGRAPH_MAX)  # what the schema shows
 
     def to_internal_value(self, data: Any) -> dict[str, str]:
         if not isinstance(data, dict):
@@ -400,8 +399,8 @@ def _paragraph_problem(text: Any) -> str:
         return "send its words as text."
     if not text.strip():
         return "enter the paragraph's words."
-    if len(text) > PARAGRAPH_MAX:
-        return "a paragraph must be 10,000 characters or fewer."
+    if len(text) > services.PARAGRAPH_MAX:
+        return f"a paragraph must be {services.PARAGRAPH_MAX:,} characters or fewer."
     return ""
 
 

@@ -3,6 +3,7 @@
 from django import forms
 
 from tiptracker.forms import DatePartsField
+from tiptracker.reporting import services
 
 
 class ReportForm(forms.Form):
@@ -34,11 +35,12 @@ class SectionForm(forms.Form):
             self.fields[f"p{n}"] = forms.CharField(
                 label=f"Paragraph {paragraph.number}",
                 widget=forms.Textarea,
-                max_length=10000,
+                max_length=services.PARAGRAPH_MAX,
                 initial=paragraph.text,
                 error_messages={
                     "required": f"Enter the words of paragraph {paragraph.number}",
-                    "max_length": "A paragraph must be 10,000 characters or fewer",
+                    "max_length": f"A paragraph must be {services.PARAGRAPH_MAX:,} characters "
+                    "or fewer",
                 },
             )
 

@@ -346,6 +346,10 @@ class EditConflict(Exception):
         self.event = event
 
 
+# The most a paragraph's words may run to, in the browser and through the API.
+PARAGRAPH_MAX = 10_000
+
+
 @transaction.atomic
 def report_section_edit(
     *, actor: Membership, report: Report, number: str, texts: dict[str, str], version: int
