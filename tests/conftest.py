@@ -5,6 +5,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from tiptracker.accounts.invitations import token_hash
+from tiptracker.accounts.models import AccountInvitation
 from tiptracker.accounts.services import api_token_create
 from tiptracker.engagement.tests.factories import EngagementFactory
 from tiptracker.feedback.models import Invitation
@@ -107,6 +109,15 @@ def world(db):
         owner_group="",
     )
     token, _key = api_token_create(user=admin.user, name="matrix")
+    # Someone invited to join, with their link's token (its page needs no login).
+    account_invitation = AccountInvitation.objects.create(
+        partnership=own,
+        email="invited@example.org",
+        role=Role.STAFF,
+        token_hash=token_hash("world-invitation"),
+        sent_at=timezone.now(),
+        expires_at=timezone.now() + dt.timedelta(days=7),
+    )
     # A board report, drafted for the first half of 2022.
     report = report_create(actor=admin, start=dt.date(2022, 1, 1), end=dt.date(2022, 6, 30))
     consultation = consultation_add(
@@ -149,5 +160,8 @@ def world(db):
         "to": "information_sent",
         "link_token": lived.token,
         "pk": staff.pk,
+        "account_invitation_pk": account_invitation.pk,
+        "invitation_token": "world-invitation",
+        "uidb64": "MQ",
     }
     return {"members": members, "kwargs": kwargs}

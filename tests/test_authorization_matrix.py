@@ -66,6 +66,15 @@ POLICY: dict[str, dict[str, object]] = {
     "member_role": {POST: only(Role.ADMIN)},
     "organisations": {GET: only(Role.ADMIN), POST: only(Role.ADMIN)},
     "member_remove": {POST: only(Role.ADMIN)},
+    # Invitations: administrators invite, resend and revoke; the link's page needs no login.
+    # The first allowed caller revokes the world's invitation; the next is told so.
+    "member_invitations": {GET: only(Role.ADMIN)},
+    "member_invitation_resend": {POST: only(Role.ADMIN)},
+    "member_invitation_revoke": {POST: only(Role.ADMIN)},
+    "members_invite_staff": {GET: only(Role.ADMIN), POST: only(Role.ADMIN)},
+    "invitation_accept": {GET: PUBLIC, POST: PUBLIC},
+    "password_reset": {GET: PUBLIC, POST: PUBLIC},
+    "password_reset_confirm": {GET: PUBLIC, POST: PUBLIC},
     "password_change": {GET: LOGIN_ONLY, POST: LOGIN_ONLY},
     # Courses, sessions and bookings
     "courses": {GET: ALL},

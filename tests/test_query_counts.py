@@ -93,6 +93,7 @@ def grow(partnership, team, course, session, past, size: int) -> None:
         )
         for n in range(Membership.objects.filter(partnership=partnership).count(), min(size, 60))
     )
+    grow_invitations(partnership, size)
     grow_plan(partnership, course, session, size)
     grow_guests(partnership, session, past, size)
     grow_funding_and_engagement(partnership, size)
@@ -138,6 +139,27 @@ def grow(partnership, team, course, session, past, size: int) -> None:
         ]
     )
     coverage_snapshots_rebuild(partnership_id=partnership.id)
+
+
+def grow_invitations(partnership, size: int) -> None:
+    """Invitations in every state, some sent by an administrator."""
+    from tiptracker.accounts.models import AccountInvitation
+
+    now = timezone.now()
+    start = AccountInvitation.objects.filter(partnership=partnership).count()
+    inviter = UserFactory(username="inviter@example.org")
+    AccountInvitation.objects.bulk_create(
+        AccountInvitation(
+            partnership=partnership,
+            email=f"i{n}@example.org",
+            role=Role.STAFF,
+            invited_by=inviter if n % 2 else None,
+            sent_at=None if n % 4 == 0 else now - dt.timedelta(days=n % 10),
+            expires_at=None if n % 4 == 0 else now + dt.timedelta(days=7 - n % 10),
+            accepted_at=now if n % 4 == 1 else None,
+        )
+        for n in range(start, size)
+    )
 
 
 def grow_funding_and_engagement(partnership, size: int) -> None:
@@ -305,6 +327,9 @@ PAGES = [
     "bookings/",
     "imports/",
     "members/",
+    "members/invitations/",
+    "members/invitations/?status=invited",
+    "members/invite-staff/?who=all",
     "sessions/{session}/",
     "sessions/{past}/attendance/",
     "resources/",

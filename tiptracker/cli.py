@@ -83,16 +83,27 @@ def cmd_partnership_create(args: argparse.Namespace) -> int:
 
 
 def cmd_member_add(args: argparse.Namespace) -> int:
+    """An existing account gets the role at once. A new address gets an invitation to set
+    its own password (the role comes with it), unless --print-password asks for an account
+    with a password shown here (for a first administrator before e-mail is set up)."""
     from django.core.exceptions import ValidationError
 
+    from tiptracker.accounts import invitations
     from tiptracker.partnerships.services import member_add
 
+    partnership = _partnership(args.partnership)
+    email = args.email.strip().lower()
     try:
+        if not args.print_password and not invitations.account_exists(email):
+            invitations.invitation_create(partnership=partnership, email=email, role=args.role)
+            print(
+                f"{email} has no account yet: an invitation to join {partnership.slug} as "
+                f"{_role_label(args.role)} has been e-mailed to them (the link works for "
+                "7 days; they choose their own password)."
+            )
+            return 0
         membership, password = member_add(
-            partnership=_partnership(args.partnership),
-            email=args.email,
-            role=args.role,
-            by_name="the tiptracker command",
+            partnership=partnership, email=email, role=args.role, by_name="the tiptracker command"
         )
     except ValidationError as error:
         raise UserError("; ".join(error.messages)) from None
@@ -103,6 +114,66 @@ def cmd_member_add(args: argparse.Namespace) -> int:
         print(
             f"New account: log in with {membership.user.email} and the password {password} (change it after)"
         )
+    return 0
+
+
+def _role_label(role: str) -> str:
+    from tiptracker.partnerships.models import Role
+
+    return Role(role).label.lower()
+
+
+def cmd_member_invite(args: argparse.Namespace) -> int:
+    """Invite one address, or queue invitations for the staff of a team, an organisation or
+    the whole partnership who have an e-mail address and no account (the worker sends them)."""
+    from django.core.exceptions import ValidationError
+
+    from tiptracker.accounts import invitations
+    from tiptracker.workforce.models import StaffMember
+
+    chosen = [bool(args.email), bool(args.team or args.organisation), args.all_staff]
+    if sum(chosen) != 1:
+        raise UserError(
+            "say whom to invite: --email ADDRESS, --team NAME, --organisation NAME or --all-staff"
+        )
+    partnership = _partnership(args.partnership)
+    if args.email:
+        try:
+            invited = invitations.invitation_create(
+                partnership=partnership, email=args.email, role=args.role
+            )
+        except ValidationError as error:
+            raise UserError("; ".join(error.messages)) from None
+        again = "" if invited.new else " again, with a new link"
+        print(f"Invitation e-mailed to {invited.invitation.email}{again} (valid for 7 days)")
+        return 0
+    staff = StaffMember.objects.filter(partnership=partnership)
+    described = "all staff"
+    if args.organisation:
+        organisation = partnership.organisations.filter(name__iexact=args.organisation).first()
+        if organisation is None:
+            raise UserError(f"no organisation '{args.organisation}' in {partnership.slug}")
+        staff, described = staff.filter(organisation=organisation), organisation.name
+    if args.team:
+        teams = partnership.teams.filter(name__iexact=args.team).select_related("organisation")
+        if args.organisation:
+            teams = teams.filter(organisation__name__iexact=args.organisation)
+        found = list(teams[:10])
+        if not found:
+            raise UserError(f"no team '{args.team}' in {partnership.slug}")
+        if len(found) > 1:
+            names = ", ".join(sorted(t.organisation.name for t in found))
+            raise UserError(
+                f"there are teams called '{args.team}' in several organisations ({names}): "
+                "say which with --organisation"
+            )
+        staff, described = staff.filter(team=found[0]), f"the {found[0].name} team"
+    queued = invitations.invitations_create_for_staff(partnership=partnership, staff=staff, by=None)
+    print(
+        f"Queued {queued:,} invitation{'s' if queued != 1 else ''} for {described} "
+        "(staff with an e-mail address and no account). The worker (tiptracker send-due) "
+        "sends them."
+    )
     return 0
 
 
@@ -449,7 +520,31 @@ def build_parser() -> argparse.ArgumentParser:
     from tiptracker.partnerships.models import Role
 
     add.add_argument("--role", required=True, choices=Role.values)
+    add.add_argument(
+        "--print-password",
+        action="store_true",
+        help="make a new account with a password printed here, instead of e-mailing an invitation",
+    )
     add.set_defaults(handler=cmd_member_add)
+
+    invite = member_commands.add_parser(
+        "invite",
+        help="e-mail invitations: one address, or the staff of a team, an organisation or all",
+        description="invite people to a partnership: each gets a link to choose a password",
+    )
+    invite.add_argument("--partnership", required=True, metavar="SLUG")
+    invite.add_argument("--email", help="invite this one address (with --role)")
+    invite.add_argument("--team", metavar="NAME", help="the staff of this team")
+    invite.add_argument("--all-staff", action="store_true", help="every member of staff")
+    invite.add_argument(
+        "--organisation",
+        metavar="NAME",
+        help="the staff of this organisation (or, with --team, the team's organisation)",
+    )
+    invite.add_argument(
+        "--role", default=Role.STAFF, choices=Role.values, help="for --email (default: staff)"
+    )
+    invite.set_defaults(handler=cmd_member_invite)
 
     imp = command(
         "import", cmd_import, "import staff, needs, courses or completions from a CSV or XLSX file"

@@ -21,6 +21,10 @@ PUBLIC_URL_NAMES = {
     "lived_interest",
     "lived_status",
     "lived_person_withdraw",
+    # Forgetting a password and accepting an invitation: the e-mailed link is the key.
+    "password_reset",
+    "password_reset_confirm",
+    "invitation_accept",
 }
 
 CSP = "; ".join(

@@ -6,6 +6,8 @@ matching *_FILE variable, never from the code: in production (TIPTRACKER_ENV=pro
 the app refuses to start without them.
 """
 
+import hashlib
+import ipaddress
 import os
 import tempfile
 from datetime import timedelta
@@ -130,6 +132,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Every cache key carries the installation's prefix, so that two installations sharing a
+# host (the file cache) or a Redis server never read each other's counters or progress. By
+# default it is derived from the database the installation uses.
+_DB = DATABASES["default"]
+CACHE_KEY_PREFIX = (
+    env("CACHE_KEY_PREFIX")
+    or hashlib.sha256(
+        f"{_DB['ENGINE']}|{_DB.get('HOST', '')}|{_DB.get('PORT', '')}|{_DB['NAME']}".encode()
+    ).hexdigest()[:16]
+)
 _REDIS_URL = env("REDIS_URL")
 CACHES: dict[str, dict[str, object]]
 if _REDIS_URL:
@@ -137,6 +149,7 @@ if _REDIS_URL:
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": _REDIS_URL,
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
         }
     }
 else:
@@ -145,7 +158,9 @@ else:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": env("CACHE_DIR") or str(Path(tempfile.gettempdir()) / "tiptracker-cache"),
+            "LOCATION": env("CACHE_DIR")
+            or str(Path(tempfile.gettempdir()) / f"tiptracker-cache-{CACHE_KEY_PREFIX}"),
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
             # Django's default of 300 entries holds little more than one survey results page's
             # charts (over 200 at 20 courses): past it, each new chart deletes a third of the
             # cache, and pages redraw their charts on every visit (bench/bench_feedback.py).
@@ -170,6 +185,8 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# A forgotten password's link works once, for two hours.
+PASSWORD_RESET_TIMEOUT = 2 * 60 * 60
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -254,8 +271,22 @@ LIVED_IDLE_CLOSE_DAYS = int(env("LIVED_IDLE_CLOSE_DAYS") or 365)
 # The coordinators' workspace stays open this many minutes after their last request there;
 # then they confirm their password and second factor again.
 LIVED_UNLOCK_MINUTES = int(env("LIVED_UNLOCK_MINUTES") or 15)
-# Expressions of interest accepted from one address per hour (the page needs no login).
+# Expressions of interest accepted from one address to one partnership in each window (an
+# hour; the page needs no login), and from an address in one of the networks listed as
+# shared (an office or a health board's network behind one address, comma-separated, e.g.
+# "10.0.0.0/8,2001:db8::/32"): a whole office may take part, a script may not flood it.
 LIVED_INTEREST_PER_HOUR = int(env("LIVED_INTEREST_PER_HOUR") or 10)
+LIVED_INTEREST_SHARED_PER_HOUR = int(env("LIVED_INTEREST_SHARED_PER_HOUR") or 300)
+LIVED_INTEREST_SHARED_NETWORKS = env("LIVED_INTEREST_SHARED_NETWORKS") or ""
+LIVED_INTEREST_WINDOW_SECONDS = int(env("LIVED_INTEREST_WINDOW_SECONDS") or 60 * 60)
+for _network in LIVED_INTEREST_SHARED_NETWORKS.split(","):
+    try:
+        ipaddress.ip_network(_network.strip() or "0.0.0.0/32", strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"LIVED_INTEREST_SHARED_NETWORKS: '{_network.strip()}' is not a network "
+            "(write them like 10.0.0.0/8, separated by commas)"
+        ) from None
 # Second factor (django-otp TOTP): after n wrong codes in a row the next try waits
 # factor * 2^(n-1) seconds; the name authenticator apps show.
 OTP_TOTP_THROTTLE_FACTOR = int(env("OTP_TOTP_THROTTLE_FACTOR") or 2)

@@ -21,6 +21,26 @@ urlpatterns = [
     path("p/<slug:slug>/members/", partnership_views.members, name="members"),
     path("p/<slug:slug>/organisations/", partnership_views.organisations, name="organisations"),
     path(
+        "p/<slug:slug>/members/invitations/",
+        partnership_views.member_invitations,
+        name="member_invitations",
+    ),
+    path(
+        "p/<slug:slug>/members/invitations/<int:account_invitation_pk>/resend/",
+        partnership_views.member_invitation_resend,
+        name="member_invitation_resend",
+    ),
+    path(
+        "p/<slug:slug>/members/invitations/<int:account_invitation_pk>/revoke/",
+        partnership_views.member_invitation_revoke,
+        name="member_invitation_revoke",
+    ),
+    path(
+        "p/<slug:slug>/members/invite-staff/",
+        partnership_views.members_invite_staff,
+        name="members_invite_staff",
+    ),
+    path(
         "p/<slug:slug>/members/<int:member_id>/role/",
         partnership_views.member_role,
         name="member_role",
@@ -31,6 +51,18 @@ urlpatterns = [
         name="member_remove",
     ),
     path("account/password/", account_views.PasswordChangeView.as_view(), name="password_change"),
+    # Public: forgetting a password, and an invitation's link (its token is the key).
+    path("password-reset/", account_views.password_reset, name="password_reset"),
+    path(
+        "password-reset/<uidb64>/<token>/",
+        account_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "invitations/<str:invitation_token>/",
+        account_views.invitation_accept,
+        name="invitation_accept",
+    ),
     path("p/<slug:slug>/", include("tiptracker.workforce.urls")),
     path("p/<slug:slug>/", include("tiptracker.training.urls")),
     # A briefing guest's reply page: public, its personal link's token is the key.

@@ -14,12 +14,22 @@ POLL_SECONDS = 2.0
 
 
 def run_due() -> int:
-    """Do what is due; returns how many items were done (imports, digests)."""
+    """Do what is due; returns how many items were done (imports, e-mails)."""
+    from tiptracker.accounts import invitations as account_invitations
+    from tiptracker.accounts.recovery import password_resets_send_due
     from tiptracker.feedback.invitations import invitations_send_due
     from tiptracker.imports.services import imports_process_queued
     from tiptracker.plan.services import plan_digests_send
+    from tiptracker.training.messages import reminders_send_due
 
-    return imports_process_queued() + plan_digests_send() + invitations_send_due()
+    return (
+        imports_process_queued()
+        + password_resets_send_due()
+        + account_invitations.invitations_send_due()
+        + plan_digests_send()
+        + invitations_send_due()
+        + reminders_send_due()
+    )
 
 
 def run_loop() -> None:

@@ -106,9 +106,13 @@ def visit(page, path: str) -> None:
 
 
 def sign_in(page, membership) -> None:
+    sign_in_with(page, membership.user.username, PASSWORD)
+
+
+def sign_in_with(page, email: str, password: str) -> None:
     visit(page, "/login/")
-    page.get_by_label("Email address").fill(membership.user.username)
-    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_load_state()
     assert "/login/" not in page.url, "sign-in failed"

@@ -40,6 +40,8 @@ def test_booking_a_full_session_puts_me_on_the_waiting_list(page, member, partne
     booking_cancel(actor=None, booking=first)
     mine.refresh_from_db()
     assert mine.status == Booking.Status.BOOKED
-    assert [message.to for message in mail.outbox] == [[member.staff.email]]
+    # Told twice: the waiting list confirmed, then the place.
+    assert [message.to for message in mail.outbox] == [[member.staff.email]] * 2
+    assert mail.outbox[-1].subject == "A place is yours: Safety and Stabilisation"
     visit(page, f"/p/{partnership.slug}/bookings/")
     assert "Safety and Stabilisation" in page.content()

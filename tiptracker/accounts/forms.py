@@ -33,3 +33,56 @@ class TokenForm(forms.Form):
         max_length=100,
         help_text="For example: nightly HR export script",
     )
+
+
+class PasswordResetRequestForm(forms.Form):
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        help_text="The address you sign in with",
+        error_messages={
+            "required": "Enter your email address",
+            "invalid": "Enter an email address in the right format, like name@example.org",
+        },
+        widget=forms.EmailInput(
+            attrs={"autocomplete": "username", "spellcheck": "false", "class": "govuk-input"}
+        ),
+    )
+
+
+class ChoosePasswordForm(forms.Form):
+    """A new account's first password, from an invitation's link."""
+
+    password1 = forms.CharField(
+        label="Choose a password",
+        strip=False,
+        help_text="At least 12 characters. A few unrelated words together are strong and easy to remember.",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "class": "govuk-input"}),
+        error_messages={"required": "Choose a password"},
+    )
+    password2 = forms.CharField(
+        label="Type the password again",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "class": "govuk-input"}),
+        error_messages={"required": "Type the password again"},
+    )
+
+    def __init__(self, *args, email: str, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def clean(self):  # type: ignore[no-untyped-def]
+        from django.contrib.auth import get_user_model, password_validation
+
+        data = super().clean()
+        first, second = data.get("password1"), data.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", "The two passwords do not match")
+        elif first:
+            # Checked against the address too (not a password that is the e-mail address).
+            person = get_user_model()(username=self.email, email=self.email)
+            try:
+                password_validation.validate_password(first, person)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return data

@@ -19,12 +19,12 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from tiptracker import notifications
 from tiptracker.feedback.models import (
     Answer,
     CourseSurvey,
@@ -270,38 +270,22 @@ def invitations_send_due(*, on: dt.date | None = None) -> int:
 
 def _email(invitation: Invitation, *, reminder: bool) -> None:
     from tiptracker.feedback.services import current_version
-    from tiptracker.training.services import _one_line, _send
 
-    version = current_version(invitation.survey)
-    course = invitation.course.title
-    anonymous = (
-        "It is anonymous: nothing links your answers to you."
-        if version.anonymous
-        else "Your answers will carry your name; only the partnership's training "
-        "administrators see them."
-    )
-    ask = f"we would value a few minutes of your time on {course}."
-    until = f"{invitation.expires_on:%-d %B %Y}"
-    if invitation.timepoint == Timepoint.PRE and invitation.session is not None:
-        starts = timezone.localtime(invitation.session.starts_at)
-        ask = (
-            f"before you come to {course} on {starts:%-d %B}, we would value a few minutes "
-            "of your time: your answers now, and again after the course, show what it changed."
-        )
-        until = f"the course starts, at {starts:%H:%M} on {starts:%-d %B %Y}"
-    body = (
-        f"Hello {invitation.staff.first_name or invitation.staff},\n\n"
-        + ("A reminder: " if reminder else "")
-        + f"{ask} {anonymous} "
-        "You can leave any question blank.\n\n"
-        f"{answer_url(invitation)}\n\n"
-        f"The link is personal to you and works until {until}.\n"
-    )
-    subject = ("Reminder: " if reminder else "") + f"A few questions about {_one_line(course)}"
-    _send(
-        lambda: send_mail(
-            subject=subject, message=body, from_email=None, recipient_list=[invitation.staff.email]
-        )
+    session = invitation.session
+    before_course = invitation.timepoint == Timepoint.PRE and session is not None
+    notifications.send_now(
+        "survey_invitation",
+        to=invitation.staff.email,
+        context={
+            "name": invitation.staff.first_name or str(invitation.staff),
+            "course": invitation.course.title,
+            "reminder": reminder,
+            "anonymous": current_version(invitation.survey).anonymous,
+            "before_course": before_course,
+            "starts": session.starts_at if session is not None and before_course else None,
+            "until": invitation.expires_on,
+        },
+        link=answer_url(invitation),
     )
 
 

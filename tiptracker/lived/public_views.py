@@ -13,20 +13,20 @@ only, the coordinator gives it when they call.
 import ipaddress
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from tiptracker import notifications
 from tiptracker.accounts.client_ip import client_ip
 from tiptracker.forms import add_service_error, posted
+from tiptracker.lib import throttle
 from tiptracker.lived import services
 from tiptracker.lived.access import no_store
 from tiptracker.lived.forms import InterestForm
-from tiptracker.lived.models import RouteRecord, Stage
+from tiptracker.lived.models import Stage
 from tiptracker.partnerships.models import Partnership
 
 # What each stage means, said to the person.
@@ -61,55 +61,44 @@ def _sender(request: HttpRequest) -> str:
     return address
 
 
-def _over_limit(request: HttpRequest) -> bool:
-    """At most LIVED_INTEREST_PER_HOUR expressions of interest from one sender an hour."""
-    key = f"lived-interest:{_sender(request)}"
-    cache.add(key, 0, timeout=60 * 60)
+def _over_limit(request: HttpRequest, partnership: Partnership) -> bool:
+    """Expressions of interest from one sender to one partnership in an hour (the window is
+    LIVED_INTEREST_WINDOW_SECONDS): LIVED_INTEREST_PER_HOUR from an ordinary address, and
+    LIVED_INTEREST_SHARED_PER_HOUR from a network the installation lists as shared (a whole
+    office behind one address), so that an office can take part while a script cannot
+    flood the coordinators."""
+    sender = _sender(request)
+    limit = settings.LIVED_INTEREST_PER_HOUR
+    if _is_shared(sender):
+        limit = settings.LIVED_INTEREST_SHARED_PER_HOUR
+    return throttle.over_limit(
+        f"lived-interest:{partnership.pk}:{sender}",
+        limit=limit,
+        window_seconds=settings.LIVED_INTEREST_WINDOW_SECONDS,
+    )
+
+
+def _is_shared(sender: str) -> bool:
     try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=60 * 60)
-        count = 1
-    return count > settings.LIVED_INTEREST_PER_HOUR
+        network = ipaddress.ip_network(sender, strict=False)
+    except ValueError:
+        return False
+    return any(
+        network.version == shared.version and network.subnet_of(shared)  # type: ignore[arg-type]
+        for shared in _shared_networks()
+    )
+
+
+def _shared_networks() -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    return [
+        ipaddress.ip_network(item.strip(), strict=False)
+        for item in settings.LIVED_INTEREST_SHARED_NETWORKS.split(",")
+        if item.strip()
+    ]
 
 
 def _status_url(request: HttpRequest, token: str) -> str:
     return request.build_absolute_uri(reverse("lived_status", args=[token]))
-
-
-def _send_link(request: HttpRequest, record: RouteRecord, token: str) -> None:
-    send_mail(
-        subject="Your private link",
-        message=(
-            f"Hello {record.preferred_name},\n\n"
-            f"Thank you for your interest in the professionals with lived experience group of "
-            f"{record.partnership.name}.\n\n"
-            f"This private link shows where things stand and lets you withdraw at any time:\n"
-            f"{_status_url(request, token)}\n\n"
-            "Keep it to yourself: anyone with the link can see your status and withdraw you.\n"
-        ),
-        from_email=None,
-        recipient_list=[record.email],
-    )
-
-
-def _send_again_notice(record: RouteRecord) -> None:
-    """A second expression of interest merged by its e-mail address: tell that address, the
-    one on record (a first expression would have had its link sent there)."""
-    send_mail(
-        subject="We received your interest again",
-        message=(
-            f"Hello {record.preferred_name},\n\n"
-            "We received an expression of interest in the professionals with lived experience "
-            f"group of {record.partnership.name} with your contact details. We already had "
-            "one from you, so we have added what was sent to it for the coordinator to check. "
-            "Your private link from before still works; if you have lost it, the coordinator "
-            "can send you a new one.\n\n"
-            "If this was not you, tell the coordinator when they are in touch.\n"
-        ),
-        from_email=None,
-        recipient_list=[record.email],
-    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -123,7 +112,7 @@ def interest(request: HttpRequest, slug: str) -> HttpResponse:
         "retention_years": round(services.retention_days() / 365, 1),
     }
     if request.method == "POST" and form.is_valid():
-        if _over_limit(request):
+        if _over_limit(request, partnership):
             form.add_error(
                 None,
                 "We have had a lot of expressions of interest from your network in the last "
@@ -138,10 +127,21 @@ def interest(request: HttpRequest, slug: str) -> HttpResponse:
                 add_service_error(form, error)
             else:
                 emailed = bool(form.cleaned_data["email"])
+                who = {
+                    "name": result.record.preferred_name,
+                    "partnership": partnership.name,
+                }
                 if emailed and result.merged:
-                    _send_again_notice(result.record)
+                    # Told at the address on record (a first expression had its link sent
+                    # there); no link, so nothing tells a stranger someone is on the route.
+                    notifications.send("lived_interest_again", to=result.record.email, context=who)
                 elif emailed and result.token:
-                    _send_link(request, result.record, result.token)
+                    notifications.send(
+                        "lived_private_link",
+                        to=result.record.email,
+                        context=who,
+                        link=_status_url(request, result.token),
+                    )
                 return no_store(
                     render(
                         request,

@@ -3,14 +3,54 @@ from django import forms
 from tiptracker.partnerships.models import Role
 
 
-class MemberAddForm(forms.Form):
-    email = forms.EmailField(label="Email address", help_text="They sign in with this address")
+class MemberInviteForm(forms.Form):
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        help_text="They sign in with this address. We e-mail it a link to join, valid for 7 days.",
+        error_messages={
+            "required": "Enter their email address",
+            "invalid": "Enter an email address in the right format, like name@example.org",
+        },
+    )
     role = forms.ChoiceField(
         label="Role",
         choices=Role.choices,
         widget=forms.RadioSelect,
         error_messages={"required": "Choose a role"},
     )
+
+
+class InviteStaffForm(forms.Form):
+    """Whose staff records to invite: everyone, an organisation, or one team."""
+
+    def __init__(self, *args, organisations, teams, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.organisations = {f"organisation-{o.pk}": o for o in organisations}
+        self.teams = {f"team-{t.pk}": t for t in teams}
+        self.fields["who"] = forms.ChoiceField(
+            label="Whom to invite",
+            choices=[("all", "All staff")]
+            + [("Organisations", [(k, o.name) for k, o in self.organisations.items()])]
+            + [
+                (
+                    "Teams",
+                    [(k, f"{t.name} ({t.organisation.name})") for k, t in self.teams.items()],
+                )
+            ],
+            error_messages={"invalid_choice": "Choose all staff, an organisation or a team"},
+        )
+
+    def narrow(self, staff):  # type: ignore[no-untyped-def]
+        """`staff` narrowed to the choice, and the choice in words."""
+        who = self.cleaned_data["who"]
+        if who in self.teams:
+            team = self.teams[who]
+            return staff.filter(team=team), f"the {team.name} team ({team.organisation.name})"
+        if who in self.organisations:
+            organisation = self.organisations[who]
+            return staff.filter(organisation=organisation), organisation.name
+        return staff, "all staff"
 
 
 class MemberRoleForm(forms.Form):

@@ -2,16 +2,21 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
+from tiptracker.accounts import invitations
+from tiptracker.accounts.models import AccountInvitation
+from tiptracker.forms import add_service_error
 from tiptracker.lib.dates import parse_date, today
 from tiptracker.partnerships import access
 from tiptracker.partnerships.dashboard import dashboard_build
-from tiptracker.partnerships.forms import MemberAddForm, MemberRoleForm
+from tiptracker.partnerships.forms import InviteStaffForm, MemberInviteForm, MemberRoleForm
 from tiptracker.partnerships.models import Membership, Role
-from tiptracker.partnerships.services import member_add
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -60,39 +65,154 @@ def dashboard(request: HttpRequest, membership: Membership) -> HttpResponse:
     )
 
 
+MEMBERS_PAGE_SIZE = 50
+
+
 @access.partnership_view(access.MEMBER_ADMIN_ROLES)
 def members(request: HttpRequest, membership: Membership) -> HttpResponse:
-    form = MemberAddForm(request.POST or None)
+    """Who can sign in and their roles (searchable, a page at a time), and inviting someone."""
+    form = MemberInviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            added, password = member_add(
+            invited = invitations.invitation_create(
                 partnership=membership.partnership,
                 email=form.cleaned_data["email"],
                 role=form.cleaned_data["role"],
-                by=membership,
+                by=membership.user,
             )
         except ValidationError as error:
-            form.add_error("email", error)
+            add_service_error(form, error)
         else:
-            note = (
-                f" Their first password is {password}: pass it on securely and ask them to change it."
-                if password
-                else ""
-            )
+            invitation = invited.invitation
             messages.success(
-                request, f"{added.user.email} is now {added.get_role_display()}.{note}"
+                request,
+                f"An invitation to join as {invitation.get_role_display().lower()} has been "
+                f"e-mailed to {invitation.email}. The link works for "
+                f"{invitation.VALID_DAYS} days."
+                if invited.new
+                else f"{invitation.email} had been invited already: the invitation has been "
+                "sent again with a new link.",
             )
             return redirect("members", membership.partnership.slug)
+    search = request.GET.get("q", "").strip()
     people = (
         Membership.objects.filter(partnership=membership.partnership)
         .select_related("user", "staff")
-        .order_by("user__email")
+        .order_by("user__email", "id")
     )
+    if search:
+        people = people.filter(
+            Q(user__email__icontains=search)
+            | Q(user__first_name__icontains=search)
+            | Q(user__last_name__icontains=search)
+        )
+    page = Paginator(people, MEMBERS_PAGE_SIZE).get_page(request.GET.get("page"))
+    waiting = invitations.live(membership.partnership)
     return render(
         request,
         "partnerships/members.html",
-        {"form": form, "people": people, "roles": Role.choices},
+        {
+            "form": form,
+            "page": page,
+            "search": search,
+            "query": urlencode({"q": search}) + "&" if search else "",
+            "roles": Role.choices,
+            "invited_count": waiting.count(),
+        },
     )
+
+
+@access.partnership_view(access.MEMBER_ADMIN_ROLES)
+def member_invitations(request: HttpRequest, membership: Membership) -> HttpResponse:
+    """Invitations by status (invited, expired, waiting to be sent, accepted, revoked)."""
+    Status = AccountInvitation.Status
+    status = request.GET.get("status", "")
+    found = invitations.for_partnership(membership.partnership).select_related("invited_by")
+    if status in Status.values:
+        found = invitations.with_status(found, status)
+    else:
+        status = ""
+    page = Paginator(found, MEMBERS_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "partnerships/invitations.html",
+        {
+            "page": page,
+            "rows": invitations.statuses(page),
+            "status": status,
+            "statuses": Status.choices,
+            "query": f"status={status}&" if status else "",
+        },
+    )
+
+
+@require_POST
+@access.partnership_view(access.MEMBER_ADMIN_ROLES)
+def member_invitation_resend(
+    request: HttpRequest, membership: Membership, account_invitation_pk: int
+) -> HttpResponse:
+    invitation = invitations.get_for_partnership(membership.partnership, account_invitation_pk)
+    try:
+        invitations.invitation_resend(invitation=invitation, by=membership.user)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(
+            request,
+            f"The invitation has been sent to {invitation.email} again, with a new link "
+            f"(the old one no longer works) valid for {invitation.VALID_DAYS} days.",
+        )
+    return redirect("member_invitations", membership.partnership.slug)
+
+
+@require_POST
+@access.partnership_view(access.MEMBER_ADMIN_ROLES)
+def member_invitation_revoke(
+    request: HttpRequest, membership: Membership, account_invitation_pk: int
+) -> HttpResponse:
+    invitation = invitations.get_for_partnership(membership.partnership, account_invitation_pk)
+    try:
+        invitations.invitation_revoke(invitation=invitation)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(
+            request, f"The invitation to {invitation.email} is revoked: its link no longer works."
+        )
+    return redirect("member_invitations", membership.partnership.slug)
+
+
+@access.partnership_view(access.MEMBER_ADMIN_ROLES)
+def members_invite_staff(request: HttpRequest, membership: Membership) -> HttpResponse:
+    """Invite many: every staff record of the choice with an e-mail and no account yet gets
+    an invitation with the staff role, which the worker sends. Asks first, with the count."""
+    from tiptracker.workforce.models import StaffMember
+
+    form = InviteStaffForm(
+        request.POST or request.GET or None,
+        organisations=access.organisations_for(membership),
+        teams=access.teams_for(membership).select_related("organisation"),
+    )
+    context: dict[str, object] = {"form": form}
+    if form.is_bound and form.is_valid():
+        staff, described = form.narrow(
+            StaffMember.objects.filter(partnership_id=membership.partnership_id)
+        )
+        if request.method == "POST" and request.POST.get("confirm"):
+            queued = invitations.invitations_create_for_staff(
+                partnership=membership.partnership, staff=staff, by=membership.user
+            )
+            messages.success(
+                request,
+                f"{queued:,} invitation{'s' if queued != 1 else ''} to {described} "
+                f"{'are' if queued != 1 else 'is'} being sent. Follow them on this page.",
+            )
+            return redirect("member_invitations", membership.partnership.slug)
+        context.update(
+            described=described,
+            count=invitations.uninvited_count(membership.partnership, staff),
+        )
+    return render(request, "partnerships/invite_staff.html", context)
 
 
 @require_POST

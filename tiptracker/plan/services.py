@@ -10,14 +10,13 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
+from tiptracker import notifications
 from tiptracker.accounts.services import user_name
 from tiptracker.lib.dates import today as today_in_london
 from tiptracker.lib.money import FinancialYear
@@ -433,27 +432,24 @@ def plan_digests_send(*, on: dt.date | None = None) -> int:
 
 
 def _send_digest(owner: Membership, actions: Iterable[Action], on: dt.date) -> None:
-    from tiptracker.training.services import _send
-
-    lines = []
-    for action in actions:
-        flag = "OVERDUE" if is_overdue(action, on) else "due soon"
-        lines.append(
-            f"- {action.title} ({action.get_status_display()}): {flag}, due {action.due_date:%-d %B %Y}"
-        )
     partnership = owner.partnership
-    body = (
-        f"Hello {owner.user.first_name or owner.user.get_username()},\n\n"
-        f"These actions you own in {partnership.name}'s implementation plan are overdue or due "
-        f"in the next {DUE_SOON_DAYS} days:\n\n" + "\n".join(lines) + "\n\n"
-        "Please add a progress update or change the status in TIP Tracker:\n"
-        f"{settings.SITE_URL}{reverse('plan', args=[partnership.slug])}?status=flagged\n"
-    )
-    _send(
-        lambda: send_mail(
-            subject=f"Your plan actions this week: {partnership.name}",
-            message=body,
-            from_email=None,
-            recipient_list=[owner.user.email],
-        )
+    notifications.send_now(
+        "plan_digest",
+        to=owner.user.email,
+        context={
+            "name": owner.user.first_name or owner.user.get_username(),
+            "partnership": partnership.name,
+            "days": DUE_SOON_DAYS,
+            "actions": [
+                {
+                    "title": action.title,
+                    # The status's words, as the plan page shows them.
+                    "status": action.get_status_display(),
+                    "overdue": is_overdue(action, on),
+                    "due_date": action.due_date,
+                }
+                for action in actions
+            ],
+        },
+        link=f"{reverse('plan', args=[partnership.slug])}?status=flagged",
     )

@@ -11,25 +11,19 @@ import logging
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage, get_connection
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet, TextChoices
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from tiptracker.training.ics import booking_calendar
+from tiptracker.training import messages
 from tiptracker.training.models import Booking, Guest, TrainingSession
 from tiptracker.training.services import (
     Actor,
-    _greeting,
-    _one_line,
     _promote_from_waiting_list,
-    _send,
     session_places_taken,
 )
-from tiptracker.training.tokens import reply_token
 
 log = logging.getLogger(__name__)
 
@@ -197,44 +191,8 @@ def briefing_invite(
         ]
         for booking in new:
             booking.session = locked
-        transaction.on_commit(lambda: _send_invitations(new, site_url=site_url))
+        messages.tell_guests_invited(new, site_url=site_url)
     return Invited(new=new, already=already)
-
-
-def reply_url(booking: Booking, *, site_url: str) -> str:
-    path = reverse("briefing_reply", kwargs={"reply_token": reply_token(booking.pk)})
-    return f"{site_url.rstrip('/')}{path}"
-
-
-def _send_invitations(bookings: list[Booking], *, site_url: str) -> None:
-    now = timezone.now()
-    messages = []
-    for booking in bookings:
-        guest, session = booking.guest, booking.session
-        if guest is None or not guest.email:
-            continue
-        local_start = timezone.localtime(session.starts_at)
-        local_end = timezone.localtime(session.ends_at)
-        where = session.venue or session.online_url or "to be confirmed"
-        message = EmailMessage(
-            subject=f"Invitation: {_one_line(session.course.title)}, {local_start:%-d %B %Y}",
-            body=(
-                f"{_greeting(booking)}"
-                f"You are invited to {session.course.title} on {local_start:%A %-d %B %Y} "
-                f"from {local_start:%H:%M} to {local_end:%H:%M}, at {where}.\n\n"
-                "Please tell us whether you can come, using your personal link (it needs no "
-                f"account or password):\n{reply_url(booking, site_url=site_url)}\n\n"
-                "The link is yours alone: please do not forward this e-mail. The session is "
-                "attached as a calendar file.\n"
-            ),
-            to=[guest.email],
-        )
-        message.attach(
-            "invitation.ics", booking_calendar(booking, now=now), "text/calendar; method=PUBLISH"
-        )
-        messages.append(message)
-    if messages:
-        _send(lambda: get_connection().send_messages(messages))
 
 
 class Answer(TextChoices):

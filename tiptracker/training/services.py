@@ -3,12 +3,9 @@ completions, and the coverage trend's derived table. Guests and their invitation
 briefings are in briefings.py, on the same booking machinery."""
 
 import datetime as dt
-import logging
-from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail, send_mass_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -18,6 +15,7 @@ from tiptracker.feedback.invitations import (
     pre_invitations_withdraw,
 )
 from tiptracker.lib.dates import month_ends_before, today
+from tiptracker.training import messages
 from tiptracker.training.coverage import coverage_by_month
 from tiptracker.training.models import (
     AttendanceMark,
@@ -25,12 +23,9 @@ from tiptracker.training.models import (
     Completion,
     Course,
     CoverageSnapshot,
-    Guest,
     TrainingSession,
 )
 from tiptracker.workforce.models import StaffMember
-
-log = logging.getLogger(__name__)
 
 TREND_MONTHS = 24
 
@@ -325,23 +320,8 @@ def session_update(
                 )  # their e-mail already has the new details
                 .select_related("staff", "guest")
             )
-            transaction.on_commit(lambda: _tell_changed(locked, affected))
+            messages.tell_changed(locked, affected)
     return promoted
-
-
-def _tell_changed(session: TrainingSession, bookings: list[Booking]) -> None:
-    local_start = timezone.localtime(session.starts_at)
-    local_end = timezone.localtime(session.ends_at)
-    where = session.venue or session.online_url or "to be confirmed"
-    _tell_each(
-        bookings,
-        subject=f"Changed: {_one_line(session.course.title)}, {local_start:%-d %B %Y}",
-        body=lambda booking: (
-            f"{session.course.title} has changed. It is now on {local_start:%A %-d %B %Y} "
-            f"from {local_start:%H:%M} to {local_end:%H:%M}, at {where}.\n\n"
-            f"Your {_what_they_hold(booking)} stands. {_if_you_cannot_go(booking)}\n"
-        ),
-    )
 
 
 def session_cancel(*, actor: Actor, session: TrainingSession) -> int:
@@ -367,58 +347,13 @@ def session_cancel(*, actor: Actor, session: TrainingSession) -> int:
             .select_related("staff", "guest")
             .order_by("created_at", "id")
         )
-        transaction.on_commit(lambda: _tell_cancelled(locked, affected))
+        messages.tell_cancelled(locked, affected)
     session.status = locked.status
     return sum(1 for booking in affected if booking.person.email)
 
 
-def _tell_cancelled(session: TrainingSession, bookings: list[Booking]) -> None:
-    local_start = timezone.localtime(session.starts_at)
-    when = f"{local_start:%A %-d %B %Y at %H:%M}"
-    _tell_each(
-        bookings,
-        subject=f"Cancelled: {_one_line(session.course.title)}, {local_start:%-d %B %Y}",
-        body=lambda booking: (
-            f"{session.course.title} on {when} has been cancelled, so your "
-            f"{_what_they_hold(booking)} has gone with it. You do not need to do anything.\n\n"
-            + ("" if booking.is_guest else "Look at the sessions page to book another date.\n")
-        ),
-    )
-
-
 # Those a change to a session no longer concerns: they gave up their place, or declined.
 _NOT_EXPECTED = [Booking.Status.CANCELLED, Booking.Status.DECLINED]
-
-
-def _what_they_hold(booking: Booking) -> str:
-    if booking.status == Booking.Status.INVITED:
-        return "invitation"
-    return "place" if booking.status == Booking.Status.BOOKED else "place on the waiting list"
-
-
-def _if_you_cannot_go(booking: Booking) -> str:
-    if booking.is_guest:
-        # Guests have no login: their reply link is how they change their answer.
-        return "To change your reply, use the link in your invitation e-mail."
-    return "If you can no longer go, please cancel the booking so the place can go to someone else."
-
-
-def _greeting(booking: Booking) -> str:
-    person = booking.person
-    name = person.name if isinstance(person, Guest) else (person.first_name or str(person))
-    return f"Hello {name},\n\n"
-
-
-def _tell_each(bookings: list[Booking], *, subject: str, body: Callable[[Booking], str]) -> None:
-    """One e-mail per booked, waiting or invited person who has an address, greeting them
-    by name (staff and guests alike)."""
-    messages = [
-        (subject, f"{_greeting(booking)}{body(booking)}", None, [booking.person.email])
-        for booking in bookings
-        if booking.person.email
-    ]
-    if messages:
-        _send(lambda: send_mass_mail(messages))
 
 
 # Bookings and the waiting list ---------------------------------------------------------------
@@ -459,6 +394,8 @@ def booking_create(*, actor: Actor, session: TrainingSession, staff: StaffMember
             status=Booking.Status.WAITLISTED if full else Booking.Status.BOOKED,
         )
         pre_invitation_for_booking(booking)
+        booking.session = session
+        messages.tell_booked(booking)
     return booking
 
 
@@ -506,42 +443,8 @@ def _promote_from_waiting_list(session: TrainingSession) -> Booking | None:
     waiting.status = Booking.Status.BOOKED
     waiting.save(update_fields=["status", "updated_at"])
     pre_invitation_for_booking(waiting)
-    transaction.on_commit(lambda: _tell_promoted(waiting))
+    messages.tell_promoted(waiting)
     return waiting
-
-
-def _tell_promoted(booking: Booking) -> None:
-    if not booking.person.email:
-        return
-    session = booking.session
-    local_start = timezone.localtime(session.starts_at)
-    _send(
-        lambda: send_mail(
-            subject=f"A place is yours: {_one_line(session.course.title)}",
-            message=(
-                f"{_greeting(booking)}"
-                f"A place has come free on {session.course.title} on {local_start:%A %-d %B %Y at %H:%M}, "
-                "and it is now booked for you. You were next on the waiting list.\n\n"
-                f"{_if_you_cannot_go(booking)}\n"
-            ),
-            from_email=None,
-            recipient_list=[booking.person.email],
-        )
-    )
-
-
-def _one_line(text: str) -> str:
-    """An e-mail subject may not contain a line break (it would start a new header)."""
-    return " ".join(text.split())
-
-
-def _send(send: Callable[[], object]) -> None:
-    """Send after the change has committed; a mail server's failure (or a header it refuses)
-    is logged for the administrators and must not turn a saved change into an error page."""
-    try:
-        send()
-    except Exception:  # noqa: BLE001 - any sending failure: the change stands, the log says why
-        log.exception("could not send an e-mail")
 
 
 # Attendance --------------------------------------------------------------------------------

@@ -54,9 +54,10 @@ def test_an_unknown_partnership_has_no_page():
 
 
 def test_interest_with_an_e_mail_is_recorded_and_the_link_goes_only_by_e_mail(
-    partnership, interest_url
+    partnership, interest_url, django_capture_on_commit_callbacks
 ):
-    response = Client().post(interest_url, ROBIN)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = Client().post(interest_url, ROBIN)
     page = response.content.decode()
     assert "We have sent your private link" in page
     assert "/your-record/" not in page
@@ -92,17 +93,20 @@ def test_nobody_learns_from_the_page_whether_a_phone_number_is_on_the_route(
     assert not mail.outbox
 
 
-def test_someone_elses_phone_with_my_e_mail_never_joins_their_record(partnership, interest_url):
+def test_someone_elses_phone_with_my_e_mail_never_joins_their_record(
+    partnership, interest_url, django_capture_on_commit_callbacks
+):
     """A form giving an e-mail address merges only by it: who types a colleague's number
     with their own address gets a new record of their own, the link to it, and no word of
     the colleague; the coordinator is told the number is on another record."""
     Client().post(interest_url, {**ROBIN, "phone": "07700 900123"})
     colleague = RouteRecord.objects.get()
     mail.outbox.clear()
-    Client().post(
-        interest_url,
-        {"preferred_name": "Nosy", "email": "nosy@example.org", "phone": "07700 900123"},
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        Client().post(
+            interest_url,
+            {"preferred_name": "Nosy", "email": "nosy@example.org", "phone": "07700 900123"},
+        )
     assert RouteRecord.objects.count() == 2
     theirs = RouteRecord.objects.exclude(pk=colleague.pk).get()
     assert f"also on record {colleague.pk}" in theirs.note
@@ -115,16 +119,19 @@ def test_someone_elses_phone_with_my_e_mail_never_joins_their_record(partnership
 
 
 def test_a_second_expression_merges_and_looks_the_same_to_whoever_sent_it(
-    partnership, interest_url
+    partnership, interest_url, django_capture_on_commit_callbacks
 ):
-    first = Client().post(interest_url, ROBIN).content.decode()
-    second = (
-        Client()
-        .post(
-            interest_url, {**ROBIN, "preferred_name": "Someone Else", "email": "ROBIN@example.org "}
+    with django_capture_on_commit_callbacks(execute=True):
+        first = Client().post(interest_url, ROBIN).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        second = (
+            Client()
+            .post(
+                interest_url,
+                {**ROBIN, "preferred_name": "Someone Else", "email": "ROBIN@example.org "},
+            )
+            .content.decode()
         )
-        .content.decode()
-    )
     assert RouteRecord.objects.count() == 1
     strip = lambda page: re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", page)  # noqa: E731
     assert strip(first) == strip(second)
@@ -244,3 +251,26 @@ def test_the_limit_counts_an_ipv6_network_as_one_sender(partnership, interest_ur
     )
     assert "Nothing was recorded" not in elsewhere.content.decode()
     assert RouteRecord.objects.count() == 3
+
+
+def test_a_shared_office_address_has_the_higher_limit_and_others_the_ordinary_one(
+    partnership, other_partnership, interest_url, settings
+):
+    settings.LIVED_INTEREST_PER_HOUR = 2
+    settings.LIVED_INTEREST_SHARED_PER_HOUR = 5
+    settings.LIVED_INTEREST_SHARED_NETWORKS = "10.20.0.0/16"
+    office = Client(REMOTE_ADDR="10.20.3.4")
+    outcomes = [
+        "Nothing was recorded"
+        in office.post(interest_url, {**ROBIN, "email": f"o{n}@example.org"}).content.decode()
+        for n in range(6)
+    ]
+    assert outcomes == [False] * 5 + [True]
+    # The limit is per partnership: the same office may still write to another.
+    elsewhere = reverse("lived_interest", args=[other_partnership.slug])
+    assert "Nothing was recorded" not in office.post(elsewhere, ROBIN).content.decode()
+    home = Client(REMOTE_ADDR="198.51.100.20")
+    for n in range(2):
+        home.post(interest_url, {**ROBIN, "email": f"h{n}@example.org"})
+    refused = home.post(interest_url, {**ROBIN, "email": "h9@example.org"})
+    assert "Nothing was recorded" in refused.content.decode()

@@ -44,17 +44,17 @@ def test_someone_with_no_partnership_is_told_how_to_get_one(db, login):
     assert "not a member of any partnership" in client.get("/").content.decode()
 
 
-def test_an_administrator_adds_a_member_and_gets_their_first_password(admin, login, partnership):
+def test_an_administrator_invites_a_member_and_is_shown_no_password(admin, login, partnership):
     response = login(admin).post(
         f"/p/{partnership.slug}/members/",
         {"email": "New.Person@Example.org", "role": "manager"},
         follow=True,
     )
     html = response.content.decode()
-    assert "new.person@example.org is now Manager" in html and "first password" in html
-    assert partnership.memberships.filter(
-        user__email="new.person@example.org", role=Role.MANAGER
-    ).exists()
+    assert "has been e-mailed to new.person@example.org" in html
+    assert "password is" not in html.lower()
+    # They become a member when they use the link (test_invitations.py), not before.
+    assert not partnership.memberships.filter(user__email="new.person@example.org").exists()
 
 
 def test_an_administrator_cannot_demote_themselves(admin, login, partnership):
@@ -110,12 +110,21 @@ def test_only_administrators_manage_organisations(persona, outsider, login, part
 
 
 def test_a_new_member_is_linked_to_the_staff_record_with_their_email_and_can_book(
-    admin, login, partnership, team
+    admin, login, partnership, team, django_capture_on_commit_callbacks
 ):
+    import re
+
+    from django.core import mail
+    from django.test import Client
+
     person = StaffMemberFactory(team=team, email="Pat.Jones@example.org")
-    login(admin).post(
-        f"/p/{partnership.slug}/members/", {"email": "pat.jones@example.org", "role": "staff"}
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        login(admin).post(
+            f"/p/{partnership.slug}/members/", {"email": "pat.jones@example.org", "role": "staff"}
+        )
+    link = re.search(r"http://\S+(/invitations/\S+/)", mail.outbox[0].body)[1]
+    chosen = "plum orchard lantern 42"
+    Client().post(link, {"password1": chosen, "password2": chosen})
     membership = partnership.memberships.get(user__email="pat.jones@example.org")
     assert membership.staff == person
 
