@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
+from tiptracker.accounts.tests.helpers import signed_in
 from tiptracker.partnerships.models import Membership, Role
 from tiptracker.partnerships.tests.factories import MembershipFactory, PartnershipFactory
 from tiptracker.workforce.tests.factories import StaffMemberFactory, TeamFactory
@@ -91,9 +92,8 @@ def outsider(persona, other_partnership):
 @pytest.fixture
 def login():
     def sign_in(membership: Membership) -> Client:
-        client = Client()
-        client.force_login(membership.user, backend="django.contrib.auth.backends.ModelBackend")
-        return client
+        # With the second factor given, for the roles that must (accounts/second_factor.py).
+        return signed_in(membership.user)
 
     return sign_in
 
@@ -103,6 +103,17 @@ def login():
 CHROMIUM = Path(os.environ.get("TIPTRACKER_CHROMIUM", "/usr/bin/chromium"))
 # LibreOffice, which reads the Word reports back in reporting/tests/test_libreoffice.py.
 SOFFICE = Path(os.environ.get("TIPTRACKER_SOFFICE", "/usr/bin/soffice"))
+
+
+def pytest_sessionstart(session):  # type: ignore[no-untyped-def]
+    """CI sets TIPTRACKER_REQUIRE_TOOLS: there, tests that cannot run are a failure."""
+    if os.environ.get("TIPTRACKER_REQUIRE_TOOLS"):
+        missing = [str(path) for path in (CHROMIUM, SOFFICE) if not path.exists()]
+        if missing:
+            raise pytest.UsageError(
+                f"TIPTRACKER_REQUIRE_TOOLS is set and these are missing: {', '.join(missing)} "
+                "(apt-get install chromium libreoffice-writer-nogui)"
+            )
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):  # type: ignore[no-untyped-def]

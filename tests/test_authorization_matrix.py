@@ -14,6 +14,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from rest_framework.views import APIView
 
+from tiptracker.accounts.tests.helpers import signed_in
 from tiptracker.lived.tests.unlock import unlock
 from tiptracker.partnerships.models import Role
 
@@ -76,6 +77,11 @@ POLICY: dict[str, dict[str, object]] = {
     "password_reset": {GET: PUBLIC, POST: PUBLIC},
     "password_reset_confirm": {GET: PUBLIC, POST: PUBLIC},
     "password_change": {GET: LOGIN_ONLY, POST: LOGIN_ONLY},
+    # The second factor: every signed-in person manages their own.
+    "second_factor": {GET: LOGIN_ONLY, POST: LOGIN_ONLY},
+    "second_factor_set_up": {GET: LOGIN_ONLY, POST: LOGIN_ONLY},
+    "recovery_codes_renew": {POST: LOGIN_ONLY},
+    "second_factor_replace": {POST: LOGIN_ONLY},
     # Courses, sessions and bookings
     "courses": {GET: ALL},
     "course_new": {GET: TRAINING_ADMINS, POST: TRAINING_ADMINS},
@@ -401,9 +407,7 @@ def test_each_page_lets_in_exactly_the_roles_its_policy_names(world, name, route
             if role == Role.LE_COORDINATOR:
                 unlock(client, membership)
             else:
-                client.force_login(
-                    membership.user, backend="django.contrib.auth.backends.ModelBackend"
-                )
+                signed_in(membership.user, client)
             got = _outcome(_request(client, method, url), name)
             if policy == LOGIN_ONLY:
                 expected = OK

@@ -8,10 +8,10 @@ import datetime as dt
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from tiptracker.accounts.tests.helpers import signed_in
 from tiptracker.imports.models import ImportRun
 from tiptracker.lib.sql import refresh_planner_statistics
 from tiptracker.network.models import NetworkActivity, NetworkMember
@@ -398,8 +398,7 @@ def setting(partnership, team):
 
 def count(membership, url: str) -> int | None:
     """Queries for one request, or None where the role is refused the page."""
-    client = Client()
-    client.force_login(membership.user, backend="django.contrib.auth.backends.ModelBackend")
+    client = signed_in(membership.user)
     client.get(url)  # first request: the session row and caches settle
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)

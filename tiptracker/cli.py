@@ -311,6 +311,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print("\nDemo logins (password for all: " + logins.password + "):")
     for role, email in logins.emails.items():
         print(f"  {role:<36} {email}")
+    print(
+        "The administrator, the learning and development officer and the lived-experience "
+        "coordinator also give a 6-digit code: `tiptracker totp-code EMAIL` prints it."
+    )
     if args.no_serve:
         return 0
     return _serve(args.host, args.port)
@@ -422,8 +426,8 @@ def cmd_rotate_keys(args: argparse.Namespace) -> int:
 def cmd_totp_code(args: argparse.Namespace) -> int:
     """The current authenticator code of a demo login, for a demo without a phone. Refused
     for every other account: for a real one it would undo its second factor."""
+    from tiptracker.accounts.second_factor import confirmed_device, current_code
     from tiptracker.demo.loader import LOGIN_EMAILS, demo_is_loaded
-    from tiptracker.lived.second_factor import confirmed_device, current_code
     from tiptracker.partnerships.models import Membership
 
     email = args.email.strip().lower()
@@ -440,7 +444,7 @@ def cmd_totp_code(args: argparse.Namespace) -> int:
         raise UserError(f"{email} is not a login of the demo: only the demo's codes are printed")
     device = confirmed_device(membership.user)
     if device is None:
-        raise UserError(f"{email} has no authenticator set up (the workspace sets one up)")
+        raise UserError(f"{email} has no authenticator set up (it is set up at sign-in)")
     print(current_code(device))
     return 0
 

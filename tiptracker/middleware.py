@@ -3,7 +3,7 @@
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import resolve, reverse
 from django.utils.http import urlencode
@@ -73,6 +73,48 @@ class LoginRequiredMiddleware:
             return None  # the admin site has its own login
         return redirect(
             f"{reverse(settings.LOGIN_URL)}?{urlencode({'next': request.get_full_path()})}"
+        )
+
+
+# What someone who still owes their second factor may reach: its own pages and signing out.
+SECOND_FACTOR_URL_NAMES = {"second_factor", "second_factor_set_up", "logout"}
+
+
+class SecondFactorMiddleware:
+    """Administrators, learning and development officers and installation administrators
+    give their second factor before anything else after signing in (accounts/signals.py marks
+    the session). Pages redirect to the second factor's page; the API answers 403."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view_func: Callable, view_args: tuple, view_kwargs: dict
+    ) -> HttpResponse | None:
+        from tiptracker.accounts import second_factor
+
+        if not request.user.is_authenticated or not second_factor.pending(request):
+            return None
+        if request.path_info.startswith("/admin/"):
+            return None  # the admin site asks for the code itself (OTPAdminSite)
+        match = resolve(request.path_info)
+        if (
+            match.url_name in SECOND_FACTOR_URL_NAMES
+            or match.url_name in PUBLIC_URL_NAMES
+            or request.path_info.startswith(settings.STATIC_URL)
+        ):
+            return None
+        view_class = getattr(view_func, "cls", None)
+        if view_class is not None and issubclass(view_class, APIView):
+            return JsonResponse(
+                {"detail": "Give your second factor first: sign in again in the browser."},
+                status=403,
+            )
+        return redirect(
+            f"{reverse('second_factor')}?{urlencode({'next': request.get_full_path()})}"
         )
 
 

@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "tiptracker.middleware.LoginRequiredMiddleware",
+    "tiptracker.middleware.SecondFactorMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

@@ -13,6 +13,21 @@ admin.site.__class__ = OTPAdminSite
 urlpatterns = [
     path("", partnership_views.home, name="home"),
     path("login/", account_views.LoginView.as_view(), name="login"),
+    # The second step of signing in for those who must use a second factor.
+    path("account/second-factor/", account_views.second_factor, name="second_factor"),
+    path(
+        "account/second-factor/set-up/",
+        account_views.second_factor_set_up,
+        name="second_factor_set_up",
+    ),
+    path(
+        "account/recovery-codes/", account_views.recovery_codes_renew, name="recovery_codes_renew"
+    ),
+    path(
+        "account/second-factor/replace/",
+        account_views.second_factor_replace,
+        name="second_factor_replace",
+    ),
     path("logout/", LogoutView.as_view(), name="logout"),
     path("health", account_views.health, name="health"),
     path("account/", account_views.account, name="account"),

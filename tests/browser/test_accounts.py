@@ -70,3 +70,31 @@ def test_a_forgotten_password_is_reset_through_the_e_mailed_link(page, member):
     assert_accessible(page)
     assert "Sign in with your new password" in page.content()
     sign_in_with(page, member.user.email, CHOSEN)
+
+
+def test_an_administrator_sets_up_the_second_factor_at_first_sign_in(page, admin):
+    """Signing in with the password, then the authenticator app's key (QR code and text), a
+    code from it, and the recovery codes, before any page of the partnership."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from tiptracker.accounts import second_factor
+
+    visit(page, "/login/")
+    page.get_by_label("Email address").fill(admin.user.username)
+    page.get_by_label("Password").fill("correct horse battery staple")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+    assert "/account/second-factor/set-up/" in page.url
+    assert_accessible(page)
+    key = page.locator("#totp-key").inner_text().replace(" ", "")
+    device = TOTPDevice.objects.get(user=admin.user, confirmed=False)
+    assert key.lower() in device.config_url.lower()
+    page.get_by_label("Code from your authenticator app").fill(second_factor.current_code(device))
+    page.get_by_role("button", name="Confirm").click()
+    page.wait_for_load_state()
+    assert_accessible(page)
+    assert len(page.locator(".tip-recovery-codes code").all_inner_texts()) == 10
+    page.get_by_role("link", name="I have saved them: continue").click()
+    page.wait_for_load_state()
+    assert_accessible(page)
+    assert "/login/" not in page.url and admin.partnership.name in page.content()

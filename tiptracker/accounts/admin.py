@@ -1,6 +1,6 @@
 """Authenticator devices in the admin site: listed, and removable (to reset a lost phone),
 but never added or changed there. A device added by someone else would be a second factor
-they know; the person sets up their own (lived/second_factor.py). Removing a coordinator's
+they know; the person sets up their own (accounts/second_factor.py). Removing a coordinator's
 device is written into the lived-experience route's audit trail."""
 
 from typing import Any

@@ -86,3 +86,21 @@ class ChoosePasswordForm(forms.Form):
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return data
+
+
+class SecondFactorForm(forms.Form):
+    code = forms.CharField(
+        label="Code from your authenticator app",
+        max_length=20,
+        help_text="The 6-digit code your app shows now, or one of your recovery codes",
+        error_messages={"required": "Enter the code from your authenticator app"},
+    )
+
+
+class SetUpForm(forms.Form):
+    code = forms.CharField(
+        label="Code from your authenticator app",
+        max_length=10,
+        help_text="The 6-digit code the app shows after you add the key",
+        error_messages={"required": "Enter the 6-digit code from your authenticator app"},
+    )

@@ -4,14 +4,18 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tiptracker.accounts import invitations, recovery
+from tiptracker.accounts import second_factor as second_factor_module
 from tiptracker.accounts.client_ip import client_ip
 from tiptracker.accounts.forms import (
     ChoosePasswordForm,
     LoginForm,
     PasswordResetRequestForm,
+    SecondFactorForm,
+    SetUpForm,
     TokenForm,
 )
 from tiptracker.accounts.services import api_token_create, api_token_revoke
@@ -21,6 +25,11 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form):  # type: ignore[no-untyped-def]
+        # A password sign-in never inherits an earlier single sign-on's second factor.
+        self.request.session.pop(second_factor_module.PROVIDER_MFA_SESSION_KEY, None)
+        return super().form_valid(form)
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -125,6 +134,7 @@ def account(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         _token, new_key = api_token_create(user=user, name=form.cleaned_data["name"])
         form = TokenForm()
+    has_device = second_factor_module.confirmed_device(user) is not None
     return render(
         request,
         "accounts/account.html",
@@ -133,6 +143,11 @@ def account(request: HttpRequest) -> HttpResponse:
             "new_key": new_key,
             "tokens": user.api_tokens.all(),
             "memberships": user.memberships.select_related("partnership"),
+            "has_device": has_device,
+            "second_factor_required": second_factor_module.required_for(user),
+            "recovery_codes_left": second_factor_module.recovery_codes_left(user)
+            if has_device
+            else 0,
         },
     )
 
@@ -142,3 +157,117 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     if api_token_revoke(user=request.user, token_id=token_id):
         messages.success(request, "The token was revoked: scripts using it can no longer sign in.")
     return redirect("account")
+
+
+def _next_url(request: HttpRequest) -> str:
+    """Where to go after the second factor: the page asked for, if it is on this site."""
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    wanted = request.POST.get("next") or request.GET.get("next") or ""
+    if wanted and url_has_allowed_host_and_scheme(
+        wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return wanted
+    return reverse("home")
+
+
+def _wait_message(wait_until) -> str:  # type: ignore[no-untyped-def]
+    from django.utils import timezone
+
+    seconds = max(1, int((wait_until - timezone.now()).total_seconds()) + 1)
+    return (
+        f"Too many wrong codes: wait {seconds} second{'s' if seconds != 1 else ''}, then try again."
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def second_factor(request: HttpRequest) -> HttpResponse:
+    """The second step of signing in, for administrators and L&D officers (and installation
+    administrators): a code from the authenticator app, or a recovery code."""
+    if second_factor_module.confirmed_device(request.user) is None:  # type: ignore[arg-type]
+        return redirect(
+            f"{reverse('second_factor_set_up')}?{urlencode({'next': _next_url(request)})}"
+        )
+    if not second_factor_module.pending(request):
+        return redirect(_next_url(request))
+    form = SecondFactorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        result = second_factor_module.sign_in_verify(
+            request=request, code=form.cleaned_data["code"]
+        )
+        if result.ok:
+            if result.by_recovery_code:
+                left = second_factor_module.recovery_codes_left(request.user)  # type: ignore[arg-type]
+                messages.success(
+                    request,
+                    f"You signed in with a recovery code; {left} left. If your phone is lost, "
+                    "set up a new authenticator app on your account page.",
+                )
+            return redirect(_next_url(request))
+        form.add_error(
+            "code",
+            _wait_message(result.wait_until)
+            if result.wait_until
+            else "That code is not right, or it has been used already. Enter the code your app shows now.",
+        )
+    return render(
+        request, "accounts/second_factor.html", {"form": form, "next": _next_url(request)}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def second_factor_set_up(request: HttpRequest) -> HttpResponse:
+    """Setting up the authenticator app: the key as a QR code and as text, confirmed with a
+    code; then the recovery codes, shown once."""
+    user = request.user
+    if second_factor_module.confirmed_device(user) is not None:  # type: ignore[arg-type]
+        return redirect(f"{reverse('second_factor')}?{urlencode({'next': _next_url(request)})}")
+    device = second_factor_module.enrolment_device(user)  # type: ignore[arg-type]
+    form = SetUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        result = second_factor_module.set_up_confirm(
+            request=request, device=device, code=form.cleaned_data["code"]
+        )
+        if result.ok:
+            codes = second_factor_module.recovery_codes_new(user)  # type: ignore[arg-type]
+            return render(
+                request,
+                "accounts/recovery_codes.html",
+                {"codes": codes, "next": _next_url(request), "first_time": True},
+            )
+        form.add_error(
+            "code",
+            _wait_message(result.wait_until)
+            if result.wait_until
+            else "That code is not right. Check the key was typed as shown, and enter the code the app shows now.",
+        )
+    return render(
+        request,
+        "accounts/second_factor_set_up.html",
+        {
+            "form": form,
+            "next": _next_url(request),
+            "qr": second_factor_module.qr_svg(device),
+            "key": second_factor_module.key_text(device),
+        },
+    )
+
+
+@require_POST
+def recovery_codes_renew(request: HttpRequest) -> HttpResponse:
+    """New recovery codes from the account page (the old ones stop working)."""
+    if second_factor_module.confirmed_device(request.user) is None:  # type: ignore[arg-type]
+        return redirect("account")
+    codes = second_factor_module.recovery_codes_new(request.user)  # type: ignore[arg-type]
+    return render(
+        request,
+        "accounts/recovery_codes.html",
+        {"codes": codes, "next": reverse("account"), "first_time": False},
+    )
+
+
+@require_POST
+def second_factor_replace(request: HttpRequest) -> HttpResponse:
+    """A new phone: the old authenticator stops working and a new one is set up now."""
+    second_factor_module.device_remove(request.user)  # type: ignore[arg-type]
+    return redirect(f"{reverse('second_factor_set_up')}?{urlencode({'next': reverse('account')})}")

@@ -25,8 +25,9 @@ from zoneinfo import ZoneInfo
 
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from tiptracker.accounts import second_factor
 from tiptracker.demo.workspace import DemoContext
-from tiptracker.lived import second_factor, services
+from tiptracker.lived import services
 from tiptracker.lived.models import (
     ENDED,
     Article6Basis,

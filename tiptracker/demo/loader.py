@@ -33,7 +33,9 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from tiptracker.accounts import second_factor
 from tiptracker.cli import UserError
 from tiptracker.demo import data, workspace
 from tiptracker.demo.rollout import learning
@@ -322,6 +324,26 @@ class _Loader:
         self.actor = memberships[Role.LD_OFFICER].user
         self.memberships = memberships
         _say(self.out, f"Logins: one per role ({len(LOGIN_EMAILS)})")
+        for role in (Role.ADMIN, Role.LD_OFFICER):
+            self._authenticator(memberships[role])
+
+    def _authenticator(self, membership: Membership) -> None:
+        """Administrators and L&D officers sign in with a code from an authenticator app too:
+        a confirmed device with a random key, printed with how to get its codes."""
+        user = membership.user
+        login = user.get_username()
+        if second_factor.confirmed_device(user) is not None:
+            _say(self.out, f"  {login} already has an authenticator app set up: it keeps it")
+            return
+        device = TOTPDevice.objects.create(
+            user=user, name=second_factor.DEVICE_NAME, confirmed=True
+        )
+        _say(
+            self.out,
+            f"  {login} signs in with the password and a 6-digit code: "
+            f"`tiptracker totp-code {login}` prints it, or add this key to an authenticator "
+            f"app: {second_factor.key_text(device)}",
+        )
 
     # Sessions -------------------------------------------------------------------------------
 

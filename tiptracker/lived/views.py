@@ -18,11 +18,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 
+from tiptracker.accounts import second_factor
 from tiptracker.forms import add_service_error, posted
 from tiptracker.lib import suppression
 from tiptracker.lib.dates import today
 from tiptracker.lib.money import FinancialYear
-from tiptracker.lived import access, second_factor, selectors, services
+from tiptracker.lived import access, selectors, services
 from tiptracker.lived.forms import (
     CodeForm,
     ConsentForm,

@@ -465,7 +465,7 @@ def test_serve_points_e_mailed_links_at_its_own_address_unless_site_url_is_set(
 
 
 def test_totp_code_prints_the_demo_coordinators_current_code(db, capsys):
-    from tiptracker.lived.second_factor import current_code
+    from tiptracker.accounts.second_factor import current_code
     from tiptracker.lived.tests.unlock import device_for
     from tiptracker.partnerships.tests.factories import MembershipFactory, UserFactory
 

@@ -23,13 +23,15 @@ def sign_in(client, membership, password=PASSWORD):
 
 
 def test_a_member_signs_in_with_email_and_password_and_lands_on_their_partnership(
-    admin, partnership
+    persona, partnership
 ):
-    response = sign_in(Client(), admin)
+    # A manager: administrators give a second factor too (test_second_factor.py).
+    manager = persona(Role.MANAGER)
+    response = sign_in(Client(), manager)
     assert response.status_code == 302
     assert Client().get("/").status_code == 302  # a fresh client is still anonymous
     client = Client()
-    sign_in(client, admin)
+    sign_in(client, manager)
     assert client.get("/", follow=True).request["PATH_INFO"] == f"/p/{partnership.slug}/"
 
 
@@ -57,18 +59,18 @@ def test_repeated_failures_pause_sign_in_for_a_cool_off_not_for_ever(admin, sett
     assert sign_in(client, admin).status_code == 302
 
 
-def test_a_session_ends_after_the_idle_time(admin, partnership):
+def test_a_session_ends_after_the_idle_time(persona, partnership):
     client = Client()
-    sign_in(client, admin)
+    sign_in(client, persona(Role.MANAGER))
     assert client.get(f"/p/{partnership.slug}/").status_code == 200
     Session.objects.update(expire_date=timezone.now() - dt.timedelta(seconds=1))
     response = client.get(f"/p/{partnership.slug}/")
     assert response.status_code == 302 and response["Location"].startswith("/login/")
 
 
-def test_each_request_pushes_the_idle_expiry_forward(admin, partnership, settings):
+def test_each_request_pushes_the_idle_expiry_forward(persona, partnership, settings):
     client = Client()
-    sign_in(client, admin)
+    sign_in(client, persona(Role.MANAGER))
     Session.objects.update(expire_date=timezone.now() + dt.timedelta(seconds=60))
     client.get(f"/p/{partnership.slug}/")
     expiry = Session.objects.get().expire_date

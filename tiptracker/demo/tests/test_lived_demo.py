@@ -15,10 +15,10 @@ import pytest
 from django.db import connection
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from tiptracker.accounts import second_factor
 from tiptracker.demo import lived as lived_demo
 from tiptracker.demo.workspace import LOADERS, DemoContext
 from tiptracker.lib.dates import today
-from tiptracker.lived import second_factor
 from tiptracker.lived.models import (
     Article6Basis,
     Article9Condition,

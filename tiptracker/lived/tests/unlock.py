@@ -5,8 +5,8 @@ from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from tiptracker.accounts.second_factor import current_code
 from tiptracker.lived import access
-from tiptracker.lived.second_factor import current_code
 from tiptracker.partnerships.models import Membership
 
 
