@@ -125,9 +125,7 @@ def main(argv: list[str]) -> None:
         .distinct()
         .count()
     )
-    common.heading(
-        f"Inviting all staff of {common.BIG} ({addresses:,} addresses) on {common.database_label()}"
-    )
+    common.heading(f"Inviting all staff of {common.BIG} ({addresses:,} addresses)")
     results = []
     for run in range(1, args.runs + 1):
         clear(partnership.id)

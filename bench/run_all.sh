@@ -22,3 +22,4 @@ $PY bench/bench_memory.py --rows "$ROWS"
 $PY bench/bench_dashboard.py
 $PY bench/bench_feedback.py
 $PY bench/bench_report.py
+$PY bench/bench_invite.py
