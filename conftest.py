@@ -98,6 +98,36 @@ def login():
     return sign_in
 
 
+# Single sign-on: a real OpenID Connect provider on 127.0.0.1, one per test process (each
+# xdist worker has its own), and a registered provider for the domain below.
+SSO_DOMAIN = "tayside.nhs.test"
+SSO_CLIENT_SECRET = "the client secret"  # noqa: S105 - the test provider takes any
+
+
+@pytest.fixture(scope="session")
+def oidc_provider():
+    from tiptracker.sso.tests.provider import MockProvider
+
+    with MockProvider() as provider:
+        yield provider
+
+
+@pytest.fixture
+def sso_provider(oidc_provider, db):
+    """The mock registered as 'NHS Tayside' for SSO_DOMAIN, as `tiptracker sso add` does."""
+    from tiptracker.sso.services import provider_add
+
+    oidc_provider.tamper_with = None
+    yield provider_add(
+        name="NHS Tayside",
+        issuer=oidc_provider.issuer,
+        client_id="tiptracker",
+        client_secret=SSO_CLIENT_SECRET,
+        domains=[SSO_DOMAIN],
+    )
+    oidc_provider.tamper_with = None  # a test that tampered leaves the provider honest
+
+
 # Debian's Chromium; TIPTRACKER_CHROMIUM points elsewhere (a missing path shows what a
 # machine without it sees).
 CHROMIUM = Path(os.environ.get("TIPTRACKER_CHROMIUM", "/usr/bin/chromium"))

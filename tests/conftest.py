@@ -21,6 +21,7 @@ from tiptracker.partnerships.tests.factories import MembershipFactory, Partnersh
 from tiptracker.plan.tests.factories import ActionFactory, PhaseFactory, PriorityFactory
 from tiptracker.reporting.services import consultation_add, report_create
 from tiptracker.resources.models import Resource, ResourceFile
+from tiptracker.sso.tests.factories import IdentityProviderFactory
 from tiptracker.training.tests.factories import (
     BookingFactory,
     CourseFactory,
@@ -130,8 +131,11 @@ def world(db):
         preferred_name="Robin",
         email="robin@example.org",
     )
+    # A sign-in provider, for the installation administrator's pages.
+    provider = IdentityProviderFactory(domains=["own.example"])
     kwargs = {
         "slug": own.slug,
+        "provider_id": provider.pk,
         "staff_pk": staff.pk,
         "course_pk": course.pk,
         "session_pk": past.pk,

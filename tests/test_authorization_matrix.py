@@ -42,6 +42,10 @@ COORDINATORS = only(Role.LE_COORDINATOR, otherwise=NOT_FOUND)
 REPORT_READ = only(Role.ADMIN, Role.LD_OFFICER, Role.BOARD)
 REPORT_EDIT = only(Role.ADMIN, Role.LD_OFFICER)
 ACTION_OWNER = only(Role.ADMIN, Role.STAFF)
+# The installation administrator's pages: for installation administrators (Django's superuser
+# flag), who hold no partnership role for it; every partnership role finds nothing there.
+# test_installation_pages_open_to_installation_administrators_only lets one in.
+INSTALLATION_ADMINS = only(otherwise=NOT_FOUND)
 
 # url name -> {method: policy}. Pages outside a partnership need only a login. POSTs are sent
 # empty: an allowed caller gets a validation message or a redirect, never a 403 or 404.
@@ -51,6 +55,14 @@ GET, POST, PATCH, PUT, DELETE = "GET", "POST", "PATCH", "PUT", "DELETE"
 POLICY: dict[str, dict[str, object]] = {
     "login": {GET: PUBLIC},
     "health": {GET: PUBLIC},
+    # Signing in through an organisation's identity provider (without a sign-in under way,
+    # both lead back to the sign-in page).
+    "sso_start": {GET: PUBLIC},
+    "sso_callback": {GET: PUBLIC},
+    "sso_providers": {GET: INSTALLATION_ADMINS},
+    "sso_provider_new": {GET: INSTALLATION_ADMINS, POST: INSTALLATION_ADMINS},
+    "sso_provider_edit": {GET: INSTALLATION_ADMINS, POST: INSTALLATION_ADMINS},
+    "sso_provider_remove": {GET: INSTALLATION_ADMINS, POST: INSTALLATION_ADMINS},
     "home": {GET: LOGIN_ONLY},
     "logout": {POST: LOGIN_ONLY},
     "account": {GET: LOGIN_ONLY, POST: LOGIN_ONLY},
@@ -76,6 +88,7 @@ POLICY: dict[str, dict[str, object]] = {
     "invitation_accept": {GET: PUBLIC, POST: PUBLIC},
     "password_reset": {GET: PUBLIC, POST: PUBLIC},
     "password_reset_confirm": {GET: PUBLIC, POST: PUBLIC},
+    "members_sign_in": {POST: only(Role.ADMIN)},
     "password_change": {GET: LOGIN_ONLY, POST: LOGIN_ONLY},
     # The second factor: every signed-in person manages their own.
     "second_factor": {GET: LOGIN_ONLY, POST: LOGIN_ONLY},
@@ -418,6 +431,22 @@ def test_each_page_lets_in_exactly_the_roles_its_policy_names(world, name, route
             assert got == expected, (
                 f"{method} {url} as {role} of {slug}: expected {expected}, got {got}"
             )
+
+
+def test_installation_pages_open_to_installation_administrators_only(world):
+    """The matrix above refuses every partnership role and anonymous callers; an
+    installation administrator, with no membership at all, gets each page."""
+    from tiptracker.accounts.tests.helpers import signed_in
+    from tiptracker.partnerships.tests.factories import UserFactory
+
+    lead = signed_in(UserFactory(username="lead@example.org", is_superuser=True))
+    pages = [(n, r) for n, r in URLS if INSTALLATION_ADMINS in POLICY.get(n, {}).values()]
+    assert {n for n, _ in pages} >= {"sso_providers", "sso_provider_remove"}
+    # Removal last: it removes the world's provider.
+    for name, route in sorted(pages, key=lambda page: page[0] == "sso_provider_remove"):
+        url = _url(name, route, world["kwargs"])
+        for method in POLICY[name]:
+            assert _outcome(_request(lead, method, url), name) == OK, f"{method} {url}"
 
 
 def test_every_api_operation_has_a_policy():

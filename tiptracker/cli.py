@@ -177,6 +177,132 @@ def cmd_member_invite(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_partnership_sso(args: argparse.Namespace) -> int:
+    from tiptracker.partnerships.services import partnership_sso_staff_set
+
+    partnership = _partnership(args.slug)
+    allowed = args.staff == "on"
+    partnership_sso_staff_set(partnership=partnership, allowed=allowed)
+    if allowed:
+        print(
+            f"{partnership.slug}: people with a staff record may sign in with their "
+            "organisation's account and get the staff role"
+        )
+    else:
+        print(f"{partnership.slug}: only members may sign in (staff records give no account)")
+    return 0
+
+
+def _secret_from_file(name: str) -> str:
+    path = Path(name)
+    try:
+        secret = path.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        raise UserError(f"the client secret file {name} does not exist") from None
+    except (OSError, UnicodeDecodeError) as error:
+        reason = getattr(error, "strerror", None) or "it is not a text file"
+        raise UserError(f"cannot read the client secret file {name}: {reason}") from None
+    if not secret:
+        raise UserError(f"the client secret file {name} is empty")
+    return secret
+
+
+def cmd_sso_add(args: argparse.Namespace) -> int:
+    from django.core.exceptions import ValidationError
+
+    from tiptracker.lib.crypto import KeyProblem, check_keys
+    from tiptracker.sso.services import provider_add
+
+    secret = _secret_from_file(args.client_secret_file)
+    try:
+        # The secret is stored encrypted: without a key nothing could be written.
+        check_keys()
+        provider = provider_add(
+            name=args.name,
+            issuer=args.issuer,
+            client_id=args.client_id,
+            client_secret=secret,
+            domains=args.domains,
+        )
+    except KeyProblem as problem:
+        raise UserError(f"the client secret cannot be stored encrypted: {problem}") from None
+    except ValidationError as error:
+        raise UserError("; ".join(error.messages)) from None
+    domains = ", ".join(d.domain for d in provider.domains.all())
+    print(f"Registered {provider.name} ({provider.issuer}) for {domains}")
+    print(f"Its redirect URI: {_site_url()}/sso/callback/")
+    return 0
+
+
+def _site_url() -> str:
+    from django.conf import settings
+
+    return str(settings.SITE_URL)
+
+
+def cmd_sso_list(args: argparse.Namespace) -> int:
+    from tiptracker.sso.selectors import providers_list
+
+    found = list(providers_list())
+    if not found:
+        print("No sign-in providers: everyone signs in with a password")
+    for provider in found:
+        domains = ", ".join(d.domain for d in provider.domains.all())
+        state = "" if provider.enabled else " (not in use)"
+        print(f"{provider.name}: {provider.issuer} for {domains}{state}")
+    return 0
+
+
+def cmd_sso_remove(args: argparse.Namespace) -> int:
+    from tiptracker.sso.models import IdentityProvider
+    from tiptracker.sso.services import provider_remove
+
+    provider = IdentityProvider.objects.filter(name__iexact=args.name.strip()).first()
+    if provider is None:
+        raise UserError(
+            f"there is no sign-in provider named '{args.name}' (see: tiptracker sso list)"
+        )
+    provider_remove(provider=provider)
+    print(f"Removed {provider.name}: its domains sign in with a password from now on")
+    return 0
+
+
+def cmd_installation_admin_add(args: argparse.Namespace) -> int:
+    from django.core.exceptions import ValidationError
+
+    from tiptracker.partnerships.services import installation_admin_set
+
+    try:
+        user, password = installation_admin_set(email=args.email, admin=True)
+    except ValidationError as error:
+        raise UserError("; ".join(error.messages)) from None
+    print(f"{user.email} is an installation administrator (they manage the sign-in providers)")
+    if password and args.print_password:
+        print(
+            f"New account: log in with {user.email} and the password {password} (change it after)"
+        )
+    elif password:
+        print(
+            "New account: they choose a password with 'Forgot your password?' on the sign-in "
+            "page (the worker e-mails the link), or sign in with their organisation's account "
+            "where a provider is registered for it"
+        )
+    return 0
+
+
+def cmd_installation_admin_remove(args: argparse.Namespace) -> int:
+    from django.core.exceptions import ValidationError
+
+    from tiptracker.partnerships.services import installation_admin_set
+
+    try:
+        user, _password = installation_admin_set(email=args.email, admin=False)
+    except ValidationError as error:
+        raise UserError("; ".join(error.messages)) from None
+    print(f"{user.email} is no longer an installation administrator")
+    return 0
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     from tiptracker.imports.services import ImportRefused, import_path
 
@@ -509,6 +635,80 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("slug", metavar="SLUG")
     create.add_argument("--name", required=True, metavar="NAME")
     create.set_defaults(handler=cmd_partnership_create)
+
+    sso_partnership = partnership_commands.add_parser(
+        "sso",
+        help="whether staff records let people sign in with their organisation's account",
+        description="whether people with a staff record in the partnership may sign in with "
+        "their organisation's account (single sign-on) and get the staff role",
+    )
+    sso_partnership.add_argument("slug", metavar="SLUG")
+    sso_partnership.add_argument("--staff", required=True, choices=["on", "off"])
+    sso_partnership.set_defaults(handler=cmd_partnership_sso)
+
+    sso = commands.add_parser(
+        "sso",
+        help="sign-in providers (OpenID Connect single sign-on)",
+        description="sign-in providers (OpenID Connect single sign-on)",
+    )
+    sso_commands = sso.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    sso_add = sso_commands.add_parser(
+        "add",
+        help="register an OpenID Connect identity provider for e-mail domains",
+        description="register an OpenID Connect identity provider for e-mail domains: its "
+        "endpoints come from the issuer's discovery document",
+    )
+    sso_add.add_argument("name", metavar="NAME", help="shown on the sign-in page")
+    sso_add.add_argument("--issuer", required=True, metavar="URL")
+    sso_add.add_argument("--client-id", required=True, metavar="ID")
+    sso_add.add_argument(
+        "--client-secret-file",
+        required=True,
+        metavar="FILE",
+        help="a file holding the client secret (stored encrypted)",
+    )
+    sso_add.add_argument(
+        "--domains", required=True, metavar="D1,D2", help="e-mail domains, comma-separated"
+    )
+    sso_add.set_defaults(handler=cmd_sso_add)
+    sso_commands.add_parser(
+        "list", help="list the sign-in providers", description="list the sign-in providers"
+    ).set_defaults(handler=cmd_sso_list)
+    sso_remove = sso_commands.add_parser(
+        "remove",
+        help="remove a sign-in provider (its domains get the password form)",
+        description="remove a sign-in provider (its domains get the password form)",
+    )
+    sso_remove.add_argument("name", metavar="NAME")
+    sso_remove.set_defaults(handler=cmd_sso_remove)
+
+    installation = commands.add_parser(
+        "installation-admin",
+        help="manage installation administrators (they manage the sign-in providers)",
+        description="manage installation administrators (they manage the sign-in providers)",
+    )
+    installation_commands = installation.add_subparsers(
+        dest="action", required=True, parser_class=_Parser
+    )
+    admin_add = installation_commands.add_parser(
+        "add",
+        help="make a user (created if new) an installation administrator",
+        description="make a user (created if new) an installation administrator",
+    )
+    admin_add.add_argument("email", metavar="EMAIL")
+    admin_add.add_argument(
+        "--print-password",
+        action="store_true",
+        help="for a new account, print a first password (before e-mail is set up)",
+    )
+    admin_add.set_defaults(handler=cmd_installation_admin_add)
+    admin_remove = installation_commands.add_parser(
+        "remove",
+        help="make a user no longer an installation administrator",
+        description="make a user no longer an installation administrator",
+    )
+    admin_remove.add_argument("email", metavar="EMAIL")
+    admin_remove.set_defaults(handler=cmd_installation_admin_remove)
 
     member = commands.add_parser(
         "member", help="manage who can log in to a partnership", description="manage members"

@@ -12,8 +12,11 @@ from rest_framework.views import APIView
 # The only pages open to someone who is not logged in.
 # A briefing guest's reply page and calendar file: the signed token in the link is the key.
 # The lived-experience route's interest page and a person's private link (lived/public_urls.py).
+# Signing in through an organisation's identity provider: the way there and back (sso/).
 PUBLIC_URL_NAMES = {
     "login",
+    "sso_start",
+    "sso_callback",
     "health",
     "briefing_reply",
     "briefing_reply_ics",
@@ -27,20 +30,28 @@ PUBLIC_URL_NAMES = {
     "invitation_accept",
 }
 
-CSP = "; ".join(
-    [
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self' data:",
-        "font-src 'self'",
-        "connect-src 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-        "base-uri 'self'",
-        "object-src 'none'",
-    ]
-)
+
+def content_security_policy(*, form_action: tuple[str, ...] = ()) -> str:
+    """The site's policy; `form_action` adds origins a form's submission may end up at
+    through redirects (browsers check every step): the sign-in page's e-mail form leads to
+    the identity providers' authorization pages."""
+    return "; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self'",
+            "img-src 'self' data:",
+            "font-src 'self'",
+            "connect-src 'self'",
+            " ".join(["form-action 'self'", *form_action]),
+            "frame-ancestors 'none'",
+            "base-uri 'self'",
+            "object-src 'none'",
+        ]
+    )
+
+
+CSP = content_security_policy()
 
 
 class LoginRequiredMiddleware:

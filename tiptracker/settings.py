@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "tiptracker.feedback",
     "tiptracker.lived",
     "tiptracker.reporting",
+    "tiptracker.sso",
 ]
 
 MIDDLEWARE = [
@@ -185,6 +186,8 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Single sign-on (tiptracker/sso): only the sign-in callback calls it, with a provider.
+    "tiptracker.sso.backends.ProviderBackend",
 ]
 # A forgotten password's link works once, for two hours.
 PASSWORD_RESET_TIMEOUT = 2 * 60 * 60
@@ -218,6 +221,21 @@ AXES_VERBOSE = False
 # How many proxies in front of the app set X-Forwarded-For (0: none, use the connection).
 TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT") or 0)
 AXES_CLIENT_IP_CALLABLE = "tiptracker.accounts.client_ip.client_ip"
+
+# Single sign-on with OpenID Connect (mozilla-django-oidc; tiptracker/sso). The provider's
+# endpoints, client ID and secret are per provider, in the database (the secret encrypted):
+# these are the installation-wide choices. Seconds to wait for a provider before saying it is
+# not answering (and offering the password form).
+SSO_TIMEOUT_SECONDS = float(env("SSO_TIMEOUT_SECONDS") or 5)
+OIDC_TIMEOUT = SSO_TIMEOUT_SECONDS
+OIDC_RP_SCOPES = "openid email"
+OIDC_USE_NONCE = True
+OIDC_USE_PKCE = True
+OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"
+OIDC_AUTHENTICATION_CALLBACK_URL = "sso_callback"
+OIDC_REDIRECT_FIELD_NAME = "next"
+# Sign-ins started and not finished that one browser keeps (each a state, nonce and verifier).
+OIDC_MAX_STATES = 10
 
 # Messages live in the session (server side), not in a cookie: one of them carries a new
 # member's first password.

@@ -65,6 +65,11 @@ urlpatterns = [
         partnership_views.member_remove,
         name="member_remove",
     ),
+    path(
+        "p/<slug:slug>/members/sign-in/",
+        partnership_views.members_sign_in,
+        name="members_sign_in",
+    ),
     path("account/password/", account_views.PasswordChangeView.as_view(), name="password_change"),
     # Public: forgetting a password, and an invitation's link (its token is the key).
     path("password-reset/", account_views.password_reset, name="password_reset"),
@@ -84,6 +89,9 @@ urlpatterns = [
     path("briefings/", include("tiptracker.training.public_urls")),
     path("survey/", include("tiptracker.feedback.public_urls")),
     path("lived-experience/", include("tiptracker.lived.public_urls")),
+    # Signing in through an organisation's identity provider: public, like the login page.
+    path("sso/", include("tiptracker.sso.public_urls")),
+    path("installation/", include("tiptracker.sso.urls")),
     path("p/<slug:slug>/imports/", include("tiptracker.imports.urls")),
     path("p/<slug:slug>/", include("tiptracker.plan.urls")),
     path("p/<slug:slug>/feedback/", include("tiptracker.feedback.urls")),

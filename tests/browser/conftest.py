@@ -117,8 +117,13 @@ def sign_in(page, membership) -> None:
 
 
 def sign_in_with(page, email: str, password: str) -> None:
+    """With a password: the address first ("Continue"), then the password form (an address
+    whose domain has a sign-in provider would go to the provider instead)."""
     visit(page, "/login/")
     page.get_by_label("Email address").fill(email)
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_load_state()
+    assert_accessible(page)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_load_state()

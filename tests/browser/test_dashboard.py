@@ -48,6 +48,9 @@ def test_an_administrator_signs_in_and_reads_coverage_by_level(page, admin, part
 def test_the_login_page_and_a_wrong_password_are_accessible(page, admin):
     visit(page, "/login/")
     page.get_by_label("Email address").fill(admin.user.username)
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_load_state()
+    assert_accessible(page)
     page.get_by_label("Password").fill("not the password")
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_load_state()

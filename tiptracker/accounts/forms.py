@@ -27,6 +27,25 @@ class LoginForm(AuthenticationForm):
         return self.cleaned_data["username"].strip().lower()
 
 
+class EmailForm(forms.Form):
+    """The sign-in page's first question: the address decides how the person signs in."""
+
+    username = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        error_messages={
+            "required": "Enter your email address",
+            "invalid": "Enter an email address in the correct format, like name@example.com",
+        },
+        widget=forms.EmailInput(
+            attrs={"autocomplete": "username", "spellcheck": "false", "class": "govuk-input"}
+        ),
+    )
+
+    def clean_username(self) -> str:
+        return self.cleaned_data["username"].strip().lower()
+
+
 class TokenForm(forms.Form):
     name = forms.CharField(
         label="What is the token for?",

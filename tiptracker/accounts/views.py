@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
@@ -12,6 +14,7 @@ from tiptracker.accounts import second_factor as second_factor_module
 from tiptracker.accounts.client_ip import client_ip
 from tiptracker.accounts.forms import (
     ChoosePasswordForm,
+    EmailForm,
     LoginForm,
     PasswordResetRequestForm,
     SecondFactorForm,
@@ -19,9 +22,18 @@ from tiptracker.accounts.forms import (
     TokenForm,
 )
 from tiptracker.accounts.services import api_token_create, api_token_revoke
+from tiptracker.middleware import content_security_policy
+from tiptracker.sso import session as sso_session
+from tiptracker.sso.selectors import authorization_origins, provider_for_email
 
 
 class LoginView(auth_views.LoginView):
+    """E-mail address first (formats.md: Single sign-on). An address whose domain has an
+    enabled identity provider goes to it (sso/views.py); any other gets the password form
+    with the address kept. A POST with a password is the password sign-in, throttled by
+    django-axes. When the provider does not answer, the page says so and offers the
+    password form. `next` is carried through both ways, checked as safe by Django."""
+
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
@@ -30,6 +42,45 @@ class LoginView(auth_views.LoginView):
         # A password sign-in never inherits an earlier single sign-on's second factor.
         self.request.session.pop(second_factor_module.PROVIDER_MFA_SESSION_KEY, None)
         return super().form_valid(form)
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        unavailable = sso_session.take_unavailable(request)
+        if unavailable:
+            form = LoginForm(request, initial={"username": unavailable.get("email") or ""})
+            return self.render_to_response(
+                self.get_context_data(form=form, unavailable=unavailable.get("provider"))
+            )
+        return self.render_to_response(self.get_context_data(form=EmailForm(), step="email"))
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if "password" in request.POST:
+            return super().post(request, *args, **kwargs)
+        form = EmailForm(request.POST)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form, step="email"))
+        email = form.cleaned_data["username"]
+        provider = provider_for_email(email)
+        if provider is None:
+            password_form = LoginForm(request, initial={"username": email})
+            return self.render_to_response(self.get_context_data(form=password_form))
+        sso_session.sign_in_choose(request, provider=provider, email=email)
+        next_url = self.get_redirect_url()  # '' unless safe
+        query = f"?{urlencode({'next': next_url})}" if next_url else ""
+        return redirect(reverse("sso_start") + query)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.setdefault("step", "password")
+        return context
+
+    def render_to_response(self, context: dict[str, Any], **kwargs: Any) -> HttpResponse:
+        response = super().render_to_response(context, **kwargs)
+        # The e-mail form's submission is redirected to a provider: the browser checks
+        # form-action at every step, so the providers' origins are allowed here.
+        response["Content-Security-Policy"] = content_security_policy(
+            form_action=authorization_origins()
+        )
+        return response
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

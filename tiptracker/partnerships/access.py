@@ -392,3 +392,22 @@ def reports_for(membership: Membership) -> QuerySet:
 
 def get_report_for_user(membership: Membership, pk: object) -> Any:
     return _get_or_404(reports_for(membership), pk)
+
+
+def is_installation_admin(user: Any) -> bool:
+    """An installation administrator (Django's superuser flag): installation-wide, not a
+    partnership role. They manage the sign-in providers; partnerships' pages they reach only
+    through a membership, like anyone else."""
+    return bool(user.is_authenticated and user.is_active and user.is_superuser)
+
+
+def installation_admin_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A page for installation administrators only: for everyone else it does not exist."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not is_installation_admin(request.user):
+            raise Http404("No such page")
+        return view(request, *args, **kwargs)
+
+    return wrapper

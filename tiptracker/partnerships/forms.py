@@ -53,6 +53,14 @@ class InviteStaffForm(forms.Form):
         return staff, "all staff"
 
 
+class StaffSignInForm(forms.Form):
+    sso_staff_sign_in = forms.BooleanField(
+        label="People with a staff record may sign in with their organisation's account and "
+        "get the staff role",
+        required=False,
+    )
+
+
 class MemberRoleForm(forms.Form):
     role = forms.ChoiceField(label="Role", choices=Role.choices)
 

@@ -7,6 +7,13 @@ from django.db import models
 class Partnership(models.Model):
     slug = models.SlugField(max_length=60, unique=True)
     name = models.CharField(max_length=200)
+    # Single sign-on: a person with no account whose organisation's sign-in vouches for the
+    # e-mail address of one of this partnership's current staff records gets an account and
+    # the staff role here. Off until a partnership administrator turns it on.
+    sso_staff_sign_in = models.BooleanField(
+        "People with a staff record may sign in with their organisation's account",
+        default=False,
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -31,6 +31,19 @@ def partnership_create(*, slug: str, name: str) -> Partnership:
         return Partnership.objects.create(slug=slug, name=name.strip())
 
 
+def partnership_sso_staff_set(*, partnership: Partnership, allowed: bool) -> bool:
+    """Whether people with a staff record here may sign in through their organisation's
+    identity provider and get the staff role (single sign-on). Returns whether it changed."""
+    with transaction.atomic():
+        changed = (
+            Partnership.objects.filter(pk=partnership.pk)
+            .exclude(sso_staff_sign_in=allowed)
+            .update(sso_staff_sign_in=allowed)
+        )
+    partnership.sso_staff_sign_in = allowed
+    return bool(changed)
+
+
 def user_get_or_create(
     *, email: str, first_name: str = "", last_name: str = ""
 ) -> tuple[Any, str | None]:
@@ -48,6 +61,24 @@ def user_get_or_create(
     user = User.objects.create_user(
         username=email, email=email, password=password, first_name=first_name, last_name=last_name
     )
+    return user, password
+
+
+def installation_admin_set(*, email: str, admin: bool) -> tuple[Any, str | None]:
+    """Makes a user an installation administrator (Django's superuser flag: installation-wide,
+    not a partnership role), or no longer one. Adding one creates the account if needed and
+    returns its first password; removing one needs the account."""
+    address = email.strip().lower()
+    with transaction.atomic():
+        if admin:
+            user, password = user_get_or_create(email=address)
+        else:
+            password = None
+            user = get_user_model().objects.filter(username=address).first()
+            if user is None:
+                raise ValidationError(f"there is no account for {address}")
+        user.is_superuser = admin
+        user.save(update_fields=["is_superuser"])
     return user, password
 
 

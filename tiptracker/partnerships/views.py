@@ -15,7 +15,12 @@ from tiptracker.forms import add_service_error
 from tiptracker.lib.dates import parse_date, today
 from tiptracker.partnerships import access
 from tiptracker.partnerships.dashboard import dashboard_build
-from tiptracker.partnerships.forms import InviteStaffForm, MemberInviteForm, MemberRoleForm
+from tiptracker.partnerships.forms import (
+    InviteStaffForm,
+    MemberInviteForm,
+    MemberRoleForm,
+    StaffSignInForm,
+)
 from tiptracker.partnerships.models import Membership, Role
 
 
@@ -108,6 +113,9 @@ def members(request: HttpRequest, membership: Membership) -> HttpResponse:
         )
     page = Paginator(people, MEMBERS_PAGE_SIZE).get_page(request.GET.get("page"))
     waiting = invitations.live(membership.partnership)
+    sign_in_form = StaffSignInForm(
+        initial={"sso_staff_sign_in": membership.partnership.sso_staff_sign_in}
+    )
     return render(
         request,
         "partnerships/members.html",
@@ -118,6 +126,7 @@ def members(request: HttpRequest, membership: Membership) -> HttpResponse:
             "query": urlencode({"q": search}) + "&" if search else "",
             "roles": Role.choices,
             "invited_count": waiting.count(),
+            "sign_in_form": sign_in_form,
         },
     )
 
@@ -213,6 +222,27 @@ def members_invite_staff(request: HttpRequest, membership: Membership) -> HttpRe
             count=invitations.uninvited_count(membership.partnership, staff),
         )
     return render(request, "partnerships/invite_staff.html", context)
+
+
+@require_POST
+@access.partnership_view(access.MEMBER_ADMIN_ROLES)
+def members_sign_in(request: HttpRequest, membership: Membership) -> HttpResponse:
+    """Whether staff may sign in with their organisation's account (single sign-on)."""
+    from tiptracker.partnerships.services import partnership_sso_staff_set
+
+    form = StaffSignInForm(request.POST)
+    form.is_valid()  # a checkbox: absent means off
+    allowed = bool(form.cleaned_data.get("sso_staff_sign_in"))
+    partnership_sso_staff_set(partnership=membership.partnership, allowed=allowed)
+    messages.success(
+        request,
+        "People with a staff record may now sign in with their organisation's account and get "
+        "the staff role."
+        if allowed
+        else "Only members added here may sign in. People who signed in with their "
+        "organisation's account before stay members.",
+    )
+    return redirect("members", membership.partnership.slug)
 
 
 @require_POST

@@ -1,9 +1,12 @@
 """Reads for the workforce pages."""
 
+import datetime as dt
+
 from django.db.models import Q, QuerySet
 
 from tiptracker.partnerships.access import staff_for, teams_for
 from tiptracker.partnerships.models import Membership
+from tiptracker.workforce.models import StaffMember
 
 
 def staff_list_for(
@@ -30,3 +33,17 @@ def needs_list_for(membership: Membership, *, organisation_id: str = "") -> Quer
     if organisation_id.isdigit():
         teams = teams.filter(organisation_id=int(organisation_id))
     return teams.order_by("organisation__name", "name")
+
+
+def current_staff_with_email(
+    *, email: str, on: dt.date, sso_allowed_only: bool = False
+) -> QuerySet:
+    """Staff records with this e-mail address (case-insensitive) who have not left on `on`,
+    in every partnership, or only in those that let staff sign in through their
+    organisation's account (single sign-on)."""
+    staff = StaffMember.objects.filter(email__iexact=email.strip()).filter(
+        Q(leaving_date__isnull=True) | Q(leaving_date__gte=on)
+    )
+    if sso_allowed_only:
+        staff = staff.filter(partnership__sso_staff_sign_in=True)
+    return staff.order_by("partnership_id", "pk")
