@@ -81,6 +81,8 @@ def test_an_administrator_sets_up_the_second_factor_at_first_sign_in(page, admin
 
     visit(page, "/login/")
     page.get_by_label("Email address").fill(admin.user.username)
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_load_state()
     page.get_by_label("Password").fill("correct horse battery staple")
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_load_state()
