@@ -194,11 +194,22 @@ def _send(invitation: AccountInvitation) -> None:
     )
 
 
-def _context(invitation: AccountInvitation) -> dict[str, Any]:
+def _context(
+    invitation: AccountInvitation, providers: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """What the invitation e-mail says; `providers` caches, by domain, the name of the
+    organisation account that signs an address in (single sign-on), for a batch."""
     from tiptracker.accounts.services import user_name
+    from tiptracker.sso.selectors import provider_for_email
 
     inviter = invitation.invited_by
+    providers = {} if providers is None else providers
+    domain = invitation.email.rsplit("@", 1)[-1]
+    if domain not in providers:
+        provider = provider_for_email(invitation.email)
+        providers[domain] = provider.name if provider is not None else ""
     return {
+        "provider": providers[domain],
         "partnership": invitation.partnership.name,
         "role": Role(invitation.role).label,
         "inviter": user_name(inviter) if inviter is not None else "",
@@ -216,6 +227,7 @@ def invitations_send_due(*, batch: int = SEND_BATCH) -> int:
         .order_by("created_at", "id")[:batch]
     )
     emails = []
+    providers: dict[str, str] = {}
     for invitation in queued:
         token = secrets.token_urlsafe(32)
         now = timezone.now()
@@ -230,7 +242,7 @@ def invitations_send_due(*, batch: int = SEND_BATCH) -> int:
             notifications.render(
                 "account_invitation",
                 to=invitation.email,
-                context=_context(invitation),
+                context=_context(invitation, providers),
                 link=reverse("invitation_accept", args=[token]),
             )
         )

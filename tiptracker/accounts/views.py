@@ -144,7 +144,13 @@ def invitation_accept(request: HttpRequest, invitation_token: str) -> HttpRespon
             request, "accounts/invitation_invalid.html", {"problem": str(problem)}, status=404
         )
     has_account = invitations.account_exists(invitation.email)
-    form = None if has_account else ChoosePasswordForm(request.POST or None, email=invitation.email)
+    # An address whose organisation signs its people in (single sign-on) needs no password.
+    provider = provider_for_email(invitation.email)
+    form = (
+        None
+        if has_account or provider is not None
+        else ChoosePasswordForm(request.POST or None, email=invitation.email)
+    )
     if request.method == "POST" and (form is None or form.is_valid()):
         try:
             invitations.invitation_accept(
@@ -162,13 +168,21 @@ def invitation_accept(request: HttpRequest, invitation_token: str) -> HttpRespon
                 request,
                 f"You are now a member of {invitation.partnership.name}. Sign in to start."
                 if has_account
+                else f"Your account is ready. Sign in with {invitation.email}: you will go to "
+                f"{provider.name} to sign in with your organisation's account."
+                if provider is not None
                 else f"Your account is ready. Sign in with {invitation.email} and your new password.",
             )
             return redirect("login")
     return render(
         request,
         "accounts/invitation_accept.html",
-        {"invitation": invitation, "form": form, "has_account": has_account},
+        {
+            "invitation": invitation,
+            "form": form,
+            "has_account": has_account,
+            "provider": provider,
+        },
     )
 
 

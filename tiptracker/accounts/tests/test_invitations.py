@@ -286,3 +286,24 @@ def test_the_members_page_finds_people_a_page_at_a_time(admin, login, partnershi
     found = client.get(members_url(partnership), {"q": "p07"}).content.decode()
     assert "1 member matching" in found and "p07@example.org" in found
     assert "p08@example.org" not in found
+
+
+def test_someone_whose_organisation_signs_them_in_needs_no_password(
+    partnership, django_capture_on_commit_callbacks
+):
+    from tiptracker.sso.tests.factories import IdentityProviderFactory
+
+    IdentityProviderFactory(name="NHS Tayside", domains=["nhs.example"])
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation_create(partnership=partnership, email="ann@nhs.example", role=Role.STAFF)
+    (message,) = mail.outbox
+    assert "sign in with your organisation's account (NHS Tayside)" in message.body
+    assert "choose your password" not in message.body
+    link = link_in(message)
+    page = Client().get(link).content.decode()
+    assert "do not need a TIP Tracker password" in page and "Choose a password" not in page
+    done = Client().post(link, follow=True).content.decode()
+    assert "you will go to NHS Tayside" in done
+    user = get_user_model().objects.get(username="ann@nhs.example")
+    assert not user.has_usable_password()
+    assert Membership.objects.get(user=user).role == Role.STAFF
