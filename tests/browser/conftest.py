@@ -126,7 +126,8 @@ _REFLOW = r"""() => {
       + `${text ? ': "' + text.slice(0, 60) + '"' : ''})`;
   };
   const out = [];
-  for (const element of document.body.querySelectorAll('*')) {
+  const tooWide = document.documentElement.scrollWidth > width;
+  for (const element of tooWide ? document.body.querySelectorAll('*') : []) {
     const box = element.getBoundingClientRect();
     if (box.right > width + 0.5 && box.width > 0 && !clipped(element)) out.push(element);
   }
@@ -134,9 +135,8 @@ _REFLOW = r"""() => {
   outermost.sort((a, b) => b.getBoundingClientRect().right - a.getBoundingClientRect().right);
   const regions = [];
   for (const element of document.body.querySelectorAll('*')) {
-    const style = getComputedStyle(element);
-    if (!['auto', 'scroll'].includes(style.overflowX)) continue;
     if (element.scrollWidth <= element.clientWidth) continue;
+    if (!['auto', 'scroll'].includes(getComputedStyle(element).overflowX)) continue;
     const named = element.getAttribute('aria-label') || (document.getElementById(
       element.getAttribute('aria-labelledby') || '') || {}).textContent;
     if (element.tabIndex < 0 || element.getAttribute('role') !== 'region' || !named) {
