@@ -75,6 +75,8 @@ POLICY: dict[str, dict[str, object]] = {
     "staff_list": {GET: PEOPLE},
     "staff_detail": {GET: PEOPLE, POST: TRAINING_ADMINS},
     "coverage_outstanding": {GET: PEOPLE},
+    # The administration page links to imports, surveys, members ... as the role may use them.
+    "administration": {GET: TRAINING_ADMINS},
     "members": {GET: only(Role.ADMIN), POST: only(Role.ADMIN)},
     "member_role": {POST: only(Role.ADMIN)},
     "organisations": {GET: only(Role.ADMIN), POST: only(Role.ADMIN)},

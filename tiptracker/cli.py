@@ -345,6 +345,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_coverage(args: argparse.Namespace) -> int:
     from tiptracker.lib.dates import today
     from tiptracker.lib.exports import to_csv
+    from tiptracker.lib.numbers import thousands
     from tiptracker.training.coverage import coverage
 
     partnership = _partnership(args.partnership)
@@ -367,12 +368,13 @@ def cmd_coverage(args: argparse.Namespace) -> int:
         sys.stdout.write(to_csv(header, table + totals).decode("utf-8-sig"))
         return 0
     print(f"Coverage for {partnership.name} on {as_of:%-d %B %Y}")
+    # The table is for people: counts with thousands separators (CSV and JSON stay plain).
     lines = [header, *table, *totals]
-    widths = [max(len(str(line[i])) for line in lines) for i in range(len(header))]
+    widths = [max(len(thousands(line[i])) for line in lines) for i in range(len(header))]
     for n, line in enumerate(lines):
         print(
             "  ".join(
-                str(v).rjust(w) if isinstance(v, int) else str(v).ljust(w)
+                thousands(v).rjust(w) if isinstance(v, int) else str(v).ljust(w)
                 for v, w in zip(line, widths, strict=True)
             ).rstrip()
         )

@@ -33,6 +33,11 @@ urlpatterns = [
     path("account/", account_views.account, name="account"),
     path("account/tokens/<int:token_id>/revoke/", account_views.token_revoke, name="token_revoke"),
     path("p/<slug:slug>/", partnership_views.dashboard, name="dashboard"),
+    path(
+        "p/<slug:slug>/administration/",
+        partnership_views.administration,
+        name="administration",
+    ),
     path("p/<slug:slug>/members/", partnership_views.members, name="members"),
     path("p/<slug:slug>/organisations/", partnership_views.organisations, name="organisations"),
     path(

@@ -99,6 +99,84 @@ def assert_accessible(page) -> None:
     )
 
 
+# What makes the page wider than the window, if anything: the outermost elements that stick
+# out past its right edge and are not inside something that clips them (a scrolling region),
+# widest first; every scrolling region that a keyboard cannot reach or a screen reader
+# cannot name; and every chart shown smaller than it was drawn (its text then smaller than
+# the page's small text). An absolutely positioned element (visually hidden text) escapes the clipping
+# of a scrolling region that is not positioned, so it counts as sticking out.
+_REFLOW = r"""() => {
+  const width = window.innerWidth;
+  const clipped = element => {
+    let position = getComputedStyle(element).position;
+    for (let a = element.parentElement; a && a !== document.body; a = a.parentElement) {
+      const style = getComputedStyle(a);
+      if (position === 'fixed') return false;
+      if (position === 'absolute' && style.position === 'static') continue;
+      if (style.overflowX !== 'visible') return true;
+      position = style.position;
+    }
+    return false;
+  };
+  const describe = element => {
+    const name = element.tagName.toLowerCase() + (element.id ? '#' + element.id : '')
+      + [...element.classList].map(c => '.' + c).join('');
+    const text = (element.innerText || element.textContent || '').replace(/\s+/g, ' ').trim();
+    return `${name} (${Math.round(element.getBoundingClientRect().width)}px wide`
+      + `${text ? ': "' + text.slice(0, 60) + '"' : ''})`;
+  };
+  const out = [];
+  const tooWide = document.documentElement.scrollWidth > width;
+  for (const element of tooWide ? document.body.querySelectorAll('*') : []) {
+    const box = element.getBoundingClientRect();
+    if (box.right > width + 0.5 && box.width > 0 && !clipped(element)) out.push(element);
+  }
+  const outermost = out.filter(e => !out.some(o => o !== e && o.contains(e)));
+  outermost.sort((a, b) => b.getBoundingClientRect().right - a.getBoundingClientRect().right);
+  const regions = [];
+  for (const element of document.body.querySelectorAll('*')) {
+    if (element.scrollWidth <= element.clientWidth) continue;
+    if (!['auto', 'scroll'].includes(getComputedStyle(element).overflowX)) continue;
+    const named = element.getAttribute('aria-label') || (document.getElementById(
+      element.getAttribute('aria-labelledby') || '') || {}).textContent;
+    if (element.tabIndex < 0 || element.getAttribute('role') !== 'region' || !named) {
+      regions.push(describe(element));
+    }
+  }
+  // A chart drawn for the screen (lib/charts.py) shown smaller than drawn: its text shrinks.
+  const shrunk = [...document.querySelectorAll('.tip-chart')]
+    .filter(svg => getComputedStyle(svg).display !== 'none')
+    .filter(svg => svg.getBoundingClientRect().width < svg.width.baseVal.value - 0.5)
+    .map(svg => `${svg.getAttribute('aria-label')} (drawn ${Math.round(svg.width.baseVal.value)}`
+      + `px wide, shown ${Math.round(svg.getBoundingClientRect().width)}px)`);
+  return {
+    scrollWidth: document.documentElement.scrollWidth,
+    width,
+    wide: outermost.slice(0, 3).map(describe),
+    regions,
+    shrunk,
+  };
+}"""
+
+
+def reflow_problems(page) -> list[str]:
+    """Why the page does not reflow at the window's width (WCAG 2.2, 1.4.10), in words that
+    name what to fix; none when it does."""
+    found = page.evaluate(_REFLOW)
+    problems = []
+    if found["scrollWidth"] > found["width"]:
+        problems.append(
+            f"the page is {found['scrollWidth']}px wide in a {found['width']}px window; "
+            f"widest first: {'; '.join(found['wide']) or 'nothing found to blame'}"
+        )
+    problems += [
+        f'a scrolling region needs tabindex="0", role="region" and a name: {region}'
+        for region in found["regions"]
+    ]
+    problems += [f"a chart shrunk to fit, its text with it: {chart}" for chart in found["shrunk"]]
+    return problems
+
+
 def visit(page, path: str) -> None:
     response = page.goto(path)
     assert response is not None and response.status < 400, (

@@ -24,7 +24,10 @@ def test_an_administrator_signs_in_and_reads_coverage_by_level(page, admin, part
 
     sign_in(page, admin)
     assert page.get_by_role("heading", name="Training coverage", exact=True).is_visible()
-    page.get_by_label("Coverage on").fill("2022-06-30")
+    coverage_on = page.get_by_role("group", name="Coverage on")
+    coverage_on.get_by_label("Day").fill("30")
+    coverage_on.get_by_label("Month").fill("6")
+    coverage_on.get_by_label("Year").fill("2022")
     page.get_by_role("button", name="Show coverage").click()
     page.wait_for_load_state()
     assert_accessible(page)
@@ -43,6 +46,35 @@ def test_an_administrator_signs_in_and_reads_coverage_by_level(page, admin, part
     assert_accessible(page)
     assert page.get_by_role("heading", name="Who still needs Trauma Skilled").is_visible()
     assert "3 people" in page.content()
+
+
+# Each chart's drawings (lib/charts.py): which is shown, how wide it is drawn and how wide
+# it is shown. The page's CSS shows one of the two, never scaled.
+_CHARTS = """() => [...document.querySelectorAll('.tip-chart-box')].map(box => [...box.children]
+  .filter(svg => getComputedStyle(svg).display !== 'none')
+  .map(svg => [svg.width.baseVal.value, svg.getBoundingClientRect().width]))"""
+
+
+@pytest.mark.parametrize("width", [320, 768, 1280])
+def test_chart_text_is_never_shrunk_to_fit_a_screen(page, admin, partnership, width):
+    team = TeamFactory(partnership=partnership, name="Children and Families: Duty and Assessment")
+    StaffMemberFactory.create_batch(3, team=team)
+    page.set_viewport_size({"width": width, "height": 800})
+    sign_in(page, admin)
+    charts = page.evaluate(_CHARTS)
+    assert len(charts) == 4  # by level, by organisation, by team, the trend
+    for shown in charts:
+        # One drawing of each chart is shown, at the size it was drawn (its text 16 pixels).
+        assert len(shown) == 1
+        [(drawn, on_screen)] = shown
+        assert on_screen == pytest.approx(drawn, abs=0.5)
+    if width == 320:  # the tables stack into labelled rows, and still read as tables
+        table = page.get_by_role("table", name="Coverage by level")
+        assert table.get_by_role("rowheader", name="Trauma Informed").is_visible()
+        assert table.get_by_role("cell").first.is_visible()
+        assert table.get_by_role("row").count() == 5
+    if width >= 1280:  # the wide drawing where there is room for it
+        assert any(drawn > 2 * 288 * 0.9 for [(drawn, _)] in charts)
 
 
 def test_the_login_page_and_a_wrong_password_are_accessible(page, admin):

@@ -253,7 +253,7 @@ class StaffKind(Kind):
             notes.append(f"new organisation{plural}, created by this import: {names}")
         if self.new_teams:
             plural = "s" if len(self.new_teams) > 1 else ""
-            notes.append(f"{len(self.new_teams)} new team{plural}, created by this import")
+            notes.append(f"{len(self.new_teams):,} new team{plural}, created by this import")
         return notes
 
     def _organisation(self, name: str) -> Organisation:

@@ -94,8 +94,11 @@ def _percents(rows, key):  # type: ignore[no-untyped-def]
 
 
 def _table(rows, key):  # type: ignore[no-untyped-def]
-    """Rows (one per place and level) as one line per place with its four levels."""
+    """Rows (one per place and level) as one line per place with its four levels, each
+    cell beside its level (a cell on a phone is labelled with it)."""
     table: dict = {}
     for row in rows:
         table.setdefault(key(row), {})[row.level] = row
-    return [(name, [cells.get(level) for level in LEVELS]) for name, cells in table.items()]
+    return [
+        (name, [(level, cells.get(level)) for level in LEVELS]) for name, cells in table.items()
+    ]

@@ -1,6 +1,31 @@
+import datetime as dt
+
 from django import forms
 
+from tiptracker.forms import DatePartsField
+from tiptracker.lib.dates import today
 from tiptracker.partnerships.models import Role
+
+# No partnership's records go back further; an earlier date is a typing mistake.
+EARLIEST_COVERAGE_DATE = dt.date(2000, 1, 1)
+
+
+class CoverageDateForm(forms.Form):
+    """The date coverage is shown on: the GOV.UK date input, as in every other form."""
+
+    as_of = DatePartsField(
+        label="Coverage on", what="date", required=False, help_text="For example, 30 6 2022"
+    )
+
+    def clean_as_of(self) -> dt.date | None:
+        day = self.cleaned_data.get("as_of")
+        if day is not None and day < EARLIEST_COVERAGE_DATE:
+            raise forms.ValidationError(
+                f"The date must be {EARLIEST_COVERAGE_DATE:%-d %B %Y} or later"
+            )
+        if day is not None and day > today():
+            raise forms.ValidationError("The date must be today or in the past")
+        return day
 
 
 class MemberInviteForm(forms.Form):

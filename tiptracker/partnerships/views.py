@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
@@ -16,6 +16,7 @@ from tiptracker.lib.dates import parse_date, today
 from tiptracker.partnerships import access
 from tiptracker.partnerships.dashboard import dashboard_build
 from tiptracker.partnerships.forms import (
+    CoverageDateForm,
     InviteStaffForm,
     MemberInviteForm,
     MemberRoleForm,
@@ -45,28 +46,91 @@ def landing_url(membership: Membership) -> str:
     return reverse("sessions", args=[membership.partnership.slug])
 
 
-def as_of_from(request: HttpRequest) -> tuple[dt.date, str | None]:
-    """The `as_of` date asked for, today by default; an error message for a bad one."""
-    text = request.GET.get("as_of", "").strip()
-    if not text:
-        return today(), None
-    try:
-        day = parse_date(text)
-    except ValueError as error:
-        return today(), f"{error}. Showing today instead."
-    if day > today():
-        return today(), "The date is in the future. Showing today instead."
-    return day, None
+def as_of_from(request: HttpRequest) -> tuple[dt.date, CoverageDateForm]:
+    """The coverage date asked for (today by default, and when the one asked for cannot be
+    used), with the form that shows it: bound to what was typed, the error on the field.
+
+    The form sends day, month and year (as_of_0, as_of_1, as_of_2); links from other pages
+    and the organisation form send ?as_of=YYYY-MM-DD, which goes through the same checks."""
+    data: QueryDict = request.GET
+    text = data.get("as_of", "").strip()
+    if not any(f"as_of_{part}" in data for part in range(3)):
+        if not text:
+            return today(), CoverageDateForm(initial={"as_of": today()})
+        try:
+            day = parse_date(text)
+        except ValueError as error:
+            form = CoverageDateForm({})
+            form.is_valid()
+            form.add_error("as_of", str(error))
+            return today(), form
+        data = QueryDict(mutable=True)
+        data.update({"as_of_0": str(day.day), "as_of_1": str(day.month), "as_of_2": str(day.year)})
+    form = CoverageDateForm(data)
+    if not form.is_valid():
+        return today(), form
+    if form.cleaned_data["as_of"] is None:  # every box left empty: as when none was asked for
+        return today(), CoverageDateForm(initial={"as_of": today()})
+    return form.cleaned_data["as_of"], form
+
+
+# The administration page: (url name, title, what it holds, the roles that see the link). The
+# header's navigation holds one "Administration" link instead of one link to each, so that it
+# fits on one line.
+ADMINISTRATION = [
+    (
+        "imports",
+        "Imports",
+        "Staff, training needs, courses and completions from HR and learning systems: "
+        "upload a file, check it and confirm it.",
+        access.TRAINING_ADMIN_ROLES,
+    ),
+    (
+        "feedback_surveys",
+        "Surveys",
+        "The feedback surveys sent after training: their questions, their versions and the "
+        "courses that use them.",
+        access.TRAINING_ADMIN_ROLES,
+    ),
+    (
+        "members",
+        "Members",
+        "Who can sign in to the partnership, and the role of each.",
+        access.MEMBER_ADMIN_ROLES,
+    ),
+    (
+        "organisations",
+        "Organisations",
+        "The organisations in the partnership, and the kind of body each is.",
+        access.MEMBER_ADMIN_ROLES,
+    ),
+    (
+        "report_template",
+        "Word template for board reports",
+        "The default template, or the partnership's own in its house style.",
+        access.REPORT_EDIT_ROLES,
+    ),
+]
+
+
+@access.partnership_view(access.TRAINING_ADMIN_ROLES)
+def administration(request: HttpRequest, membership: Membership) -> HttpResponse:
+    sections = [
+        {"url": url, "title": title, "about": about}
+        for url, title, about, roles in ADMINISTRATION
+        if membership.role in roles
+    ]
+    return render(request, "partnerships/administration.html", {"sections": sections})
 
 
 @access.partnership_view(access.COVERAGE_ROLES)
 def dashboard(request: HttpRequest, membership: Membership) -> HttpResponse:
-    as_of, date_error = as_of_from(request)
+    as_of, date_form = as_of_from(request)
     context = dashboard_build(membership, as_of=as_of, organisation=request.GET.get("organisation"))
     return render(
         request,
         "partnerships/dashboard.html",
-        {"as_of": as_of, "date_error": date_error, **context},
+        {"as_of": as_of, "date_form": date_form, **context},
     )
 
 
@@ -309,7 +373,7 @@ def organisations(request: HttpRequest, membership: Membership) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         changed = organisation_kinds_set(partnership=membership.partnership, kinds=form.kinds())
         messages.success(
-            request, f"Saved. {changed} organisation{'s' if changed != 1 else ''} changed."
+            request, f"Saved. {changed:,} organisation{'s' if changed != 1 else ''} changed."
         )
         return redirect("organisations", membership.partnership.slug)
     return render(request, "partnerships/organisations.html", {"form": form})

@@ -18,7 +18,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from tiptracker.lib.dates import today
-from tiptracker.lib.exports import neutralise, printable
+from tiptracker.lib.exports import printable, xlsx_cell
 from tiptracker.partnerships.models import Partnership
 from tiptracker.plan.models import Action, Priority, ProgressUpdate
 from tiptracker.plan.selectors import PlanView, plan_now
@@ -147,7 +147,7 @@ def _cell(sheet, value: object) -> object:  # type: ignore[no-untyped-def]
         cell = WriteOnlyCell(sheet, value=value)
         cell.number_format = "DD/MM/YYYY"
         return cell
-    return neutralise(value)
+    return xlsx_cell(sheet, value)
 
 
 # The Word document ----------------------------------------------------------------------------

@@ -10,7 +10,6 @@ import copy
 import functools
 import io
 import itertools
-import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -35,7 +34,13 @@ from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
-from tiptracker.lib.charts import bar_chart_png, bar_chart_svg, line_chart_png, line_chart_svg
+from tiptracker.lib.charts import (
+    bar_chart_png,
+    bar_chart_svg,
+    line_chart_png,
+    line_chart_svg,
+    svg_ids_prefixed,
+)
 from tiptracker.lib.exports import printable
 from tiptracker.reporting.document import BoardReport, Chart, Paragraph, Section, Table
 
@@ -93,14 +98,16 @@ def period_text(report: BoardReport) -> str:
 def report_html(report: BoardReport, *, standalone: bool = True) -> str:
     """The report as HTML: a complete document (for download, and what the PDF is made
     from) or, with standalone=False, the body alone to place inside one of our pages."""
-    charts = itertools.count(1)
+    charts, tables = itertools.count(1), itertools.count(1)
     context = {
         "report": report,
         "period": period_text(report),
         "headings": [
             {
                 "heading": heading,
-                "paragraphs": [_html_paragraph(p, charts) for p in heading.section.paragraphs],
+                "paragraphs": [
+                    _html_paragraph(p, charts, tables) for p in heading.section.paragraphs
+                ],
             }
             for heading in outline(report)
         ],
@@ -109,32 +116,26 @@ def report_html(report: BoardReport, *, standalone: bool = True) -> str:
     return render_to_string(template, context)
 
 
-def _html_paragraph(paragraph: Paragraph, charts: Iterator[int]) -> dict[str, object]:
+def _html_paragraph(
+    paragraph: Paragraph, charts: Iterator[int], tables: Iterator[int]
+) -> dict[str, object]:
     """The paragraph and, in Word's order, its tables then its charts, each chart with its
     data table: one list, so the template writes a table in one place. `charts` numbers the
-    report's charts, so each SVG's ids are its own."""
-    blocks: list[dict[str, object]] = [{"table": table} for table in paragraph.tables]
+    report's charts, so each SVG's ids are its own; `tables` its tables, so that each
+    table's scrolling region is named by its own caption."""
+    blocks: list[dict[str, object]] = [
+        {"table": table, "number": next(tables)} for table in paragraph.tables
+    ]
     blocks += [
-        {"chart": chart, "svg": _chart_svg(chart, f"chart{next(charts)}-"), "table": chart.table}
+        {
+            "chart": chart,
+            "svg": _chart_svg(chart, f"chart{next(charts)}-"),
+            "table": chart.table,
+            "number": next(tables),
+        }
         for chart in paragraph.charts
     ]
     return {"paragraph": paragraph, "blocks": blocks}
-
-
-_SVG_ID = re.compile(r'\bid="([^"]+)"')
-
-
-def _with_ids_prefixed(svg: str, prefix: str) -> str:
-    """Matplotlib names its glyphs and clip paths the same in every chart, and one page may
-    not hold the same id twice (the PDF printer complains, and a reference could find the
-    wrong chart's shape)."""
-    ids = set(_SVG_ID.findall(svg))
-    if not ids:
-        return svg
-    names = "|".join(re.escape(name) for name in sorted(ids, key=len, reverse=True))
-    # The id itself, and every reference to it: href="#id" and url(#id).
-    reference = re.compile(rf'(\bid="|#)({names})(?=[")])')
-    return reference.sub(lambda match: match.group(1) + prefix + match.group(2), svg)
 
 
 def _chart_svg(chart: Chart, prefix: str) -> SafeString:
@@ -146,7 +147,7 @@ def _chart_svg(chart: Chart, prefix: str) -> SafeString:
         )
     else:
         svg = line_chart_svg(title=chart.alt, x_labels=chart.labels, series=_lines(chart))
-    return mark_safe(_with_ids_prefixed(svg, prefix))  # noqa: S308
+    return mark_safe(svg_ids_prefixed(svg, prefix))  # noqa: S308
 
 
 def _only_series(chart: Chart) -> list[float | None]:

@@ -237,7 +237,7 @@ def report_refresh(request: HttpRequest, membership: Membership, report_pk: int)
     else:
         messages.success(
             request,
-            f"Refreshed the figures: {len(changes)} changed (listed below)."
+            f"Refreshed the figures: {len(changes):,} changed (listed below)."
             if changes
             else "Refreshed the figures: nothing had changed.",
         )

@@ -364,6 +364,15 @@ def test_coverage_as_a_table(capsys, workforce):
     assert lines[-4].split() == ["All", "informed", "19", "3", "15.8"]
 
 
+def test_coverage_as_a_table_groups_thousands_and_as_csv_does_not(capsys, db):
+    team = TeamFactory(partnership__slug="large", organisation__name="NHS Tayside")
+    StaffMember.objects.bulk_create(StaffMemberFactory.build_batch(1234, team=team))
+    _code, table, _err = cli(capsys, "coverage", "--partnership", "large")
+    assert table.splitlines()[3].split() == ["NHS", "Tayside", "informed", "1,234", "0", "0.0"]
+    _code, csv, _err = cli(capsys, "coverage", "--partnership", "large", "--format", "csv")
+    assert csv.splitlines()[1] == "NHS Tayside,informed,1234,0,0.0"
+
+
 @pytest.mark.parametrize(
     ("value", "reason"),
     [

@@ -9,6 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from tiptracker.forms import add_service_error, posted
+from tiptracker.lib.numbers import thousands
 from tiptracker.partnerships import access
 from tiptracker.partnerships.models import Membership, Role
 from tiptracker.training import briefings, services
@@ -155,7 +156,7 @@ def session_edit(request: HttpRequest, membership: Membership, session_pk: int) 
         else:
             text = "Saved the session."
             if promoted:
-                text += f" {len(promoted)} {'person' if len(promoted) == 1 else 'people'} moved from the waiting list to a place, and were told by e-mail."
+                text += f" {len(promoted):,} {'person' if len(promoted) == 1 else 'people'} moved from the waiting list to a place, and were told by e-mail."
             messages.success(request, text)
             return redirect("session_detail", membership.partnership.slug, session.pk)
     return render(request, "training/session_form.html", {"form": form, "session": session})
@@ -229,7 +230,7 @@ def _say_booked(request: HttpRequest, booking: Booking, *, own: bool) -> None:
     if booking.status == Booking.Status.WAITLISTED:
         messages.warning(
             request,
-            f"The session is full, so {who} {'are' if own else 'is'} on the waiting list: position {waiting_position(booking)}. "
+            f"The session is full, so {who} {'are' if own else 'is'} on the waiting list: position {thousands(waiting_position(booking))}. "
             "If a place comes free, it is booked automatically and an e-mail is sent.",
         )
     else:
@@ -249,7 +250,7 @@ def session_cancel(request: HttpRequest, membership: Membership, session_pk: int
         else:
             messages.success(
                 request,
-                f"The session is cancelled. {told} {'person was' if told == 1 else 'people were'} told by e-mail.",
+                f"The session is cancelled. {told:,} {'person was' if told == 1 else 'people were'} told by e-mail.",
             )
             return redirect("session_detail", membership.partnership.slug, session.pk)
     return render(
@@ -282,7 +283,7 @@ def session_attendance(
             add_service_error(form, error)
         else:
             messages.success(
-                request, f"Attendance saved: {changed} {'change' if changed == 1 else 'changes'}."
+                request, f"Attendance saved: {changed:,} {'change' if changed == 1 else 'changes'}."
             )
             return redirect("session_attendance", membership.partnership.slug, session.pk)
     return render(
@@ -557,7 +558,7 @@ def _say_invited(request: HttpRequest, invited: briefings.Invited) -> None:
     if sent:
         messages.success(
             request,
-            f"Invited {sent} {'guest' if sent == 1 else 'guests'}: each has been sent an e-mail with their personal reply link.",
+            f"Invited {sent:,} {'guest' if sent == 1 else 'guests'}: each has been sent an e-mail with their personal reply link.",
         )
     if already:
         names = ", ".join(guest.name for guest in invited.already[:5])

@@ -74,7 +74,7 @@ def needs(request: HttpRequest, membership: Membership) -> HttpResponse:
         if form.is_valid():
             changed = team_needs_set(partnership_id=membership.partnership_id, levels=form.levels())
             messages.success(
-                request, f"Saved. {changed} team{'s' if changed != 1 else ''} changed."
+                request, f"Saved. {changed:,} team{'s' if changed != 1 else ''} changed."
             )
             return redirect(request.get_full_path())
     return render(
@@ -93,7 +93,7 @@ def needs(request: HttpRequest, membership: Membership) -> HttpResponse:
 @access.partnership_view(access.PEOPLE_ROLES)
 def coverage_outstanding(request: HttpRequest, membership: Membership) -> HttpResponse:
     """The drill-down: who still needs a level on a date; also as CSV or XLSX."""
-    as_of, date_error = as_of_from(request)
+    as_of, date_form = as_of_from(request)
     try:
         level = level_from_slug(request.GET.get("level", "informed"))
     except ValueError:
@@ -146,6 +146,6 @@ def coverage_outstanding(request: HttpRequest, membership: Membership) -> HttpRe
             "levels": list(Level),
             "as_of": as_of,
             "as_of_text": as_of.isoformat(),
-            "date_error": date_error,
+            "date_form": date_form,
         },
     )

@@ -295,9 +295,12 @@ def test_the_html_tables_have_captions_and_column_headers(html_page):
 def test_the_html_draws_each_chart_as_an_image_labelled_with_its_alternative_text(html_page):
     _, outline = html_page
     charts = [attrs for tag, attrs in outline.tags if tag == "svg"]
-    assert [(c.get("role"), c.get("aria-label")) for c in charts] == [
-        ("img", COVERAGE.alt),
-        ("img", TREND.alt),
+    # Each drawn for a phone and for a page or print (lib/charts.py): one of the two shows.
+    assert [(c.get("role"), c.get("aria-label"), c.get("class")) for c in charts] == [
+        ("img", COVERAGE.alt, "tip-chart tip-chart--narrow"),
+        ("img", COVERAGE.alt, "tip-chart tip-chart--wide"),
+        ("img", TREND.alt, "tip-chart tip-chart--narrow"),
+        ("img", TREND.alt, "tip-chart tip-chart--wide"),
     ]
 
 
