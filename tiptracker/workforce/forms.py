@@ -40,3 +40,67 @@ class NeedsForm(forms.Form):
 
     def rows(self):  # type: ignore[no-untyped-def]
         return [(team, self[f"team_{team.id}"]) for team in self.teams]
+
+
+class StaffFilterForm(forms.Form):
+    """Narrowing a list of people (the staff page, who still needs a level): by name or ID,
+    organisation, team and, for those who see the whole partnership, the manager whose
+    teams they are in. A choice that is not on offer is an error on its field; the list is
+    then shown without that filter."""
+
+    q = forms.CharField(label="Name, staff ID, email or job title", required=False)
+
+    def __init__(self, *args, organisations, teams, managers=None, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        invalid = {"invalid_choice": "Choose one from the list"}
+        self.fields["organisation"] = forms.ModelChoiceField(
+            label="Organisation",
+            queryset=organisations.order_by("name"),
+            required=False,
+            empty_label="All organisations",
+            error_messages=invalid,
+        )
+        team_field = forms.ModelChoiceField(
+            label="Team",
+            queryset=teams.select_related("organisation").order_by("organisation__name", "name"),
+            required=False,
+            empty_label="All teams",
+            error_messages=invalid,
+        )
+        team_field.label_from_instance = lambda t: f"{t.name} ({t.organisation.name})"
+        self.fields["team"] = team_field
+        if managers is not None:
+            manager_field = forms.ModelChoiceField(
+                label="Manager",
+                queryset=managers,
+                required=False,
+                empty_label="All managers",
+                error_messages=invalid,
+            )
+            manager_field.label_from_instance = manager_name
+            self.fields["manager"] = manager_field
+
+    def chosen(self) -> dict:
+        """The filters that can be used: those given and valid."""
+        data = self.cleaned_data if self.is_bound else {}
+        if self.is_bound and self.errors:
+            data = {k: v for k, v in self.cleaned_data.items() if k not in self.errors}
+        return {k: v for k, v in data.items() if v not in (None, "")}
+
+    def query(self) -> str:
+        """The valid filters as a query string (for pagination and downloads), ending in '&'
+        when there are any."""
+        from urllib.parse import urlencode
+
+        pairs = [
+            (name, value.pk if hasattr(value, "pk") else value)
+            for name, value in self.chosen().items()
+        ]
+        return urlencode(pairs) + "&" if pairs else ""
+
+
+def manager_name(membership) -> str:  # type: ignore[no-untyped-def]
+    """How a manager is named in a list: their staff record's name, else their account's."""
+    if membership.staff_id is not None and membership.staff.full_name:
+        return str(membership.staff.full_name)
+    return str(membership.user.get_full_name() or membership.user.email)

@@ -4,15 +4,34 @@ import datetime as dt
 
 from django.db.models import Q, QuerySet
 
-from tiptracker.partnerships.access import staff_for, teams_for
-from tiptracker.partnerships.models import Membership
-from tiptracker.workforce.models import StaffMember
+from tiptracker.partnerships.access import managed_team_ids, staff_for, teams_for
+from tiptracker.partnerships.models import ManagedTeam, Membership, Organisation, Role
+from tiptracker.workforce.models import StaffMember, Team
 
 
 def staff_list_for(
     membership: Membership, *, search: str = "", organisation_id: str = "", team_id: str = ""
 ) -> QuerySet:
-    staff = staff_for(membership).select_related("organisation", "team")
+    staff = staff_filtered(
+        staff_for(membership).select_related("organisation", "team"), search=search
+    )
+    if organisation_id.isdigit():
+        staff = staff.filter(organisation_id=int(organisation_id))
+    if team_id.isdigit():
+        staff = staff.filter(team_id=int(team_id))
+    return staff.order_by("last_name", "first_name", "staff_id")
+
+
+def staff_filtered(
+    staff: QuerySet,
+    *,
+    search: str = "",
+    organisation: Organisation | None = None,
+    team: Team | None = None,
+    manager: Membership | None = None,
+) -> QuerySet:
+    """`staff` narrowed by a search (name, staff ID, e-mail, job title), an organisation,
+    a team, and a manager (the people in the teams that manager manages)."""
     if search:
         staff = staff.filter(
             Q(staff_id__iexact=search)
@@ -21,11 +40,27 @@ def staff_list_for(
             | Q(email__icontains=search)
             | Q(job_title__icontains=search)
         )
-    if organisation_id.isdigit():
-        staff = staff.filter(organisation_id=int(organisation_id))
-    if team_id.isdigit():
-        staff = staff.filter(team_id=int(team_id))
-    return staff.order_by("last_name", "first_name", "staff_id")
+    if organisation is not None:
+        staff = staff.filter(organisation=organisation)
+    if team is not None:
+        staff = staff.filter(team=team)
+    if manager is not None:
+        staff = staff.filter(
+            team_id__in=ManagedTeam.objects.filter(membership=manager).values("team_id")
+        )
+    return staff
+
+
+def managers_for(membership: Membership) -> QuerySet | None:
+    """The managers one may filter by: every manager in the partnership, for those who see
+    all of it; None for a manager, who sees only their own teams anyway."""
+    if managed_team_ids(membership) is not None:
+        return None
+    return (
+        Membership.objects.filter(partnership_id=membership.partnership_id, role=Role.MANAGER)
+        .select_related("user", "staff")
+        .order_by("staff__last_name", "staff__first_name", "user__last_name", "user__email")
+    )
 
 
 def needs_list_for(membership: Membership, *, organisation_id: str = "") -> QuerySet:

@@ -1,5 +1,9 @@
+import datetime as dt
+from collections.abc import Iterable
+
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
@@ -10,22 +14,117 @@ from tiptracker.partnerships import access
 from tiptracker.partnerships.models import Membership
 from tiptracker.partnerships.views import as_of_from
 from tiptracker.training.selectors import outstanding_staff_for
-from tiptracker.workforce.forms import NeedsForm, RequiredLevelForm
-from tiptracker.workforce.selectors import needs_list_for, staff_list_for
+from tiptracker.workforce.forms import NeedsForm, RequiredLevelForm, StaffFilterForm
+from tiptracker.workforce.selectors import managers_for, needs_list_for, staff_filtered
 from tiptracker.workforce.services import staff_required_level_set, team_needs_set
 
 PAGE_SIZE = 50
 
 
+def _filter_form(request: HttpRequest, membership: Membership) -> StaffFilterForm:
+    form = StaffFilterForm(
+        request.GET,
+        organisations=access.organisations_for(membership),
+        teams=access.teams_for(membership),
+        managers=managers_for(membership),
+    )
+    form.is_valid()
+    return form
+
+
+def _filtered(staff: QuerySet, form: StaffFilterForm) -> QuerySet:
+    chosen = form.chosen()
+    return staff_filtered(
+        staff,
+        search=chosen.get("q", "").strip(),
+        organisation=chosen.get("organisation"),
+        team=chosen.get("team"),
+        manager=chosen.get("manager"),
+    )
+
+
+def _download(
+    export: str, header: list[str], rows: Iterable, *, name: str, title: str
+) -> HttpResponse:
+    if export == "csv":
+        response = HttpResponse(to_csv(header, rows), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(
+            to_xlsx(header, rows, title=title),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{name}.{export}"'
+    return response
+
+
+# The staff list downloads in the staff import's columns (formats.md), so that it can be
+# corrected in a spreadsheet and imported again.
+STAFF_COLUMNS = [
+    "staff_id",
+    "organisation",
+    "team",
+    "first_name",
+    "last_name",
+    "email",
+    "job_title",
+    "is_manager",
+    "required_level",
+    "start_date",
+    "leaving_date",
+]
+
+
+def _iso(day: dt.date | None) -> str:
+    return day.isoformat() if day else ""
+
+
 @access.partnership_view(access.PEOPLE_ROLES)
 def staff_list(request: HttpRequest, membership: Membership) -> HttpResponse:
-    search = request.GET.get("q", "").strip()
-    staff = staff_list_for(
-        membership, search=search, organisation_id=request.GET.get("organisation", "")
-    )
+    form = _filter_form(request, membership)
+    staff = _filtered(
+        access.staff_for(membership).select_related("organisation", "team"), form
+    ).order_by("last_name", "first_name", "staff_id")
+    export = request.GET.get("format")
+    if export in ("csv", "xlsx"):
+        rows = (
+            [
+                p.staff_id,
+                p.organisation.name,
+                p.team.name,
+                p.first_name,
+                p.last_name,
+                p.email,
+                p.job_title,
+                "yes" if p.is_manager else "no",
+                Level(p.required_level).slug if p.required_level else "",
+                _iso(p.start_date),
+                _iso(p.leaving_date),
+            ]
+            for p in staff.iterator(chunk_size=2000)
+        )
+        name = f"{membership.partnership.slug}-staff-{today():%Y-%m-%d}"
+        return _download(export, STAFF_COLUMNS, rows, name=name, title="Staff")
     page = Paginator(staff, PAGE_SIZE).get_page(request.GET.get("page"))
+    chosen = form.chosen()
+    # The bulk invitation offers everyone, an organisation or a team: the nearest to the list.
+    invite_who = (
+        f"team-{chosen['team'].pk}"
+        if "team" in chosen
+        else f"organisation-{chosen['organisation'].pk}"
+        if "organisation" in chosen
+        else "all"
+    )
     return render(
-        request, "workforce/staff_list.html", {"page": page, "search": search, "today": today()}
+        request,
+        "workforce/staff_list.html",
+        {
+            "page": page,
+            "form": form,
+            "query": form.query(),
+            "today": today(),
+            "can_invite": membership.role in access.MEMBER_ADMIN_ROLES,
+            "invite_who": invite_who,
+        },
     )
 
 
@@ -98,7 +197,8 @@ def coverage_outstanding(request: HttpRequest, membership: Membership) -> HttpRe
         level = level_from_slug(request.GET.get("level", "informed"))
     except ValueError:
         level = Level.INFORMED
-    people = outstanding_staff_for(membership, as_of=as_of, level=level)
+    form = _filter_form(request, membership)
+    people = _filtered(outstanding_staff_for(membership, as_of=as_of, level=level), form)
     export = request.GET.get("format")
     if export in ("csv", "xlsx"):
         header = [
@@ -125,15 +225,7 @@ def coverage_outstanding(request: HttpRequest, membership: Membership) -> HttpRe
             for p in people.iterator(chunk_size=2000)
         )
         name = f"{membership.partnership.slug}-needs-{level.slug}-{as_of:%Y-%m-%d}"
-        if export == "csv":
-            response = HttpResponse(to_csv(header, rows), content_type="text/csv; charset=utf-8")
-        else:
-            response = HttpResponse(
-                to_xlsx(header, rows, title=f"Need {level.label}"),
-                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            )
-        response["Content-Disposition"] = f'attachment; filename="{name}.{export}"'
-        return response
+        return _download(export, header, rows, name=name, title=f"Need {level.label}")
     page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
     for person in page.object_list:
         person.needs_level_label = Level(person.needs_level).label
@@ -142,10 +234,11 @@ def coverage_outstanding(request: HttpRequest, membership: Membership) -> HttpRe
         "workforce/outstanding.html",
         {
             "page": page,
+            "form": form,
+            "query": f"level={level.slug}&as_of={as_of:%Y-%m-%d}&{form.query()}",
             "level": level,
             "levels": list(Level),
             "as_of": as_of,
-            "as_of_text": as_of.isoformat(),
             "date_form": date_form,
         },
     )
