@@ -8,6 +8,11 @@ The report gives neither the post's cost nor its dates. The demo charges it to t
 on 1 March 2022, within the year of the money that pays for it: by June 2022 the post was
 new, and partners were still agreeing how to use the 2022/23 allocation (section 4.3),
 which the demo therefore leaves uncommitted.
+
+The money goes on after the report, as the Scottish Government's funding did: the demo
+gives the same £50k for every financial year since, up to the current one, and from
+2023/24 each year's allocation keeps the officer in post for that year (1 April to
+31 March), so the funding page runs up to today.
 """
 
 import datetime as dt
@@ -15,6 +20,7 @@ from decimal import Decimal
 
 from tiptracker.demo.workspace import DemoContext
 from tiptracker.funding.services import allocation_create, commitment_create
+from tiptracker.lib.dates import financial_year
 from tiptracker.lib.money import format_pounds
 from tiptracker.partnerships.models import Role
 
@@ -26,15 +32,26 @@ PURPOSE = (
     "community planning partners."
 )
 ALLOCATIONS = (("2021/22", Decimal("50000.00")), ("2022/23", Decimal("50000.00")))
+# Every later year's allocation, and the officer's post it pays for that year.
+LATER_AMOUNT = Decimal("50000.00")
+LATER_FROM = 2023
 OFFICER = "1 FTE Trauma Learning and Development Officer for an initial 12 months"
 PARTNER = "Women's Rape and Sexual Abuse Centre"
 OFFICER_COST = Decimal("50000.00")
+OFFICER_CONTINUED = "1 FTE Trauma Learning and Development Officer, continued for the year"
 # Committed from the 2021/22 allocation, the post starting before that year ended.
 OFFICER_FROM, OFFICER_TO = dt.date(2022, 3, 1), dt.date(2023, 2, 28)
 
 
+def later_years(today: dt.date) -> list[str]:
+    """2023/24 up to the financial year of `today`."""
+    last = int(financial_year(today)[:4])
+    return [f"{year}/{(year + 1) % 100:02d}" for year in range(LATER_FROM, last + 1)]
+
+
 def load(ctx: DemoContext) -> None:
     actor = ctx.memberships[Role.ADMIN].user
+    amounts = dict(ALLOCATIONS) | dict.fromkeys(later_years(ctx.today), LATER_AMOUNT)
     allocations = {
         year: allocation_create(
             actor=actor,
@@ -44,7 +61,7 @@ def load(ctx: DemoContext) -> None:
             amount=amount,
             purpose=PURPOSE,
         )
-        for year, amount in ALLOCATIONS
+        for year, amount in amounts.items()
     }
     commitment_create(
         actor=actor,
@@ -57,8 +74,23 @@ def load(ctx: DemoContext) -> None:
         starts_on=OFFICER_FROM,
         ends_on=OFFICER_TO,
     )
-    total = sum(amount for _year, amount in ALLOCATIONS)
+    for year in later_years(ctx.today):
+        start = int(year[:4])
+        commitment_create(
+            actor=actor,
+            partnership_id=ctx.partnership.id,
+            allocation=allocations[year],
+            financial_year=year,
+            what=OFFICER_CONTINUED,
+            partner=PARTNER,
+            amount=LATER_AMOUNT,
+            starts_on=dt.date(start, 4, 1),
+            ends_on=dt.date(start + 1, 3, 31),
+        )
+    total = sum(amounts.values())
+    commitments = 1 + len(later_years(ctx.today))
     ctx.say(
-        f"Funding: {len(ALLOCATIONS)} allocations ({format_pounds(total)}), "
-        f"1 commitment ({format_pounds(OFFICER_COST)}: the Trauma Learning and Development Officer)"
+        f"Funding: {len(amounts)} allocations ({format_pounds(total)}, 2021/22 to "
+        f"{financial_year(ctx.today)}), {commitments} commitments (the Trauma Learning and "
+        "Development Officer)"
     )

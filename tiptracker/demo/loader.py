@@ -33,13 +33,16 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tiptracker.accounts import second_factor
 from tiptracker.cli import UserError
 from tiptracker.demo import data, workspace
 from tiptracker.demo.rollout import learning
-from tiptracker.imports.kinds import insert_completions
+from tiptracker.imports.models import ImportRun
+from tiptracker.imports.services import import_run_confirm, import_upload
+from tiptracker.lib.dates import is_scottish_bank_holiday
 from tiptracker.lib.dates import today as today_in_london
 from tiptracker.lib.levels import Level
 from tiptracker.lib.sql import refresh_planner_statistics
@@ -511,8 +514,9 @@ class _Loader:
 
     def _completions(self) -> None:
         """The learning system's records: each person's completions drawn from the roll-out
-        curve of each level they need, inserted in bulk as an import would."""
-        rows: list[tuple[int, int, dt.date]] = []
+        curve of each level they need, imported by the L&D officer as the learning system's
+        quarterly extracts, through the import service: the import log holds each file."""
+        rows: list[tuple[str, str, dt.date]] = []
         for person in self.people:
             record = person.record
             learnt = learning(
@@ -527,8 +531,24 @@ class _Loader:
                 continue
             for code, day in learnt:
                 if day <= self.today and (person.pk, code) not in self.attended:
-                    rows.append((person.pk, self.courses[code].pk, day))
-        insert_completions(self.partnership.id, rows)
+                    rows.append((record.staff_id, code, day))
+        files = _quarterly_extracts(rows, today=self.today)
+        officer = self.memberships[Role.LD_OFFICER].user
+        for name, imported_at, content in files:
+            run = import_upload(
+                partnership=self.partnership,
+                actor=officer,
+                kind="completions",
+                filename=name,
+                data=content,
+                skip_invalid=False,
+            )
+            run = import_run_confirm(run=run, actor=officer)
+            if run.status != ImportRun.Status.DONE:
+                raise RuntimeError(f"the demo's import of {name} did not go in: {run.message}")
+            ImportRun.objects.filter(pk=run.pk).update(
+                created_at=imported_at, finished_at=imported_at + dt.timedelta(seconds=20)
+            )
         total = 0
         for staff_pk, level in Completion.objects.filter(partnership=self.partnership).values_list(
             "staff_id", "course__level"
@@ -537,8 +557,44 @@ class _Loader:
             total += 1
         _say(
             self.out,
-            f"Completions: {total:,} ({len(rows):,} from the learning system, the rest from attendance)",
+            f"Completions: {total:,} ({len(rows):,} from the learning system in "
+            f"{len(files)} imports, the rest from attendance)",
         )
+
+
+def _quarterly_extracts(
+    rows: list[tuple[str, str, dt.date]], *, today: dt.date
+) -> list[tuple[str, dt.datetime, bytes]]:
+    """The learning system's completions as the files the L&D officer imported: what came
+    before the programme in one file at its start, then one extract per quarter, imported a
+    few days after the quarter ended (the current quarter's so far, today). Each is
+    (file name, when it was imported, the CSV)."""
+    by_file: dict[tuple[int, int], list[tuple[str, str, dt.date]]] = defaultdict(list)
+    for row in rows:
+        day = row[2]
+        key = (0, 0) if day < PROGRAMME_STARTS else (day.year, (day.month - 1) // 3 + 1)
+        by_file[key].append(row)
+    files = []
+    for (year, quarter), chosen in sorted(by_file.items()):
+        if year == 0:
+            name = f"learning-system-completions-before-{PROGRAMME_STARTS:%Y}.csv"
+            imported_on = PROGRAMME_STARTS + dt.timedelta(days=10)
+        else:
+            name = f"learning-system-completions-{year}-q{quarter}.csv"
+            quarter_ends = (
+                dt.date(year, 12, 31)
+                if quarter == 4
+                else dt.date(year, 3 * quarter + 1, 1) - dt.timedelta(days=1)
+            )
+            imported_on = min(quarter_ends + dt.timedelta(days=6), today)
+        lines = ["staff_id,course_code,completed_on"] + [
+            f"{staff_id},{code},{day.isoformat()}"
+            for staff_id, code, day in sorted(chosen, key=lambda r: (r[2], r[0], r[1]))
+        ]
+        content = ("\n".join(lines) + "\n").encode()
+        when = _at(imported_on, "09:40") if imported_on < today else timezone.now()
+        files.append((name, when, content))
+    return files
 
 
 def _random_day(rng: random.Random, first: dt.date, last: dt.date) -> dt.date:
@@ -551,7 +607,7 @@ def _at(day: dt.date, clock: str) -> dt.datetime:
 
 
 def _weekday_on_or_after(day: dt.date) -> dt.date:
-    """Training runs Tuesday to Thursday."""
-    while day.weekday() not in (1, 2, 3):
+    """Training runs Tuesday to Thursday, never on a bank holiday."""
+    while day.weekday() not in (1, 2, 3) or is_scottish_bank_holiday(day):
         day += dt.timedelta(days=1)
     return day

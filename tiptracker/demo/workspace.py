@@ -36,6 +36,9 @@ LOADERS: list[str] = [
     "tiptracker.demo.plan:load",
     "tiptracker.demo.feedback:load",
     "tiptracker.demo.lived:load",
+    "tiptracker.demo.invitations:load",
+    # Last: the report's figures are frozen from everything above.
+    "tiptracker.demo.reports:load",
 ]
 
 

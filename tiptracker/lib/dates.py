@@ -68,3 +68,55 @@ def financial_year(day: dt.date) -> str:
     """The financial year (1 April to 31 March) that contains `day`, written `2022/23`."""
     start = day.year if day.month >= 4 else day.year - 1
     return f"{start}/{(start + 1) % 100:02d}"
+
+
+# Scotland's bank holidays ------------------------------------------------------------------
+# The days gov.uk lists for Scotland: 1 and 2 January, Good Friday, the first and last
+# Mondays of May, the first Monday of August, St Andrew's Day (30 November), Christmas Day
+# and Boxing Day. A day falling at a weekend is made up on the next weekday that is not a
+# holiday already. Royal proclamations move or add a day now and then: those since 2020.
+_PROCLAIMED: dict[int, tuple[tuple[dt.date, ...], tuple[dt.date, ...]]] = {
+    # year: (days added, days the proclamation moved away)
+    2020: ((dt.date(2020, 5, 8),), (dt.date(2020, 5, 4),)),  # VE Day's 75th anniversary
+    2022: (
+        (dt.date(2022, 6, 2), dt.date(2022, 6, 3), dt.date(2022, 9, 19)),  # jubilee, funeral
+        (dt.date(2022, 5, 30),),
+    ),
+    2023: ((dt.date(2023, 5, 8),), ()),  # the coronation
+}
+
+
+def easter_sunday(year: int) -> dt.date:
+    """Easter Day in the Gregorian calendar (the anonymous Gregorian algorithm)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = divmod(b, 4)
+    g = (8 * b + 13) // 25
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    weekday = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * weekday) // 451
+    month, day = divmod(h + weekday - 7 * m + 114, 31)
+    return dt.date(year, month, day + 1)
+
+
+def _monday_on_or_after(day: dt.date) -> dt.date:
+    return day + dt.timedelta(days=(7 - day.weekday()) % 7)
+
+
+def scottish_bank_holidays(year: int) -> set[dt.date]:
+    holidays: set[dt.date] = set()
+    for month, day in ((1, 1), (1, 2), (11, 30), (12, 25), (12, 26)):
+        observed = dt.date(year, month, day)
+        while observed.weekday() >= 5 or observed in holidays:
+            observed += dt.timedelta(days=1)
+        holidays.add(observed)
+    holidays.add(easter_sunday(year) - dt.timedelta(days=2))  # Good Friday
+    holidays.add(_monday_on_or_after(dt.date(year, 5, 1)))
+    holidays.add(_monday_on_or_after(dt.date(year, 5, 25)))  # the last Monday of May
+    holidays.add(_monday_on_or_after(dt.date(year, 8, 1)))
+    added, moved = _PROCLAIMED.get(year, ((), ()))
+    return (holidays - set(moved)) | set(added)
+
+
+def is_scottish_bank_holiday(day: dt.date) -> bool:
+    return day in scottish_bank_holidays(day.year)

@@ -27,7 +27,7 @@ from tiptracker.engagement.models import Engagement
 from tiptracker.engagement.selectors import counts_by_kind, engagement_in_period
 from tiptracker.funding.models import Commitment
 from tiptracker.funding.selectors import funding_summary
-from tiptracker.lib.dates import today
+from tiptracker.lib.dates import financial_year, today
 from tiptracker.lib.levels import Level
 from tiptracker.network.models import NetworkActivity, NetworkMember
 from tiptracker.network.selectors import network_summary
@@ -467,28 +467,37 @@ def test_most_teams_have_no_ambassador_yet(demo):
 # The funding and the engagement log ------------------------------------------
 
 
-def test_the_scottish_government_allocated_50k_for_each_of_2021_22_and_2022_23(demo):
+def test_the_scottish_government_allocated_50k_a_year_from_2021_22_to_the_current_year(demo):
     partnership, output = demo.partnership, demo.output
     years = {y.financial_year: y for y in funding_summary(partnership.id)}
-    assert list(years) == ["2021/22", "2022/23"]
-    assert years["2021/22"].allocated == years["2022/23"].allocated == Decimal("50000.00")
+    current = financial_year(today())
+    assert list(years)[:3] == ["2021/22", "2022/23", "2023/24"] and list(years)[-1] == current
+    assert {y.allocated for y in years.values()} == {Decimal("50000.00")}
     # The officer is paid from 2021/22; partners were still deciding on 2022/23 (section 4.3).
     assert (years["2021/22"].committed, years["2021/22"].remaining) == (
         Decimal("50000.00"),
         Decimal("0.00"),
     )
     assert years["2022/23"].remaining == Decimal("50000.00")
+    # From 2023/24 each year's money keeps the officer in post for that year.
+    assert all(years[y].remaining == Decimal("0.00") for y in list(years)[2:])
     assert not any(year.warnings for year in years.values())
-    assert "Funding: 2 allocations (£100,000.00), 1 commitment (£50,000.00" in output
+    assert (
+        f"Funding: {len(years)} allocations (£{50_000 * len(years):,}.00, 2021/22 to {current})"
+        in output
+    )
 
 
 def test_the_commitment_is_the_officer_with_the_womens_rape_and_sexual_abuse_centre(demo):
     partnership = demo.partnership
-    officer = Commitment.objects.get(partnership=partnership)
+    officer = Commitment.objects.filter(partnership=partnership).order_by("starts_on").first()
     assert officer.what.startswith("1 FTE Trauma Learning and Development Officer")
     assert officer.partner == "Women's Rape and Sexual Abuse Centre"
     assert officer.allocation.source == "Scottish Government"
     assert (officer.starts_on, officer.ends_on) == (dt.date(2022, 3, 1), dt.date(2023, 2, 28))
+    later = Commitment.objects.filter(partnership=partnership, starts_on__gt=officer.starts_on)
+    assert {c.partner for c in later} == {officer.partner}
+    assert later.order_by("-starts_on").first().ends_on >= today()
 
 
 def test_the_engagement_log_holds_the_reports_four_contributions(demo):
@@ -603,3 +612,65 @@ def test_the_impact_page_follows_the_webinar_from_attending_to_changing_practice
     ).exclude(timepoint="pre")
     assert set(statuses.values_list("status", flat=True)) == {"answered", "expired"}
     assert "Survey answers: reaction" in demo.output
+
+
+# The roll-out: the import log, the board report, invitations, the calendar ---------------
+
+
+def test_the_import_log_holds_the_learning_systems_quarterly_extracts(dundee, demo):
+    from tiptracker.imports.models import ImportRun
+
+    runs = list(ImportRun.objects.filter(partnership=dundee).order_by("created_at"))
+    assert runs and {r.kind for r in runs} == {"completions"}
+    assert {r.status for r in runs} == {ImportRun.Status.DONE}
+    assert runs[0].filename == "learning-system-completions-before-2021.csv"
+    assert "learning-system-completions-2022-q2.csv" in [r.filename for r in runs]
+    assert all(r.user.username == LOGIN_EMAILS[Role.LD_OFFICER] for r in runs)
+    # Every completion the learning system gave is in one of the files; none twice.
+    imported = Completion.objects.filter(partnership=dundee, source=Completion.Source.IMPORT)
+    assert sum(r.created for r in runs) == imported.count()
+    assert runs[-1].created_at.date() <= today()
+    # Each quarter's extract was imported after the quarter ended, or today for this one.
+    q2 = next(r for r in runs if r.filename.endswith("2022-q2.csv"))
+    assert q2.created_at.date() == dt.date(2022, 7, 6)
+
+
+def test_a_board_report_is_drafted_for_the_reference_period(dundee, demo, login):
+    from tiptracker.reporting.models import Report
+
+    report = Report.objects.get(partnership=dundee)
+    assert (report.period_start, report.period_end) == (dt.date(2021, 12, 1), dt.date(2022, 6, 30))
+    assert report.state == "draft" and report.consultations.count() == 3
+    assert "Board report: a draft for 1 December 2021 to 30 June 2022" in demo.output
+    board = Membership.objects.get(partnership=dundee, role=Role.BOARD)
+    html = login(board).get(f"/p/{dundee.slug}/reports/{report.pk}/").content.decode()
+    assert report.title in html
+
+
+def test_the_members_page_has_invitations_in_every_state(dundee, demo):
+    from tiptracker.accounts.invitations import statuses
+    from tiptracker.accounts.models import AccountInvitation
+
+    counts: dict[str, int] = {}
+    for _invitation, status in statuses(AccountInvitation.objects.filter(partnership=dundee)):
+        counts[status] = counts.get(status, 0) + 1
+    assert counts["accepted"] == 3 and counts["expired"] == 2 and counts["revoked"] == 1
+    assert counts["invited"] == 4 and counts["queued"] > 50
+    accepted = AccountInvitation.objects.filter(partnership=dundee, accepted_at__isnull=False)
+    assert all(
+        Membership.objects.filter(partnership=dundee, user__username=i.email, staff=i.staff_id)
+        .exclude(staff=None)
+        .exists()
+        for i in accepted
+    )
+
+
+def test_no_upcoming_session_falls_on_a_bank_holiday_whatever_day_the_demo_is_loaded(dundee):
+    from tiptracker.demo.loader import _weekday_on_or_after
+    from tiptracker.lib.dates import is_scottish_bank_holiday
+
+    for offset in range(3 * 366):
+        day = _weekday_on_or_after(dt.date(2026, 1, 1) + dt.timedelta(days=offset))
+        assert day.weekday() in (1, 2, 3) and not is_scottish_bank_holiday(day)
+    for session in TrainingSession.objects.filter(partnership=dundee):
+        assert not is_scottish_bank_holiday(session.starts_at.date())
