@@ -14,8 +14,23 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tests.browser.conftest import PASSWORD, assert_accessible, reflow_problems, sign_in, visit
-from tests.test_authorization_matrix import LOGIN_ONLY, OK, POLICY, PUBLIC, URLS, _url
+from tests.browser.conftest import (
+    PASSWORD,
+    assert_accessible,
+    reflow_problems,
+    sign_in,
+    sign_in_with,
+    visit,
+)
+from tests.test_authorization_matrix import (
+    INSTALLATION_ADMINS,
+    LOGIN_ONLY,
+    OK,
+    POLICY,
+    PUBLIC,
+    URLS,
+    _url,
+)
 from tiptracker.lived.tests.unlock import code_for
 from tiptracker.partnerships.models import Role
 from tiptracker.training.models import Guest, TrainingSession
@@ -131,3 +146,30 @@ def test_every_page_reflows_at_320_pixels_and_meets_wcag_2_2_aa(page, world, lon
         f"the navigation wraps at 1280px as {role}: {rows}"
     )
     print(f"{role}: {len(checked)} pages in {time.monotonic() - started:.1f} s")
+
+
+def test_the_installation_administrators_pages_reflow_and_meet_wcag_2_2_aa(page, world):
+    """The sign-in providers' pages, as an installation administrator (no partnership role),
+    on a phone, then the header at 1280 pixels."""
+    from tiptracker.partnerships.tests.factories import UserFactory
+
+    lead = UserFactory(username="lead@example.org", email="lead@example.org", is_superuser=True)
+    lead.set_password(PASSWORD)
+    lead.save()
+    TOTPDevice.objects.create(user=lead, name="Authenticator app", confirmed=True)
+    page.set_viewport_size(PHONE)
+    sign_in_with(page, lead.username, PASSWORD)
+    pages = [
+        (name, route)
+        for name, route in URLS
+        if "GET" in POLICY.get(name, {}) and POLICY[name]["GET"] is INSTALLATION_ADMINS
+    ]
+    assert {name for name, _ in pages} >= {"sso_providers", "sso_provider_new"}
+    too_wide = []
+    for name, route in pages:
+        visit(page, _url(name, route, world["kwargs"]))
+        too_wide += [f"{name} ({page.url}): {problem}" for problem in reflow_problems(page)]
+    assert not too_wide, "pages that do not fit a 320px screen:\n" + "\n".join(too_wide)
+    page.set_viewport_size(DESKTOP)
+    visit(page, reverse("sso_providers"))
+    assert page.get_by_role("link", name="Sign-in providers").first.is_visible()
