@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from tiptracker.imports.kinds import StaffKind
 from tiptracker.lib.dates import today
 from tiptracker.lib.exports import to_csv, to_xlsx
 from tiptracker.lib.levels import Level, level_from_slug
@@ -59,19 +60,7 @@ def _download(
 
 # The staff list downloads in the staff import's columns (formats.md), so that it can be
 # corrected in a spreadsheet and imported again.
-STAFF_COLUMNS = [
-    "staff_id",
-    "organisation",
-    "team",
-    "first_name",
-    "last_name",
-    "email",
-    "job_title",
-    "is_manager",
-    "required_level",
-    "start_date",
-    "leaving_date",
-]
+STAFF_COLUMNS = [*StaffKind.required, *StaffKind.optional]
 
 
 def _iso(day: dt.date | None) -> str:
