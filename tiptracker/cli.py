@@ -435,6 +435,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from tiptracker.demo.loader import demo_load
 
     _demo_keys(_demo_key_file())
+    if not args.no_serve:
+        _site_url(args.host, args.port)  # the demo's e-mails link to the server it starts
     logins = demo_load(out=sys.stdout)
     print("\nDemo logins (password for all: " + logins.password + "):")
     for role, email in logins.emails.items():
@@ -487,10 +489,17 @@ def _demo_keys(path: Path) -> None:
     )
 
 
+def _site_url(host: str, port: int) -> None:
+    """Links in e-mails (the worker's too) point at this server unless SITE_URL says otherwise."""
+    from django.conf import settings
+
+    if not os.environ.get("SITE_URL"):
+        shown = "127.0.0.1" if host in ("0.0.0.0", "") else host  # noqa: S104 - a name to show
+        os.environ["SITE_URL"] = settings.SITE_URL = f"http://{shown}:{port}"
+
+
 def _serve(host: str, port: int) -> int:
     import subprocess
-
-    from django.conf import settings
 
     from tiptracker.lib.crypto import KeyProblem, check_stored
     from tiptracker.server import run_server
@@ -501,10 +510,7 @@ def _serve(host: str, port: int) -> int:
         check_stored()
     except KeyProblem as problem:
         raise UserError(f"the web app will not start: {problem}") from None
-    # Links in e-mails the worker sends point at this server unless SITE_URL says otherwise.
-    if not os.environ.get("SITE_URL"):
-        shown = "127.0.0.1" if host in ("0.0.0.0", "") else host  # noqa: S104 - a name to show
-        os.environ["SITE_URL"] = settings.SITE_URL = f"http://{shown}:{port}"
+    _site_url(host, port)
     # The worker (queued imports, e-mails) runs beside the web server, as in production.
     worker = subprocess.Popen([sys.executable, "-m", "tiptracker.cli", "send-due", "--loop"])  # noqa: S603
     try:
