@@ -436,7 +436,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     _demo_keys(_demo_key_file())
     if not args.no_serve:
-        _site_url(args.host, args.port)  # the demo's e-mails link to the server it starts
+        _site_url_for_server(
+            args.host, args.port
+        )  # the demo's e-mails link to the server it starts
     logins = demo_load(out=sys.stdout)
     print("\nDemo logins (password for all: " + logins.password + "):")
     for role, email in logins.emails.items():
@@ -489,7 +491,7 @@ def _demo_keys(path: Path) -> None:
     )
 
 
-def _site_url(host: str, port: int) -> None:
+def _site_url_for_server(host: str, port: int) -> None:
     """Links in e-mails (the worker's too) point at this server unless SITE_URL says otherwise."""
     from django.conf import settings
 
@@ -510,7 +512,7 @@ def _serve(host: str, port: int) -> int:
         check_stored()
     except KeyProblem as problem:
         raise UserError(f"the web app will not start: {problem}") from None
-    _site_url(host, port)
+    _site_url_for_server(host, port)
     # The worker (queued imports, e-mails) runs beside the web server, as in production.
     worker = subprocess.Popen([sys.executable, "-m", "tiptracker.cli", "send-due", "--loop"])  # noqa: S603
     try:

@@ -68,3 +68,29 @@ def test_a_token_signed_with_another_key_is_refused(backend):
     other = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     with pytest.raises(SuspiciousOperation):
         backend._verify_jws(token(key=other), PUBLIC)
+
+
+def test_the_client_secret_goes_form_urlencoded_in_http_basic(db, monkeypatch):
+    """RFC 6749, 2.3.1: the provider decodes the Basic credentials as form-urlencoded, so a
+    secret with '+', '/', ':' or '%' in it must be encoded first or it arrives changed."""
+    import requests
+
+    sent = {}
+
+    class Answer:
+        status_code = 200
+
+        def json(self):
+            return {"id_token": "t", "access_token": "a"}
+
+    def post(url, **kwargs):
+        sent.update(kwargs)
+        return Answer()
+
+    monkeypatch.setattr(requests, "post", post)
+    provider = IdentityProviderFactory(client_id="tip tracker", client_secret="a+b/c:d%e")
+    ProviderBackend(provider).get_token(
+        {"client_id": "tip tracker", "client_secret": "a+b/c:d%e", "code": "x"}
+    )
+    assert (sent["auth"].username, sent["auth"].password) == ("tip+tracker", "a%2Bb%2Fc%3Ad%25e")
+    assert "client_secret" not in sent["data"] and sent["data"]["client_id"] == "tip tracker"
