@@ -22,6 +22,12 @@ class _Server(BaseApplication):
 
 
 def run_server(*, host: str, port: int) -> None:
+    from django.db import connections
+
+    # gunicorn forks its workers from this process: none may inherit a database connection
+    # it opened (checking the stored keys, loading the demo). Workers sharing one PostgreSQL
+    # socket read each other's results; each opens its own on its first request instead.
+    connections.close_all()
     _Server(
         {
             "bind": f"{host}:{port}",

@@ -589,3 +589,27 @@ def test_report_writes_the_format_its_file_ends_in(capsys, db, tmp_path, ending)
         assert content.startswith(b"%PDF")
     else:
         assert b"PURPOSE OF REPORT" in content and b"No training sessions were held" in content
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_server_forks_its_workers_with_no_database_connection_open(monkeypatch):
+    """Serving checks the stored keys (a query) before gunicorn forks: the workers must not
+    inherit that connection, or they share one socket and read each other's results."""
+    from django.db import connection
+
+    import tiptracker.server
+    from tiptracker.partnerships.models import Partnership
+
+    Partnership.objects.exists()  # the master has used the database
+    assert connection.connection is not None
+    forked_with = []
+    monkeypatch.setattr(
+        tiptracker.server._Server, "run", lambda self: forked_with.append(connection.connection)
+    )
+    tiptracker.server.run_server(host="127.0.0.1", port=8793)
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        # Django keeps the test run's in-memory database open whatever is asked (closing it
+        # would lose it); a database file is closed like PostgreSQL's connection.
+        assert forked_with == [connection.connection]
+    else:
+        assert forked_with == [None]
