@@ -223,6 +223,7 @@ def session_detail(request: HttpRequest, membership: Membership, session_pk: int
     booked, waiting = session_bookings(session) if can_manage else ([], [])
     query = search.query() if can_book_others else ""
     found = list(people_to_book(membership, session, query=query)[: SEARCH_SHOWN + 1])
+    rows = _search_rows(found[:SEARCH_SHOWN], session)
     return render(
         request,
         "training/session_detail.html",
@@ -242,7 +243,9 @@ def session_detail(request: HttpRequest, membership: Membership, session_pk: int
             "book_form": book_form,
             "search": search,
             "query": query,
-            "people": _search_rows(found[:SEARCH_SHOWN], session),
+            "people": rows,
+            "choosable": [person for person, why in rows if not why],
+            "unbookable": [(person, why) for person, why in rows if why],
             "more_people": len(found) > SEARCH_SHOWN,
             "search_shown": SEARCH_SHOWN,
             "manages_teams": membership.role == Role.MANAGER,
@@ -314,10 +317,20 @@ def _book_people(
 
 
 def _outcome_words(outcome: services.BookingOutcome) -> str:
+    """What happened to someone booked now, as the results page says it."""
+    person = outcome.staff
+    told = (
+        "They have been sent an e-mail."
+        if person is not None and person.email
+        else "They have no e-mail address on record, so tell them yourself."
+    )
     if outcome.booking is not None and outcome.outcome == services.Outcome.WAITLISTED:
         position = waiting_position(outcome.booking)
-        return f"The session is full, so {outcome.staff} is on the waiting list: position {thousands(position)}. If a place comes free, it is booked automatically and an e-mail is sent."
-    return f"{outcome.staff} has a place on this session, and has been sent an e-mail."
+        return (
+            f"The session is full, so {person} is on the waiting list: position "
+            f"{thousands(position)}. If a place comes free, it is booked automatically. {told}"
+        )
+    return f"{person} has a place on this session. {told}"
 
 
 @access.partnership_view(access.BOOK_OTHERS_ROLES)

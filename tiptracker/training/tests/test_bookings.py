@@ -245,6 +245,19 @@ def test_booking_several_gives_each_their_own_outcome_and_one_refusal_stops_no_o
     assert Booking.objects.get(staff=waiting).status == Booking.Status.WAITLISTED
 
 
+def test_the_results_say_who_was_emailed_and_who_must_be_told_another_way(
+    admin, login, session, team
+):
+    emailed = StaffMemberFactory(team=team, email="emailed@example.org")
+    unreachable = StaffMemberFactory(team=team, email="")
+    html = book(login(admin), session, [emailed, unreachable]).content.decode()
+    assert f"{emailed} has a place on this session. They have been sent an e-mail." in html
+    assert (
+        f"{unreachable} has a place on this session. They have no e-mail address on record, "
+        "so tell them yourself."
+    ) in html
+
+
 def test_the_results_are_shown_once_then_the_page_goes_back_to_the_session(
     admin, login, session, team
 ):
