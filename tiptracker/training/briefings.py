@@ -272,6 +272,14 @@ def briefing_reply(*, actor: Actor, booking: Booking, answer: str) -> Booking:
         if answer == Answer.ACCEPT:
             if current.status in (Booking.Status.BOOKED, Booking.Status.WAITLISTED):
                 return current  # already accepted: nothing changes
+            as_staff = _booked_as_staff(session).get(current.guest.email.strip().casefold())
+            if as_staff is not None:
+                # Declining left the staff booking free to be made: the same person must
+                # not now hold a second place.
+                raise ValidationError(
+                    f"{current.guest.name} {as_staff}, with the same e-mail address, so the "
+                    "invitation cannot also be accepted."
+                )
             full = session_places_taken(session) >= session.capacity
             current.status = Booking.Status.WAITLISTED if full else Booking.Status.BOOKED
         else:

@@ -407,7 +407,7 @@ def _staff_refusal(staff: StaffMember, session: TrainingSession) -> ValidationEr
     if (
         staff.email.strip()
         and Booking.objects.filter(session=session, guest__email__iexact=staff.email.strip())
-        .exclude(status=Booking.Status.CANCELLED)
+        .exclude(status__in=[Booking.Status.CANCELLED, Booking.Status.DECLINED])
         .exists()
     ):
         # The same person (by e-mail address) must not hold two places.
@@ -424,7 +424,8 @@ def booking_create(*, actor: Actor, session: TrainingSession, staff: StaffMember
 
     Refused (a ValidationError whose code says why) for someone who has left before the
     session or starts after it, who is booked already (`already_booked`), or who is invited
-    to it as a guest under the same e-mail address.
+    to it as a guest under the same e-mail address (unless they declined: a guest accepting
+    later is refused instead, in briefings.briefing_reply).
     """
     if staff.partnership_id != session.partnership_id:
         raise ValidationError(

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from tiptracker.training import services
-from tiptracker.training.briefings import briefing_invite
+from tiptracker.training.briefings import briefing_invite, briefing_reply
 from tiptracker.training.models import Booking, TrainingSession
 from tiptracker.training.services import Outcome, booking_create, bookings_create
 from tiptracker.training.tests.factories import (
@@ -88,7 +88,6 @@ def test_a_member_of_staff_invited_as_a_guest_is_refused_a_staff_place(session, 
     InvitationFactory(
         session=session,
         guest=GuestFactory(partnership=session.partnership, email="Jean.Haldane@Example.org"),
-        status=Booking.Status.DECLINED,  # a declined invitation may still be accepted
     )
     person = StaffMemberFactory(
         team=team, first_name="Jean", last_name="Haldane", email="jean.haldane@example.org"
@@ -100,6 +99,33 @@ def test_a_member_of_staff_invited_as_a_guest_is_refused_a_staff_place(session, 
         "so they cannot also be booked as staff."
     ]
     assert not Booking.objects.filter(staff=person).exists()
+
+
+def test_a_guest_who_declined_may_be_booked_as_staff_and_then_cannot_accept(session, team, admin):
+    invitation = InvitationFactory(
+        session=session,
+        guest=GuestFactory(
+            partnership=session.partnership, name="Cllr Jean Haldane", email="jean@example.org"
+        ),
+        status=Booking.Status.DECLINED,
+    )
+    person = StaffMemberFactory(
+        team=team,
+        first_name="Jean",
+        last_name="Haldane",
+        staff_id="DCC-7",
+        email="Jean@example.org",
+    )
+    assert booking_create(actor=admin.user, session=session, staff=person).status == "booked"
+    with pytest.raises(ValidationError) as refused:
+        briefing_reply(actor=None, booking=invitation, answer="accept")
+    assert refused.value.messages == [
+        "Cllr Jean Haldane has a place on this session as a member of staff (Jean Haldane, "
+        "staff ID DCC-7), with the same e-mail address, so the invitation cannot also be "
+        "accepted."
+    ]
+    invitation.refresh_from_db()
+    assert invitation.status == Booking.Status.DECLINED
 
 
 def test_a_withdrawn_guest_invitation_does_not_stop_a_staff_booking(session, team, admin):
