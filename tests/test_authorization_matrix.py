@@ -104,12 +104,15 @@ POLICY: dict[str, dict[str, object]] = {
     "sessions": {GET: ALL},
     "session_new": {GET: TRAINING_ADMINS, POST: TRAINING_ADMINS},
     "session_detail": {GET: ALL, POST: ALL},
+    # What booking several people came to (shown once after booking; otherwise back to the session).
+    "session_booked": {GET: PEOPLE},
     "session_edit": {GET: TRAINING_ADMINS, POST: TRAINING_ADMINS},
     "session_cancel": {GET: TRAINING_ADMINS, POST: TRAINING_ADMINS},
     "session_attendance": {GET: TRAINING_ADMINS, POST: TRAINING_ADMINS},
     "my_bookings": {GET: ALL},
     "booking_ics": {GET: OWN_BOOKING},
-    "booking_cancel": {POST: OWN_BOOKING},
+    # GET asks to confirm (naming who gets the place, to those who may see them); POST cancels.
+    "booking_cancel": {GET: OWN_BOOKING, POST: OWN_BOOKING},
     # Briefings for board and elected members: guests' details are for training admins; a
     # guest replies through their personal link, without an account.
     "guests": {GET: TRAINING_ADMINS},
@@ -140,6 +143,8 @@ POLICY: dict[str, dict[str, object]] = {
     "api_course_detail": {GET: ALL},
     "api_sessions": {GET: ALL},
     "api_session_detail": {GET: ALL},
+    # Booking several people at once: the roles that book others, scoped like the page.
+    "api_session_bookings": {POST: PEOPLE},
     "api_bookings": {GET: ALL, POST: ALL},
     "api_booking_detail": {GET: OWN_BOOKING},
     "api_booking_cancel": {POST: OWN_BOOKING},
@@ -311,6 +316,7 @@ PK_OF = {
     "api_staff_detail": "staff_pk",
     "api_course_detail": "course_pk",
     "api_session_detail": "session_pk",
+    "api_session_bookings": "session_pk",
     "api_booking_detail": "booking_pk",
     "api_booking_cancel": "booking_pk",
     "api_guest_detail": "guest_pk",

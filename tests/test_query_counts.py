@@ -331,6 +331,9 @@ PAGES = [
     "members/invitations/?status=invited",
     "members/invite-staff/?who=all",
     "sessions/{session}/",
+    # The search for people to book: the grown staff are all called Pat (50 are listed).
+    "sessions/{session}/?q=pat",
+    "sessions/{session}/?q=Pat+Person",
     "sessions/{past}/attendance/",
     "resources/",
     "resources/toolkit/",

@@ -173,3 +173,49 @@ def test_the_installation_administrators_pages_reflow_and_meet_wcag_2_2_aa(page,
     page.set_viewport_size(DESKTOP)
     visit(page, reverse("sso_providers"))
     assert page.get_by_role("link", name="Sign-in providers").first.is_visible()
+
+
+# Pages that show something only after a search or an action: the session page's list of
+# people to book (long names, job titles and organisations), the results of booking them,
+# and the confirmation of a cancellation that names who gets the place.
+BOOKERS = [Role.ADMIN, Role.LD_OFFICER, Role.MANAGER]
+
+
+@pytest.mark.parametrize("role", BOOKERS)
+def test_booking_people_and_cancelling_reflow_at_320_pixels_and_meet_wcag_2_2_aa(page, world, role):
+    from tiptracker.training.tests.factories import BookingFactory, TrainingSessionFactory
+    from tiptracker.workforce.tests.factories import StaffMemberFactory
+
+    membership = world["members"][("own", role)]
+    staff = StaffMember.objects.get(pk=world["kwargs"]["staff_pk"])
+    course = TrainingSession.objects.get(pk=world["kwargs"]["session_pk"]).course
+    session = TrainingSessionFactory(course=course, capacity=1)
+    long_job = "Senior practitioner, community mental health and substance use recovery"
+    people = [
+        StaffMemberFactory(
+            team=staff.team,
+            first_name="Christina-Alexandra",
+            last_name=f"Montgomerie-Fotheringham{n}",
+            job_title=long_job,
+        )
+        for n in range(3)
+    ]
+    placed = BookingFactory(session=session, staff=people[0])
+    BookingFactory(session=session, staff=people[1], status="waitlisted")
+    slug = membership.partnership.slug
+    page.set_viewport_size(PHONE)
+    sign_in(page, membership)
+
+    visit(page, f"/p/{slug}/sessions/{session.pk}/?q=montgomerie")
+    assert "Book the people selected" in page.content()
+    assert not reflow_problems(page), reflow_problems(page)
+    page.get_by_label(f"{people[2]} ({people[2].staff_id})").check()
+    page.get_by_role("button", name="Book the people selected").click()
+    page.wait_for_load_state()
+    assert "Who was booked" in page.content()
+    assert_accessible(page)
+    assert not reflow_problems(page), reflow_problems(page)
+
+    visit(page, f"/p/{slug}/bookings/{placed.pk}/cancel/?next=session")
+    assert "Montgomerie-Fotheringham1" in page.content()  # the next on the waiting list
+    assert not reflow_problems(page), reflow_problems(page)

@@ -77,10 +77,20 @@ class InviteInput(serializers.Serializer):
     )
 
 
+class RefusedGuestOutput(serializers.Serializer):
+    guest = GuestBriefOutput()
+    reason = serializers.CharField()
+
+
 class InviteOutput(serializers.Serializer):
     invited = InvitationOutput(many=True, help_text="Invitations sent now.")
     already_invited = GuestBriefOutput(
         many=True, help_text="Guests invited before: nothing was sent to them again."
+    )
+    refused = RefusedGuestOutput(
+        many=True,
+        help_text="Guests not invited, with the reason: the same person (by e-mail address) "
+        "is booked on the session as a member of staff.",
     )
 
 
@@ -193,7 +203,11 @@ class SessionInvitationListCreateApi(ScopedListApi):
             guests=guests,
             site_url=request.build_absolute_uri("/"),
         )
-        body = {"invited": invited.new, "already_invited": invited.already}
+        body = {
+            "invited": invited.new,
+            "already_invited": invited.already,
+            "refused": [{"guest": guest, "reason": reason} for guest, reason in invited.refused],
+        }
         return Response(InviteOutput(body).data, status=status.HTTP_201_CREATED)
 
 

@@ -12,6 +12,7 @@ from rest_framework import serializers
 from tiptracker.lib.levels import LEVELS, Level
 from tiptracker.partnerships.models import Organisation, Role
 from tiptracker.training.models import Booking, Completion, Course, TrainingSession
+from tiptracker.training.services import Outcome
 
 # Database ids are 64-bit: a larger number in a filter is a bad value, not a server error.
 MAX_ID = 2**63 - 1
@@ -283,6 +284,44 @@ class BookingCreateInput(serializers.Serializer):
         required=False,
         max_length=64,
         help_text="The employer's identifier of the person to book; leave out to book yourself.",
+    )
+
+
+class BookPeopleInput(serializers.Serializer):
+    staff_ids = serializers.ListField(
+        child=serializers.CharField(max_length=64),
+        min_length=1,
+        max_length=100,
+        help_text="The employer's identifiers of the people to book (up to 100); each is "
+        "booked on their own.",
+    )
+
+
+class BookingOutcomeField(EnumField):
+    enum_name = "BookingOutcome"
+    enum_values = Outcome.values
+    enum_description = (
+        "booked: has a place; waitlisted: the session was full, so on the waiting list; "
+        "already_booked: had a place or a waiting-list spot already (nothing changed); "
+        "refused: not booked, and `reason` says why."
+    )
+
+
+class BookingOutcomeOutput(serializers.Serializer):
+    staff_id = serializers.CharField(help_text="As sent.")
+    outcome = BookingOutcomeField()
+    reason = serializers.CharField(
+        help_text="Why, in a sentence (empty for booked and waitlisted)."
+    )
+    booking = serializers.IntegerField(
+        allow_null=True,
+        help_text="The booking's id, when one was made (booked or waitlisted); otherwise null.",
+    )
+
+
+class BookPeopleOutput(serializers.Serializer):
+    outcomes = BookingOutcomeOutput(
+        many=True, help_text="One per distinct staff ID sent, in the order sent."
     )
 
 

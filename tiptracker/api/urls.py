@@ -27,6 +27,11 @@ partnership_patterns = [
     path("courses/<int:pk>/", views.CourseDetailApi.as_view(), name="api_course_detail"),
     path("sessions/", views.SessionListApi.as_view(), name="api_sessions"),
     path("sessions/<int:pk>/", views.SessionDetailApi.as_view(), name="api_session_detail"),
+    path(
+        "sessions/<int:pk>/bookings/",
+        views.SessionBookingsApi.as_view(),
+        name="api_session_bookings",
+    ),
     path("bookings/", views.BookingListCreateApi.as_view(), name="api_bookings"),
     path("bookings/<int:pk>/", views.BookingDetailApi.as_view(), name="api_booking_detail"),
     path("bookings/<int:pk>/cancel/", views.BookingCancelApi.as_view(), name="api_booking_cancel"),

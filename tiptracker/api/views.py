@@ -28,6 +28,8 @@ from tiptracker.api.schema import ApiSchema
 from tiptracker.api.serializers import (
     BookingCreateInput,
     BookingOutput,
+    BookPeopleInput,
+    BookPeopleOutput,
     CompletionOutput,
     CompletionRecordInput,
     CourseOutput,
@@ -49,7 +51,14 @@ from tiptracker.training.selectors import (
     sessions_list_for,
     sessions_with_places,
 )
-from tiptracker.training.services import booking_cancel, booking_create, completion_record
+from tiptracker.training.services import (
+    BookingOutcome,
+    Outcome,
+    booking_cancel,
+    booking_create,
+    bookings_create,
+    completion_record,
+)
 from tiptracker.workforce.selectors import staff_list_for
 
 SLUG = OpenApiParameter(
@@ -275,6 +284,60 @@ class BookingListCreateApi(ScopedListApi):
         if self.membership.role not in access.BOOK_OTHERS_ROLES:
             raise PermissionDenied("Your role allows you to book only yourself.")
         return _in(access.bookable_staff_for(self.membership), "staff_id", staff_id=staff_id)
+
+
+@extend_schema(
+    tags=["Bookings"],
+    summary="Book several people onto a session, each on their own: per person, a place, the waiting list, already booked, or refused with the reason",
+    description="A manager may book only the people in the teams they manage; administrators "
+    "and L&D officers anyone in the partnership. A staff ID that names no one the caller may "
+    "book is refused for that person as not found, whether or not it exists elsewhere. One "
+    "person's refusal does not stop the others: each booking is its own transaction.",
+    parameters=[SLUG],
+    request=BookPeopleInput,
+    responses={200: BookPeopleOutput},
+)
+class SessionBookingsApi(ScopedApi):
+    allowed_roles = access.BOOK_OTHERS_ROLES
+
+    def post(self, request: Request, slug: str, pk: int) -> Response:
+        session = access.get_session_for_user(self.membership, pk)
+        wanted = list(
+            dict.fromkeys(s.strip() for s in _valid(BookPeopleInput, request)["staff_ids"])
+        )
+        found = {
+            person.staff_id: person
+            for person in access.bookable_staff_for(self.membership).filter(staff_id__in=wanted)
+        }
+        booked = {
+            outcome.staff_id: outcome
+            for outcome in bookings_create(
+                actor=self.membership.user,
+                session=session,
+                staff=[found[staff_id] for staff_id in wanted if staff_id in found],
+            )
+        }
+        outcomes = [
+            booked.get(staff_id)
+            or BookingOutcome(
+                staff_id=staff_id,
+                outcome=Outcome.REFUSED,
+                reason=f"Not found: there is no one with staff ID '{staff_id}' whom you can book.",
+            )
+            for staff_id in wanted
+        ]
+        body = {
+            "outcomes": [
+                {
+                    "staff_id": o.staff_id,
+                    "outcome": o.outcome.value,
+                    "reason": o.reason,
+                    "booking": o.booking.pk if o.booking is not None else None,
+                }
+                for o in outcomes
+            ]
+        }
+        return Response(BookPeopleOutput(body).data)
 
 
 @extend_schema(tags=["Bookings"], summary="One booking", parameters=[SLUG])

@@ -8,7 +8,7 @@ machinery (places, the waiting list, the e-mails about changes) is the one in se
 """
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -148,13 +148,40 @@ def guest_remove(*, actor: Actor, guest: Guest) -> int:
 class Invited:
     new: list[Booking]  # invitations sent now
     already: list[Guest]  # guests with a live invitation already: left as they were
+    # Guests not invited, each with the reason: the same person (by e-mail address) is
+    # booked on the session as a member of staff.
+    refused: list[tuple[Guest, str]] = field(default_factory=list)
+
+
+def _booked_as_staff(session: TrainingSession) -> dict[str, str]:
+    """The e-mail addresses (case-folded) of staff booked or waiting on the session, each
+    with the words that say so. Bounded by the session's places and its waiting list."""
+    live = (
+        Booking.objects.filter(session=session, staff__isnull=False)
+        .exclude(status=Booking.Status.CANCELLED)
+        .exclude(staff__email="")
+        .select_related("staff")
+    )
+    return {
+        booking.staff.email.strip().casefold(): (
+            f"has a place on this session as a member of staff ({booking.staff}, staff ID "
+            f"{booking.staff.staff_id})"
+            if booking.status == Booking.Status.BOOKED
+            else f"is on this session's waiting list as a member of staff ({booking.staff}, "
+            f"staff ID {booking.staff.staff_id})"
+        )
+        for booking in live
+        if booking.staff is not None
+    }
 
 
 def briefing_invite(
     *, actor: Actor, session: TrainingSession, guests: list[Guest], site_url: str
 ) -> Invited:
     """Invite guests to a session and e-mail each their personal reply link, with the
-    session as a calendar file. Re-inviting a guest already invited changes nothing.
+    session as a calendar file. Re-inviting a guest already invited changes nothing; a guest
+    whose e-mail address is that of a member of staff booked on the session (or on its
+    waiting list) is not invited, and `refused` says why.
 
     `site_url` is the address the links start with (https://host), as the guest will
     reach the site.
@@ -179,6 +206,17 @@ def briefing_invite(
             .values_list("guest_id", flat=True)
         )
         already = [guest for guest in guests if guest.pk in live]
+        as_staff = _booked_as_staff(locked)
+        refused = [
+            (
+                guest,
+                f"{guest.name} {as_staff[guest.email.strip().casefold()]}, with the same "
+                "e-mail address, so they cannot also be invited as a guest.",
+            )
+            for guest in dict.fromkeys(g for g in guests if g.pk not in live)
+            if guest.email.strip().casefold() in as_staff
+        ]
+        turned_away = {guest.pk for guest, _reason in refused}
         new = [
             Booking.objects.create(
                 partnership_id=locked.partnership_id,
@@ -187,12 +225,14 @@ def briefing_invite(
                 status=Booking.Status.INVITED,
                 booked_by=actor,
             )
-            for guest in dict.fromkeys(g for g in guests if g.pk not in live)
+            for guest in dict.fromkeys(
+                g for g in guests if g.pk not in live and g.pk not in turned_away
+            )
         ]
         for booking in new:
             booking.session = locked
         messages.tell_guests_invited(new, site_url=site_url)
-    return Invited(new=new, already=already)
+    return Invited(new=new, already=already, refused=refused)
 
 
 class Answer(TextChoices):
@@ -232,6 +272,14 @@ def briefing_reply(*, actor: Actor, booking: Booking, answer: str) -> Booking:
         if answer == Answer.ACCEPT:
             if current.status in (Booking.Status.BOOKED, Booking.Status.WAITLISTED):
                 return current  # already accepted: nothing changes
+            as_staff = _booked_as_staff(session).get(current.guest.email.strip().casefold())
+            if as_staff is not None:
+                # Declining left the staff booking free to be made: the same person must
+                # not now hold a second place.
+                raise ValidationError(
+                    f"{current.guest.name} {as_staff}, with the same e-mail address, so the "
+                    "invitation cannot also be accepted."
+                )
             full = session_places_taken(session) >= session.capacity
             current.status = Booking.Status.WAITLISTED if full else Booking.Status.BOOKED
         else:

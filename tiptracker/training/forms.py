@@ -274,33 +274,53 @@ class BookSelfForm(forms.Form):
     """No fields: it carries the errors of booking oneself to the page."""
 
 
-class BookOtherForm(forms.Form):
-    staff_id = forms.CharField(
-        label="Staff ID",
-        max_length=64,
-        help_text="The person's staff ID from their employer, as in the staff list.",
-        error_messages={"required": "Enter the staff ID of the person to book"},
+class PeopleSearchForm(forms.Form):
+    """The search for people to book, on the session page (a GET: the results can be
+    bookmarked, and the page works without JavaScript)."""
+
+    q = forms.CharField(
+        label="Name or staff ID",
+        max_length=100,
+        required=False,
+        help_text="For example, a surname, a first name and a surname, or the start of a staff ID.",
+        error_messages={"max_length": "Enter 100 characters or fewer"},
     )
 
-    def __init__(self, *args, bookable: QuerySet, scope: str, **kwargs) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(*args, **kwargs)
-        self.bookable = bookable
-        self.scope = scope
-        self.person = None
+    def query(self) -> str:
+        return self.cleaned_data["q"].strip() if self.is_valid() else ""
 
-    def clean_staff_id(self) -> str:
-        value = self.cleaned_data["staff_id"].strip()
-        person = self.bookable.filter(staff_id=value).first()
-        if person is None:
-            # Typed in another case: accept it when it names exactly one person.
-            matches = list(self.bookable.filter(staff_id__iexact=value)[:2])
-            person = matches[0] if len(matches) == 1 else None
-        if person is None:
-            raise ValidationError(
-                f"There is no one with staff ID '{value}' whom you can book: {self.scope}"
-            )
-        self.person = person
-        return value
+
+class _IdsField(forms.Field):
+    """The ids of the rows ticked in a list of checkboxes (each an `<input name=... value=id>`)."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value: object) -> list[int]:
+        values = value if isinstance(value, list | tuple) else [value] if value else []
+        ids = []
+        for item in values:
+            text = str(item).strip()
+            if not text.isdigit() or len(text) > 12:
+                raise ValidationError("Choose people from the list.")
+            ids.append(int(text))
+        return list(dict.fromkeys(ids))
+
+
+class BookPeopleForm(forms.Form):
+    """The people ticked in the search results, to book onto the session."""
+
+    MAX = 100  # each is booked (and e-mailed) in its own transaction: a page's worth at a time
+
+    people = _IdsField(
+        label="People to book",
+        error_messages={"required": "Choose at least one person to book"},
+    )
+
+    def clean_people(self) -> list[int]:
+        ids = self.cleaned_data["people"]
+        if len(ids) > self.MAX:
+            raise ValidationError(f"Choose at most {self.MAX} people at a time")
+        return ids
 
 
 # Attendance --------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from django.utils.formats import date_format
 from tiptracker.accounts.services import user_name
 from tiptracker.lib.dates import month_ends_before
 from tiptracker.lib.levels import LEVELS, Level
-from tiptracker.partnerships.access import managed_team_ids, staff_for
+from tiptracker.partnerships.access import bookable_staff_for, managed_team_ids, staff_for
 from tiptracker.partnerships.models import Membership
 from tiptracker.training.coverage import (
     Coverage,
@@ -43,6 +43,7 @@ from tiptracker.training.models import (
 )
 from tiptracker.training.services import TREND_MONTHS, coverage_snapshots_fill
 from tiptracker.training.tokens import booking_id_from_token
+from tiptracker.workforce.models import StaffMember
 
 
 def coverage_for(membership: Membership, *, as_of: dt.date, by: str | None = None) -> Coverage:
@@ -220,6 +221,49 @@ def own_booking(session: TrainingSession, staff_id: int | None) -> Booking | Non
     )
 
 
+def next_on_waiting_list(session: TrainingSession) -> Booking | None:
+    """Whoever is offered the next place that comes free: the longest waiting."""
+    return (
+        Booking.objects.filter(session_id=session.pk, status=Booking.Status.WAITLISTED)
+        .select_related("staff", "guest")
+        .order_by("created_at", "id")
+        .first()
+    )
+
+
+# People to book: a search on the session page --------------------------------------------
+
+# The longest search taken; anything longer is cut (no one's name is longer).
+SEARCH_MAX = 100
+
+
+def people_to_book(
+    membership: Membership, session: TrainingSession, *, query: str
+) -> QuerySet[StaffMember]:
+    """The people this member may book whose name (every word of the search, in the first
+    or last name) or staff ID (its start, in any case) matches, by surname, with their team
+    and organisation, and `live_status`: their booking on the session (booked or
+    waitlisted), or None. One query, however many match."""
+    query = " ".join(query.split())[:SEARCH_MAX]
+    if not query:
+        return StaffMember.objects.none()
+    name = Q()
+    for word in query.split():
+        name &= Q(first_name__icontains=word) | Q(last_name__icontains=word)
+    live = (
+        Booking.objects.filter(session_id=session.pk, staff_id=OuterRef("pk"))
+        .exclude(status=Booking.Status.CANCELLED)
+        .values("status")[:1]
+    )
+    return (
+        bookable_staff_for(membership)
+        .filter(name | Q(staff_id__istartswith=query))
+        .select_related("team", "organisation")
+        .annotate(live_status=Subquery(live))
+        .order_by("last_name", "first_name", "staff_id", "id")
+    )
+
+
 @dataclass(frozen=True)
 class AttendanceRow:
     booking: Booking
@@ -279,6 +323,8 @@ __all__ = [
     "bookings_with_position",
     "session_bookings",
     "own_booking",
+    "next_on_waiting_list",
+    "people_to_book",
     "attendance_sheet",
 ]
 

@@ -3,11 +3,15 @@ completions, and the coverage trend's derived table. Guests and their invitation
 briefings are in briefings.py, on the same booking machinery."""
 
 import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import TextChoices
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from tiptracker.feedback.invitations import (
     pre_invitation_for_booking,
@@ -363,28 +367,98 @@ def session_places_taken(session: TrainingSession) -> int:
     return session.bookings.filter(status=Booking.Status.BOOKED).count()
 
 
+class Outcome(TextChoices):
+    """What booking one person came to, when several are booked at once."""
+
+    BOOKED = "booked", "Booked"  # has a place
+    WAITLISTED = "waitlisted", "On the waiting list"  # the session was full
+    ALREADY_BOOKED = "already_booked", "Already booked"  # had a place or a waiting-list spot
+    REFUSED = "refused", "Not booked"  # the reason says why
+
+
+@dataclass(frozen=True)
+class BookingOutcome:
+    """One person's result: `staff` is None for a staff ID that names no one the caller may book."""
+
+    staff_id: str
+    outcome: Outcome
+    reason: str = ""
+    staff: StaffMember | None = None
+    booking: Booking | None = None
+
+
+def _day(value: dt.date) -> str:
+    return date_format(value, "j F Y")
+
+
+def _staff_refusal(staff: StaffMember, session: TrainingSession) -> ValidationError | None:
+    """Why this person cannot be booked on this session, if they cannot: they have left
+    before it, they start after it, or they are invited to it as a guest already."""
+    on = timezone.localtime(session.starts_at).date()
+    if staff.leaving_date is not None and staff.leaving_date < on:
+        return ValidationError(
+            f"{staff} left on {_day(staff.leaving_date)}, before this session.", code="left"
+        )
+    if staff.start_date is not None and staff.start_date > on:
+        return ValidationError(
+            f"{staff} starts on {_day(staff.start_date)}, after this session.",
+            code="not_started",
+        )
+    if (
+        staff.email.strip()
+        and Booking.objects.filter(session=session, guest__email__iexact=staff.email.strip())
+        .exclude(status__in=[Booking.Status.CANCELLED, Booking.Status.DECLINED])
+        .exists()
+    ):
+        # The same person (by e-mail address) must not hold two places.
+        return ValidationError(
+            f"{staff} is invited to this session as a guest (with the same e-mail address), "
+            "so they cannot also be booked as staff.",
+            code="guest_invited",
+        )
+    return None
+
+
 def booking_create(*, actor: Actor, session: TrainingSession, staff: StaffMember) -> Booking:
-    """Book `staff` onto `session`: a place if one is free, otherwise the waiting list."""
+    """Book `staff` onto `session`: a place if one is free, otherwise the waiting list.
+
+    Refused (a ValidationError whose code says why) for someone who has left before the
+    session or starts after it, who is booked already (`already_booked`), or who is invited
+    to it as a guest under the same e-mail address (unless they declined: a guest accepting
+    later is refused instead, in briefings.briefing_reply).
+    """
     if staff.partnership_id != session.partnership_id:
         raise ValidationError(
-            "That person belongs to another partnership, so they cannot be booked on this session."
+            "That person belongs to another partnership, so they cannot be booked on this session.",
+            code="other_partnership",
         )
     with transaction.atomic():
         # Lock the session row so two people cannot both take the last place, and so the
         # checks below see the session as it is now.
         session = TrainingSession.objects.select_for_update().get(pk=session.pk)
         if session.status == TrainingSession.Status.CANCELLED:
-            raise ValidationError("This session has been cancelled, so it cannot be booked.")
+            raise ValidationError(
+                "This session has been cancelled, so it cannot be booked.", code="cancelled"
+            )
         if session.starts_at <= timezone.now():
-            raise ValidationError("This session has already started, so it cannot be booked.")
-        if (
+            raise ValidationError(
+                "This session has already started, so it cannot be booked.", code="started"
+            )
+        existing = (
             Booking.objects.filter(session=session, staff=staff)
             .exclude(status=Booking.Status.CANCELLED)
-            .exists()
-        ):
+            .first()
+        )
+        if existing is not None:
             raise ValidationError(
-                f"{staff} is already booked on this session (or on its waiting list)."
+                f"{staff} already has a place on this session."
+                if existing.status == Booking.Status.BOOKED
+                else f"{staff} is already on the waiting list for this session.",
+                code="already_booked",
             )
+        refusal = _staff_refusal(staff, session)
+        if refusal is not None:
+            raise refusal
         full = session_places_taken(session) >= session.capacity
         booking = Booking.objects.create(
             partnership_id=session.partnership_id,
@@ -397,6 +471,44 @@ def booking_create(*, actor: Actor, session: TrainingSession, staff: StaffMember
         booking.session = session
         messages.tell_booked(booking)
     return booking
+
+
+def bookings_create(
+    *, actor: Actor, session: TrainingSession, staff: Sequence[StaffMember]
+) -> list[BookingOutcome]:
+    """Book several people onto a session, one at a time: each person's booking is its own
+    transaction, so one person's refusal (or a failure part-way) leaves the others' places
+    as they are. Returns each person's outcome, in the order given (each person once)."""
+    outcomes = []
+    for person in dict.fromkeys(staff):
+        try:
+            booking = booking_create(actor=actor, session=session, staff=person)
+        except ValidationError as error:
+            outcome = (
+                Outcome.ALREADY_BOOKED
+                if getattr(error, "code", None) == "already_booked"
+                else Outcome.REFUSED
+            )
+            outcomes.append(
+                BookingOutcome(
+                    staff_id=person.staff_id,
+                    staff=person,
+                    outcome=outcome,
+                    reason=" ".join(error.messages),
+                )
+            )
+            continue
+        outcomes.append(
+            BookingOutcome(
+                staff_id=person.staff_id,
+                staff=person,
+                booking=booking,
+                outcome=Outcome.WAITLISTED
+                if booking.status == Booking.Status.WAITLISTED
+                else Outcome.BOOKED,
+            )
+        )
+    return outcomes
 
 
 def booking_cancel(*, actor: Actor, booking: Booking) -> Booking | None:

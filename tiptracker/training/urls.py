@@ -9,6 +9,7 @@ urlpatterns = [
     path("sessions/", views.sessions, name="sessions"),
     path("sessions/new/", views.session_new, name="session_new"),
     path("sessions/<int:session_pk>/", views.session_detail, name="session_detail"),
+    path("sessions/<int:session_pk>/booked/", views.session_booked, name="session_booked"),
     path("sessions/<int:session_pk>/edit/", views.session_edit, name="session_edit"),
     path("sessions/<int:session_pk>/cancel/", views.session_cancel, name="session_cancel"),
     path(

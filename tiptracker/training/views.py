@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -15,11 +16,12 @@ from tiptracker.partnerships.models import Membership, Role
 from tiptracker.training import briefings, services
 from tiptracker.training.forms import (
     AttendanceForm,
-    BookOtherForm,
+    BookPeopleForm,
     BookSelfForm,
     CourseForm,
     GuestForm,
     InviteForm,
+    PeopleSearchForm,
     RecordReplyForm,
     ReplyForm,
     SessionForm,
@@ -34,7 +36,9 @@ from tiptracker.training.selectors import (
     guests_to_invite,
     invitation_for_token,
     invitations_of_session,
+    next_on_waiting_list,
     own_booking,
+    people_to_book,
     session_bookings,
     session_counts,
     sessions_with_places,
@@ -162,52 +166,70 @@ def session_edit(request: HttpRequest, membership: Membership, session_pk: int) 
     return render(request, "training/session_form.html", {"form": form, "session": session})
 
 
+# The search on the session page lists at most this many people; it says when more match.
+SEARCH_SHOWN = 50
+
+
 @access.partnership_view(access.ALL_ROLES)
 @require_http_methods(["GET", "POST"])
 def session_detail(request: HttpRequest, membership: Membership, session_pk: int) -> HttpResponse:
-    """The session, booking oneself, booking others (for roles that may), and for training
-    admins the bookings and the waiting list."""
+    """The session, booking oneself, and for roles that may book others a search for
+    people (by name or staff ID, as `?q=`) to tick and book; for training admins the
+    bookings and the waiting list, for managers their teams' bookings."""
     session = access.get_session_for_user(membership, session_pk)
-    scope = (
-        "you can book only people in the teams you manage."
-        if membership.role == Role.MANAGER
-        else "check the ID against the staff list."
-    )
     self_form = BookSelfForm(posted(request))
-    other_form = BookOtherForm(bookable=access.bookable_staff_for(membership), scope=scope)
+    book_form = BookPeopleForm(
+        posted(request) if request.POST.get("action") == "book_people" else None
+    )
+    search = PeopleSearchForm(
+        request.GET if request.method == "GET" else {"q": request.POST.get("q", "")}
+    )
     if request.method == "POST":
-        if request.POST.get("action") == "book_other":
+        if request.POST.get("action") == "book_people":
             access.require_role(membership, access.BOOK_OTHERS_ROLES)
-            other_form = BookOtherForm(
-                request.POST, bookable=access.bookable_staff_for(membership), scope=scope
-            )
-            form: BookSelfForm | BookOtherForm = other_form
-            person = other_form.person if other_form.is_valid() else None
-        else:
-            form, person = self_form, membership.staff
-            if person is None:
-                self_form.add_error(
-                    None,
-                    "Your account is not linked to a staff record, so you cannot book yourself. Ask your partnership's administrator to link it.",
+            if book_form.is_valid():
+                outcomes = _book_people(
+                    request, membership, session, book_form.cleaned_data["people"]
                 )
-        if person is not None:
+                request.session[_RESULTS_KEY] = {"session": session.pk, "outcomes": outcomes}
+                return redirect("session_booked", membership.partnership.slug, session.pk)
+        elif request.POST.get("action", "book_self") != "book_self":
+            # A page from before booking by name (it sent a staff ID): book no one.
+            messages.warning(
+                request,
+                "Nothing was booked: the page has changed. Search for the people to book below.",
+            )
+            return redirect("session_detail", membership.partnership.slug, session.pk)
+        elif membership.staff is None:
+            self_form.add_error(
+                None,
+                "Your account is not linked to a staff record, so you cannot book yourself. Ask your partnership's administrator to link it.",
+            )
+        else:
             try:
-                booking = services.booking_create(actor=request.user, session=session, staff=person)
+                booking = services.booking_create(
+                    actor=request.user, session=session, staff=membership.staff
+                )
             except ValidationError as error:
-                add_service_error(form, error)
+                add_service_error(self_form, error)
             else:
-                _say_booked(request, booking, own=person.pk == membership.staff_id)
+                _say_booked(request, booking)
                 return redirect("session_detail", membership.partnership.slug, session.pk)
 
     now = timezone.now()
     mine = own_booking(session, membership.staff_id)
     can_manage = membership.role in access.TRAINING_ADMIN_ROLES
+    can_book_others = membership.role in access.BOOK_OTHERS_ROLES
     booked, waiting = session_bookings(session) if can_manage else ([], [])
+    query = search.query() if can_book_others else ""
+    found = list(people_to_book(membership, session, query=query)[: SEARCH_SHOWN + 1])
+    rows = _search_rows(found[:SEARCH_SHOWN], session)
     return render(
         request,
         "training/session_detail.html",
         {
             "session": session,
+            "session_day": timezone.localtime(session.starts_at).date(),
             "counts": session_counts(session),
             "mine": mine,
             "my_position": waiting_position(mine) if mine else None,
@@ -215,26 +237,148 @@ def session_detail(request: HttpRequest, membership: Membership, session_pk: int
             and session.starts_at > now,
             "started": session.starts_at <= now,
             "has_staff": membership.staff_id is not None,
-            "can_book_others": membership.role in access.BOOK_OTHERS_ROLES,
+            "can_book_others": can_book_others,
             "can_manage": can_manage,
             "self_form": self_form,
-            "other_form": other_form,
+            "book_form": book_form,
+            "search": search,
+            "query": query,
+            "people": rows,
+            "choosable": [person for person, why in rows if not why],
+            "unbookable": [(person, why) for person, why in rows if why],
+            "more_people": len(found) > SEARCH_SHOWN,
+            "search_shown": SEARCH_SHOWN,
+            "manages_teams": membership.role == Role.MANAGER,
             "booked": booked,
             "waiting": waiting,
+            "team_bookings": _team_bookings(membership, session),
         },
     )
 
 
-def _say_booked(request: HttpRequest, booking: Booking, *, own: bool) -> None:
-    who = "you" if own else str(booking.staff)
+def _search_rows(people: list, session: TrainingSession) -> list[tuple[object, str]]:
+    """Each person found, with why they cannot be chosen ("" if they can): booked already,
+    left before the session, or starting after it (the service refuses those too)."""
+    day = timezone.localtime(session.starts_at).date()
+    rows = []
+    for person in people:
+        if person.live_status == Booking.Status.BOOKED:
+            why = "Already has a place on this session"
+        elif person.live_status == Booking.Status.WAITLISTED:
+            why = "Already on the waiting list for this session"
+        elif person.leaving_date is not None and person.leaving_date < day:
+            why = f"Left on {date_format(person.leaving_date, 'j F Y')}, before this session"
+        elif person.start_date is not None and person.start_date > day:
+            why = f"Starts on {date_format(person.start_date, 'j F Y')}, after this session"
+        else:
+            why = ""
+        rows.append((person, why))
+    return rows
+
+
+# Where the outcomes of booking several people wait for the results page (one request).
+_RESULTS_KEY = "training-booking-outcomes"
+
+
+def _book_people(
+    request: HttpRequest, membership: Membership, session: TrainingSession, ids: list[int]
+) -> list[dict[str, str]]:
+    """Book the people ticked, each in their own transaction; a ticked id that is not
+    someone this member may book is refused per person, naming no one. Returns what the
+    results page shows, one row per person."""
+    found = {
+        person.pk: person for person in access.bookable_staff_for(membership).filter(pk__in=ids)
+    }
+    outcomes = services.bookings_create(
+        actor=request.user, session=session, staff=[found[pk] for pk in ids if pk in found]
+    )
+    rows = [
+        {
+            "name": str(o.staff),
+            "staff_id": o.staff_id,
+            "outcome": o.outcome.value,
+            "label": o.outcome.label,
+            "reason": o.reason or _outcome_words(o),
+        }
+        for o in outcomes
+    ]
+    rows += [
+        {
+            "name": "Someone chosen",
+            "staff_id": "",
+            "outcome": services.Outcome.REFUSED.value,
+            "label": services.Outcome.REFUSED.label,
+            "reason": "There is no such person whom you can book: search again.",
+        }
+        for pk in ids
+        if pk not in found
+    ]
+    return rows
+
+
+def _outcome_words(outcome: services.BookingOutcome) -> str:
+    """What happened to someone booked now, as the results page says it."""
+    person = outcome.staff
+    told = (
+        "They have been sent an e-mail."
+        if person is not None and person.email
+        else "They have no e-mail address on record, so tell them yourself."
+    )
+    if outcome.booking is not None and outcome.outcome == services.Outcome.WAITLISTED:
+        position = waiting_position(outcome.booking)
+        return (
+            f"The session is full, so {person} is on the waiting list: position "
+            f"{thousands(position)}. If a place comes free, it is booked automatically. {told}"
+        )
+    return f"{person} has a place on this session. {told}"
+
+
+@access.partnership_view(access.BOOK_OTHERS_ROLES)
+@require_http_methods(["GET"])
+def session_booked(request: HttpRequest, membership: Membership, session_pk: int) -> HttpResponse:
+    """What booking several people came to, person by person, shown once after booking
+    them (a reload, or a visit with nothing to show, goes back to the session)."""
+    session = access.get_session_for_user(membership, session_pk)
+    results = request.session.get(_RESULTS_KEY)
+    if not results or results.get("session") != session.pk:
+        return redirect("session_detail", membership.partnership.slug, session.pk)
+    del request.session[_RESULTS_KEY]
+    rows = results["outcomes"]
+    tally = {
+        value: sum(1 for row in rows if row["outcome"] == value)
+        for value in services.Outcome.values
+    }
+    return render(
+        request,
+        "training/session_booked.html",
+        {"session": session, "rows": rows, "tally": tally, "counts": session_counts(session)},
+    )
+
+
+def _team_bookings(membership: Membership, session: TrainingSession) -> list[Booking]:
+    """A manager's view of the session: the live bookings of the people in their teams."""
+    if membership.role != Role.MANAGER:
+        return []
+    return list(
+        bookings_with_position(
+            access.bookings_for(membership)
+            .filter(session_id=session.pk, staff__in=access.staff_for(membership))
+            .exclude(status=Booking.Status.CANCELLED)
+        )
+        .select_related("staff__team")
+        .order_by("staff__last_name", "staff__first_name", "staff__staff_id", "id")
+    )
+
+
+def _say_booked(request: HttpRequest, booking: Booking) -> None:
     if booking.status == Booking.Status.WAITLISTED:
         messages.warning(
             request,
-            f"The session is full, so {who} {'are' if own else 'is'} on the waiting list: position {thousands(waiting_position(booking))}. "
+            f"The session is full, so you are on the waiting list: position {thousands(waiting_position(booking))}. "
             "If a place comes free, it is booked automatically and an e-mail is sent.",
         )
     else:
-        messages.success(request, f"{'You have' if own else f'{who} has'} a place on this session.")
+        messages.success(request, "You have a place on this session.")
 
 
 @access.partnership_view(access.TRAINING_ADMIN_ROLES)
@@ -340,8 +484,11 @@ def my_bookings(request: HttpRequest, membership: Membership) -> HttpResponse:
 @access.partnership_view(access.ALL_ROLES)
 @require_http_methods(["GET", "POST"])
 def booking_cancel(request: HttpRequest, membership: Membership, booking_pk: int) -> HttpResponse:
-    """GET asks to confirm; POST cancels, and the place goes to the next person waiting."""
+    """GET asks to confirm, saying who the place will go to; POST cancels, and the place
+    goes to the longest-waiting person. Their name is shown only to someone who may see
+    their booking (a member of staff cancelling their own place is not told who is next)."""
     booking = access.get_booking_for_user(membership, booking_pk)
+    back = "session" if request.GET.get("next", request.POST.get("next")) == "session" else ""
     form = BookSelfForm(posted(request))
     if request.method == "POST":
         try:
@@ -351,17 +498,39 @@ def booking_cancel(request: HttpRequest, membership: Membership, booking_pk: int
         else:
             own = _own(booking, membership)
             text = f"{'Your' if own else f'{booking.person}’s'} booking on {booking.session.course.title} is cancelled."
-            if promoted:
-                text += " The place has gone to the next person on the waiting list, who has been told by e-mail."
+            if promoted is not None:
+                who = _visible_name(membership, promoted) or "the next person on the waiting list"
+                text += f" The place has gone to {who}, who has been told by e-mail."
             messages.success(request, text)
-            if request.POST.get("next") == "session":
+            if back:
                 return redirect("session_detail", membership.partnership.slug, booking.session_id)
             return redirect("my_bookings", membership.partnership.slug)
+    session = booking.session
+    frees_place = (
+        booking.status == Booking.Status.BOOKED
+        and session.status == TrainingSession.Status.SCHEDULED
+        and session.starts_at > timezone.now()
+    )
+    following = next_on_waiting_list(session) if frees_place else None
     return render(
         request,
         "training/booking_cancel.html",
-        {"booking": booking, "form": form, "own": _own(booking, membership)},
+        {
+            "booking": booking,
+            "form": form,
+            "own": _own(booking, membership),
+            "following": following,
+            "following_name": _visible_name(membership, following) if following else "",
+            "back": back,
+        },
     )
+
+
+def _visible_name(membership: Membership, booking: Booking) -> str:
+    """The person's name if this member may see their booking, otherwise ""."""
+    if not access.bookings_for(membership).filter(pk=booking.pk).exists():
+        return ""
+    return str(booking.person)
 
 
 def _own(booking: Booking, membership: Membership) -> bool:
@@ -567,6 +736,8 @@ def _say_invited(request: HttpRequest, invited: briefings.Invited) -> None:
             request,
             f"{names}{more} {'was' if already == 1 else 'were'} invited already, so nothing was sent again.",
         )
+    for _guest, reason in invited.refused:
+        messages.warning(request, f"Not invited: {reason}")
 
 
 @access.partnership_view(access.TRAINING_ADMIN_ROLES)

@@ -31,6 +31,7 @@ OPERATIONS = [("get", path) for _name, path, _roles in READS] + [
     ("get", "bookings/{booking}/"),
     ("post", "bookings/"),
     ("post", "bookings/{booking}/cancel/"),
+    ("post", "sessions/{session}/bookings/"),
     ("post", "completions/"),
 ]
 
@@ -68,7 +69,7 @@ def _api_views():
 
 def test_every_api_view_names_the_roles_it_allows():
     found = _api_views()
-    assert len(found) == 14
+    assert len(found) == 15
     for cls in found:
         assert isinstance(cls.allowed_roles, frozenset) and cls.allowed_roles, cls.__name__
 
@@ -88,6 +89,8 @@ def test_the_roles_on_the_views_are_the_written_policy():
         views.BookingCancelApi,
     ):
         assert cls.allowed_roles == ALL, cls.__name__
+    # Booking several people at once: the roles that book others, like the page.
+    assert views.SessionBookingsApi.allowed_roles == access.BOOK_OTHERS_ROLES == PEOPLE
     assert views.CompletionListRecordApi.roles_for("GET") == ALL
     assert views.CompletionListRecordApi.roles_for("POST") == {Role.ADMIN, Role.LD_OFFICER}
 

@@ -6,6 +6,7 @@ from django.core import mail
 from tiptracker.partnerships.models import Role
 from tiptracker.training.models import Booking, Guest
 from tiptracker.training.tests.factories import (
+    BookingFactory,
     GuestFactory,
     InvitationFactory,
     TrainingSessionFactory,
@@ -86,9 +87,29 @@ def test_a_training_admin_invites_guests_and_reinviting_changes_nothing(
     assert again.json() == {
         "invited": [],
         "already_invited": [{"id": guest.pk, "name": guest.name}],
+        "refused": [],
     }
     listed = client.get(path).json()["results"]
     assert [(i["guest"]["id"], i["status"]) for i in listed] == [(guest.pk, "invited")]
+
+
+def test_a_guest_booked_already_as_staff_is_refused_with_the_reason(api, admin, ours):
+    session = TrainingSessionFactory(course=ours.course, capacity=5)
+    ours.person.email = "person@example.org"
+    ours.person.save()
+    BookingFactory(session=session, staff=ours.person)
+    guest = GuestFactory(partnership=ours.partnership, email="Person@Example.org")
+    path = url(ours.partnership, f"sessions/{session.pk}/invitations/")
+    body = api(admin).post(path, {"guests": [guest.pk]}, format="json").json()
+    assert body["invited"] == [] and body["already_invited"] == []
+    assert body["refused"] == [
+        {
+            "guest": {"id": guest.pk, "name": guest.name},
+            "reason": f"{guest.name} has a place on this session as a member of staff "
+            f"({ours.person}, staff ID {ours.person.staff_id}), with the same e-mail address, "
+            "so they cannot also be invited as a guest.",
+        }
+    ]
 
 
 def test_inviting_a_guest_you_cannot_see_is_400_and_sends_nothing(api, admin, ours, outsider):

@@ -57,9 +57,7 @@ def test_booking_the_same_session_twice_is_400_with_a_message(api, member, ours)
         url(ours.partnership, "bookings/"), {"session": session.pk}, format="json"
     )
     assert response.status_code == 400
-    assert response.json() == {
-        "detail": [f"{member.staff} is already booked on this session (or on its waiting list)."]
-    }
+    assert response.json() == {"detail": [f"{member.staff} already has a place on this session."]}
     assert Booking.objects.filter(session=session).count() == 1
 
 

@@ -83,7 +83,7 @@ def test_booking_twice_is_refused_and_nothing_is_written(member, login, session)
     response = client.post(detail(session), {"action": "book_self"})
     assert response.status_code == 200
     html = response.content.decode()
-    assert "There is a problem" in html and "is already booked on this session" in html
+    assert "There is a problem" in html and "already has a place on this session" in html
     assert Booking.objects.count() == 1
 
 
@@ -125,76 +125,178 @@ def test_the_service_refuses_a_person_from_another_partnership(session, other_pa
     assert not Booking.objects.exists()
 
 
-# Booking others ----------------------------------------------------------------------------
+# Booking others: searched for by name or staff ID, ticked, and booked together ------------
 
 
-def test_an_administrator_books_someone_by_staff_id(admin, login, session, team):
-    person = StaffMemberFactory(team=team, staff_id="NHS-0042")
-    html = (
-        login(admin)
-        .post(detail(session), {"action": "book_other", "staff_id": "nhs-0042"}, follow=True)
-        .content.decode()
+def search(client, session, q):
+    return client.get(detail(session), {"q": q}).content.decode()
+
+
+def book(client, session, people, q="x"):
+    return client.post(
+        detail(session),
+        {"action": "book_people", "q": q, "people": [p.pk for p in people]},
+        follow=True,
     )
-    assert f"{person} has a place on this session." in html
-    assert Booking.objects.get().staff == person
 
 
-def test_booking_someone_onto_a_full_session_names_them_and_their_place_in_the_queue(
+def test_an_administrator_finds_people_by_name_with_their_job_team_and_organisation(
     admin, login, session, team
 ):
-    fill(session, team, 2)
-    person = StaffMemberFactory(team=team)
-    html = (
-        login(admin)
-        .post(detail(session), {"action": "book_other", "staff_id": person.staff_id}, follow=True)
-        .content.decode()
+    jo = StaffMemberFactory(
+        team=team, first_name="Jo", last_name="Rennie", job_title="Support worker"
     )
-    assert f"The session is full, so {person} is on the waiting list: position 1." in html
+    StaffMemberFactory(team=team, first_name="Jo", last_name="Baxter")
+    html = search(login(admin), session, "jo rennie")
+    assert f'value="{jo.pk}"' in html
+    assert "Support worker, Housing Options, " + team.organisation.name in html
+    assert "Baxter" not in html
+    assert "Book the people selected" in html
 
 
-def test_an_unknown_staff_id_is_explained_and_nothing_is_written(admin, login, session):
-    html = (
-        login(admin)
-        .post(detail(session), {"action": "book_other", "staff_id": "NOPE-1"})
-        .content.decode()
-    )
-    assert "There is no one with staff ID &#x27;NOPE-1&#x27; whom you can book" in html
-    assert 'href="#id_staff_id"' in html and "govuk-error-message" in html
-    assert not Booking.objects.exists()
+def test_people_are_found_by_the_start_of_their_staff_id_in_any_case(admin, login, session, team):
+    person = StaffMemberFactory(team=team, staff_id="NHS-0042")
+    html = search(login(admin), session, "nhs-004")
+    assert f'value="{person.pk}"' in html
 
 
-def test_a_manager_books_someone_in_their_own_team(persona, login, session, team):
+def test_a_manager_finds_only_the_people_in_their_teams(persona, login, session, team, partnership):
     manager = persona(Role.MANAGER, teams=[team])
-    person = StaffMemberFactory(team=team)
-    login(manager).post(detail(session), {"action": "book_other", "staff_id": person.staff_id})
-    assert Booking.objects.get().staff == person
+    mine = StaffMemberFactory(team=team, last_name="Ogilvie")
+    elsewhere = StaffMemberFactory(
+        team=TeamFactory(partnership=partnership, name="Elsewhere"), last_name="Ogilvie"
+    )
+    html = search(login(manager), session, "Ogilvie")
+    assert f'value="{mine.pk}"' in html
+    assert f'value="{elsewhere.pk}"' not in html and elsewhere.staff_id not in html
+    assert "You can find only the people in the teams you manage." in html
 
 
-def test_a_manager_cannot_book_someone_from_another_team(
+def test_a_manager_cannot_book_someone_outside_their_teams_by_posting_their_id(
     persona, login, session, team, partnership
 ):
     manager = persona(Role.MANAGER, teams=[team])
+    mine = StaffMemberFactory(team=team)
     elsewhere = StaffMemberFactory(team=TeamFactory(partnership=partnership, name="Elsewhere"))
-    response = login(manager).post(
-        detail(session), {"action": "book_other", "staff_id": elsewhere.staff_id}
+    html = book(login(manager), session, [mine, elsewhere]).content.decode()
+    assert Booking.objects.get().staff == mine
+    assert "There is no such person whom you can book" in html
+    assert str(elsewhere) not in html and elsewhere.staff_id not in html
+
+
+def test_a_search_lists_at_most_50_people_and_says_when_more_match(admin, login, session, team):
+    for n in range(51):
+        StaffMemberFactory(team=team, last_name=f"Smith{n:02d}")
+    html = search(login(admin), session, "smith")
+    assert html.count('name="people"') == 50
+    assert "More than 50 people match: only the first 50 are shown." in html
+
+
+def test_a_search_that_finds_no_one_says_so(persona, login, session, team):
+    manager = persona(Role.MANAGER, teams=[team])
+    html = search(login(manager), session, "Nobody")
+    assert "No one in the teams you manage matches ‘Nobody’." in html
+
+
+def test_people_who_cannot_be_booked_are_listed_without_a_box_and_say_why(
+    admin, login, session, team
+):
+    booked = BookingFactory(session=session, staff=StaffMemberFactory(team=team, last_name="Kerr"))
+    gone = StaffMemberFactory(team=team, last_name="Kerr", leaving_date=dt.date(2026, 3, 3))
+    html = search(login(admin), session, "kerr")
+    assert 'name="people"' not in html
+    assert "Already has a place on this session" in html
+    assert "Left on 3 March 2026, before this session" in html
+    assert booked.staff.staff_id in html and gone.staff_id in html
+
+
+def test_a_manager_books_two_people_and_is_told_what_happened_to_each(
+    persona, login, session, team
+):
+    manager = persona(Role.MANAGER, teams=[team])
+    first, second = StaffMemberFactory(team=team), StaffMemberFactory(team=team)
+    response = book(login(manager), session, [first, second])
+    assert response.redirect_chain[-1][0].endswith(f"/sessions/{session.pk}/booked/")
+    html = response.content.decode()
+    assert "2 people have a place" in html
+    assert f"{first} has a place on this session" in html
+    assert f"{second} has a place on this session" in html
+    assert {b.staff for b in Booking.objects.all()} == {first, second}
+    assert all(b.booked_by == manager.user for b in Booking.objects.all())
+
+
+def test_booking_several_gives_each_their_own_outcome_and_one_refusal_stops_no_one(
+    admin, login, session, team
+):
+    # Two places: one taken already by `already`, one left.
+    already = BookingFactory(session=session, staff=StaffMemberFactory(team=team)).staff
+    gone = StaffMemberFactory(team=team, first_name="Ann", last_name="Gone")
+    gone.leaving_date = (timezone.localtime(session.starts_at) - dt.timedelta(days=3)).date()
+    gone.save()
+    placed, waiting = StaffMemberFactory(team=team), StaffMemberFactory(team=team)
+    html = book(login(admin), session, [already, gone, placed, waiting]).content.decode()
+    assert f"{already} already has a place on this session." in html
+    assert "Ann Gone left on" in html and "before this session." in html
+    assert f"{placed} has a place on this session" in html
+    assert f"The session is full, so {waiting} is on the waiting list: position 1." in html
+    assert "1 person has a place" in html and "1 person is on the waiting list" in html
+    assert "1 person was booked already" in html and "1 person was not booked" in html
+    assert not Booking.objects.filter(staff=gone).exists()
+    assert Booking.objects.get(staff=waiting).status == Booking.Status.WAITLISTED
+
+
+def test_the_results_say_who_was_emailed_and_who_must_be_told_another_way(
+    admin, login, session, team
+):
+    emailed = StaffMemberFactory(team=team, email="emailed@example.org")
+    unreachable = StaffMemberFactory(team=team, email="")
+    html = book(login(admin), session, [emailed, unreachable]).content.decode()
+    assert f"{emailed} has a place on this session. They have been sent an e-mail." in html
+    assert (
+        f"{unreachable} has a place on this session. They have no e-mail address on record, "
+        "so tell them yourself."
+    ) in html
+
+
+def test_the_results_are_shown_once_then_the_page_goes_back_to_the_session(
+    admin, login, session, team
+):
+    client = login(admin)
+    book(client, session, [StaffMemberFactory(team=team)])
+    again = client.get(f"{detail(session)}booked/")
+    assert again.status_code == 302 and again["Location"] == detail(session)
+
+
+def test_booking_with_no_one_ticked_is_explained_and_keeps_the_search(admin, login, session, team):
+    StaffMemberFactory(team=team, last_name="Duncan")
+    response = login(admin).post(detail(session), {"action": "book_people", "q": "duncan"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "There is a problem" in html and "Choose at least one person to book" in html
+    assert "Duncan" in html
+    assert not Booking.objects.exists()
+
+
+def test_a_tampered_choice_is_refused_plainly(admin, login, session):
+    response = login(admin).post(
+        detail(session), {"action": "book_people", "q": "x", "people": ["abc"]}
     )
     assert response.status_code == 200
-    assert "you can book only people in the teams you manage" in response.content.decode()
-    assert not Booking.objects.exists()
+    assert "Choose people from the list." in response.content.decode()
 
 
 def test_a_staff_member_cannot_book_someone_else(member, login, session, team):
     other = StaffMemberFactory(team=team)
-    response = login(member).post(
-        detail(session), {"action": "book_other", "staff_id": other.staff_id}
-    )
+    response = login(member).post(detail(session), {"action": "book_people", "people": [other.pk]})
     assert response.status_code == 403
     assert not Booking.objects.exists()
 
 
-def test_only_roles_that_book_others_see_the_form(member, admin, login, session):
-    assert "Book someone else" not in login(member).get(detail(session)).content.decode()
-    assert "Book someone else" in login(admin).get(detail(session)).content.decode()
+def test_only_roles_that_book_others_see_the_search(member, admin, login, session, team):
+    StaffMemberFactory(team=team, last_name="Findme")
+    html = login(member).get(detail(session), {"q": "Findme"}).content.decode()
+    assert "Book other people" not in html and "Findme" not in html
+    assert "Book other people" in login(admin).get(detail(session)).content.decode()
 
 
 def test_training_admins_see_the_bookings_and_the_waiting_list_in_order(
@@ -238,8 +340,9 @@ def test_my_bookings_lists_each_booking_with_its_status_and_actions(
     assert "Your bookings" in html
     assert "Opening Doors" in html and "Booked" in html
     assert "Safety and Stabilisation" in html and "Waiting list</strong> position 1" in html
-    assert f'action="{cancel_url(booking)}"' in html and f'href="{ics_url(booking)}"' in html
-    assert f'action="{cancel_url(waiting)}"' in html
+    # Cancelling goes first to a page that asks to confirm.
+    assert f'href="{cancel_url(booking)}"' in html and f'href="{ics_url(booking)}"' in html
+    assert f'href="{cancel_url(waiting)}"' in html
 
 
 def test_cancelling_a_place_gives_it_to_the_oldest_on_the_waiting_list_and_emails_them(
@@ -292,8 +395,92 @@ def test_the_cancel_page_asks_to_confirm_and_cancelling_twice_is_explained(membe
     assert "This booking is already cancelled." in response.content.decode()
 
 
+def waiting_behind(session, team, *names):
+    """Fill the session's places, then put people with these last names on its waiting list."""
+    fill(session, team, session.capacity - Booking.objects.filter(session=session).count())
+    return [
+        BookingFactory(
+            session=session,
+            staff=StaffMemberFactory(team=team, first_name="Wendy", last_name=name),
+            status=Booking.Status.WAITLISTED,
+        )
+        for name in names
+    ]
+
+
+def test_the_confirmation_names_who_gets_the_place_to_a_training_admin(admin, login, session, team):
+    booking = BookingFactory(session=session, staff=StaffMemberFactory(team=team))
+    first, _second = waiting_behind(session, team, "Longest", "Later")
+    client = login(admin)
+    html = client.get(cancel_url(booking) + "?next=session").content.decode()
+    assert f"Are you sure you want to cancel {booking.staff}’s place" in html
+    assert "The place will go to Wendy Longest, who has waited longest" in html
+    assert "Later" not in html
+    response = client.post(cancel_url(booking), {"next": "session"}, follow=True)
+    assert response.redirect_chain[-1][0] == detail(session)
+    assert "The place has gone to Wendy Longest, who has been told by e-mail." in (
+        response.content.decode()
+    )
+    first.refresh_from_db()
+    assert first.status == Booking.Status.BOOKED
+
+
+def test_a_staff_member_cancelling_their_own_place_is_not_told_who_is_next(
+    member, login, session, team
+):
+    mine = BookingFactory(session=session, staff=member.staff)
+    waiting_behind(session, team, "Secretname")
+    client = login(member)
+    html = client.get(cancel_url(mine)).content.decode()
+    assert "Are you sure you want to cancel your place" in html
+    assert "The next person on the waiting list will be offered the place" in html
+    assert "Secretname" not in html
+    html = client.post(cancel_url(mine), follow=True).content.decode()
+    assert "The place has gone to the next person on the waiting list" in html
+    assert "Secretname" not in html
+
+
+def test_a_manager_sees_the_name_only_of_someone_in_their_teams(
+    persona, login, session, team, partnership
+):
+    manager = persona(Role.MANAGER, teams=[team])
+    booking = BookingFactory(session=session, staff=StaffMemberFactory(team=team))
+    fill(session, team, 1)
+    outside = BookingFactory(
+        session=session,
+        staff=StaffMemberFactory(
+            team=TeamFactory(partnership=partnership, name="Elsewhere"), last_name="Hidden"
+        ),
+        status=Booking.Status.WAITLISTED,
+    )
+    html = login(manager).get(cancel_url(booking)).content.decode()
+    assert "The next person on the waiting list will be offered the place" in html
+    assert outside.staff.last_name not in html
+
+
+def test_the_confirmation_says_when_no_one_is_waiting(member, login, session):
+    mine = BookingFactory(session=session, staff=member.staff)
+    html = login(member).get(cancel_url(mine)).content.decode()
+    assert "No one is waiting, so the place becomes free for anyone to book." in html
+
+
+def test_a_manager_sees_their_teams_bookings_on_the_session_with_a_way_to_cancel(
+    persona, login, session, team, partnership
+):
+    manager = persona(Role.MANAGER, teams=[team])
+    mine = BookingFactory(session=session, staff=StaffMemberFactory(team=team))
+    theirs = BookingFactory(
+        session=session, staff=StaffMemberFactory(team=TeamFactory(partnership=partnership))
+    )
+    html = login(manager).get(detail(session)).content.decode()
+    assert "Your teams' bookings" in html
+    assert f'href="{cancel_url(mine)}?next=session"' in html
+    assert theirs.staff.staff_id not in html
+
+
 def test_someone_cannot_cancel_another_persons_booking(member, login, session, team):
     theirs = BookingFactory(session=session, staff=StaffMemberFactory(team=team))
+    assert login(member).get(cancel_url(theirs)).status_code == 404
     assert login(member).post(cancel_url(theirs)).status_code == 404
     theirs.refresh_from_db()
     assert theirs.status == Booking.Status.BOOKED
@@ -399,6 +586,14 @@ def test_an_outsider_gets_not_found_on_every_booking_page(outsider, login, sessi
     client = login(outsider)
     assert client.get(detail(session)).status_code == 404
     assert client.post(detail(session), {"action": "book_self"}).status_code == 404
+    assert client.get(detail(session), {"q": member.staff.staff_id}).status_code == 404
+    assert (
+        client.post(
+            detail(session), {"action": "book_people", "people": [member.staff.pk]}
+        ).status_code
+        == 404
+    )
+    assert client.get(f"{detail(session)}booked/").status_code == 404
     assert client.get(bookings_page(session.partnership)).status_code == 404
     assert client.get(cancel_url(booking)).status_code == 404
     assert client.post(cancel_url(booking)).status_code == 404
@@ -408,12 +603,15 @@ def test_an_outsider_gets_not_found_on_every_booking_page(outsider, login, sessi
 
 
 def test_an_outsider_cannot_book_a_session_of_another_partnership_through_their_own(
-    outsider, login, session
+    outsider, login, session, member
 ):
     url = f"/p/{outsider.partnership.slug}/sessions/{session.pk}/"
+    client = login(outsider)
+    assert client.get(url, {"q": "a"}).status_code == 404
     assert (
-        login(outsider).post(url, {"action": "book_other", "staff_id": "S00001"}).status_code == 404
+        client.post(url, {"action": "book_people", "people": [member.staff.pk]}).status_code == 404
     )
+    assert client.get(f"{url}booked/").status_code == 404
     assert not Booking.objects.exists()
 
 
@@ -469,3 +667,23 @@ def test_the_session_page_takes_the_same_number_of_queries_for_2_and_20_bookings
     with django_assert_num_queries(len(few)):
         html = client.get(detail(session)).content.decode()
     assert "10 people waiting" in html
+
+
+def test_a_form_from_before_booking_by_name_books_no_one(persona, login, session, team):
+    manager = persona(Role.MANAGER, teams=[team], staff=StaffMemberFactory(team=team))
+    person = StaffMemberFactory(team=team)
+    response = login(manager).post(
+        detail(session), {"action": "book_other", "staff_id": person.staff_id}, follow=True
+    )
+    assert "Nothing was booked: the page has changed." in response.content.decode()
+    assert not Booking.objects.exists()
+
+
+def test_an_error_in_the_choice_links_to_the_list_of_people(admin, login, session, team):
+    StaffMemberFactory(team=team, last_name="Duncan")
+    html = (
+        login(admin)
+        .post(detail(session), {"action": "book_people", "q": "duncan"})
+        .content.decode()
+    )
+    assert 'href="#id_people"' in html and 'id="id_people"' in html
