@@ -86,6 +86,13 @@ ADMINISTRATION = [
         access.TRAINING_ADMIN_ROLES,
     ),
     (
+        "claims",
+        "Claims to review",
+        "Learning that staff completed elsewhere and recorded themselves: check the evidence, "
+        "then approve it (it counts from the date they gave) or say why not.",
+        access.TRAINING_ADMIN_ROLES,
+    ),
+    (
         "feedback_surveys",
         "Surveys",
         "The feedback surveys sent after training: their questions, their versions and the "
