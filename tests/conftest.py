@@ -22,13 +22,13 @@ from tiptracker.plan.tests.factories import ActionFactory, PhaseFactory, Priorit
 from tiptracker.reporting.services import consultation_add, report_create
 from tiptracker.resources.models import Resource, ResourceFile
 from tiptracker.sso.tests.factories import IdentityProviderFactory
+from tiptracker.training.models import ClaimEvidence, LearningClaim
 from tiptracker.training.tests.factories import (
     BookingFactory,
     CourseFactory,
     InvitationFactory,
     TrainingSessionFactory,
 )
-from tiptracker.training.models import ClaimEvidence, LearningClaim
 from tiptracker.training.tokens import reply_token
 from tiptracker.workforce.tests.factories import StaffMemberFactory, TeamFactory
 

@@ -177,7 +177,7 @@ class ClaimDecisionForm(forms.Form):
         },
     )
     reason = forms.CharField(
-        label="Reason (if you do not approve it)",
+        label="Reason (if you reject it)",
         required=False,
         max_length=2000,
         widget=forms.Textarea,

@@ -30,10 +30,19 @@ PAGE_SIZE = 50
 
 
 def _who_links(membership: Membership) -> str:
-    """Whom a member without a staff record asks to link one."""
+    """Whom a member without a staff record asks to link one. An account is linked when its
+    invitation went to the e-mail address in one staff record (accounts/invitations.py);
+    an existing account is linked by the installation's administrators (Django's admin)."""
     if membership.role in access.MEMBER_ADMIN_ROLES:
-        return "As an administrator, you can link your account to your staff record yourself"
-    return "Ask your partnership's administrator to link your account to your staff record"
+        return (
+            "An account is linked to a staff record when it is invited with the e-mail address "
+            "in that record. To link yours now, ask whoever runs TIP Tracker for your "
+            "installation"
+        )
+    return (
+        "Ask your partnership's administrator to link your account to your staff record: "
+        "it is linked when your account has the e-mail address in your staff record"
+    )
 
 
 @access.partnership_view(access.ALL_ROLES)

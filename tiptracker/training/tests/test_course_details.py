@@ -110,9 +110,7 @@ def test_another_partnerships_course_is_not_found(outsider, login, partnership):
     course = CourseFactory(partnership=partnership)
     assert login(outsider).get(f"/p/{partnership.slug}/courses/{course.pk}/").status_code == 404
     assert (
-        login(outsider)
-        .get(f"/p/{outsider.partnership.slug}/courses/{course.pk}/")
-        .status_code
+        login(outsider).get(f"/p/{outsider.partnership.slug}/courses/{course.pk}/").status_code
         == 404
     )
 
@@ -144,9 +142,7 @@ def test_the_api_gives_a_courses_details(admin, login, partnership):
         duration_minutes=60,
     )
     CourseFactory(partnership=partnership)
-    found = (
-        login(admin).get(f"/api/partnerships/{partnership.slug}/courses/").json()["results"]
-    )
+    found = login(admin).get(f"/api/partnerships/{partnership.slug}/courses/").json()["results"]
     assert [(c["description"], c["learning_outcomes"], c["duration_minutes"]) for c in found] == [
         ("About", ["One", "Two"], 60),
         ("", [], None),
