@@ -127,6 +127,10 @@ def administration(request: HttpRequest, membership: Membership) -> HttpResponse
         for url, title, about, roles in ADMINISTRATION
         if membership.role in roles
     ]
+    waiting = access.claims_for(membership).filter(status="pending").count()
+    for section in sections:
+        if section["url"] == "claims":
+            section["title"] += f" ({waiting:,} waiting)" if waiting else ""
     return render(request, "partnerships/administration.html", {"sections": sections})
 
 

@@ -253,6 +253,7 @@ def test_training_admins_see_the_claims_waiting(admin, ld, member, login, partne
         assert str(member.staff) in page and "Trauma Skilled" in page and "1 waiting" in page
     administration = login(ld).get(f"/p/{partnership.slug}/administration/").content.decode()
     assert f"/p/{partnership.slug}/claims/" in administration
+    assert "Claims to review (1 waiting)" in administration
 
 
 @pytest.mark.parametrize("role", [Role.MANAGER, Role.STAFF, Role.BOARD])
