@@ -59,6 +59,16 @@ class SurveyWaiting:
     closes_at: dt.datetime
     path: str  # the answer page's address on this site
 
+    @property
+    def until(self) -> str:
+        """When it closes, as people say it: "the end of 4 January 2027" for a link that
+        closes at midnight, otherwise the day and time (a survey before a course closes as
+        the course starts)."""
+        local = timezone.localtime(self.closes_at)
+        if local.time() == dt.time():
+            return f"the end of {local.date() - dt.timedelta(days=1):%-d %B %Y}"
+        return f"{local:%-d %B %Y, %H:%M}"
+
 
 def surveys_waiting_for(staff_id: int) -> list[SurveyWaiting]:
     """The surveys sent to this person and not answered, whose links still take answers

@@ -134,6 +134,7 @@ def test_it_lists_the_surveys_waiting_with_their_links(member, login, partnershi
         )
     page = login(member).get(url(partnership)).content.decode()
     assert "Opening Doors: reaction, after attending" in page
+    assert f"Open until the end of {today() + dt.timedelta(days=10):%-d %B %Y}" in page
     assert page.count('href="/survey/') == 1
     link = page.split('href="/survey/', 1)[1].split('"', 1)[0]
     assert login(member).get(f"/survey/{link}").status_code == 200
@@ -175,3 +176,31 @@ def test_the_header_links_my_training_and_the_footer_the_lived_experience_page_f
 
 def test_another_partnership_is_not_found(outsider, login, partnership):
     assert login(outsider).get(url(partnership)).status_code == 404
+
+
+def test_a_survey_before_a_course_that_has_started_is_not_waiting_any_more(
+    member, login, partnership
+):
+    course = CourseFactory(partnership=partnership, title="Opening Doors")
+    started = TrainingSessionFactory(
+        course=course, starts_at=timezone.now() - dt.timedelta(hours=1)
+    )
+    coming = TrainingSessionFactory(course=course)
+    survey = SurveyFactory(partnership=partnership)
+    for nonce, session in (("old", started), ("new", coming)):
+        Invitation.objects.create(
+            partnership=partnership,
+            staff=member.staff,
+            course=course,
+            survey=survey,
+            timepoint="pre",
+            session=session,
+            completed_on=session.starts_at.date(),
+            opens_on=today(),
+            expires_on=today() + dt.timedelta(days=20),
+            nonce=nonce,
+            status="sent",
+        )
+    page = login(member).get(url(partnership)).content.decode()
+    assert page.count('href="/survey/') == 1
+    assert f"Open until {timezone.localtime(coming.starts_at):%-d %B %Y, %H:%M}" in page
