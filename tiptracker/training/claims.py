@@ -175,6 +175,18 @@ def claim_create(
         errors["completed_on"] = (
             f"The date you completed it must be on or after {EARLIEST:%-d %B %Y}"
         )
+    elif "course" not in errors:
+        same = {"staff_id": staff.pk, "course_id": course.pk, "completed_on": completed_on}
+        if Completion.objects.filter(**same).exists():
+            errors["course"] = (
+                f"{course.title} on {completed_on:%-d %B %Y} is already on your record: "
+                "there is nothing to approve"
+            )
+        elif LearningClaim.objects.filter(**same, status=LearningClaim.Status.PENDING).exists():
+            errors["course"] = (
+                f"You have recorded {course.title} on {completed_on:%-d %B %Y} already: "
+                "it is waiting for approval"
+            )
     note = evidence_note.strip()
     kind = None
     if upload is not None:

@@ -387,12 +387,33 @@ def test_an_empty_decision_asks_for_one(admin, member, login, course):
     assert LearningClaim.objects.get().status == LearningClaim.Status.PENDING
 
 
-def test_a_completion_already_there_that_day_is_not_doubled(admin, member, course):
+def test_a_completion_recorded_meanwhile_that_day_is_not_doubled(admin, member, course):
+    claim = claim_for(member, course)
+    # An import brought the same completion while the claim waited.
     Completion.objects.create(
         partnership=course.partnership,
         staff=member.staff,
         course=course,
         completed_on=dt.date(2023, 5, 17),
     )
-    claim = claims.claim_approve(actor=admin.user, claim=claim_for(member, course))
+    claim = claims.claim_approve(actor=admin.user, claim=claim)
     assert Completion.objects.count() == 1 and claim.completion is not None
+
+
+def test_the_same_course_and_day_cannot_be_claimed_twice_or_when_already_counted(
+    member, login, partnership, course
+):
+    client = login(member)
+    client.post(new_url(partnership), form(course))
+    page = client.post(new_url(partnership), form(course)).content.decode()
+    assert (
+        "You have recorded Trauma Skilled on 17 May 2023 already: it is waiting for approval"
+        in page
+    )
+    assert LearningClaim.objects.count() == 1
+    Completion.objects.create(
+        partnership=partnership, staff=member.staff, course=course, completed_on=dt.date(2023, 6, 1)
+    )
+    page = client.post(new_url(partnership), form(course, day=dt.date(2023, 6, 1))).content.decode()
+    assert "Trauma Skilled on 1 June 2023 is already on your record" in page
+    assert LearningClaim.objects.count() == 1
