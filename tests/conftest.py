@@ -22,6 +22,7 @@ from tiptracker.plan.tests.factories import ActionFactory, PhaseFactory, Priorit
 from tiptracker.reporting.services import consultation_add, report_create
 from tiptracker.resources.models import Resource, ResourceFile
 from tiptracker.sso.tests.factories import IdentityProviderFactory
+from tiptracker.training.models import ClaimEvidence, LearningClaim
 from tiptracker.training.tests.factories import (
     BookingFactory,
     CourseFactory,
@@ -131,6 +132,17 @@ def world(db):
         preferred_name="Robin",
         email="robin@example.org",
     )
+    # The staff persona's claim of learning done elsewhere, waiting, with a file as evidence.
+    claim = LearningClaim.objects.create(
+        partnership=own, staff=staff, course=course, completed_on=dt.date(2023, 5, 1)
+    )
+    ClaimEvidence.objects.create(
+        claim=claim,
+        name="certificate.pdf",
+        content_type="application/pdf",
+        size=9,
+        data=b"%PDF-1.4\n",
+    )
     # A sign-in provider, for the installation administrator's pages.
     provider = IdentityProviderFactory(domains=["own.example"])
     kwargs = {
@@ -160,6 +172,7 @@ def world(db):
         "record_pk": lived.record.pk,
         "report_pk": report.pk,
         "consultation_pk": consultation.pk,
+        "claim_pk": claim.pk,
         "number": "4.2",
         "to": "information_sent",
         "link_token": lived.token,

@@ -31,6 +31,9 @@ PEOPLE = only(Role.ADMIN, Role.LD_OFFICER, Role.MANAGER)
 COVERAGE = only(Role.ADMIN, Role.LD_OFFICER, Role.MANAGER, Role.BOARD)
 # A booking belongs to the staff persona, in the manager's team: other roles cannot see it.
 OWN_BOOKING = only(Role.ADMIN, Role.LD_OFFICER, Role.MANAGER, Role.STAFF, otherwise=NOT_FOUND)
+# A claim of learning done elsewhere, and its evidence, belong to the staff persona: only
+# they and those who decide claims see it (not their manager).
+OWN_CLAIM = only(Role.ADMIN, Role.LD_OFFICER, Role.STAFF, otherwise=NOT_FOUND)
 
 # The plan: every member reads it; administrators edit it; an action's owner (the staff
 # persona in the world) updates their own action.
@@ -110,6 +113,15 @@ POLICY: dict[str, dict[str, object]] = {
     "session_cancel": {GET: TRAINING_ADMINS, POST: TRAINING_ADMINS},
     "session_attendance": {GET: TRAINING_ADMINS, POST: TRAINING_ADMINS},
     "my_bookings": {GET: ALL},
+    "course_detail": {GET: ALL},
+    # My training: every member (one without a staff record is told why it is empty).
+    "my_training": {GET: ALL},
+    "claim_new": {GET: ALL, POST: ALL},
+    # Claims of learning done elsewhere: reviewed and decided by training admins (the empty
+    # POST decides nothing: it asks for a decision).
+    "claims": {GET: TRAINING_ADMINS},
+    "claim_decide": {GET: TRAINING_ADMINS, POST: TRAINING_ADMINS},
+    "claim_evidence": {GET: OWN_CLAIM},
     "booking_ics": {GET: OWN_BOOKING},
     # GET asks to confirm (naming who gets the place, to those who may see them); POST cancels.
     "booking_cancel": {GET: OWN_BOOKING, POST: OWN_BOOKING},

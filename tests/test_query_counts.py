@@ -97,6 +97,7 @@ def grow(partnership, team, course, session, past, size: int) -> None:
     grow_plan(partnership, course, session, size)
     grow_guests(partnership, session, past, size)
     grow_funding_and_engagement(partnership, size)
+    grow_my_training(partnership, team, course, size)
     Resource.objects.bulk_create(
         Resource(
             partnership=partnership, title=f"Resource {n}", kind="guidance", audience="managers"
@@ -139,6 +140,91 @@ def grow(partnership, team, course, session, past, size: int) -> None:
         ]
     )
     coverage_snapshots_rebuild(partnership_id=partnership.id)
+
+
+def grow_my_training(partnership, team, course, size: int) -> None:
+    """For the administrator's own staff record: completions, bookings, claims (some with a
+    file) and surveys waiting; and a claim waiting from every other member of staff."""
+    from tiptracker.feedback.models import Invitation, Survey
+    from tiptracker.training.models import ClaimEvidence, LearningClaim
+
+    me = StaffMember.objects.get(partnership=partnership, staff_id="ME")
+    courses = list(Course.objects.filter(partnership=partnership).order_by("id")[:size])
+    Completion.objects.bulk_create(
+        [
+            Completion(
+                partnership=partnership,
+                staff=me,
+                course=c,
+                completed_on=dt.date(2021, 1, 1),
+                source=Completion.Source.CLAIM if n % 2 else Completion.Source.IMPORT,
+            )
+            for n, c in enumerate(courses)
+        ],
+        ignore_conflicts=True,
+    )
+    soon = timezone.now() + dt.timedelta(days=5)
+    start = Booking.objects.filter(staff=me).count()
+    sessions = TrainingSession.objects.bulk_create(
+        TrainingSession(
+            partnership=partnership,
+            course=courses[n % len(courses)],
+            starts_at=soon + dt.timedelta(hours=n) * (1 if n % 2 else -30),
+            ends_at=soon + dt.timedelta(hours=n) * (1 if n % 2 else -30) + dt.timedelta(hours=1),
+            capacity=1 if n % 3 else 5,
+        )
+        for n in range(start, size)
+    )
+    Booking.objects.bulk_create(
+        Booking(
+            partnership=partnership,
+            session=target,
+            staff=me,
+            status=Booking.Status.WAITLISTED if n % 3 else Booking.Status.BOOKED,
+        )
+        for n, target in enumerate(sessions)
+    )
+    start = LearningClaim.objects.filter(partnership=partnership).count()
+    others = list(StaffMember.objects.filter(partnership=partnership).order_by("id")[:size])
+    claims = LearningClaim.objects.bulk_create(
+        LearningClaim(
+            partnership=partnership,
+            staff=me if n % 2 else others[n % len(others)],
+            course=courses[n % len(courses)],
+            completed_on=dt.date(2022, 2, 2),
+            evidence_note="Certificate",
+            status=LearningClaim.Status.REJECTED if n % 5 == 1 else LearningClaim.Status.PENDING,
+        )
+        for n in range(start, size)
+    )
+    ClaimEvidence.objects.bulk_create(
+        ClaimEvidence(claim=c, name="c.pdf", content_type="application/pdf", size=5, data=b"%PDF-")
+        for c in claims[::2]
+    )
+    survey = Survey.objects.filter(partnership=partnership).first()
+    if survey is None:
+        from tiptracker.feedback.tests.factories import SurveyFactory
+
+        survey = SurveyFactory(partnership=partnership)
+    today = dt.date.today()
+    Invitation.objects.bulk_create(
+        [
+            Invitation(
+                partnership=partnership,
+                staff=me,
+                course=c,
+                timepoint="reaction",
+                survey=survey,
+                completed_on=today,
+                opens_on=today,
+                expires_on=today + dt.timedelta(days=20),
+                nonce=f"n{n}",
+                status="sent",
+            )
+            for n, c in enumerate(courses)
+        ],
+        ignore_conflicts=True,
+    )
 
 
 def grow_invitations(partnership, size: int) -> None:
@@ -345,6 +431,9 @@ PAGES = [
     "briefings/",
     "briefings/?when=past",
     "sessions/{session}/invitations/",
+    "courses/{course}/",
+    "my-training/",
+    "claims/",
     "funding/",
     "engagement/",
     "engagement/?from=2021-01-01&to=2023-12-31",
@@ -393,7 +482,16 @@ def setting(partnership, team):
         ends_at=now - dt.timedelta(days=2) + dt.timedelta(hours=1),
         capacity=5000,
     )
-    admin = MembershipFactory(partnership=partnership, role=Role.ADMIN)
+    # The administrator has a staff record of their own: My training lists what it holds.
+    me = StaffMember.objects.create(
+        partnership=partnership,
+        organisation=team.organisation,
+        team=team,
+        staff_id="ME",
+        first_name="Alex",
+        last_name="Admin",
+    )
+    admin = MembershipFactory(partnership=partnership, role=Role.ADMIN, staff=me)
     manager = MembershipFactory(partnership=partnership, role=Role.MANAGER)
     manager.managed_teams.create(partnership=partnership, team=team)
     return {"course": course, "session": session, "past": past, "admin": admin, "manager": manager}
@@ -425,6 +523,7 @@ def urls(partnership, setting) -> list[str]:
             session=setting["session"].pk,
             past=setting["past"].pk,
             action=_first_action(),
+            course=setting["course"].pk,
             today=f"on_0={today.day}&on_1={today.month}&on_2={today.year}",
         )
         for p in PAGES

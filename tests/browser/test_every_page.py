@@ -53,6 +53,7 @@ NOT_HTML = {
     "feedback_answers_xlsx",
     "plan_docx",
     "resource_file",
+    "claim_evidence",
     "lived_export",
     "report_docx",
     "report_pdf",

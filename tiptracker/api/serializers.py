@@ -96,7 +96,8 @@ class SourceField(EnumField):
     enum_name = "CompletionSource"
     enum_values = Completion.Source.values
     enum_description = (
-        "import: from a file; attendance: attended a session; manual: recorded by hand."
+        "import: from a file; attendance: attended a session; manual: recorded by hand; "
+        "claim: learning done elsewhere, claimed by the person and approved."
     )
 
 
@@ -182,6 +183,15 @@ class CourseOutput(serializers.Serializer):
     level = LevelField(help_text="The level completing the course achieves.")
     delivery = DeliveryField()
     provider = serializers.CharField()
+    description = serializers.CharField(help_text="What the course is about; blank if not given.")
+    learning_outcomes = serializers.ListField(
+        child=serializers.CharField(),
+        source="outcomes",
+        help_text="What people learn, one outcome an item; empty if not given.",
+    )
+    duration_minutes = serializers.IntegerField(
+        allow_null=True, help_text="How long the course takes, in minutes; null if not given."
+    )
 
 
 class CourseBriefOutput(serializers.Serializer):

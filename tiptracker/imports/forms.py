@@ -21,7 +21,9 @@ KIND_HINTS = {
     ),
     ImportKind.COURSES: (
         "Columns course_code, title and level are required; delivery (e-learning, webinar, "
-        "face-to-face or blended) and provider are optional."
+        "face-to-face or blended), provider, description, learning_outcomes (one a line) and "
+        "duration_minutes (whole minutes, 1 to 10080) are optional. Where the file has no "
+        "description, learning_outcomes or duration_minutes column, courses keep what they have."
     ),
     ImportKind.COMPLETIONS: (
         "Columns staff_id, course_code and completed_on, all required: each must match an "

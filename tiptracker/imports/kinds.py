@@ -45,6 +45,9 @@ def _text(value: object) -> str:
     return str(value).strip()
 
 
+# A column the file does not have: the value stored stays as it is.
+KEEP = object()
+
 _TRUE = {"yes", "true", "y", "1"}
 _FALSE = {"no", "false", "n", "0", ""}
 
@@ -356,8 +359,11 @@ class NeedsKind(Kind):
 
 class CoursesKind(Kind):
     required = ["course_code", "title", "level"]
-    optional = ["delivery", "provider"]
+    # description, learning_outcomes and duration_minutes came later (an additive change):
+    # a file without one of these columns leaves what the course has as it is.
+    optional = ["delivery", "provider", "description", "learning_outcomes", "duration_minutes"]
     fields = ["title", "level", "delivery", "provider"]
+    details = ["description", "learning_outcomes", "duration_minutes"]
     _DELIVERY = {
         "e-learning": "e-learning",
         "elearning": "e-learning",
@@ -370,16 +376,35 @@ class CoursesKind(Kind):
         "blended": "blended",
         "": "",
     }
+    MAX_MINUTES = 10080  # a week, as on the course form
 
     def __init__(self, partnership: Partnership):
         super().__init__(partnership)
         self.existing = {
             row[0]: row[1:]
             for row in Course.objects.filter(partnership=partnership).values_list(
-                "code", "id", *self.fields
+                "code", "id", *self.fields, *self.details
             )
         }
         self.seen: dict[str, tuple] = {}
+
+    def _minutes(self, number: int, row: dict, problems: list[Problem]) -> int | None:
+        raw = row.get("duration_minutes")
+        if isinstance(raw, float) and raw.is_integer():
+            raw = int(raw)  # a spreadsheet's number
+        text = _text(raw)
+        if not text:
+            return None
+        if not text.isdigit() or not 1 <= int(text) <= self.MAX_MINUTES:
+            problems.append(
+                Problem(
+                    number,
+                    "duration_minutes",
+                    f"'{text}' is not a whole number of minutes from 1 to {self.MAX_MINUTES} (a week)",
+                )
+            )
+            return None
+        return int(text)
 
     def validate(self, number: int, row: dict[str, object]) -> tuple:
         problems: list[Problem] = []
@@ -400,7 +425,34 @@ class CoursesKind(Kind):
             problems.append(Problem(number, "course_code", "is longer than 64 characters"))
         if len(title) > 200:
             problems.append(Problem(number, "title", "is longer than 200 characters"))
-        record = (code, title, level, delivery or "", _text(row.get("provider")))
+        # The details the file has a column for (KEEP where it has none).
+        description = KEEP
+        if "description" in row:
+            description = _text(row.get("description"))
+            if len(description) > 5000:
+                problems.append(Problem(number, "description", "is longer than 5,000 characters"))
+        outcomes = KEEP
+        if "learning_outcomes" in row:
+            outcomes = "\n".join(
+                line.strip()
+                for line in str(row.get("learning_outcomes") or "").splitlines()
+                if line.strip()
+            )
+            if len(outcomes) > 5000:
+                problems.append(
+                    Problem(number, "learning_outcomes", "is longer than 5,000 characters")
+                )
+        minutes = self._minutes(number, row, problems) if "duration_minutes" in row else KEEP
+        record = (
+            code,
+            title,
+            level,
+            delivery or "",
+            _text(row.get("provider")),
+            description,
+            outcomes,
+            minutes,
+        )
         if not problems:
             if self.seen.get(code, record[1:]) != record[1:]:
                 problems.append(
@@ -417,21 +469,31 @@ class CoursesKind(Kind):
 
     def write(self, records: list) -> tuple[int, int, int]:
         created = updated = unchanged = 0
-        for code, *values in records:
+        names = self.fields + self.details
+        for code, *given in records:
             existing = self.existing.get(code)
             if existing is None:
+                values = [None if v is KEEP else v for v in given]
+                values = [
+                    "" if v is None and name != "duration_minutes" else v
+                    for name, v in zip(names, values, strict=True)
+                ]
                 course = Course.objects.create(
                     partnership=self.partnership,
                     code=code,
-                    **dict(zip(self.fields, values, strict=True)),
+                    **dict(zip(names, values, strict=True)),
                 )
                 self.existing[code] = (course.id, *values)
                 created += 1
-            elif tuple(existing[1:]) == tuple(values):
+                continue
+            values = [
+                old if new is KEEP else new for old, new in zip(existing[1:], given, strict=True)
+            ]
+            if tuple(existing[1:]) == tuple(values):
                 unchanged += 1
             else:
                 Course.objects.filter(id=existing[0]).update(
-                    **dict(zip(self.fields, values, strict=True))
+                    **dict(zip(names, values, strict=True))
                 )
                 self.existing[code] = (existing[0], *values)
                 updated += 1

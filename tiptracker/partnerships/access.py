@@ -206,6 +206,36 @@ def completions_for(membership: Membership) -> QuerySet:
     return completions.none()
 
 
+def claims_for(membership: Membership) -> QuerySet:
+    """Claims of learning done elsewhere: every claim in the partnership for those who
+    decide them (training admins), a member's own otherwise (managers included: a claim
+    and its evidence are between the person and those who run training)."""
+    from tiptracker.training.models import LearningClaim
+
+    claims = LearningClaim.objects.filter(partnership_id=membership.partnership_id)
+    if membership.role in TRAINING_ADMIN_ROLES:
+        return claims
+    if membership.staff_id:
+        return claims.filter(staff_id=membership.staff_id)
+    return claims.none()
+
+
+def get_claim_for_user(membership: Membership, pk: object) -> Any:
+    return _get_or_404(
+        claims_for(membership)
+        .select_related("staff__team", "course", "claimed_by", "decided_by", "evidence")
+        .defer("evidence__data"),
+        pk,
+    )
+
+
+def get_claim_evidence_for_user(membership: Membership, claim_pk: object) -> Any:
+    """A claim's evidence file, bytes and all (its pk is the claim's): 404 if it has none."""
+    from tiptracker.training.models import ClaimEvidence
+
+    return _get_or_404(ClaimEvidence.objects.filter(claim__in=claims_for(membership)), claim_pk)
+
+
 def imports_for(membership: Membership) -> QuerySet:
     from tiptracker.imports.models import ImportRun
 

@@ -86,6 +86,13 @@ ADMINISTRATION = [
         access.TRAINING_ADMIN_ROLES,
     ),
     (
+        "claims",
+        "Claims to review",
+        "Learning that staff completed elsewhere and recorded themselves: check the evidence, "
+        "then approve it (it counts from the date they gave) or say why not.",
+        access.TRAINING_ADMIN_ROLES,
+    ),
+    (
         "feedback_surveys",
         "Surveys",
         "The feedback surveys sent after training: their questions, their versions and the "
@@ -120,6 +127,10 @@ def administration(request: HttpRequest, membership: Membership) -> HttpResponse
         for url, title, about, roles in ADMINISTRATION
         if membership.role in roles
     ]
+    waiting = access.claims_for(membership).filter(status="pending").count()
+    for section in sections:
+        if section["url"] == "claims":
+            section["title"] += f" ({waiting:,} waiting)" if waiting else ""
     return render(request, "partnerships/administration.html", {"sections": sections})
 
 

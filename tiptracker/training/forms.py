@@ -15,8 +15,10 @@ from django.utils import timezone
 
 from tiptracker.forms import DatePartsField
 from tiptracker.lib.levels import Level
+from tiptracker.training import claims
 from tiptracker.training.briefings import Answer
 from tiptracker.training.models import Booking, Course, Guest, TrainingSession
+from tiptracker.training.services import MAX_DURATION_MINUTES
 
 # Courses -----------------------------------------------------------------------------------
 
@@ -62,6 +64,34 @@ class CourseForm(forms.Form):
         help_text="Who runs the course, for example NHS Education for Scotland.",
         error_messages={"max_length": "The provider must be 200 characters or fewer"},
     )
+    description = forms.CharField(
+        label="Description (optional)",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea,
+        help_text="What the course is about and who it is for. The sessions list shows its first words.",
+        error_messages={"max_length": "The description must be 5,000 characters or fewer"},
+    )
+    learning_outcomes = forms.CharField(
+        label="Learning outcomes (optional)",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea,
+        help_text="One outcome a line: what people will know or be able to do afterwards.",
+        error_messages={"max_length": "The learning outcomes must be 5,000 characters or fewer"},
+    )
+    duration_minutes = forms.IntegerField(
+        label="Duration in minutes (optional)",
+        required=False,
+        min_value=1,
+        max_value=MAX_DURATION_MINUTES,
+        help_text="How long the course takes, in whole minutes: for example 210 for 3 hours 30 minutes.",
+        error_messages={
+            "invalid": "Enter the duration as a whole number of minutes, like 90",
+            "min_value": "The duration must be at least 1 minute",
+            "max_value": f"The duration must be {MAX_DURATION_MINUTES:,} minutes (a week) or fewer",
+        },
+    )
 
     @staticmethod
     def initial_for(course: Course) -> dict:
@@ -71,7 +101,89 @@ class CourseForm(forms.Form):
             "level": str(course.level),
             "delivery": course.delivery,
             "provider": course.provider,
+            "description": course.description,
+            "learning_outcomes": course.learning_outcomes,
+            "duration_minutes": course.duration_minutes,
         }
+
+
+# Learning done elsewhere --------------------------------------------------------------------
+
+
+class ClaimForm(forms.Form):
+    course = forms.ModelChoiceField(
+        label="Course",
+        queryset=Course.objects.none(),
+        empty_label="Choose a course",
+        help_text="The course in your partnership's list that the learning matches.",
+        error_messages={
+            "required": "Choose the course you completed",
+            "invalid_choice": "Choose one of the courses in the list",
+        },
+    )
+    completed_on = DatePartsField(
+        label="Date you completed it",
+        what="date you completed it",
+        help_text="For example, 27 3 2024",
+    )
+    evidence_note = forms.CharField(
+        label="Evidence",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea,
+        help_text="Where and how you completed it: the organisation, the course's name there, a certificate number. Needed if you do not attach a file.",
+        error_messages={"max_length": "The evidence must be 5,000 characters or fewer"},
+    )
+    evidence = forms.FileField(
+        label="Evidence file (optional)",
+        required=False,
+        error_messages={
+            "empty": "The chosen file is empty",
+            "invalid": "The file could not be read: choose it again",
+            "missing": "The file could not be read: choose it again",
+        },
+    )
+
+    accept = claims.ACCEPT  # the file input's accept attribute
+
+    def __init__(self, *args, courses: QuerySet[Course], **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["course"].queryset = courses.order_by("title", "id")  # type: ignore[attr-defined]
+        self.fields["evidence"].help_text = (
+            "A certificate or record of completion: a PDF, a photo or scan (.jpg or .png), or "
+            f"a Word document (.docx or .doc), smaller than {claims.human_size(claims.MAX_BYTES)}."
+        )
+
+    def clean_evidence(self) -> claims.Upload | None:
+        upload = self.cleaned_data.get("evidence")
+        if not upload:
+            return None
+        # Name and size first, so a file far too large is never read into memory.
+        try:
+            claims.check_name_and_size(upload.name, upload.size)
+        except claims.EvidenceRefused as refused:
+            raise forms.ValidationError(str(refused)) from None
+        return claims.Upload(name=upload.name, data=upload.read())
+
+
+class ClaimDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Your decision",
+        choices=[("approve", "Approve"), ("reject", "Do not approve")],
+        widget=forms.HiddenInput,  # the two buttons send it
+        error_messages={
+            "required": "Choose whether to approve the claim",
+            "invalid_choice": "Choose approve or do not approve",
+        },
+    )
+    reason = forms.CharField(
+        label="Reason (if you reject it)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea,
+        help_text="The person is told it by e-mail: say what would be accepted.",
+        error_messages={"max_length": "The reason must be 2,000 characters or fewer"},
+    )
 
 
 # Sessions ----------------------------------------------------------------------------------

@@ -26,6 +26,12 @@ class Course(models.Model):
     level = models.PositiveSmallIntegerField(choices=Level.choices)
     delivery = models.CharField(max_length=20, choices=Delivery.choices, blank=True)
     provider = models.CharField(max_length=200, blank=True)
+    # What the course is about, for the course's page and (shortened) the sessions list.
+    description = models.TextField(blank=True)
+    # One outcome a line, shown as a bulleted list (blank lines are ignored).
+    learning_outcomes = models.TextField(blank=True)
+    # How long it takes, in whole minutes; shown in words ("3 hours 30 minutes").
+    duration_minutes = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["level", "title"]
@@ -37,6 +43,27 @@ class Course(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def outcomes(self) -> list[str]:
+        return [line.strip() for line in self.learning_outcomes.splitlines() if line.strip()]
+
+    @property
+    def duration_words(self) -> str:
+        return duration_words(self.duration_minutes)
+
+
+def duration_words(minutes: int | None) -> str:
+    """90 -> "1 hour 30 minutes"; "" when not recorded."""
+    if not minutes:
+        return ""
+    hours, rest = divmod(minutes, 60)
+    parts = []
+    if hours:
+        parts.append(f"{hours:,} hour{'' if hours == 1 else 's'}")
+    if rest:
+        parts.append(f"{rest} minute{'' if rest == 1 else 's'}")
+    return " ".join(parts)
 
 
 class TrainingSession(models.Model):
@@ -221,6 +248,7 @@ class Completion(models.Model):
         IMPORT = "import", "Imported"
         ATTENDANCE = "attendance", "Attended a session"
         MANUAL = "manual", "Recorded by hand"
+        CLAIM = "claim", "Learning done elsewhere (approved claim)"
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE)
     staff = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="completions")
@@ -267,3 +295,66 @@ class CoverageSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month_end}: level {self.level} {self.met}/{self.needed}"
+
+
+class LearningClaim(models.Model):
+    """A member of staff's claim to have completed a course elsewhere (another employer, a
+    national programme). It counts for nothing until an L&D officer or administrator
+    approves it, which records a completion from the claimed date (training/claims.py)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for approval"  # counts for nothing yet
+        APPROVED = "approved", "Approved"  # recorded a completion (source: claim)
+        REJECTED = "rejected", "Not approved"  # with the reason the claimant is told
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE)
+    staff = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="learning_claims")
+    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="+")
+    completed_on = models.DateField()
+    evidence_note = models.TextField(blank=True)
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(blank=True)  # why it was not approved
+    completion = models.ForeignKey(
+        Completion, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["partnership", "status", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.staff}: {self.course} on {self.completed_on:%d/%m/%Y}"
+
+    def attached_evidence(self) -> "ClaimEvidence | None":
+        """The file, or None (lists fetch it with select_related and without its bytes)."""
+        try:
+            return self.evidence
+        except ClaimEvidence.DoesNotExist:
+            return None
+
+
+class ClaimEvidence(models.Model):
+    """A claim's evidence file, kept in the database (never under the static or public
+    media files), in a table of its own so that lists never load the bytes. Served only
+    through the claim_evidence view, to the claimant and those who decide claims."""
+
+    claim = models.OneToOneField(
+        LearningClaim, on_delete=models.CASCADE, primary_key=True, related_name="evidence"
+    )
+    # A safe name and the type from the allow-list (training/evidence.py), never the browser's.
+    name = models.CharField(max_length=100)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    data = models.BinaryField()
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.name

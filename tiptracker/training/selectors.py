@@ -10,6 +10,7 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     IntegerField,
+    Min,
     OuterRef,
     Prefetch,
     Q,
@@ -25,7 +26,12 @@ from django.utils.formats import date_format
 from tiptracker.accounts.services import user_name
 from tiptracker.lib.dates import month_ends_before
 from tiptracker.lib.levels import LEVELS, Level
-from tiptracker.partnerships.access import bookable_staff_for, managed_team_ids, staff_for
+from tiptracker.partnerships.access import (
+    bookable_staff_for,
+    claims_for,
+    managed_team_ids,
+    staff_for,
+)
 from tiptracker.partnerships.models import Membership
 from tiptracker.training.coverage import (
     Coverage,
@@ -37,8 +43,10 @@ from tiptracker.training.coverage import (
 from tiptracker.training.models import (
     AttendanceMark,
     Booking,
+    Completion,
     CoverageSnapshot,
     Guest,
+    LearningClaim,
     TrainingSession,
 )
 from tiptracker.training.services import TREND_MONTHS, coverage_snapshots_fill
@@ -479,4 +487,76 @@ def briefings_for(membership: Membership, *, past: bool | None = None) -> QueryS
                 bookings__attendance=Booking.Attendance.PARTLY,
             ),
         ),
+    )
+
+
+# My training and claims of learning done elsewhere ----------------------------------------
+
+# My training lists this many past bookings; the rest are on the bookings page.
+PAST_BOOKINGS_SHOWN = 5
+
+
+@dataclass(frozen=True)
+class PersonalLevel:
+    """The level a person needs (formats.md, coverage rule 2) and whether they meet it."""
+
+    level: Level
+    # Where the need comes from: "set for you", "your team's need" or "everyone's minimum".
+    source: str
+    # The earliest completion achieving it, on or before the day asked about; None: not met.
+    met_on: dt.date | None
+
+
+def personal_level(staff: StaffMember, *, as_of: dt.date) -> PersonalLevel:
+    """The rule coverage.py applies to everyone, for one person on one day."""
+    if staff.required_level:
+        level, source = Level(staff.required_level), "set for you"
+    elif staff.team.required_level:
+        level, source = Level(staff.team.required_level), "your team's need"
+    else:
+        level, source = Level.INFORMED, "everyone's minimum"
+    met_on = Completion.objects.filter(
+        staff_id=staff.pk, course__level__gte=level.value, completed_on__lte=as_of
+    ).aggregate(first=Min("completed_on"))["first"]
+    return PersonalLevel(level=level, source=source, met_on=met_on)
+
+
+def own_completions(staff: StaffMember) -> QuerySet[Completion]:
+    """Every course the person has completed, from any source, newest first."""
+    return staff.completions.select_related("course").order_by("-completed_on", "-id")
+
+
+def own_open_claims(staff: StaffMember) -> QuerySet[LearningClaim]:
+    """The person's claims that do not count (waiting for approval, or not approved),
+    newest first, with their evidence's name and size but not its bytes."""
+    return (
+        LearningClaim.objects.filter(staff_id=staff.pk)
+        .exclude(status=LearningClaim.Status.APPROVED)
+        .select_related("course", "evidence")
+        .defer("evidence__data")
+        .order_by("-created_at", "-id")
+    )
+
+
+def own_bookings(bookings: QuerySet[Booking], *, now: dt.datetime) -> tuple[list, list]:
+    """A person's live bookings to come (soonest first) and their latest past ones."""
+    live = bookings_with_position(bookings.exclude(status=Booking.Status.CANCELLED))
+    upcoming = list(live.filter(session__starts_at__gte=now).order_by("session__starts_at", "id"))
+    past = list(
+        live.filter(session__starts_at__lt=now).order_by("-session__starts_at", "-id")[
+            :PAST_BOOKINGS_SHOWN
+        ]
+    )
+    return upcoming, past
+
+
+def claims_to_review(membership: Membership) -> QuerySet[LearningClaim]:
+    """The partnership's claims waiting for a decision, oldest first (first come, first
+    decided), with what the list shows and without the files' bytes."""
+    return (
+        claims_for(membership)
+        .filter(status=LearningClaim.Status.PENDING)
+        .select_related("staff__team", "course", "evidence")
+        .defer("evidence__data")
+        .order_by("created_at", "id")
     )

@@ -145,6 +145,24 @@ def _course_code_free(*, partnership_id: int, code: str, course_id: int | None =
         raise _code_taken(code)
 
 
+# A course longer than a week is a programme: its parts are courses of their own.
+MAX_DURATION_MINUTES = 10080
+
+
+def _course_duration_check(minutes: int | None) -> None:
+    if minutes is not None and not 1 <= minutes <= MAX_DURATION_MINUTES:
+        raise ValidationError(
+            {
+                "duration_minutes": f"The duration must be between 1 and {MAX_DURATION_MINUTES:,} minutes (a week)"
+            }
+        )
+
+
+def _outcomes_text(text: str) -> str:
+    """One outcome a line, without the blank lines and stray spaces a paste brings."""
+    return "\n".join(line.strip() for line in text.splitlines() if line.strip())
+
+
 def course_create(
     *,
     actor: Actor,
@@ -154,8 +172,12 @@ def course_create(
     level: int,
     delivery: str = "",
     provider: str = "",
+    description: str = "",
+    learning_outcomes: str = "",
+    duration_minutes: int | None = None,
 ) -> Course:
     code = code.strip()
+    _course_duration_check(duration_minutes)
     _course_code_free(partnership_id=partnership_id, code=code)
     try:
         with transaction.atomic():
@@ -166,6 +188,9 @@ def course_create(
                 level=level,
                 delivery=delivery,
                 provider=provider.strip(),
+                description=description.strip(),
+                learning_outcomes=_outcomes_text(learning_outcomes),
+                duration_minutes=duration_minutes,
             )
     except IntegrityError:
         # Someone else took the code between the check and the insert.
@@ -181,12 +206,19 @@ def course_update(
     level: int,
     delivery: str = "",
     provider: str = "",
+    description: str = "",
+    learning_outcomes: str = "",
+    duration_minutes: int | None = None,
 ) -> Course:
     code = code.strip()
+    _course_duration_check(duration_minutes)
     _course_code_free(partnership_id=course.partnership_id, code=code, course_id=course.pk)
     level_changed = course.level != level
     course.code, course.title, course.level = code, title.strip(), level
     course.delivery, course.provider = delivery, provider.strip()
+    course.description = description.strip()
+    course.learning_outcomes = _outcomes_text(learning_outcomes)
+    course.duration_minutes = duration_minutes
     try:
         with transaction.atomic():
             course.save()

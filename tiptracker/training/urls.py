@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tiptracker.training import views
+from tiptracker.training import personal_views, views
 
 urlpatterns = [
     path("courses/", views.courses, name="courses"),
@@ -37,4 +37,14 @@ urlpatterns += [
         views.invitation_reply_record,
         name="invitation_reply_record",
     ),
+]
+
+# A member's own training, learning done elsewhere (claims), and reviewing claims.
+urlpatterns += [
+    path("courses/<int:course_pk>/", views.course_detail, name="course_detail"),
+    path("my-training/", personal_views.my_training, name="my_training"),
+    path("my-training/learning-elsewhere/", personal_views.claim_new, name="claim_new"),
+    path("claims/", personal_views.claims_list, name="claims"),
+    path("claims/<int:claim_pk>/", personal_views.claim_decide, name="claim_decide"),
+    path("claims/<int:claim_pk>/evidence/", personal_views.claim_evidence, name="claim_evidence"),
 ]

@@ -63,6 +63,32 @@ def courses(request: HttpRequest, membership: Membership) -> HttpResponse:
     )
 
 
+@access.partnership_view(access.ALL_ROLES)
+def course_detail(request: HttpRequest, membership: Membership, course_pk: int) -> HttpResponse:
+    """What a course is about, what people learn and how long it takes, with its sessions to
+    come: for everyone who sees the sessions."""
+    course = access.get_course_for_user(membership, course_pk)
+    upcoming = sessions_with_places(
+        access.sessions_for(membership)
+        .filter(course=course, starts_at__gte=timezone.now())
+        .order_by("starts_at")
+    )[:COURSE_SESSIONS_SHOWN]
+    return render(
+        request,
+        "training/course_detail.html",
+        {
+            "course": course,
+            "upcoming": upcoming,
+            "can_edit": membership.role in access.TRAINING_ADMIN_ROLES,
+            "sessions_shown": COURSE_SESSIONS_SHOWN,
+        },
+    )
+
+
+# A course's page lists this many of its sessions to come; the sessions page has them all.
+COURSE_SESSIONS_SHOWN = 10
+
+
 @access.partnership_view(access.TRAINING_ADMIN_ROLES)
 @require_http_methods(["GET", "POST"])
 def course_new(request: HttpRequest, membership: Membership) -> HttpResponse:
