@@ -161,7 +161,18 @@ class _Loader:
         self._courses()
         self._logins()
         self._past_sessions()
+        # The imports' coverage queries are planned from statistics that know this workforce
+        # (in a database holding another partnership they would take it for empty), and what
+        # follows from statistics that know its completions.
+        self._statistics()
         self._completions()
+        self._statistics()
+        self._upcoming_sessions()
+        self._workspace()
+        coverage_snapshots_rebuild(partnership_id=self.partnership.id, as_of=self.today)
+        _say(self.out, "Coverage trend: rebuilt for the last 24 month ends")
+
+    def _statistics(self) -> None:
         refresh_planner_statistics(
             [
                 m._meta.db_table
@@ -176,10 +187,6 @@ class _Loader:
                 )
             ]
         )
-        self._upcoming_sessions()
-        self._workspace()
-        coverage_snapshots_rebuild(partnership_id=self.partnership.id, as_of=self.today)
-        _say(self.out, "Coverage trend: rebuilt for the last 24 month ends")
 
     # Workforce, courses, logins -------------------------------------------------------------
 
