@@ -76,6 +76,17 @@ def load(ctx: DemoContext) -> None:
         level=Level.INFORMED,
         delivery=Course.Delivery.FACE_TO_FACE,
         provider="Dundee Trauma Steering Group",
+        description=(
+            "A briefing for Integration Joint Board members and elected members: what "
+            "trauma-informed services mean for the decisions they take, and how the "
+            "partnership will report its progress to them."
+        ),
+        learning_outcomes=(
+            "Know why trauma-informed practice matters to the people our services support\n"
+            "Know what the partnership's plan asks of its services and leaders\n"
+            "Ask the questions that hold services to account for being trauma-informed"
+        ),
+        duration_minutes=120,
     )
     session = session_create(
         actor=actor,

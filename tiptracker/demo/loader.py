@@ -39,6 +39,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from tiptracker.accounts import second_factor
 from tiptracker.cli import UserError
 from tiptracker.demo import data, workspace
+from tiptracker.demo.course_details import DETAILS
 from tiptracker.demo.rollout import learning
 from tiptracker.imports.models import ImportRun
 from tiptracker.imports.services import import_run_confirm, import_upload
@@ -274,6 +275,9 @@ class _Loader:
                 level=c.level,
                 delivery=c.delivery,
                 provider=c.provider,
+                description=DETAILS[c.code][0],
+                learning_outcomes=DETAILS[c.code][1],
+                duration_minutes=DETAILS[c.code][2],
             )
             for c in data.COURSES
         )

@@ -147,6 +147,19 @@ def test_it_has_courses_at_all_four_levels_including_the_national_ones(dundee):
     assert courses.get(code=data.WEBINAR).title.startswith("Becoming Trauma Informed")
 
 
+def test_every_course_says_what_it_is_what_people_learn_and_how_long_it_takes(dundee, login):
+    courses = Course.objects.filter(partnership=dundee)
+    assert all(c.description and c.learning_outcomes and c.duration_minutes for c in courses)
+    # A session's length is its course's duration.
+    for session in TrainingSession.objects.filter(partnership=dundee).select_related("course"):
+        minutes = (session.ends_at - session.starts_at).total_seconds() / 60
+        assert minutes == session.course.duration_minutes, session.course.code
+    staff = Membership.objects.get(partnership=dundee, user__username=LOGIN_EMAILS[Role.STAFF])
+    webinar = courses.get(code=data.WEBINAR)
+    html = login(staff).get(f"/p/{dundee.slug}/courses/{webinar.pk}/").content.decode()
+    assert "1 hour 15 minutes" in html and "Know how to book the training you need" in html
+
+
 def test_exactly_87_people_attended_the_launch_webinar_across_the_organisations(dundee):
     webinar = TrainingSession.objects.get(
         partnership=dundee, course__code=data.WEBINAR, starts_at__year=2021
