@@ -90,11 +90,11 @@ class ProviderBackend(OIDCAuthenticationBackend):
             self.raise_token_response_error(response)
             return response.json()  # type: ignore[no-any-return]
         except requests.HTTPError as error:
-            response = error.response
-            if response is None or response.status_code >= 500:
+            answer = error.response
+            if answer is None or answer.status_code >= 500:
                 raise ProviderUnavailable("the token endpoint answered with an error") from None
             try:
-                code = response.json().get("error")
+                code = answer.json().get("error")
             except ValueError:
                 code = None
             # invalid_grant: the code was used already, has expired, or was not issued for
