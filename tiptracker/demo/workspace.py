@@ -37,6 +37,7 @@ LOADERS: list[str] = [
     "tiptracker.demo.feedback:load",
     "tiptracker.demo.lived:load",
     "tiptracker.demo.invitations:load",
+    "tiptracker.demo.claims:load",
     # Last: the report's figures are frozen from everything above.
     "tiptracker.demo.reports:load",
 ]

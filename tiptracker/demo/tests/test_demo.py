@@ -687,3 +687,14 @@ def test_no_upcoming_session_falls_on_a_bank_holiday_whatever_day_the_demo_is_lo
         assert day.weekday() in (1, 2, 3) and not is_scottish_bank_holiday(day)
     for session in TrainingSession.objects.filter(partnership=dundee):
         assert not is_scottish_bank_holiday(session.starts_at.date())
+
+
+def test_a_claim_of_learning_done_elsewhere_waits_for_the_ld_officer(dundee, demo, login):
+    from tiptracker.training.models import LearningClaim
+
+    claim = LearningClaim.objects.get(partnership=dundee)
+    staff = Membership.objects.get(partnership=dundee, user__username=LOGIN_EMAILS[Role.STAFF])
+    assert claim.staff_id == staff.staff_id and claim.status == LearningClaim.Status.PENDING
+    officer = Membership.objects.get(partnership=dundee, role=Role.LD_OFFICER)
+    html = login(officer).get(f"/p/{dundee.slug}/claims/").content.decode()
+    assert str(claim.staff) in html
