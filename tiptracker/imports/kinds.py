@@ -14,6 +14,7 @@ from typing import Any
 from django.db import connection, transaction
 
 from tiptracker.lib.dates import parse_date, today
+from tiptracker.lib.exports import unneutralise
 from tiptracker.lib.levels import parse_level
 from tiptracker.partnerships.models import Organisation, Partnership
 from tiptracker.training.models import Completion, Course
@@ -42,7 +43,8 @@ def _text(value: object) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)  # a staff number typed into a spreadsheet comes back as 1234.0
-    return str(value).strip()
+    # A file exported here carries a quote before text that would run as a formula.
+    return unneutralise(str(value).strip())
 
 
 # A column the file does not have: the value stored stays as it is.

@@ -36,6 +36,14 @@ def neutralise(value: object) -> object:
     return value
 
 
+def unneutralise(text: str) -> str:
+    """What `neutralise` wrote, read back (an import of a file this app exported): the
+    quote it put before a formula's first character is dropped."""
+    if text.startswith("'") and text[1:].lstrip(" \n\r\t").startswith(_FORMULA_STARTS):
+        return text[1:]
+    return text
+
+
 def to_csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)

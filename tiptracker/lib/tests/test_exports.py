@@ -4,8 +4,9 @@ with thousands separators in a spreadsheet, which still holds them as numbers.""
 import io
 
 import openpyxl
+import pytest
 
-from tiptracker.lib.exports import to_csv, to_xlsx
+from tiptracker.lib.exports import neutralise, to_csv, to_xlsx, unneutralise
 
 HEADER = ["What", "Figure"]
 ROWS = [["Asked", 1234], ["Response rate (%)", 59.8], ["Answered", 7], ["Note", "=1+1"]]
@@ -23,3 +24,8 @@ def test_a_spreadsheet_shows_thousands_separators_and_keeps_the_numbers():
 def test_csv_keeps_numbers_plain_for_machines():
     lines = to_csv(HEADER, ROWS).decode("utf-8-sig").splitlines()
     assert lines[1] == "Asked,1234" and lines[2] == "Response rate (%),59.8"
+
+
+@pytest.mark.parametrize("text", ["=SUM(A1)", "+44 1382", "-5", "@cmd", "  =x", "plain", "'quoted"])
+def test_what_neutralise_writes_unneutralise_reads_back(text):
+    assert unneutralise(neutralise(text)) == text
