@@ -223,9 +223,28 @@ def claim_create(
 # Deciding ------------------------------------------------------------------------------------
 
 
-def _pending(claim: LearningClaim) -> LearningClaim:
-    """The claim, locked, if it is still waiting; otherwise a refusal saying who decided it."""
+def is_own(claim: LearningClaim, actor: Actor) -> bool:
+    """Whether `actor` made the claim or is the person it is for: they may not decide it."""
+    from tiptracker.partnerships.models import Membership
+
+    if actor is None:
+        return False
+    return claim.claimed_by_id == actor.pk or (
+        Membership.objects.filter(
+            user=actor, partnership_id=claim.partnership_id, staff_id=claim.staff_id
+        ).exists()
+    )
+
+
+def _pending(claim: LearningClaim, actor: Actor) -> LearningClaim:
+    """The claim, locked, if it is still waiting and not the actor's own; otherwise a refusal
+    saying why (who decided it, or that someone else must)."""
     locked = LearningClaim.objects.select_for_update().get(pk=claim.pk)
+    if is_own(locked, actor):
+        raise ValidationError(
+            "This is your own claim: another learning and development officer or an "
+            "administrator decides it."
+        )
     if locked.status != LearningClaim.Status.PENDING:
         when = timezone.localtime(locked.decided_at) if locked.decided_at else None
         said = "approved" if locked.status == LearningClaim.Status.APPROVED else "rejected"
@@ -239,7 +258,7 @@ def _pending(claim: LearningClaim) -> LearningClaim:
 def claim_approve(*, actor: Actor, claim: LearningClaim) -> LearningClaim:
     """Approve: the course counts as completed on the claimed date from now on."""
     with transaction.atomic():
-        locked = _pending(claim)
+        locked = _pending(claim, actor)
         completion = completion_record(
             staff=locked.staff,
             course=locked.course,
@@ -261,7 +280,7 @@ def claim_reject(*, actor: Actor, claim: LearningClaim, reason: str) -> Learning
     if not reason:
         raise ValidationError({"reason": "Say why the claim is not approved: the person is told"})
     with transaction.atomic():
-        locked = _pending(claim)
+        locked = _pending(claim, actor)
         locked.status = LearningClaim.Status.REJECTED
         locked.decided_by = actor
         locked.decided_at = timezone.now()

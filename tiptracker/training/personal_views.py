@@ -160,6 +160,7 @@ def claim_decide(request: HttpRequest, membership: Membership, claim_pk: int) ->
             "form": form,
             "evidence": claim.attached_evidence(),
             "pending": claim.status == LearningClaim.Status.PENDING,
+            "own": claims.is_own(claim, request.user),
         },
     )
 

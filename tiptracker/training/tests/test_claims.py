@@ -417,3 +417,22 @@ def test_the_same_course_and_day_cannot_be_claimed_twice_or_when_already_counted
     page = client.post(new_url(partnership), form(course, day=dt.date(2023, 6, 1))).content.decode()
     assert "Trauma Skilled on 1 June 2023 is already on your record" in page
     assert LearningClaim.objects.count() == 1
+
+
+def test_an_ld_officer_cannot_decide_their_own_claim(persona, login, team, course):
+    """Claims are approved by someone else: an L&D officer with a staff record who claims a
+    course finds it in the list but cannot approve or reject it; another officer can."""
+    officer = persona(Role.LD_OFFICER, staff=StaffMemberFactory(team=team))
+    claim = claim_for(officer, course)
+    client = login(officer)
+    page = client.get(decide_url(claim)).content.decode()
+    assert "This is your own claim" in page and "Approve the claim" not in page
+    for decision in ({"decision": "approve"}, {"decision": "reject", "reason": "Mine"}):
+        response = client.post(decide_url(claim), decision)
+        assert "This is your own claim" in response.content.decode()
+    assert LearningClaim.objects.get().status == LearningClaim.Status.PENDING
+    assert not Completion.objects.exists()
+    with pytest.raises(ValidationError, match="your own claim"):
+        claims.claim_approve(actor=officer.user, claim=claim)
+    claims.claim_approve(actor=persona(Role.LD_OFFICER).user, claim=claim)
+    assert Completion.objects.get().source == Completion.Source.CLAIM
