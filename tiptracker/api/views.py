@@ -315,6 +315,7 @@ class SessionBookingsApi(ScopedApi):
                 actor=self.membership.user,
                 session=session,
                 staff=[found[staff_id] for staff_id in wanted if staff_id in found],
+                sees_guests=self.membership.role in access.TRAINING_ADMIN_ROLES,
             )
         }
         outcomes = [

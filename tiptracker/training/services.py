@@ -505,12 +505,23 @@ def booking_create(*, actor: Actor, session: TrainingSession, staff: StaffMember
     return booking
 
 
+# Said instead of "invited as a guest" to those who may not see the guest list (managers).
+GUEST_HIDDEN = "{person} cannot be booked on this session: ask your learning and development team."
+
+
 def bookings_create(
-    *, actor: Actor, session: TrainingSession, staff: Sequence[StaffMember]
+    *,
+    actor: Actor,
+    session: TrainingSession,
+    staff: Sequence[StaffMember],
+    sees_guests: bool = True,
 ) -> list[BookingOutcome]:
     """Book several people onto a session, one at a time: each person's booking is its own
     transaction, so one person's refusal (or a failure part-way) leaves the others' places
-    as they are. Returns each person's outcome, in the order given (each person once)."""
+    as they are. Returns each person's outcome, in the order given (each person once).
+
+    Without `sees_guests` (a manager: guest lists are for those who run training), a person
+    refused because they are invited as a guest is refused without saying so."""
     outcomes = []
     for person in dict.fromkeys(staff):
         try:
@@ -521,12 +532,12 @@ def bookings_create(
                 if getattr(error, "code", None) == "already_booked"
                 else Outcome.REFUSED
             )
+            reason = " ".join(error.messages)
+            if getattr(error, "code", None) == "guest_invited" and not sees_guests:
+                reason = GUEST_HIDDEN.format(person=person)
             outcomes.append(
                 BookingOutcome(
-                    staff_id=person.staff_id,
-                    staff=person,
-                    outcome=outcome,
-                    reason=" ".join(error.messages),
+                    staff_id=person.staff_id, staff=person, outcome=outcome, reason=reason
                 )
             )
             continue

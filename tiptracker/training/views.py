@@ -316,7 +316,10 @@ def _book_people(
         person.pk: person for person in access.bookable_staff_for(membership).filter(pk__in=ids)
     }
     outcomes = services.bookings_create(
-        actor=request.user, session=session, staff=[found[pk] for pk in ids if pk in found]
+        actor=request.user,
+        session=session,
+        staff=[found[pk] for pk in ids if pk in found],
+        sees_guests=membership.role in access.TRAINING_ADMIN_ROLES,
     )
     rows = [
         {

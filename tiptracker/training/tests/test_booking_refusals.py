@@ -10,6 +10,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from tiptracker.partnerships.models import Role
 from tiptracker.training import services
 from tiptracker.training.briefings import briefing_invite, briefing_reply
 from tiptracker.training.models import Booking, TrainingSession
@@ -264,3 +265,27 @@ def test_a_past_session_refuses_with_the_reason(partnership, team, admin):
         actor=admin.user, session=past, staff=[StaffMemberFactory(team=team)]
     )
     assert outcome.outcome == Outcome.REFUSED and "already started" in outcome.reason
+
+
+def test_a_manager_is_not_told_that_their_team_member_is_on_a_guest_list(
+    session, team, persona, login
+):
+    """Guest lists are for those who run training: a manager booking someone invited as a
+    guest is told only that they cannot be booked, and to ask L&D."""
+    InvitationFactory(
+        session=session,
+        guest=GuestFactory(partnership=session.partnership, email="jean.haldane@example.org"),
+    )
+    person = StaffMemberFactory(
+        team=team, first_name="Jean", last_name="Haldane", email="jean.haldane@example.org"
+    )
+    manager = persona(Role.MANAGER, teams=[team])
+    url = f"/p/{session.partnership.slug}/sessions/{session.pk}/"
+    page = login(manager).post(url, {"action": "book_people", "people": [person.pk]}, follow=True)
+    html = page.content.decode()
+    assert (
+        "Jean Haldane cannot be booked on this session: ask your learning and development team."
+        in html
+    )
+    assert "guest" not in html.split("<main")[1].lower()
+    assert not Booking.objects.filter(staff=person).exists()
