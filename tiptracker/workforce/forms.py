@@ -103,4 +103,5 @@ def manager_name(membership) -> str:  # type: ignore[no-untyped-def]
     """How a manager is named in a list: their staff record's name, else their account's."""
     if membership.staff_id is not None and membership.staff.full_name:
         return str(membership.staff.full_name)
-    return str(membership.user.get_full_name() or membership.user.email)
+    # Not their e-mail address: the members page keeps those to administrators.
+    return str(membership.user.get_full_name() or "A manager with no name on record")

@@ -95,14 +95,15 @@ def staff_list(request: HttpRequest, membership: Membership) -> HttpResponse:
         return _download(export, STAFF_COLUMNS, rows, name=name, title="Staff")
     page = Paginator(staff, PAGE_SIZE).get_page(request.GET.get("page"))
     chosen = form.chosen()
-    # The bulk invitation offers everyone, an organisation or a team: the nearest to the list.
-    invite_who = (
-        f"team-{chosen['team'].pk}"
-        if "team" in chosen
-        else f"organisation-{chosen['organisation'].pk}"
-        if "organisation" in chosen
-        else "all"
-    )
+    # The bulk invitation offers everyone, an organisation or a team: offered only when the
+    # list shown is one of those (no search, no manager chosen, a team of the organisation).
+    team, organisation = chosen.get("team"), chosen.get("organisation")
+    invite_who = None
+    if not chosen.keys() & {"q", "manager"}:
+        if team is not None and organisation in (None, team.organisation):
+            invite_who = f"team-{team.pk}"
+        elif team is None:
+            invite_who = f"organisation-{organisation.pk}" if organisation else "all"
     return render(
         request,
         "workforce/staff_list.html",
@@ -111,7 +112,7 @@ def staff_list(request: HttpRequest, membership: Membership) -> HttpResponse:
             "form": form,
             "query": form.query(),
             "today": today(),
-            "can_invite": membership.role in access.MEMBER_ADMIN_ROLES,
+            "can_invite": membership.role in access.MEMBER_ADMIN_ROLES and invite_who,
             "invite_who": invite_who,
         },
     )

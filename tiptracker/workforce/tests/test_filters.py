@@ -125,3 +125,30 @@ def test_an_administrator_invites_the_team_shown_from_the_staff_page(
     # An L&D officer sees the staff but does not manage accounts.
     html = _page(login(persona(Role.LD_OFFICER)), partnership, "staff/")
     assert "invite-staff" not in html
+
+
+def test_the_invitation_is_offered_only_for_a_list_it_can_reach_exactly(
+    admin, persona, login, partnership, team
+):
+    manager = persona(Role.MANAGER, teams=[team])
+    client = login(admin)
+    other_organisation = OrganisationFactory(partnership=partnership)
+    for params in (
+        {"q": "smith"},
+        {"manager": manager.pk},
+        {"team": team.pk, "organisation": other_organisation.pk},
+    ):
+        assert "invite-staff" not in _page(client, partnership, "staff/", **params), params
+    html = _page(client, partnership, "staff/", organisation=team.organisation.pk)
+    assert f"invite-staff/?who=organisation-{team.organisation.pk}" in html
+
+
+def test_a_manager_without_a_name_is_not_shown_by_their_e_mail_address(
+    persona, login, partnership, team
+):
+    from django.contrib.auth import get_user_model
+
+    manager = persona(Role.MANAGER, teams=[team])
+    get_user_model().objects.filter(pk=manager.user.pk).update(first_name="", last_name="")
+    html = _page(login(persona(Role.LD_OFFICER)), partnership, "staff/")
+    assert "A manager with no name on record" in html and manager.user.email not in html
