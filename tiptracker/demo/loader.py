@@ -42,7 +42,12 @@ from tiptracker.demo import data, workspace
 from tiptracker.demo.course_details import DETAILS
 from tiptracker.demo.rollout import learning
 from tiptracker.imports.models import ImportRun
-from tiptracker.imports.services import import_run_confirm, import_upload
+from tiptracker.imports.services import (
+    import_run_check,
+    import_run_commit,
+    import_run_confirm,
+    import_upload,
+)
 from tiptracker.lib.dates import is_scottish_bank_holiday
 from tiptracker.lib.dates import today as today_in_london
 from tiptracker.lib.levels import Level
@@ -493,10 +498,13 @@ class _Loader:
         for plan in data.UPCOMING_SESSIONS:
             day = _weekday_on_or_after(self.today + dt.timedelta(days=plan.days_ahead))
             session = self._session(plan.slot, day)
+            # In the workforce today and on the day (the booking service refuses a leaver).
             eligible = [
                 p
                 for p in self.people
-                if p.in_workforce(self.today) and self._fits(plan.who, p, plan.slot.course)
+                if p.in_workforce(self.today)
+                and p.in_workforce(day)
+                and self._fits(plan.who, p, plan.slot.course)
             ]
             for person in self.rng.sample(eligible, plan.booked + plan.waiting):
                 booking_create(actor=self.actor, session=session, staff=person.record)
@@ -554,7 +562,14 @@ class _Loader:
                 data=content,
                 skip_invalid=False,
             )
+            if run.status == ImportRun.Status.QUEUED:
+                import_run_check(
+                    run
+                )  # over IMPORT_INLINE_MAX_BYTES: checked now, as the worker would
             run = import_run_confirm(run=run, actor=officer)
+            if run.status == ImportRun.Status.CONFIRMED:
+                import_run_commit(run)  # likewise imported now rather than by the worker
+                run.refresh_from_db()
             if run.status != ImportRun.Status.DONE:
                 raise RuntimeError(f"the demo's import of {name} did not go in: {run.message}")
             ImportRun.objects.filter(pk=run.pk).update(
