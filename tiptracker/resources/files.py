@@ -3,15 +3,12 @@ it is named and described. A file is judged by its extension AND its first bytes
 program renamed to toolkit.pdf is refused; the type it is served as comes from this list,
 never from what the uploader's browser claimed."""
 
-import io
-import math
-import re
-import unicodedata
-import zipfile
 from dataclasses import dataclass
-from pathlib import PurePosixPath
 
 from django.conf import settings
+
+from tiptracker.lib import uploads
+from tiptracker.lib.uploads import extension, human_size, zip_holds
 
 
 @dataclass(frozen=True)
@@ -41,33 +38,12 @@ class FileRefused(Exception):
     """The message says why, as a sentence for the person who chose the file."""
 
 
-def human_size(size: int) -> str:
-    """GOV.UK style: 850 bytes, 24 KB, 1.2 MB."""
-    if size < 1024:
-        return f"{size} byte{'' if size == 1 else 's'}"
-    if size < 1024 * 1024:
-        return f"{math.ceil(size / 1024)} KB"
-    return f"{size / (1024 * 1024):.1f}".removesuffix(".0") + " MB"
-
-
-def extension(name: str) -> str:
-    return PurePosixPath(name).suffix.lower()
-
-
 def file_type(name: str) -> FileType | None:
     return FILE_TYPES.get(extension(name))
 
 
 def safe_name(name: str) -> str:
-    """The name to store and to offer in Content-Disposition: the last part of any path,
-    plain ASCII letters, digits, spaces and . _ - ( ) only, at most 100 characters."""
-    name = re.split(r"[\\/]", name or "")[-1]
-    name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
-    suffix = extension(name)
-    stem = name[: len(name) - len(suffix)] if suffix else name
-    stem = re.sub(r"[^A-Za-z0-9 ._()-]+", "_", stem)
-    stem = re.sub(r"\s+", " ", stem).strip(" ._") or "resource"
-    return stem[: 100 - len(suffix)].rstrip(" ._") + suffix
+    return uploads.safe_name(name, fallback="resource")
 
 
 def check_name_and_size(name: str, size: int) -> FileType:
@@ -95,7 +71,7 @@ def check_file(name: str, data: bytes) -> FileType:
     if suffix == ".pdf":
         ok = data.startswith(b"%PDF-")
     elif kind.office_part:
-        ok = data.startswith(b"PK\x03\x04") and _zip_holds(data, kind.office_part)
+        ok = data.startswith(b"PK\x03\x04") and zip_holds(data, kind.office_part)
     else:
         try:
             text = data.decode("utf-8")
@@ -113,12 +89,3 @@ def check_file(name: str, data: bytes) -> FileType:
             f"The file is not {what}: its contents do not match its name '{safe_name(name)}'"
         )
     return kind
-
-
-def _zip_holds(data: bytes, part: str) -> bool:
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = set(archive.namelist())
-    except (zipfile.BadZipFile, ValueError, OSError):
-        return False
-    return "[Content_Types].xml" in names and part in names

@@ -12,13 +12,7 @@ The evidence file is judged by its extension AND its first bytes, kept in the da
 """
 
 import datetime as dt
-import io
-import math
-import re
-import unicodedata
-import zipfile
 from dataclasses import dataclass
-from pathlib import PurePosixPath
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -27,7 +21,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tiptracker import notifications
+from tiptracker.lib import uploads
 from tiptracker.lib.dates import today
+from tiptracker.lib.uploads import extension, human_size, zip_holds
 from tiptracker.training.models import ClaimEvidence, Completion, Course, LearningClaim
 from tiptracker.training.services import completion_record
 from tiptracker.workforce.models import StaffMember
@@ -83,33 +79,12 @@ class Upload:
     data: bytes
 
 
-def human_size(size: int) -> str:
-    """GOV.UK style: 850 bytes, 24 KB, 1.2 MB."""
-    if size < 1024:
-        return f"{size} byte{'' if size == 1 else 's'}"
-    if size < 1024 * 1024:
-        return f"{math.ceil(size / 1024)} KB"
-    return f"{size / (1024 * 1024):.1f}".removesuffix(".0") + " MB"
-
-
-def _extension(name: str) -> str:
-    return PurePosixPath(name).suffix.lower()
-
-
 def evidence_type(name: str) -> EvidenceType | None:
-    return EVIDENCE_TYPES.get(_extension(name))
+    return EVIDENCE_TYPES.get(extension(name))
 
 
 def safe_name(name: str) -> str:
-    """The name to store and to offer in Content-Disposition: plain ASCII letters, digits,
-    spaces and . _ - ( ) only, at most 100 characters, no path."""
-    name = re.split(r"[\\/]", name or "")[-1]
-    name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
-    suffix = _extension(name)
-    stem = name[: len(name) - len(suffix)] if suffix else name
-    stem = re.sub(r"[^A-Za-z0-9 ._()-]+", "_", stem)
-    stem = re.sub(r"\s+", " ", stem).strip(" ._") or "evidence"
-    return stem[: 100 - len(suffix)].rstrip(" ._") + suffix
+    return uploads.safe_name(name, fallback="evidence")
 
 
 def check_name_and_size(name: str, size: int) -> EvidenceType:
@@ -134,22 +109,13 @@ def check_evidence(name: str, data: bytes) -> EvidenceType:
     kind = check_name_and_size(name, len(data))
     ok = data.startswith(kind.magic)
     if ok and kind.office_part:
-        ok = _zip_holds(data, kind.office_part)
+        ok = zip_holds(data, kind.office_part)
     if not ok:
         raise EvidenceRefused(
             f"The file is not a real {kind.label}: its contents do not match its name "
             f"'{safe_name(name)}'"
         )
     return kind
-
-
-def _zip_holds(data: bytes, part: str) -> bool:
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = set(archive.namelist())
-    except (zipfile.BadZipFile, ValueError, OSError):
-        return False
-    return "[Content_Types].xml" in names and part in names
 
 
 # Claiming -----------------------------------------------------------------------------------
