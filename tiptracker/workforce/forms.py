@@ -82,10 +82,10 @@ class StaffFilterForm(forms.Form):
 
     def chosen(self) -> dict:
         """The filters that can be used: those given and valid."""
-        data = self.cleaned_data if self.is_bound else {}
-        if self.is_bound and self.errors:
-            data = {k: v for k, v in self.cleaned_data.items() if k not in self.errors}
-        return {k: v for k, v in data.items() if v not in (None, "")}
+        if not self.is_bound:
+            return {}
+        self.is_valid()  # cleans it if need be: a field with an error is not in cleaned_data
+        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
 
     def query(self) -> str:
         """The valid filters as a query string (for pagination and downloads), ending in '&'
