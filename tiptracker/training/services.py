@@ -423,19 +423,24 @@ def _day(value: dt.date) -> str:
     return date_format(value, "j F Y")
 
 
+def not_employed_on(staff: StaffMember, day: dt.date) -> tuple[str, dt.date] | None:
+    """("left", leaving date) or ("not_started", start date) for someone not in the
+    workforce on `day`; None for someone who is."""
+    if staff.leaving_date is not None and staff.leaving_date < day:
+        return "left", staff.leaving_date
+    if staff.start_date is not None and staff.start_date > day:
+        return "not_started", staff.start_date
+    return None
+
+
 def _staff_refusal(staff: StaffMember, session: TrainingSession) -> ValidationError | None:
     """Why this person cannot be booked on this session, if they cannot: they have left
     before it, they start after it, or they are invited to it as a guest already."""
-    on = timezone.localtime(session.starts_at).date()
-    if staff.leaving_date is not None and staff.leaving_date < on:
-        return ValidationError(
-            f"{staff} left on {_day(staff.leaving_date)}, before this session.", code="left"
-        )
-    if staff.start_date is not None and staff.start_date > on:
-        return ValidationError(
-            f"{staff} starts on {_day(staff.start_date)}, after this session.",
-            code="not_started",
-        )
+    absent = not_employed_on(staff, timezone.localtime(session.starts_at).date())
+    if absent is not None:
+        code, day = absent
+        said = "left on {}, before" if code == "left" else "starts on {}, after"
+        return ValidationError(f"{staff} {said.format(_day(day))} this session.", code=code)
     if (
         staff.email.strip()
         and Booking.objects.filter(session=session, guest__email__iexact=staff.email.strip())

@@ -292,10 +292,9 @@ def _search_rows(people: list, session: TrainingSession) -> list[tuple[object, s
             why = "Already has a place on this session"
         elif person.live_status == Booking.Status.WAITLISTED:
             why = "Already on the waiting list for this session"
-        elif person.leaving_date is not None and person.leaving_date < day:
-            why = f"Left on {date_format(person.leaving_date, 'j F Y')}, before this session"
-        elif person.start_date is not None and person.start_date > day:
-            why = f"Starts on {date_format(person.start_date, 'j F Y')}, after this session"
+        elif absent := services.not_employed_on(person, day):
+            said = "Left on {}, before" if absent[0] == "left" else "Starts on {}, after"
+            why = f"{said.format(date_format(absent[1], 'j F Y'))} this session"
         else:
             why = ""
         rows.append((person, why))
