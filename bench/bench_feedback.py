@@ -5,13 +5,19 @@
 The data: on bench-50k (generate.py big, made here if missing), the starter surveys; every
 course runs the reaction survey and the follow-up, four run the confidence survey before and
 after; the latest completions get their invitations (about 160,000) and exactly 100,000 of
-them are answered, with about 4 answers each. Seeded, written in one transaction by COPY
-(PostgreSQL) or executemany (SQLite); made once and reused (--force makes it again).
+them are answered, with about 4 answers each. Anonymous responses (the reaction and
+follow-up surveys) are stored as the app stores them: the quarter of the training and the
+quarter given in, no session, no organisation, nobody. Seeded, written in one transaction by
+COPY (PostgreSQL) or executemany (SQLite); then released as the worker would, once every
+quarter is due: release_due(), timed against the same counts by hand (three GROUP BYs), and
+each released cell checked against those counts. Made once and reused (--force makes it
+again, and times the release).
 
 Checks first that results_for() gives the same figures as a hand-written SQL aggregate
 (invitations by course and timepoint, answers by course, timepoint, question and number),
-written apart from feedback/results.py, for all and for one organisation: the run fails if
-not. Then signs in an administrator and, for the page, the API and the page narrowed to one
+written apart from feedback/results.py, for all and for one organisation; for the surveys
+with anonymous answers (release.protected_pairs), the sum of their released cells read by
+hand instead (one organisation leaves them out): the run fails if not. Then signs in an administrator and, for the page, the API and the page narrowed to one
 organisation, makes one warm-up request (it draws and caches the charts, as the first
 visitor would) and times --requests more, each in turn with the SQL (the baseline), and
 prints p50 and p95. Targets: page p95 <= 300 ms, and page p95 / SQL p95 <= 2.
@@ -23,7 +29,7 @@ import random
 import statistics
 import sys
 import uuid
-from collections import Counter, defaultdict
+from collections import defaultdict
 
 import common
 
@@ -79,6 +85,8 @@ RESPONSE_COLUMNS = [
     "session_id",
     "organisation_id",
     "staff_id",
+    "anonymous",
+    "settled",
 ]
 ANSWER_COLUMNS = [
     "id",
@@ -105,7 +113,12 @@ def feedback_drop(partnership_id: int) -> None:
     from tiptracker.feedback.models import CourseSurvey, Survey
 
     with transaction.atomic(), connection.cursor() as cursor:
-        for table in ("feedback_answer", "feedback_response", "feedback_invitation"):
+        for table in (
+            "feedback_releasedcell",
+            "feedback_answer",
+            "feedback_response",
+            "feedback_invitation",
+        ):
             cursor.execute(f"DELETE FROM {table} WHERE partnership_id = %s", [partnership_id])
         CourseSurvey.objects.filter(partnership_id=partnership_id).delete()
         Survey.objects.filter(partnership_id=partnership_id).delete()
@@ -124,7 +137,7 @@ def _uuid(rng: random.Random) -> uuid.UUID:
     return uuid.UUID(int=rng.getrandbits(128), version=4)
 
 
-def feedback_generate(partnership, *, at: int) -> dict:
+def feedback_generate(partnership) -> dict:
     """Surveys, course surveys, invitations, responses and answers for the partnership."""
     from django.db import connection, transaction
 
@@ -202,19 +215,6 @@ def feedback_generate(partnership, *, at: int) -> dict:
         )
         answered = set(drawn[:RESPONSES])
 
-        # Anonymous answers keep the month, the organisation only where enough were asked
-        # (feedback/invitations.py _grouping), counted over every invitation of the course
-        # and timepoint.
-        cohorts: Counter = Counter()
-        for _staff, organisation_pk, course_pk, timepoint, _survey, completed_on in invitations:
-            for start in (
-                completed_on.replace(day=1),
-                _first_of_quarter(completed_on),
-                _first_of_year(completed_on),
-            ):
-                cohorts[(course_pk, timepoint, start)] += 1
-                cohorts[(course_pk, timepoint, start, organisation_pk)] += 1
-
         invitation_rows = []
         responses = []  # (response row, survey id)
         for index, (
@@ -264,19 +264,17 @@ def feedback_generate(partnership, *, at: int) -> dict:
             if status != "answered":
                 continue
             version = versions[survey.id]
-            trained_in = completed_on.replace(day=1)
-            organisation = organisation_pk
+            # As feedback/invitations.py survey_answer stores them: an anonymous response
+            # keeps only the quarter of the training and the quarter it was given in (their
+            # first days), no session, no organisation, nobody; an attributable one the
+            # month of the training, the day, the organisation and the person.
             if version.anonymous:
-                for start in (
-                    trained_in,
-                    _first_of_quarter(completed_on),
-                    _first_of_year(completed_on),
-                ):
-                    trained_in = start
-                    if cohorts[(course_pk, timepoint, start)] >= at:
-                        break
-                if cohorts[(course_pk, timepoint, trained_in, organisation_pk)] < at:
-                    organisation = None
+                trained_in = _first_of_quarter(completed_on)
+                given_on = _first_of_quarter(given_on)
+                organisation = None
+            else:
+                trained_in = completed_on.replace(day=1)
+                organisation = organisation_pk
             responses.append(
                 (
                     (
@@ -290,11 +288,14 @@ def feedback_generate(partnership, *, at: int) -> dict:
                         None,
                         organisation,
                         None if version.anonymous else staff_pk,
+                        version.anonymous,
+                        False,  # settled: release_due writes them back (release.settle)
                     ),
                     survey.id,
                 )
             )
-        # Written in the order they were given, as the app would have written them.
+        # Written in the order they were given, as the app would have written them (an
+        # anonymous one's quarter given in, then its random id: no order within a quarter).
         responses.sort(key=lambda found: (found[0][5], found[0][0]))
 
         def response_rows():
@@ -343,27 +344,36 @@ def _answers(rng: random.Random, question, timepoint: str) -> list[tuple[int | N
 
 
 def ensure_data(force: bool):
-    """bench-50k with its survey data; returns the partnership."""
+    """bench-50k with its survey data, its anonymous answers released; returns the
+    partnership."""
     import generate
 
-    from tiptracker.feedback.models import Response
-    from tiptracker.lib.suppression import threshold
+    from tiptracker.feedback.models import ReleasedCell, Response
     from tiptracker.partnerships.models import Partnership
 
     partnership = Partnership.objects.filter(slug=common.BIG).first()
     if partnership is None:
         generate.big()
         partnership = Partnership.objects.get(slug=common.BIG)
-    if Response.objects.filter(partnership_id=partnership.id).exists() and not force:
-        common.say(f"{common.BIG}'s survey data is already there (use --force to make it again)")
+    made = (
+        Response.objects.filter(partnership_id=partnership.id, anonymous=True).exists()
+        and ReleasedCell.objects.filter(partnership_id=partnership.id).exists()
+    )
+    if made and not force:
+        common.say(
+            f"{common.BIG}'s survey data and released cells are already there "
+            "(use --force to make them again and time release_due)"
+        )
         return partnership
     feedback_drop(partnership.id)
-    seconds, counts = common.timed(lambda: feedback_generate(partnership, at=threshold()))
+    seconds, counts = common.timed(lambda: feedback_generate(partnership))
     rows = sum(counts.values())
     common.say(
         f"{common.BIG}: {counts['invitations']:,} invitations, {counts['responses']:,} responses, "
         f"{counts['answers']:,} answers written in {seconds:.1f} s ({rows / seconds:,.0f} rows/s)"
     )
+    _vacuum()
+    release(partnership.id)
     _vacuum()
     return partnership
 
@@ -375,8 +385,208 @@ def _vacuum() -> None:
 
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            for table in ("feedback_answer", "feedback_response", "feedback_invitation"):
+            for table in (
+                "feedback_answer",
+                "feedback_response",
+                "feedback_invitation",
+                "feedback_releasedcell",
+            ):
                 cursor.execute(f"VACUUM ANALYZE {table}")
+
+
+# Releasing ---------------------------------------------------------------------------------------
+
+# The baseline of release_due: what it counts, by hand, in three GROUP BYs over the courses'
+# surveys with anonymous answers (every response of those, as release_due counts them): the
+# responses and their answers by course, timepoint and month of the training (an anonymous
+# one's is its quarter's first day; months are folded into quarters after), the invitations
+# sent by course, timepoint and quarter of the training.
+ANONYMOUS_PAIRS = """(course_id, timepoint) IN (
+    SELECT DISTINCT course_id, timepoint FROM feedback_response
+    WHERE partnership_id = %s AND anonymous)"""
+RELEASE_RESPONSES_SQL = f"""
+SELECT course_id, timepoint, trained_in, COUNT(*)
+FROM feedback_response
+WHERE partnership_id = %s AND {ANONYMOUS_PAIRS}
+GROUP BY course_id, timepoint, trained_in
+"""
+RELEASE_ANSWERS_SQL = f"""
+SELECT course_id, timepoint, trained_in, question_id, number, COUNT(*)
+FROM feedback_answer
+WHERE partnership_id = %s AND number IS NOT NULL AND {ANONYMOUS_PAIRS}
+GROUP BY course_id, timepoint, trained_in, question_id, number
+"""
+RELEASE_INVITED_SQL = f"""
+SELECT course_id, timepoint, {{year}}, ({{month}} - 1) / 3, COUNT(*)
+FROM feedback_invitation
+WHERE partnership_id = %s AND status <> 'waiting' AND {ANONYMOUS_PAIRS}
+GROUP BY course_id, timepoint, {{year}}, ({{month}} - 1) / 3
+"""
+
+
+def _day(value) -> dt.date:  # type: ignore[no-untyped-def]
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+
+
+def release_baseline(partnership_id: int) -> dict:
+    """The true counts release_due publishes, by (course, timepoint, first day of the
+    quarter): responses, answers by (question, number), invitations sent."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        year, month = (
+            "EXTRACT(YEAR FROM completed_on)::int",
+            "EXTRACT(MONTH FROM completed_on)::int",
+        )
+    else:
+        year = "CAST(strftime('%Y', completed_on) AS INTEGER)"
+        month = "CAST(strftime('%m', completed_on) AS INTEGER)"
+    found: dict = {
+        "responses": defaultdict(int),
+        "answers": defaultdict(lambda: defaultdict(int)),
+        "invited": {},
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(RELEASE_RESPONSES_SQL, [partnership_id] * 2)
+        for c, t, trained_in, n in cursor.fetchall():
+            found["responses"][(c, t, _first_of_quarter(_day(trained_in)))] += n
+        cursor.execute(RELEASE_ANSWERS_SQL, [partnership_id] * 2)
+        for c, t, trained_in, q, number, n in cursor.fetchall():
+            found["answers"][(c, t, _first_of_quarter(_day(trained_in)))][(q, number)] += n
+        cursor.execute(RELEASE_INVITED_SQL.format(year=year, month=month), [partnership_id] * 2)
+        for c, t, y, q, n in cursor.fetchall():
+            found["invited"][(c, t, dt.date(int(y), int(q) * 3 + 1, 1))] = n
+    return found
+
+
+def release_on() -> dt.date:
+    """A day after every cell of the data is due: the follow-up's cells of the last
+    financial year's fourth quarter (and so its rest of the year), plus a day."""
+    from tiptracker.feedback.periods import Period
+    from tiptracker.feedback.release import due_on
+
+    return due_on(Period(Period.of(END).year, 4), FOLLOW_UP_DAYS) + dt.timedelta(days=1)
+
+
+def release(partnership_id: int) -> None:
+    """release_due(), timed against its baseline (the median of 3, just before: the release
+    rewrites the rows it counts), then its cells checked against the baseline's counts."""
+    from tiptracker.feedback import release as releasing
+
+    base = [common.timed(lambda: release_baseline(partnership_id)) for _ in range(3)]
+    baseline_seconds = statistics.median(seconds for seconds, _found in base)
+    counts: dict = base[-1][1]  # type: ignore[assignment]
+    # Where release_due's time goes: its rewriting of the rows (release._rewrite, which
+    # includes release.scatter, SQLite's random rowids), looked up by name at each call.
+    spent: dict[str, float] = {"_rewrite": 0.0, "scatter": 0.0}
+    originals = {name: getattr(releasing, name) for name in spent}
+
+    def timing(name: str):  # type: ignore[no-untyped-def]
+        def work(*args, **kwargs):  # type: ignore[no-untyped-def]
+            seconds, result = common.timed(lambda: originals[name](*args, **kwargs))
+            spent[name] += seconds
+            return result
+
+        return work
+
+    on = release_on()
+    for name in spent:
+        setattr(releasing, name, timing(name))
+    try:
+        seconds, written = common.timed(
+            lambda: releasing.release_due(on=on, partnership_id=partnership_id)
+        )
+    finally:
+        for name, original in originals.items():
+            setattr(releasing, name, original)
+    responses = sum(counts["responses"].values())
+    common.say(
+        f"release_due(on={on}) over {responses:,} anonymous responses: {written:,} cells "
+        f"in {seconds:.1f} s (rewriting the rows {spent['_rewrite']:.1f} s, of which "
+        f"random rowids {spent['scatter']:.1f} s); baseline: the same counts by hand "
+        f"{baseline_seconds * 1000:.0f} ms; ratio {seconds / baseline_seconds:,.0f}"
+    )
+    checked = check_release(partnership_id, counts)
+    common.say(f"every released cell's {checked:,} figures agree with the baseline's counts")
+
+
+def _rounded(n: int) -> int:
+    """To the nearest five (0-2 -> 0, 3-7 -> 5): written apart from release.rounded."""
+    return 5 * ((n + 2) // 5)
+
+
+def released_rows(partnership_id: int) -> list[tuple]:
+    """Every cell, by hand: (course, timepoint, starts_on, quarter, withheld, invited,
+    answered, questions)."""
+    import json
+
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT course_id, timepoint, starts_on, quarter, withheld, invited, answered, "
+            "questions FROM feedback_releasedcell WHERE partnership_id = %s",
+            [partnership_id],
+        )
+        return [
+            (c, t, _day(starts), quarter, bool(withheld), invited, answered,
+             json.loads(questions) if isinstance(questions, str) else questions)
+            for c, t, starts, quarter, withheld, invited, answered, questions in cursor.fetchall()
+        ]  # fmt: skip
+
+
+def check_release(partnership_id: int, counts: dict) -> int:
+    """Each released cell's counts are the baseline's, rounded (a quarter's, or for the rest
+    of a year the sum of its withheld quarters'), from at least the threshold of people; and
+    every quarter answered has its cell. Fails the run if not."""
+    from tiptracker.feedback.models import Question
+    from tiptracker.lib.suppression import threshold
+
+    at = threshold()
+    cells = released_rows(partnership_id)
+    texts = dict(
+        Question.objects.filter(version__survey__partnership_id=partnership_id).values_list(
+            "id", "text"
+        )
+    )
+    withheld: dict[tuple, list[dt.date]] = defaultdict(list)
+    for c, t, starts, quarter, held, *_figures in cells:
+        if quarter and held:
+            withheld[(c, t, _first_of_year(starts))].append(starts)
+    problems = []
+    compared = 0
+    quarters = {(c, t, starts) for c, t, starts, quarter, *_rest in cells if quarter}
+    for key in set(counts["responses"]) - quarters:
+        problems.append(f"{key}: answered, but no cell")
+    for c, t, starts, quarter, held, invited, answered, questions in cells:
+        where = f"course {c}, {t}, from {starts}" + ("" if quarter else " (rest of the year)")
+        if held:
+            continue
+        pooled = [starts] if quarter else withheld[(c, t, starts)]
+        true_answered = sum(counts["responses"].get((c, t, q), 0) for q in pooled)
+        true_invited = sum(counts["invited"].get((c, t, q), 0) for q in pooled)
+        if true_answered < at:
+            problems.append(f"{where}: released, but {true_answered} answered")
+        if answered != _rounded(true_answered):
+            problems.append(f"{where}: answered {answered}, but {true_answered} did")
+        if invited != true_invited:
+            problems.append(f"{where}: asked {invited}, but the SQL says {true_invited}")
+        people: dict[tuple[str, int], int] = defaultdict(int)
+        for q in pooled:
+            for (question_id, number), n in counts["answers"][(c, t, q)].items():
+                people[(texts[question_id], number)] += n
+        for entry in questions:
+            for number, shown in zip(entry["keys"], entry["counts"], strict=True):
+                true = people.get((entry["text"], number), 0)
+                if shown != _rounded(true):
+                    problems.append(f"{where}, {entry['text']} {number}: {shown}, but {true}")
+            compared += len(entry["counts"])
+        compared += 2
+    if not any(not held for *_key, held, _i, _a, _q in cells):
+        problems.append("no cell released")
+    if problems:
+        common.fail("release_due's cells and the SQL disagree:\n  " + "\n  ".join(problems[:20]))
+    return compared
 
 
 # The baseline ----------------------------------------------------------------------------------
@@ -416,48 +626,126 @@ def raw_figures(partnership_id: int, organisation_id: int | None = None) -> tupl
     return invited, answers
 
 
+def released_figures(partnership_id: int) -> dict[tuple[int, str], dict]:
+    """By (course, timepoint), the released (not withheld) cells summed, read by hand: asked,
+    answered, and each question's published counts (the same question merged by its kind,
+    wording and answers, as results show it), with its answers' keys."""
+    found: dict[tuple[int, str], dict] = {}
+    for c, t, _starts, _quarter, held, invited, answered, questions in released_rows(
+        partnership_id
+    ):
+        if held:
+            continue
+        into = found.setdefault((c, t), {"invited": 0, "answered": 0, "questions": {}})
+        into["invited"] += invited
+        into["answered"] += answered
+        for entry in questions:
+            identity = (entry["kind"], entry["text"], tuple(entry["labels"]))
+            question = into["questions"].setdefault(
+                identity, {"keys": entry["keys"], "counts": [0] * len(entry["counts"])}
+            )
+            question["counts"] = [
+                a + b for a, b in zip(question["counts"], entry["counts"], strict=True)
+            ]
+    return found
+
+
 def check_figures(partnership_id: int, organisation_id: int | None = None) -> int:
-    """results_for()'s figures against the raw SQL's (suppressed by the same rule); fails
-    the run on any difference. Returns how many figures were compared."""
-    from tiptracker.feedback.results import Filters, answer_keys, results_for
-    from tiptracker.lib.suppression import count, rate, row, threshold
+    """results_for()'s figures against the raw SQL's (suppressed by the same rule) for the
+    attributable surveys, and against the released cells summed (read by hand) for those
+    with anonymous answers (release.protected_pairs), which one organisation leaves out;
+    fails the run on any difference. Returns how many figures were compared."""
+    from tiptracker.feedback.models import Question, answer_keys
+    from tiptracker.feedback.release import protected_pairs
+    from tiptracker.feedback.results import SCALES, Filters, results_for
+    from tiptracker.lib.suppression import Row, count, published, rate, row, threshold
 
     at = threshold()
     found = results_for(
         partnership_id, at=at, filters=Filters(organisation_id=organisation_id), with_text=True
     )
+    protected = protected_pairs(partnership_id)
+    narrowed = organisation_id is not None
     invited, answers = raw_figures(partnership_id, organisation_id)
+    released = {} if narrowed else released_figures(partnership_id)
     by_question: dict[tuple, dict[int, int]] = defaultdict(dict)
     for (c, t, q, number), n in answers.items():
-        by_question[(c, t, q)][number] = n
+        if (c, t) not in protected:
+            by_question[(c, t, q)][number] = n
+    questions = {
+        q.pk: q
+        for q in Question.objects.filter(pk__in={k[2] for k in by_question}).select_related(
+            "version"
+        )
+    }
     problems = []
     compared = 0
-    if {(r.course_id, r.timepoint) for r in found.timepoints} != set(invited):
+    expected = {pair for pair in invited if pair not in protected} | set(released)
+    if {(r.course_id, r.timepoint) for r in found.timepoints} != expected:
         problems.append("the courses and timepoints differ")
+    if not protected or not released and not narrowed:
+        problems.append("nothing anonymous to compare: no protected pair or no released cell")
+    if found.anonymous_left_out != narrowed:
+        problems.append(f"anonymous_left_out is {found.anonymous_left_out}")
     for result in found.timepoints:
+        pair = (result.course_id, result.timepoint)
         where = f"{result.course}, {result.timepoint}"
-        n, a = invited.get((result.course_id, result.timepoint), (0, 0))
+        if pair in protected:
+            cells = released.get(pair, {"invited": 0, "answered": 0, "questions": {}})
+            n, a = cells["invited"], cells["answered"]
+            want_answered = published(a, at=at)
+            want_rate = rate(min(a, n), n, at=at)
+            if not result.released:
+                problems.append(f"{where}: not from its released cells")
+        else:
+            n, a = invited.get(pair, (0, 0))
+            want_answered, want_rate = row([a], at=at).total, rate(a, n, at=at)
         if result.invited != count(n, at=at):
             problems.append(f"{where}: asked {result.invited} but the SQL says {n}")
-        if result.answered != row([a], at=at).total:
+        if result.answered != want_answered:
             problems.append(f"{where}: answered {result.answered} but the SQL says {a}")
-        if result.response_rate != rate(a, n, at=at):
+        if result.response_rate != want_rate:
             problems.append(f"{where}: response rate {result.response_rate} differs")
         compared += 3
-        asked = {k[2] for k in by_question if k[:2] == (result.course_id, result.timepoint)}
-        if {q.question.pk for q in result.questions} != asked:
+        # What each question should show: (kind, wording, answers) -> keys, counts, row.
+        wanted: dict[tuple, tuple[list[int], list[int], Row]] = {}
+        if pair in protected:
+            for identity, question in cells["questions"].items():
+                values = question["counts"]
+                wanted[identity] = (
+                    question["keys"],
+                    values,
+                    Row([published(v, at=at) for v in values], published(sum(values), at=at)),
+                )
+        else:
+            for (c, t, q), numbers in by_question.items():
+                if (c, t) == pair:
+                    question = questions[q]
+                    keys = answer_keys(question)
+                    values = [numbers.get(k, 0) for k in keys]
+                    identity = (question.kind, question.text, question.version.number)
+                    wanted[identity] = (keys, values, row(values, at=at))
+        shown = {
+            (q.question.kind, q.question.text, tuple(q.labels))
+            if pair in protected
+            else (q.question.kind, q.question.text, *q.question.versions): q
+            for q in result.questions
+        }
+        if set(shown) != set(wanted) or len(shown) != len(result.questions):
             problems.append(f"{where}: the questions answered differ")
-        for q in result.questions:
-            counts = by_question[(result.course_id, result.timepoint, q.question.pk)]
-            expected = row([counts.get(k, 0) for k in answer_keys(q.question)], at=at)
-            if q.counts != expected:
+        for identity, (keys, values, want) in wanted.items():
+            q = shown.get(identity)
+            if q is None:
+                continue
+            if q.counts != want:
                 problems.append(f"{where}, {q.question.text}: counts differ")
-            if q.mean is not None and (
-                q.mean.people != sum(counts.values())
-                or q.mean.total != sum(k * v for k, v in counts.items())
+            if q.question.kind in SCALES and (
+                q.mean is None
+                or q.mean.people != sum(values)
+                or q.mean.total != sum(k * v for k, v in zip(keys, values, strict=True))
             ):
                 problems.append(f"{where}, {q.question.text}: the average differs")
-            compared += len(expected.cells) + 1
+            compared += len(want.cells) + 1
     if problems:
         common.fail("results_for() and the SQL disagree:\n  " + "\n  ".join(problems[:20]))
     return compared

@@ -259,10 +259,16 @@ IMPACT_ATTENDED_SQL = """
 SELECT course_id, COUNT(DISTINCT staff_id) FROM training_completion
 WHERE partnership_id = %s AND completed_on >= %s AND completed_on <= %s GROUP BY course_id
 """
+# Attributable responses are counted live; a course's survey with anonymous answers is read
+# from its released cells only (feedback/release.py), as the report's chain reads it.
 IMPACT_ANSWERED_SQL = """
 SELECT course_id, timepoint, COUNT(*) FROM feedback_response
-WHERE partnership_id = %s AND trained_in >= %s AND trained_in <= %s
+WHERE partnership_id = %s AND trained_in >= %s AND trained_in <= %s AND NOT anonymous
 GROUP BY course_id, timepoint
+"""
+IMPACT_RELEASED_SQL = """
+SELECT course_id, timepoint, starts_on, quarter, answered, changed FROM feedback_releasedcell
+WHERE partnership_id = %s AND NOT withheld AND starts_on >= %s AND starts_on <= %s
 """
 
 
@@ -328,6 +334,7 @@ def sql_aggregates(partnership_id: int, start: dt.date, end: dt.date) -> dict:
         found["lived_standing"] = dict(rows(LIVED_STANDING_SQL, [pid, window_end, window_end]))
         found["impact_attended"] = dict(rows(IMPACT_ATTENDED_SQL, [pid, window_start, window_end]))
         found["impact_answered"] = rows(IMPACT_ANSWERED_SQL, [pid, window_start, window_end])
+        found["impact_released"] = rows(IMPACT_RELEASED_SQL, [pid, window_start, window_end])
     return found
 
 

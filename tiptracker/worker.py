@@ -11,6 +11,21 @@ import time
 log = logging.getLogger(__name__)
 
 POLL_SECONDS = 2.0
+_released_on = None  # the day this process last released survey results
+
+
+def release_daily() -> int:
+    """Release the survey results that have become due, and settle the day's anonymous
+    answers (feedback/release.py): once a day in each worker process, and at its start."""
+    global _released_on
+    from tiptracker.feedback.release import release_due
+    from tiptracker.lib.dates import today
+
+    if _released_on == today():
+        return 0
+    done = release_due()
+    _released_on = today()
+    return done
 
 
 def run_due() -> int:
@@ -29,6 +44,7 @@ def run_due() -> int:
         + plan_digests_send()
         + invitations_send_due()
         + reminders_send_due()
+        + release_daily()
     )
 
 

@@ -1,6 +1,7 @@
 """Survey results through the API: the same figures as the results page, narrowed the same
-way, each count as {value, suppressed, shown} so that a small number is never sent, only
-"fewer than 5". Answers to attributable surveys one by one for administrators and learning
+way, each count as {value, suppressed, rounded, shown}: a small count of an attributable
+survey is never sent, only "fewer than 5"; a survey with anonymous answers is sent only as
+its released cells add up (feedback/release.py), counts rounded to the nearest 5. Answers to attributable surveys one by one for administrators and learning
 and development officers; answers to anonymous surveys are never sent one by one."""
 
 from typing import Any
@@ -27,8 +28,11 @@ class FeedbackFilter(Filter):
         required=False, choices=Level.choices, help_text="Only courses at this level (1 to 4)."
     )
     course = _id("Only this course (its id).")
-    session = _id("Only this session (its id).")
-    organisation = _id("Only people of this organisation (its id).")
+    session = _id("Only this session (its id). Surveys with anonymous answers are then left out.")
+    organisation = _id(
+        "Only people of this organisation (its id). Surveys with anonymous answers are then "
+        "left out."
+    )
     period = serializers.CharField(
         required=False,
         max_length=20,
@@ -81,6 +85,9 @@ class FeedbackFilter(Filter):
 class FigureOutput(serializers.Serializer):
     value = serializers.IntegerField(allow_null=True, help_text="Null when suppressed.")
     suppressed = serializers.BooleanField()
+    rounded = serializers.BooleanField(
+        help_text="Published rounded to the nearest 5 (anonymous answers): 0 means 0 to 2."
+    )
     shown = serializers.CharField(help_text='As the pages show it: a number, or "fewer than 5".')
 
 
@@ -104,7 +111,11 @@ class AnswerCountOutput(serializers.Serializer):
 class QuestionResultOutput(serializers.Serializer):
     question = serializers.CharField()
     kind = serializers.CharField()
-    survey_version = serializers.IntegerField()
+    survey_version = serializers.IntegerField(help_text="The latest version asking it.")
+    survey_versions = serializers.ListField(
+        child=serializers.IntegerField(),
+        help_text="Every version asking the question with these words and answers (merged).",
+    )
     answers = AnswerCountOutput(many=True)
     total = FigureOutput(help_text="All who answered (choices made, for any-number questions).")
     average = AverageOutput(allow_null=True, help_text="Scales only; null for other kinds.")
@@ -119,6 +130,17 @@ class QuestionResultOutput(serializers.Serializer):
 class TimepointResultOutput(serializers.Serializer):
     course = serializers.CharField()
     timepoint = serializers.CharField()
+    released = serializers.BooleanField(
+        help_text="True for a survey with anonymous answers: its figures are the sum of the "
+        "quarters (and rests of years) published so far, counts rounded to the nearest 5, "
+        "and the rest computed from them."
+    )
+    periods = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="For released figures: the periods they add up, as 2022-23-q1 for a quarter "
+        "of the training or 2022-23 for the rest of that year (its quarters too small to "
+        "publish alone). Empty for attributable surveys.",
+    )
     asked = FigureOutput()
     answered = FigureOutput()
     response_rate = RateOutput()
@@ -142,6 +164,10 @@ class ResultsOutput(serializers.Serializer):
     )
     results = TimepointResultOutput(many=True)
     changes = PrePostChangeOutput(many=True)
+    anonymous_left_out = serializers.BooleanField(
+        help_text="True when a session or organisation was given: surveys with anonymous "
+        "answers are not published by either, so they are left out."
+    )
 
 
 def _rate(rate: Rate | None) -> dict | None:
@@ -195,6 +221,8 @@ class FeedbackResultsApi(ScopedApi):
                     {
                         "course": result.course,
                         "timepoint": result.timepoint,
+                        "released": result.released,
+                        "periods": [period.key for period in result.periods],
                         "asked": result.invited.as_json(),
                         "answered": result.answered.as_json(),
                         "response_rate": _rate(result.response_rate),
@@ -202,7 +230,8 @@ class FeedbackResultsApi(ScopedApi):
                             {
                                 "question": q.question.text,
                                 "kind": q.question.kind,
-                                "survey_version": q.question.version.number,
+                                "survey_version": max(q.question.versions),
+                                "survey_versions": list(q.question.versions),
                                 "answers": [
                                     {"answer": label, "people": figure.as_json()}
                                     for label, figure in q.pairs
@@ -218,6 +247,7 @@ class FeedbackResultsApi(ScopedApi):
                     for result in found.timepoints
                 ],
                 "changes": changes,
+                "anonymous_left_out": found.anonymous_left_out,
             }
         )
 

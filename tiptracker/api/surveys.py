@@ -70,7 +70,9 @@ class VersionOutput(serializers.Serializer):
     )
     answered = serializers.BooleanField(
         source="has_responses",
-        help_text="Whether anybody has answered this version: a change then makes the next one.",
+        help_text="Whether anybody has answered this version, or, for an anonymous version, "
+        "been asked it (whether an anonymous version has answers is not told): a change then "
+        "makes the next one.",
     )
     created_at = serializers.DateTimeField()
     questions = QuestionOutput(many=True, source="questions.all")

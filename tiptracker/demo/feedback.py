@@ -6,8 +6,9 @@ Everyone who attended was invited at each timepoint, as send-due would have done
 six in ten answered the reaction survey within days, and about a third the follow-up;
 most liked the sessions, and most who answered the follow-up had changed something in how
 they work. The managers, briefed with the toolkit in hand, answered more often and more of
-them had changed something than at the launch webinar. Answers go through the real service (invitations.survey_answer), so anonymous
-ones are grouped exactly as live ones are. The draw is seeded: every load tells the same
+them had changed something than at the launch webinar. Answers go through the real service
+(invitations.survey_answer), so anonymous ones are kept exactly as live ones are, and the
+quarters whose surveys have closed are released as the worker would (release.release_due). The draw is seeded: every load tells the same
 story. An invitation still open on the day of the load is left sent; an older unanswered
 one has expired.
 """
@@ -28,6 +29,7 @@ from tiptracker.feedback.invitations import (
     survey_answer,
 )
 from tiptracker.feedback.models import CourseSurvey, Invitation, Question, Timepoint
+from tiptracker.feedback.release import release_due
 from tiptracker.feedback.services import course_survey_set, current_version
 from tiptracker.feedback.starter import PRACTICE, REACTION, surveys_starter_set
 from tiptracker.partnerships.models import Role
@@ -147,8 +149,6 @@ def _answers(ctx: DemoContext, stories: dict[int, Story]) -> None:
                 last_sent_on=opens_on + dt.timedelta(days=sent[-1]) if sent else opens_on,
             )
             plans.append(_Plan(invitation, answer_on))
-    # Every invitation first: how an anonymous answer is grouped depends on how many people
-    # were asked with it (invitations._grouping).
     Invitation.objects.bulk_create([plan.invitation for plan in plans], batch_size=1000)
     # Read back with each person to hand: the answer needs their organisation.
     invitations = Invitation.objects.select_related("staff").in_bulk(
@@ -185,6 +185,9 @@ def _answers(ctx: DemoContext, stories: dict[int, Story]) -> None:
         f"{asked[Timepoint.REACTION]} invited, follow-up {answered[Timepoint.FOLLOW_UP]} of "
         f"{asked[Timepoint.FOLLOW_UP]}"
     )
+    # What the worker would have published by today: every quarter whose surveys closed.
+    released = release_due(on=ctx.today, partnership_id=ctx.partnership.pk)
+    ctx.say(f"Survey results released: {released} quarters and rests of years")
 
 
 def _answers_of(

@@ -180,7 +180,7 @@ def survey_edit(request: HttpRequest, membership: Membership, survey_pk: int) ->
 def _editor(request: HttpRequest, membership: Membership, survey: Survey | None) -> HttpResponse:
     editing = survey is not None
     current = current_version(survey) if survey is not None else None
-    answered = current is not None and current.responses.exists()
+    answered = current is not None and current.in_use()
     if request.method != "POST":
         form = SurveyForm(initial=_survey_initial(current), editing=editing)
         existing = (

@@ -1,5 +1,5 @@
-"""Survey results as CSV and XLSX: the figures the page shows, small numbers suppressed as
-there; and, for administrators and learning and development officers only, the answers to
+"""Survey results as CSV and XLSX: the figures the page shows, small numbers suppressed and
+anonymous answers' counts rounded as there; and, for administrators and learning and development officers only, the answers to
 attributable surveys one by one. Anonymous answers are never exported one by one."""
 
 from collections.abc import Iterator, Sequence
@@ -40,6 +40,15 @@ def _shown(figure: Figure | Rate) -> object:
 def results_rows(results: Results) -> Iterator[Sequence[object]]:
     for found in results.timepoints:
         when = found.timepoint_label
+        if found.released:
+            yield [
+                found.course,
+                when,
+                "(everyone asked)",
+                "",
+                "Anonymous: counts rounded to the nearest 5, adding up",
+                found.periods_label,
+            ]
         yield [found.course, when, "(everyone asked)", "", "Asked", _shown(found.invited)]
         yield [found.course, when, "(everyone asked)", "", "Answered", _shown(found.answered)]
         yield [
@@ -51,7 +60,7 @@ def results_rows(results: Results) -> Iterator[Sequence[object]]:
             _shown(found.response_rate),
         ]
         for q in found.questions:
-            version = q.question.version.number
+            version = q.question.versions_label
             for label, figure in q.pairs:
                 yield [found.course, when, q.question.text, version, label, _shown(figure)]
             yield [

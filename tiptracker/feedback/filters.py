@@ -1,5 +1,7 @@
-"""The results page's filters: level, course, session, organisation and period, from the
-query string (a GET form, so a filtered view can be bookmarked and shared)."""
+"""The results page's filters: level, course, session, organisation and period (a financial
+year or one of its quarters, never free dates), from the query string (a GET form, so a
+filtered view can be bookmarked and shared). Session and organisation apply to attributable
+surveys only (results.py)."""
 
 import datetime as dt
 from typing import Any
@@ -7,7 +9,7 @@ from typing import Any
 from django import forms
 from django.utils.timezone import localtime
 
-from tiptracker.feedback.impact import Period
+from tiptracker.feedback.periods import Period
 from tiptracker.feedback.results import Filters
 from tiptracker.lib.dates import LONDON, today
 from tiptracker.lib.levels import Level
@@ -51,7 +53,8 @@ class ResultsFiltersForm(forms.Form):
     )
     session = forms.ModelChoiceField(
         label="Session",
-        help_text="Choose a course first to see its sessions.",
+        help_text="Choose a course first to see its sessions. Surveys with anonymous answers "
+        "are not shown for one session.",
         required=False,
         queryset=TrainingSession.objects.none(),
         empty_label="All sessions",
@@ -59,6 +62,7 @@ class ResultsFiltersForm(forms.Form):
     )
     organisation = forms.ModelChoiceField(
         label="Organisation",
+        help_text="Surveys with anonymous answers are not shown for one organisation.",
         required=False,
         queryset=Organisation.objects.none(),
         empty_label="All organisations",

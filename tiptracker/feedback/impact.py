@@ -9,10 +9,9 @@ system (suppression.linked), because the page shows sums a reader could subtract
 course's chain (attended = reacted + the drop-off), and each level's quarters, which add
 up to the level's courses.
 
-Anonymous answers from a small group are dated only by their quarter or financial year
-(invitations._grouping). A quarter's start is still its quarter; an answer dated by its
-financial year alone cannot be put in a quarter, so it counts in its course's totals and,
-over time, in a row of its own for that year.
+A course's survey with anonymous answers is counted only from its released cells
+(release.py): whole quarters of the training, and the rest of each financial year (its
+quarters too few to publish alone), in a row of its own; those counts are rounded.
 """
 
 import datetime as dt
@@ -20,11 +19,13 @@ from collections import defaultdict
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Count, DateField, Exists, F, OuterRef, Q, Value, When
+from django.db.models import Case, Count, DateField, Exists, OuterRef, Q, Value, When
 from django.db.models.functions import TruncQuarter
 
-from tiptracker.feedback.models import Answer, CourseSurvey, Invitation, Question, Response
+from tiptracker.feedback.models import Answer, CourseSurvey, Question, Response
 from tiptracker.feedback.models import Timepoint as T
+from tiptracker.feedback.periods import Period
+from tiptracker.feedback.release import protected_pairs, released_cells
 from tiptracker.lib.levels import Level
 from tiptracker.lib.money import FinancialYear
 from tiptracker.lib.suppression import Figure, Rate, linked, rate
@@ -41,6 +42,7 @@ LABELS = {
 }
 # The timepoint whose responses count for each step.
 TIMEPOINTS = {REACTED: T.REACTION, LEARNED: T.POST, CHANGED: T.FOLLOW_UP}
+STEP_OF: dict[str, str] = {str(timepoint): step for step, timepoint in TIMEPOINTS.items()}
 DEFINITIONS = [
     (
         LABELS[ATTENDED],
@@ -68,54 +70,6 @@ DEFINITIONS = [
         "a share of the last step. A step the course has no survey for shows “not measured”.",
     ),
 ]
-QUARTER_MONTHS = ["April to June", "July to September", "October to December", "January to March"]
-
-
-@dataclass(frozen=True)
-class Period:
-    """A financial-year quarter of the training, or (quarter None) a whole financial year,
-    for the answers dated only by their year."""
-
-    year: FinancialYear
-    quarter: int | None = None
-
-    @classmethod
-    def of(cls, day: dt.date) -> "Period":
-        year = FinancialYear.containing(day)
-        return cls(year, (day.month - 4) % 12 // 3 + 1)
-
-    @property
-    def starts_on(self) -> dt.date:
-        if self.quarter is None:
-            return self.year.starts_on
-        month = 4 + 3 * (self.quarter - 1)
-        return dt.date(self.year.start_year + (month > 12), (month - 1) % 12 + 1, 1)
-
-    @property
-    def ends_before(self) -> dt.date:
-        """The first day after the period."""
-        if self.quarter is None or self.quarter == 4:
-            return FinancialYear(self.year.start_year + 1).starts_on
-        return Period(self.year, self.quarter + 1).starts_on
-
-    @property
-    def short_label(self) -> str:
-        return f"{self.year} Q{self.quarter}" if self.quarter else f"{self.year}"
-
-    @property
-    def label(self) -> str:
-        if self.quarter is None:
-            return f"{self.year}, quarter not recorded"
-        return f"{self.year} quarter {self.quarter}: {QUARTER_MONTHS[self.quarter - 1]}"
-
-    @property
-    def key(self) -> str:
-        """As the API writes it: 2022-23-q1, or 2022-23 for the year."""
-        year = str(self.year).replace("/", "-")
-        return f"{year}-q{self.quarter}" if self.quarter else year
-
-    def sort_key(self) -> tuple[int, int]:
-        return (self.year.start_year, self.quarter or 5)  # a year's undated row after its quarters
 
 
 @dataclass(frozen=True)
@@ -201,6 +155,8 @@ class _Counts:
     attended: dict[tuple[int, Period], int]  # (course, quarter) -> people
     answered: dict[tuple[int, str, Period], int]  # (course, step, period) -> responses
     measured: dict[int, set[str]]  # course -> the survey steps it measures
+    # (course, step) counted from released cells: published rounded figures.
+    rounded: set[tuple[int, str]] = field(default_factory=set)
 
 
 def _quarter(field: str, years: tuple[dt.date, dt.date] | None) -> TruncQuarter | Case:
@@ -264,50 +220,25 @@ def chain_counts(
         elif timepoint == T.FOLLOW_UP and asks_change:
             measured[course_id].add(CHANGED)
 
-    # An anonymous answer from a quarter with too few people asked for a quarter of its own
-    # is dated by its financial year: 1 April, the same day as an answer from April or from
-    # the year's first quarter (invitations._grouping). Where some quarter of a year was that
-    # small, the answers dated 1 April cannot be told apart, so all of them count in the
-    # year's own row; where none was, they are the first quarter's.
-    small_years = {
-        (course_id, timepoint, FinancialYear.containing(quarter).start_year)
-        for course_id, timepoint, quarter, asked in Invitation.objects.filter(
-            within["completed_on"],
-            partnership_id=partnership_id,
-            timepoint__in=list(TIMEPOINTS.values()),
-        )
-        .annotate(quarter=_quarter("completed_on", years))
-        .values("course_id", "timepoint", "quarter")
-        .annotate(asked=Count("id"))
-        .order_by()
-        .values_list("course_id", "timepoint", "quarter", "asked")
-        if asked < at
-    }
-
-    def period(course_id: int, timepoint: str, trained_in: dt.date, anonymous: bool) -> Period:
-        if (
-            anonymous
-            and (trained_in.month, trained_in.day) == (4, 1)
-            and (course_id, timepoint, trained_in.year) in small_years
-        ):
-            return Period(FinancialYear.containing(trained_in))
-        return Period.of(trained_in)
-
+    # A course's survey with anonymous answers counts only through its released cells
+    # (release.py): whole quarters, or the rest of a year, counts rounded.
+    protected = protected_pairs(partnership_id)
     answered: dict[tuple[int, str, Period], int] = defaultdict(int)
+    rounded: set[tuple[int, str]] = set()
     step_of: dict[str, str] = {T.REACTION: REACTED, T.POST: LEARNED}
-    for course_id, timepoint, trained_in, anonymous, responses in (
+    for course_id, timepoint, trained_in, responses in (
         Response.objects.filter(
             within["trained_in"], partnership_id=partnership_id, timepoint__in=list(step_of)
         )
-        .values("course_id", "timepoint", "trained_in", anonymous=F("version__anonymous"))
+        .values("course_id", "timepoint", "trained_in")
         .annotate(responses=Count("id"))
         .order_by()
-        .values_list("course_id", "timepoint", "trained_in", "anonymous", "responses")
+        .values_list("course_id", "timepoint", "trained_in", "responses")
     ):
+        if (course_id, timepoint) in protected:
+            continue
         step = step_of[timepoint]
-        answered[(course_id, step, period(course_id, timepoint, trained_in, anonymous))] += (
-            responses
-        )
+        answered[(course_id, step, Period.of(trained_in))] += responses
         measured[course_id].add(step)
 
     # The change answer of each question that has one: its position among the choices.
@@ -324,22 +255,43 @@ def chain_counts(
             change |= Q(question_id=question_id, number=choices.index(change_answer))
             questions.append(question_id)
     if questions:
-        for course_id, trained_in, anonymous, changed in (
+        for course_id, trained_in, changed in (
             Answer.objects.filter(
                 within["trained_in"],
                 partnership_id=partnership_id,
                 timepoint=T.FOLLOW_UP,
                 question_id__in=questions,
             )
-            .values("course_id", "trained_in", anonymous=F("question__version__anonymous"))
+            .values("course_id", "trained_in")
             .annotate(changed=Count("response_id", distinct=True, filter=change))
             .order_by()
-            .values_list("course_id", "trained_in", "anonymous", "changed")
+            .values_list("course_id", "trained_in", "changed")
         ):
-            when = period(course_id, T.FOLLOW_UP, trained_in, anonymous)
-            answered[(course_id, CHANGED, when)] += changed
+            if (course_id, T.FOLLOW_UP) in protected:
+                continue
+            answered[(course_id, CHANGED, Period.of(trained_in))] += changed
             measured[course_id].add(CHANGED)
-    return _Counts(courses, attended, answered, measured)
+
+    cells = released_cells(
+        partnership_id,
+        start=years[0] if years else None,
+        end=years[1] + dt.timedelta(days=1) if years else None,
+    ).filter(timepoint__in=list(TIMEPOINTS.values()))
+    for course_id, timepoint, starts_on, quarter, people, changed in cells.values_list(
+        "course_id", "timepoint", "starts_on", "quarter", "answered", "changed"
+    ):
+        if (course_id, timepoint) not in protected:
+            continue
+        step = STEP_OF[timepoint]
+        if step == CHANGED:
+            if changed is None:
+                continue  # the follow-up asked nothing about a change
+            people = changed
+        year = FinancialYear.containing(starts_on)
+        answered[(course_id, step, Period(year, quarter or None))] += people
+        measured[course_id].add(step)
+        rounded.add((course_id, step))
+    return _Counts(courses, attended, answered, measured, rounded)
 
 
 # Suppressing and shaping ------------------------------------------------------------------------
@@ -419,7 +371,18 @@ def impact_for(partnership_id: int, *, at: int) -> Impact:
             periods |= trained | answered
         level_periods[level] = sorted(periods, key=Period.sort_key)
 
-    shown = linked(values, sums, at=at)
+    rounded: set[Hashable] = {("course", c, step) for c, step in counts.rounded} | {
+        ("drop", c, step) for c, step in counts.rounded
+    }
+    # A period's figure is a published one where some course's released cell is in it; a
+    # quarter none published (too few answers: in the rest of the year) is a plain 0.
+    rounded |= {
+        ("people", level, step, when)
+        for (level, step), group in groups.items()
+        for when in level_periods.get(level, [])
+        if any((c, step) in counts.rounded and (c, step, when) in counts.answered for c in group)
+    }
+    shown = linked(values, sums, at=at, rounded=rounded)
     return Impact(
         threshold=at,
         levels=[

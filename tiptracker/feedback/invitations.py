@@ -34,11 +34,13 @@ from tiptracker.feedback.models import (
     SurveyVersion,
     Timepoint,
 )
+from tiptracker.feedback.periods import Period
+from tiptracker.feedback.release import LINK_DAYS, scatter
 from tiptracker.feedback.tokens import invitation_token
 from tiptracker.lib.dates import today
 from tiptracker.training.models import Booking, Completion, TrainingSession
 
-OPEN_DAYS = 28  # a link stays open this long after it is first sent
+OPEN_DAYS = LINK_DAYS  # a link stays open this long after it is first sent
 SEND_BATCH = 500
 
 
@@ -357,13 +359,16 @@ def survey_answer(
     if not claimed:
         raise AlreadyAnswered
     grouping = _grouping(invitation, anonymous=version.anonymous)
+    given_on = on or today()
     response = Response.objects.create(
         partnership_id=invitation.partnership_id,
         version=version,
         course_id=invitation.course_id,
         timepoint=invitation.timepoint,
-        given_on=on or today(),
+        # Anonymous: the quarter it was given in, not the day.
+        given_on=Period.of(given_on).starts_on if version.anonymous else given_on,
         staff=None if version.anonymous else invitation.staff,
+        anonymous=version.anonymous,
         **grouping,
     )
     questions = {q.pk: q for q in version.questions.all()}
@@ -386,51 +391,28 @@ def survey_answer(
                 Answer(number=n, **common) for n in (value if isinstance(value, list) else [value])
             )
     Answer.objects.bulk_create(rows)
+    if version.anonymous:
+        scatter(Response, [response.pk])
+        scatter(Answer, [row.pk for row in rows])
     return response
 
 
 def _grouping(invitation: Invitation, *, anonymous: bool) -> dict[str, Any]:
-    """What results group a response by: the month of the training, the session and the
-    respondent's organisation. For an anonymous survey each is kept only where at least the
-    small-number threshold of people invited share it, otherwise those details would pick
-    the respondent out: the month widens to its quarter, then to its financial year; the
-    session and the organisation are left out."""
-    from tiptracker.lib.suppression import threshold
-
-    completed = invitation.completed_on
-    trained_in = completed.replace(day=1)
-    organisation_id: int | None = invitation.staff.organisation_id
-    session_id: int | None = invitation.session_id
+    """What results group a response by. Attributable: the month of the training, the
+    session and the respondent's organisation. Anonymous: only the quarter of the training
+    (what anonymous results are published by, release.py); nothing that could pick the
+    respondent out of those trained with them."""
     if anonymous:
-        assert organisation_id is not None  # every staff member has one
-        at = threshold()
-        invited = Invitation.objects.filter(
-            course_id=invitation.course_id, timepoint=invitation.timepoint
-        )
-        year = completed.year if completed.month >= 4 else completed.year - 1
-        quarter = completed.replace(month=(completed.month - 1) // 3 * 3 + 1, day=1)
-        periods = [
-            (trained_in, _add_months(trained_in, 1)),
-            (quarter, _add_months(quarter, 3)),
-            (dt.date(year, 4, 1), dt.date(year + 1, 4, 1)),
-        ]
-        for start, end in periods:
-            cohort = invited.filter(completed_on__gte=start, completed_on__lt=end)
-            trained_in = start
-            if cohort.count() >= at:
-                break
-        if session_id is not None and cohort.filter(session_id=session_id).count() < at:
-            session_id = None
-        if session_id is not None:
-            cohort = cohort.filter(session_id=session_id)
-        if cohort.filter(staff__organisation_id=organisation_id).count() < at:
-            organisation_id = None
-    return {"trained_in": trained_in, "session_id": session_id, "organisation_id": organisation_id}
-
-
-def _add_months(first: dt.date, months: int) -> dt.date:
-    month = first.month - 1 + months
-    return dt.date(first.year + month // 12, month % 12 + 1, 1)
+        return {
+            "trained_in": Period.of(invitation.completed_on).starts_on,
+            "session_id": None,
+            "organisation_id": None,
+        }
+    return {
+        "trained_in": invitation.completed_on.replace(day=1),
+        "session_id": invitation.session_id,
+        "organisation_id": invitation.staff.organisation_id,
+    }
 
 
 def check_answer(question: Question, value: Any) -> Any:

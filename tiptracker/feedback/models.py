@@ -8,14 +8,19 @@ every answer given under it).
 
 Which surveys run for a course, and when, is a CourseSurvey per timepoint.
 
-Responses and answers use random ids (UUIDs), not counters: the order of an anonymous
-response among others must not link it to the invitation answered at that moment.
+Responses and answers use random ids (UUIDs), not counters, and an anonymous response keeps
+only the quarter it was given in and the quarter of the training: nothing in it follows the
+order or the day of answering (feedback/release.py says how the rows themselves are kept in
+an order that says nothing). What is published from anonymous answers is read only from
+released cells (ReleasedCell), never counted live.
 """
 
+import datetime as dt
 import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Exists, ExpressionWrapper, OuterRef, Q
 
 from tiptracker.partnerships.models import Partnership
 
@@ -68,6 +73,29 @@ class SurveyVersion(models.Model):
     def __str__(self) -> str:
         return f"{self.survey}, version {self.number}"
 
+    def in_use(self) -> bool:
+        """Whether the version may no longer be changed in place (version_in_use)."""
+        return SurveyVersion.objects.filter(version_in_use(), pk=self.pk).exists()
+
+
+def version_in_use() -> Q:
+    """For SurveyVersion rows: answered; or, for an anonymous version, asked (someone's link
+    was open on or after the day it was made). For an anonymous version the first answer
+    must not show: "version 2 has responses", when one person has been asked since, would
+    say that they answered."""
+    answered = Exists(Response.objects.filter(version=OuterRef("pk")))
+    asked = Exists(
+        Invitation.objects.filter(
+            survey_id=OuterRef("survey_id"),
+            sent_on__isnull=False,
+            # On or after the day before it was made: the day itself, whatever the time zone.
+            expires_on__gte=ExpressionWrapper(
+                OuterRef("created_at") - dt.timedelta(days=1), output_field=models.DateTimeField()
+            ),
+        )
+    )
+    return Q(answered) | (Q(anonymous=True) & Q(asked))
+
 
 class Question(models.Model):
     class Kind(models.TextChoices):
@@ -106,6 +134,22 @@ AGREEMENT_SCALE = [
 ]
 
 
+def answer_labels(question: Question) -> list[str]:
+    if question.kind == Question.Kind.AGREEMENT:
+        return [text for _value, text in AGREEMENT_SCALE]
+    if question.kind == Question.Kind.RATING:
+        return [str(n) for n in range(11)]
+    return list(question.choices)
+
+
+def answer_keys(question: Question) -> list[int]:
+    if question.kind == Question.Kind.AGREEMENT:
+        return [value for value, _text in AGREEMENT_SCALE]
+    if question.kind == Question.Kind.RATING:
+        return list(range(11))
+    return list(range(len(question.choices)))
+
+
 class Timepoint(models.TextChoices):
     REACTION = "reaction", "Reaction, after attending"
     PRE = "pre", "Before the course (learning)"
@@ -135,11 +179,10 @@ class CourseSurvey(models.Model):
 
 
 class Response(models.Model):
-    """One completed survey. Attributable responses name the staff member; anonymous ones
-    name nobody. What results are grouped by (the session, the respondent's organisation,
-    the month of the training) is kept for an anonymous response only where at least the
-    small-number threshold of people invited share it (feedback/invitations.py), so that
-    it cannot single anybody out."""
+    """One completed survey. Attributable responses name the staff member and keep the day
+    given, the month of the training, the session and the organisation. Anonymous ones name
+    nobody and keep only the course, the timepoint, the quarter given in and the quarter of
+    the training (the first day of each): no session, no organisation, no day."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+")
@@ -166,9 +209,23 @@ class Response(models.Model):
     staff = models.ForeignKey(
         "workforce.StaffMember", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Copied from the version: anonymous answers are published only through released cells.
+    anonymous = models.BooleanField(default=False)
+    # False until the worker has written the response back among the others of its quarter in
+    # a random order (release.settle): a flag, not an order.
+    settled = models.BooleanField(default=False)
 
     class Meta:
-        indexes = [models.Index(fields=["partnership", "course", "timepoint", "trained_in"])]
+        indexes = [
+            models.Index(fields=["partnership", "course", "timepoint", "trained_in"]),
+            models.Index(fields=["anonymous", "settled"], name="response_settling"),
+            # Which courses' surveys have anonymous answers (release.protected_pairs), read
+            # from the index alone.
+            models.Index(
+                fields=["partnership", "anonymous", "course", "timepoint"],
+                name="response_anonymous_pairs",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Response to {self.version} on {self.given_on}"
@@ -300,3 +357,42 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_timepoint_display()} survey for {self.staff}"
+
+
+class ReleasedCell(models.Model):
+    """The published figures of one course's survey at one timepoint for one financial-year
+    quarter of the training, or for the rest of a financial year (the quarters too small to
+    show alone, pooled): written once, when the period's surveys have closed, and never
+    changed (feedback/release.py). Every output of a survey that has anonymous answers reads
+    these and nothing else: the results page, the API, the exports, the impact page and the
+    board report. Only the protected figures are kept: counts rounded to the nearest five,
+    and the exact number asked (who was asked is not anonymous: it is who attended)."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+")
+    course = models.ForeignKey("training.Course", on_delete=models.CASCADE, related_name="+")
+    timepoint = models.CharField(max_length=20, choices=Timepoint.choices)
+    # The first day of the quarter, or of the financial year for the rest of the year.
+    starts_on = models.DateField()
+    quarter = models.PositiveSmallIntegerField(help_text="1 to 4; 0 for the rest of the year")
+    released_on = models.DateField()
+    # Withheld: too few answered (or everyone asked did, among few): nothing is published,
+    # and at the year's end its answers join the rest of the year.
+    withheld = models.BooleanField(default=False)
+    invited = models.PositiveIntegerField(default=0)
+    answered = models.PositiveIntegerField(default=0)  # rounded
+    changed = models.PositiveIntegerField(null=True, blank=True)  # rounded; None: not asked
+    # [{"text", "kind", "labels", "keys", "versions", "change_answer", "counts"}], counts
+    # rounded, in the order the survey asks them.
+    questions = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["course", "timepoint", "starts_on", "quarter"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["course", "timepoint", "starts_on", "quarter"], name="released_once"
+            )
+        ]
+        indexes = [models.Index(fields=["partnership", "timepoint", "starts_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.course} {self.timepoint} from {self.starts_on} (quarter {self.quarter})"

@@ -1,14 +1,15 @@
 """Survey results: response rates and how each question was answered, by course and
-timepoint, narrowed by level, course, session, organisation and period; the change from
-before to after a course with its confidence interval; the share reporting a change in
-practice at follow-up. Every figure goes through the small-numbers rule
-(lib/suppression.py), and everything is counted in the database (a few GROUP BY queries,
-however many responses there are).
+timepoint; the change from before to after a course with its confidence interval; the share
+reporting a change in practice at follow-up.
 
-Answers carry the course, timepoint, month of training, session and organisation of their
-response, so counting them needs no join. For an anonymous survey the session and the
-organisation are left out where too few people share them (feedback/invitations.py), so
-such answers count in the totals but not under one organisation or session.
+Two sources, one shape. A course's survey at a timepoint with anonymous answers is published
+only from its released cells (release.py): whole quarters or years of the training, counts
+rounded to the nearest five, totals, averages and shares computed from those published
+counts; it cannot be narrowed by session or organisation. Attributable surveys are counted
+live, narrowed by level, course, session, organisation and period, every figure through
+the small-numbers rule (lib/suppression.py), in a few GROUP BY queries however many
+responses there are (answers carry the course, timepoint, month of training, session and
+organisation of their response, so counting them needs no join).
 """
 
 import datetime as dt
@@ -18,8 +19,19 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
 
-from tiptracker.feedback.models import AGREEMENT_SCALE, Answer, Invitation, Question, Timepoint
-from tiptracker.lib.suppression import Figure, Rate, Row, count, rate, row
+from tiptracker.feedback.models import (
+    Answer,
+    Invitation,
+    Question,
+    ReleasedCell,
+    Timepoint,
+    answer_keys,
+    answer_labels,
+)
+from tiptracker.feedback.periods import Period
+from tiptracker.feedback.release import protected_pairs, released_cells
+from tiptracker.lib.money import FinancialYear
+from tiptracker.lib.suppression import Figure, Rate, Row, count, published, rate, row
 from tiptracker.training.models import Course
 
 SCALES = (Question.Kind.AGREEMENT, Question.Kind.RATING)
@@ -105,11 +117,35 @@ def _mean(counts: dict[int, int], at: int) -> Mean:
     )
 
 
+@dataclass(frozen=True)
+class QuestionShown:
+    """A question as results show it: one version's, or the same question (wording, kind
+    and answers) asked in several versions, merged."""
+
+    text: str
+    kind: str
+    change_answer: str
+    versions: tuple[int, ...]
+
+    @classmethod
+    def of(cls, question: Question) -> "QuestionShown":
+        change = question.change_answer if question.change_answer in question.choices else ""
+        return cls(question.text, question.kind, change, (question.version.number,))
+
+    @property
+    def versions_label(self) -> str:
+        numbers = [str(n) for n in self.versions]
+        return numbers[0] if len(numbers) == 1 else ", ".join(numbers[:-1]) + " and " + numbers[-1]
+
+
 @dataclass
 class QuestionResult:
-    question: Question
+    question: QuestionShown
     labels: list[str]
     counts: Row
+    # How many gave each answer (by its number): the true counts of an attributable survey,
+    # the published ones of a released survey. Averages and the change come from these.
+    distribution: dict[int, int] = field(default_factory=dict)
     mean: Mean | None = None  # scales
     changed: Rate | None = None  # a question with a change answer: the share who gave it
     chart: str = ""  # the page's SVG of the counts (drawn by the view)
@@ -192,6 +228,14 @@ class TimepointResult:
     response_rate: Rate
     questions: list[QuestionResult] = field(default_factory=list)
     texts: dict[Question, list[TextAnswer]] = field(default_factory=dict)
+    # From released cells (anonymous answers): rounded counts, whole quarters or years,
+    # and which (so a reader knows exactly whose answers a figure covers).
+    released: bool = False
+    periods: list[Period] = field(default_factory=list)
+
+    @property
+    def periods_label(self) -> str:
+        return "; ".join(period.label for period in self.periods)
 
     @property
     def timepoint_label(self) -> str:
@@ -203,22 +247,9 @@ class Results:
     timepoints: list[TimepointResult]
     changes: dict[str, list[Change]]  # course title -> before and after, question by question
     at: int
-
-
-def answer_labels(question: Question) -> list[str]:
-    if question.kind == Question.Kind.AGREEMENT:
-        return [text for _value, text in AGREEMENT_SCALE]
-    if question.kind == Question.Kind.RATING:
-        return [str(n) for n in range(11)]
-    return list(question.choices)
-
-
-def answer_keys(question: Question) -> list[int]:
-    if question.kind == Question.Kind.AGREEMENT:
-        return [value for value, _text in AGREEMENT_SCALE]
-    if question.kind == Question.Kind.RATING:
-        return list(range(11))
-    return list(range(len(question.choices)))
+    # A session or organisation was chosen, so surveys with anonymous answers (which are
+    # not published by either) were left out.
+    anonymous_left_out: bool = False
 
 
 def results_for(
@@ -226,39 +257,62 @@ def results_for(
 ) -> Results:
     """Per course and timepoint: asked (sent), answered, the rate, and each question's
     answers counted (a row with its total, suppressed together); means of scales; the
-    change from before to after; free text of attributable surveys if `with_text`."""
+    change from before to after; free text of attributable surveys if `with_text`. Surveys
+    with anonymous answers from their released cells only (release.py)."""
     filters = filters or Filters()
+    protected = protected_pairs(partnership_id)
+    narrowed = filters.session_id is not None or filters.organisation_id is not None
+    timepoints: list[TimepointResult] = []
     # Counted from the index invitation_counts alone, and the courses' titles read apart:
     # joining each of a hundred thousand invitations to its course, to group and order by
     # the title, costs more than the count itself.
-    sent = list(
-        filters.invitations(partnership_id)
+    sent = [
+        line
+        for line in filters.invitations(partnership_id)
         .values_list("course_id", "timepoint")
         .annotate(
             invited=Count("id"), answered=Count("id", filter=Q(status=Invitation.Status.ANSWERED))
         )
         .order_by()
-    )
-    titles = dict(
-        Course.objects.filter(pk__in={course_id for course_id, *_counts in sent})
-        .order_by("title", "pk")
-        .values_list("pk", "title")
-    )
-    place = {course_id: n for n, course_id in enumerate(titles)}
-    sent.sort(key=lambda line: (place[line[0]], line[1]))
+        if (line[0], line[1]) not in protected
+    ]
     counted: dict[tuple[int, str], dict[int, dict[int, int]]] = defaultdict(
         lambda: defaultdict(dict)
     )
+    # Only the courses counted live: the released ones' answers are not read at all.
+    live_courses = {course_id for course_id, *_rest in sent}
     for course_id, timepoint, question_id, number, people in (
         filters.answers(partnership_id)
-        .filter(number__isnull=False)
+        .filter(number__isnull=False, course_id__in=live_courses)
         .values_list("course_id", "timepoint", "question_id", "number")
         # COUNT(*), not of the id: the id is not in the index answer_counts, and counting it
         # would read every answer's row instead of the index alone.
         .annotate(people=Count("*"))
         .order_by()
     ):
-        counted[(course_id, timepoint)][question_id][number] = people
+        if (course_id, timepoint) not in protected:
+            counted[(course_id, timepoint)][question_id][number] = people
+    cells: dict[tuple[int, str], list[ReleasedCell]] = defaultdict(list)
+    if not narrowed:
+        quarter = (
+            filters.start is not None
+            and filters.end is not None
+            and (filters.end - filters.start).days < 120
+        )
+        for cell in released_cells(
+            partnership_id,
+            course_ids=filters.course_ids,
+            start=filters.start,
+            end=filters.end,
+            quarters_only=quarter,
+        ):
+            if (cell.course_id, cell.timepoint) in protected:
+                cells[(cell.course_id, cell.timepoint)].append(cell)
+    titles = dict(
+        Course.objects.filter(pk__in={line[0] for line in sent} | {key[0] for key in cells})
+        .order_by("title", "pk")
+        .values_list("pk", "title")
+    )
     question_ids = {q for per in counted.values() for q in per}
     texts: dict[tuple[int, str], dict[int, list[TextAnswer]]] = defaultdict(
         lambda: defaultdict(list)
@@ -295,7 +349,6 @@ def results_for(
         q.pk: q
         for q in Question.objects.filter(pk__in=question_ids).select_related("version__survey")
     }
-    timepoints = []
     for course_id, timepoint, invited, answered in sent:
         key = (course_id, timepoint)
         found = TimepointResult(
@@ -312,39 +365,128 @@ def results_for(
         ):
             question = questions[question_id]
             values = [by_number.get(k, 0) for k in answer_keys(question)]
-            result = QuestionResult(
-                question=question, labels=answer_labels(question), counts=row(values, at=at)
+            found.questions.append(
+                _question(
+                    QuestionShown.of(question),
+                    answer_labels(question),
+                    answer_keys(question),
+                    values,
+                    counts=row(values, at=at),
+                    at=at,
+                )
             )
-            if question.kind in SCALES:
-                result.mean = _mean(by_number, at)
-            if question.change_answer and question.change_answer in question.choices:
-                chosen = by_number.get(question.choices.index(question.change_answer), 0)
-                result.changed = rate(chosen, sum(values), at=at)
-            found.questions.append(result)
-        found.texts = {
-            questions[question_id]: answers for question_id, answers in texts[key].items()
-        }
         timepoints.append(found)
-    return Results(timepoints=timepoints, changes=_changes(timepoints, counted, at), at=at)
+    for (course_id, timepoint), released in cells.items():
+        timepoints.append(_released(course_id, titles[course_id], timepoint, released, at))
+    place = {course_id: n for n, course_id in enumerate(titles)}
+    timepoints.sort(key=lambda found: (place[found.course_id], found.timepoint))
+    for found in timepoints:
+        found.texts = {
+            questions[question_id]: answers
+            for question_id, answers in texts[(found.course_id, found.timepoint)].items()
+        }
+    return Results(
+        timepoints=timepoints,
+        changes=_changes(timepoints, at),
+        at=at,
+        anonymous_left_out=narrowed
+        and any(
+            filters.course_ids is None or course_id in filters.course_ids
+            for course_id, _timepoint in protected
+        ),
+    )
 
 
-def _changes(
-    timepoints: list[TimepointResult],
-    counted: dict[tuple[int, str], dict[int, dict[int, int]]],
+def _question(
+    question: QuestionShown,
+    labels: list[str],
+    keys: list[int],
+    values: list[int],
+    *,
+    counts: Row,
     at: int,
-) -> dict[str, list[Change]]:
+) -> QuestionResult:
+    result = QuestionResult(
+        question=question,
+        labels=labels,
+        counts=counts,
+        distribution=dict(zip(keys, values, strict=True)),
+    )
+    if question.kind in SCALES:
+        result.mean = _mean(result.distribution, at)
+    if question.change_answer:
+        chosen = values[labels.index(question.change_answer)]
+        result.changed = rate(chosen, sum(values), at=at)
+    return result
+
+
+def _released(
+    course_id: int, course: str, timepoint: str, cells: list[ReleasedCell], at: int
+) -> TimepointResult:
+    """One course's survey at one timepoint from its released cells: every figure a sum of
+    the cells' published (rounded) counts, or computed from those sums."""
+    invited = sum(cell.invited for cell in cells)
+    answered = sum(cell.answered for cell in cells)
+    found = TimepointResult(
+        course_id=course_id,
+        course=course,
+        timepoint=timepoint,
+        invited=count(invited, at=at),
+        answered=published(answered, at=at),
+        # From the published count, which may be up to two more than were asked.
+        response_rate=rate(min(answered, invited), invited, at=at),
+        released=True,
+        periods=sorted(
+            (
+                Period(FinancialYear.containing(cell.starts_on), cell.quarter or None)
+                for cell in cells
+            ),
+            key=Period.sort_key,
+        ),
+    )
+    merged: dict[tuple, dict] = {}
+    for cell in cells:
+        for entry in cell.questions:
+            identity = (entry["kind"], entry["text"], tuple(entry["labels"]))
+            into = merged.setdefault(
+                identity,
+                {**entry, "counts": [0] * len(entry["counts"]), "versions": set()},
+            )
+            into["counts"] = [a + b for a, b in zip(into["counts"], entry["counts"], strict=True)]
+            into["versions"] |= set(entry["versions"])
+            into["change_answer"] = into["change_answer"] or entry["change_answer"]
+    for entry in merged.values():
+        values = entry["counts"]
+        found.questions.append(
+            _question(
+                QuestionShown(
+                    entry["text"],
+                    entry["kind"],
+                    entry["change_answer"],
+                    tuple(sorted(entry["versions"])),
+                ),
+                entry["labels"],
+                entry["keys"],
+                values,
+                counts=Row([published(v, at=at) for v in values], published(sum(values), at=at)),
+                at=at,
+            )
+        )
+    return found
+
+
+def _changes(timepoints: list[TimepointResult], at: int) -> dict[str, list[Change]]:
     """For each course asked before and after: each scale question asked at both (matched
     by its wording, across versions), the averages and their difference."""
     by_course: dict[int, dict[str, TimepointResult]] = defaultdict(dict)
     for result in timepoints:
         by_course[result.course_id][result.timepoint] = result
     changes: dict[str, list[Change]] = {}
-    for course_id, found in by_course.items():
+    for found in by_course.values():
         if Timepoint.PRE not in found or Timepoint.POST not in found:
             continue
-
-        before = _scales(found[Timepoint.PRE], counted[(course_id, Timepoint.PRE)])
-        after = _scales(found[Timepoint.POST], counted[(course_id, Timepoint.POST)])
+        before = _scales(found[Timepoint.PRE])
+        after = _scales(found[Timepoint.POST])
         lines = [
             Change(question=text, before=_mean(before[text], at), after=_mean(after[text], at))
             for text in before
@@ -355,13 +497,11 @@ def _changes(
     return changes
 
 
-def _scales(
-    result: TimepointResult, counted: dict[int, dict[int, int]]
-) -> dict[str, dict[int, int]]:
+def _scales(result: TimepointResult) -> dict[str, dict[int, int]]:
     """Counts of each answer to each scale question, by its wording (versions merged)."""
     merged: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
     for q in result.questions:
         if q.question.kind in SCALES:
-            for number, people in counted[q.question.pk].items():
+            for number, people in q.distribution.items():
                 merged[q.question.text][number] += people
     return merged

@@ -3,23 +3,51 @@
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, Max, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    Max,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+)
 from django.urls import reverse
 from django.utils import timezone
 
-from tiptracker.feedback.models import CourseSurvey, Invitation, Response, Survey, SurveyVersion
+from tiptracker.feedback.models import (
+    CourseSurvey,
+    Invitation,
+    Survey,
+    SurveyVersion,
+    version_in_use,
+)
 
 
 def surveys_list_for(partnership_id: int) -> QuerySet[Survey]:
+    """Surveys with their latest version number and how many responses they have: only
+    for surveys never anonymous. An anonymous survey's count, read as it grows, would tell
+    when each answer came (its figures are published in released quarters: release.py)."""
     return (
         Survey.objects.filter(partnership_id=partnership_id)
-        .annotate(latest=Max("versions__number"), responses=Count("versions__responses"))
+        .annotate(
+            latest=Max("versions__number"),
+            responses=Count("versions__responses"),
+            anonymous=Exists(SurveyVersion.objects.filter(survey=OuterRef("pk"), anonymous=True)),
+        )
         .order_by("name", "id")
     )
 
 
 def survey_versions(survey: Survey) -> QuerySet[SurveyVersion]:
-    return survey.versions.annotate(responses_count=Count("responses")).order_by("-number")
+    """The versions, newest first, each with its count of responses (to be shown for an
+    attributable version only) and whether it is in use (models.version_in_use)."""
+    return survey.versions.annotate(
+        responses_count=Count("responses"),
+        used=ExpressionWrapper(version_in_use(), output_field=BooleanField()),
+    ).order_by("-number")
 
 
 def course_surveys(course_id: int) -> dict[str, CourseSurvey]:
@@ -35,7 +63,7 @@ def surveys_with_versions(partnership_id: int, *, current_only: bool = False) ->
     number of surveys."""
     versions = (
         SurveyVersion.objects.annotate(
-            has_responses=Exists(Response.objects.filter(version=OuterRef("pk")))
+            has_responses=ExpressionWrapper(version_in_use(), output_field=BooleanField())
         )
         .prefetch_related("questions")
         .order_by("-number")

@@ -261,7 +261,8 @@ def survey_edit(
     questions: list[QuestionSpec],
 ) -> SurveyVersion:
     """Change what the survey asks. A version nobody has answered is changed in place; one
-    with responses never is: the change becomes the next version. If nothing would change,
+    with responses never is (nor an anonymous one anybody has been asked since it was made:
+    models.version_in_use): the change becomes the next version. If nothing would change,
     nothing is written and the current version comes back as it was (the same row)."""
     survey_check(
         partnership_id=survey.partnership_id,
@@ -278,7 +279,7 @@ def survey_edit(
     latest = current_version(survey)
     if _asks_the_same(latest, introduction, anonymous, questions):
         return latest
-    if latest.responses.exists():
+    if latest.in_use():
         return _write_version(
             actor=actor,
             survey=survey,
@@ -306,9 +307,12 @@ def survey_edit_outcome(before: SurveyVersion, after: SurveyVersion) -> str:
         return "Nothing had changed, so nothing was saved."
     if after.number > before.number:
         return (
-            f"Saved as version {after.number}. Version {before.number} has responses, so it "
-            f"was kept as it was: those answers stay with version {before.number}."
+            f"Saved as version {after.number}. Version {before.number} "
+            + ("has been sent to people" if before.anonymous else "has responses")
+            + f", so it was kept as it was: any answers stay with version {before.number}."
         )
+    if after.anonymous:
+        return f"Saved. Nobody had been asked version {after.number}, so it was changed in place."
     return f"Saved. Nobody had answered version {after.number}, so it was changed in place."
 
 

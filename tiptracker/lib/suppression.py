@@ -19,7 +19,7 @@ The functions here take the threshold as an argument and know nothing of Django;
 
 from collections import defaultdict
 from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 
 
@@ -35,6 +35,9 @@ class Figure:
 
     value: int | None
     threshold: int
+    # Published rounded to the nearest five (anonymous answers: feedback/release.py). Not
+    # part of what the figure is: a frozen report's 52 and today's rounded 52 are the same.
+    rounded: bool = field(default=False, compare=False)
 
     @property
     def suppressed(self) -> bool:
@@ -44,7 +47,12 @@ class Figure:
         return f"fewer than {self.threshold}" if self.value is None else f"{self.value:,}"
 
     def as_json(self) -> dict:
-        return {"value": self.value, "suppressed": self.suppressed, "shown": str(self)}
+        return {
+            "value": self.value,
+            "suppressed": self.suppressed,
+            "rounded": self.rounded,
+            "shown": str(self),
+        }
 
 
 @dataclass(frozen=True)
@@ -74,6 +82,13 @@ def count(value: int, *, at: int) -> Figure:
     """One count standing alone (no total beside it to subtract from)."""
     _check(value, at)
     return Figure(None if value < at else value, at)
+
+
+def published(value: int, *, at: int) -> Figure:
+    """A count that is published rounded (already rounded by the caller): shown as it is,
+    0 included, since a rounded 0 stands for 0 to 2."""
+    _check(value, at)
+    return Figure(value, at, rounded=True)
 
 
 def rate(numerator: int, denominator: int, *, at: int) -> Rate:
@@ -180,13 +195,18 @@ def table_of(values: Sequence[Sequence[int]], *, at: int) -> Table:
 
 
 def linked(
-    values: Mapping[Hashable, int], sums: Iterable[Collection[Hashable]], *, at: int
+    values: Mapping[Hashable, int],
+    sums: Iterable[Collection[Hashable]],
+    *,
+    at: int,
+    rounded: Collection[Hashable] = (),
 ) -> dict[Hashable, Figure]:
     """Counts shown together that add up in ways a reader can see, each sum given as the
     set of its terms: one term the sum of the others (attended = answered + did not answer),
     or two groups with the same total (a year's quarters and a level's courses). Hidden as
     `table_of` hides a table: every count below `at`, then, while some sum has exactly one
-    hidden term, the smallest shown term of that sum too."""
+    hidden term, the smallest shown term of that sum too. Terms in `rounded` are published
+    rounded figures (and are marked so)."""
     for v in values.values():
         _check(v, at)
     equations = [tuple(dict.fromkeys(terms)) for terms in sums]
@@ -194,7 +214,9 @@ def linked(
     for index, terms in enumerate(equations):
         for term in terms:
             containing[term].append(index)
-    hidden = {term for term, v in values.items() if v < at}
+    # A rounded figure is already protected (a rounded 0 stands for 0 to 2): it is hidden
+    # only where hiding it keeps another hidden figure from being worked out.
+    hidden = {term for term, v in values.items() if v < at and term not in rounded}
     pending = list(range(len(equations)))
     while pending:
         terms = equations[pending.pop()]
@@ -207,7 +229,10 @@ def linked(
         victim = min(shown, key=lambda term: (values[term], repr(term)))
         hidden.add(victim)
         pending.extend(containing[victim])
-    return {term: Figure(None if term in hidden else v, at) for term, v in values.items()}
+    return {
+        term: Figure(None if term in hidden else v, at, rounded=term in rounded)
+        for term, v in values.items()
+    }
 
 
 def _check(value: int, at: int) -> None:

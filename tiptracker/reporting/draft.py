@@ -197,7 +197,7 @@ def _impact(f: ReportFigures, p: Callable[..., Paragraph]) -> list[Paragraph]:
     table = Table(
         caption=(
             f"The impact of training held from {_day(f.impact_start)} to {_day(f.impact_end)} "
-            "(fewer than 5 is not shown)"
+            "(fewer than 5 is not shown; answers to anonymous surveys rounded to the nearest 5)"
         ),
         header=["Course", "Attended", "Gave feedback", "Reported learning", "Changed practice"],
         rows=[
@@ -215,9 +215,10 @@ def _impact(f: ReportFigures, p: Callable[..., Paragraph]) -> list[Paragraph]:
         p(
             "Feedback from people who attended training, from their reaction straight after "
             "a session to changes in their practice some weeks later, is summarised below, "
-            "for training in the whole quarters the period touches (anonymous answers are "
-            "dated by quarter). Figures from fewer than 5 people are not shown, to protect "
-            "those who answered.",
+            "for training in the whole quarters the period touches. Answers to anonymous "
+            "surveys are published a quarter at a time, once that quarter's surveys have "
+            "closed, with counts rounded to the nearest 5; other figures from fewer than 5 "
+            "people are not shown. Both protect those who answered.",
             tables=[table],
             charts=[_impact_chart(f)] if any(_charted(row) for row in f.impact) else [],
         )

@@ -434,7 +434,11 @@ def _impact(
                         }
                     )
                 )
-    shown = suppression.linked(values, sums, at=at)
+    # Anonymous answers come from released cells (feedback/release.py): rounded counts.
+    rounded = {
+        (kind, course_id, step) for course_id, step in counts.rounded for kind in ("course", "drop")
+    }
+    shown = suppression.linked(values, sums, at=at, rounded=rounded)
 
     rows = []
     for course in shown_courses:

@@ -450,9 +450,11 @@ def test_counts_below_five_are_suppressed(client, coord):
     response = client.get(url(coord, "api_lived_counts"), period())
     assert response.status_code == 200
     entered = {row["stage"]: row["people"] for row in response.json()["entered"]}
+    # Lived-experience counts are exact (only anonymous survey answers are rounded).
     assert entered["interest_received"] == {
         "value": None,
         "suppressed": True,
+        "rounded": False,
         "shown": "fewer than 5",
     }
     assert response.json()["at_end_total"]["suppressed"] is True
@@ -463,7 +465,12 @@ def test_counts_of_five_or_more_are_shown(client, coord):
         interest(coord, email=f"p{n}@example.org")
     body = client.get(url(coord, "api_lived_counts"), period()).json()
     entered = {row["stage"]: row["people"] for row in body["entered"]}
-    assert entered["interest_received"] == {"value": 5, "suppressed": False, "shown": "5"}
+    assert entered["interest_received"] == {
+        "value": 5,
+        "suppressed": False,
+        "rounded": False,
+        "shown": "5",
+    }
     assert body["at_end_total"]["value"] == 5
     assert body["threshold"] == 5
 

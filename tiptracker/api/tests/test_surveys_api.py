@@ -185,7 +185,7 @@ def test_changing_an_answered_survey_makes_the_next_version_and_its_answers_keep
     )
     body = response.json()
     assert (body["version"], body["new_version"], body["changed"]) == (2, True, True)
-    assert body["detail"].startswith("Saved as version 2. Version 1 has responses")
+    assert body["detail"].startswith("Saved as version 2. Version 1 has been sent to people")
     # Only the introduction was sent: the questions carried over unchanged.
     second = body["survey"]["current_version"]
     assert second["introduction"] == "Second wording." and len(second["questions"]) == 5

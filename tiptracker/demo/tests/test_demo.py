@@ -20,11 +20,17 @@ from django.test import Client, override_settings
 from docx import Document
 
 from tiptracker.accounts import second_factor
+from tiptracker.accounts.tests.helpers import signed_in
 from tiptracker.demo import data
 from tiptracker.demo.briefings import COURSE_CODE
 from tiptracker.demo.loader import DEMO_PASSWORD, LOGIN_EMAILS, DemoLogins, demo_load
 from tiptracker.engagement.models import Engagement
 from tiptracker.engagement.selectors import counts_by_kind, engagement_in_period
+from tiptracker.feedback.invitations import survey_answer
+from tiptracker.feedback.models import Invitation, ReleasedCell, Timepoint
+from tiptracker.feedback.release import fewest_answering, release_due
+from tiptracker.feedback.services import current_version
+from tiptracker.feedback.tests.factories import invited
 from tiptracker.funding.models import Commitment
 from tiptracker.funding.selectors import funding_summary
 from tiptracker.lib.dates import financial_year, today
@@ -32,6 +38,7 @@ from tiptracker.lib.levels import Level
 from tiptracker.network.models import NetworkActivity, NetworkMember
 from tiptracker.network.selectors import network_summary
 from tiptracker.partnerships.models import Membership, Organisation, Partnership, Role
+from tiptracker.reporting.figures import report_figures
 from tiptracker.resources.models import Resource, ResourceFile
 from tiptracker.training.coverage import coverage
 from tiptracker.training.models import (
@@ -698,3 +705,127 @@ def test_a_claim_of_learning_done_elsewhere_waits_for_the_ld_officer(dundee, dem
     officer = Membership.objects.get(partnership=dundee, role=Role.LD_OFFICER)
     html = login(officer).get(f"/p/{dundee.slug}/claims/").content.decode()
     assert str(claim.staff) in html
+
+
+# Anonymous survey answers: the attacks of issue 19, through the API as a board member ------
+# The attacks of issue 19 on the demo's anonymous surveys (the launch webinar and the manager
+# briefings, reaction and follow-up), through the API as a board member would make them: every
+# figure released and rounded, nothing for one session or organisation, the same figures
+# whichever way they are asked for, the results, the impact page and the board report agreeing,
+# and a late answer moving nothing.
+
+
+@pytest.fixture
+def board_api(dundee):
+    member = Membership.objects.get(partnership=dundee, role=Role.BOARD)
+    client: Client = signed_in(member.user)
+
+    def get(path: str, **query: object) -> dict:
+        response = client.get(f"/api/partnerships/{dundee.slug}/{path}", query)
+        assert response.status_code == 200, response.content
+        return response.json()
+
+    return get
+
+
+def _counts(body: dict) -> list[dict]:
+    found = []
+    for result in body["results"]:
+        found.append(result["answered"])
+        for question in result["questions"]:
+            found += [answer["people"] for answer in question["answers"]]
+            found.append(question["total"])
+    return found
+
+
+def test_every_anonymous_figure_is_released_rounded_and_says_what_it_adds_up(board_api):
+    body = board_api("feedback/results/")
+    courses = {(r["course"], r["timepoint"]) for r in body["results"]}
+    assert len(courses) == 4  # the webinar and the briefings, reaction and follow-up
+    assert all(r["released"] and r["periods"] for r in body["results"])
+    counts = _counts(body)
+    assert counts and all(c["rounded"] and c["value"] % 5 == 0 for c in counts)
+    webinar = next(r for r in body["results"] if "webinar" in r["course"])
+    assert webinar["periods"] == ["2021-22-q3"]  # one session, 8 December 2021
+
+
+def test_one_session_or_organisation_shows_no_anonymous_figure(board_api, dundee):
+    briefing = Course.objects.get(partnership=dundee, code=data.BRIEFING)
+    sessions = TrainingSession.objects.filter(course=briefing)
+    assert sessions.filter(starts_at__year=2022).count() == 7  # and one to come
+    for session in sessions:
+        body = board_api("feedback/results/", course=briefing.pk, session=session.pk)
+        assert body["results"] == [] and body["anonymous_left_out"]
+    for organisation in Organisation.objects.filter(partnership=dundee):
+        body = board_api("feedback/results/", organisation=organisation.pk)
+        assert body["anonymous_left_out"]
+        assert not [r for r in body["results"] if r["released"]]
+
+
+def test_a_quarter_its_year_and_all_time_give_the_same_cells(board_api, dundee):
+    briefing = Course.objects.get(partnership=dundee, code=data.BRIEFING)
+    everything = board_api("feedback/results/", course=briefing.pk)
+    year = board_api("feedback/results/", course=briefing.pk, period="2022-23")
+    quarter = board_api("feedback/results/", course=briefing.pk, period="2022-23-q1")
+    assert everything["results"] == year["results"] == quarter["results"]
+    level = board_api("feedback/results/", level=1)
+    assert [r for r in level["results"] if r["course"] == briefing.title] == everything["results"]
+
+
+def test_the_results_the_impact_page_and_the_board_report_agree(board_api, dundee):
+    results = board_api("feedback/results/")
+    changed = {}
+    for result in results["results"]:
+        if result["timepoint"] == "follow_up":
+            question = next(q for q in result["questions"] if q["change_answer"])
+            yes = next(a for a in question["answers"] if a["answer"] == "Yes")
+            changed[result["course"]] = yes["people"]["value"]
+    impact = board_api("feedback/impact/")
+    level = next(lv for lv in impact["levels"] if lv["level"] == 1)
+    for course in level["courses"]:
+        if course["title"] in changed:
+            step = next(s for s in course["steps"] if s["step"] == "changed")
+            assert step["people"]["value"] == changed[course["title"]]
+            assert step["people"]["rounded"]
+    figures = report_figures(
+        partnership_id=dundee.pk, start=dt.date(2021, 12, 1), end=dt.date(2022, 6, 30)
+    )
+    assert {row.course: row.changed.value for row in figures.impact} == changed
+    # Two overlapping report periods differ by whole quarters, never by a person.
+    shorter = report_figures(
+        partnership_id=dundee.pk, start=dt.date(2022, 4, 1), end=dt.date(2022, 6, 30)
+    )
+    assert {row.course: row.changed.value for row in shorter.impact} == {
+        course: value for course, value in changed.items() if "webinar" not in course
+    }
+
+
+def test_every_released_cell_leaves_open_who_answered(dundee):
+    cells = ReleasedCell.objects.filter(partnership=dundee, withheld=False)
+    assert cells.count() == 4
+    for cell in cells:
+        assert fewest_answering(cell.answered, cell.questions, at=5) < cell.invited
+
+
+def test_one_more_answer_moves_nothing(board_api, dundee):
+    before = board_api("feedback/results/")
+    briefing = Course.objects.get(partnership=dundee, code=data.BRIEFING)
+    late = (
+        Invitation.objects.filter(course=briefing, timepoint=Timepoint.FOLLOW_UP)
+        .values_list("completed_on", flat=True)
+        .first()
+    )
+    invitation = invited(
+        staff=StaffMember.objects.filter(partnership=dundee).exclude(
+            survey_invitations__course=briefing
+        )[0],
+        course=briefing,
+        timepoint=Timepoint.FOLLOW_UP,
+        survey=Invitation.objects.filter(course=briefing, timepoint=Timepoint.FOLLOW_UP)[0].survey,
+        completed_on=late,
+    )
+    version = current_version(invitation.survey)
+    first = version.questions.get(position=1)
+    survey_answer(invitation=invitation, version=version, answers={first.pk: 1})
+    release_due(partnership_id=dundee.pk)
+    assert board_api("feedback/results/") == before

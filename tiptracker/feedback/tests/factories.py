@@ -90,3 +90,30 @@ def invited(*, staff, course, timepoint: str, survey: Survey, completed_on=None,
         nonce=secrets.token_urlsafe(8),
         status=Invitation.Status.SENT,
     )
+
+
+def attributable(survey: Survey) -> Survey:
+    """Make `survey`'s versions attributable (answers carry the name, the session and the
+    organisation, and are counted live with every filter). Returns the survey."""
+    SurveyVersion.objects.filter(survey=survey).update(anonymous=False)
+    return survey
+
+
+def quarter_of(day):
+    """The first day of the financial-year quarter containing `day` (worked out here, not
+    by the code under test: the quarters start in April, July, October and January)."""
+    import datetime as dt
+
+    return dt.date(day.year, (day.month - 1) // 3 * 3 + 1, 1)
+
+
+def due_on(trained_on, *, delay_days: int = 0):
+    """The day the released cell of the quarter of `trained_on` is due (worked out here,
+    not by the code under test): the end of the quarter, the survey's delay (a follow-up's
+    84 days), the link's 28 days and a week's grace. Release on the next day to publish."""
+    import datetime as dt
+
+    start = quarter_of(trained_on)
+    month = start.month + 3
+    ends_before = dt.date(start.year + (month > 12), (month - 1) % 12 + 1, 1)
+    return ends_before + dt.timedelta(days=delay_days + 28 + 7)

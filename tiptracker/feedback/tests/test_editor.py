@@ -302,7 +302,7 @@ def test_the_edit_page_is_filled_in_from_the_current_version(login, admin, partn
     assert "Yes\nNot yet\nI am not sure</textarea>" in page
     assert re.search(r'name="questions-0-change_answer"[^>]*value="Yes"', page)
     assert re.search(r'value="anonymous"[^>]*checked', page)
-    assert "Nobody has answered version 1 yet, so saving changes it in place." in page
+    assert "Nobody has been sent version 1 yet, so saving changes it in place." in page
     assert ">Save changes</button>" in page
 
 
@@ -317,7 +317,7 @@ def test_editing_a_survey_nobody_has_answered_changes_its_version_in_place(
         _form(rows, introduction=version.introduction, anonymous="anonymous"),
         follow=True,
     )
-    assert "Nobody had answered version 1, so it was changed in place." in (
+    assert "Nobody had been asked version 1, so it was changed in place." in (
         response.content.decode()
     )
     assert survey.versions.count() == 1
@@ -335,7 +335,10 @@ def test_editing_an_answered_survey_makes_version_2_and_its_answers_keep_version
     client = login(admin)
     page = client.get(_url(partnership, f"{survey.pk}/edit/")).content.decode()
     # Said before saving, on the page and on the button.
-    assert "Version 1 has responses, so it will not be changed. Saving makes version 2" in page
+    assert (
+        "Version 1 has been sent to people, so it will not be changed. Saving makes version 2"
+        in page
+    )
     assert ">Save as version 2</button>" in page
     rows = _rows_of(first, row0={"remove": "on"})
     response = client.post(
@@ -346,7 +349,7 @@ def test_editing_an_answered_survey_makes_version_2_and_its_answers_keep_version
         follow=True,
     )
     page = response.content.decode()
-    assert "Saved as version 2. Version 1 has responses, so it was kept as it was" in page
+    assert "Saved as version 2. Version 1 has been sent to people, so it was kept as it was" in page
     assert "Version 2." in page
     answer.refresh_from_db()
     assert answer.version.number == 1
@@ -508,3 +511,42 @@ def test_close_and_reopen_are_named_transitions_that_check_the_state(admin):
     survey_reopen(actor=admin.user, survey=survey)
     with pytest.raises(ValidationError):
         survey_reopen(actor=admin.user, survey=survey)
+
+
+def test_whether_an_anonymous_version_was_answered_never_shows(login, admin, partnership, team):
+    """Version 2, with one person asked since it was made: "version 2 has responses" (or a
+    count going from 0 to 1) would say that they answered. What shows is only that it was
+    sent, the same whether they answered or not."""
+    from tiptracker.feedback.tests.factories import answer, invited
+    from tiptracker.workforce.tests.factories import StaffMemberFactory
+
+    survey = _starter_practice(admin)
+    course = CourseFactory(partnership=partnership)
+    client = login(admin)
+    pages = []
+    for answers in (False, True):
+        asked = invited(
+            staff=StaffMemberFactory(team=team),
+            course=course,
+            timepoint=Timepoint.FOLLOW_UP,
+            survey=survey,
+        )
+        asked.sent_on = asked.opens_on
+        asked.save()
+        if answers:
+            answer(asked, {1: "Yes"})
+        survey_page = client.get(_url(partnership, f"{survey.pk}/")).content.decode()
+        edit_page = client.get(_url(partnership, f"{survey.pk}/edit/")).content.decode()
+        listing = client.get(_url(partnership)).content.decode()
+        assert "Sent; published with the results" in survey_page
+        assert "Version 1 has been sent to people, so it will not be changed" in edit_page
+        assert "Anonymous: in the results" in listing
+        pages.append(
+            [
+                re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", p)
+                for p in (survey_page, edit_page, listing)
+            ]
+        )
+        asked.delete()
+    # The pages are the same whether the one person asked answered or not.
+    assert pages[0] == pages[1]

@@ -21,8 +21,10 @@ from tiptracker.feedback.models import (
     Response,
     Timepoint,
 )
+from tiptracker.feedback.release import release_due
 from tiptracker.feedback.services import course_survey_set, current_version, survey_close
 from tiptracker.feedback.starter import CONFIDENCE, PRACTICE, REACTION, surveys_starter_set
+from tiptracker.feedback.tests.factories import due_on, quarter_of
 from tiptracker.feedback.tokens import invitation_token
 from tiptracker.lib.dates import LONDON, today
 from tiptracker.training.models import Booking
@@ -113,7 +115,11 @@ def test_an_anonymous_answer_names_nobody_and_stops_the_reminders(admin, team, c
     response = Client().post(f"/survey/{token}/", {"version": version.pk, "q1": "4"})
     assert "Your answers have been sent" in response.content.decode()
     answer = Response.objects.get()
-    assert answer.staff is None and answer.given_on == today()
+    assert answer.staff is None and answer.anonymous
+    # Only the quarter it was given in and the quarter of the training: no day, no session,
+    # no organisation.
+    assert answer.given_on == quarter_of(today()) and answer.trained_in == quarter_of(today())
+    assert answer.session_id is None and answer.organisation_id is None
     assert Answer.objects.get(response=answer, question=relevant).number == 4
     invitation = Invitation.objects.get(timepoint="reaction")
     assert invitation.status == Invitation.Status.ANSWERED
@@ -163,7 +169,7 @@ def test_a_forged_or_expired_link_gets_a_kind_page_and_records_nothing(admin, te
     assert not Response.objects.exists()
 
 
-def test_results_count_the_answers_and_hide_small_numbers(login, admin, persona, team, course):
+def test_results_count_the_answers_once_released_and_rounded(login, admin, persona, team, course):
     from tiptracker.partnerships.models import Role
 
     people = [StaffMemberFactory(team=team, email=f"p{n}@example.org") for n in range(8)]
@@ -174,20 +180,26 @@ def test_results_count_the_answers_and_hide_small_numbers(login, admin, persona,
     # Six answer: five "Agree" (4) and one "Strongly disagree" (1).
     for message, value in zip(mail.outbox[:6], ["4", "4", "4", "4", "4", "1"], strict=True):
         Client().post(f"/survey/{_link(message)}/", {"version": version.pk, "q1": value})
-    page = (
-        login(persona(Role.BOARD))
-        .get(f"/p/{admin.partnership.slug}/feedback/results/")
-        .content.decode()
-    )
-    assert "Response rate" in page and "75%" in page  # 6 of 8
-    # The one "Strongly disagree" is hidden, and so is a second count in its row, so that
-    # it cannot be worked out from the total of 6.
-    assert page.count("fewer than 5") >= 2
-    assert ">6<" in page.replace(" ", "")
+    board = login(persona(Role.BOARD))
+    url = f"/p/{admin.partnership.slug}/feedback/results/"
+    # Nothing is published until the quarter's surveys have all closed.
+    released = {"partnership_id": admin.partnership_id}
+    assert release_due(on=due_on(today()) - dt.timedelta(days=1), **released) == 0
+    assert "Response rate" not in board.get(url).content.decode()
+    assert release_due(on=due_on(today()) + dt.timedelta(days=1), **released) == 1
+    page = board.get(url).content.decode().replace(" ", "")
+    # 6 answered, published as 5, of 8 asked: the rate from the published count.
+    assert 'data-label="Asked">8<' in page and 'data-label="Answered">5<' in page
+    assert 'data-label="Responserate">62%<' in page and "75%" not in page
+    detail = board.get(url, {"course": course.pk}).content.decode()
+    # The one "Strongly disagree" is published as 0 (0 to 2), never 1, and nothing is hidden.
     assert (
-        login(persona(Role.STAFF)).get(f"/p/{admin.partnership.slug}/feedback/results/").status_code
-        == 403
+        'Strongly disagree</th><td class="govuk-table__cell govuk-table__cell--numeric">0<'
+        in detail
     )
+    assert 'Agree</th><td class="govuk-table__cell govuk-table__cell--numeric">5<' in detail
+    assert 'numeric">1<' not in detail and 'numeric">fewer than 5<' not in detail
+    assert login(persona(Role.STAFF)).get(url).status_code == 403
 
 
 def test_the_api_gives_the_same_results_and_never_a_small_number(
@@ -203,17 +215,25 @@ def test_the_api_gives_the_same_results_and_never_a_small_number(
     for message, value in zip(mail.outbox[:6], ["4", "4", "4", "4", "4", "1"], strict=True):
         Client().post(f"/survey/{_link(message)}/", {"version": version.pk, "q1": value})
     url = f"/api/partnerships/{admin.partnership.slug}/feedback/results/"
-    body = login(persona(Role.BOARD)).get(url).json()
+    board = login(persona(Role.BOARD))
+    assert board.get(url).json()["results"] == []  # not yet released
+    release_due(on=due_on(today()) + dt.timedelta(days=1), partnership_id=admin.partnership_id)
+    body = board.get(url).json()
     [result] = body["results"]
-    assert result["answered"]["value"] == 6 and result["response_rate"]["shown"] == "100%"
+    assert result["released"] is True
+    # 6 of 6 answered, published as 5: the rate leaves open that someone did not answer.
+    assert result["answered"] == {"value": 5, "suppressed": False, "rounded": True, "shown": "5"}
+    assert result["asked"]["value"] == 6 and result["response_rate"]["shown"] == "83%"
     agreement = result["questions"][0]["answers"]
     shown = {a["answer"]: a["people"] for a in agreement}
     assert shown["Strongly disagree"] == {
-        "value": None,
-        "suppressed": True,
-        "shown": "fewer than 5",
+        "value": 0,
+        "suppressed": False,
+        "rounded": True,
+        "shown": "0",
     }
-    assert all(a["people"]["value"] is None or a["people"]["value"] >= 5 for a in agreement)
+    assert shown["Agree"]["value"] == 5
+    assert all(a["people"]["rounded"] and a["people"]["value"] % 5 == 0 for a in agreement)
     assert login(persona(Role.STAFF)).get(url).status_code == 403
 
 

@@ -15,11 +15,11 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from tiptracker.feedback.models import Question, Response, Survey, SurveyVersion, Timepoint
+from tiptracker.feedback.release import release_due
 from tiptracker.feedback.results import Change, Mean, results_for, t_quantile_975
 from tiptracker.feedback.services import course_survey_set
 from tiptracker.feedback.starter import CONFIDENCE, PRACTICE, REACTION, surveys_starter_set
-from tiptracker.feedback.tests.factories import answered, invited
-from tiptracker.lib.dates import today
+from tiptracker.feedback.tests.factories import answered, attributable, due_on, invited
 from tiptracker.partnerships.models import Role
 from tiptracker.partnerships.tests.factories import OrganisationFactory
 from tiptracker.training.tests.factories import CourseFactory, TrainingSessionFactory
@@ -45,6 +45,11 @@ def course(admin, surveys):
             actor=admin.user, course=course, timepoint=timepoint, survey=surveys[name]
         )
     return course
+
+
+# Training in the first quarter of 2026/27: its reaction cell is due on 5 August 2026, its
+# follow-up cell (84 days later) on 28 October 2026.
+TRAINED = dt.date(2026, 5, 12)
 
 
 def _people(team, n):
@@ -100,29 +105,69 @@ def test_the_page_shows_rates_distributions_the_change_and_the_share_changing_pr
             survey=surveys[CONFIDENCE],
             answers={1: score},
         )
-    for person, said in zip(people[:7], ["Yes"] * 5 + ["Not yet"] * 2, strict=True):
+    # The follow-up is anonymous: 11 of 13 asked answer, 8 "Yes" and 3 "Not yet".
+    followed = _people(team, 13)
+    for person, said in zip(followed[:11], ["Yes"] * 8 + ["Not yet"] * 3, strict=True):
         answered(
             staff=person,
             course=course,
             timepoint="follow_up",
             survey=surveys[PRACTICE],
             answers={1: said},
+            completed_on=TRAINED,
         )
-    invited(staff=people[7], course=course, timepoint="follow_up", survey=surveys[PRACTICE])
-    page = _page(login(admin), partnership)
+    for person in followed[11:]:
+        invited(
+            staff=person,
+            course=course,
+            timepoint="follow_up",
+            survey=surveys[PRACTICE],
+            completed_on=TRAINED,
+        )
+    client = login(admin)
+    # Nothing of the follow-up is shown until its quarter's cell is due (84 days later).
+    release_due(
+        on=due_on(TRAINED, delay_days=84) - dt.timedelta(days=1), partnership_id=partnership.pk
+    )
+    before = results_for(partnership.pk, at=5)
+    assert [r.timepoint for r in before.timepoints] == ["post", "pre"]
+    practice = "Since the training, have you changed anything about how you work?"
+    assert practice not in _page(client, partnership, f"?course={course.pk}")
+    release_due(
+        on=due_on(TRAINED, delay_days=84) + dt.timedelta(days=1), partnership_id=partnership.pk
+    )
+    page = _page(client, partnership)
     assert "Before and after the course" in page
     assert "+4.5 (95% confidence interval" in page  # 3.0 before, 7.5 after
-    assert "71%" in page  # 5 of the 7 who answered said Yes
-    assert "88%" in page  # 7 of the 8 asked at follow-up answered
+    # From the published counts: 10 answered (11) of 13 asked, 77% (not 85%); "Yes" 10 (8)
+    # and "Not yet" 5 (3), so 10 of 15 changed practice, 67% (not 73%).
+    assert "77%" in page and "67%" in page
+    assert "85%" not in page and "73%" not in page
     assert "How each question was answered" in page and "<svg" not in page  # an overview
-    detail = _page(login(admin), partnership, f"?course={course.pk}")
+    follow_up = next(r for r in results_for(partnership.pk, at=5).timepoints if r.released)
+    assert follow_up.timepoint == "follow_up" and str(follow_up.invited) == "13"
+    assert str(follow_up.answered) == "10" and follow_up.answered.rounded
+    changed = follow_up.questions[0]
+    assert {label: str(f) for label, f in changed.pairs} == {
+        "Yes": "10",
+        "Not yet": "5",
+        "I am not sure": "0",
+    }
+    assert all(f.rounded for _label, f in changed.pairs) and str(changed.counts.total) == "15"
+    detail = _page(client, partnership, f"?course={course.pk}")
     assert '<svg role="img"' in detail and "People" in detail
     assert "Not yet" in detail and "+4.5 (95% confidence interval" in detail
+    assert practice in detail and "rounded to the nearest 5" in detail
+
+
+def _agreement(found, text="The session was relevant to my work."):
+    return next(q for q in found.questions if q.question.text == text)
 
 
 def test_small_groups_are_suppressed_with_their_complement(
     login, admin, partnership, team, course, surveys
 ):
+    attributable(surveys[REACTION])
     people = _people(team, 23)
     for person, value in zip(people, [1] * 6 + [2] * 5 + [3] * 5 + [4] * 5 + [5] * 2, strict=True):
         answered(
@@ -133,14 +178,62 @@ def test_small_groups_are_suppressed_with_their_complement(
             answers={1: value},
         )
     found = results_for(partnership.pk, at=5)
-    relevant = next(q for q in found.timepoints[0].questions if q.question.position == 1)
+    relevant = _agreement(found.timepoints[0])
     shown = {label: str(figure) for label, figure in relevant.pairs}
     assert shown["Strongly agree"] == "fewer than 5"
     # The others and the total of 23 would give the two away: the smallest shown is hidden too.
     assert shown["Disagree"] == "fewer than 5"
     assert shown["Strongly disagree"] == "6" and str(relevant.counts.total) == "23"
+    assert not found.timepoints[0].released and not relevant.counts.total.rounded
     page = _page(login(admin), partnership)
     assert ">2<" not in page
+
+
+def test_anonymous_counts_are_rounded_not_suppressed(
+    login, admin, partnership, team, course, surveys
+):
+    """The same answers to an anonymous survey: published from the released cell, every
+    count rounded to the nearest 5 (0 shown as 0: it means 0 to 2), the total the sum of
+    the rounded counts, nothing hidden."""
+    people = _people(team, 24)
+    for person, value in zip(
+        people[:23], [1] * 6 + [2] * 5 + [3] * 5 + [4] * 5 + [5] * 2, strict=True
+    ):
+        answered(
+            staff=person,
+            course=course,
+            timepoint="reaction",
+            survey=surveys[REACTION],
+            answers={1: value},
+            completed_on=TRAINED,
+        )
+    invited(
+        staff=people[-1],
+        course=course,
+        timepoint="reaction",
+        survey=surveys[REACTION],
+        completed_on=TRAINED,
+    )
+    assert results_for(partnership.pk, at=5).timepoints == []
+    assert release_due(on=due_on(TRAINED) + dt.timedelta(days=1), partnership_id=partnership.pk)
+    [found] = results_for(partnership.pk, at=5).timepoints
+    assert found.released and str(found.invited) == "24" and str(found.answered) == "25"
+    relevant = _agreement(found)
+    shown = {label: str(figure) for label, figure in relevant.pairs}
+    assert shown == {
+        "Strongly disagree": "5",
+        "Disagree": "5",
+        "Neither agree nor disagree": "5",
+        "Agree": "5",
+        "Strongly agree": "0",
+    }
+    assert str(relevant.counts.total) == "20"  # 5 + 5 + 5 + 5 + 0, not 23
+    assert all(figure.rounded for _label, figure in relevant.pairs)
+    assert relevant.counts.total.rounded
+    assert str(found.response_rate) == "100%"  # 25 published of 24 asked: at most all
+    detail = _page(login(admin), partnership, f"?course={course.pk}")
+    assert 'numeric">fewer than 5<' not in detail and 'numeric">23<' not in detail
+    assert 'numeric">0<' in detail and 'numeric">20<' in detail
 
 
 def test_results_narrow_by_organisation_course_level_session_and_period(
@@ -155,6 +248,7 @@ def test_results_narrow_by_organisation_course_level_session_and_period(
         organisation=OrganisationFactory(partnership=partnership, name="South"),
     )
     other = CourseFactory(partnership=partnership, title="Skilled Practice", level=2)
+    attributable(surveys[REACTION])  # counted live, so narrowed every way
     session = TrainingSessionFactory(course=course)
     for person in _people(north, 6):
         answered(
@@ -207,6 +301,99 @@ def test_results_narrow_by_organisation_course_level_session_and_period(
     assert [(r.course, str(r.answered)) for r in last_year.timepoints] == [("Opening Doors", "5")]
 
 
+def test_anonymous_results_narrow_by_course_level_and_period_but_not_session_or_organisation(
+    login, admin, partnership, course, surveys
+):
+    """An anonymous survey is published only by its released cells: a quarter alone, or
+    the rest of its year pooled from the quarters too small to show alone; a session or an
+    organisation leaves it out altogether."""
+    north = TeamFactory(
+        partnership=partnership,
+        organisation=OrganisationFactory(partnership=partnership, name="North"),
+    )
+    south = TeamFactory(
+        partnership=partnership,
+        organisation=OrganisationFactory(partnership=partnership, name="South"),
+    )
+    other = CourseFactory(partnership=partnership, title="Skilled Practice", level=2)
+    session = TrainingSessionFactory(course=course)
+
+    def asked(team, n, on, *, answering, value, of=course, session=None):
+        people = _people(team, n)
+        for person in people[:answering]:
+            answered(
+                staff=person,
+                course=of,
+                timepoint="reaction",
+                survey=surveys[REACTION],
+                answers={1: value},
+                completed_on=on,
+                session=session,
+            )
+        for person in people[answering:]:
+            invited(
+                staff=person,
+                course=of,
+                timepoint="reaction",
+                survey=surveys[REACTION],
+                completed_on=on,
+                session=session,
+            )
+
+    # 2025/26: 6 of 7 in the first quarter (released alone); 3 of 4 in the second and 2 of
+    # 3 in the third (withheld, then pooled as the rest of the year: 5 of 7).
+    asked(north, 7, dt.date(2025, 6, 2), answering=6, value=1, session=session)
+    asked(south, 4, dt.date(2025, 8, 12), answering=3, value=5)
+    asked(south, 3, dt.date(2025, 11, 12), answering=2, value=5)
+    asked(south, 7, dt.date(2025, 6, 2), answering=6, value=3, of=other)
+    client = login(admin)
+
+    def found(query):
+        return results_for(partnership.pk, at=5, filters=_filters(client, partnership, query))
+
+    def figures(results):
+        return [(r.course, str(r.invited), str(r.answered)) for r in results.timepoints]
+
+    # The quarters are released, the rest of the year only after the last quarter is due.
+    release_due(
+        on=due_on(dt.date(2025, 11, 12)) + dt.timedelta(days=1), partnership_id=partnership.pk
+    )
+    assert figures(found("")) == [("Opening Doors", "7", "5"), ("Skilled Practice", "7", "5")]
+    release_due(
+        on=due_on(dt.date(2026, 2, 1)) + dt.timedelta(days=1), partnership_id=partnership.pk
+    )
+    everything = found("")
+    assert figures(everything) == [("Opening Doors", "14", "10"), ("Skilled Practice", "7", "5")]
+    assert all(r.released and r.answered.rounded for r in everything.timepoints)
+    doors = everything.timepoints[0]
+    assert [p.key for p in doors.periods] == ["2025-26-q1", "2025-26"]
+    assert {label: str(f) for label, f in _agreement(doors).pairs} == {
+        "Strongly disagree": "5",
+        "Disagree": "0",
+        "Neither agree nor disagree": "0",
+        "Agree": "0",
+        "Strongly agree": "5",
+    }
+    # A quarter takes its own cell only; the year takes its quarters and its rest.
+    assert figures(found("?period=2025-26-q1")) == [
+        ("Opening Doors", "7", "5"),
+        ("Skilled Practice", "7", "5"),
+    ]
+    assert figures(found(f"?course={course.pk}&period=2025-26-q2")) == []
+    assert figures(found(f"?course={course.pk}&period=2025-26")) == [("Opening Doors", "14", "10")]
+    assert figures(found("?level=2")) == [("Skilled Practice", "7", "5")]
+    assert figures(found("?period=2024-25")) == []
+    # A session or an organisation: anonymous surveys are left out, and the page says so.
+    by_organisation = found(f"?organisation={north.organisation_id}")
+    assert by_organisation.timepoints == [] and by_organisation.anonymous_left_out
+    by_session = found(f"?course={course.pk}&session={session.pk}")
+    assert by_session.timepoints == [] and by_session.anonymous_left_out
+    page = _page(client, partnership, f"?organisation={south.organisation_id}")
+    assert "Surveys with anonymous answers are not shown for one session or organisation" in page
+    assert '"govuk-heading-l">Opening Doors<' not in page
+    assert '"govuk-heading-l">Skilled Practice<' not in page
+
+
 def _filters(client, partnership, query):
     from django.http import QueryDict
 
@@ -245,6 +432,9 @@ def test_free_text_of_attributable_surveys_for_admins_only_and_never_anonymous(
         anonymous=False,
         questions=[QuestionSpec("text", "What is different now?")],
     )
+    # The course's follow-up survey: an anonymous survey running there would publish even
+    # attributable answers only through released cells, which hold no written words.
+    course_survey_set(actor=admin.user, course=course, timepoint=Timepoint.FOLLOW_UP, survey=asks)
     person = StaffMemberFactory(team=team, first_name="Ailsa", last_name="Rennie")
     answered(
         staff=person,
@@ -276,6 +466,7 @@ def test_free_text_of_attributable_surveys_for_admins_only_and_never_anonymous(
 def test_exports_carry_the_page_figures_suppressed_the_same_way(
     login, admin, partnership, team, course, surveys
 ):
+    attributable(surveys[REACTION])
     for person, value in zip(_people(team, 7), [4] * 5 + [2] * 2, strict=True):
         answered(
             staff=person,
@@ -299,11 +490,54 @@ def test_exports_carry_the_page_figures_suppressed_the_same_way(
         "Opening Doors",
         "Reaction, after attending",
         "The session was relevant to my work.",
-        1,
+        "1",  # the versions asking it, as words ("1 and 2" where merged)
         "Agree",
         5,
     ] in cells
+    assert not [r for r in rows if r[4].startswith("Anonymous")]
     assert client.get(base + "results.pdf").status_code == 404
+
+
+def test_exports_carry_the_released_figures_rounded_the_same_way(
+    login, admin, partnership, team, course, surveys
+):
+    for person, value in zip(_people(team, 7), [4] * 5 + [2] * 2, strict=True):
+        answered(
+            staff=person,
+            course=course,
+            timepoint="reaction",
+            survey=surveys[REACTION],
+            answers={1: value},
+            completed_on=TRAINED,
+        )
+    client = login(admin)
+    base = f"/p/{partnership.slug}/feedback/results/"
+
+    def relevant():
+        rows = list(
+            csv.reader(io.StringIO(client.get(base + "results.csv").content.decode("utf-8-sig")))
+        )
+        return rows, {r[4]: r[5] for r in rows if r[2] == "The session was relevant to my work."}
+
+    assert relevant()[1] == {}  # nothing before the quarter is released
+    release_due(on=due_on(TRAINED) + dt.timedelta(days=1), partnership_id=partnership.pk)
+    rows, found = relevant()
+    assert found["Agree"] == "5" and found["Disagree"] == "0"
+    assert found["All who answered"] == "5"  # the sum of the rounded counts, not 7
+    everyone = {r[4]: r[5] for r in rows if r[2] == "(everyone asked)"}
+    assert everyone["Asked"] == "7" and everyone["Answered"] == "5"
+    assert everyone["Anonymous: counts rounded to the nearest 5, adding up"] == (
+        "2026/27 quarter 1: April to June"
+    )
+    assert "fewer than 5" not in [r[5] for r in rows]
+    book = load_workbook(io.BytesIO(client.get(base + "results.xlsx").content))
+    cells = [[c.value for c in row] for row in book.active.iter_rows()]
+    reaction = [
+        "Opening Doors",
+        "Reaction, after attending",
+        "The session was relevant to my work.",
+    ]
+    assert [*reaction, "1", "Agree", 5] in cells and [*reaction, "1", "Disagree", 0] in cells
 
 
 def test_attributable_answers_one_by_one_for_admins_never_anonymous_ones(
@@ -344,6 +578,8 @@ def test_attributable_answers_one_by_one_for_admins_never_anonymous_ones(
 def test_the_api_gives_the_page_figures_narrowed_the_same_way(
     login, admin, partnership, team, course, surveys
 ):
+    attributable(surveys[PRACTICE])
+    session = TrainingSessionFactory(course=course)
     for person in _people(team, 6):
         answered(
             staff=person,
@@ -351,88 +587,191 @@ def test_the_api_gives_the_page_figures_narrowed_the_same_way(
             timepoint="follow_up",
             survey=surveys[PRACTICE],
             answers={1: "Yes", 3: 4},
+            session=session,
         )
     client = login(admin)
     url = f"/api/partnerships/{partnership.slug}/feedback/results/"
     found = client.get(url, {"course": course.pk, "period": "2026-27"}).json()
     practice = found["results"][0]["questions"][0]
     assert practice["share_changed"]["shown"] == "100%" and practice["change_answer"] == "Yes"
-    assert found["results"][0]["answered"] == {"value": 6, "suppressed": False, "shown": "6"}
+    assert found["results"][0]["answered"] == {
+        "value": 6,
+        "suppressed": False,
+        "rounded": False,
+        "shown": "6",
+    }
+    assert found["results"][0]["released"] is False and found["results"][0]["periods"] == []
+    by_session = client.get(url, {"course": course.pk, "session": session.pk}).json()
+    assert by_session["results"][0]["answered"]["value"] == 6
     assert client.get(url, {"period": "2026-27"}).json()["results"]
     assert client.get(url, {"period": "2019-20"}).json()["results"] == []
     bad = client.get(url, {"period": "last year", "course": "x"})
     assert bad.status_code == 400 and set(bad.json()) >= {"period", "course"}
 
 
-def test_an_anonymous_response_keeps_no_detail_that_too_few_share(
-    team, course, surveys, partnership
+def test_the_api_gives_the_released_figures_rounded_and_never_by_session(
+    login, admin, partnership, team, course, surveys
 ):
-    """One person from a small organisation in a session of many: the response keeps the
-    session but not the organisation; a month with too few invited widens to its quarter."""
-    lonely = StaffMemberFactory(team=TeamFactory(partnership=partnership))
     session = TrainingSessionFactory(course=course)
-    crowd = _people(team, 6)
-    for person in crowd:
-        invited(
+    people = _people(team, 8)
+    for person, said in zip(people[:7], ["Yes"] * 6 + ["Not yet"], strict=True):
+        answered(
             staff=person,
             course=course,
-            timepoint="reaction",
-            survey=surveys[REACTION],
+            timepoint="follow_up",
+            survey=surveys[PRACTICE],
+            answers={1: said, 3: 4},
+            completed_on=TRAINED,
             session=session,
         )
+    invited(
+        staff=people[7],
+        course=course,
+        timepoint="follow_up",
+        survey=surveys[PRACTICE],
+        completed_on=TRAINED,
+        session=session,
+    )
+    client = login(admin)
+    url = f"/api/partnerships/{partnership.slug}/feedback/results/"
+    assert client.get(url).json()["results"] == []  # nothing before the release
+    release_due(
+        on=due_on(TRAINED, delay_days=84) + dt.timedelta(days=1), partnership_id=partnership.pk
+    )
+    found = client.get(url, {"course": course.pk, "period": "2026-27"}).json()
+    [result] = found["results"]
+    assert result["released"] is True and result["periods"] == ["2026-27-q1"]
+    assert result["asked"] == {"value": 8, "suppressed": False, "rounded": False, "shown": "8"}
+    assert result["answered"] == {"value": 5, "suppressed": False, "rounded": True, "shown": "5"}
+    assert result["response_rate"]["shown"] == "62%"  # 5 published of 8, not 7 of 8
+    practice = result["questions"][0]
+    assert practice["change_answer"] == "Yes"
+    assert practice["survey_version"] == 1 and practice["survey_versions"] == [1]
+    shown = {a["answer"]: a["people"] for a in practice["answers"]}
+    assert shown["Yes"] == {"value": 5, "suppressed": False, "rounded": True, "shown": "5"}
+    assert shown["Not yet"] == {"value": 0, "suppressed": False, "rounded": True, "shown": "0"}
+    assert practice["share_changed"]["shown"] == "100%"  # 5 of the 5 published (6 of 7)
+    assert client.get(url, {"period": "2026-27-q1"}).json()["results"]
+    assert client.get(url, {"period": "2026-27-q2"}).json()["results"] == []
+    by_session = client.get(url, {"course": course.pk, "session": session.pk}).json()
+    assert by_session["results"] == [] and by_session["anonymous_left_out"] is True
+
+
+def test_an_anonymous_response_keeps_only_the_quarters_and_an_attributable_one_everything(
+    team, course, surveys, partnership
+):
+    """An anonymous response keeps no session, no organisation and no day: only the quarter
+    of the training and the quarter it was given in. An attributable one keeps them all."""
+    session = TrainingSessionFactory(course=course)
+    person = StaffMemberFactory(team=team)
     response = answered(
-        staff=lonely,
+        staff=person,
         course=course,
         timepoint="reaction",
         survey=surveys[REACTION],
         answers={1: 4},
         session=session,
+        completed_on=dt.date(2026, 5, 12),
+        on=dt.date(2026, 5, 20),
     )
-    assert response.session_id == session.pk and response.organisation_id is None
-    assert response.staff_id is None and response.trained_in == (
-        today() - dt.timedelta(days=2)
-    ).replace(day=1)
-    early = answered(
+    assert response.anonymous and response.staff_id is None
+    assert response.session_id is None and response.organisation_id is None
+    assert response.trained_in == dt.date(2026, 4, 1) and response.given_on == dt.date(2026, 4, 1)
+    assert not response.answers.exclude(session_id=None).exists()
+    assert not response.answers.exclude(organisation_id=None).exists()
+    assert set(response.answers.values_list("trained_in", flat=True)) == {dt.date(2026, 4, 1)}
+    later = answered(
         staff=StaffMemberFactory(team=team),
         course=course,
         timepoint="reaction",
         survey=surveys[REACTION],
         answers={1: 4},
         completed_on=dt.date(2026, 2, 10),
+        on=dt.date(2026, 3, 2),
     )
-    # One invited in February and none else that quarter or year: the financial year.
-    assert early.trained_in == dt.date(2025, 4, 1) and early.organisation_id is None
+    assert later.trained_in == dt.date(2026, 1, 1) and later.given_on == dt.date(2026, 1, 1)
+    named = answered(
+        staff=person,
+        course=course,
+        timepoint="pre",
+        survey=surveys[CONFIDENCE],
+        answers={1: 4},
+        session=session,
+        completed_on=dt.date(2026, 5, 12),
+        on=dt.date(2026, 5, 20),
+    )
+    assert not named.anonymous and named.staff_id == person.pk
+    assert named.session_id == session.pk and named.organisation_id == team.organisation_id
+    assert named.trained_in == dt.date(2026, 5, 1) and named.given_on == dt.date(2026, 5, 20)
 
 
 def test_counting_takes_the_same_queries_however_many_answered(
-    login, admin, partnership, team, course, surveys, django_assert_max_num_queries
+    login, admin, partnership, team, course, surveys
 ):
+    """Live counts of attributable surveys, protected pairs and released cells each take a
+    fixed number of queries: more answers, and more released cells, take none more."""
     client = login(admin)
-    for person in _people(team, 3):
-        answered(
-            staff=person,
-            course=course,
-            timepoint="reaction",
-            survey=surveys[REACTION],
-            answers={1: 4, 4: 8},
-        )
+    page = f"/p/{partnership.slug}/feedback/results/"
+
+    def reacting(people, on):
+        for person in people:
+            answered(
+                staff=person,
+                course=course,
+                timepoint="reaction",
+                survey=surveys[REACTION],
+                answers={1: 4, 4: 8},
+                completed_on=on,
+            )
+
+    def confident(people):
+        for person in people:
+            answered(
+                staff=person,
+                course=course,
+                timepoint="post",
+                survey=surveys[CONFIDENCE],
+                answers={1: 7},
+            )
+            answered(
+                staff=person,
+                course=course,
+                timepoint="pre",
+                survey=surveys[CONFIDENCE],
+                answers={1: 3},
+            )
+
+    reacting(_people(team, 6), dt.date(2025, 5, 12))
+    confident(_people(team, 3))
+    release_due(
+        on=due_on(dt.date(2025, 5, 12)) + dt.timedelta(days=1), partnership_id=partnership.pk
+    )
     with CaptureQueriesContext(connection) as few:
-        client.get(f"/p/{partnership.slug}/feedback/results/")
-    for person in _people(team, 30):
-        answered(
-            staff=person,
-            course=course,
-            timepoint="post",
-            survey=surveys[CONFIDENCE],
-            answers={1: 7},
-        )
-        answered(
-            staff=person, course=course, timepoint="pre", survey=surveys[CONFIDENCE], answers={1: 3}
-        )
+        client.get(page)
+    assert [
+        (r.timepoint, str(r.answered)) for r in results_for(partnership.pk, at=5).timepoints
+    ] == [
+        ("post", "fewer than 5"),
+        ("pre", "fewer than 5"),
+        ("reaction", "5"),
+    ]
+    reacting(_people(team, 30), dt.date(2025, 8, 12))
+    reacting(_people(team, 20), dt.date(2025, 11, 12))
+    confident(_people(team, 30))
+    release_due(
+        on=due_on(dt.date(2025, 11, 12)) + dt.timedelta(days=1), partnership_id=partnership.pk
+    )
     with CaptureQueriesContext(connection) as many:
-        client.get(f"/p/{partnership.slug}/feedback/results/")
+        client.get(page)
+    assert [
+        (r.timepoint, str(r.answered)) for r in results_for(partnership.pk, at=5).timepoints
+    ] == [
+        ("post", "33"),
+        ("pre", "33"),
+        ("reaction", "55"),  # three released quarters: 5 + 30 + 20
+    ]
     assert len(many.captured_queries) == len(few.captured_queries)
-    assert Response.objects.count() == 63
+    assert Response.objects.count() == 122
 
 
 def test_another_partnerships_answers_are_never_counted(
@@ -449,4 +788,4 @@ def test_another_partnerships_answers_are_never_counted(
             answers={1: 5},
         )
     page = _page(login(admin), partnership)
-    assert "Elsewhere" not in page and "No survey has been sent" in page
+    assert "Elsewhere" not in page and "No figures to show" in page

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tiptracker.lib.suppression import count, linked, rate, row, table_of, threshold
+from tiptracker.lib.suppression import count, linked, published, rate, row, table_of, threshold
 
 
 def test_a_count_below_the_threshold_reads_fewer_than_5():
@@ -14,7 +14,46 @@ def test_a_count_below_the_threshold_reads_fewer_than_5():
     assert str(count(0, at=5)) == "fewer than 5"  # none is fewer than five as well
     assert str(count(5, at=5)) == "5"
     assert str(count(1234, at=5)) == "1,234"
-    assert count(2, at=5).as_json() == {"value": None, "suppressed": True, "shown": "fewer than 5"}
+    assert count(2, at=5).as_json() == {
+        "value": None,
+        "suppressed": True,
+        "rounded": False,
+        "shown": "fewer than 5",
+    }
+
+
+def test_a_published_rounded_count_is_shown_as_it_is_zero_included_and_marked_rounded():
+    # Anonymous answers are published rounded to the nearest five: a 0 stands for 0 to 2.
+    assert published(0, at=5).as_json() == {
+        "value": 0,
+        "suppressed": False,
+        "rounded": True,
+        "shown": "0",
+    }
+    assert published(15, at=5).as_json()["rounded"] is True
+    assert count(15, at=5).as_json()["rounded"] is False
+
+
+def test_linked_marks_the_rounded_terms_and_hides_them_only_to_protect_others():
+    shown = linked(
+        {"attended": 22, "reacted": 20, "drop": 2},
+        [{"attended", "reacted", "drop"}],
+        at=5,
+        rounded={"reacted", "drop"},
+    )
+    assert [shown[t].rounded for t in ("attended", "reacted", "drop")] == [False, True, True]
+    # Rounded figures are protected already: a small one shows (2 stands for 0 to 4 here).
+    assert [shown[t].value for t in ("attended", "reacted", "drop")] == [22, 20, 2]
+    # An exact small figure is hidden, and a rounded one with it where the sum would give
+    # the exact one away (4 = 0 + 4).
+    shown = linked(
+        {"attended": 4, "reacted": 0, "drop": 4},
+        [{"attended", "reacted", "drop"}],
+        at=5,
+        rounded={"reacted", "drop"},
+    )
+    assert shown["attended"].suppressed and shown["reacted"].suppressed
+    assert shown["drop"].value == 4
 
 
 def test_the_threshold_comes_from_the_setting(settings):

@@ -66,8 +66,11 @@ def test_the_json_is_versioned_with_dates_and_money_as_text():
     assert stored["start"] == "2021-12-01"
     assert stored["funding"][0]["allocated"] == "50000"
     assert stored["impact"][0]["learned"] is None
-    assert stored["impact"][0]["attended"] == {"value": 87, "threshold": 5}
-    assert stored["lived"]["entered"][0] == ["Interest received", {"value": None, "threshold": 5}]
+    assert stored["impact"][0]["attended"] == {"value": 87, "threshold": 5, "rounded": False}
+    assert stored["lived"]["entered"][0] == [
+        "Interest received",
+        {"value": None, "threshold": 5, "rounded": False},
+    ]
     assert "percent_at_end" not in stored["coverage"][0]  # a property, worked out again
     assert stored["coverage_trend"][1] == {
         "day": "2022-03-31",
@@ -86,7 +89,10 @@ def test_money_keeps_its_pence_exactly():
 
 
 figures_ = st.builds(
-    Figure, st.none() | st.integers(min_value=0, max_value=10**9), st.integers(1, 100)
+    Figure,
+    st.none() | st.integers(min_value=0, max_value=10**9),
+    st.integers(1, 100),
+    st.booleans(),
 )
 money = st.decimals(min_value=0, max_value=Decimal("9999999999.99"), places=2)
 days = st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2099, 12, 31))
@@ -218,6 +224,19 @@ def test_format_1_figures_of_a_one_day_period_give_one_point_and_empty_ones_none
     one_day = format_1(with_(full(), end=full().start))
     assert [p.day for p in figures_from_json(one_day).coverage_trend] == [dt.date(2021, 12, 1)]
     assert figures_from_json(format_1(empty())).coverage_trend == []
+
+
+def test_figures_stored_before_counts_were_marked_rounded_read_as_not_rounded():
+    # Reports frozen before anonymous answers were published rounded kept no "rounded" in
+    # their figures: none of theirs was rounded, and they still open as they were.
+    data = through_json(figures_to_json(full()))
+    data["figures"]["impact"][0]["attended"].pop("rounded")
+    data["figures"]["lived"]["entered"][0][1].pop("rounded")
+    assert figures_from_json(data) == full()
+    impact = dataclasses.replace(full().impact[0], reacted=Figure(15, 5, rounded=True))
+    rounded = with_(full(), impact=[impact])
+    back = figures_from_json(through_json(figures_to_json(rounded)))
+    assert back.impact[0].reacted == Figure(15, 5, rounded=True)
 
 
 def test_a_document_stored_in_format_1_still_opens():
