@@ -279,8 +279,9 @@ def results_for(
     counted: dict[tuple[int, str], dict[int, dict[int, int]]] = defaultdict(
         lambda: defaultdict(dict)
     )
-    # Only the courses counted live: the released ones' answers are not read at all.
-    live_courses = {course_id for course_id, *_rest in sent}
+    # Only the courses counted live: the others' answers are not read. (By course alone:
+    # a list of course and timepoint pairs costs SQLite more than it saves.)
+    live_courses = {course_id for course_id, *_counts in sent}
     for course_id, timepoint, question_id, number, people in (
         filters.answers(partnership_id)
         .filter(number__isnull=False, course_id__in=live_courses)
