@@ -158,6 +158,11 @@ class _Counts:
     # (course, step) counted from released cells: published rounded figures.
     rounded: set[tuple[int, str]] = field(default_factory=set)
 
+    def rounded_chain(self) -> set[Hashable]:
+        """The terms of the courses' chains (a step, and the drop-off to it) that are or
+        come from published rounded figures, as `linked` takes them."""
+        return {(kind, c, step) for c, step in self.rounded for kind in ("course", "drop")}
+
 
 def _quarter(field: str, years: tuple[dt.date, dt.date] | None) -> TruncQuarter | Case:
     """The first day of the quarter of the date `field`. Within known years, a CASE of plain
@@ -228,7 +233,10 @@ def chain_counts(
     step_of: dict[str, str] = {T.REACTION: REACTED, T.POST: LEARNED}
     for course_id, timepoint, trained_in, responses in (
         Response.objects.filter(
-            within["trained_in"], partnership_id=partnership_id, timepoint__in=list(step_of)
+            within["trained_in"],
+            partnership_id=partnership_id,
+            timepoint__in=list(step_of),
+            anonymous=False,  # anonymous answers count only through released cells
         )
         .values("course_id", "timepoint", "trained_in")
         .annotate(responses=Count("id"))
@@ -371,9 +379,7 @@ def impact_for(partnership_id: int, *, at: int) -> Impact:
             periods |= trained | answered
         level_periods[level] = sorted(periods, key=Period.sort_key)
 
-    rounded: set[Hashable] = {("course", c, step) for c, step in counts.rounded} | {
-        ("drop", c, step) for c, step in counts.rounded
-    }
+    rounded = counts.rounded_chain()
     # A period's figure is a published one where some course's released cell is in it; a
     # quarter none published (too few answers: in the rest of the year) is a plain 0.
     rounded |= {

@@ -48,6 +48,7 @@ from tiptracker.feedback.models import (
 )
 from tiptracker.feedback.periods import Period
 from tiptracker.lib.dates import today
+from tiptracker.lib.money import FinancialYear
 from tiptracker.lib.suppression import threshold
 
 BASE = 5  # counts are published rounded to a multiple of this
@@ -124,11 +125,10 @@ def released_cells(
     course_ids: Iterable[int] | None = None,
     start: dt.date | None = None,
     end: dt.date | None = None,
-    quarters_only: bool = False,
 ) -> QuerySet[ReleasedCell]:
     """The released (not withheld) cells, of the given courses, for training from `start`
     (a quarter's or a year's first day) to before `end`. A rest-of-year cell counts only
-    where its whole year is within, and never for a single quarter (`quarters_only`)."""
+    where its whole year is within (so never for a single quarter)."""
     found = ReleasedCell.objects.filter(partnership_id=partnership_id, withheld=False)
     if course_ids is not None:
         found = found.filter(course_id__in=list(course_ids))
@@ -136,20 +136,11 @@ def released_cells(
         found = found.filter(starts_on__gte=start)
     if end is not None:
         found = found.filter(starts_on__lt=end)
-        # The rest of a year covers the whole year: only where the year ends by `end`.
-        found = found.exclude(quarter=0, starts_on__gt=_year_before(end))
-    if quarters_only:
-        found = found.exclude(quarter=0)
+        # The rest of a year covers the whole year: only where the year ends by `end`, so
+        # where it is before the financial year `end` falls in.
+        last_whole = FinancialYear(FinancialYear.containing(end).start_year - 1)
+        found = found.exclude(quarter=0, starts_on__gt=last_whole.starts_on)
     return found
-
-
-def _year_before(end: dt.date) -> dt.date:
-    """The latest first day of a financial year that ends on or before `end`."""
-    return (
-        dt.date(end.year - 1, 4, 1)
-        if (end.month, end.day) >= (4, 1)
-        else dt.date(end.year - 2, 4, 1)
-    )
 
 
 # Releasing ----------------------------------------------------------------------------------

@@ -295,17 +295,8 @@ def results_for(
             counted[(course_id, timepoint)][question_id][number] = people
     cells: dict[tuple[int, str], list[ReleasedCell]] = defaultdict(list)
     if not narrowed:
-        quarter = (
-            filters.start is not None
-            and filters.end is not None
-            and (filters.end - filters.start).days < 120
-        )
         for cell in released_cells(
-            partnership_id,
-            course_ids=filters.course_ids,
-            start=filters.start,
-            end=filters.end,
-            quarters_only=quarter,
+            partnership_id, course_ids=filters.course_ids, start=filters.start, end=filters.end
         ):
             if (cell.course_id, cell.timepoint) in protected:
                 cells[(cell.course_id, cell.timepoint)].append(cell)

@@ -435,10 +435,7 @@ def _impact(
                     )
                 )
     # Anonymous answers come from released cells (feedback/release.py): rounded counts.
-    rounded = {
-        (kind, course_id, step) for course_id, step in counts.rounded for kind in ("course", "drop")
-    }
-    shown = suppression.linked(values, sums, at=at, rounded=rounded)
+    shown = suppression.linked(values, sums, at=at, rounded=counts.rounded_chain())
 
     rows = []
     for course in shown_courses:
