@@ -58,6 +58,8 @@ GET, POST, PATCH, PUT, DELETE = "GET", "POST", "PATCH", "PUT", "DELETE"
 POLICY: dict[str, dict[str, object]] = {
     "login": {GET: PUBLIC},
     "health": {GET: PUBLIC},
+    "healthz": {GET: PUBLIC},
+    "readyz": {GET: PUBLIC},
     # Signing in through an organisation's identity provider (without a sign-in under way,
     # both lead back to the sign-in page).
     "sso_start": {GET: PUBLIC},

@@ -5,6 +5,7 @@ from django_otp.admin import OTPAdminSite
 
 from tiptracker.accounts import views as account_views
 from tiptracker.api import views as api_views
+from tiptracker.ops import health
 from tiptracker.partnerships import views as partnership_views
 
 # The admin site sees every partnership: a password is not enough, it needs a second factor.
@@ -30,6 +31,9 @@ urlpatterns = [
     ),
     path("logout/", LogoutView.as_view(), name="logout"),
     path("health", account_views.health, name="health"),
+    # The proxy's and the orchestrator's probes: alive, and ready for work (docs/deployment.md).
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("account/", account_views.account, name="account"),
     path("account/tokens/<int:token_id>/revoke/", account_views.token_revoke, name="token_revoke"),
     path("p/<slug:slug>/", partnership_views.dashboard, name="dashboard"),

@@ -42,6 +42,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 NOT_HTML = {
     "api_schema",
     "health",
+    "healthz",
+    "readyz",
     "booking_ics",
     "briefing_reply_ics",
     "import_progress",
