@@ -11,6 +11,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, QueryDict
 
+from tiptracker.lib.dates import entered_date_problem
+
 
 def posted(request: HttpRequest) -> QueryDict | None:
     """The form data of a POST, even an empty one, so that its errors can be shown."""
@@ -88,6 +90,10 @@ class DatePartsField(forms.MultiValueField):
         if len(year) != 4:
             raise ValidationError(f"The year of the {self.what} must have 4 numbers, like 2026")
         try:
-            return dt.date(int(year), int(month), int(day))
+            entered = dt.date(int(year), int(month), int(day))
         except ValueError:
             raise ValidationError(f"The {self.what} must be a real date") from None
+        problem = entered_date_problem(entered)  # every date box on every page
+        if problem:
+            raise ValidationError(f"The {self.what} {problem}")
+        return entered

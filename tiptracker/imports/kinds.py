@@ -3,6 +3,11 @@
 A kind is built once per import with what it needs to look up (existing staff, courses,
 teams), validates each row into a plain tuple or a list of problems, and writes batches of
 valid rows. Lookups are loaded once, so validation costs no query per row.
+
+Every kind's rows pass the same checks first (Kind.validate): no cell may hold a control
+character, and no text may be longer than the model field it goes into. Both would
+otherwise pass the check and fail at the import (PostgreSQL refuses a NUL and an overlong
+value) or be kept as they are (SQLite).
 """
 
 import abc
@@ -11,11 +16,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 
 from tiptracker.lib.dates import parse_date, today
 from tiptracker.lib.exports import unneutralise
 from tiptracker.lib.levels import parse_level
+from tiptracker.lib.tabular import control_character
 from tiptracker.partnerships.models import Organisation, Partnership
 from tiptracker.training.models import Completion, Course
 from tiptracker.workforce.models import StaffMember, Team
@@ -47,6 +53,13 @@ def _text(value: object) -> str:
     return unneutralise(str(value).strip())
 
 
+def _max_length(model: type[models.Model], name: str) -> int:
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.CharField) or not field.max_length:
+        raise TypeError(f"{model.__name__}.{name} is not a text field with a max_length")
+    return field.max_length
+
+
 # A column the file does not have: the value stored stays as it is.
 KEEP = object()
 
@@ -57,20 +70,69 @@ _FALSE = {"no", "false", "n", "0", ""}
 class Kind(abc.ABC):
     required: list[str] = []
     optional: list[str] = []
+    # The model field each text column is kept in or looked up by, for its max_length.
+    text_fields: dict[str, tuple[type[models.Model], str]] = {}
+    # The columns meant to hold several lines, where a tab or a line break is no mistake.
+    multiline: frozenset[str] = frozenset()
     # True when coverage's inputs change, so the trend's derived table must be rebuilt.
     affects_coverage = True
 
     def __init__(self, partnership: Partnership):
         self.partnership = partnership
         self.today = today()
+        self.max_lengths = [
+            (column, _max_length(model, name)) for column, (model, name) in self.text_fields.items()
+        ]
 
     @property
     def known(self) -> list[str]:
         return self.required + self.optional
 
-    @abc.abstractmethod
     def validate(self, number: int, row: dict[str, object]) -> Any:
         """A row as the tuple `write` takes; raises RowInvalid with every problem found."""
+        problems = self._cell_problems(number, row)
+        if not problems:
+            return self.check(number, row, problems)
+        # The kind's own checks see a bad cell as empty, and what they say about its column
+        # is left out: "is required", or a message quoting the very value found bad.
+        bad = {problem.column for problem in problems}
+        found = len(problems)
+        try:
+            self.check(number, {c: None if c in bad else v for c, v in row.items()}, problems)
+        except RowInvalid:
+            pass
+        raise RowInvalid(problems[:found] + [p for p in problems[found:] if p.column not in bad])
+
+    def _cell_problems(self, number: int, row: dict[str, object]) -> list[Problem]:
+        problems = []
+        # The whole row at once first, as nearly every row is clean; then cell by cell, on
+        # the value as kept, since a line break at either end of a cell is trimmed away.
+        if control_character("".join(v for v in row.values() if isinstance(v, str))):
+            for column, value in row.items():
+                if isinstance(value, str):
+                    problem = control_character(_text(value), multiline=column in self.multiline)
+                    if problem:
+                        problems.append(Problem(number, column, problem))
+        for column, limit in self.max_lengths:
+            value = row.get(column)
+            if value is None or len(value if isinstance(value, str) else str(value)) <= limit:
+                continue
+            length = len(_text(value))
+            if length > limit and all(p.column != column for p in problems):
+                problems.append(
+                    Problem(
+                        number,
+                        column,
+                        f"is {length:,} characters long: it can be at most {limit:,}",
+                    )
+                )
+        return problems
+
+    @abc.abstractmethod
+    def check(self, number: int, row: dict[str, object], problems: list[Problem]) -> Any:
+        """The kind's own checks of a row whose cells have passed the shared ones (`problems`
+        holds any they found): the tuple `write` takes, or RowInvalid with `problems` and
+        every problem the kind finds added."""
 
     @abc.abstractmethod
     def write(self, records: list) -> tuple[int, int, int]:
@@ -163,6 +225,15 @@ class StaffKind(Kind):
         "start_date",
         "leaving_date",
     ]
+    text_fields = {
+        "staff_id": (StaffMember, "staff_id"),
+        "organisation": (Organisation, "name"),
+        "team": (Team, "name"),
+        "first_name": (StaffMember, "first_name"),
+        "last_name": (StaffMember, "last_name"),
+        "email": (StaffMember, "email"),
+        "job_title": (StaffMember, "job_title"),
+    }
 
     def __init__(self, partnership: Partnership):
         super().__init__(partnership)
@@ -187,8 +258,7 @@ class StaffKind(Kind):
         self.new_teams: set[tuple[str, str]] = set()
         self.seen: dict[str, tuple] = {}
 
-    def validate(self, number: int, row: dict[str, object]) -> tuple:
-        problems: list[Problem] = []
+    def check(self, number: int, row: dict[str, object], problems: list[Problem]) -> tuple:
         staff_id = self._required(number, row, "staff_id", problems)
         organisation = self._required(number, row, "organisation", problems)
         team = self._required(number, row, "team", problems)
@@ -205,16 +275,6 @@ class StaffKind(Kind):
             problems.append(Problem(number, "leaving_date", "is before the start date"))
         if start and start > self.today:
             pass  # a future starter is allowed: they join the workforce on that date
-        for column, limit in (
-            ("first_name", 100),
-            ("last_name", 100),
-            ("job_title", 200),
-            ("staff_id", 64),
-            ("organisation", 200),
-            ("team", 200),
-        ):
-            if len(_text(row.get(column))) > limit:
-                problems.append(Problem(number, column, f"is longer than {limit} characters"))
         record = (
             staff_id,
             organisation,
@@ -310,6 +370,7 @@ class StaffKind(Kind):
 
 class NeedsKind(Kind):
     required = ["organisation", "team", "required_level"]
+    text_fields = {"organisation": (Organisation, "name"), "team": (Team, "name")}
 
     def __init__(self, partnership: Partnership):
         super().__init__(partnership)
@@ -322,8 +383,9 @@ class NeedsKind(Kind):
             self.levels[pk] = level
         self.seen: dict[int, int] = {}
 
-    def validate(self, number: int, row: dict[str, object]) -> tuple[int, int]:
-        problems: list[Problem] = []
+    def check(
+        self, number: int, row: dict[str, object], problems: list[Problem]
+    ) -> tuple[int, int]:
         organisation = self._required(number, row, "organisation", problems)
         team = self._required(number, row, "team", problems)
         level = self._level(number, row, "required_level", problems, required=True)
@@ -366,6 +428,12 @@ class CoursesKind(Kind):
     optional = ["delivery", "provider", "description", "learning_outcomes", "duration_minutes"]
     fields = ["title", "level", "delivery", "provider"]
     details = ["description", "learning_outcomes", "duration_minutes"]
+    text_fields = {
+        "course_code": (Course, "code"),
+        "title": (Course, "title"),
+        "provider": (Course, "provider"),
+    }
+    multiline = frozenset({"description", "learning_outcomes"})
     _DELIVERY = {
         "e-learning": "e-learning",
         "elearning": "e-learning",
@@ -408,8 +476,7 @@ class CoursesKind(Kind):
             return None
         return int(text)
 
-    def validate(self, number: int, row: dict[str, object]) -> tuple:
-        problems: list[Problem] = []
+    def check(self, number: int, row: dict[str, object], problems: list[Problem]) -> tuple:
         code = self._required(number, row, "course_code", problems)
         title = self._required(number, row, "title", problems)
         level = self._level(number, row, "level", problems, required=True)
@@ -423,10 +490,6 @@ class CoursesKind(Kind):
                     f"'{delivery_text}' is not one of e-learning, webinar, face-to-face, blended",
                 )
             )
-        if len(code) > 64:
-            problems.append(Problem(number, "course_code", "is longer than 64 characters"))
-        if len(title) > 200:
-            problems.append(Problem(number, "title", "is longer than 200 characters"))
         # The details the file has a column for (KEEP where it has none).
         description = KEEP
         if "description" in row:
@@ -504,6 +567,7 @@ class CoursesKind(Kind):
 
 class CompletionsKind(Kind):
     required = ["staff_id", "course_code", "completed_on"]
+    text_fields = {"staff_id": (StaffMember, "staff_id"), "course_code": (Course, "code")}
 
     def __init__(self, partnership: Partnership):
         super().__init__(partnership)
@@ -522,11 +586,14 @@ class CompletionsKind(Kind):
         course_pk = self.courses.get(row.get("course_code"))  # type: ignore[call-overload]
         on = self.good_days.get(row.get("completed_on"))  # type: ignore[call-overload]
         if staff_pk is not None and course_pk is not None and on is not None:
+            # Values already found good (a date) or kept (a staff ID, a course code): the
+            # shared checks have nothing to find in them.
             return staff_pk, course_pk, on
-        return self._validate(number, row)
+        return super().validate(number, row)
 
-    def _validate(self, number: int, row: dict[str, object]) -> tuple[int, int, dt.date]:
-        problems: list[Problem] = []
+    def check(
+        self, number: int, row: dict[str, object], problems: list[Problem]
+    ) -> tuple[int, int, dt.date]:
         staff_id = self._required(number, row, "staff_id", problems)
         code = self._required(number, row, "course_code", problems)
         on = self._date(number, row, "completed_on", problems, required=True)

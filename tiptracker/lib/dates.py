@@ -4,6 +4,7 @@ import datetime as dt
 import re
 from zoneinfo import ZoneInfo
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 LONDON = ZoneInfo("Europe/London")
@@ -17,11 +18,50 @@ def today() -> dt.date:
     return timezone.localdate()
 
 
+# No date anyone enters here is older than this: an earlier one is a slip of the keyboard
+# (0001 for 2001, 1022 for 2022), and would reach the figures, the charts and the database
+# as a real day. Python and PostgreSQL both take the year 1; the people using this do not.
+EARLIEST = dt.date(1900, 1, 1)
+
+
+def entered_date_problem(day: dt.date) -> str | None:
+    """Why `day` cannot be a date someone entered, as words that follow "the date"
+    ("is before 1900: check the year"), or None if it can. The one rule for every door a
+    date comes in by: import files, the forms' date boxes and the API. (Whether a date may
+    be in the future depends on what it is the date of: the services say, a completion may
+    not be.)"""
+    if day < EARLIEST:
+        return "is before 1900: check the year"
+    return None
+
+
+def validate_entered_date(day: dt.date) -> None:
+    """entered_date_problem as a validator, for a form's or a serializer's date field."""
+    problem = entered_date_problem(day)
+    if problem:
+        raise ValidationError(f"The date {problem}", code="date_out_of_range")
+
+
 def parse_date(value: object) -> dt.date:
-    """A date from ISO `YYYY-MM-DD`, UK day-first `DD/MM/YYYY`, or a native spreadsheet date.
+    """A date from ISO `YYYY-MM-DD`, UK day-first `DD/MM/YYYY`, or a native spreadsheet date,
+    in 1900 or later (entered_date_problem).
 
     Raises ValueError with a message naming what was wrong.
     """
+    day = _parse_date(value)
+    problem = entered_date_problem(day)
+    if problem:
+        # A spreadsheet's own date is quoted the UK way (strftime writes the year 1 as "1").
+        written = (
+            str(value).strip()
+            if isinstance(value, str)
+            else f"{day.day:02d}/{day.month:02d}/{day.year:04d}"
+        )
+        raise ValueError(f"'{written}' {problem}")
+    return day
+
+
+def _parse_date(value: object) -> dt.date:
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):

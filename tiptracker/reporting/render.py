@@ -420,14 +420,24 @@ def report_docx(report: BoardReport, template: bytes | None = None) -> bytes:
     # The template's own properties (its author, its dates) would show in Word's File > Info
     # as this report's.
     properties = document.core_properties
-    properties.title = printable(report.title)
-    properties.subject = printable(f"Report {report.reference}")
-    properties.author = printable(report.author or report.partnership)
+    properties.title = _property(report.title)
+    properties.subject = _property(f"Report {report.reference}")
+    properties.author = _property(report.author or report.partnership)
     properties.comments = ""
     properties.created = properties.modified = timezone.now()
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+# Word's document properties (File > Info) hold at most 255 characters each, and
+# python-docx refuses more; the report's own text, its title included, has no such limit.
+_PROPERTY_LENGTH = 255
+
+
+def _property(text: str) -> str:
+    text = printable(text)
+    return text if len(text) <= _PROPERTY_LENGTH else f"{text[: _PROPERTY_LENGTH - 1]}…"
 
 
 def _docx_paragraph(document, paragraph: Paragraph) -> None:  # type: ignore[no-untyped-def]
