@@ -9,6 +9,7 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from tiptracker.api.errors import Refused
 from tiptracker.api.serializers import (
     MAX_ID,
     AttendanceField,
@@ -194,7 +195,7 @@ class SessionInvitationListCreateApi(ScopedListApi):
         guests = list(access.guests_for(self.membership).filter(pk__in=wanted))
         missing = sorted(set(wanted) - {guest.pk for guest in guests})
         if missing:
-            raise serializers.ValidationError(
+            raise Refused(
                 {"guests": [f"There is no guest {pk} that you can invite here." for pk in missing]}
             )
         invited = briefing_invite(

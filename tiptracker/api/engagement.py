@@ -18,6 +18,7 @@ from tiptracker.engagement.services import (
     engagement_delete,
     engagement_update,
 )
+from tiptracker.lib.dates import validate_entered_date
 from tiptracker.partnerships import access
 
 TAGS = ["Engagement"]
@@ -48,7 +49,9 @@ class EngagementOutput(serializers.Serializer):
 
 
 class EngagementInput(serializers.Serializer):
-    date = serializers.DateField(input_formats=["%Y-%m-%d"], help_text="YYYY-MM-DD.")
+    date = serializers.DateField(
+        input_formats=["%Y-%m-%d"], validators=[validate_entered_date], help_text="YYYY-MM-DD."
+    )
     body = serializers.CharField(max_length=300)
     body_kind = EngagementBodyKindField()
     kind = EngagementKindField()

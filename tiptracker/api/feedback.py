@@ -11,6 +11,7 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from tiptracker.api.errors import Refused
 from tiptracker.api.filters import Filter, _id
 from tiptracker.api.views import SLUG, ScopedApi, ScopedListApi
 from tiptracker.feedback.exports import answer_text
@@ -21,6 +22,9 @@ from tiptracker.lib.dates import today
 from tiptracker.lib.levels import Level
 from tiptracker.lib.suppression import Rate, threshold
 from tiptracker.partnerships import access
+
+PERIOD = r"^[0-9]{4}-[0-9]{2}(-q[1-4])?$"
+PERIOD_HELP = "Give a financial year as 2024-25 or a quarter as 2024-25-q1, from 2018-19 on."
 
 
 class FeedbackFilter(Filter):
@@ -33,19 +37,19 @@ class FeedbackFilter(Filter):
         "Only people of this organisation (its id). Surveys with anonymous answers are then "
         "left out."
     )
-    period = serializers.CharField(
+    period = serializers.RegexField(
+        PERIOD,
         required=False,
         max_length=20,
+        error_messages={"invalid": PERIOD_HELP},
         help_text="When the training took place: a financial year as 2024-25, or one of its "
         "quarters as 2024-25-q1 (April to June) to 2024-25-q4 (January to March).",
     )
 
     def validate_period(self, value: str) -> tuple:
         found = {key: (start, end) for key, _label, start, end in periods(today())}
-        if value not in found:
-            raise serializers.ValidationError(
-                "Give a financial year as 2024-25 or a quarter as 2024-25-q1, from 2018-19 on."
-            )
+        if value not in found:  # the right shape, but no such year or not yet
+            raise Refused({"period": [PERIOD_HELP]})
         return found[value]
 
     def filters(self, membership: Any) -> Filters:

@@ -1,18 +1,31 @@
 """Query parameters of the list endpoints, checked before any query runs.
 
-A bad value is a 400 naming the parameter (`{"from": ["Date has wrong format..."]}`),
-never a 500 and never silently ignored. The same serializers document the parameters in
+A bad value is a 400 naming the parameter (`{"detail": "from: ...", "errors": {"from":
+[...]}}`), never a 500 and never silently ignored; a value the schema allows but a rule
+refuses (a `to` before the `from`) is a 409. The same serializers document the parameters in
 the OpenAPI schema.
 """
+
+from typing import Any
 
 from django.http import QueryDict
 from rest_framework import serializers
 
+from tiptracker.api.errors import Refused
 from tiptracker.api.serializers import MAX_ID
-from tiptracker.lib.dates import today
+from tiptracker.lib.dates import today, validate_entered_date
 from tiptracker.training.models import Booking
 
 ISO_DATE = ["%Y-%m-%d"]
+
+
+class IsoDateField(serializers.DateField):
+    """A date as YYYY-MM-DD, in 1900 or later (the rule for every date entered: earlier is a
+    typo, and the financial years reports count in have no year 0). The schema's pattern
+    says so (schema.EnteredDateSchema)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(input_formats=ISO_DATE, validators=[validate_entered_date], **kwargs)
 
 
 def _id(help_text: str) -> serializers.IntegerField:
@@ -55,9 +68,7 @@ class DateRange(Filter):
 
     def validate(self, attrs: dict) -> dict:
         if attrs.get("from") and attrs.get("to") and attrs["from"] > attrs["to"]:
-            raise serializers.ValidationError(
-                {"to": "The 'to' date must be on or after the 'from' date."}
-            )
+            raise Refused({"to": "The 'to' date must be on or after the 'from' date."})
         return attrs
 
 
@@ -116,5 +127,5 @@ class CoverageQuery(Filter):
 
     def validate_as_of(self, value):  # type: ignore[no-untyped-def]
         if value > today():
-            raise serializers.ValidationError("The date is in the future.")
+            raise Refused({"as_of": "The date is in the future."})
         return value

@@ -2,15 +2,17 @@
 per financial year; administrators add, change and remove them, through the same services
 as the pages (their refusals are 400s naming the field)."""
 
+import re
 from decimal import Decimal
 from typing import Any, ClassVar
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.fields import empty
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from tiptracker.api.errors import Refused
 from tiptracker.api.filters import DateRange, Filter
 from tiptracker.api.serializers import MAX_ID
 from tiptracker.api.views import SLUG, ScopedApi, ScopedDetailApi, ScopedListApi
@@ -24,6 +26,7 @@ from tiptracker.funding.services import (
     commitment_delete,
     commitment_update,
 )
+from tiptracker.lib.dates import validate_entered_date
 from tiptracker.lib.money import FinancialYear, parse_pounds
 from tiptracker.partnerships import access
 
@@ -38,6 +41,13 @@ def _money(help_text: str, *, digits: int = 12) -> serializers.DecimalField:
     return serializers.DecimalField(max_digits=digits, decimal_places=2, help_text=help_text)
 
 
+# What an amount looks like (parse_pounds reads spaces away first); zero or too much is a 409.
+AMOUNT = r"^£?([0-9]+|[0-9]{1,3}(,[0-9]{3})+)(\.[0-9]{1,2})?$"
+
+
+@extend_schema_field(
+    {"oneOf": [{"type": "string", "pattern": AMOUNT, "maxLength": 40}, {"type": "number"}]}
+)
 class PoundsInput(serializers.CharField):
     """An amount of money: "50000", "50000.00", "£50,000.00" (or a JSON number)."""
 
@@ -46,9 +56,17 @@ class PoundsInput(serializers.CharField):
         try:
             return parse_pounds(text)
         except ValueError as error:
-            raise serializers.ValidationError(str(error)) from None
+            if isinstance(data, str) and not re.fullmatch(AMOUNT, "".join(text.split())):
+                raise serializers.ValidationError(str(error)) from None  # not how money looks
+            raise Refused({self.field_name: [str(error)]}) from None  # zero, or too much
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "enum": [str(FinancialYear(y)) for y in range(FinancialYear.FIRST, FinancialYear.LAST + 1)],
+    }
+)
 class FinancialYearInput(serializers.CharField):
     def to_internal_value(self, data: Any) -> str:
         text = super().to_internal_value(data)
@@ -132,9 +150,13 @@ class CommitmentInput(serializers.Serializer):
     what = serializers.CharField(max_length=300)
     partner = serializers.CharField(required=False, allow_blank=True, max_length=200)
     amount = _amount_input()
-    starts_on = serializers.DateField(input_formats=["%Y-%m-%d"], help_text="YYYY-MM-DD.")
+    starts_on = serializers.DateField(
+        input_formats=["%Y-%m-%d"], validators=[validate_entered_date], help_text="YYYY-MM-DD."
+    )
     ends_on = serializers.DateField(
-        input_formats=["%Y-%m-%d"], help_text="YYYY-MM-DD, on or after the start."
+        input_formats=["%Y-%m-%d"],
+        validators=[validate_entered_date],
+        help_text="YYYY-MM-DD, on or after the start.",
     )
 
 
@@ -176,13 +198,11 @@ class SummaryQuery(DateRange):
     def validate(self, attrs: dict) -> dict:
         attrs = super().validate(attrs)
         if bool(attrs.get("from")) != bool(attrs.get("to")):
-            raise serializers.ValidationError(
+            raise Refused(
                 {"to" if attrs.get("from") else "from": "Give both 'from' and 'to', or neither."}
             )
         if attrs.get("from") and (attrs["to"] - attrs["from"]).days > 366 * MAX_SUMMARY_YEARS:
-            raise serializers.ValidationError(
-                {"to": f"The period can cover at most {MAX_SUMMARY_YEARS} years."}
-            )
+            raise Refused({"to": f"The period can cover at most {MAX_SUMMARY_YEARS} years."})
         return attrs
 
 
@@ -302,9 +322,7 @@ def _commitment_values(membership: Any, data: dict) -> dict:
         return data
     allocation = access.allocations_for(membership).filter(pk=data["allocation"]).first()
     if allocation is None:
-        raise serializers.ValidationError(
-            {"allocation": ["There is no such allocation that you can use here."]}
-        )
+        raise Refused({"allocation": ["There is no such allocation that you can use here."]})
     return {**data, "allocation": allocation}
 
 

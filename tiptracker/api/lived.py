@@ -24,6 +24,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from tiptracker.api.errors import Refused
 from tiptracker.api.feedback import FigureOutput
 from tiptracker.api.filters import DateRange, Filter, _id
 from tiptracker.api.plan import DateInput
@@ -481,7 +482,7 @@ class RecordTransitionApi(CoordinatorApi):
         data = _valid(TransitionInput, request)
         to = data["to"]
         if to == Stage.CONSENT_RECORDED:
-            raise serializers.ValidationError(
+            raise Refused(
                 {
                     "to": [
                         "Consent is recorded with its text, purposes and bases: use the consents "

@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from tiptracker.api.filters import DateRange, Filter, _id
 from tiptracker.api.serializers import MAX_ID, CheckedEnumField, PlaceOutput
 from tiptracker.api.views import SLUG, ScopedApi, ScopedDetailApi, ScopedListApi, _in
-from tiptracker.lib.dates import today
+from tiptracker.lib.dates import today, validate_entered_date
 from tiptracker.network.models import NetworkActivity, NetworkMember
 from tiptracker.network.selectors import CURRENT, PAST, network_summary, roster_for
 from tiptracker.network.services import (
@@ -86,11 +86,14 @@ class NetworkMemberInput(serializers.Serializer):
     team = serializers.IntegerField(
         required=False, allow_null=True, min_value=1, max_value=MAX_ID, help_text="Its id."
     )
-    from_date = serializers.DateField(input_formats=["%Y-%m-%d"], help_text="YYYY-MM-DD.")
+    from_date = serializers.DateField(
+        input_formats=["%Y-%m-%d"], validators=[validate_entered_date], help_text="YYYY-MM-DD."
+    )
     to_date = serializers.DateField(
         required=False,
         allow_null=True,
         input_formats=["%Y-%m-%d"],
+        validators=[validate_entered_date],
         help_text="YYYY-MM-DD, not before from_date; null while still in the role.",
     )
 
@@ -100,7 +103,9 @@ class NetworkActivityInput(serializers.Serializer):
         min_value=1, max_value=MAX_ID, help_text="The champion's or ambassador's id."
     )
     date = serializers.DateField(
-        input_formats=["%Y-%m-%d"], help_text="YYYY-MM-DD, not in the future."
+        input_formats=["%Y-%m-%d"],
+        validators=[validate_entered_date],
+        help_text="YYYY-MM-DD, not in the future.",
     )
     kind = ActivityKindField()
     summary = serializers.CharField(max_length=5000)

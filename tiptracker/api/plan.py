@@ -12,10 +12,11 @@ from rest_framework.fields import empty
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from tiptracker.api.errors import Refused, refused
 from tiptracker.api.filters import Filter
 from tiptracker.api.serializers import MAX_ID, CheckedEnumField
 from tiptracker.api.views import SLUG, ScopedDetailApi, ScopedListApi, _in, _valid
-from tiptracker.lib.dates import today
+from tiptracker.lib.dates import today, validate_entered_date
 from tiptracker.partnerships import access
 from tiptracker.partnerships.models import Membership
 from tiptracker.plan import services
@@ -32,6 +33,7 @@ class DateInput(serializers.DateField):
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("help_text", "YYYY-MM-DD (or DD/MM/YYYY).")
+        kwargs.setdefault("validators", [validate_entered_date])  # 1900 or later
         super().__init__(input_formats=["%Y-%m-%d", "%d/%m/%Y"], **kwargs)
 
 
@@ -186,9 +188,10 @@ class ActionChangeInput(serializers.Serializer):
 
 class ConflictOutput(serializers.Serializer):
     detail = serializers.CharField()
-    saved = ActionOutput()
-    saved_by = serializers.CharField(allow_null=True)
-    saved_at = serializers.DateTimeField(allow_null=True)
+    # Only for an edit from a stale version; a refusal by a rule has `errors` instead.
+    saved = ActionOutput(required=False)
+    saved_by = serializers.CharField(allow_null=True, required=False)
+    saved_at = serializers.DateTimeField(allow_null=True, required=False)
 
 
 class ChangeOutput(serializers.Serializer):
@@ -231,9 +234,7 @@ def _fields(membership: Membership, data: dict, base: ActionFields | None = None
             ids = set(data[field] or [])
             found = tuple(queryset.filter(pk__in=ids))
             if len(found) != len(ids):
-                raise serializers.ValidationError(
-                    {field: ["One or more of these does not exist here."]}
-                )
+                raise Refused({field: ["One or more of these does not exist here."]})
             values[field] = found
 
     for name in ("title", "description", "owner_group", "start_date", "due_date", "status"):
@@ -256,20 +257,13 @@ def _fields(membership: Membership, data: dict, base: ActionFields | None = None
                 .first()
             )
             if values["owner"] is None:
-                raise serializers.ValidationError(
-                    {"owner_email": ["The owner must be a member of this partnership."]}
-                )
+                raise Refused({"owner_email": ["The owner must be a member of this partnership."]})
     return ActionFields(**values)
 
 
-def _named_for_the_api(error: ValidationError) -> serializers.ValidationError:
+def _named_for_the_api(error: ValidationError) -> Refused:
     """A service's refusal, with its fields named as the API names them."""
-    if not hasattr(error, "error_dict"):
-        return serializers.ValidationError({"detail": error.messages})
-    names = {"owner": "owner_email"}
-    return serializers.ValidationError(
-        {names.get(field, field): messages for field, messages in error.message_dict.items()}
-    )
+    return refused(error, {"owner": "owner_email"})
 
 
 def _action(membership: Membership, pk: int) -> Action:

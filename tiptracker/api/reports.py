@@ -9,16 +9,23 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+)
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from tiptracker.api.filters import ISO_DATE, Filter
+from tiptracker.api.errors import Refused
+from tiptracker.api.filters import ISO_DATE, Filter, IsoDateField
 from tiptracker.api.serializers import CheckedEnumField, EnumField
 from tiptracker.api.views import SLUG, ScopedApi, ScopedListApi, _valid
+from tiptracker.lib.dates import validate_entered_date
 from tiptracker.partnerships import access
 from tiptracker.reporting import render as renderers
 from tiptracker.reporting import services
@@ -89,10 +96,8 @@ class ReportDetailOutput(ReportOutput):
 
 
 class ReportInput(serializers.Serializer):
-    start = serializers.DateField(input_formats=ISO_DATE, help_text="YYYY-MM-DD.")
-    end = serializers.DateField(
-        input_formats=ISO_DATE, help_text="YYYY-MM-DD; on or after start, and not in the future."
-    )
+    start = IsoDateField(help_text="YYYY-MM-DD.")
+    end = IsoDateField(help_text="YYYY-MM-DD; on or after start, and not in the future.")
     title = serializers.CharField(
         required=False,
         allow_blank=True,
@@ -345,6 +350,7 @@ class ConsultationInput(serializers.Serializer):
     )
     consulted_on = serializers.DateField(
         input_formats=ISO_DATE,
+        validators=[validate_entered_date],
         help_text="YYYY-MM-DD; not in the future, nor before the report's period starts.",
         error_messages={
             "required": "Enter the date they were consulted",
@@ -373,9 +379,20 @@ class SectionOutput(serializers.Serializer):
     paragraphs = SectionParagraphOutput(many=True)
 
 
+@extend_schema_field(
+    {
+        "type": "object",
+        "minProperties": 1,
+        "additionalProperties": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": services.PARAGRAPH_MAX,
+        },
+    }
+)
 class ParagraphsField(serializers.DictField):
-    """Paragraph ident -> words. Every mistake is one line naming its paragraph, so a 400 is
-    field -> list of messages like every other (the schema's FieldErrors)."""
+    """Paragraph ident -> words. Every mistake is one line naming its paragraph, under
+    `paragraphs` in the error's `errors`."""
 
     child = serializers.CharField(max_length=services.PARAGRAPH_MAX)  # what the schema shows
 
@@ -399,6 +416,8 @@ def _paragraph_problem(text: Any) -> str:
         return "send its words as text."
     if not text.strip():
         return "enter the paragraph's words."
+    if "\x00" in text:
+        return "the words may not contain a NUL character."
     if len(text) > services.PARAGRAPH_MAX:
         return f"a paragraph must be {services.PARAGRAPH_MAX:,} characters or fewer."
     return ""
@@ -418,9 +437,13 @@ class SectionInput(serializers.Serializer):
 
 class SectionConflictOutput(serializers.Serializer):
     detail = serializers.CharField()
-    saved = SectionOutput(help_text="The section as it is now, with the current version.")
-    saved_by = serializers.CharField(allow_null=True)
-    saved_at = serializers.DateTimeField(allow_null=True)
+    saved = SectionOutput(
+        required=False,
+        help_text="The section as it is now, with the current version (only for an edit "
+        "from a stale version; a refusal by a rule has `errors` instead).",
+    )
+    saved_by = serializers.CharField(allow_null=True, required=False)
+    saved_at = serializers.DateTimeField(allow_null=True, required=False)
 
 
 class ConsultationListCreateApi(ScopedListApi):
@@ -539,7 +562,7 @@ class SectionApi(ScopedApi):
         idents = [p["ident"] for p in shown["paragraphs"]]
         unknown = [ident for ident in data["paragraphs"] if ident not in idents]
         if unknown:
-            raise serializers.ValidationError(
+            raise Refused(
                 {
                     "paragraphs": [
                         f"Section {number} has no paragraph {', '.join(unknown)}: its "
@@ -568,7 +591,7 @@ class SectionApi(ScopedApi):
             )
         except DjangoValidationError as error:
             if hasattr(error, "error_dict"):  # paragraph ident -> what is wrong with it
-                raise serializers.ValidationError(
+                raise Refused(
                     {
                         "paragraphs": [
                             f"Paragraph {ident}: {message}"

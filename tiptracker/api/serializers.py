@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 
 from rest_framework import serializers
 
+from tiptracker.lib.dates import validate_entered_date
 from tiptracker.lib.levels import LEVELS, Level
 from tiptracker.partnerships.models import Organisation, Role
 from tiptracker.training.models import Booking, Completion, Course, TrainingSession
@@ -341,5 +342,7 @@ class CompletionRecordInput(serializers.Serializer):
     )
     course_code = serializers.CharField(max_length=64)
     completed_on = serializers.DateField(
-        input_formats=["%Y-%m-%d"], help_text="YYYY-MM-DD, not in the future."
+        input_formats=["%Y-%m-%d"],
+        validators=[validate_entered_date],
+        help_text="YYYY-MM-DD, in 1900 or later and not in the future.",
     )

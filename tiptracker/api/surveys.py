@@ -15,6 +15,7 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from tiptracker.api.errors import Refused, refused
 from tiptracker.api.serializers import CheckedEnumField
 from tiptracker.api.views import SLUG, ScopedApi, ScopedDetailApi, ScopedListApi
 from tiptracker.feedback import services
@@ -224,10 +225,8 @@ def _as_input(survey: Survey) -> dict:
     }
 
 
-def _named_for_the_api(error: ValidationError) -> serializers.ValidationError:
-    if not hasattr(error, "error_dict"):
-        return serializers.ValidationError({"detail": error.messages})
-    return serializers.ValidationError(error.message_dict)
+def _named_for_the_api(error: ValidationError) -> Refused:
+    return refused(error)
 
 
 # Operations ------------------------------------------------------------------------------------
@@ -314,7 +313,12 @@ class SurveyDetailApi(ScopedDetailApi):
         responses={200: SurveyEditOutput},
     )
     def patch(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return self._change(SurveyChangeInput(data=request.data, partial=True))
+        sent = request.data
+        if isinstance(sent, dict):
+            # What is not sent stays as it is, and is checked as a PUT would check it: a
+            # partial check would let questions through without their optional fields.
+            sent = {**_as_input(self.get_object()), **sent}
+        return self._change(SurveyChangeInput(data=sent))
 
     def _change(self, found: SurveyChangeInput) -> Response:
         survey = self.get_object()

@@ -24,7 +24,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from tiptracker.api import filters
-from tiptracker.api.schema import ApiSchema
+from tiptracker.api.errors import Refused
 from tiptracker.api.serializers import (
     BookingCreateInput,
     BookingOutput,
@@ -78,7 +78,6 @@ class ScopedApi(APIView):
     allowed_roles: ClassVar[frozenset[str]]
     # Where a second method on the same path needs other roles (e.g. recording completions).
     allowed_roles_by_method: ClassVar[dict[str, frozenset[str]]] = {}
-    schema = ApiSchema()
     membership: Membership
 
     @classmethod
@@ -114,7 +113,6 @@ class ScopedDetailApi(ScopedApi, generics.RetrieveAPIView):
 )
 class PartnershipListApi(generics.ListAPIView):
     allowed_roles = access.ALL_ROLES
-    schema = ApiSchema()
     serializer_class = PartnershipOutput
 
     def get_queryset(self) -> Any:
@@ -277,9 +275,7 @@ class BookingListCreateApi(ScopedListApi):
         own = self.membership.staff
         if not staff_id or (own is not None and own.staff_id == staff_id):
             if own is None:
-                raise serializers.ValidationError(
-                    {"staff_id": "You have no staff record here, so say whom to book."}
-                )
+                raise Refused({"staff_id": "You have no staff record here, so say whom to book."})
             return own
         if self.membership.role not in access.BOOK_OTHERS_ROLES:
             raise PermissionDenied("Your role allows you to book only yourself.")
@@ -442,11 +438,11 @@ def _valid(serializer_class: type[serializers.Serializer], request: Request) -> 
 
 
 def _in(queryset: Any, field: str, **lookup: Any) -> Any:
-    """The one object the caller may see matching `lookup`, or a 400 naming the field. Another
+    """The one object the caller may see matching `lookup`, or a 409 naming the field. Another
     partnership's object gets the same answer as one that does not exist."""
     found = queryset.filter(**lookup).first()
     if found is None:
-        raise serializers.ValidationError(
+        raise Refused(
             {field: [f"There is no such {field.replace('_', ' ')} that you can use here."]}
         )
     return found

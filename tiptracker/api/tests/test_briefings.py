@@ -60,13 +60,13 @@ def test_a_training_admin_adds_a_guest_and_a_bad_address_is_400(api, admin, ours
         {"name": "Mr Tom Reid", "email": "tom.reid", "kind": "board_member"},
         format="json",
     )
-    assert bad.status_code == 400 and "email" in bad.json()
+    assert bad.status_code == 409 and "email" in bad.json()["errors"]
     wrong_kind = client.post(
         url(ours.partnership, "guests/"),
         {"name": "X", "email": "x@example.org", "kind": "king"},
         format="json",
     )
-    assert wrong_kind.status_code == 400 and "kind" in wrong_kind.json()
+    assert wrong_kind.status_code == 409 and "kind" in wrong_kind.json()["errors"]
     assert Guest.objects.count() == 1
 
 
@@ -120,7 +120,7 @@ def test_inviting_a_guest_you_cannot_see_is_400_and_sends_nothing(api, admin, ou
         {"guests": [theirs.pk]},
         format="json",
     )
-    assert response.status_code == 400 and "guests" in response.json()
+    assert response.status_code == 409 and "guests" in response.json()["errors"]
     assert not Booking.objects.filter(guest__isnull=False).exists()
 
 
@@ -128,7 +128,7 @@ def test_a_training_admin_records_a_reply(api, admin, ours):
     invitation = InvitationFactory(session=TrainingSessionFactory(course=ours.course))
     path = url(ours.partnership, f"invitations/{invitation.pk}/reply/")
     client = api(admin)
-    assert client.post(path, {"answer": "maybe"}, format="json").status_code == 400
+    assert client.post(path, {"answer": "maybe"}, format="json").status_code == 409
     response = client.post(path, {"answer": "accept"}, format="json")
     assert response.status_code == 200 and response.json()["status"] == "booked"
 
@@ -157,4 +157,4 @@ def test_a_guests_details_are_changed_through_the_api_and_checked(api, admin, me
     guest.refresh_from_db()
     assert guest.email and guest.name == "Councillor New Name"
     taken = api(admin).patch(path, {"email": other.email.upper()}, format="json")
-    assert taken.status_code == 400 and "email" in taken.json()
+    assert taken.status_code == 409 and "email" in taken.json()["errors"]

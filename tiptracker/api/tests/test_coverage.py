@@ -103,5 +103,8 @@ def test_coverage_on_a_future_date_is_400(api, admin, partnership):
     response = api(admin).get(
         f"/api/partnerships/{partnership.slug}/coverage/", {"as_of": tomorrow}
     )
-    assert response.status_code == 400
-    assert response.json() == {"as_of": ["The date is in the future."]}
+    assert response.status_code == 409
+    assert response.json() == {
+        "detail": "as_of: The date is in the future.",
+        "errors": {"as_of": ["The date is in the future."]},
+    }

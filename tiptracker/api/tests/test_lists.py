@@ -125,10 +125,11 @@ def test_an_empty_filter_is_no_filter(api, admin, ours):
 )
 def test_a_bad_filter_is_400_naming_the_parameter(api, admin, ours, path, query, parameter):
     response = api(admin).get(url(ours.partnership, path), query)
-    assert response.status_code == 400
+    # A `to` before the `from` is well formed, but refused (409); the rest break the schema.
+    assert response.status_code == (409 if {"from", "to"} <= set(query) else 400)
     body = response.json()
-    assert list(body) == [parameter]
-    assert all(isinstance(message, str) and message for message in body[parameter])
+    assert list(body["errors"]) == [parameter] and parameter in body["detail"]
+    assert all(isinstance(message, str) and message for message in body["errors"][parameter])
 
 
 def test_a_page_past_the_end_is_404(api, admin, ours):
@@ -180,7 +181,8 @@ def _add_rows(kind, partnership, team, admin, n):
             )
 
 
-# Token lookup, its last-used stamp, the membership, the count and the page: five queries.
+# Token lookup, the membership, the count and the page: four queries (the token's last-used
+# stamp is written at most once a minute, and it was used a moment ago).
 LISTS = ["organisations/", "teams/", "staff/", "courses/", "sessions/", "bookings/", "completions/"]
 
 
@@ -197,7 +199,7 @@ def test_a_list_costs_the_same_queries_at_2_rows_and_at_20(
             admin,
             total - client.get(url(partnership, path)).json()["count"],
         )
-        with django_assert_num_queries(5):
+        with django_assert_num_queries(4):
             response = client.get(url(partnership, path))
         assert response.json()["count"] == total
 
@@ -219,7 +221,7 @@ def test_a_managers_list_costs_one_more_query_for_their_teams(
             StaffMemberFactory.create_batch(missing, team=team)
         else:
             _add_rows(path, partnership, team, manager, missing)
-        with django_assert_num_queries(6):
+        with django_assert_num_queries(5):
             response = client.get(url(partnership, path))
         assert response.json()["count"] == total
 
@@ -236,7 +238,7 @@ def test_the_partnership_list_costs_the_same_at_2_and_20(
             admin,
             total - client.get("/api/partnerships/").json()["count"],
         )
-        with django_assert_num_queries(4):
+        with django_assert_num_queries(3):
             response = client.get("/api/partnerships/")
         assert response.json()["count"] == total
 

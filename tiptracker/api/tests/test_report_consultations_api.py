@@ -92,8 +92,8 @@ def test_bad_input_is_a_400_naming_the_field_and_nothing_is_recorded(
     if body.get("consulted_on") == "tomorrow":
         body = {**body, "consulted_on": (today() + dt.timedelta(days=1)).isoformat()}
     response = api(admin).post(url(report, "consultations/"), body, format="json")
-    assert response.status_code == 400
-    assert says in response.json()[field][0]
+    assert response.status_code in (400, 409)
+    assert says in response.json()["errors"][field][0]
     assert not Consultation.objects.exists()
     report.refresh_from_db()
     assert report.version == 1
@@ -126,9 +126,9 @@ def test_an_approved_reports_consultations_are_a_400_saying_it_is_locked(api, ad
         {"consultee": "the Chief Finance Officer", "consulted_on": "2022-07-04"},
         format="json",
     )
-    assert added.status_code == 400 and "locked" in added.json()["detail"][0]
+    assert added.status_code == 409 and "locked" in added.json()["detail"]
     removed = client.delete(url(report, f"consultations/{clerk.pk}/"))
-    assert removed.status_code == 400 and "locked" in removed.json()["detail"][0]
+    assert removed.status_code == 409 and "locked" in removed.json()["detail"]
     assert list(Consultation.objects.all()) == [clerk]
 
 
@@ -236,7 +236,9 @@ def test_an_empty_paragraph_is_a_400_naming_it(api, admin, report, text):
         url(report, "sections/1/"), {"version": 1, "paragraphs": {"1.1": text}}, format="json"
     )
     assert response.status_code == 400
-    assert response.json() == {"paragraphs": ["Paragraph 1.1: enter the paragraph's words."]}
+    assert response.json()["errors"] == {
+        "paragraphs": ["Paragraph 1.1: enter the paragraph's words."]
+    }
     report.refresh_from_db()
     assert report.edits == {} and report.version == 1
 
@@ -246,7 +248,9 @@ def test_no_paragraphs_at_all_is_a_400_and_the_version_stays(api, admin, report)
         url(report, "sections/1/"), {"version": 1, "paragraphs": {}}, format="json"
     )
     assert response.status_code == 400
-    assert response.json() == {"paragraphs": ["Send the words of at least one paragraph."]}
+    assert response.json()["errors"] == {
+        "paragraphs": ["Send the words of at least one paragraph."]
+    }
     report.refresh_from_db()
     assert report.version == 1
 
@@ -264,17 +268,17 @@ def test_no_paragraphs_at_all_is_a_400_and_the_version_stays(api, admin, report)
 )
 def test_a_malformed_body_is_a_400_naming_the_field(api, admin, report, body, field):
     response = api(admin).put(url(report, "sections/1/"), body, format="json")
-    assert response.status_code == 400 and field in response.json()
+    assert response.status_code == 400 and field in response.json()["errors"]
     # Field -> a list of messages, as the schema's 400 says.
-    assert all(isinstance(message, str) for message in response.json()[field])
+    assert all(isinstance(message, str) for message in response.json()["errors"][field])
 
 
 def test_a_paragraph_the_section_does_not_have_is_a_400_naming_it(api, admin, report):
     response = api(admin).put(
         url(report, "sections/1/"), {"version": 1, "paragraphs": {"9.9": "New"}}, format="json"
     )
-    assert response.status_code == 400
-    [message] = response.json()["paragraphs"]
+    assert response.status_code == 409
+    [message] = response.json()["errors"]["paragraphs"]
     assert message.startswith("Section 1 has no paragraph 9.9: its paragraphs are 1.1")
     report.refresh_from_db()
     assert report.edits == {}
@@ -286,12 +290,12 @@ def test_words_in_review_or_approved_are_a_400_saying_why(api, admin, report):
     report.refresh_from_db()
     body = {"version": report.version, "paragraphs": {"1.1": "New"}}
     response = client.put(url(report, "sections/1/"), body, format="json")
-    assert response.status_code == 400 and "in review" in response.json()["detail"][0]
+    assert response.status_code == 409 and "in review" in response.json()["detail"]
     services.report_transition(actor=admin, report=report, transition="approve")
     report.refresh_from_db()
     body = {"version": report.version, "paragraphs": {"1.1": "New"}}
     response = client.put(url(report, "sections/1/"), body, format="json")
-    assert response.status_code == 400 and "locked" in response.json()["detail"][0]
+    assert response.status_code == 409 and "locked" in response.json()["detail"]
     report.refresh_from_db()
     assert report.edits == {}
 
@@ -325,14 +329,14 @@ def test_an_editor_gives_the_report_its_number(api, ld, report):
 )
 def test_a_bad_number_is_a_400_naming_it(api, admin, report, body, says):
     response = api(admin).patch(url(report), body, format="json")
-    assert response.status_code == 400 and says in response.json()["reference"][0]
+    assert response.status_code == 400 and says in response.json()["errors"]["reference"][0]
     assert Report.objects.get().reference == ""
 
 
 def test_an_approved_reports_number_is_a_400_saying_it_is_locked(api, admin, report):
     _approved(report, admin)
     response = api(admin).patch(url(report), {"reference": "DIJB1-2022"}, format="json")
-    assert response.status_code == 400 and "locked" in response.json()["detail"][0]
+    assert response.status_code == 409 and "locked" in response.json()["detail"]
     assert Report.objects.get().reference == ""
 
 
@@ -350,3 +354,14 @@ def test_the_schema_is_valid_and_made_without_warnings(tmp_path):
     call_command(
         "spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yml")
     )
+
+
+def test_words_with_a_nul_character_are_a_400_naming_the_paragraph(api, admin, report):
+    # A NUL cannot be stored in PostgreSQL: refused like any other bad value, not a 500.
+    response = api(admin).put(
+        url(report, "sections/1/"), {"version": 1, "paragraphs": {"1.1": "a\x00b"}}
+    )
+    assert response.status_code == 400
+    assert "NUL" in response.json()["errors"]["paragraphs"][0]
+    report.refresh_from_db()
+    assert report.edits == {} and report.version == 1

@@ -103,13 +103,14 @@ def test_a_bad_body_is_400_with_the_fields_errors(api, admin, ours):
     client = api(admin)
     session = TrainingSessionFactory(course=ours.course)
     assert client.post(url(session), {}, format="json").json() == {
-        "staff_ids": ["This field is required."]
+        "detail": "staff_ids: This field is required.",
+        "errors": {"staff_ids": ["This field is required."]},
     }
     assert client.post(url(session), {"staff_ids": []}, format="json").status_code == 400
     errors = client.post(url(session), {"staff_ids": ["x" * 65, ""]}, format="json").json()
-    assert set(errors["staff_ids"]) == {"0", "1"}
+    assert set(errors["errors"]) == {"staff_ids.0", "staff_ids.1"}
     too_many = client.post(url(session), {"staff_ids": [str(n) for n in range(101)]}, format="json")
-    assert too_many.status_code == 400 and "staff_ids" in too_many.json()
+    assert too_many.status_code == 400 and "staff_ids" in too_many.json()["errors"]
     assert client.post(url(session), {"staff_ids": "S1"}, format="json").status_code == 400
     assert not Booking.objects.filter(session=session).exists()
 

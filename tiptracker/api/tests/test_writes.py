@@ -56,8 +56,8 @@ def test_booking_the_same_session_twice_is_400_with_a_message(api, member, ours)
     response = client.post(
         url(ours.partnership, "bookings/"), {"session": session.pk}, format="json"
     )
-    assert response.status_code == 400
-    assert response.json() == {"detail": [f"{member.staff} already has a place on this session."]}
+    assert response.status_code == 409
+    assert response.json()["detail"] == f"{member.staff} already has a place on this session."
     assert Booking.objects.filter(session=session).count() == 1
 
 
@@ -68,8 +68,8 @@ def test_booking_a_past_session_is_400_and_writes_nothing(api, member, ours):
     response = api(member).post(
         url(ours.partnership, "bookings/"), {"session": past.pk}, format="json"
     )
-    assert response.status_code == 400
-    assert "already started" in response.json()["detail"][0]
+    assert response.status_code == 409
+    assert "already started" in response.json()["detail"]
     assert not Booking.objects.filter(session=past).exists()
 
 
@@ -98,8 +98,8 @@ def test_a_manager_books_someone_in_their_team_but_not_in_another(api, persona, 
         {"session": session.pk, "staff_id": ours.other_person.staff_id},
         format="json",
     )
-    assert theirs.status_code == 400
-    assert list(theirs.json()) == ["staff_id"]
+    assert theirs.status_code == 409
+    assert list(theirs.json()["errors"]) == ["staff_id"]
 
 
 def test_booking_needs_a_session_and_says_so(api, member, ours):
@@ -107,7 +107,10 @@ def test_booking_needs_a_session_and_says_so(api, member, ours):
         url(ours.partnership, "bookings/"), {"session": "next tuesday"}, format="json"
     )
     assert response.status_code == 400
-    assert response.json() == {"session": ["A valid integer is required."]}
+    assert response.json() == {
+        "detail": "session: A valid integer is required.",
+        "errors": {"session": ["A valid integer is required."]},
+    }
 
 
 def test_booking_another_partnerships_session_is_refused_like_one_that_does_not_exist(
@@ -116,8 +119,8 @@ def test_booking_another_partnerships_session_is_refused_like_one_that_does_not_
     response = api(member).post(
         url(ours.partnership, "bookings/"), {"session": theirs.session.pk}, format="json"
     )
-    assert response.status_code == 400
-    assert list(response.json()) == ["session"]
+    assert response.status_code == 409
+    assert list(response.json()["errors"]) == ["session"]
     assert theirs.partnership.name not in response.content.decode()
 
 
@@ -125,8 +128,8 @@ def test_someone_without_a_staff_record_must_say_whom_to_book(api, admin, ours):
     response = api(admin).post(
         url(ours.partnership, "bookings/"), {"session": ours.session.pk}, format="json"
     )
-    assert response.status_code == 400
-    assert list(response.json()) == ["staff_id"]
+    assert response.status_code == 409
+    assert list(response.json()["errors"]) == ["staff_id"]
 
 
 # Cancelling ----------------------------------------------------------------------------------
@@ -163,8 +166,8 @@ def test_cancelling_twice_is_400(api, admin, ours):
     client = api(admin)
     client.post(url(ours.partnership, f"bookings/{ours.booking.pk}/cancel/"))
     response = client.post(url(ours.partnership, f"bookings/{ours.booking.pk}/cancel/"))
-    assert response.status_code == 400
-    assert response.json() == {"detail": ["This booking is already cancelled."]}
+    assert response.status_code == 409
+    assert response.json()["detail"] == "This booking is already cancelled."
 
 
 # Completions -----------------------------------------------------------------------------------
@@ -209,8 +212,8 @@ def test_a_completion_in_the_future_is_400_naming_the_date(api, admin, ours):
         {"staff_id": ours.person.staff_id, "course_code": "TI-1", "completed_on": tomorrow},
         format="json",
     )
-    assert response.status_code == 400
-    assert response.json() == {"completed_on": ["A completion cannot be in the future."]}
+    assert response.status_code == 409
+    assert response.json()["errors"] == {"completed_on": ["A completion cannot be in the future."]}
 
 
 def test_a_completion_names_each_missing_or_unknown_field(api, admin, ours, theirs):
@@ -219,13 +222,13 @@ def test_a_completion_names_each_missing_or_unknown_field(api, admin, ours, thei
         url(ours.partnership, "completions/"), {"staff_id": ours.person.staff_id}, format="json"
     )
     assert missing.status_code == 400
-    assert set(missing.json()) == {"course_code", "completed_on"}
+    assert set(missing.json()["errors"]) == {"course_code", "completed_on"}
     bad_date = client.post(
         url(ours.partnership, "completions/"),
         {"staff_id": ours.person.staff_id, "course_code": "TI-1", "completed_on": "2022-02-30"},
         format="json",
     )
-    assert list(bad_date.json()) == ["completed_on"]
+    assert list(bad_date.json()["errors"]) == ["completed_on"]
     # Another partnership's person is "no such person", exactly like a made-up one.
     elsewhere = client.post(
         url(ours.partnership, "completions/"),
@@ -237,14 +240,15 @@ def test_a_completion_names_each_missing_or_unknown_field(api, admin, ours, thei
         {"staff_id": "nobody", "course_code": "TI-1", "completed_on": "2022-02-03"},
         format="json",
     )
-    assert elsewhere.status_code == made_up.status_code == 400
-    assert elsewhere.json() == made_up.json() and list(made_up.json()) == ["staff_id"]
+    assert elsewhere.status_code == made_up.status_code == 409
+    assert elsewhere.json() == made_up.json() and list(made_up.json()["errors"]) == ["staff_id"]
     unknown_course = client.post(
         url(ours.partnership, "completions/"),
         {"staff_id": ours.person.staff_id, "course_code": "NOPE", "completed_on": "2022-02-03"},
         format="json",
     )
-    assert list(unknown_course.json()) == ["course_code"]
+    assert unknown_course.status_code == 409
+    assert list(unknown_course.json()["errors"]) == ["course_code"]
     assert Completion.objects.filter(partnership=ours.partnership).count() == 1
 
 

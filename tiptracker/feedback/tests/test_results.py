@@ -606,7 +606,7 @@ def test_the_api_gives_the_page_figures_narrowed_the_same_way(
     assert client.get(url, {"period": "2026-27"}).json()["results"]
     assert client.get(url, {"period": "2019-20"}).json()["results"] == []
     bad = client.get(url, {"period": "last year", "course": "x"})
-    assert bad.status_code == 400 and set(bad.json()) >= {"period", "course"}
+    assert bad.status_code == 400 and set(bad.json()["errors"]) >= {"period", "course"}
 
 
 def test_the_api_gives_the_released_figures_rounded_and_never_by_session(
