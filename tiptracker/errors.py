@@ -35,3 +35,17 @@ def server_error(request: HttpRequest) -> HttpResponse:
         "Sorry, there is a problem with the service",
         "Try again later. Nothing you entered has been saved.",
     )
+
+
+def busy(request: HttpRequest) -> HttpResponse:
+    """SQLite, the embedded database, lets one write happen at a time; a change that waited
+    out the busy timeout behind a long import is answered with this, not a server error."""
+    response = _page(
+        request,
+        503,
+        "The service is busy: try again in a minute",
+        "A large import is being written. Nothing you entered has been saved: "
+        "go back and send it again in a minute.",
+    )
+    response["Retry-After"] = "60"
+    return response

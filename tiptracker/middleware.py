@@ -28,6 +28,9 @@ PUBLIC_URL_NAMES = {
     "password_reset",
     "password_reset_confirm",
     "invitation_accept",
+    # The load balancer's probes (ops/health.py): they hold nothing.
+    "healthz",
+    "readyz",
 }
 
 
@@ -140,3 +143,23 @@ class ContentSecurityPolicyMiddleware:
             "Permissions-Policy", "camera=(), microphone=(), geolocation=()"
         )
         return response
+
+
+class BusyDatabaseMiddleware:
+    """A write refused because SQLite's write lock stayed taken for the whole busy timeout (a
+    long import) is a 503 saying to try again, not a 500; its transaction rolled back."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        from django.db import OperationalError
+
+        from tiptracker.errors import busy
+
+        if isinstance(exception, OperationalError) and "database is locked" in str(exception):
+            return busy(request)
+        return None
