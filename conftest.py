@@ -31,6 +31,15 @@ def _fast_and_isolated(settings, tmp_path):
         }
     }
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # E-mails are delivered as soon as they are queued (the worker's part is tested in
+    # tiptracker/background/tests); imports and scheduled work still go through the queue.
+    settings.TASKS = {
+        **settings.TASKS,
+        "mail": {
+            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+            "QUEUES": ["default", "mail"],
+        },
+    }
     settings.AXES_ENABLED = True
 
 
@@ -135,15 +144,37 @@ CHROMIUM = Path(os.environ.get("TIPTRACKER_CHROMIUM", "/usr/bin/chromium"))
 SOFFICE = Path(os.environ.get("TIPTRACKER_SOFFICE", "/usr/bin/soffice"))
 
 
+# CI sets REQUIRE_BROWSER=1 (.ci/run): there a test that cannot run for want of Chromium or
+# LibreOffice fails the run instead of being skipped. TIPTRACKER_REQUIRE_TOOLS is its older name.
+REQUIRE_TOOLS_VARIABLES = ("REQUIRE_BROWSER", "TIPTRACKER_REQUIRE_TOOLS")
+
+
+def tools_required() -> str | None:
+    """The variable that asks for the tools, if one does ("0", "false", "no" and "off" do not)."""
+    for name in REQUIRE_TOOLS_VARIABLES:
+        if os.environ.get(name, "").strip().lower() not in ("", "0", "false", "no", "off"):
+            return name
+    return None
+
+
 def pytest_sessionstart(session):  # type: ignore[no-untyped-def]
-    """CI sets TIPTRACKER_REQUIRE_TOOLS: there, tests that cannot run are a failure."""
-    if os.environ.get("TIPTRACKER_REQUIRE_TOOLS"):
-        missing = [str(path) for path in (CHROMIUM, SOFFICE) if not path.exists()]
-        if missing:
-            raise pytest.UsageError(
-                f"TIPTRACKER_REQUIRE_TOOLS is set and these are missing: {', '.join(missing)} "
-                "(apt-get install chromium libreoffice-writer-nogui)"
-            )
+    """Stop before any test runs when the tools are required and missing: a run that skipped
+    the browser tests must not pass in CI."""
+    required_by = tools_required()
+    if required_by is None:
+        return
+    missing = [
+        f"{what} at {path}"
+        for what, path in (("Chromium", CHROMIUM), ("LibreOffice", SOFFICE))
+        if not path.exists()
+    ]
+    if missing:
+        raise pytest.UsageError(
+            f"{required_by} is set, so the browser and LibreOffice tests must run, but "
+            f"{' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} missing. Install "
+            "them (apt-get install chromium libreoffice-writer-nogui) or point "
+            "TIPTRACKER_CHROMIUM and TIPTRACKER_SOFFICE at them."
+        )
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):  # type: ignore[no-untyped-def]

@@ -24,6 +24,11 @@ def _setup_django() -> None:
     import django
 
     django.setup()
+    _migrate()
+
+
+def _migrate() -> int:
+    """Apply the migrations not yet applied; returns how many there were."""
     from django.core.management import call_command
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
@@ -35,6 +40,7 @@ def _setup_django() -> None:
         raise UserError(f"cannot open the database ({_database_label()}): {error}") from None
     if pending:
         call_command("migrate", verbosity=0, interactive=False)
+    return len(pending)
 
 
 def _database_label() -> str:
@@ -452,10 +458,6 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return _serve(args.host, args.port)
 
 
-def cmd_serve(args: argparse.Namespace) -> int:
-    return _serve(args.host, args.port)
-
-
 def _demo_key_file() -> Path:
     """Beside the demo's SQLite database (git-ignored: *.field-keys), or in the current
     directory for another database."""
@@ -500,11 +502,9 @@ def _site_url_for_server(host: str, port: int) -> None:
         os.environ["SITE_URL"] = settings.SITE_URL = f"http://{shown}:{port}"
 
 
-def _serve(host: str, port: int) -> int:
-    import subprocess
-
+def _serve(host: str, port: int, *, worker: bool = True) -> int:
     from tiptracker.lib.crypto import KeyProblem, check_stored
-    from tiptracker.server import run_server
+    from tiptracker.server import run_server, supervise
 
     # Without keys that work and read what is stored, the web app does not start: it would
     # fail on every route page, or write data a later key cannot read.
@@ -513,22 +513,35 @@ def _serve(host: str, port: int) -> int:
     except KeyProblem as problem:
         raise UserError(f"the web app will not start: {problem}") from None
     _site_url_for_server(host, port)
-    # The worker (queued imports, e-mails) runs beside the web server, as in production.
-    worker = subprocess.Popen([sys.executable, "-m", "tiptracker.cli", "send-due", "--loop"])  # noqa: S603
-    try:
-        print(f"TIP Tracker is running at http://{host}:{port}/ (Ctrl+C to stop)", flush=True)
+    if not worker:
         run_server(host=host, port=port)
-    finally:
-        worker.terminate()
-    return 0
+        return 0
+    # The worker (queued imports, e-mails, the scheduled passes) runs beside the web server,
+    # as in production, restarted whenever it stops and stopped with the server.
+    me = [sys.executable, "-m", "tiptracker.cli"]
+    print(f"TIP Tracker is running at http://{host}:{port}/ (Ctrl+C to stop)", flush=True)
+    return supervise(
+        [*me, "serve", "--no-worker", "--host", host, "--port", str(port)],
+        [*me, "worker"],
+        log=lambda line: print(line, file=sys.stderr, flush=True),
+    )
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    return _serve(args.host, args.port, worker=not args.no_worker)
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    from tiptracker.worker import run_worker
+
+    return run_worker(batch=args.batch)
 
 
 def cmd_send_due(args: argparse.Namespace) -> int:
-    from tiptracker.worker import run_due, run_loop
+    from tiptracker.worker import run_due, run_worker
 
     if args.loop:
-        run_loop()
-        return 0
+        return run_worker()  # the old way to run a worker: `tiptracker worker` now
     done = run_due()
     print(f"Done: {done} item{'s' if done != 1 else ''} (queued imports and e-mails due)")
     return 0
@@ -602,6 +615,72 @@ def cmd_purge(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_migrate(args: argparse.Namespace) -> int:
+    applied = _migrate()
+    print(
+        f"Applied {applied} migration{'s' if applied != 1 else ''}: the database "
+        f"({_database_label()}) is up to date"
+    )
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    """A copy of the database in one file (tiptracker/backup.py); the keys are not in it."""
+    from tiptracker.backup import BackupProblem, database_backup
+
+    try:
+        made = database_backup(out=Path(args.out))
+    except BackupProblem as problem:
+        raise UserError(str(problem)) from None
+    print(f"Backed up {made.database} to {made.path} ({made.size:,} bytes)")
+    print(
+        "Encrypted fields are in it encrypted; the field encryption keys are not. Keep the "
+        "keys (FIELD_ENCRYPTION_KEYS or FIELD_ENCRYPTION_KEYS_FILE) safe apart from the "
+        "backups: a restore needs them to read those fields."
+    )
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    """Replaces the configured database with a backup (tiptracker/backup.py)."""
+    from django.contrib.auth import get_user_model
+
+    from tiptracker.backup import BackupProblem, database_restore
+    from tiptracker.lived.models import RouteRecord
+    from tiptracker.partnerships.models import Partnership
+
+    try:
+        restored = database_restore(source=Path(args.file), force=args.force)
+    except BackupProblem as problem:
+        raise UserError(str(problem)) from None
+    rows = restored.rows
+    total = sum(rows.values())
+    headline = ", ".join(
+        f"{label}: {rows.get(model._meta.db_table, 0):,}"
+        for model, label in (
+            (Partnership, "partnerships"),
+            (get_user_model(), "accounts"),
+            (RouteRecord, "lived-experience route records"),
+        )
+    )
+    print(
+        f"Restored {args.file} into {restored.database}: {len(rows)} tables, {total:,} rows "
+        f"({headline})"
+    )
+    print(
+        "Encrypted fields were restored encrypted. The field encryption keys are never in a "
+        "backup: reading those fields needs the keys in use when it was made "
+        "(FIELD_ENCRYPTION_KEYS or FIELD_ENCRYPTION_KEYS_FILE)."
+    )
+    if restored.keys_problem:
+        print(f"The keys set here cannot read them yet: {restored.keys_problem}")
+    else:
+        print("The keys set here read them.")
+    if restored.schema_note:
+        print(f"Note: {restored.schema_note}.")
+    return 0
+
+
 # Argument parsing ----------------------------------------------------------------------
 
 
@@ -632,6 +711,19 @@ def build_parser() -> argparse.ArgumentParser:
     serve = command("serve", cmd_serve, "serve the web app")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument(
+        "--no-worker",
+        action="store_true",
+        help="serve only: run the worker separately (`tiptracker worker`), e.g. on another machine",
+    )
+    work = command(
+        "worker",
+        cmd_worker,
+        "run the background tasks (imports, e-mails, the scheduled passes) until stopped",
+    )
+    work.add_argument(
+        "--batch", action="store_true", help="run the tasks that are ready, then stop"
+    )
 
     partnership = commands.add_parser(
         "partnership", help="manage partnerships", description="manage partnerships"
@@ -800,11 +892,40 @@ def build_parser() -> argparse.ArgumentParser:
     cov.add_argument("--format", choices=["table", "csv", "json"], default="table")
 
     due = command(
-        "send-due", cmd_send_due, "process queued imports and send what is due (for cron)"
+        "send-due",
+        cmd_send_due,
+        "run the scheduled passes once now: queued imports, e-mails due, digests, results",
     )
-    due.add_argument("--loop", action="store_true", help="keep running as a worker")
+    due.add_argument(
+        "--loop", action="store_true", help="keep running as a worker (as `tiptracker worker`)"
+    )
 
     command("purge", cmd_purge, "apply the retention rules")
+
+    command(
+        "migrate",
+        cmd_migrate,
+        "bring the database up to this version (once, before the new servers start)",
+    ).set_defaults(migrate_first=False)
+
+    backup = command(
+        "backup",
+        cmd_backup,
+        "copy the database into one file (the field encryption keys are not in it)",
+    )
+    backup.add_argument("--out", required=True, metavar="FILE", help="the backup file to write")
+    # A backup is of the database as it is: an upgraded program must not migrate it first.
+    backup.set_defaults(migrate_first=False)
+
+    restore = command(
+        "restore",
+        cmd_restore,
+        "replace the database with a backup made by tiptracker backup",
+    )
+    restore.add_argument("file", metavar="FILE", help="a file made by tiptracker backup")
+    restore.add_argument(
+        "--force", action="store_true", help="replace a database that already holds data"
+    )
 
     totp = command("totp-code", cmd_totp_code, "print a demo login's current authenticator code")
     totp.add_argument("email", help="a login of the demo, e.g. le-coordinator@dundee.demo")
@@ -829,7 +950,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        _setup_django()
+        if getattr(args, "migrate_first", True):
+            _setup_django()
         return int(args.handler(args))
     except UserError as error:
         print(f"tiptracker: error: {error}", file=sys.stderr)

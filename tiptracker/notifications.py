@@ -5,12 +5,15 @@ template trio under templates/emails/: `<name>.subject.txt` (one line), `<name>.
 plain text, which every mail client shows) and `<name>.html`. Both bodies get `link`, the
 absolute address of the page the e-mail is about, so every e-mail leads back to it.
 
-Messages go when the surrounding transaction commits (straight away outside one), so an
-e-mail never announces a change that was rolled back. A mail server's failure, or a header
-it refuses, is logged for the administrators and never turns a saved change into an error
-page: the change stands and the log says who was not told.
+Messages are queued when the surrounding transaction commits (straight away outside one),
+so an e-mail never announces a change that was rolled back, and the worker sends them. A
+mail server's failure, or a header it refuses, is logged for the administrators and never
+turns a saved change into an error page: the change stands and the log says who was not
+told.
 """
 
+import base64
+import json
 import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -21,6 +24,7 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.template import Context
 from django.template.loader import get_template, render_to_string
+from django_tasks import TaskContext, task
 
 log = logging.getLogger(__name__)
 
@@ -114,10 +118,85 @@ def send_now(
 
 
 def send_all(emails: Iterable[Email]) -> None:
-    """Send several rendered e-mails, over one connection, after the transaction commits."""
+    """Send several rendered e-mails, over one connection, after the transaction commits:
+    by the worker (the "mail" task alias), so that a slow or absent mail server never holds
+    up the page that asked for them."""
     batch = [email for email in emails if email.to]
     if batch:
-        transaction.on_commit(lambda: deliver(batch))
+        transaction.on_commit(lambda: _enqueue(batch))
+
+
+def _enqueue(batch: Sequence[Email]) -> None:
+    try:
+        deliver_task.enqueue(_sealed(batch))
+    except Exception:  # noqa: BLE001 - the queue is unreachable: better sent now than lost
+        log.exception("could not queue %d e-mails: sending them now", len(batch))
+        deliver(batch)
+
+
+def _as_json(email: Email) -> dict[str, Any]:
+    return {
+        "to": email.to,
+        "subject": email.subject,
+        "text": email.text,
+        "html": email.html,
+        "attachments": [
+            {
+                "filename": a.filename,
+                "mimetype": a.mimetype,
+                "text": a.content if isinstance(a.content, str) else None,
+                "base64": None
+                if isinstance(a.content, str)
+                else base64.b64encode(a.content).decode("ascii"),
+            }
+            for a in email.attachments
+        ],
+    }
+
+
+def _from_json(data: Mapping[str, Any]) -> Email:
+    return Email(
+        to=data["to"],
+        subject=data["subject"],
+        text=data["text"],
+        html=data["html"],
+        attachments=tuple(
+            Attachment(
+                filename=a["filename"],
+                mimetype=a["mimetype"],
+                content=a["text"] if a["text"] is not None else base64.b64decode(a["base64"]),
+            )
+            for a in data["attachments"]
+        ),
+    )
+
+
+def _sealed(batch: Sequence[Email]) -> str:
+    """The e-mails as the queue keeps them: encrypted with the field encryption key. They
+    carry names, addresses and single-use links (an invitation, a lived-experience person's
+    private link) that the database otherwise keeps only as hashes."""
+    from tiptracker.lib.crypto import encrypt
+
+    return encrypt(json.dumps([_as_json(email) for email in batch]))
+
+
+@task(backend="mail", queue_name="mail", takes_context=True)
+def deliver_task(context: TaskContext, sealed: str) -> int:
+    """The worker's part of send_all. Once they are sent, the task's stored arguments are
+    emptied: the queue is no archive of what was sent."""
+    from tiptracker.lib.crypto import decrypt
+
+    sent = deliver([_from_json(email) for email in json.loads(decrypt(sealed))])
+    _forget_arguments(context.task_result.id)
+    return sent
+
+
+def _forget_arguments(result_id: str) -> None:
+    if settings.TASKS_BACKEND != "database":
+        return  # RQ keeps a finished job's arguments only until its result expires (500 s)
+    from django_tasks_db.models import DBTaskResult
+
+    DBTaskResult.objects.filter(pk=result_id).update(args_kwargs={"args": [], "kwargs": {}})
 
 
 def deliver(emails: Sequence[Email]) -> int:

@@ -12,6 +12,7 @@ import os
 import tempfile
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -65,6 +66,9 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "crispy_forms",
     "crispy_forms_gds",
+    "django_tasks",
+    "django_tasks_db",
+    "tiptracker.background",
     "tiptracker.accounts",
     "tiptracker.partnerships",
     "tiptracker.workforce",
@@ -82,6 +86,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that whatever the others log carries the request's id (tiptracker/ops/logs.py).
+    "tiptracker.ops.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "tiptracker.middleware.ContentSecurityPolicyMiddleware",
@@ -94,6 +100,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "tiptracker.middleware.LoginRequiredMiddleware",
     "tiptracker.middleware.SecondFactorMiddleware",
+    "tiptracker.middleware.BusyDatabaseMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -152,6 +159,8 @@ if _REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": _REDIS_URL,
             "KEY_PREFIX": CACHE_KEY_PREFIX,
+            # An unreachable Redis host fails a request (and /readyz) in seconds, not minutes.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }
     }
 else:
@@ -169,6 +178,35 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 10_000},
         }
     }
+
+# Background work (Django's tasks API, the django-tasks backport): every job the web app
+# leaves for later (large imports, e-mails, the scheduled passes in tiptracker/background)
+# is a task. The database backend is the embedded default, on SQLite or PostgreSQL; an
+# installation with several machines may run the queue on Redis instead (RQ, through
+# django-tasks-rq): TASKS_BACKEND=rq with REDIS_URL. `tiptracker worker` runs the tasks.
+TASKS_BACKEND = env("TASKS_BACKEND") or "database"
+if TASKS_BACKEND not in ("database", "rq"):
+    raise ImproperlyConfigured(
+        f"TASKS_BACKEND: '{TASKS_BACKEND}' is not a task backend (use database or rq)"
+    )
+if TASKS_BACKEND == "rq" and not _REDIS_URL:
+    raise ImproperlyConfigured("TASKS_BACKEND=rq needs REDIS_URL (the Redis server RQ uses)")
+_TASK_QUEUES = ["default", "mail"]
+_TASK_BACKEND: dict[str, object] = (
+    {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": _TASK_QUEUES}
+    if TASKS_BACKEND == "database"
+    else {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": _TASK_QUEUES}
+)
+# E-mails have their own alias (the same kind of backend) so that the tests may deliver them
+# at once while imports and scheduled work still go through the queue.
+TASKS: dict[str, dict[str, object]] = {"default": _TASK_BACKEND, "mail": dict(_TASK_BACKEND)}
+# RQ stops a job after its queue's timeout: a large import may take many minutes.
+RQ_QUEUES: dict[str, dict[str, Any]] = {
+    queue: {"URL": _REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 6 * 60 * 60}
+    for queue in _TASK_QUEUES
+}
+if TASKS_BACKEND == "rq":
+    INSTALLED_APPS.append("django_rq")
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -198,6 +236,7 @@ LOGOUT_REDIRECT_URL = "login"
 # Sessions end after this much inactivity: every request pushes the expiry forward.
 SESSION_COOKIE_AGE = int(env("SESSION_IDLE_SECONDS") or 30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
+SESSION_ENGINE = "tiptracker.accounts.sessions"  # a busy database never fails an expiry push
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -277,6 +316,10 @@ SITE_URL = (env("SITE_URL") or "http://127.0.0.1:8000").rstrip("/")
 # Imports: the largest file accepted, and the size above which a web upload is handled by
 # the worker (with progress shown) instead of inside the request.
 IMPORT_MAX_BYTES = int(env("IMPORT_MAX_BYTES") or 50 * 1024 * 1024)
+# On SQLite an import holds the one write lock from start to end, so the rows of one file
+# are limited (0: no limit): 200,000 rows hold it about 4 s on an idle machine, well inside
+# the 30 s every other write waits for it (bench/bench_import.py --with-writes).
+SQLITE_IMPORT_MAX_ROWS = int(env("SQLITE_IMPORT_MAX_ROWS") or 200_000)
 # A figure drawn from fewer people or responses than this is shown as "fewer than N"
 # (tiptracker/lib/suppression.py).
 SMALL_NUMBER_THRESHOLD = int(env("SMALL_NUMBER_THRESHOLD") or 5)
@@ -326,8 +369,12 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 100,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Every operation documents its error answers (tiptracker/api/schema.py).
+    "DEFAULT_SCHEMA_CLASS": "tiptracker.api.schema.ApiSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # JSON in as well as out: one body format to document and check (anything else is a 415).
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "EXCEPTION_HANDLER": "tiptracker.api.errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
@@ -337,11 +384,34 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "tiptracker.api.schema.what_requests_may_hold",
+    ],
 }
 
+# Logs go to stderr, each line with the id of the request it was made in (ops/logs.py): one
+# JSON object per line (LOG_FORMAT=json, the default in production, for a log collector) or
+# plain text (the default elsewhere, for a person at a terminal).
+LOG_FORMAT = env("LOG_FORMAT") or ("json" if PRODUCTION else "text")
+if LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured(f"LOG_FORMAT: '{LOG_FORMAT}' is not a log format (use json or text)")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "tiptracker.ops.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "tiptracker.ops.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL") or "WARNING"},
+    # gunicorn's access log (ACCESS_LOG=1) in the same format, with the response's request id.
+    "loggers": {"gunicorn.access": {"handlers": ["console"], "level": "INFO", "propagate": False}},
 }

@@ -48,6 +48,11 @@ class ImportRun(models.Model):
     warnings = models.JSONField(default=list, blank=True)
     preview_rows = models.JSONField(default=list, blank=True)
     message = models.TextField(blank=True)
+    # The process working on the run (background/processes.py), since when, and how many
+    # times it has been taken up: a run whose process died is recovered (imports_recover).
+    holder = models.CharField(max_length=64, blank=True, editable=False)
+    claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    attempts = models.PositiveSmallIntegerField(default=0, editable=False)
     # The uploaded file, kept in the database (the web tier keeps no state) until the
     # import is committed or discarded, then cleared.
     data = models.BinaryField(null=True, blank=True, editable=False)

@@ -16,10 +16,12 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import F
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
+from tiptracker.background.processes import identity, is_alive, workers_running
 from tiptracker.imports.kinds import KINDS, Problem, RowInvalid
 from tiptracker.imports.models import ImportRun
 from tiptracker.lib.exports import neutralise
@@ -83,6 +85,22 @@ def check_size(size: int) -> None:
         raise ImportRefused("the file is empty")
 
 
+def _row_limit() -> int:
+    """The most rows one import may have here: on SQLite an import holds the database's one
+    write lock from start to end (about 19 s for 1,000,000 rows on an idle machine, minutes
+    on a busy one), and every other change waits for it; PostgreSQL has no such limit."""
+    return settings.SQLITE_IMPORT_MAX_ROWS if connection.vendor == "sqlite" else 0
+
+
+def _too_many_rows(limit: int) -> str:
+    return (
+        f"the file has more than {limit:,} rows, the most one import takes on this "
+        "installation's embedded database (SQLite), which would be held for everyone else "
+        f"while it imports: split the file into parts of up to {limit:,} rows, or move the "
+        "installation to PostgreSQL (docs/deployment.md)"
+    )
+
+
 def check_upload(*, filename: str, size: int) -> None:
     """The checks that need only the file's name and size, so a form can make them before
     reading a byte of it."""
@@ -101,8 +119,12 @@ def import_file(
     skip_invalid: bool = False,
     rejects: IO[str] | None = None,
     progress: Callable[[int], None] | None = None,
+    on_written: Callable[[ImportResult], None] | None = None,
 ) -> ImportResult:
-    """Validate and (unless dry_run, or any row is invalid without skip_invalid) write a file."""
+    """Validate and (unless dry_run, or any row is invalid without skip_invalid) write a file.
+
+    on_written is called inside the import's transaction once the rows are written, so
+    that what it records (the run's "Imported") commits with them or not at all."""
     if kind not in KINDS:
         raise ImportRefused(f"'{kind}' is not an import kind: use {', '.join(KINDS)}")
     handler = KINDS[kind](partnership)
@@ -137,8 +159,11 @@ def import_file(
     try:
         with transaction.atomic():
             try:
+                row_limit = _row_limit()
                 for number, row in table.rows:
                     result.rows_total += 1
+                    if row_limit and result.rows_total > row_limit:
+                        raise ImportRefused(_too_many_rows(row_limit))
                     try:
                         batch.append(handler.validate(number, row))
                         result.rows_valid += 1
@@ -185,6 +210,8 @@ def import_file(
                 from tiptracker.feedback.invitations import invitations_create
 
                 invitations_create(partnership_id=partnership.id)
+            if on_written is not None:
+                on_written(result)
     except _RollBack:
         result.created = result.updated = result.unchanged = 0
     return result
@@ -219,6 +246,8 @@ def import_path(
         source="cli",
         skip_invalid=skip_invalid,
         status=ImportRun.Status.CHECKING if dry_run else ImportRun.Status.IMPORTING,
+        holder=identity(),
+        claimed_at=timezone.now(),
     )
     rejects = open(rejects_path, "w", newline="", encoding="utf-8") if rejects_path else None  # noqa: SIM115
     try:
@@ -231,6 +260,7 @@ def import_path(
                 dry_run=dry_run,
                 skip_invalid=skip_invalid,
                 rejects=rejects,
+                on_written=lambda written: _record(run, written, dry_run=False),
             )
     except ImportRefused as refused:
         _fail(run, str(refused))
@@ -265,6 +295,7 @@ def _record(run: ImportRun, result: ImportResult, *, dry_run: bool) -> None:
         run.status = ImportRun.Status.DONE
         run.data = None
         run.finished_at = timezone.now()
+        run.message = ""
     elif dry_run and run.source == "cli":
         run.status = ImportRun.Status.CHECKED
         run.finished_at = timezone.now()
@@ -338,6 +369,8 @@ def import_run_progress(run: ImportRun) -> dict[str, Any]:
         text = f"Importing: {rows_done:,} of {rows_total or 0:,} rows."
     else:
         text = f"{run.get_status_display()}."
+    if _worker_missing(run):
+        text += f" {NO_WORKER}"
     return {
         "status": run.status,
         "status_label": run.get_status_display(),
@@ -346,6 +379,21 @@ def import_run_progress(run: ImportRun) -> dict[str, Any]:
         "finished": finished,
         "text": text,  # the same sentence the page shows, so the script need not compose it
     }
+
+
+NO_WORKER = (
+    "The background worker is not running, so nothing will happen until it is: "
+    "ask your administrator to start it (tiptracker worker)."
+)
+# How long a run may wait for a worker before the page says that none is running.
+WORKER_GRACE = dt.timedelta(minutes=1)
+
+
+def _worker_missing(run: ImportRun) -> bool:
+    waiting = run.status in (ImportRun.Status.QUEUED, ImportRun.Status.CONFIRMED)
+    if not waiting or run.claimed_at is None:
+        return False
+    return run.claimed_at < timezone.now() - WORKER_GRACE and not workers_running()
 
 
 def _progress_callback(run: ImportRun) -> Callable[[int], None]:
@@ -386,7 +434,9 @@ def import_upload(
         status=ImportRun.Status.QUEUED,
     )
     if len(data) > settings.IMPORT_INLINE_MAX_BYTES:
+        run.claimed_at = timezone.now()  # when it was queued (imports_recover)
         run.save()  # the worker checks it; the page shows progress
+        _enqueue(run)
         return run
     result = import_file(
         partnership=partnership,
@@ -407,7 +457,12 @@ def import_run_check(run: ImportRun) -> None:
         _record(run, result, dry_run=True)
 
 
-def _run_kept_file(run: ImportRun, *, dry_run: bool) -> ImportResult | None:
+def _run_kept_file(
+    run: ImportRun,
+    *,
+    dry_run: bool,
+    on_written: Callable[[ImportResult], None] | None = None,
+) -> ImportResult | None:
     """Import (or check) a web upload's kept file; a failure marks the run failed and gives
     None. import_file's transaction has rolled back by then: the data is as it was."""
     try:
@@ -419,6 +474,7 @@ def _run_kept_file(run: ImportRun, *, dry_run: bool) -> ImportResult | None:
             dry_run=dry_run,
             skip_invalid=run.skip_invalid,
             progress=_progress_callback(run),
+            on_written=on_written,
         )
     except ImportRefused as refused:
         _fail(run, str(refused))
@@ -431,12 +487,17 @@ def _run_kept_file(run: ImportRun, *, dry_run: bool) -> ImportResult | None:
 def import_run_confirm(*, run: ImportRun, actor: Any) -> ImportRun:
     """The user confirmed the preview: import for real (now if small, else by the worker)."""
     claimed = ImportRun.objects.filter(pk=run.pk, status=ImportRun.Status.PREVIEW).update(
-        status=ImportRun.Status.CONFIRMED
+        status=ImportRun.Status.CONFIRMED, claimed_at=timezone.now()
     )
     if not claimed:
         raise ImportRefused("this import is not waiting for confirmation")
+    from django.core.cache import cache
+
+    cache.delete(_progress_key(run.pk))  # the check's count is not the import's progress
     if len(run.data or b"") <= settings.IMPORT_INLINE_MAX_BYTES:
         _claim_and(run, ImportRun.Status.CONFIRMED, ImportRun.Status.IMPORTING, import_run_commit)
+    else:
+        _enqueue(run)
     run.refresh_from_db()
     return run
 
@@ -450,8 +511,12 @@ def import_run_discard(*, run: ImportRun) -> None:
 
 
 def import_run_commit(run: ImportRun) -> None:
-    result = _run_kept_file(run, dry_run=False)
-    if result is None:
+    # "Imported" is recorded in the import's own transaction: a run whose rows committed
+    # says so even if its process is killed the moment after.
+    result = _run_kept_file(
+        run, dry_run=False, on_written=lambda written: _record(run, written, dry_run=False)
+    )
+    if result is None or result.written:
         return
     _record(run, result, dry_run=False)
     if not result.written:
@@ -464,12 +529,114 @@ def import_run_commit(run: ImportRun) -> None:
 def _claim_and(
     run: ImportRun, from_status: str, to_status: str, work: Callable[[ImportRun], None]
 ) -> bool:
-    """Claim `run` with a conditional update, so that only one worker ever does the work."""
-    if not ImportRun.objects.filter(pk=run.pk, status=from_status).update(status=to_status):
+    """Claim `run` with a conditional update, so that only one worker ever does the work;
+    the claim names this process, so that the run is recovered if it dies (imports_recover)."""
+    if not ImportRun.objects.filter(pk=run.pk, status=from_status).update(
+        status=to_status,
+        holder=identity(),
+        claimed_at=timezone.now(),
+        attempts=F("attempts") + 1,
+    ):
         return False
     run.refresh_from_db()
     work(run)
     return True
+
+
+def _enqueue(run: ImportRun) -> None:
+    """Hand the run to the worker once the transaction that queued it commits."""
+    from tiptracker.imports.tasks import import_run_work
+
+    run_id = run.pk
+    transaction.on_commit(lambda: import_run_work.enqueue(run_id))
+
+
+def import_run_work(run_id: int) -> None:
+    """The worker's part: check a queued upload, or import a confirmed one. A run already
+    claimed (by another worker, or recovered since) is left alone."""
+    run = ImportRun.objects.filter(pk=run_id).first()
+    if run is None:
+        return
+    try:
+        if run.status == ImportRun.Status.QUEUED:
+            _claim_and(run, ImportRun.Status.QUEUED, ImportRun.Status.CHECKING, import_run_check)
+        elif run.status == ImportRun.Status.CONFIRMED:
+            _claim_and(
+                run, ImportRun.Status.CONFIRMED, ImportRun.Status.IMPORTING, import_run_commit
+            )
+    except Exception:
+        # Whatever failed (recording the check, say), the run says so rather than staying
+        # "Checking" under a worker that lives on; the task records the traceback.
+        ImportRun.objects.filter(
+            pk=run.pk, status__in=[ImportRun.Status.CHECKING, ImportRun.Status.IMPORTING]
+        ).update(
+            status=ImportRun.Status.FAILED,
+            message=UNEXPECTED,
+            data=None,
+            finished_at=timezone.now(),
+        )
+        raise
+
+
+MAX_ATTEMPTS = 3
+# A run waiting this long for the worker may have lost its task (enqueued after a commit
+# that its process did not outlive): it is enqueued again (a second task finds it claimed).
+REQUEUE_AFTER = dt.timedelta(minutes=10)
+STOPPED = (
+    "The import stopped part-way because the process doing it stopped (the worker or the "
+    "server was stopped, or ran out of memory){tries}: nothing was imported. Upload the file "
+    "again; if it happens again, tell your administrator."
+)
+
+
+def imports_recover() -> int:
+    """Runs whose process died part-way: checked again or imported again (nothing of a
+    killed import committed: its rows and its "Imported" commit together), at most
+    MAX_ATTEMPTS times, then marked failed with the reason. Returns how many were recovered."""
+    recovered = 0
+    working = ImportRun.objects.filter(
+        status__in=[ImportRun.Status.CHECKING, ImportRun.Status.IMPORTING]
+    ).only("id", "status", "holder", "claimed_at", "attempts", "source")
+    for run in working:
+        if run.holder and is_alive(run.holder, claimed_at=run.claimed_at):
+            continue
+        back = (
+            ImportRun.Status.QUEUED
+            if run.status == ImportRun.Status.CHECKING
+            else ImportRun.Status.CONFIRMED
+        )
+        retry = run.source == "web" and run.attempts < MAX_ATTEMPTS
+        changes: dict[str, Any] = (
+            {"status": back, "holder": "", "claimed_at": timezone.now()}
+            if retry
+            else {
+                "status": ImportRun.Status.FAILED,
+                "message": STOPPED.format(
+                    tries=f", {run.attempts} times" if run.attempts > 1 else ""
+                ),
+                "data": None,
+                "finished_at": timezone.now(),
+            }
+        )
+        with transaction.atomic():
+            if not ImportRun.objects.filter(pk=run.pk, status=run.status, holder=run.holder).update(
+                **changes
+            ):
+                continue
+            recovered += 1
+            if retry:
+                log.warning("import %s: its process stopped; %s again", run.pk, back)
+                _enqueue(run)
+            else:
+                log.error("import %s: its process stopped; marked failed", run.pk)
+    stale = timezone.now() - REQUEUE_AFTER
+    for run in ImportRun.objects.filter(
+        status__in=[ImportRun.Status.QUEUED, ImportRun.Status.CONFIRMED], claimed_at__lt=stale
+    ).only("id"):
+        with transaction.atomic():
+            ImportRun.objects.filter(pk=run.pk).update(claimed_at=timezone.now())
+            _enqueue(run)
+    return recovered
 
 
 def imports_process_queued() -> int:

@@ -40,6 +40,7 @@ D = dt.date(2022, 6, 30)
         ["import"],
         ["coverage"],
         ["send-due"],
+        ["worker"],
         ["purge"],
         ["rotate-keys"],
     ],
@@ -437,37 +438,44 @@ def test_serve_points_e_mailed_links_at_its_own_address_unless_site_url_is_set(
     monkeypatch, settings, db
 ):
     # (db: serving first checks the field encryption keys against what is stored)
-    import subprocess
-
     import tiptracker.server
     from tiptracker import cli
 
     started = {}
     monkeypatch.setenv("SITE_URL", "set so that teardown restores the environment")
     monkeypatch.delenv("SITE_URL")
-    monkeypatch.setattr(
-        tiptracker.server, "run_server", lambda host, port: started.update(host=host)
-    )
 
-    class Worker:
-        def __init__(self, argv):
-            started["worker_site_url"] = os.environ["SITE_URL"]
+    def supervise(web, worker, log):
+        # The web server and the worker are child processes: they read SITE_URL from here.
+        started.update(web=web[3:], worker=worker[3:], site_url=os.environ["SITE_URL"])
+        return 0
 
-        def terminate(self):
-            started["stopped"] = True
-
-    monkeypatch.setattr(subprocess, "Popen", Worker)
+    monkeypatch.setattr(tiptracker.server, "supervise", supervise)
     assert cli._serve("0.0.0.0", 8791) == 0  # noqa: S104
     assert started == {
-        "worker_site_url": "http://127.0.0.1:8791",
-        "host": "0.0.0.0",  # noqa: S104
-        "stopped": True,
+        "web": ["serve", "--no-worker", "--host", "0.0.0.0", "--port", "8791"],  # noqa: S104
+        "worker": ["worker"],
+        "site_url": "http://127.0.0.1:8791",
     }
     assert settings.SITE_URL == "http://127.0.0.1:8791"
     monkeypatch.setenv("SITE_URL", "https://tip.example.org")
     settings.SITE_URL = "https://tip.example.org"
     cli._serve("127.0.0.1", 8792)
-    assert started["worker_site_url"] == "https://tip.example.org"
+    assert started["site_url"] == "https://tip.example.org"
+
+
+def test_serve_without_a_worker_runs_only_the_web_server(monkeypatch, settings, db):
+    import tiptracker.server
+    from tiptracker import cli
+
+    monkeypatch.setenv("SITE_URL", "https://tip.example.org")  # restored after the test
+    served = []
+    monkeypatch.setattr(
+        tiptracker.server, "run_server", lambda host, port: served.append((host, port))
+    )
+    monkeypatch.setattr(tiptracker.server, "supervise", lambda *a, **k: served.append("worker"))
+    assert cli.main(["serve", "--no-worker", "--port", "8793"]) == 0
+    assert served == [("127.0.0.1", 8793)]
 
 
 # totp-code ---------------------------------------------------------------------------------
@@ -613,3 +621,28 @@ def test_the_server_forks_its_workers_with_no_database_connection_open(monkeypat
         assert forked_with == [connection.connection]
     else:
         assert forked_with == [None]
+
+
+def test_migrate_brings_a_new_database_up_to_date(tmp_path, monkeypatch):
+    import subprocess
+    import sys
+
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'new.sqlite3'}"}
+    first = subprocess.run(  # noqa: S603
+        [sys.executable, "-m", "tiptracker.cli", "migrate"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.startswith("Applied ") and "is up to date" in first.stdout
+    assert not first.stdout.startswith("Applied 0 ")
+    again = subprocess.run(  # noqa: S603
+        [sys.executable, "-m", "tiptracker.cli", "migrate"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert again.stdout.startswith("Applied 0 migrations")

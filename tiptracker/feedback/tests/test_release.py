@@ -226,13 +226,15 @@ def test_attributable_surveys_are_counted_live_and_narrowed_as_before(reaction, 
     assert not ReleasedCell.objects.exists() and release_due(partnership_id=partnership.pk) == 0
 
 
-def test_the_worker_releases_once_a_day(reaction, partnership, team, monkeypatch):
-    from tiptracker import worker
+def test_the_worker_releases_on_its_daily_schedule(reaction, partnership, team):
+    from tiptracker.background.schedule import enqueue_due
+    from tiptracker.worker import run_ready_tasks
 
     course, survey = reaction
     _answer(course, survey, team, [4] * 8, on=dt.date(2022, 5, 10), also_asked=2)
-    monkeypatch.setattr(worker, "_released_on", None)
+    assert "release-results" in enqueue_due()
+    run_ready_tasks()
     # The quarter, and the rest of its year (nothing pooled: withheld).
-    assert worker.release_daily() == 2
-    assert worker.release_daily() == 0  # the same day: not looked at again
+    assert ReleasedCell.objects.count() == 2
     assert ReleasedCell.objects.filter(withheld=False).count() == 1
+    assert "release-results" not in enqueue_due()  # next due tomorrow at 02:00

@@ -1,0 +1,10 @@
+"""The imports' background task: one per queued or confirmed web upload."""
+
+from django_tasks import task
+
+
+@task()
+def import_run_work(run_id: int) -> None:
+    from tiptracker.imports.services import import_run_work as work
+
+    work(run_id)
