@@ -317,9 +317,11 @@ SITE_URL = (env("SITE_URL") or "http://127.0.0.1:8000").rstrip("/")
 # the worker (with progress shown) instead of inside the request.
 IMPORT_MAX_BYTES = int(env("IMPORT_MAX_BYTES") or 50 * 1024 * 1024)
 # On SQLite an import holds the one write lock from start to end, so the rows of one file
-# are limited (0: no limit): 200,000 rows hold it about 4 s on an idle machine, well inside
-# the 30 s every other write waits for it (bench/bench_import.py --with-writes).
-SQLITE_IMPORT_MAX_ROWS = int(env("SQLITE_IMPORT_MAX_ROWS") or 200_000)
+# are limited (0: no limit). Measured (bench/bench_sqlite_writes.py): another change waits at
+# most 4.2 s beside a 100,000-row import and 7.2 s beside 200,000 on an idle machine; one
+# fails beside 1,000,000 (it waits out the 30 s busy timeout). 100,000 leaves room for a
+# machine three times slower.
+SQLITE_IMPORT_MAX_ROWS = int(env("SQLITE_IMPORT_MAX_ROWS") or 100_000)
 # A figure drawn from fewer people or responses than this is shown as "fewer than N"
 # (tiptracker/lib/suppression.py).
 SMALL_NUMBER_THRESHOLD = int(env("SMALL_NUMBER_THRESHOLD") or 5)

@@ -6,7 +6,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.text import capfirst
 
 from tiptracker.imports.models import ImportKind
-from tiptracker.imports.services import ImportRefused, check_upload
+from tiptracker.imports.services import ImportRefused, check_upload, row_limit
 
 # The columns of each kind, as formats.md lists them, so the person can check their file.
 KIND_HINTS = {
@@ -69,7 +69,8 @@ class ImportForm(forms.Form):
         # Read here, not at import time, so a changed setting (or a test's) applies.
         self.fields["file"].help_text = (
             "A CSV file (UTF-8) or an Excel workbook (.xlsx, the first worksheet), with a header "
-            f"row naming the columns. At most {_size(settings.IMPORT_MAX_BYTES)}. "
+            f"row naming the columns. At most {_size(settings.IMPORT_MAX_BYTES)}"
+            f"{_rows_note()}. "
             "Dates as YYYY-MM-DD or DD/MM/YYYY. Nothing is imported until you have seen the check."
         )
 
@@ -80,3 +81,8 @@ class ImportForm(forms.Form):
         except ImportRefused as refused:
             raise forms.ValidationError(sentence(refused)) from None
         return upload
+
+
+def _rows_note() -> str:
+    limit = row_limit()
+    return f" and {limit:,} rows" if limit else ""

@@ -85,7 +85,7 @@ def check_size(size: int) -> None:
         raise ImportRefused("the file is empty")
 
 
-def _row_limit() -> int:
+def row_limit() -> int:
     """The most rows one import may have here: on SQLite an import holds the database's one
     write lock from start to end (about 19 s for 1,000,000 rows on an idle machine, minutes
     on a busy one), and every other change waits for it; PostgreSQL has no such limit."""
@@ -159,11 +159,11 @@ def import_file(
     try:
         with transaction.atomic():
             try:
-                row_limit = _row_limit()
+                most_rows = row_limit()
                 for number, row in table.rows:
                     result.rows_total += 1
-                    if row_limit and result.rows_total > row_limit:
-                        raise ImportRefused(_too_many_rows(row_limit))
+                    if most_rows and result.rows_total > most_rows:
+                        raise ImportRefused(_too_many_rows(most_rows))
                     try:
                         batch.append(handler.validate(number, row))
                         result.rows_valid += 1

@@ -46,6 +46,8 @@ def test_the_command_line_refuses_a_file_over_the_limit_and_writes_nothing(
 @pytest.mark.skipif(not on_sqlite, reason="the limit is SQLite's; PostgreSQL is tested below")
 def test_the_web_check_says_why_and_the_limit_can_be_lifted(login, persona, partnership, settings):
     browser = login(persona(Role.LD_OFFICER))
+    form = text_of(browser.get(f"/p/{partnership.slug}/imports/"))
+    assert "At most 50 MB and 4 rows." in form  # said before anyone uploads
     response = upload(browser, partnership, "staff", "staff.csv", STAFF)
     assert response.status_code == 200
     page = text_of(response)
