@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
@@ -27,7 +28,7 @@ from docx.oxml.ns import nsdecls, qn
 from docx.oxml.numbering import CT_Numbering
 from docx.oxml.styles import CT_Styles
 from docx.parts.numbering import NumberingPart
-from docx.shared import Cm
+from docx.shared import Cm, Emu, Pt
 from docx.styles import BabelFish
 from docxtpl import DocxTemplate
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
@@ -44,10 +45,22 @@ from tiptracker.lib.charts import (
 from tiptracker.lib.exports import printable
 from tiptracker.reporting.document import BoardReport, Chart, Paragraph, Section, Table
 
-# A4 less Word's default margins: charts fill the text width.
-_CHART_WIDTH = Cm(16)
+# The default template's page, as board papers are printed: A4 with 2.54 cm margins, a
+# sans-serif house font (Arial; LibreOffice shows it as the metric-compatible Liberation Sans).
+_A4 = (Cm(21), Cm(29.7))
+_MARGIN = Cm(2.54)
+HOUSE_FONT = "Arial"
+# A table's column is sized to its longest text at about this width a character (11 pt
+# Arial, bold in the header), plus the cell's padding, within the text width.
+_CHARACTER = Cm(0.24)
+_CELL_PADDING = Cm(0.45)
+_NARROWEST_COLUMN = Cm(1.5)
+# The space between a table and whatever follows it.
+_AFTER_TABLE = Pt(12)
 # Numbered paragraphs hang from their number, as in the board's own reports.
 _NUMBER_INDENT = Cm(1.6)
+# A bullet's text hangs this far from its bullet.
+_BULLET_HANG = Cm(0.63)
 
 
 @dataclass(frozen=True)
@@ -279,9 +292,55 @@ def default_template() -> bytes:
     document.add_paragraph("{{ author }}{% if author and date %}, {% endif %}{{ date }}")
     document.add_paragraph("{%p endif %}")
     document.add_paragraph(PLACEHOLDERS["body"])
+    section = document.sections[0]
+    section.page_width, section.page_height = _A4
+    section.left_margin = section.right_margin = _MARGIN
+    section.top_margin = section.bottom_margin = _MARGIN
+    _house_font(document)
+    _page_x_of_y(section.footer.paragraphs[0])
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def _house_font(document) -> None:  # type: ignore[no-untyped-def]
+    """Every style, and the document's defaults, in HOUSE_FONT: the theme's fonts (Calibri
+    and Cambria in python-docx's own template) would otherwise win over a named one."""
+    styles = document.styles.element
+    for fonts in styles.iter(qn("w:rFonts")):
+        for name in list(fonts.attrib):
+            if name.endswith("Theme"):
+                del fonts.attrib[name]
+        for slot in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+            fonts.set(qn(slot), HOUSE_FONT)
+
+
+def _page_x_of_y(footer) -> None:  # type: ignore[no-untyped-def]
+    """ "Page 3 of 12", centred: Word's PAGE and NUMPAGES fields, which it and LibreOffice fill
+    in as they lay the pages out."""
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    footer.add_run("Page ")
+    _field(footer, "PAGE")
+    footer.add_run(" of ")
+    _field(footer, "NUMPAGES")
+
+
+def _field(paragraph, instruction: str) -> None:  # type: ignore[no-untyped-def]
+    for kind, text in (("begin", None), (None, f" {instruction} "), ("separate", None)):
+        run = paragraph.add_run()
+        if kind:
+            mark = OxmlElement("w:fldChar")
+            mark.set(qn("w:fldCharType"), kind)
+            run._r.append(mark)
+        else:
+            code = OxmlElement("w:instrText")
+            code.set(qn("xml:space"), "preserve")
+            code.text = text
+            run._r.append(code)
+    paragraph.add_run("1")  # shown until the field is worked out
+    end = OxmlElement("w:fldChar")
+    end.set(qn("w:fldCharType"), "end")
+    paragraph.add_run()._r.append(end)
 
 
 @functools.cache
@@ -376,13 +435,18 @@ def report_docx(report: BoardReport, template: bytes | None = None) -> bytes:
         _add_missing_styles(document)
     text = document.element.body
     before = len(text)
+    width = _text_width(document)
     for heading in outline(report):
         document.add_heading(printable(heading.text), level=min(heading.level, 9))
         for paragraph in heading.section.paragraphs:
-            _docx_paragraph(document, paragraph)
+            _docx_paragraph(document, paragraph, width)
     # python-docx adds before the section properties, which stay last: the body is there.
     start = before - 1 if text.sectPr is not None else before
     blocks = list(text[start : start + len(text) - before])
+    for block, following in itertools.pairwise(blocks):
+        if block.tag == qn("w:tbl") and following.tag == qn("w:p"):
+            spacing = following.get_or_add_pPr().get_or_add_spacing()
+            spacing.set(qn("w:before"), str(int(_AFTER_TABLE.pt * 20)))
     for block in blocks:
         text.remove(block)
     context: dict[str, object] = {
@@ -440,7 +504,14 @@ def _property(text: str) -> str:
     return text if len(text) <= _PROPERTY_LENGTH else f"{text[: _PROPERTY_LENGTH - 1]}…"
 
 
-def _docx_paragraph(document, paragraph: Paragraph) -> None:  # type: ignore[no-untyped-def]
+def _text_width(document) -> Emu:  # type: ignore[no-untyped-def]
+    """The width between the margins of the document's last section, where the body goes."""
+    section = document.sections[-1]
+    width = (section.page_width or _A4[0]) - (section.left_margin or 0)
+    return Emu(width - (section.right_margin or 0))
+
+
+def _docx_paragraph(document, paragraph: Paragraph, width: Emu) -> None:  # type: ignore[no-untyped-def]
     if paragraph.number:
         written = document.add_paragraph(printable(f"{paragraph.number}\t{paragraph.text}"))
         layout = written.paragraph_format
@@ -450,25 +521,35 @@ def _docx_paragraph(document, paragraph: Paragraph) -> None:  # type: ignore[no-
     elif paragraph.text:
         document.add_paragraph(printable(paragraph.text))
     for bullet in paragraph.bullets:
-        document.add_paragraph(printable(bullet), style="List Bullet")
+        written = document.add_paragraph(printable(bullet), style="List Bullet")
+        if paragraph.number:  # the bullets under the numbered paragraph's text, not its number
+            layout = written.paragraph_format
+            layout.left_indent = _NUMBER_INDENT + _BULLET_HANG
+            layout.first_line_indent = -_BULLET_HANG
     for table in paragraph.tables:
-        _docx_table(document, table)
+        _docx_table(document, table, width)
     for chart in paragraph.charts:
-        document.add_paragraph(printable(chart.title), style="Caption")
-        picture = document.add_picture(io.BytesIO(_chart_png(chart)), width=_CHART_WIDTH)
+        _caption(document, chart.title)
+        picture = document.add_picture(io.BytesIO(_chart_png(chart)), width=width)
         # Word's "alternative text": descr is what screen readers read, title its name.
         properties = picture._inline.docPr
         properties.set("descr", printable(chart.alt))
         properties.set("title", printable(chart.title))
-        _docx_table(document, chart.table)
+        _docx_table(document, chart.table, width)
 
 
-def _docx_table(document, table: Table) -> None:  # type: ignore[no-untyped-def]
-    document.add_paragraph(printable(table.caption), style="Caption")
+def _caption(document, text: str) -> None:  # type: ignore[no-untyped-def]
+    """A caption stays on the page of the table or chart it names."""
+    document.add_paragraph(printable(text), style="Caption").paragraph_format.keep_with_next = True
+
+
+def _docx_table(document, table: Table, width: Emu) -> None:  # type: ignore[no-untyped-def]
+    _caption(document, table.caption)
     columns = max([1, len(table.header)] + [len(row) for row in table.rows])
     written = document.add_table(rows=1, cols=columns)
     written.style = "Table Grid"
     written.alignment = WD_TABLE_ALIGNMENT.LEFT
+    written.autofit = False  # the widths below, in Word and LibreOffice alike
     for cell, text in zip(written.rows[0].cells, table.header, strict=False):
         cell.text = ""
         cell.paragraphs[0].add_run(printable(text)).bold = True
@@ -476,6 +557,42 @@ def _docx_table(document, table: Table) -> None:  # type: ignore[no-untyped-def]
     for row in table.rows:
         for cell, text in zip(written.add_row().cells, row, strict=False):
             cell.text = printable(text)
+    for column, size in zip(written.columns, _column_widths(table, columns, width), strict=True):
+        column.width = size
+        for cell in column.cells:
+            cell.width = size
+    for row in written.rows:
+        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))  # a row on one page
+
+
+def _column_widths(table: Table, columns: int, width: Emu) -> list[Emu]:
+    """Each column as wide as its longest text (a course's name on one line where it fits)
+    and the table no wider than the text. Short of room, every column keeps at least its
+    longest word (no word is broken, a header like "Attended" included), and the room left
+    goes to the columns in proportion to what they lack."""
+    longest = [0] * columns
+    longest_word = [0] * columns
+    for row in [table.header, *table.rows]:
+        for number, text in enumerate(row):
+            longest[number] = max(longest[number], len(str(text)))
+            words = str(text).split() or [""]
+            longest_word[number] = max(longest_word[number], *(len(w) for w in words))
+    least = [float(max(_NARROWEST_COLUMN, _CHARACTER * n + _CELL_PADDING)) for n in longest_word]
+    wanted = [
+        max(low, float(_CHARACTER * n + _CELL_PADDING))
+        for low, n in zip(least, longest, strict=True)
+    ]
+    sizes: list[float]
+    if sum(wanted) <= width:
+        sizes = wanted
+    elif sum(least) >= width:
+        sizes = [width * low / sum(least) for low in least]
+    else:
+        room, lacking = width - sum(least), sum(wanted) - sum(least)
+        sizes = [
+            low + room * (want - low) / lacking for low, want in zip(least, wanted, strict=True)
+        ]
+    return [Emu(int(size)) for size in sizes]
 
 
 def _repeat_header(table) -> None:  # type: ignore[no-untyped-def]

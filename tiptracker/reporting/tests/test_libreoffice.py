@@ -90,3 +90,22 @@ def test_libreoffice_shows_the_templates_own_words_with_the_placeholders_filled(
     assert LETTERHEAD in xml and report.title in text_of(xml)
     assert "Report no. DIJB42-2022, 1 December 2021 to 30 June 2022" in text_of(xml)
     assert "{{" not in xml and "{%" not in xml
+
+
+def _centimetres(length: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(cm|mm|in|pt)", length).groups()  # type: ignore[union-attr]
+    return float(number) * {"cm": 1, "mm": 0.1, "in": 2.54, "pt": 2.54 / 72}[unit]
+
+
+def test_libreoffice_lays_the_default_out_on_a4_with_page_x_of_y_in_arial(read):
+    _, documents = read
+    xml = documents["default"]
+    width, height = re.search(r'fo:page-width="([^"]+)" fo:page-height="([^"]+)"', xml).groups()  # type: ignore[union-attr]
+    assert (round(_centimetres(width), 1), round(_centimetres(height), 1)) == (21.0, 29.7)
+    footer = re.search(r"<style:footer>(.*?)</style:footer>", xml, re.S).group(1)  # type: ignore[union-attr]
+    assert re.search(
+        r"Page <text:page-number[^>]*>\d+</text:page-number>(?: |<text:s/>)of <text:page-count>",
+        footer,
+    )
+    fonts = set(re.findall(r'style:font-name="([^"]+)"', xml))
+    assert "Arial" in fonts and not fonts & {"Calibri", "Cambria", "Calibri Light"}

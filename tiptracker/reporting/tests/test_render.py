@@ -221,6 +221,72 @@ def test_the_word_file_shows_each_chart_as_a_picture_with_alternative_text(docx_
         assert image.blob.startswith(b"\x89PNG")
 
 
+def _text_width(document) -> int:  # type: ignore[no-untyped-def]
+    section = document.sections[-1]
+    return section.page_width - section.left_margin - section.right_margin  # type: ignore[no-any-return]
+
+
+def test_the_default_word_file_is_a4_with_2_54_cm_margins_and_page_x_of_y(docx_file):
+    section = docx_file.sections[0]
+    assert (round(section.page_width.cm, 2), round(section.page_height.cm, 2)) == (21.0, 29.7)
+    margins = (section.left_margin, section.right_margin, section.top_margin, section.bottom_margin)
+    assert {round(margin.cm, 2) for margin in margins} == {2.54}
+    footer = section.footer.paragraphs[0]
+    fields = [code.text.strip() for code in footer._p.iter(qn("w:instrText"))]
+    assert fields == ["PAGE", "NUMPAGES"]
+    assert re.fullmatch(r"Page 1 of 1", footer.text)  # the fields' placeholders, until laid out
+
+
+def test_the_default_word_file_is_set_in_a_sans_serif_font_throughout(docx_file):
+    fonts = list(docx_file.styles.element.iter(qn("w:rFonts")))
+    assert fonts  # the document's defaults at least
+    for font in fonts:
+        # No theme font (Calibri, Cambria) may override the named one.
+        assert not [name for name in font.attrib if name.endswith("Theme")]
+        assert font.get(qn("w:ascii")) == "Arial"
+        assert font.get(qn("w:hAnsi")) == "Arial"
+
+
+def test_captions_stay_with_what_they_name_and_nothing_is_wider_than_the_text(docx_file):
+    width = _text_width(docx_file)
+    captions = [p for p in docx_file.paragraphs if p.style.name == "Caption"]
+    assert len(captions) == 6  # two tables, two charts and their two data tables
+    assert all(caption.paragraph_format.keep_with_next for caption in captions)
+    assert [p.width for p in docx_file.inline_shapes] == [width, width]
+    for table in docx_file.tables:
+        assert sum(column.width for column in table.columns) <= width
+        for row in table.rows:
+            assert row._tr.trPr.find(qn("w:cantSplit")) is not None  # a row is not split
+
+
+def test_tables_are_as_wide_as_their_words_with_a_gap_after_them(docx_file):
+    sessions = docx_file.tables[0]
+    session, date, attended = (column.width for column in sessions.columns)
+    # "14 December 2021" on one line; "Attended" whole; the table narrower than the text.
+    assert date > attended > 0 and session > attended
+    assert sum((session, date, attended)) < _text_width(docx_file)
+    assert date.cm >= 0.24 * len("14 December 2021")
+    body = docx_file.element.body
+    for table in body.iter(qn("w:tbl")):
+        following = table.getnext()
+        if following is not None and following.tag == qn("w:p"):
+            spacing = following.pPr.find(qn("w:spacing"))
+            assert spacing is not None and spacing.get(qn("w:before")) == "240"  # 12 pt
+
+
+def test_a_numbered_paragraphs_bullets_line_up_under_its_text(docx_file):
+    numbered = next(p for p in docx_file.paragraphs if p.text.startswith("4.3.1"))
+    bullets = [p for p in docx_file.paragraphs if p.style.name == "List Bullet"]
+    assert len(bullets) == 2
+    for bullet in bullets:
+        layout = bullet.paragraph_format
+        # The bullet itself where the numbered paragraph's text starts.
+        assert (
+            layout.left_indent + layout.first_line_indent == numbered.paragraph_format.left_indent
+        )
+        assert layout.first_line_indent < 0  # its text hangs from the bullet
+
+
 # HTML ----------------------------------------------------------------------------------------
 
 
