@@ -80,6 +80,20 @@ def format_pounds(amount: Decimal | int | None) -> str:
     return f"{sign}£{abs(value):,.2f}"
 
 
+def board_pounds(amount: Decimal | int) -> str:
+    """An amount as board papers write it: £50,000 for whole pounds (no ".00"), £1,250.50
+    with pence, and from a million in millions to one decimal place, £1.6m (£2m, not
+    £2.0m)."""
+    value = Decimal(amount).quantize(PENNY)
+    sign, value = ("-" if value < 0 else ""), abs(value)
+    if value >= 1_000_000:
+        millions = f"{value / 1_000_000:.1f}".removesuffix(".0")
+        return f"{sign}£{millions}m"
+    if value == value.to_integral_value():
+        return f"{sign}£{value:,.0f}"
+    return f"{sign}£{value:,.2f}"
+
+
 _YEAR = re.compile(r"^(\d{4})/(\d{2})$")
 
 

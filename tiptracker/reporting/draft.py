@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 
-from tiptracker.lib.money import format_pounds
+from tiptracker.lib.money import board_pounds
 from tiptracker.lib.suppression import Figure
 from tiptracker.reporting.document import BoardReport, Chart, Paragraph, Section, Table
 from tiptracker.reporting.figures import CoverageOnDay, ImpactRow, ReportFigures
@@ -27,10 +27,29 @@ def _count(n: int, one: str, many: str | None = None) -> str:
 
 
 def _and(items: Iterable[str]) -> str:
+    """"A, B and C"; where an item has its own comma or "and" ("Map training need at levels
+    one and two"), "A; B; and C", so that no two items read as one."""
     listed = list(items)
     if len(listed) < 2:
         return "".join(listed)
+    if any("," in item or " and " in item for item in listed):
+        return "; ".join(listed[:-1]) + "; and " + listed[-1]
     return ", ".join(listed[:-1]) + " and " + listed[-1]
+
+
+def _count_or_no(n: int, one: str, many: str | None = None) -> str:
+    """ "3 trauma champions", "1 trauma champion", "no trauma champions": a zero in words."""
+    return f"no {many or one + 's'}" if n == 0 else _count(n, one, many)
+
+
+def _months(months: Iterable[str]) -> str:
+    """["April 2022", "May 2022"] as "April and May 2022": the year once for each run of
+    months in the same year ("December 2021, January and February 2022")."""
+    listed = [m.rsplit(" ", 1) for m in months]
+    return _and(
+        name if n + 1 < len(listed) and listed[n + 1][1] == year else f"{name} {year}"
+        for n, (name, year) in enumerate(listed)
+    )
 
 
 def _percent(value: float | None) -> str:
@@ -56,12 +75,27 @@ def _plan(f: ReportFigures, p: Callable[..., Paragraph]) -> list[Paragraph]:
     plan = f.plan
     if plan is None or not plan.actions:
         return [p("No implementation plan is recorded for the partnership yet.")]
+    # Every action counted once, by its status; a status no action has is left out.
+    statuses = [
+        (plan.completed, "complete"),
+        (plan.on_track, "on track"),
+        (plan.at_risk, "at risk"),
+        (plan.off_track, "off track"),
+        (plan.not_started, "not started"),
+        (plan.cancelled, "cancelled"),
+    ]
+    held = [f"{n:,} {label}" for n, label in statuses if n]
+    if len(held) == 1:
+        held = [f"all {held[0].split(' ', 1)[1]}"] if plan.actions > 1 else held
+    overdue = (
+        "none was overdue"
+        if plan.overdue == 0
+        else f"{_count(plan.overdue, 'action was', 'actions were')} overdue"
+    )
     text = (
         f"The Trauma Steering Group implementation plan is a collaborative and evolving "
         f"document. On {_day(f.end)} it held {_count(plan.actions, 'action')}: "
-        f"{plan.completed:,} complete, {plan.on_track:,} on track, {plan.at_risk:,} at risk and "
-        f"{plan.off_track:,} off track; {_count(plan.overdue, 'action was', 'actions were')} "
-        "overdue."
+        f"{_and(held)}; {overdue}."
     )
     if plan.completed_in_period:
         text += f" Completed during the period: {_and(plan.completed_in_period)}."
@@ -81,12 +115,12 @@ def _training(f: ReportFigures, p: Callable[..., Paragraph]) -> list[Paragraph]:
             p(
                 key=f"training:{course.course}",
                 text=f"{course.course} (level {course.level}): {_count(course.sessions, 'session')} "
-                f"in {_and(course.months)}, attended by {_count(course.attended, 'person', 'people')}.",
+                f"in {_months(course.months)}, attended by {_count(course.attended, 'person', 'people')}.",
             )
         )
     if managers:
         attended = sum(a.attended for a in managers)
-        months = _and(dict.fromkeys(m for a in managers for m in a.months))
+        months = _months(dict.fromkeys(m for a in managers for m in a.months))
         paragraphs.append(
             p(
                 key="training:managers",
@@ -327,17 +361,32 @@ def _funding(f: ReportFigures, p: Callable[..., Paragraph]) -> list[Paragraph]:
         return [p("No funding is recorded for the financial years of the period.")]
     paragraphs = []
     for year in f.funding:
-        text = f"For {year.year}, {format_pounds(year.allocated)} was allocated"
-        text += f" ({_and(year.sources)})" if year.sources else ""
-        text += f"; {format_pounds(year.committed)} is committed"
-        if year.commitments:
-            text += ": " + _and(
-                f"{c.what} with {c.partner} ({format_pounds(c.amount)})"
-                if c.partner
-                else f"{c.what} ({format_pounds(c.amount)})"
-                for c in year.commitments
+        if year.allocated:
+            text = f"For {year.year}, {board_pounds(year.allocated)} was allocated"
+            text += f" ({_and(year.sources)})" if year.sources else ""
+        else:
+            text = f"For {year.year}, no allocation is recorded"
+        if not year.committed:
+            text += "; none of it is committed yet." if year.allocated else "."
+        else:
+            text += (
+                "; all of it is committed"
+                if year.allocated and year.remaining == 0
+                else f"; {board_pounds(year.committed)} is committed"
             )
-        text += f"; {format_pounds(year.remaining)} remains."
+            if year.commitments:
+                text += ": " + _and(
+                    f"{c.what} with {c.partner} ({board_pounds(c.amount)})"
+                    if c.partner
+                    else f"{c.what} ({board_pounds(c.amount)})"
+                    for c in year.commitments
+                )
+            if year.remaining > 0:
+                text += f"; {board_pounds(year.remaining)} remains."
+            elif year.remaining < 0:
+                text += f"; {board_pounds(-year.remaining)} more than was allocated."
+            else:
+                text += "."
         paragraphs.append(p(text, key=f"funding:{year.year}"))
     return paragraphs
 
@@ -358,13 +407,18 @@ def _network(f: ReportFigures, p: Callable[..., Paragraph]) -> list[Paragraph]:
     n = f.network
     if n is None:
         return [p("No trauma champions or ambassadors are recorded yet.")]
-    return [
-        p(
-            f"On {_day(f.end)} the partnership had {_count(n.champions, 'trauma champion')} and "
-            f"{_count(n.ambassadors, 'trauma ambassador')}; {n.teams_with_ambassador:,} of "
-            f"{_count(n.teams, 'team')} had an ambassador."
-        )
-    ]
+    text = (
+        f"On {_day(f.end)} the partnership had {_count_or_no(n.champions, 'trauma champion')} "
+        f"and {_count_or_no(n.ambassadors, 'trauma ambassador')}"
+    )
+    teams = _count(n.teams, "team")
+    if not n.teams:
+        text += "."
+    elif not n.teams_with_ambassador:
+        text += f"; none of its {teams} had an ambassador yet."
+    else:
+        text += f"; {n.teams_with_ambassador:,} of its {teams} had an ambassador."
+    return [p(text)]
 
 
 def _lived(f: ReportFigures, p: Callable[..., Paragraph]) -> list[Paragraph]:

@@ -104,6 +104,10 @@ class PlanProgress:
     at_risk_titles: list[str]
     next_year: str  # "2022/23": the financial year the next steps are for
     next_priorities: list[str]  # that year's priorities, in order
+    # With the four above, every action is counted (reports frozen before these were
+    # counted read them as 0).
+    not_started: int = 0
+    cancelled: int = 0
 
 
 @dataclass(frozen=True)
@@ -491,6 +495,8 @@ def _plan(partnership_id: int, start: dt.date, end: dt.date) -> PlanProgress | N
         on_track=sum(s["status"] == "on_track" for s in states),
         at_risk=sum(s["status"] == "at_risk" for s in states),
         off_track=sum(s["status"] == "off_track" for s in states),
+        not_started=sum(s["status"] == "not_started" for s in states),
+        cancelled=sum(s["status"] == "cancelled" for s in states),
         overdue=sum(bool(s["due_date"]) and s["due_date"] < end.isoformat() for s in is_open),
         # Those deleted by the end of the period are left out, as the plan then left them.
         completed_in_period=[

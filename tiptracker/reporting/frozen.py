@@ -323,6 +323,8 @@ _PARTS: dict[type, _Part] = {
             "on_track": "on track",
             "at_risk": "at risk",
             "off_track": "off track",
+            "not_started": "not started",
+            "cancelled": "cancelled",
             "overdue": "overdue",
             "completed_in_period": "completed in the period",
             "at_risk_titles": "actions at risk",

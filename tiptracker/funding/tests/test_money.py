@@ -7,6 +7,7 @@ import pytest
 
 from tiptracker.lib.money import (
     FinancialYear,
+    board_pounds,
     check_pounds,
     financial_years_between,
     format_pounds,
@@ -104,3 +105,22 @@ def test_a_financial_year_runs_from_1_april_to_31_march():
 def test_a_period_covers_the_financial_years_it_overlaps():
     years = financial_years_between(dt.date(2021, 10, 1), dt.date(2022, 6, 30))
     assert [str(y) for y in years] == ["2021/22", "2022/23"]
+
+
+@pytest.mark.parametrize(
+    ("amount", "written"),
+    [
+        (Decimal("50000"), "£50,000"),
+        (Decimal("50000.00"), "£50,000"),
+        (Decimal("1250.5"), "£1,250.50"),
+        (Decimal("0.01"), "£0.01"),
+        (Decimal("999999.99"), "£999,999.99"),
+        (Decimal("1000000"), "£1m"),
+        (Decimal("1600000"), "£1.6m"),
+        (Decimal("1649999"), "£1.6m"),
+        (Decimal("2000000"), "£2m"),
+        (Decimal("-1250"), "-£1,250"),
+    ],
+)
+def test_board_papers_write_whole_pounds_without_pence_and_millions_short(amount, written):
+    assert board_pounds(amount) == written

@@ -178,11 +178,11 @@ def test_paragraphs_are_numbered_the_boards_way_without_gaps():
 def test_the_draft_carries_the_periods_figures():
     text = text_of(report_draft(full()))
     assert "attended by 87 people" in text
-    assert "April 2022 and May 2022, with 141 managers having attended" in text
-    assert "For 2021/22, £50,000.00 was allocated (Scottish Government)" in text
+    assert "April and May 2022, with 141 managers having attended" in text
+    assert "For 2021/22, £50,000 was allocated (Scottish Government)" in text
     assert "1 FTE Trauma Learning and Development Officer with Women's Rape and Sexual" in text
-    assert "For 2022/23, £50,000.00 was allocated" in text
-    assert "4 trauma champions and 9 trauma ambassadors; 8 of 53 teams" in text
+    assert "For 2022/23, £50,000 was allocated" in text
+    assert "4 trauma champions and 9 trauma ambassadors; 8 of its 53 teams" in text
     assert "14 actions: 3 complete" in text and "At risk: Feedback methods" in text
     assert "level 1 (Trauma Informed) from 20.0% to 50.0%" in text
 
@@ -319,3 +319,79 @@ def test_the_route_counts_say_which_days_they_cover():
         "Reached it from 1 October 2021",
         "At it on 30 June 2022",
     ]
+
+
+# Wording a board paper can go out with (issue 15) -------------------------------------------
+
+
+def test_every_action_is_counted_by_its_status_and_zeros_are_left_out():
+    plan = replace(
+        full().plan, actions=12, completed=5, on_track=3, at_risk=2, off_track=0, not_started=2
+    )
+    text = text_of(report_draft(replace(full(), plan=plan)))
+    assert "it held 12 actions: 5 complete, 3 on track, 2 at risk and 2 not started;" in text
+    assert "off track" not in text and " 0 " not in text
+    done = replace(plan, completed=12, on_track=0, at_risk=0, not_started=0, overdue=0)
+    text = text_of(report_draft(replace(full(), plan=done)))
+    assert "it held 12 actions: all complete; none was overdue." in text
+
+
+def test_amounts_are_written_as_boards_write_them():
+    text = text_of(report_draft(full()))
+    assert "£50,000.00" not in text and "£0" not in text
+    assert (
+        "For 2021/22, £50,000 was allocated (Scottish Government); all of it is committed: "
+        "1 FTE Trauma Learning and Development Officer with Women's Rape and Sexual Abuse "
+        "Centre (£50,000)." in text
+    )
+    assert (
+        "For 2022/23, £50,000 was allocated (Scottish Government); none of it is committed yet."
+        in text
+    )
+    partly = replace(
+        full().funding[1],
+        allocated=Decimal("1600000"),
+        committed=Decimal("250000.50"),
+        remaining=Decimal("1349999.50"),
+        commitments=[Commitment("Coaching", "", Decimal("250000.50"))],
+    )
+    text = text_of(report_draft(replace(full(), funding=[partly])))
+    assert (
+        "For 2022/23, £1.6m was allocated (Scottish Government); £250,000.50 is committed: "
+        "Coaching (£250,000.50); £1.3m remains." in text
+    )
+
+
+def test_months_of_one_year_name_the_year_once():
+    text = text_of(report_draft(full()))
+    assert "offered over April and May 2022," in text
+    winter = replace(
+        full().attendance[0], months=["November 2021", "December 2021", "January 2022"]
+    )
+    text = text_of(report_draft(replace(full(), attendance=[winter])))
+    assert "in November, December 2021 and January 2022," in text
+
+
+def test_no_network_member_is_said_in_words():
+    network = Network(champions=3, ambassadors=0, teams_with_ambassador=0, teams=53)
+    text = text_of(report_draft(replace(full(), network=network)))
+    assert (
+        "the partnership had 3 trauma champions and no trauma ambassadors; none of its 53 teams "
+        "had an ambassador yet." in text
+    )
+
+
+def test_titles_with_their_own_and_are_listed_apart():
+    plan = replace(
+        full().plan,
+        completed_in_period=[
+            "Launch event",
+            "Map training need at levels one and two",
+            "Manager briefings",
+        ],
+    )
+    text = text_of(report_draft(replace(full(), plan=plan)))
+    assert (
+        "Completed during the period: Launch event; Map training need at levels one and two; "
+        "and Manager briefings." in text
+    )
