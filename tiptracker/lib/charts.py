@@ -37,9 +37,15 @@ from matplotlib.transforms import ScaledTranslation
 from tiptracker.lib.numbers import thousands
 
 # Part of the cache key: change it when the drawing changes, so no stale chart is served.
-CHART_STYLE_VERSION = 4
+CHART_STYLE_VERSION = 5
 T = TypeVar("T", str, bytes)
-PALETTE = ["#2e6b3a", "#1d70b8", "#6f72af", "#d4351c", "#505a5f"]
+# Okabe and Ito's colours, which people with any common colour blindness tell apart, each at
+# least 3:1 against white (WCAG 2.2's contrast for graphics): blue, vermilion, bluish green,
+# reddish purple, black. Lines differ in their dashes and markers too, so that a chart
+# printed in black and white (a board pack often is) still tells its series apart.
+PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#000000"]
+LINE_STYLES = ["solid", "dashed", "dotted", "dashdot", (0, (5, 1, 1, 1, 1, 1))]
+MARKERS = ["o", "s", "^", "D", "v"]
 
 # Sizes in points (1/72 inch; an SVG drawn W points wide is W * 4/3 CSS pixels wide).
 FONT_SIZE = 12.0  # 16 CSS pixels: GOV.UK's body-s
@@ -101,7 +107,7 @@ class _Key:
     @classmethod
     def of(cls, names: Sequence[str], width: float) -> "_Key":
         columns = 1 if width < WIDE else 2
-        room = (width - 2 * GAP) / columns - 2.5 * FONT_SIZE  # less the marker beside each
+        room = (width - 2 * GAP) / columns - 3.6 * FONT_SIZE  # less the marker beside each
         lines = [wrapped(name, room) for name in names]
         rows = [lines[i : i + columns] for i in range(0, len(lines), columns)]
         height = sum(max(len(entry) for entry in row) for row in rows) * LINE
@@ -122,7 +128,7 @@ class _Key:
             frameon=False,
             borderaxespad=0,
             borderpad=0,
-            handlelength=1.2,
+            handlelength=2.4,  # long enough to show a line's dashes
             columnspacing=1.0,
             labelspacing=(LINE - FONT_SIZE) / FONT_SIZE,
         )
@@ -481,13 +487,15 @@ def line_figure(
     figure = Figure(figsize=(width / 72, height / 72))
     axes = figure.add_axes((left / width, (below + GAP) / height, inner / width, plot / height))
     lines = []
-    for colour, values in zip(PALETTE, drawn.values(), strict=False):
+    for index, values in enumerate(drawn.values()):
         (line,) = axes.plot(
             range(count),
             [float("nan") if v is None else v for v in values],
-            color=colour,
-            marker="o",
-            markersize=3,
+            color=PALETTE[index % len(PALETTE)],
+            linestyle=LINE_STYLES[index % len(LINE_STYLES)],
+            linewidth=2,
+            marker=MARKERS[index % len(MARKERS)],
+            markersize=5,
         )
         lines.append(line)
     axes.set_xlim(-before, count - 1 + after)

@@ -27,7 +27,7 @@ def _count(n: int, one: str, many: str | None = None) -> str:
 
 
 def _and(items: Iterable[str]) -> str:
-    """"A, B and C"; where an item has its own comma or "and" ("Map training need at levels
+    """ "A, B and C"; where an item has its own comma or "and" ("Map training need at levels
     one and two"), "A; B; and C", so that no two items read as one."""
     listed = list(items)
     if len(listed) < 2:
@@ -212,9 +212,10 @@ def _coverage_trend(f: ReportFigures) -> Chart:
         ),
         kind="line",
         labels=[f"{day.day} {day:%b %Y}" for day in days],
+        # The key names each level, not just its number.
         series={
-            f"Level {level}": [_rounded(on[(day, level)].percent) for day in days]
-            for level in levels
+            f"Level {c.level} {c.name}": [_rounded(on[(day, c.level)].percent) for day in days]
+            for c in f.coverage
         },
         unit="%",
         table=table,

@@ -243,7 +243,7 @@ def test_coverage_has_a_line_chart_of_its_trend_with_every_point_in_its_table():
     [chart] = coverage.charts
     assert chart.kind == "line" and chart.unit == "%"
     assert chart.labels == ["1 Dec 2021", "31 Mar 2022", "30 Jun 2022"]
-    assert chart.series == {"Level 1": [20.0, 33.3, 50.0]}
+    assert chart.series == {"Level 1 Trauma Informed": [20.0, 33.3, 50.0]}
     assert chart.table.header == ["Date", "Level 1 Trauma Informed"]
     assert chart.table.rows == [
         ["1 December 2021", "600 of 3,000 (20.0%)"],
