@@ -325,13 +325,19 @@ def bar_figure(
     )
 
 
+NEEDED = "Percentage of those who need it"
+
+
 def grouped_bar_figure(
-    labels: Sequence[str], series: dict[str, Sequence[float | None]], width: float
+    labels: Sequence[str],
+    series: dict[str, Sequence[float | None]],
+    width: float,
+    *,
+    axis_label: str = NEEDED,
 ) -> Figure:
-    """One group per label (organisation, team), one bar per series (level): percentages."""
-    return _bars_figure(
-        labels, series, width, top=100, tick=_percent, axis_label="Percentage of those who need it"
-    )
+    """One group per label (organisation, team, course), one bar per series (level, step):
+    percentages."""
+    return _bars_figure(labels, series, width, top=100, tick=_percent, axis_label=axis_label)
 
 
 def distribution_figure(
@@ -377,15 +383,39 @@ def bar_chart_png(
 
 
 def grouped_bar_chart_svg(
-    *, title: str, labels: Sequence[str], series: dict[str, Sequence[float | None]]
+    *,
+    title: str,
+    labels: Sequence[str],
+    series: dict[str, Sequence[float | None]],
+    axis_label: str = NEEDED,
 ) -> str:
     """Horizontal bars: one group per label (organisation, team), one bar per series (level)."""
-    payload = [title, list(labels), {k: list(v) for k, v in series.items()}]
+    payload = [title, list(labels), {k: list(v) for k, v in series.items()}, axis_label]
 
     def draw() -> str:
-        return _svg(lambda width: grouped_bar_figure(labels, series, width), title, payload)
+        return _svg(
+            lambda width: grouped_bar_figure(labels, series, width, axis_label=axis_label),
+            title,
+            payload,
+        )
 
     return _cached("grouped", payload, draw)
+
+
+def grouped_bar_chart_png(
+    *,
+    title: str,
+    labels: Sequence[str],
+    series: dict[str, Sequence[float | None]],
+    axis_label: str = NEEDED,
+) -> bytes:
+    """The same chart as grouped_bar_chart_svg, as an image for Word."""
+    payload = [title, list(labels), {k: list(v) for k, v in series.items()}, axis_label]
+
+    def draw() -> bytes:
+        return _png(grouped_bar_figure(labels, series, WIDE, axis_label=axis_label))
+
+    return _cached("grouped-png", payload, draw)
 
 
 def distribution_chart_svg(

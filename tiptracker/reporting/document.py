@@ -27,13 +27,15 @@ class Chart:
 
     title: str
     alt: str
-    # "bar" (horizontal bars, one per label: `series` has one entry) or "line" (x labels
-    # along the bottom, one line per series).
+    # "bar" (horizontal bars, one per label: `series` has one entry), "bars" (a group of
+    # horizontal bars per label, one bar per series, percentages along `axis`) or "line"
+    # (x labels along the bottom, one line per series).
     kind: str
     labels: list[str]
     series: dict[str, list[float | None]]
     unit: str
     table: Table
+    axis: str = ""
 
 
 @dataclass(frozen=True)

@@ -246,6 +246,7 @@ def _impact(f: ReportFigures, p: Callable[..., Paragraph]) -> list[Paragraph]:
             for row in f.impact
         ],
     )
+    charted = any(_charted(row) for row in f.impact)
     return [
         p(
             "Feedback from people who attended training, from their reaction straight after "
@@ -254,15 +255,18 @@ def _impact(f: ReportFigures, p: Callable[..., Paragraph]) -> list[Paragraph]:
             "surveys are published a quarter at a time, once that quarter's surveys have "
             "closed, with counts rounded to the nearest 5; other figures from fewer than 5 "
             "people are not shown. Both protect those who answered.",
-            tables=[table],
-            charts=[_impact_chart(f)] if any(_charted(row) for row in f.impact) else [],
+            # One table per figure: with a chart, its data table (every course) is the table.
+            tables=[] if charted else [table],
+            charts=[_impact_chart(f, caption=table.caption)] if charted else [],
         )
     ]
 
 
-# The chain's steps as the table heads them; the chart draws each as a share of attendees.
+# The chain's steps as the table heads them; the chart draws the steps after attending, each
+# as a share of those who attended.
 _STEPS = ("Attended", "Gave feedback", "Reported learning", "Changed practice")
-_CHARTED_COURSES = 5  # one line each: more than five cannot be told apart
+_FIELDS = ("reacted", "learned", "changed")  # ImpactRow's, for the steps after attending
+_CHARTED_COURSES = 5  # one group of bars each: more would not fit a page
 
 
 def _charted(row: ImpactRow) -> bool:
@@ -279,28 +283,38 @@ def _share(figure: Figure | None, attended: int) -> float | None:
     return round(100 * figure.value / attended, 1)
 
 
-def _impact_chart(f: ReportFigures) -> Chart:
-    """The impact chain of the most attended courses (up to five) as lines through its steps,
-    each step a share of those who attended. A step that is not measured, or whose count is
-    suppressed, is not drawn (a gap in the line) and the text alternative says which; the
-    shares come only from counts the table shows, so they reveal nothing it hides."""
+def _impact_chart(f: ReportFigures, *, caption: str) -> Chart:
+    """The impact chain of the most attended courses (up to five) as bars: a group per
+    course, a bar for each step after attending that is measured, as a share of those who
+    attended. A step not measured for any of them has no bar; one whose count is suppressed
+    or larger than attendance draws none, and the text alternative says which. The shares
+    come only from counts the table shows, so they reveal nothing it hides. The data table
+    is the section's only table: every course, in the order of the figures."""
     rows = sorted((r for r in f.impact if _charted(r)), key=lambda r: -(r.attended.value or 0))
     rows = rows[:_CHARTED_COURSES]
-    series: dict[str, list[float | None]] = {}
+    shares = {
+        row.course: [
+            _share(figure, row.attended.value or 0)
+            for figure in (row.reacted, row.learned, row.changed)
+        ]
+        for row in rows
+    }
+    measured = [n for n in range(3) if any(getattr(r, _FIELDS[n]) is not None for r in rows)]
+    series: dict[str, list[float | None]] = {
+        _STEPS[n + 1]: [shares[row.course][n] for row in rows] for n in measured
+    }
     described, gaps = [], []
     for row in rows:
         attended = row.attended.value
         assert attended  # _charted
-        steps = (row.attended, row.reacted, row.learned, row.changed)
-        shares = [_share(figure, attended) for figure in steps]
-        series[row.course] = shares
+        steps = (row.reacted, row.learned, row.changed)
         drawn = [
             f"{name.lower()} {share:.1f}%"
-            for name, share in zip(_STEPS[1:], shares[1:], strict=True)
+            for name, share in zip(_STEPS[1:], shares[row.course], strict=True)
             if share is not None
         ]
         described.append(f"{row.course}: {', '.join(drawn) or 'no step after attending drawn'}")
-        for name, figure in zip(_STEPS[1:], steps[1:], strict=True):
+        for name, figure in zip(_STEPS[1:], steps, strict=True):
             if figure is None:
                 gaps.append(f"{row.course}, {name.lower()}: not measured")
             elif figure.value is None:
@@ -312,11 +326,11 @@ def _impact_chart(f: ReportFigures) -> Chart:
                 )
     left_out = [r.course for r in f.impact if r not in rows]
     alt = (
-        "Line chart of the impact chain, each step as a share of those who attended: "
+        "Bar chart of the impact chain, each step as a share of those who attended: "
         + "; ".join(described)
         + "."
         + (f" Not drawn: {'; '.join(gaps)}." if gaps else "")
-        + (f" Not in the chart, but in the table above: {_and(left_out)}." if left_out else "")
+        + (f" Not in the chart, but in the table below: {_and(left_out)}." if left_out else "")
     )
 
     def cell(figure: Figure | None, attended: int) -> str:
@@ -326,9 +340,8 @@ def _impact_chart(f: ReportFigures) -> Chart:
         return str(figure) if share is None else f"{figure} ({share:.1f}%)"
 
     table = Table(
-        caption=(
-            "The impact chain of the courses in the chart, as a share of those who attended "
-            "(fewer than 5 is not shown)"
+        caption=caption.replace(
+            " (fewer than 5", ", as a share of those who attended (fewer than 5", 1
         ),
         header=["Course", *_STEPS],
         rows=[
@@ -339,7 +352,7 @@ def _impact_chart(f: ReportFigures) -> Chart:
                     for figure in (row.attended, row.reacted, row.learned, row.changed)
                 ),
             ]
-            for row in rows
+            for row in f.impact
         ],
     )
     return Chart(
@@ -349,11 +362,12 @@ def _impact_chart(f: ReportFigures) -> Chart:
             + (f", for the {len(rows)} courses attended most" if left_out else "")
         ),
         alt=alt,
-        kind="line",
-        labels=list(_STEPS),
+        kind="bars",
+        labels=[row.course for row in rows],
         series=series,
         unit="%",
         table=table,
+        axis="Percentage of those who attended",
     )
 
 

@@ -38,6 +38,8 @@ from weasyprint.urls import URLFetcher
 from tiptracker.lib.charts import (
     bar_chart_png,
     bar_chart_svg,
+    grouped_bar_chart_png,
+    grouped_bar_chart_svg,
     line_chart_png,
     line_chart_svg,
     svg_ids_prefixed,
@@ -158,6 +160,10 @@ def _chart_svg(chart: Chart, prefix: str) -> SafeString:
         svg = bar_chart_svg(
             title=chart.alt, labels=chart.labels, values=_only_series(chart), unit=chart.unit
         )
+    elif chart.kind == "bars":
+        svg = grouped_bar_chart_svg(
+            title=chart.alt, labels=chart.labels, series=dict(chart.series), axis_label=chart.axis
+        )
     else:
         svg = line_chart_svg(title=chart.alt, x_labels=chart.labels, series=_lines(chart))
     return mark_safe(svg_ids_prefixed(svg, prefix))  # noqa: S308
@@ -172,7 +178,7 @@ def _lines(chart: Chart) -> dict[str, Sequence[float | None]]:
     """A line chart's series; a kind we cannot draw is a drafting mistake, said loudly
     rather than drawn as the wrong chart."""
     if chart.kind != "line":
-        raise ValueError(f"A chart is a bar or a line chart, not {chart.kind!r}.")
+        raise ValueError(f"A chart is a bar, bars or line chart, not {chart.kind!r}.")
     return dict(chart.series)
 
 
@@ -180,6 +186,10 @@ def _chart_png(chart: Chart) -> bytes:
     if chart.kind == "bar":
         return bar_chart_png(
             title=chart.alt, labels=chart.labels, values=_only_series(chart), unit=chart.unit
+        )
+    if chart.kind == "bars":
+        return grouped_bar_chart_png(
+            title=chart.alt, labels=chart.labels, series=dict(chart.series), axis_label=chart.axis
         )
     return line_chart_png(title=chart.alt, x_labels=chart.labels, series=_lines(chart))
 

@@ -145,7 +145,18 @@ def paragraphs(report: BoardReport) -> list[Paragraph]:
 
 def text_of(report: BoardReport) -> str:
     return "\n".join(
-        " ".join([p.text, *p.bullets, *(c for t in p.tables for r in t.rows for c in r)])
+        " ".join(
+            [
+                p.text,
+                *p.bullets,
+                *(
+                    c
+                    for t in [*p.tables, *(ch.table for ch in p.charts)]
+                    for r in t.rows
+                    for c in r
+                ),
+            ]
+        )
         for p in paragraphs(report)
     )
 
@@ -258,14 +269,17 @@ def test_coverage_has_a_line_chart_of_its_trend_with_every_point_in_its_table():
 def test_the_impact_chain_is_charted_without_drawing_a_suppressed_or_unmeasured_step():
     impact = progress_paragraph(report_draft(full()), "impact")
     [chart] = impact.charts
-    assert chart.labels == ["Attended", "Gave feedback", "Reported learning", "Changed practice"]
-    # 52 of 87 gave feedback; learning is not measured; fewer than 5 changed: neither drawn.
-    assert chart.series == {"Launch webinar": [100.0, 59.8, None, None]}
+    assert chart.kind == "bars" and chart.axis == "Percentage of those who attended"
+    assert chart.labels == ["Launch webinar"]
+    # 52 of 87 gave feedback; learning is not measured (no bar for it at all); fewer than 5
+    # changed their practice: not drawn.
+    assert chart.series == {"Gave feedback": [59.8], "Changed practice": [None]}
     assert "Launch webinar, reported learning: not measured" in chart.alt
     assert "Launch webinar, changed practice: fewer than 5, not drawn" in chart.alt
     assert chart.table.rows == [
         ["Launch webinar", "87 (100.0%)", "52 (59.8%)", "not measured", "fewer than 5"]
     ]
+    assert impact.tables == []  # one table for the figures: the chart's
 
 
 def test_the_impact_chart_draws_the_five_courses_attended_most_and_names_the_rest():
@@ -275,10 +289,19 @@ def test_the_impact_chart_draws_the_five_courses_attended_most_and_names_the_res
     ] + [ImpactRow("Tiny", 1, Figure(None, 5), Figure(None, 5), None, None)]
     impact = progress_paragraph(report_draft(replace(full(), impact=rows)), "impact")
     [chart] = impact.charts
-    assert list(chart.series) == [f"Course {n}" for n in (7, 6, 5, 4, 3)]
+    assert chart.labels == [f"Course {n}" for n in (7, 6, 5, 4, 3)]
+    assert chart.series == {"Gave feedback": [50.0] * 5}
     assert "Course 1, Course 2 and Tiny" in chart.alt
     assert chart.title.endswith("for the 5 courses attended most")
-    assert len(impact.tables[0].rows) == 8  # the table keeps every course
+    # The table keeps every course, in the figures' order.
+    assert [row[0] for row in chart.table.rows] == [r.course for r in rows]
+    assert chart.table.rows[-1] == [
+        "Tiny",
+        "fewer than 5",
+        "fewer than 5",
+        "not measured",
+        "not measured",
+    ]
 
 
 def test_more_answers_than_attendees_are_not_drawn_as_a_share_above_100():
@@ -286,7 +309,7 @@ def test_more_answers_than_attendees_are_not_drawn_as_a_share_above_100():
     rows = [ImpactRow("Webinar", 1, Figure(20, 5), Figure(25, 5), None, Figure(6, 5))]
     impact = progress_paragraph(report_draft(replace(full(), impact=rows)), "impact")
     [chart] = impact.charts
-    assert chart.series == {"Webinar": [100.0, None, None, 30.0]}
+    assert chart.series == {"Gave feedback": [None], "Changed practice": [30.0]}
     assert "Webinar, gave feedback: 25, more than attended (anonymous answers)" in chart.alt
     assert chart.table.rows == [["Webinar", "20 (100.0%)", "25", "not measured", "6 (30.0%)"]]
 
