@@ -437,33 +437,49 @@ def _network(f: ReportFigures, p: Callable[..., Paragraph]) -> list[Paragraph]:
 
 
 def _lived(f: ReportFigures, p: Callable[..., Paragraph]) -> list[Paragraph]:
+    """The route in one sentence with its total (suppressed below the threshold), and a
+    table only of the stages with a figure to show: eleven rows of "fewer than 5" tell a
+    board nothing the sentence does not."""
     counts = f.lived
+    rows = [
+        [label, str(entered), str(standing)]
+        for (label, entered), (_same, standing) in zip(counts.entered, counts.at_end, strict=True)
+        if entered.value or standing.value
+    ]
+    total = counts.at_end_total
+    if total.value is None:
+        on_route = f"{total} people were on the route"
+    elif total.value == 0:
+        on_route = "no one was on the route"
+    else:
+        on_route = f"{_count(total.value, 'person was', 'people were')} on the route"
+    text = (
+        "A safe process for professionals within the workforce with lived experience of "
+        "trauma to contribute to services and strategy runs from an expression of "
+        "interest, through detailed information and a screening and consent discussion, "
+        "to involvement. Only counts by stage are reported; none names anyone. They "
+        f"cover {_day(counts.start)} to {_day(counts.end)}, the whole financial-year "
+        "quarters the period touches, so that reports for overlapping periods count "
+        "the same people and no small number can be worked out from the difference. "
+        f"On {_day(counts.end)} {on_route}"
+        + (
+            "; the stages with a figure to show are in the table below."
+            if rows
+            else f"; no stage had {total.threshold} or more people, so none is shown apart."
+        )
+    )
+    if not rows:
+        return [p(text)]
     table = Table(
         caption=(
             "The professionals with lived experience route, "
-            f"{_day(counts.start)} to {_day(counts.end)} (fewer than 5 is not shown)"
+            f"{_day(counts.start)} to {_day(counts.end)}: the stages with a figure to show "
+            f"(fewer than {total.threshold} is not shown)"
         ),
         header=["Stage", f"Reached it from {_day(counts.start)}", f"At it on {_day(counts.end)}"],
-        rows=[
-            [label, str(entered), str(standing)]
-            for (label, entered), (_same, standing) in zip(
-                counts.entered, counts.at_end, strict=True
-            )
-        ]
-        + [["Total", "", str(counts.at_end_total)]],
+        rows=[*rows, ["Total", "", str(total)]],
     )
-    return [
-        p(
-            "A safe process for professionals within the workforce with lived experience of "
-            "trauma to contribute to services and strategy runs from an expression of "
-            "interest, through detailed information and a screening and consent discussion, "
-            "to involvement. Only counts by stage are reported; none names anyone. They "
-            f"cover {_day(counts.start)} to {_day(counts.end)}, the whole financial-year "
-            "quarters the period touches, so that reports for overlapping periods count "
-            "the same people and no small number can be worked out from the difference.",
-            tables=[table],
-        )
-    ]
+    return [p(text, tables=[table])]
 
 
 def _briefings(f: ReportFigures, p: Callable[..., Paragraph]) -> list[Paragraph]:

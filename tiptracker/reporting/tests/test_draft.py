@@ -418,3 +418,31 @@ def test_titles_with_their_own_and_are_listed_apart():
         "Completed during the period: Launch event; Map training need at levels one and two; "
         "and Manager briefings." in text
     )
+
+
+def test_the_route_is_one_sentence_when_no_stage_can_be_shown():
+    paragraph = progress_paragraph(report_draft(replace(full(), lived=lived(None))), "lived")
+    assert paragraph.tables == []
+    assert paragraph.text.endswith(
+        "On 30 June 2022 fewer than 5 people were on the route; no stage had 5 or more "
+        "people, so none is shown apart."
+    )
+
+
+def test_the_route_table_keeps_only_the_stages_it_can_show():
+    stages = [s.label for s in Stage]
+    shown = Figure(7, 5)
+    counts = replace(
+        lived(None),
+        entered=[(label, shown if n == 0 else Figure(None, 5)) for n, label in enumerate(stages)],
+        at_end=[(label, shown if n == 1 else Figure(0, 5)) for n, label in enumerate(stages)],
+        at_end_total=Figure(12, 5),
+    )
+    paragraph = progress_paragraph(report_draft(replace(full(), lived=counts)), "lived")
+    assert "On 30 June 2022 12 people were on the route; the stages with a figure" in paragraph.text
+    [table] = paragraph.tables
+    assert table.rows == [
+        [stages[0], "7", "0"],
+        [stages[1], "fewer than 5", "7"],
+        ["Total", "", "12"],
+    ]
