@@ -19,6 +19,7 @@ import functools
 import os
 import random
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import common
@@ -65,8 +66,8 @@ def write_csv(rows: int) -> Path:
     return path
 
 
-def parsed_rows(path: Path, partnership_id: int) -> list[tuple]:
-    """The file's rows as the tuples the table holds (not timed: the baseline starts from these)."""
+def file_rows(path: Path, partnership_id: int) -> Iterator[tuple[int, int, str]]:
+    """The file's rows as (staff pk, course pk, ISO date), read without the app's import."""
     from tiptracker.training.models import Course
     from tiptracker.workforce.models import StaffMember
 
@@ -74,7 +75,6 @@ def parsed_rows(path: Path, partnership_id: int) -> list[tuple]:
         StaffMember.objects.filter(partnership_id=partnership_id).values_list("staff_id", "id")
     )
     courses = dict(Course.objects.filter(partnership_id=partnership_id).values_list("code", "id"))
-    rows = []
     with open(path, newline="", encoding="utf-8") as source:
         reader = csv.reader(source)
         next(reader)
@@ -82,8 +82,15 @@ def parsed_rows(path: Path, partnership_id: int) -> list[tuple]:
             if "/" in text:
                 day, month, year = text.split("/")
                 text = f"{year}-{month}-{day}"
-            rows.append((partnership_id, staff[staff_id], courses[code], text, "import"))
-    return rows
+            yield staff[staff_id], courses[code], text
+
+
+def parsed_rows(path: Path, partnership_id: int) -> list[tuple]:
+    """The file's rows as the tuples the table holds (not timed: the baseline starts from these)."""
+    return [
+        (partnership_id, staff, course, day, "import")
+        for staff, course, day in file_rows(path, partnership_id)
+    ]
 
 
 def clear(partnership_id: int) -> None:

@@ -512,27 +512,9 @@ def rows_fingerprint(pairs) -> tuple[int, int]:  # type: ignore[no-untyped-def]
 
 
 def file_fingerprint(path: Path, partnership_id: int) -> tuple[int, int]:
-    import csv
+    import bench_import
 
-    from tiptracker.training.models import Course
-    from tiptracker.workforce.models import StaffMember
-
-    staff = dict(
-        StaffMember.objects.filter(partnership_id=partnership_id).values_list("staff_id", "id")
-    )
-    courses = dict(Course.objects.filter(partnership_id=partnership_id).values_list("code", "id"))
-
-    def rows():  # type: ignore[no-untyped-def]
-        with open(path, newline="", encoding="utf-8") as source:
-            reader = csv.reader(source)
-            next(reader)
-            for staff_id, code, text in reader:
-                if "/" in text:
-                    day, month, year = text.split("/")
-                    text = f"{year}-{month}-{day}"
-                yield staff[staff_id], courses[code], text
-
-    return rows_fingerprint(rows())
+    return rows_fingerprint(bench_import.file_rows(path, partnership_id))
 
 
 def table_check(partnership_id: int) -> dict:
@@ -571,16 +553,20 @@ def field_key_file() -> Path:
     return path
 
 
+# What points a process at its database, cache, queue and keys: the run sets its own.
+SERVICE_VARIABLES = (
+    "DATABASE_URL",
+    "REDIS_URL",
+    "TASKS_BACKEND",
+    "CACHE_DIR",
+    "FIELD_ENCRYPTION_KEYS",
+    "FIELD_ENCRYPTION_KEYS_FILE",
+)
+
+
 def environment(database: str) -> dict[str, str]:
     env = dict(os.environ)
-    for name in (
-        "DATABASE_URL",
-        "REDIS_URL",
-        "TASKS_BACKEND",
-        "CACHE_DIR",
-        "FIELD_ENCRYPTION_KEYS",
-        "FIELD_ENCRYPTION_KEYS_FILE",
-    ):
+    for name in SERVICE_VARIABLES:
         env.pop(name, None)
     if database == "postgres":
         named = os.environ.get("DATABASE_URL", "")
@@ -638,14 +624,7 @@ def main(argv: list[str]) -> int:  # noqa: C901, PLR0912, PLR0915 - one run, tol
         PROXY_HEADERS.clear()
 
     env = environment(args.database)
-    for name in (
-        "DATABASE_URL",
-        "REDIS_URL",
-        "TASKS_BACKEND",
-        "CACHE_DIR",
-        "FIELD_ENCRYPTION_KEYS",
-        "FIELD_ENCRYPTION_KEYS_FILE",
-    ):
+    for name in SERVICE_VARIABLES:
         os.environ.pop(name, None)
         if name in env:
             os.environ[name] = env[name]
