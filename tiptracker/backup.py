@@ -135,6 +135,27 @@ def row_counts(connection: BaseDatabaseWrapper) -> dict[str, int]:
 # Both databases ---------------------------------------------------------------------------
 
 
+# Each kind of backup file, by its first bytes: what it is, and where it is restored.
+_KINDS = {
+    SQLITE_HEADER: "a SQLite backup: restore it into a SQLite database (DATABASE_URL=sqlite:///FILE)",
+    PG_CUSTOM_HEADER: (
+        "a PostgreSQL backup: restore it into a PostgreSQL database (DATABASE_URL=postgres://...)"
+    ),
+}
+
+
+def _check_kind(source: Path, wanted: bytes) -> None:
+    """Refuse a file that is not a backup of the kind this database restores, saying where
+    a backup of the other kind goes."""
+    header = _header(source)
+    if header.startswith(wanted):
+        return
+    for kind, said in _KINDS.items():
+        if header.startswith(kind):
+            raise BackupProblem(f"{source} is {said}")
+    raise BackupProblem(f"{source} is not a backup made by tiptracker backup")
+
+
 def _header(source: Path) -> bytes:
     try:
         with source.open("rb") as file:
@@ -224,14 +245,7 @@ def _sqlite_backup(connection: BaseDatabaseWrapper, partial: Path) -> None:
 
 
 def _sqlite_restore(connection: BaseDatabaseWrapper, source: Path, force: bool) -> None:
-    header = _header(source)
-    if header.startswith(PG_CUSTOM_HEADER):
-        raise BackupProblem(
-            f"{source} is a PostgreSQL backup: restore it into a PostgreSQL database "
-            "(DATABASE_URL=postgres://...)"
-        )
-    if not header.startswith(SQLITE_HEADER):
-        raise BackupProblem(f"{source} is not a backup made by tiptracker backup")
+    _check_kind(source, SQLITE_HEADER)
     if source.resolve() == _sqlite_path(connection):
         raise BackupProblem(f"{source} is the database itself")
     with _sqlite_source(source) as backup:
@@ -331,14 +345,7 @@ def _pg_restore(connection: BaseDatabaseWrapper, source: Path, force: bool) -> N
     tables are dropped rather than left to pg_restore's --clean, which drops only those in
     the backup: a table a later version added would be left behind, in the way of its
     migration."""
-    header = _header(source)
-    if header.startswith(SQLITE_HEADER):
-        raise BackupProblem(
-            f"{source} is a SQLite backup: restore it into a SQLite database "
-            "(DATABASE_URL=sqlite:///FILE)"
-        )
-    if not header.startswith(PG_CUSTOM_HEADER):
-        raise BackupProblem(f"{source} is not a backup made by tiptracker backup")
+    _check_kind(source, PG_CUSTOM_HEADER)
     _pg_check_archive(connection, source)
     _refuse_data_unless_forced(connection, force)
     drops = [
