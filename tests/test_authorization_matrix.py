@@ -288,7 +288,7 @@ POLICY: dict[str, dict[str, object]] = {
     "reports": {GET: REPORT_READ, POST: REPORT_EDIT},
     "report": {GET: REPORT_READ},
     "report_refresh": {POST: REPORT_EDIT},
-    "report_reference": {POST: REPORT_EDIT},
+    "report_cover": {GET: REPORT_EDIT, POST: REPORT_EDIT},
     "report_section_edit": {GET: REPORT_EDIT, POST: REPORT_EDIT},
     # Consultations: the first allowed caller removes the world's; the next is told it was
     # removed already (a message, not a 404).

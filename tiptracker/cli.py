@@ -419,7 +419,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         )
     partnership = _partnership(args.partnership)
     figures = report_figures(partnership_id=partnership.pk, start=args.start, end=args.to)
-    report = report_draft(figures)
+    report = _with_cover(report_draft(figures), args)
     if out.suffix.lower() == ".docx":
         try:
             content = word_in_template(report, report_template_for(partnership.pk), partnership.pk)
@@ -435,6 +435,46 @@ def cmd_report(args: argparse.Namespace) -> int:
         raise UserError(f"could not write {out}: {problem.strerror}") from None
     print(f"Wrote the board report for {partnership.name}, {args.start} to {args.to}: {out}")
     return 0
+
+
+# The cover's options -> the report's fields (reporting.services.COVER_FIELDS).
+REPORT_COVER = {
+    "number": "reference",
+    "report_to": "report_to",
+    "meeting_date": "meeting_date",
+    "report_by": "report_by",
+    "author": "author_name",
+    "author_designation": "author_designation",
+    "date": "report_date",
+}
+
+
+def _with_cover(report, args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    """The drafted report with the cover and close given as options, checked by the same
+    rules as on a report's page."""
+    from dataclasses import replace
+
+    from django.core.exceptions import ValidationError
+
+    from tiptracker.reporting.services import REPORT_TO, cover_checked, with_cover
+
+    given = {
+        field: getattr(args, option)
+        for option, field in REPORT_COVER.items()
+        if getattr(args, option) is not None
+    }
+    try:
+        checked = cover_checked(args.to, given)
+    except ValidationError as problem:
+        option = {field: option for option, field in REPORT_COVER.items()}
+        raise UserError(
+            "; ".join(
+                f"--{option[field].replace('_', '-')}: {message}"
+                for field, messages in problem.message_dict.items()
+                for message in messages
+            )
+        ) from None
+    return with_cover(replace(report, report_to=REPORT_TO), checked)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -878,6 +918,16 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument(
         "--out", required=True, metavar="FILE", help="FILE.docx, FILE.pdf or FILE.html"
     )
+    # The cover and close, as set on a report's page.
+    report.add_argument("--number", metavar="TEXT", help="the report number from the clerk")
+    report.add_argument(
+        "--report-to", metavar="TEXT", help="who it goes to (default: Integration Joint Board)"
+    )
+    report.add_argument("--meeting-date", type=_date, metavar="YYYY-MM-DD")
+    report.add_argument("--report-by", metavar="TEXT", help="who presents it: Chief Officer")
+    report.add_argument("--author", metavar="NAME", help="the author's name, at the end")
+    report.add_argument("--author-designation", metavar="TEXT")
+    report.add_argument("--date", type=_date, metavar="YYYY-MM-DD", help="the report's date")
 
     cov = command("coverage", cmd_coverage, "training coverage against need")
     cov.add_argument("--partnership", required=True, metavar="SLUG")

@@ -16,6 +16,7 @@ from tiptracker.api.serializers import (
     BookingStatusField,
     EnumField,
     GuestBriefOutput,
+    StrictCharField,
 )
 from tiptracker.api.views import SLUG, ScopedApi, ScopedDetailApi, ScopedListApi, _valid
 from tiptracker.partnerships import access
@@ -46,17 +47,17 @@ class AnswerField(EnumField):
 
 class GuestOutput(serializers.Serializer):
     id = serializers.IntegerField()
-    name = serializers.CharField()
-    email = serializers.CharField()
+    name = StrictCharField()
+    email = StrictCharField()
     kind = GuestKindField()
-    organisation = serializers.CharField(help_text="Their organisation and role.")
+    organisation = StrictCharField(help_text="Their organisation and role.")
 
 
 class GuestInput(serializers.Serializer):
-    name = serializers.CharField(max_length=200)
-    email = serializers.CharField(max_length=254, help_text="Unique among the guests.")
+    name = StrictCharField(max_length=200)
+    email = StrictCharField(max_length=254, help_text="Unique among the guests.")
     kind = GuestKindField()
-    organisation = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    organisation = StrictCharField(max_length=200, required=False, allow_blank=True)
 
 
 class InvitationOutput(serializers.Serializer):
@@ -80,7 +81,7 @@ class InviteInput(serializers.Serializer):
 
 class RefusedGuestOutput(serializers.Serializer):
     guest = GuestBriefOutput()
-    reason = serializers.CharField()
+    reason = StrictCharField()
 
 
 class InviteOutput(serializers.Serializer):

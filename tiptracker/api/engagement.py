@@ -9,7 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from tiptracker.api.filters import DateRange
-from tiptracker.api.serializers import CheckedEnumField
+from tiptracker.api.serializers import CheckedEnumField, StrictCharField
 from tiptracker.api.views import SLUG, ScopedDetailApi, ScopedListApi
 from tiptracker.engagement.models import Engagement
 from tiptracker.engagement.selectors import engagements_between
@@ -41,22 +41,22 @@ class EngagementBodyKindField(CheckedEnumField):
 class EngagementOutput(serializers.Serializer):
     id = serializers.IntegerField()
     date = serializers.DateField()
-    body = serializers.CharField()
+    body = StrictCharField()
     body_kind = EngagementBodyKindField()
     kind = EngagementKindField()
-    represented_by = serializers.CharField(help_text="Who represented the partnership.")
-    summary = serializers.CharField()
+    represented_by = StrictCharField(help_text="Who represented the partnership.")
+    summary = StrictCharField()
 
 
 class EngagementInput(serializers.Serializer):
     date = serializers.DateField(
         input_formats=["%Y-%m-%d"], validators=[validate_entered_date], help_text="YYYY-MM-DD."
     )
-    body = serializers.CharField(max_length=300)
+    body = StrictCharField(max_length=300)
     body_kind = EngagementBodyKindField()
     kind = EngagementKindField()
-    represented_by = serializers.CharField(max_length=300)
-    summary = serializers.CharField(max_length=5000)
+    represented_by = StrictCharField(max_length=300)
+    summary = StrictCharField(max_length=5000)
 
 
 class EngagementFilter(DateRange):

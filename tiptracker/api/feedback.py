@@ -13,6 +13,7 @@ from rest_framework.response import Response
 
 from tiptracker.api.errors import Refused
 from tiptracker.api.filters import Filter, _id
+from tiptracker.api.serializers import StrictCharField
 from tiptracker.api.views import SLUG, ScopedApi, ScopedListApi
 from tiptracker.feedback.exports import answer_text
 from tiptracker.feedback.filters import periods
@@ -92,29 +93,29 @@ class FigureOutput(serializers.Serializer):
     rounded = serializers.BooleanField(
         help_text="Published rounded to the nearest 5 (anonymous answers): 0 means 0 to 2."
     )
-    shown = serializers.CharField(help_text='As the pages show it: a number, or "fewer than 5".')
+    shown = StrictCharField(help_text='As the pages show it: a number, or "fewer than 5".')
 
 
 class RateOutput(serializers.Serializer):
     percent = serializers.FloatField(allow_null=True, help_text="Null when suppressed.")
     suppressed = serializers.BooleanField()
-    shown = serializers.CharField()
+    shown = StrictCharField()
 
 
 class AverageOutput(serializers.Serializer):
     value = serializers.FloatField(allow_null=True, help_text="Null when suppressed.")
     suppressed = serializers.BooleanField()
-    shown = serializers.CharField()
+    shown = StrictCharField()
 
 
 class AnswerCountOutput(serializers.Serializer):
-    answer = serializers.CharField()
+    answer = StrictCharField()
     people = FigureOutput()
 
 
 class QuestionResultOutput(serializers.Serializer):
-    question = serializers.CharField()
-    kind = serializers.CharField()
+    question = StrictCharField()
+    kind = StrictCharField()
     survey_version = serializers.IntegerField(help_text="The latest version asking it.")
     survey_versions = serializers.ListField(
         child=serializers.IntegerField(),
@@ -123,7 +124,7 @@ class QuestionResultOutput(serializers.Serializer):
     answers = AnswerCountOutput(many=True)
     total = FigureOutput(help_text="All who answered (choices made, for any-number questions).")
     average = AverageOutput(allow_null=True, help_text="Scales only; null for other kinds.")
-    change_answer = serializers.CharField(
+    change_answer = StrictCharField(
         allow_blank=True, help_text="The answer that means a change in practice, if any."
     )
     share_changed = RateOutput(
@@ -132,15 +133,15 @@ class QuestionResultOutput(serializers.Serializer):
 
 
 class TimepointResultOutput(serializers.Serializer):
-    course = serializers.CharField()
-    timepoint = serializers.CharField()
+    course = StrictCharField()
+    timepoint = StrictCharField()
     released = serializers.BooleanField(
         help_text="True for a survey with anonymous answers: its figures are the sum of the "
         "quarters (and rests of years) published so far, counts rounded to the nearest 5, "
         "and the rest computed from them."
     )
     periods = serializers.ListField(
-        child=serializers.CharField(),
+        child=StrictCharField(),
         help_text="For released figures: the periods they add up, as 2022-23-q1 for a quarter "
         "of the training or 2022-23 for the rest of that year (its quarters too small to "
         "publish alone). Empty for attributable surveys.",
@@ -152,14 +153,14 @@ class TimepointResultOutput(serializers.Serializer):
 
 
 class PrePostChangeOutput(serializers.Serializer):
-    course = serializers.CharField()
-    question = serializers.CharField()
+    course = StrictCharField()
+    question = StrictCharField()
     before = AverageOutput()
     after = AverageOutput()
     difference = serializers.FloatField(allow_null=True, help_text="After minus before.")
     interval_low = serializers.FloatField(allow_null=True, help_text="95% confidence interval.")
     interval_high = serializers.FloatField(allow_null=True)
-    shown = serializers.CharField()
+    shown = StrictCharField()
 
 
 class ResultsOutput(serializers.Serializer):
@@ -260,17 +261,17 @@ class AttributableAnswerOutput(serializers.Serializer):
     response = serializers.UUIDField(
         source="response_id", help_text="Answers to one survey share it."
     )
-    staff_id = serializers.CharField(
+    staff_id = StrictCharField(
         allow_null=True, help_text="The employer's identifier; null if they have since left."
     )
-    person = serializers.CharField()
-    course = serializers.CharField(source="course.title")
-    timepoint = serializers.CharField()
+    person = StrictCharField()
+    course = StrictCharField(source="course.title")
+    timepoint = StrictCharField()
     given_on = serializers.DateField(source="response.given_on")
-    survey = serializers.CharField(source="response.version.survey.name")
+    survey = StrictCharField(source="response.version.survey.name")
     survey_version = serializers.IntegerField(source="response.version.number")
-    question = serializers.CharField(source="question.text")
-    answer = serializers.CharField()
+    question = StrictCharField(source="question.text")
+    answer = StrictCharField()
 
     def to_representation(self, instance: Answer) -> dict:
         staff = instance.response.staff

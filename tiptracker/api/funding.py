@@ -14,7 +14,7 @@ from rest_framework.response import Response
 
 from tiptracker.api.errors import Refused
 from tiptracker.api.filters import DateRange, Filter
-from tiptracker.api.serializers import MAX_ID
+from tiptracker.api.serializers import MAX_ID, StrictCharField
 from tiptracker.api.views import SLUG, ScopedApi, ScopedDetailApi, ScopedListApi
 from tiptracker.funding.models import Allocation, Commitment
 from tiptracker.funding.selectors import commitment_warnings, funding_summary, with_balance
@@ -93,38 +93,38 @@ def _year_input() -> FinancialYearInput:
 class AllocationOutput(serializers.Serializer):
     id = serializers.IntegerField()
     # The metaclass takes declared fields off the class, so this does not shadow Field.source.
-    source = serializers.CharField()  # type: ignore[assignment]
-    financial_year = serializers.CharField(help_text=YEAR_HELP)
+    source = StrictCharField()  # type: ignore[assignment]
+    financial_year = StrictCharField(help_text=YEAR_HELP)
     amount = _money("Pounds allocated.")
-    purpose = serializers.CharField()
+    purpose = StrictCharField()
     committed = _money("Pounds committed against this allocation.", digits=16)
     remaining = _money("Amount less committed: negative when over-committed.", digits=16)
 
 
 class AllocationInput(serializers.Serializer):
-    source = serializers.CharField(  # type: ignore[assignment]
+    source = StrictCharField(  # type: ignore[assignment]
         max_length=200, help_text="Who allocated the money."
     )
     financial_year = _year_input()
     amount = _amount_input()
-    purpose = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    purpose = StrictCharField(required=False, allow_blank=True, max_length=5000)
 
 
 class AllocationBriefOutput(serializers.Serializer):
     id = serializers.IntegerField()
     # The metaclass takes declared fields off the class, so this does not shadow Field.source.
-    source = serializers.CharField()  # type: ignore[assignment]
-    financial_year = serializers.CharField()
+    source = StrictCharField()  # type: ignore[assignment]
+    financial_year = StrictCharField()
 
 
 class CommitmentOutput(serializers.Serializer):
     id = serializers.IntegerField()
-    financial_year = serializers.CharField(help_text=YEAR_HELP)
+    financial_year = StrictCharField(help_text=YEAR_HELP)
     allocation = AllocationBriefOutput(
         allow_null=True, help_text="The allocation it is against (null: none)."
     )
-    what = serializers.CharField()
-    partner = serializers.CharField(help_text="Who the work is done with; may be blank.")
+    what = StrictCharField()
+    partner = StrictCharField(help_text="Who the work is done with; may be blank.")
     amount = _money("Pounds committed.")
     starts_on = serializers.DateField()
     ends_on = serializers.DateField()
@@ -132,7 +132,7 @@ class CommitmentOutput(serializers.Serializer):
 
 class CommitmentSavedOutput(CommitmentOutput):
     warnings = serializers.ListField(
-        child=serializers.CharField(),
+        child=StrictCharField(),
         help_text="What the funding page warns about after this change: a year with no "
         "allocation, or commitments beyond the allocation. The change is saved all the same.",
     )
@@ -147,8 +147,8 @@ class CommitmentInput(serializers.Serializer):
         required=False,
         help_text="The id of an allocation of the same financial year; null or left out: none.",
     )
-    what = serializers.CharField(max_length=300)
-    partner = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    what = StrictCharField(max_length=300)
+    partner = StrictCharField(required=False, allow_blank=True, max_length=200)
     amount = _amount_input()
     starts_on = serializers.DateField(
         input_formats=["%Y-%m-%d"], validators=[validate_entered_date], help_text="YYYY-MM-DD."
@@ -161,7 +161,7 @@ class CommitmentInput(serializers.Serializer):
 
 
 class YearSummaryOutput(serializers.Serializer):
-    financial_year = serializers.CharField(help_text=YEAR_HELP)
+    financial_year = StrictCharField(help_text=YEAR_HELP)
     allocated = _money("Pounds allocated in the year.", digits=16)
     committed = _money("Pounds committed in the year.", digits=16)
     remaining = _money("Allocated less committed: negative when over-committed.", digits=16)
@@ -176,7 +176,7 @@ class YearSummaryOutput(serializers.Serializer):
     without_allocation = serializers.BooleanField(
         help_text="Something is committed in a year with no allocation."
     )
-    warnings = serializers.ListField(child=serializers.CharField())
+    warnings = serializers.ListField(child=StrictCharField())
 
 
 class YearFilter(Filter):

@@ -7,6 +7,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from tiptracker.api.feedback import FigureOutput, RateOutput
+from tiptracker.api.serializers import StrictCharField
 from tiptracker.api.views import SLUG, ScopedApi
 from tiptracker.feedback.impact import (
     DEFINITIONS,
@@ -21,7 +22,7 @@ from tiptracker.partnerships import access
 
 
 class ImpactStepOutput(serializers.Serializer):
-    step = serializers.CharField(help_text="One of: " + ", ".join(STEPS) + ".")
+    step = StrictCharField(help_text="One of: " + ", ".join(STEPS) + ".")
     measured = serializers.BooleanField(
         help_text="False where the course runs no survey for this step (the figures are null)."
     )
@@ -41,13 +42,13 @@ class ImpactStepOutput(serializers.Serializer):
 
 class ImpactCourseOutput(serializers.Serializer):
     id = serializers.IntegerField()
-    code = serializers.CharField()
-    title = serializers.CharField()
+    code = StrictCharField()
+    title = StrictCharField()
     steps = ImpactStepOutput(many=True)
 
 
 class ImpactPeriodStepOutput(serializers.Serializer):
-    step = serializers.CharField(help_text="One of: " + ", ".join(STEPS[1:]) + ".")
+    step = StrictCharField(help_text="One of: " + ", ".join(STEPS[1:]) + ".")
     people = FigureOutput(allow_null=True, help_text="Null where nobody trained then.")
     attended = FigureOutput(
         allow_null=True,
@@ -58,11 +59,11 @@ class ImpactPeriodStepOutput(serializers.Serializer):
 
 
 class ImpactPeriodOutput(serializers.Serializer):
-    period = serializers.CharField(
+    period = StrictCharField(
         help_text="A quarter of the training as 2022-23-q1 (April to June), or a financial "
         "year as 2022-23 for answers from a small group, dated only by their year."
     )
-    label = serializers.CharField()  # type: ignore[assignment]
+    label = StrictCharField()  # type: ignore[assignment]
     starts_on = serializers.DateField()
     steps = ImpactPeriodStepOutput(
         many=True, help_text="The steps some course at the level measures."
@@ -71,14 +72,14 @@ class ImpactPeriodOutput(serializers.Serializer):
 
 class ImpactLevelOutput(serializers.Serializer):
     level = serializers.IntegerField(help_text="1 to 4.")
-    label = serializers.CharField()  # type: ignore[assignment]
+    label = StrictCharField()  # type: ignore[assignment]
     courses = ImpactCourseOutput(many=True)
     periods = ImpactPeriodOutput(many=True)
 
 
 class ImpactDefinitionOutput(serializers.Serializer):
-    term = serializers.CharField()
-    meaning = serializers.CharField()
+    term = StrictCharField()
+    meaning = StrictCharField()
 
 
 class ImpactOutput(serializers.Serializer):

@@ -29,7 +29,7 @@ from tiptracker.api.feedback import FigureOutput
 from tiptracker.api.filters import DateRange, Filter, _id
 from tiptracker.api.plan import DateInput
 from tiptracker.api.schema import ApiSchema
-from tiptracker.api.serializers import CheckedEnumField, EnumField
+from tiptracker.api.serializers import CheckedEnumField, EnumField, StrictCharField
 from tiptracker.api.views import SLUG, ScopedApi, _in, _valid
 from tiptracker.lib.suppression import Figure, threshold
 from tiptracker.lived import access as lived_access
@@ -187,7 +187,7 @@ def _by_name(change: StageChange) -> str:
 
 class NextStepOutput(serializers.Serializer):
     stage = StageField()
-    label = serializers.CharField()  # type: ignore[assignment]
+    label = StrictCharField()  # type: ignore[assignment]
 
 
 class StageChangeOutput(serializers.Serializer):
@@ -197,7 +197,7 @@ class StageChangeOutput(serializers.Serializer):
     by_name = serializers.SerializerMethodField(
         help_text='The coordinator, "the person" (through their private link) or "TIP Tracker".'
     )
-    note = serializers.CharField()
+    note = StrictCharField()
 
     def get_fields(self) -> dict[str, serializers.Field]:
         fields = super().get_fields()
@@ -232,17 +232,17 @@ class ConsentOutput(serializers.Serializer):
 class InvolvementOutput(serializers.Serializer):
     id = serializers.IntegerField()
     kind = InvolvementKindField()
-    description = serializers.CharField()
+    description = StrictCharField()
     start_on = serializers.DateField()
     end_on = serializers.DateField(allow_null=True)
-    support_offered = serializers.CharField()
+    support_offered = StrictCharField()
 
 
 class RecordSummaryOutput(serializers.Serializer):
     id = serializers.IntegerField()
     stage = StageField()
-    stage_label = serializers.CharField(source="get_stage_display")
-    preferred_name = serializers.CharField(help_text="Blank once erased.")
+    stage_label = StrictCharField(source="get_stage_display")
+    preferred_name = StrictCharField(help_text="Blank once erased.")
     created_at = serializers.DateTimeField(help_text="When interest was first expressed.")
     last_interest_at = serializers.DateTimeField()
     ended_at = serializers.DateTimeField(allow_null=True)
@@ -252,9 +252,9 @@ class RecordSummaryOutput(serializers.Serializer):
 
 
 class RecordOutput(RecordSummaryOutput):
-    email = serializers.CharField()
-    phone = serializers.CharField()
-    note = serializers.CharField()
+    email = StrictCharField()
+    phone = StrictCharField()
+    note = StrictCharField()
     allowed_next = serializers.SerializerMethodField()
     stages = StageChangeOutput(source="changes", many=True)
     consents = ConsentOutput(many=True)
@@ -282,12 +282,12 @@ class InterestOutput(RecordOutput):
 
 
 class InterestInput(serializers.Serializer):
-    preferred_name = serializers.CharField(max_length=300, help_text="The name they would like.")
+    preferred_name = StrictCharField(max_length=300, help_text="The name they would like.")
     email = serializers.EmailField(
         required=False, allow_blank=True, default="", max_length=300, help_text="Or a phone."
     )
-    phone = serializers.CharField(required=False, allow_blank=True, default="", max_length=60)
-    note = serializers.CharField(
+    phone = StrictCharField(required=False, allow_blank=True, default="", max_length=60)
+    note = StrictCharField(
         required=False,
         allow_blank=True,
         default="",
@@ -299,7 +299,7 @@ class InterestInput(serializers.Serializer):
 class TransitionInput(serializers.Serializer):
     to = TargetStageField()
     on = DateInput(required=False, allow_null=True, default=None)
-    note = serializers.CharField(
+    note = StrictCharField(
         required=False,
         allow_blank=True,
         default="",
@@ -317,17 +317,15 @@ class ConsentInput(serializers.Serializer):
     article_9_condition = Article9Field()
     given_on = DateInput()
     review_on = DateInput()
-    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+    note = StrictCharField(required=False, allow_blank=True, default="", max_length=5000)
 
 
 class InvolvementInput(serializers.Serializer):
     kind = InvolvementKindField()
     start_on = DateInput()
     end_on = DateInput(required=False, allow_null=True, default=None)
-    description = serializers.CharField(
-        required=False, allow_blank=True, default="", max_length=5000
-    )
-    support_offered = serializers.CharField(
+    description = StrictCharField(required=False, allow_blank=True, default="", max_length=5000)
+    support_offered = StrictCharField(
         required=False,
         allow_blank=True,
         default="",
@@ -338,12 +336,12 @@ class InvolvementInput(serializers.Serializer):
 
 class ConsentTextOutput(serializers.Serializer):
     version = serializers.IntegerField()
-    text = serializers.CharField()
+    text = StrictCharField()
     published_at = serializers.DateTimeField()
 
 
 class ConsentTextInput(serializers.Serializer):
-    text = serializers.CharField(max_length=20000, help_text="The wording people agree to.")
+    text = StrictCharField(max_length=20000, help_text="The wording people agree to.")
 
 
 class AuditEventOutput(serializers.Serializer):
@@ -353,7 +351,7 @@ class AuditEventOutput(serializers.Serializer):
     )
     record_id = serializers.IntegerField(allow_null=True)
     action = AuditActionField()
-    action_label = serializers.CharField(source="get_action_display")
+    action_label = StrictCharField(source="get_action_display")
 
     def get_actor_name(self, event: AuditEvent) -> str:
         if event.by_person:
@@ -367,7 +365,7 @@ class AuditFilter(Filter):
 
 class StageFigureOutput(serializers.Serializer):
     stage = StageField()
-    label = serializers.CharField()  # type: ignore[assignment]
+    label = StrictCharField()  # type: ignore[assignment]
     people = FigureOutput()
 
 

@@ -10,7 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from tiptracker.api.filters import DateRange, Filter, _id
-from tiptracker.api.serializers import MAX_ID, CheckedEnumField, PlaceOutput
+from tiptracker.api.serializers import MAX_ID, CheckedEnumField, PlaceOutput, StrictCharField
 from tiptracker.api.views import SLUG, ScopedApi, ScopedDetailApi, ScopedListApi, _in
 from tiptracker.lib.dates import today, validate_entered_date
 from tiptracker.network.models import NetworkActivity, NetworkMember
@@ -42,8 +42,8 @@ class ActivityKindField(CheckedEnumField):
 class NetworkMemberOutput(serializers.Serializer):
     id = serializers.IntegerField()
     kind = NetworkKindField()
-    name = serializers.CharField()
-    job_role = serializers.CharField()
+    name = StrictCharField()
+    job_role = StrictCharField()
     organisation = PlaceOutput()
     team = PlaceOutput(allow_null=True, help_text="The team an ambassador represents, if any.")
     from_date = serializers.DateField()
@@ -58,7 +58,7 @@ class NetworkMemberOutput(serializers.Serializer):
 
 class NetworkMemberBriefOutput(serializers.Serializer):
     id = serializers.IntegerField()
-    name = serializers.CharField()
+    name = StrictCharField()
     kind = NetworkKindField()
 
 
@@ -67,19 +67,19 @@ class NetworkActivityOutput(serializers.Serializer):
     member = NetworkMemberBriefOutput()
     date = serializers.DateField()
     kind = ActivityKindField()
-    summary = serializers.CharField()
+    summary = StrictCharField()
 
 
 class NetworkMemberInput(serializers.Serializer):
     kind = NetworkKindField()
-    staff_id = serializers.CharField(
+    staff_id = StrictCharField(
         required=False,
         allow_blank=True,
         max_length=64,
         help_text="The employer's identifier, if the person is in the staff records: name, job role, organisation and (for an ambassador) team default from there.",
     )
-    name = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    job_role = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    name = StrictCharField(required=False, allow_blank=True, max_length=200)
+    job_role = StrictCharField(required=False, allow_blank=True, max_length=200)
     organisation = serializers.IntegerField(
         required=False, allow_null=True, min_value=1, max_value=MAX_ID, help_text="Its id."
     )
@@ -108,7 +108,7 @@ class NetworkActivityInput(serializers.Serializer):
         help_text="YYYY-MM-DD, not in the future.",
     )
     kind = ActivityKindField()
-    summary = serializers.CharField(max_length=5000)
+    summary = StrictCharField(max_length=5000)
 
 
 class NetworkSummaryOutput(serializers.Serializer):

@@ -14,7 +14,7 @@ from rest_framework.response import Response
 
 from tiptracker.api.errors import Refused, refused
 from tiptracker.api.filters import Filter
-from tiptracker.api.serializers import MAX_ID, CheckedEnumField
+from tiptracker.api.serializers import MAX_ID, CheckedEnumField, StrictCharField
 from tiptracker.api.views import SLUG, ScopedDetailApi, ScopedListApi, _in, _valid
 from tiptracker.lib.dates import today, validate_entered_date
 from tiptracker.partnerships import access
@@ -56,69 +56,69 @@ class ActionStatusField(CheckedEnumField):
 class PhaseOutput(serializers.Serializer):
     id = serializers.IntegerField()
     number = serializers.IntegerField()
-    title = serializers.CharField()
-    description = serializers.CharField()
+    title = StrictCharField()
+    description = StrictCharField()
     version = serializers.IntegerField(help_text="Send it back when changing the phase.")
 
 
 class PhaseInput(serializers.Serializer):
     number = serializers.IntegerField(min_value=1, max_value=99)
-    title = serializers.CharField(max_length=200)
-    description = serializers.CharField(required=False, allow_blank=True, default="")
+    title = StrictCharField(max_length=200)
+    description = StrictCharField(required=False, allow_blank=True, default="")
 
 
 class PhaseChangeInput(serializers.Serializer):
     version = serializers.IntegerField(help_text="The version you read: a newer one is a 409.")
     number = serializers.IntegerField(min_value=1, max_value=99, required=False)
-    title = serializers.CharField(max_length=200, required=False)
-    description = serializers.CharField(required=False, allow_blank=True)
+    title = StrictCharField(max_length=200, required=False)
+    description = StrictCharField(required=False, allow_blank=True)
 
 
 class PriorityOutput(serializers.Serializer):
     id = serializers.IntegerField()
-    financial_year = serializers.CharField(help_text="For example 2022/23.")
+    financial_year = StrictCharField(help_text="For example 2022/23.")
     number = serializers.IntegerField()
-    title = serializers.CharField()
-    description = serializers.CharField()
+    title = StrictCharField()
+    description = StrictCharField()
     version = serializers.IntegerField()
 
 
 class PriorityInput(serializers.Serializer):
-    financial_year = serializers.CharField(max_length=7, help_text="For example 2022/23.")
+    financial_year = StrictCharField(max_length=7, help_text="For example 2022/23.")
     number = serializers.IntegerField(min_value=1, max_value=99)
-    title = serializers.CharField(max_length=300)
-    description = serializers.CharField(required=False, allow_blank=True, default="")
+    title = StrictCharField(max_length=300)
+    description = StrictCharField(required=False, allow_blank=True, default="")
 
 
 class PriorityChangeInput(serializers.Serializer):
     version = serializers.IntegerField(help_text="The version you read: a newer one is a 409.")
-    financial_year = serializers.CharField(max_length=7, required=False)
+    financial_year = StrictCharField(max_length=7, required=False)
     number = serializers.IntegerField(min_value=1, max_value=99, required=False)
-    title = serializers.CharField(max_length=300, required=False)
-    description = serializers.CharField(required=False, allow_blank=True)
+    title = StrictCharField(max_length=300, required=False)
+    description = StrictCharField(required=False, allow_blank=True)
 
 
 class UpdateOutput(serializers.Serializer):
     id = serializers.IntegerField()
     written_on = serializers.DateField()
-    text = serializers.CharField()
-    author = serializers.CharField(source="author_name")
+    text = StrictCharField()
+    author = StrictCharField(source="author_name")
 
 
 class UpdateInput(serializers.Serializer):
     written_on = DateInput()
-    text = serializers.CharField(max_length=5000)
+    text = StrictCharField(max_length=5000)
 
 
 class ActionOutput(serializers.Serializer):
     id = serializers.IntegerField()
-    title = serializers.CharField()
-    description = serializers.CharField()
+    title = StrictCharField()
+    description = StrictCharField()
     phase = serializers.IntegerField(source="phase_id", allow_null=True)
     priority = serializers.IntegerField(source="priority_id", allow_null=True)
-    owner = serializers.CharField(source="owner_name", help_text="The member's name, or the group.")
+    owner = StrictCharField(source="owner_name", help_text="The member's name, or the group.")
     owner_email = serializers.SerializerMethodField()
-    owner_group = serializers.CharField()
+    owner_group = StrictCharField()
     lead_organisation = serializers.IntegerField(source="lead_organisation_id", allow_null=True)
     start_date = serializers.DateField(allow_null=True)
     due_date = serializers.DateField(allow_null=True)
@@ -155,14 +155,14 @@ class ActionOutput(serializers.Serializer):
 
 
 class ActionInput(serializers.Serializer):
-    title = serializers.CharField(max_length=300)
-    description = serializers.CharField(required=False, allow_blank=True, default="")
+    title = StrictCharField(max_length=300)
+    description = StrictCharField(required=False, allow_blank=True, default="")
     phase = IdField(required=False, allow_null=True, default=None)
     priority = IdField(required=False, allow_null=True, default=None)
     owner_email = serializers.EmailField(
         required=False, allow_blank=True, default="", help_text="A member of the partnership."
     )
-    owner_group = serializers.CharField(
+    owner_group = StrictCharField(
         required=False, allow_blank=True, default="", max_length=200, help_text="Or a group."
     )
     lead_organisation = IdField(required=False, allow_null=True, default=None)
@@ -187,23 +187,23 @@ class ActionChangeInput(serializers.Serializer):
 
 
 class ConflictOutput(serializers.Serializer):
-    detail = serializers.CharField()
+    detail = StrictCharField()
     # Only for an edit from a stale version; a refusal by a rule has `errors` instead.
     saved = ActionOutput(required=False)
-    saved_by = serializers.CharField(allow_null=True, required=False)
+    saved_by = StrictCharField(allow_null=True, required=False)
     saved_at = serializers.DateTimeField(allow_null=True, required=False)
 
 
 class ChangeOutput(serializers.Serializer):
     id = serializers.IntegerField()
     at = serializers.DateTimeField()
-    by = serializers.CharField(source="actor_name")
-    entity = serializers.CharField(help_text="phase, priority, action or update.")
+    by = StrictCharField(source="actor_name")
+    entity = StrictCharField(help_text="phase, priority, action or update.")
     entity_id = serializers.IntegerField()
-    verb = serializers.CharField(help_text="created, changed or deleted.")
-    title = serializers.CharField()
+    verb = StrictCharField(help_text="created, changed or deleted.")
+    title = StrictCharField()
     changes = serializers.ListField(
-        child=serializers.ListField(child=serializers.CharField()),
+        child=serializers.ListField(child=StrictCharField()),
         help_text="[field, before, after] for each field changed.",
     )
 

@@ -23,7 +23,7 @@ from rest_framework.response import Response
 
 from tiptracker.api.errors import Refused
 from tiptracker.api.filters import ISO_DATE, Filter, IsoDateField
-from tiptracker.api.serializers import CheckedEnumField, EnumField
+from tiptracker.api.serializers import CheckedEnumField, EnumField, StrictCharField
 from tiptracker.api.views import SLUG, ScopedApi, ScopedListApi, _valid
 from tiptracker.lib.dates import validate_entered_date
 from tiptracker.partnerships import access
@@ -60,12 +60,20 @@ class ReportTransitionField(CheckedEnumField):
 
 class ReportOutput(serializers.Serializer):
     id = serializers.IntegerField()
-    title = serializers.CharField()
-    reference = serializers.CharField(help_text="The board's number for it; blank until given.")
+    title = StrictCharField()
+    reference = StrictCharField(help_text="The board's number for it; blank until given.")
     period_start = serializers.DateField()
     period_end = serializers.DateField()
+    report_to = StrictCharField(help_text="The cover: who the report goes to.")
+    meeting_date = serializers.DateField(
+        allow_null=True, help_text="The cover: the date of the board's meeting."
+    )
+    report_by = StrictCharField(help_text="The cover: who presents it (a designation).")
+    author_name = StrictCharField(help_text="The close: the author's name.")
+    author_designation = StrictCharField(help_text="The close: the author's designation.")
+    report_date = serializers.DateField(allow_null=True, help_text="The close: the report's date.")
     state = ReportStateField()
-    state_label = serializers.CharField(source="get_state_display")
+    state_label = StrictCharField(source="get_state_display")
     figures_taken_at = serializers.DateTimeField(
         help_text="When the figures were frozen (created, or last refreshed)."
     )
@@ -74,11 +82,11 @@ class ReportOutput(serializers.Serializer):
 
 class ReportEventOutput(serializers.Serializer):
     at = serializers.DateTimeField()
-    by_name = serializers.CharField(help_text="Who did it, as their name was then.")
+    by_name = StrictCharField(help_text="Who did it, as their name was then.")
     action = ReportActionField()
-    action_label = serializers.CharField(source="get_action_display")
+    action_label = StrictCharField(source="get_action_display")
     changes = serializers.ListField(
-        child=serializers.CharField(),
+        child=StrictCharField(),
         help_text="For a refresh: what changed, line by line; for a consultation or the "
         "number: what was recorded.",
     )
@@ -98,7 +106,7 @@ class ReportDetailOutput(ReportOutput):
 class ReportInput(serializers.Serializer):
     start = IsoDateField(help_text="YYYY-MM-DD.")
     end = IsoDateField(help_text="YYYY-MM-DD; on or after start, and not in the future.")
-    title = serializers.CharField(
+    title = StrictCharField(
         required=False,
         allow_blank=True,
         max_length=300,
@@ -106,19 +114,46 @@ class ReportInput(serializers.Serializer):
     )
 
 
-class ReferenceInput(serializers.Serializer):
-    reference = serializers.CharField(
-        max_length=60,
+def _cover_text(name: str, help_text: str) -> serializers.CharField:
+    label, most = services.COVER_TEXTS[name], services.COVER_MAX[name]
+    return StrictCharField(
+        required=False,
         allow_blank=True,
-        error_messages={"max_length": "The report number must be 60 characters or fewer"},
-        help_text="The board's number for the report (DIJBnn-YYYY), from the clerk; blank "
-        "clears it.",
+        max_length=most,
+        error_messages={"max_length": f"{label} must be {most} characters or fewer"},
+        help_text=f"{help_text} Blank clears it.",
     )
+
+
+def _cover_date(name: str, help_text: str) -> serializers.DateField:
+    label = services.COVER_DATES[name]
+    return serializers.DateField(
+        required=False,
+        allow_null=True,
+        input_formats=ISO_DATE,
+        validators=[validate_entered_date],
+        error_messages={"invalid": f"Enter the {label.lower()} as YYYY-MM-DD"},
+        help_text=f"YYYY-MM-DD; {help_text} null clears it.",
+    )
+
+
+class CoverInput(serializers.Serializer):
+    """The cover and close: only the fields sent change."""
+
+    reference = _cover_text(
+        "reference", "The board's number for the report (DIJBnn-YYYY), from the clerk."
+    )
+    report_to = _cover_text("report_to", "Who the report goes to.")
+    meeting_date = _cover_date("meeting_date", "on or after the period ends and the report's date.")
+    report_by = _cover_text("report_by", "Who presents it, a designation (Chief Officer).")
+    author_name = _cover_text("author_name", "The author's name, printed at the end.")
+    author_designation = _cover_text("author_designation", "The author's designation.")
+    report_date = _cover_date("report_date", "on or after the period ends.")
 
 
 class RefreshOutput(serializers.Serializer):
     changes = serializers.ListField(
-        child=serializers.CharField(), help_text="What changed; empty if nothing had."
+        child=StrictCharField(), help_text="What changed; empty if nothing had."
     )
     report = ReportDetailOutput()
 
@@ -208,7 +243,7 @@ class ReportListCreateApi(ScopedListApi):
 
 
 class ReportDetailApi(ScopedApi):
-    # GET one report; PATCH gives it the board's number (administrators, L&D officers).
+    # GET one report; PATCH sets its cover and close (administrators, L&D officers).
 
     allowed_roles = access.REPORT_READ_ROLES
     allowed_roles_by_method: ClassVar[dict[str, frozenset[str]]] = {
@@ -226,17 +261,18 @@ class ReportDetailApi(ScopedApi):
 
     @extend_schema(
         tags=TAGS,
-        summary="Give the report the board's number, from the clerk",
-        description="Until it is approved: an approved report is a 400 saying it is locked.",
+        summary="Set the report's cover and close (its number, the board and meeting, the author)",
+        description="Only the fields sent change (none sent: nothing changes). Until it is approved: an approved report is "
+        "a 409 saying it is locked. Dates out of order (a report dated before its period ends, "
+        "a meeting before the report's date) are a 409 naming the field.",
         parameters=[SLUG],
-        request=ReferenceInput,
+        request=CoverInput,
         responses={200: ReportDetailOutput},
     )
     def patch(self, request: Request, slug: str, pk: int) -> Response:
         report = _report(self, pk)
-        reference = _valid(ReferenceInput, request)["reference"]
-        report = services.report_reference_set(
-            actor=self.membership, report=report, reference=reference
+        report = services.report_cover_set(
+            actor=self.membership, report=report, **_valid(CoverInput, request)
         )
         return Response(_shown(report))
 
@@ -331,14 +367,14 @@ VERSION_MAX = 2**31 - 1
 
 class ConsultationOutput(serializers.Serializer):
     id = serializers.IntegerField()
-    consultee = serializers.CharField(help_text="Who was consulted: a group or a post.")
+    consultee = StrictCharField(help_text="Who was consulted: a group or a post.")
     consulted_on = serializers.DateField()
     recorded_at = serializers.DateTimeField()
 
 
 class ConsultationInput(serializers.Serializer):
     # The same messages as the page's form for the same mistakes.
-    consultee = serializers.CharField(
+    consultee = StrictCharField(
         max_length=300,
         help_text="A group or a post, as paragraph 7.1 should name them, e.g. "
         '"members of the Trauma Steering Group".',
@@ -360,21 +396,21 @@ class ConsultationInput(serializers.Serializer):
 
 
 class SectionParagraphOutput(serializers.Serializer):
-    ident = serializers.CharField(
+    ident = StrictCharField(
         help_text="The key to send the paragraph's words under: what it is about, or its number."
     )
-    number = serializers.CharField(help_text='As the report numbers it, e.g. "4.2.1".')
-    text = serializers.CharField()
+    number = StrictCharField(help_text='As the report numbers it, e.g. "4.2.1".')
+    text = StrictCharField()
     bullets = serializers.ListField(
-        child=serializers.CharField(),
+        child=StrictCharField(),
         help_text="A list that follows the words (from the figures, or 7.1's consultees); "
         "not edited here.",
     )
 
 
 class SectionOutput(serializers.Serializer):
-    number = serializers.CharField()
-    title = serializers.CharField()
+    number = StrictCharField()
+    title = StrictCharField()
     version = serializers.IntegerField(help_text="The report's version: send it back to save.")
     paragraphs = SectionParagraphOutput(many=True)
 
@@ -394,7 +430,7 @@ class ParagraphsField(serializers.DictField):
     """Paragraph ident -> words. Every mistake is one line naming its paragraph, under
     `paragraphs` in the error's `errors`."""
 
-    child = serializers.CharField(max_length=services.PARAGRAPH_MAX)  # what the schema shows
+    child = StrictCharField(max_length=services.PARAGRAPH_MAX)  # what the schema shows
 
     def to_internal_value(self, data: Any) -> dict[str, str]:
         if not isinstance(data, dict):
@@ -436,13 +472,13 @@ class SectionInput(serializers.Serializer):
 
 
 class SectionConflictOutput(serializers.Serializer):
-    detail = serializers.CharField()
+    detail = StrictCharField()
     saved = SectionOutput(
         required=False,
         help_text="The section as it is now, with the current version (only for an edit "
         "from a stale version; a refusal by a rule has `errors` instead).",
     )
-    saved_by = serializers.CharField(allow_null=True, required=False)
+    saved_by = StrictCharField(allow_null=True, required=False)
     saved_at = serializers.DateTimeField(allow_null=True, required=False)
 
 

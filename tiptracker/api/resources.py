@@ -16,6 +16,7 @@ from tiptracker.api.serializers import (
     CheckedEnumField,
     LevelSlugField,
     OptionalLevelField,
+    StrictCharField,
 )
 from tiptracker.api.views import SLUG, ScopedDetailApi, ScopedListApi
 from tiptracker.lib.levels import level_from_slug
@@ -48,24 +49,24 @@ class LevelSlugInput(CheckedEnumField):
 
 
 class ResourceFileOutput(serializers.Serializer):
-    name = serializers.CharField(help_text="The file's name, as it downloads.")
+    name = StrictCharField(help_text="The file's name, as it downloads.")
     size = serializers.IntegerField(help_text="In bytes.")
-    content_type = serializers.CharField(help_text="The type it is served as.")
-    url = serializers.CharField(help_text="Where to download it (as a signed-in member).")
+    content_type = StrictCharField(help_text="The type it is served as.")
+    url = StrictCharField(help_text="Where to download it (as a signed-in member).")
 
 
 class ResourceOutput(serializers.Serializer):
     id = serializers.IntegerField()
-    title = serializers.CharField()
+    title = StrictCharField()
     kind = ResourceKindField()
     audience = ResourceAudienceField()
     level = OptionalLevelField(help_text="The level it supports (null: not tied to a level).")
-    url = serializers.CharField(help_text="A link to the recording or resource; may be blank.")
+    url = StrictCharField(help_text="A link to the recording or resource; may be blank.")
     file = serializers.SerializerMethodField(
         help_text="The resource's file (null: none). Files are uploaded from the resource's "
         "page, not through the API."
     )
-    description = serializers.CharField()
+    description = StrictCharField()
     updated_on = serializers.DateField()
     created_at = serializers.DateTimeField()
 
@@ -88,16 +89,16 @@ class ResourceOutput(serializers.Serializer):
 
 
 class ResourceInput(serializers.Serializer):
-    title = serializers.CharField(max_length=200)
+    title = StrictCharField(max_length=200)
     kind = ResourceKindField()
     audience = ResourceAudienceField()
     level = LevelSlugInput(
         required=False, allow_null=True, help_text="A level's slug, or null for none."
     )
-    url = serializers.CharField(
+    url = StrictCharField(
         required=False, allow_blank=True, max_length=500, help_text="http:// or https:// only."
     )
-    description = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    description = StrictCharField(required=False, allow_blank=True, max_length=5000)
 
     def validate_level(self, value: str | None) -> int | None:
         return None if value is None else int(level_from_slug(value))

@@ -20,6 +20,16 @@ MAX_ID = 2**63 - 1
 LEVEL_SLUGS = [level.slug for level in LEVELS]
 
 
+class StrictCharField(serializers.CharField):
+    """Text, and only text: DRF's CharField turns a JSON number into a string, so a body
+    breaking the schema's `type: string` would be accepted (and stored as "0.5")."""
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)  # type: ignore[no-any-return]
+
+
 class EnumField(serializers.CharField):
     """A string from a fixed set, documented once as the schema component `enum_name`
     (several fields are called `status`, each with its own states)."""
@@ -123,14 +133,14 @@ class CoverageByField(EnumField):
 
 
 class PartnershipOutput(serializers.Serializer):
-    slug = serializers.CharField(source="partnership.slug")
-    name = serializers.CharField(source="partnership.name")
+    slug = StrictCharField(source="partnership.slug")
+    name = StrictCharField(source="partnership.name")
     role = RoleField()
 
 
 class OrganisationOutput(serializers.Serializer):
     id = serializers.IntegerField()
-    name = serializers.CharField()
+    name = StrictCharField()
     kind = OrganisationKindField()
 
 
@@ -138,12 +148,12 @@ class PlaceOutput(serializers.Serializer):
     """An organisation or team named inside another object."""
 
     id = serializers.IntegerField()
-    name = serializers.CharField()
+    name = StrictCharField()
 
 
 class TeamOutput(serializers.Serializer):
     id = serializers.IntegerField()
-    name = serializers.CharField()
+    name = StrictCharField()
     organisation = PlaceOutput()
     required_level = OptionalLevelField(
         help_text="The level everyone in the team needs (null: the baseline, informed)."
@@ -152,13 +162,11 @@ class TeamOutput(serializers.Serializer):
 
 class StaffOutput(serializers.Serializer):
     id = serializers.IntegerField()
-    staff_id = serializers.CharField(
-        help_text="The employer's identifier, unique in the partnership."
-    )
-    first_name = serializers.CharField()
-    last_name = serializers.CharField()
-    email = serializers.CharField()
-    job_title = serializers.CharField()
+    staff_id = StrictCharField(help_text="The employer's identifier, unique in the partnership.")
+    first_name = StrictCharField()
+    last_name = StrictCharField()
+    email = StrictCharField()
+    job_title = StrictCharField()
     is_manager = serializers.BooleanField()
     organisation = PlaceOutput()
     team = PlaceOutput()
@@ -173,20 +181,20 @@ class PersonOutput(serializers.Serializer):
     """A staff member named inside a booking or completion."""
 
     id = serializers.IntegerField()
-    staff_id = serializers.CharField()
-    name = serializers.CharField(source="__str__")
+    staff_id = StrictCharField()
+    name = StrictCharField(source="__str__")
 
 
 class CourseOutput(serializers.Serializer):
     id = serializers.IntegerField()
-    code = serializers.CharField()
-    title = serializers.CharField()
+    code = StrictCharField()
+    title = StrictCharField()
     level = LevelField(help_text="The level completing the course achieves.")
     delivery = DeliveryField()
-    provider = serializers.CharField()
-    description = serializers.CharField(help_text="What the course is about; blank if not given.")
+    provider = StrictCharField()
+    description = StrictCharField(help_text="What the course is about; blank if not given.")
     learning_outcomes = serializers.ListField(
-        child=serializers.CharField(),
+        child=StrictCharField(),
         source="outcomes",
         help_text="What people learn, one outcome an item; empty if not given.",
     )
@@ -197,8 +205,8 @@ class CourseOutput(serializers.Serializer):
 
 class CourseBriefOutput(serializers.Serializer):
     id = serializers.IntegerField()
-    code = serializers.CharField()
-    title = serializers.CharField()
+    code = StrictCharField()
+    title = StrictCharField()
     level = LevelField()
 
 
@@ -207,11 +215,11 @@ class SessionOutput(serializers.Serializer):
     course = CourseBriefOutput()
     starts_at = serializers.DateTimeField()
     ends_at = serializers.DateTimeField()
-    venue = serializers.CharField()
-    online_url = serializers.CharField()
+    venue = StrictCharField()
+    online_url = StrictCharField()
     capacity = serializers.IntegerField()
-    facilitator = serializers.CharField()
-    audience = serializers.CharField()
+    facilitator = StrictCharField()
+    audience = StrictCharField()
     status = SessionStatusField()
     places_booked = serializers.IntegerField(source="booked", help_text="Bookings holding a place.")
     waiting = serializers.IntegerField(help_text="Bookings on the waiting list.")
@@ -229,7 +237,7 @@ class GuestBriefOutput(serializers.Serializer):
     """A briefing guest (a board or elected member) named inside a booking."""
 
     id = serializers.IntegerField()
-    name = serializers.CharField()
+    name = StrictCharField()
 
 
 class BookingOutput(serializers.Serializer):
@@ -268,16 +276,14 @@ class CoverageFiguresOutput(serializers.Serializer):
 
 
 class CoverageRowOutput(CoverageFiguresOutput):
-    organisation = serializers.CharField(allow_null=True)
-    team = serializers.CharField(
-        allow_null=True, required=False, help_text="Only when `by` is `team`."
-    )
+    organisation = StrictCharField(allow_null=True)
+    team = StrictCharField(allow_null=True, required=False, help_text="Only when `by` is `team`.")
 
 
 class CoverageOutput(serializers.Serializer):
     """The object `tiptracker coverage --format json` prints (formats.md)."""
 
-    partnership = serializers.CharField(help_text="The partnership's slug.")
+    partnership = StrictCharField(help_text="The partnership's slug.")
     as_of = serializers.DateField()
     by = CoverageByField()
     rows = CoverageRowOutput(many=True, help_text="One per organisation (and team) and level.")
@@ -291,7 +297,7 @@ class CoverageOutput(serializers.Serializer):
 
 class BookingCreateInput(serializers.Serializer):
     session = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="The session's id.")
-    staff_id = serializers.CharField(
+    staff_id = StrictCharField(
         required=False,
         max_length=64,
         help_text="The employer's identifier of the person to book; leave out to book yourself.",
@@ -300,7 +306,7 @@ class BookingCreateInput(serializers.Serializer):
 
 class BookPeopleInput(serializers.Serializer):
     staff_ids = serializers.ListField(
-        child=serializers.CharField(max_length=64),
+        child=StrictCharField(max_length=64),
         min_length=1,
         max_length=100,
         help_text="The employer's identifiers of the people to book (up to 100); each is "
@@ -319,11 +325,9 @@ class BookingOutcomeField(EnumField):
 
 
 class BookingOutcomeOutput(serializers.Serializer):
-    staff_id = serializers.CharField(help_text="As sent.")
+    staff_id = StrictCharField(help_text="As sent.")
     outcome = BookingOutcomeField()
-    reason = serializers.CharField(
-        help_text="Why, in a sentence (empty for booked and waitlisted)."
-    )
+    reason = StrictCharField(help_text="Why, in a sentence (empty for booked and waitlisted).")
     booking = serializers.IntegerField(
         allow_null=True,
         help_text="The booking's id, when one was made (booked or waitlisted); otherwise null.",
@@ -337,10 +341,8 @@ class BookPeopleOutput(serializers.Serializer):
 
 
 class CompletionRecordInput(serializers.Serializer):
-    staff_id = serializers.CharField(
-        max_length=64, help_text="The employer's identifier of the person."
-    )
-    course_code = serializers.CharField(max_length=64)
+    staff_id = StrictCharField(max_length=64, help_text="The employer's identifier of the person.")
+    course_code = StrictCharField(max_length=64)
     completed_on = serializers.DateField(
         input_formats=["%Y-%m-%d"],
         validators=[validate_entered_date],

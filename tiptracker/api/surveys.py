@@ -16,7 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from tiptracker.api.errors import Refused, refused
-from tiptracker.api.serializers import CheckedEnumField
+from tiptracker.api.serializers import CheckedEnumField, StrictCharField
 from tiptracker.api.views import SLUG, ScopedApi, ScopedDetailApi, ScopedListApi
 from tiptracker.feedback import services
 from tiptracker.feedback.models import Purpose, Question, Survey
@@ -53,19 +53,19 @@ class QuestionKindField(CheckedEnumField):
 class QuestionOutput(serializers.Serializer):
     position = serializers.IntegerField(help_text="1 for the first question.")
     kind = QuestionKindField()
-    text = serializers.CharField()
-    hint = serializers.CharField()
+    text = StrictCharField()
+    hint = StrictCharField()
     choices = serializers.ListField(
-        child=serializers.CharField(), help_text="For single and multiple; empty otherwise."
+        child=StrictCharField(), help_text="For single and multiple; empty otherwise."
     )
-    change_answer = serializers.CharField(
+    change_answer = StrictCharField(
         help_text="For a single question: the choice that means a change in practice (blank: none)."
     )
 
 
 class VersionOutput(serializers.Serializer):
     number = serializers.IntegerField()
-    introduction = serializers.CharField(help_text="What people read before the questions.")
+    introduction = StrictCharField(help_text="What people read before the questions.")
     anonymous = serializers.BooleanField(
         help_text="Anonymous: nothing links an answer to the person who gave it."
     )
@@ -81,7 +81,7 @@ class VersionOutput(serializers.Serializer):
 
 class SurveyOutput(serializers.Serializer):
     id = serializers.IntegerField()
-    name = serializers.CharField()
+    name = StrictCharField()
     purpose = SurveyPurposeField()
     closed = serializers.SerializerMethodField(
         help_text="A closed survey sends nothing and its links do not work."
@@ -111,21 +111,21 @@ class SurveyEditOutput(serializers.Serializer):
         "version. False: changed in place (nobody had answered), or nothing changed."
     )
     changed = serializers.BooleanField(help_text="False: the same as before, nothing written.")
-    detail = serializers.CharField(help_text="What happened, in a sentence.")
+    detail = StrictCharField(help_text="What happened, in a sentence.")
     survey = SurveyDetailOutput()
 
 
 class QuestionInput(serializers.Serializer):
     kind = QuestionKindField()
-    text = serializers.CharField(allow_blank=True, help_text="500 characters or fewer.")
-    hint = serializers.CharField(required=False, allow_blank=True, default="")
+    text = StrictCharField(allow_blank=True, help_text="500 characters or fewer.")
+    hint = StrictCharField(required=False, allow_blank=True, default="")
     choices = serializers.ListField(
-        child=serializers.CharField(allow_blank=True),
+        child=StrictCharField(allow_blank=True),
         required=False,
         default=list,
         help_text="For single and multiple: 2 to 20 different choices, in order.",
     )
-    change_answer = serializers.CharField(
+    change_answer = StrictCharField(
         required=False,
         allow_blank=True,
         default="",
@@ -134,7 +134,7 @@ class QuestionInput(serializers.Serializer):
 
 
 def _introduction() -> serializers.CharField:
-    return serializers.CharField(
+    return StrictCharField(
         allow_blank=True,
         help_text="What people read first: what the survey is for, how answers are used, and "
         "that any question may be left blank.",
@@ -155,7 +155,7 @@ def _questions() -> QuestionInput:
 
 
 class SurveyInput(serializers.Serializer):
-    name = serializers.CharField(allow_blank=True, help_text="Unique in the partnership.")
+    name = StrictCharField(allow_blank=True, help_text="Unique in the partnership.")
     purpose = SurveyPurposeField()
     introduction = _introduction()
     anonymous = _anonymous()

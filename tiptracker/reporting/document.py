@@ -64,9 +64,13 @@ class Section:
     subsections: list["Section"] = field(default_factory=list)
 
 
+# What the report number reads until the clerk gives one.
+NOT_NUMBERED = "To be given by the board's clerk"
+
+
 @dataclass(frozen=True)
 class BoardReport:
-    reference: str  # the report number, e.g. "DIJB42-2022"
+    reference: str  # the report number, e.g. "DIJB42-2022"; NOT_NUMBERED until given
     title: str
     partnership: str
     period_start: dt.date
@@ -74,5 +78,22 @@ class BoardReport:
     # Sections 1 to 9 in the board's order. Section 8's table of the four directions, with
     # the one chosen marked, is an ordinary Table: no renderer needs to know about it.
     sections: list[Section]
+    # The cover, as the board's papers carry it: "Report to" (the board) and the meeting's
+    # date, "Report by" (a designation, "Chief Officer"); and the close: the author's name
+    # and designation, and the report's date. Blank until set on the report.
     author: str = ""
     date: dt.date | None = None
+    report_to: str = ""
+    meeting_date: dt.date | None = None
+    report_by: str = ""
+    author_designation: str = ""
+
+    @property
+    def numbered(self) -> bool:
+        return bool(self.reference) and self.reference != NOT_NUMBERED
+
+    @property
+    def meeting(self) -> str:
+        """The cover's "Report to" line: "Integration Joint Board – 24 August 2022"."""
+        day = f"{self.meeting_date.day} {self.meeting_date:%B %Y}" if self.meeting_date else ""
+        return " – ".join(part for part in (self.report_to, day) if part)

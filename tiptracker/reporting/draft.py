@@ -14,7 +14,14 @@ from dataclasses import replace
 
 from tiptracker.lib.money import board_pounds
 from tiptracker.lib.suppression import Figure
-from tiptracker.reporting.document import BoardReport, Chart, Paragraph, Section, Table
+from tiptracker.reporting.document import (
+    NOT_NUMBERED,
+    BoardReport,
+    Chart,
+    Paragraph,
+    Section,
+    Table,
+)
 from tiptracker.reporting.figures import CoverageOnDay, ImpactRow, ReportFigures
 
 
@@ -687,7 +694,7 @@ def report_draft(figures: ReportFigures, *, reference: str = "", title: str = ""
     ]
     return BoardReport(
         # The board's clerk gives the number (DIJBnn-YYYY); a draft has none yet.
-        reference=reference or "To be given by the board's clerk",
+        reference=reference or NOT_NUMBERED,
         title=title,
         partnership=f.partnership,
         period_start=f.start,

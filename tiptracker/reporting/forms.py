@@ -85,3 +85,44 @@ class ReportTemplateForm(forms.Form):
             "missing": "The file could not be read: choose it again",
         },
     )
+
+
+def _cover_text(name: str, help_text: str) -> forms.CharField:
+    label, most = services.COVER_TEXTS[name], services.COVER_MAX[name]
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=most,
+        help_text=help_text,
+        error_messages={"max_length": f"{label} must be {most} characters or fewer"},
+    )
+
+
+class CoverForm(forms.Form):
+    """The paper's cover (report to, the meeting, report by, its number) and close (the
+    author and the report's date), as the board's papers carry them. All optional: a draft
+    is often written before the meeting is set; the service checks the dates together."""
+
+    report_to = _cover_text("report_to", "The board the report goes to.")
+    meeting_date = DatePartsField(
+        label=services.COVER_DATES["meeting_date"],
+        what="date of the meeting",
+        required=False,
+        help_text="For example, 24 8 2022",
+    )
+    report_by = _cover_text(
+        "report_by", "The designation the report is presented by. For example, Chief Officer"
+    )
+    reference = _cover_text(
+        "reference", "The board's number for the report, from the clerk. For example, DIJB42-2022"
+    )
+    author_name = _cover_text("author_name", "Printed at the end of the report.")
+    author_designation = _cover_text(
+        "author_designation", "For example, Lead Officer, Protecting People"
+    )
+    report_date = DatePartsField(
+        label=services.COVER_DATES["report_date"],
+        what="date of the report",
+        required=False,
+        help_text="For example, 1 8 2022",
+    )

@@ -22,6 +22,14 @@ class Report(models.Model):
     # The board's number for it (DIJBnn-YYYY), given by the clerk; blank until then.
     reference = models.CharField(max_length=60, blank=True)
     title = models.CharField(max_length=300)
+    # The cover: who the report goes to and the meeting's date; who it is by (a designation).
+    report_to = models.CharField(max_length=300, blank=True)
+    meeting_date = models.DateField(null=True, blank=True)
+    report_by = models.CharField(max_length=300, blank=True)
+    # The close: the author's name and designation, and the report's date.
+    author_name = models.CharField(max_length=300, blank=True)
+    author_designation = models.CharField(max_length=300, blank=True)
+    report_date = models.DateField(null=True, blank=True)
     period_start = models.DateField()
     period_end = models.DateField()
     state = models.CharField(max_length=12, choices=State.choices, default=State.DRAFT)
@@ -62,6 +70,7 @@ class ReportEvent(models.Model):
         APPROVED = "approved", "Approved"
         EDITED = "edited", "Edited the words"
         NUMBERED = "numbered", "Gave the report its number"
+        COVERED = "covered", "Changed the cover and close"
         CONSULTED = "consulted", "Recorded a consultation"
         UNCONSULTED = "unconsulted", "Removed a consultation"
 

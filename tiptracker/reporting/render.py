@@ -7,6 +7,7 @@ its data table, the accessible version of the same figures.
 """
 
 import copy
+import datetime as dt
 import functools
 import io
 import itertools
@@ -226,7 +227,14 @@ REQUIRED_PLACEHOLDERS = {
 OPTIONAL_PLACEHOLDERS = {
     "partnership": "{{ partnership }}",
     "period": "{{ period }}",
+    # The cover: the board, the meeting's date (and the two as one line), report by.
+    "report_to": "{{ report_to }}",
+    "meeting_date": "{{ meeting_date }}",
+    "meeting": "{{ meeting }}",
+    "report_by": "{{ report_by }}",
+    # The close: the author's name and designation, the report's date.
     "author": "{{ author }}",
+    "author_designation": "{{ author_designation }}",
     "date": "{{ date }}",
 }
 PLACEHOLDERS = REQUIRED_PLACEHOLDERS | OPTIONAL_PLACEHOLDERS
@@ -295,13 +303,25 @@ def default_template() -> bytes:
         "and upload it to TIP Tracker as your partnership's template."
     )
     document.add_paragraph(PLACEHOLDERS["title"], style="Title")
-    document.add_paragraph(f"Report number: {PLACEHOLDERS['reference']}")
+    # The cover: docxtpl's paragraph tags leave out a line with nothing to say.
+    _labelled(document, "Report to", "meeting")
+    _labelled(document, "Report by", "report_by")
+    _labelled(document, "Report number", "reference", optional=False)
     document.add_paragraph(f"{PLACEHOLDERS['partnership']}, {PLACEHOLDERS['period']}")
-    # docxtpl's paragraph tags: the byline's paragraph is left out when there is none.
-    document.add_paragraph("{%p if author or date %}")
-    document.add_paragraph("{{ author }}{% if author and date %}, {% endif %}{{ date }}")
-    document.add_paragraph("{%p endif %}")
     document.add_paragraph(PLACEHOLDERS["body"])
+    # The close, as the board's papers end: the author, their post, the date.
+    document.add_paragraph("{%p if author or author_designation or date %}")
+    closing = document.add_paragraph()
+    closing.paragraph_format.space_before = Pt(24)
+    closing.paragraph_format.keep_with_next = True
+    closing.add_run(PLACEHOLDERS["author"]).bold = True
+    document.add_paragraph("{%p if author_designation %}")
+    document.add_paragraph(
+        PLACEHOLDERS["author_designation"]
+    ).paragraph_format.keep_with_next = True
+    document.add_paragraph("{%p endif %}")
+    _labelled(document, "Date", "date")
+    document.add_paragraph("{%p endif %}")
     section = document.sections[0]
     section.page_width, section.page_height = _A4
     section.left_margin = section.right_margin = _MARGIN
@@ -311,6 +331,17 @@ def default_template() -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def _labelled(document, label: str, name: str, *, optional: bool = True) -> None:  # type: ignore[no-untyped-def]
+    """A line of the cover or close, "Label: {{ name }}", left out when it has no value."""
+    if optional:
+        document.add_paragraph(f"{{%p if {name} %}}")
+    line = document.add_paragraph()
+    line.add_run(f"{label}: ").bold = True
+    line.add_run(PLACEHOLDERS[name])
+    if optional:
+        document.add_paragraph("{%p endif %}")
 
 
 def _house_font(document) -> None:  # type: ignore[no-untyped-def]
@@ -464,8 +495,13 @@ def report_docx(report: BoardReport, template: bytes | None = None) -> bytes:
         "reference": printable(report.reference),
         "partnership": printable(report.partnership),
         "period": printable(period_text(report)),
+        "report_to": printable(report.report_to),
+        "meeting_date": _day(report.meeting_date),
+        "meeting": printable(report.meeting),
+        "report_by": printable(report.report_by),
         "author": printable(report.author),
-        "date": f"{report.date:%-d %B %Y}" if report.date else "",
+        "author_designation": printable(report.author_designation),
+        "date": _day(report.date),
         "body": _BodyMark(),
     }
     # docxtpl fills the document's properties too: nothing the report needs, and a place a
@@ -495,13 +531,21 @@ def report_docx(report: BoardReport, template: bytes | None = None) -> bytes:
     # as this report's.
     properties = document.core_properties
     properties.title = _property(report.title)
-    properties.subject = _property(f"Report {report.reference}")
+    properties.subject = _property(
+        f"Report {report.reference}"
+        if report.numbered
+        else f"{report.partnership}, {period_text(report)}"
+    )
     properties.author = _property(report.author or report.partnership)
     properties.comments = ""
     properties.created = properties.modified = timezone.now()
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def _day(day: dt.date | None) -> str:
+    return f"{day.day} {day:%B %Y}" if day else ""
 
 
 # Word's document properties (File > Info) hold at most 255 characters each, and

@@ -107,6 +107,7 @@ def report_create(*, actor: Membership, start: dt.date, end: dt.date, title: str
         figures=figures,
         document=frozen.document_to_json(document),
         figures_taken_at=now,
+        report_to=REPORT_TO,
         created_at=now,
         created_by=actor,
     )
@@ -185,36 +186,123 @@ def _with_edits(document: BoardReport, edits: dict[str, str]) -> BoardReport:
 def report_document(report: Report) -> BoardReport:
     """The report as the renderers take it: the frozen document with the steering group's
     words laid over its paragraphs, section 7 from the consultations recorded, and the
-    board's number once the clerk has given it."""
+    cover and close as set on it (the board's number once the clerk has given it)."""
     document = _with_edits(frozen.document_from_json(report.document), report.edits)
     document = _with_consultations(
         document, _consultees(report), report.edits.get(CONSULTED_PARAGRAPH)
     )
-    return replace(document, reference=report.reference) if report.reference else document
+    return with_cover(document, {name: getattr(report, name) for name in COVER_FIELDS})
+
+
+def report_reference_set(*, actor: Membership, report: Report, reference: str) -> Report:
+    """The board's number for the report (DIJBnn-YYYY, from the clerk), until it is approved."""
+    return report_cover_set(actor=actor, report=report, reference=reference)
+
+
+# The cover and close -------------------------------------------------------------------------
+
+# Report field -> what the cover calls it (messages and history); the texts, then the dates.
+COVER_TEXTS = {
+    "reference": "Report number",
+    "report_to": "Report to",
+    "report_by": "Report by",
+    "author_name": "Author's name",
+    "author_designation": "Author's designation",
+}
+COVER_DATES = {"meeting_date": "Date of the meeting", "report_date": "Date of the report"}
+COVER_FIELDS = COVER_TEXTS | COVER_DATES
+# Each text's longest: the report number is the clerk's short code.
+COVER_MAX = {"reference": 60} | dict.fromkeys(
+    ("report_to", "report_by", "author_name", "author_designation"), 300
+)
+# What a new draft's "Report to" reads: the board a partnership's progress report goes to.
+REPORT_TO = "Integration Joint Board"
+
+
+def cover_checked(
+    period_end: dt.date, values: dict[str, object], current: dict[str, object] | None = None
+) -> dict[str, object]:
+    """The cover's fields (COVER_FIELDS) trimmed to one line each, or a ValidationError
+    naming each field that is wrong. The report is dated on or after its period ends (it
+    reports a period that has ended), and the board meets on or after both; `current` holds
+    the dates already set, that the ones given are checked with."""
+    errors: dict[str, str] = {}
+    checked: dict[str, object] = {}
+    for name, value in values.items():
+        if name in COVER_TEXTS:
+            text = " ".join(printable(str(value or "")).split())  # one line, as printed
+            if len(text) > COVER_MAX[name]:
+                errors[name] = f"{COVER_TEXTS[name]} must be {COVER_MAX[name]} characters or fewer"
+            checked[name] = text
+        elif name in COVER_DATES:
+            checked[name] = value
+    dates = (current or {}) | checked
+    report_date, meeting_date = dates.get("report_date"), dates.get("meeting_date")
+    ended = f"{period_end.day} {period_end:%B %Y}"
+    if isinstance(report_date, dt.date) and report_date < period_end:
+        errors["report_date"] = (
+            f"The date of the report must be on or after the period it covers ends ({ended})"
+        )
+    if isinstance(meeting_date, dt.date):
+        if meeting_date < period_end:
+            errors["meeting_date"] = (
+                "The date of the meeting must be on or after the period the report covers "
+                f"ends ({ended})"
+            )
+        elif isinstance(report_date, dt.date) and meeting_date < report_date:
+            errors["meeting_date"] = (
+                "The date of the meeting must be on or after the date of the report "
+                f"({report_date.day} {report_date:%B %Y})"
+            )
+    if errors:
+        raise ValidationError(errors)
+    return checked
+
+
+def _cover_line(name: str, value: object) -> str:
+    if isinstance(value, dt.date):
+        value = f"{value:%-d %B %Y}"
+    return f"{COVER_FIELDS[name]}: {value or '(none)'}"
 
 
 @transaction.atomic
-def report_reference_set(*, actor: Membership, report: Report, reference: str) -> Report:
-    """The board's number for the report (DIJBnn-YYYY, from the clerk), until it is approved."""
+def report_cover_set(*, actor: Membership, report: Report, **values: object) -> Report:
+    """Set the cover and close (any of COVER_FIELDS; those not given keep theirs), until
+    the report is approved. Recorded with what changed; the number's change as "numbered"."""
+    unknown = set(values) - set(COVER_FIELDS)
+    if unknown:
+        raise TypeError(f"not fields of the cover: {', '.join(sorted(unknown))}")
     report = Report.objects.select_for_update().get(pk=report.pk)
     if report.state == State.APPROVED:
-        raise _locked(report, "have its number changed")
-    reference = reference.strip()
-    if len(reference) > 60:
-        raise ValidationError({"reference": "The report number must be 60 characters or fewer"})
-    if reference != report.reference:
-        report.reference = reference
-        report.version += 1
-        report.save(update_fields=["reference", "version"])
-        ReportEvent.objects.create(
-            report=report,
-            at=timezone.now(),
-            by=actor,
-            by_name=_name(actor),
-            action=Action.NUMBERED,
-            changes=[f"Report number: {reference or '(none)'}"],
-        )
+        raise _locked(report, "have its cover changed")
+    checked = cover_checked(
+        report.period_end, values, {name: getattr(report, name) for name in COVER_DATES}
+    )
+    changed = [name for name, value in checked.items() if getattr(report, name) != value]
+    if not changed:
+        return report
+    for name in changed:
+        setattr(report, name, checked[name])
+    report.version += 1
+    report.save(update_fields=[*changed, "version"])
+    action = Action.NUMBERED if changed == ["reference"] else Action.COVERED
+    _event(report, actor, action, [_cover_line(name, checked[name]) for name in changed])
     return report
+
+
+def with_cover(document: BoardReport, cover: dict[str, object]) -> BoardReport:
+    """The document with the cover and close (COVER_FIELDS -> values; blank ones leave the
+    drafted reference as it is)."""
+    return replace(
+        document,
+        reference=str(cover.get("reference") or document.reference),
+        report_to=str(cover.get("report_to", document.report_to)),
+        meeting_date=cover.get("meeting_date"),  # type: ignore[arg-type]
+        report_by=str(cover.get("report_by", "")),
+        author=str(cover.get("author_name", "")),
+        author_designation=str(cover.get("author_designation", "")),
+        date=cover.get("report_date"),  # type: ignore[arg-type]
+    )
 
 
 # Consultations ----------------------------------------------------------------------------
@@ -430,13 +518,22 @@ TEMPLATE_MAX_BYTES = 5 * 1024 * 1024
 # What each placeholder (render.PLACEHOLDERS) is replaced by, for the template page.
 PLACEHOLDER_MEANINGS = {
     "title": "the report's title",
-    "reference": "the report number the board gave it (blank until the clerk gives it)",
+    "reference": "the report number the board gave it (“To be given by the board's clerk” "
+    "until the clerk gives it)",
     "body": "the report itself: every section with its numbered paragraphs, tables and "
     "charts; it must be alone in its own paragraph",
     "partnership": "the partnership's name",
     "period": "the period the report covers, for example 1 December 2021 to 30 June 2022",
-    "author": "who the report is from, for example Chief Officer (blank if not set)",
-    "date": "the report's date, for example 24 August 2022 (blank if not set)",
+    "report_to": "who the report goes to, for example Integration Joint Board (blank if not set)",
+    "meeting_date": "the date of the board's meeting, for example 24 August 2022 (blank if "
+    "not set)",
+    "meeting": "who the report goes to and the meeting's date as one line, for example "
+    "Integration Joint Board – 24 August 2022",
+    "report_by": "who presents the report, for example Chief Officer (blank if not set)",
+    "author": "the author's name, printed at the end (blank if not set)",
+    "author_designation": "the author's designation, for example Lead Officer, Protecting "
+    "People (blank if not set)",
+    "date": "the report's date, for example 1 August 2022 (blank if not set)",
 }
 # Unpacked, a .docx larger than this is not a letterhead: a zip made to fill the server.
 _TEMPLATE_MAX_UNPACKED = 50 * 1024 * 1024
@@ -469,8 +566,12 @@ def _sample_report() -> BoardReport:
         partnership="Sample partnership",
         period_start=dt.date(2000, 1, 1),
         period_end=dt.date(2000, 6, 30),
-        author="Chief Officer",
+        author="Sample Author",
         date=dt.date(2000, 7, 1),
+        report_to="Sample Board",
+        meeting_date=dt.date(2000, 8, 1),
+        report_by="Chief Officer",
+        author_designation="Lead Officer",
         sections=[
             Section(
                 number="1",

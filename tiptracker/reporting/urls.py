@@ -10,7 +10,7 @@ urlpatterns = [
     path("template/remove/", views.report_template_remove, name="report_template_remove"),
     path("<int:report_pk>/", views.report, name="report"),
     path("<int:report_pk>/refresh/", views.report_refresh, name="report_refresh"),
-    path("<int:report_pk>/number/", views.report_reference, name="report_reference"),
+    path("<int:report_pk>/cover/", views.report_cover, name="report_cover"),
     path(
         "<int:report_pk>/sections/<str:number>/",
         views.report_section_edit,

@@ -15,7 +15,13 @@ from tiptracker.partnerships.models import Membership
 from tiptracker.reporting import render as renderers
 from tiptracker.reporting import services
 from tiptracker.reporting.draft import consultations_sentence
-from tiptracker.reporting.forms import ConsultationForm, ReportForm, ReportTemplateForm, SectionForm
+from tiptracker.reporting.forms import (
+    ConsultationForm,
+    CoverForm,
+    ReportForm,
+    ReportTemplateForm,
+    SectionForm,
+)
 from tiptracker.reporting.models import Report, ReportEvent, ReportTemplate
 
 READ, EDIT, APPROVE = (
@@ -73,7 +79,7 @@ def report(
             "events": events,
             "refreshed": refreshed,
             "can_refresh": membership.role in EDIT and found.state == Report.State.DRAFT,
-            "can_number": membership.role in EDIT and found.state != Report.State.APPROVED,
+            "can_cover": membership.role in EDIT and found.state != Report.State.APPROVED,
             "can_submit": membership.role in EDIT and "submit" in allowed,
             "can_return": membership.role in EDIT and "return" in allowed,
             "can_approve": membership.role in APPROVE and "approve" in allowed,
@@ -212,18 +218,24 @@ def report_consultation_remove(
 
 
 @access.partnership_view(EDIT)
-@require_POST
-def report_reference(request: HttpRequest, membership: Membership, report_pk: int) -> HttpResponse:
+@require_http_methods(["GET", "POST"])
+def report_cover(request: HttpRequest, membership: Membership, report_pk: int) -> HttpResponse:
+    """The paper's cover and close, until the report is approved."""
     found = _report(membership, report_pk)
-    try:
-        services.report_reference_set(
-            actor=membership, report=found, reference=request.POST.get("reference", "")
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, "Saved the report number.")
-    return _back(membership, found)
+    if found.state == Report.State.APPROVED:
+        messages.error(request, "The report is approved, so its cover is locked.")
+        return _back(membership, found)
+    initial = {name: getattr(found, name) for name in services.COVER_FIELDS}
+    form = CoverForm(posted(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.report_cover_set(actor=membership, report=found, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, "Saved the cover and close.")
+            return _back(membership, found)
+    return render(request, "reporting/cover.html", {"report": found, "form": form})
 
 
 @access.partnership_view(EDIT)

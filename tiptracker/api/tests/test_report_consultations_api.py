@@ -322,8 +322,7 @@ def test_an_editor_gives_the_report_its_number(api, ld, report):
 @pytest.mark.parametrize(
     ("body", "says"),
     [
-        ({}, "required"),
-        ({"reference": "x" * 61}, "The report number must be 60 characters or fewer"),
+        ({"reference": "x" * 61}, "Report number must be 60 characters or fewer"),
         ({"reference": None}, "null"),
     ],
 )
@@ -331,6 +330,20 @@ def test_a_bad_number_is_a_400_naming_it(api, admin, report, body, says):
     response = api(admin).patch(url(report), body, format="json")
     assert response.status_code == 400 and says in response.json()["errors"]["reference"][0]
     assert Report.objects.get().reference == ""
+
+
+def test_an_empty_change_of_the_cover_changes_nothing(api, admin, report):
+    response = api(admin).patch(url(report), {}, format="json")
+    assert response.status_code == 200
+    assert Report.objects.get().version == 1 and not Report.objects.get().events.filter(
+        action="covered"
+    )
+
+
+def test_a_number_where_text_belongs_is_a_400(api, admin, report):
+    response = api(admin).patch(url(report), {"report_by": 0.5}, format="json")
+    assert response.status_code == 400 and "Not a valid string" in str(response.json())
+    assert Report.objects.get().report_by == ""
 
 
 def test_an_approved_reports_number_is_a_400_saying_it_is_locked(api, admin, report):

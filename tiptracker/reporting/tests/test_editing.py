@@ -148,7 +148,10 @@ def test_an_unknown_section_is_not_found(ld, login, report):
 def test_the_clerks_number_is_given_shown_and_written_into_word(ld, login, report):
     client = login(ld)
     slug = report.partnership.slug
-    client.post(reverse("report_reference", args=[slug, report.pk]), {"reference": "DIJB42-2022"})
+    client.post(
+        reverse("report_cover", args=[slug, report.pk]),
+        {"reference": "DIJB42-2022", "report_to": "Integration Joint Board"},
+    )
     report.refresh_from_db()
     assert report.reference == "DIJB42-2022"
     assert services.report_document(report).reference == "DIJB42-2022"

@@ -6,6 +6,7 @@ Uploading and checking a template (services) is test_template.py's.
 """
 
 import dataclasses
+import datetime as dt
 import io
 import re
 import zipfile
@@ -177,22 +178,36 @@ def test_the_default_template_holds_every_placeholder_for_a_partnership_to_resty
         "{{p body }}",
         "{{ partnership }}",
         "{{ period }}",
+        "{{ meeting }}",
+        "{{ report_by }}",
+        "{{ author }}",
+        "{{ author_designation }}",
+        "{{ date }}",
     ):
         assert placeholder in text
 
 
-def test_the_default_template_writes_the_front_matter_as_before():
+def test_the_default_template_writes_the_cover_and_the_close():
+    report = dataclasses.replace(
+        a_report(), report_to="Integration Joint Board", meeting_date=dt.date(2022, 8, 24)
+    )
     with _own_chart_cache():
-        written = _opened(report_docx(a_report()))
-    report = a_report()
-    assert [(p.style.name, p.text) for p in written.paragraphs[:4]] == [
+        written = _opened(report_docx(report))
+    assert [(p.style.name, p.text) for p in written.paragraphs[:5]] == [
         ("Title", report.title),
+        ("Normal", "Report to: Integration Joint Board – 24 August 2022"),
         ("Normal", "Report number: DIJB42-2022"),
         ("Normal", f"{report.partnership}, 1 December 2021 to 30 June 2022"),
-        ("Normal", "Chief Officer, 24 August 2022"),
+        ("Heading 1", "1.0 PURPOSE OF REPORT"),
     ]
-    assert written.paragraphs[4].style.name == "Heading 1"
-    without_byline = dataclasses.replace(report, author="", date=None)
+    # The close, after the last section: the author (bold) and the date, no empty lines.
+    close = [p for p in written.paragraphs if p.text][-2:]
+    assert [p.text for p in close] == ["Chief Officer", "Date: 24 August 2022"]
+    assert close[0].runs[0].bold
+    without_close = dataclasses.replace(
+        report, author="", date=None, report_to="", meeting_date=None
+    )
     with _own_chart_cache():
-        written = _opened(report_docx(without_byline))
-    assert written.paragraphs[3].style.name == "Heading 1"  # no empty byline paragraph
+        written = _opened(report_docx(without_close))
+    assert written.paragraphs[1].text == "Report number: DIJB42-2022"
+    assert written.paragraphs[-1].text != "" and "Date" not in written.paragraphs[-1].text
