@@ -37,7 +37,7 @@ from matplotlib.transforms import ScaledTranslation
 from tiptracker.lib.numbers import thousands
 
 # Part of the cache key: change it when the drawing changes, so no stale chart is served.
-CHART_STYLE_VERSION = 5
+CHART_STYLE_VERSION = 6
 T = TypeVar("T", str, bytes)
 # Okabe and Ito's colours, which people with any common colour blindness tell apart, each at
 # least 3:1 against white (WCAG 2.2's contrast for graphics): blue, vermilion, bluish green,
@@ -175,13 +175,15 @@ def _svg(draw: Callable[[float], Figure], title: str, payload: object) -> str:
         svg = buffer.getvalue()
         svg = _without_inline_styles(svg[svg.index("<svg") :])
         svg = svg_ids_prefixed(svg, f"c{digest}{name[0]}-")
-        drawings.append(
-            svg.replace(
-                "<svg ",
-                f'<svg role="img" aria-label="{safe_title}" class="tip-chart tip-chart--{name}" ',
-                1,
-            )
+        svg = svg.replace(
+            "<svg ",
+            f'<svg role="img" aria-label="{safe_title}" class="tip-chart tip-chart--{name}" ',
+            1,
         )
+        # And as the drawing's first child, <title>: what a tagged PDF's figure takes as its
+        # alternative text (WeasyPrint reads it there, not from aria-label).
+        opened = svg.index(">") + 1
+        drawings.append(f"{svg[:opened]}<title>{safe_title}</title>{svg[opened:]}")
     return f'<div class="tip-chart-box">{"".join(drawings)}</div>'
 
 

@@ -26,3 +26,24 @@ def word_lines(content: bytes) -> list[str]:
         else:
             lines.append(block.text)
     return [line for line in lines if line.strip()]
+
+
+def pdf_figures(pdf: bytes) -> list[str | None]:
+    """Each figure of the tagged PDF's structure, in order: its alternative text (None if it
+    has none), as a screen reader is given it."""
+    found: list[str | None] = []
+
+    def visit(node: object) -> None:
+        node = node.get_object() if hasattr(node, "get_object") else node
+        if isinstance(node, list):
+            for child in node:
+                visit(child)
+        elif isinstance(node, dict):
+            if node.get("/S") == "/Figure":
+                alt = node.get("/Alt")
+                found.append(str(alt) if alt is not None else None)
+            if "/K" in node:
+                visit(node["/K"])
+
+    visit(pdf_reader(pdf).trailer["/Root"]["/StructTreeRoot"])
+    return found

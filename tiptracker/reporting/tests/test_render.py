@@ -16,7 +16,8 @@ from docx import Document
 from docx.oxml.ns import qn
 
 from tiptracker.reporting.document import BoardReport, Chart, Paragraph, Section, Table
-from tiptracker.reporting.render import report_docx, report_html, report_pdf
+from tiptracker.reporting.render import outline, report_docx, report_html, report_pdf
+from tiptracker.reporting.tests.reading import pdf_figures
 
 DIRECTIONS = Table(
     caption="Direction required to Dundee City Council, NHS Tayside or both",
@@ -451,3 +452,10 @@ def test_the_pdf_is_a_tagged_pdf_with_the_sections_as_bookmarks():
         assert heading in strings
     assert a_report().title in strings  # the document's title, from <title>
     assert b"/StructTreeRoot" in inflated  # tagged: headings, paragraphs and tables marked up
+
+
+def test_every_figure_in_the_pdf_has_its_charts_alternative_text():
+    report = a_report()
+    alts = [c.alt for s in outline(report) for p in s.section.paragraphs for c in p.charts]
+    assert len(alts) >= 2
+    assert pdf_figures(report_pdf(report)) == alts  # the narrow drawing is not printed
