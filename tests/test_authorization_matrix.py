@@ -289,6 +289,8 @@ POLICY: dict[str, dict[str, object]] = {
     "report": {GET: REPORT_READ},
     "report_refresh": {POST: REPORT_EDIT},
     "report_cover": {GET: REPORT_EDIT, POST: REPORT_EDIT},
+    "report_choices": {GET: REPORT_EDIT, POST: REPORT_EDIT},
+    "report_risks": {POST: REPORT_EDIT},
     "report_section_edit": {GET: REPORT_EDIT, POST: REPORT_EDIT},
     # Consultations: the first allowed caller removes the world's; the next is told it was
     # removed already (a message, not a 404).

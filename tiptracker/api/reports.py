@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -27,8 +28,9 @@ from tiptracker.api.serializers import CheckedEnumField, EnumField, StrictCharFi
 from tiptracker.api.views import SLUG, ScopedApi, ScopedListApi, _valid
 from tiptracker.lib.dates import validate_entered_date
 from tiptracker.partnerships import access
+from tiptracker.reporting import layout as layouts
+from tiptracker.reporting import papers, services
 from tiptracker.reporting import render as renderers
-from tiptracker.reporting import services
 from tiptracker.reporting.models import Report, ReportEvent
 
 TAGS = ["Reports"]
@@ -92,7 +94,41 @@ class ReportEventOutput(serializers.Serializer):
     )
 
 
+class RiskSerializer(serializers.Serializer):
+    description = StrictCharField(max_length=papers.TEXT_MAX["description"])
+    likelihood = serializers.IntegerField(min_value=1, max_value=5, help_text="Before mitigation.")
+    impact = serializers.IntegerField(min_value=1, max_value=5, help_text="Before mitigation.")
+    mitigations = StrictCharField(
+        max_length=papers.TEXT_MAX["mitigations"], allow_blank=True, required=False, default=""
+    )
+    planned_likelihood = serializers.IntegerField(
+        min_value=1, max_value=5, help_text="After mitigation."
+    )
+    planned_impact = serializers.IntegerField(
+        min_value=1,
+        max_value=5,
+        help_text="After mitigation; the rating (likelihood × impact) no higher than before.",
+    )
+
+
+class PaperSerializer(serializers.Serializer):
+    title = StrictCharField(max_length=papers.TEXT_MAX["title"])
+    link = serializers.URLField(
+        max_length=papers.TEXT_MAX["link"], allow_blank=True, required=False, default=""
+    )
+
+
 class ReportDetailOutput(ReportOutput):
+    direction = serializers.ChoiceField(
+        choices=list(papers.DIRECTIONS), help_text="Section 8: the direction required."
+    )
+    risks = RiskSerializer(many=True, help_text="Section 6's table; empty: not risk assessed.")
+    impact_assessed = serializers.BooleanField(
+        help_text="Section 5: an integrated impact assessment was carried out (false: screened)."
+    )
+    impact_summary = serializers.CharField(help_text="Its outcome.")
+    impact_link = serializers.CharField(help_text="Where it is published.")
+    background_papers = PaperSerializer(many=True, help_text="Section 9.")
     history = ReportEventOutput(many=True, source="events", help_text="Newest first.")
     document = serializers.JSONField(
         help_text="The report's frozen document (sections, paragraphs, tables and charts), "
@@ -149,6 +185,35 @@ class CoverInput(serializers.Serializer):
     author_name = _cover_text("author_name", "The author's name, printed at the end.")
     author_designation = _cover_text("author_designation", "The author's designation.")
     report_date = _cover_date("report_date", "on or after the period ends.")
+
+
+class ReportChangeInput(CoverInput):
+    """The cover and close, and sections 5, 6, 8 and 9: only the fields sent change."""
+
+    direction = serializers.ChoiceField(
+        choices=list(papers.DIRECTIONS), required=False, help_text="Section 8."
+    )
+    impact_assessed = serializers.BooleanField(
+        required=False, help_text="Section 5: true if an integrated impact assessment was made."
+    )
+    impact_summary = StrictCharField(
+        max_length=papers.SUMMARY_MAX, allow_blank=True, required=False, help_text="Its outcome."
+    )
+    impact_link = serializers.URLField(
+        max_length=500, allow_blank=True, required=False, help_text="Where it is published."
+    )
+    risks = RiskSerializer(  # type: ignore[call-arg]  # DRF takes max_length; its stubs do not
+        many=True,
+        required=False,
+        max_length=papers.RISKS_MAX,
+        help_text="Section 6's table, the whole list; empty: not risk assessed.",
+    )
+    background_papers = PaperSerializer(  # type: ignore[call-arg]
+        many=True,
+        required=False,
+        max_length=papers.PAPERS_MAX,
+        help_text="Section 9, the whole list.",
+    )
 
 
 class RefreshOutput(serializers.Serializer):
@@ -261,19 +326,28 @@ class ReportDetailApi(ScopedApi):
 
     @extend_schema(
         tags=TAGS,
-        summary="Set the report's cover and close (its number, the board and meeting, the author)",
+        summary="Set the report's cover and close, impact assessment, risks, direction and papers",
         description="Only the fields sent change (none sent: nothing changes). Until it is approved: an approved report is "
         "a 409 saying it is locked. Dates out of order (a report dated before its period ends, "
         "a meeting before the report's date) are a 409 naming the field.",
         parameters=[SLUG],
-        request=CoverInput,
+        request=ReportChangeInput,
         responses={200: ReportDetailOutput},
     )
     def patch(self, request: Request, slug: str, pk: int) -> Response:
         report = _report(self, pk)
-        report = services.report_cover_set(
-            actor=self.membership, report=report, **_valid(CoverInput, request)
-        )
+        values = _valid(ReportChangeInput, request)
+        with transaction.atomic():
+            report = services.report_cover_set(
+                actor=self.membership,
+                report=report,
+                **{k: v for k, v in values.items() if k in services.COVER_FIELDS},
+            )
+            report = services.report_choices_set(
+                actor=self.membership,
+                report=report,
+                **{k: v for k, v in values.items() if k in services.CHOICE_FIELDS},
+            )
         return Response(_shown(report))
 
 
@@ -406,6 +480,8 @@ class SectionParagraphOutput(serializers.Serializer):
         help_text="A list that follows the words (from the figures, or 7.1's consultees); "
         "not edited here.",
     )
+    hidden = serializers.BooleanField(help_text="Left out of the report (number blank).")
+    own = serializers.BooleanField(help_text="A paragraph of your own, not drafted.")
 
 
 class SectionOutput(serializers.Serializer):
@@ -418,7 +494,6 @@ class SectionOutput(serializers.Serializer):
 @extend_schema_field(
     {
         "type": "object",
-        "minProperties": 1,
         "additionalProperties": {
             "type": "string",
             "minLength": 1,
@@ -435,8 +510,6 @@ class ParagraphsField(serializers.DictField):
     def to_internal_value(self, data: Any) -> dict[str, str]:
         if not isinstance(data, dict):
             self.fail("not_a_dict", input_type=type(data).__name__)
-        if not data:
-            raise serializers.ValidationError("Send the words of at least one paragraph.")
         errors = [
             f"Paragraph {ident}: {problem}"
             for ident, text in data.items()
@@ -466,8 +539,35 @@ class SectionInput(serializers.Serializer):
         help_text="The report's version you read: a newer one is a 409 and nothing is written.",
     )
     paragraphs = ParagraphsField(
-        help_text="Paragraph ident -> its new words (at least one); paragraphs not sent keep "
-        "theirs."
+        required=False,
+        default=dict,
+        help_text="Paragraph ident -> its new words; paragraphs not sent keep theirs.",
+    )
+    hidden = serializers.ListField(
+        child=StrictCharField(max_length=100),
+        required=False,
+        max_length=200,
+        help_text="The idents of every paragraph of the section to leave out (replacing the "
+        "last choice; [] brings them all back). Left out, a paragraph is kept, not shown.",
+    )
+    order = serializers.ListField(
+        child=StrictCharField(max_length=100),
+        required=False,
+        max_length=200,
+        help_text="Every paragraph's ident once, in the order to print them; they are "
+        "numbered again in that order.",
+    )
+    added = serializers.ListField(
+        child=StrictCharField(max_length=services.PARAGRAPH_MAX),
+        required=False,
+        max_length=services.OWN_MAX,
+        help_text="Words of new paragraphs of your own, added at the end of the section.",
+    )
+    removed = serializers.ListField(
+        child=StrictCharField(max_length=100),
+        required=False,
+        max_length=services.OWN_MAX,
+        help_text="Idents of your own paragraphs to remove (drafted ones are left out instead).",
     )
 
 
@@ -542,15 +642,23 @@ class ConsultationDetailApi(ScopedApi):
 
 
 def _section(report: Report, number: str) -> dict:
-    section = services.report_section(report, number)
+    section = services.report_section(report, number, keep_hidden=True)
     if section is None or not section.paragraphs:
         raise NotFound(f"The report has no section {number} with words to edit.")
+    hidden = set(layouts.read(report.layout)["hidden"])
     return {
         "number": section.number,
         "title": section.title,
         "version": report.version,
         "paragraphs": [
-            {"ident": p.ident, "number": p.number, "text": p.text, "bullets": p.bullets}
+            {
+                "ident": p.ident,
+                "number": p.number,
+                "text": p.text,
+                "bullets": p.bullets,
+                "hidden": p.ident in hidden,
+                "own": p.ident.startswith(layouts.OWN),
+            }
             for p in section.paragraphs
         ],
     }
@@ -613,6 +721,10 @@ class SectionApi(ScopedApi):
                 number=number,
                 texts=data["paragraphs"],
                 version=data["version"],
+                hidden=data.get("hidden"),
+                order=data.get("order"),
+                added=data.get("added"),
+                removed=data.get("removed"),
             )
         except services.EditConflict as clash:
             return Response(
@@ -627,14 +739,16 @@ class SectionApi(ScopedApi):
             )
         except DjangoValidationError as error:
             if hasattr(error, "error_dict"):  # paragraph ident -> what is wrong with it
-                raise Refused(
-                    {
-                        "paragraphs": [
-                            f"Paragraph {ident}: {message}"
-                            for ident, messages in error.message_dict.items()
-                            for message in messages
-                        ]
-                    }
-                ) from None
+                found: dict[str, list[str]] = {}
+                for ident, messages in error.message_dict.items():
+                    if ident == "order":
+                        found.setdefault("order", []).extend(messages)
+                    elif ident.startswith("new"):
+                        found.setdefault("added", []).extend(messages)
+                    else:
+                        found.setdefault("paragraphs", []).extend(
+                            f"Paragraph {ident}: {message}" for message in messages
+                        )
+                raise Refused(found) from None
             raise
         return Response(SectionOutput(_section(report, number)).data)

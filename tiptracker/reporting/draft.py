@@ -602,10 +602,14 @@ def report_draft(figures: ReportFigures, *, reference: str = "", title: str = ""
             "2",
             "RECOMMENDATIONS",
             [
+                # The board's way: a lead-in, then each recommendation numbered as a list.
+                Paragraph(
+                    "", "It is recommended that the Integration Joint Board (IJB):", key="recommend"
+                ),
                 Paragraph(
                     "2.1",
-                    "It is recommended that the Integration Joint Board (IJB) note the content "
-                    "of this report, including progress to date and planned next steps.",
+                    "Note the content of this report, including progress to date and planned "
+                    "next steps.",
                 ),
                 *_planned_briefing(f),
             ],

@@ -3,7 +3,8 @@
 from django import forms
 
 from tiptracker.forms import DatePartsField
-from tiptracker.reporting import services
+from tiptracker.reporting import layout as layouts
+from tiptracker.reporting import papers, services
 
 
 class ReportForm(forms.Form):
@@ -23,33 +24,98 @@ class ReportForm(forms.Form):
 
 
 class SectionForm(forms.Form):
-    """The words of one section's paragraphs, one box each (field pN for the section's Nth
-    paragraph); tables, lists and charts come from the figures and are not edited here."""
+    """One section's paragraphs, each with its words (pN), whether it is left out (hN; the
+    clerk's own paragraphs are removed instead, rN) and its place (oN, 1 for the first); and
+    a box for a new paragraph of the clerk's own. Tables, lists and charts come from the
+    figures and are not edited here."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, paragraphs: list, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(  # type: ignore[no-untyped-def]
+        self, *args, paragraphs: list, hidden: set[str], **kwargs
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.paragraphs = paragraphs
+        count = len(paragraphs)
         for n, paragraph in enumerate(paragraphs):
+            name = self.name_of(paragraph)
+            own = paragraph.ident.startswith(layouts.OWN)
             self.fields[f"p{n}"] = forms.CharField(
-                label=f"Paragraph {paragraph.number}",
+                label=f"Paragraph {name}" + (" (your own)" if own else ""),
                 widget=forms.Textarea,
+                required=False,  # a paragraph left out may be empty; the service checks
                 max_length=services.PARAGRAPH_MAX,
                 initial=paragraph.text,
                 error_messages={
-                    "required": f"Enter the words of paragraph {paragraph.number}",
                     "max_length": f"A paragraph must be {services.PARAGRAPH_MAX:,} characters "
                     "or fewer",
                 },
             )
+            self.fields[f"o{n}"] = forms.TypedChoiceField(
+                label=f"Place of paragraph {name}",
+                choices=[(str(k), str(k)) for k in range(1, count + 1)],
+                coerce=int,
+                required=False,  # not sent: it keeps its place
+                empty_value=None,
+                initial=str(n + 1),
+            )
+            if own:
+                self.fields[f"r{n}"] = forms.BooleanField(
+                    label=f"Remove paragraph {name}", required=False
+                )
+            else:
+                self.fields[f"h{n}"] = forms.BooleanField(
+                    label=f"Leave paragraph {name} out of the report (it can be brought back)",
+                    required=False,
+                    initial=paragraph.ident in hidden,
+                )
+        self.fields["new"] = forms.CharField(
+            label="Add a paragraph of your own (optional)",
+            help_text="It goes at the end of the section; give it a place after saving.",
+            widget=forms.Textarea,
+            required=False,
+            max_length=services.PARAGRAPH_MAX,
+            error_messages={
+                "max_length": f"A paragraph must be {services.PARAGRAPH_MAX:,} characters or fewer"
+            },
+        )
+
+    @staticmethod
+    def name_of(paragraph) -> str:  # type: ignore[no-untyped-def]
+        return paragraph.number or "(not numbered)"
+
+    def rows(self) -> list[dict]:
+        """Each paragraph's fields together, for the template."""
+        return [
+            {
+                "paragraph": p,
+                "text": self[f"p{n}"],
+                "place": self[f"o{n}"],
+                "leave_out": self[f"h{n}"] if f"h{n}" in self.fields else None,
+                "remove": self[f"r{n}"] if f"r{n}" in self.fields else None,
+            }
+            for n, p in enumerate(self.paragraphs)
+        ]
 
     def texts(self) -> dict[str, str]:
         """Paragraph.ident -> the words typed."""
         return {p.ident: self.cleaned_data[f"p{n}"] for n, p in enumerate(self.paragraphs)}
 
+    def layout(self) -> dict:
+        """The structure chosen, as report_section_edit takes it: hidden, order (by place,
+        ties in the present order), added, removed."""
+        data = self.cleaned_data
+        placed = sorted(range(len(self.paragraphs)), key=lambda n: (data.get(f"o{n}") or n + 1, n))
+        return {
+            "hidden": [p.ident for n, p in enumerate(self.paragraphs) if data.get(f"h{n}")],
+            "order": [self.paragraphs[n].ident for n in placed],
+            "added": [data["new"]] if data["new"].strip() else [],
+            "removed": [p.ident for n, p in enumerate(self.paragraphs) if data.get(f"r{n}")],
+        }
+
     def field_of(self) -> dict[str, str]:
-        return {p.ident: f"p{n}" for n, p in enumerate(self.paragraphs)}
+        fields = {p.ident: f"p{n}" for n, p in enumerate(self.paragraphs)}
+        return fields | {"new0": "new"}
 
 
 class ConsultationForm(forms.Form):
@@ -126,3 +192,99 @@ class CoverForm(forms.Form):
         required=False,
         help_text="For example, 1 8 2022",
     )
+
+
+class ChoicesForm(forms.Form):
+    """Sections 5, 8 and 9: the impact assessment, the direction and the background papers
+    (the risks have their own form). The earlier reports offered are the partnership's
+    approved reports for earlier periods; the other papers are one per line."""
+
+    impact_assessed = forms.TypedChoiceField(
+        label="Integrated impact assessment",
+        choices=[
+            ("no", "Screened: no major issues (the usual statement)"),
+            ("yes", "An assessment was carried out"),
+        ],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether an impact assessment was carried out"},
+    )
+    impact_summary = forms.CharField(
+        label="Outcome of the assessment (if one was carried out)",
+        required=False,
+        widget=forms.Textarea,
+        help_text="For example, a positive impact on staff wellbeing; no negative impact found",
+    )
+    impact_link = forms.CharField(
+        label="Link to the assessment (optional)",
+        required=False,
+        help_text="A full web address, starting https://",
+    )
+    direction = forms.ChoiceField(
+        label="Direction required",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the direction the report requires"},
+    )
+    previous = forms.MultipleChoiceField(
+        label="Earlier reports to the board",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Approved reports kept in TIP Tracker; tick those to list as background papers.",
+    )
+    other_papers = forms.CharField(
+        label="Other background papers",
+        required=False,
+        widget=forms.Textarea,
+        help_text="One per line: its title, then its web address if it is published.",
+    )
+
+    def __init__(  # type: ignore[no-untyped-def]
+        self, *args, directions: list[tuple[str, str]], previous: list[str], **kwargs
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["direction"].choices = directions  # type: ignore[attr-defined]
+        self.fields["previous"].choices = [(t, t) for t in previous]  # type: ignore[attr-defined]
+
+    def values(self) -> dict:
+        """The cleaned form as report_choices_set takes it."""
+        data = self.cleaned_data
+        offered = [{"title": title, "link": ""} for title in data["previous"]]
+        return {
+            "impact_assessed": data["impact_assessed"],
+            "impact_summary": data["impact_summary"],
+            "impact_link": data["impact_link"].strip(),
+            "direction": data["direction"],
+            "background_papers": offered + papers.papers_from_lines(data["other_papers"]),
+        }
+
+
+_SCORES = [("", "Choose"), *((str(n), str(n)) for n in papers.SCALE)]
+
+
+def _score(label: str) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=label,
+        choices=_SCORES,
+        error_messages={"required": f"Choose the {label.lower()} from 1 to 5"},
+    )
+
+
+class RiskForm(forms.Form):
+    """One risk of the table in section 6: rated likelihood x impact before and after."""
+
+    description = forms.CharField(
+        label="Risk",
+        max_length=papers.TEXT_MAX["description"],
+        widget=forms.Textarea,
+        error_messages={"required": "Enter the risk"},
+    )
+    likelihood = _score("Likelihood before mitigation")
+    impact = _score("Impact before mitigation")
+    mitigations = forms.CharField(
+        label="Mitigating actions",
+        required=False,
+        max_length=papers.TEXT_MAX["mitigations"],
+        widget=forms.Textarea,
+    )
+    planned_likelihood = _score("Likelihood after mitigation")
+    planned_impact = _score("Impact after mitigation")

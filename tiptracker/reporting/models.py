@@ -30,6 +30,16 @@ class Report(models.Model):
     author_name = models.CharField(max_length=300, blank=True)
     author_designation = models.CharField(max_length=300, blank=True)
     report_date = models.DateField(null=True, blank=True)
+    # The clerk's choices for sections 5, 6, 8 and 9 (papers.py checks and lays them over
+    # the draft): the direction (papers.DIRECTIONS), the risks (a list of papers.risk_checked
+    # dicts; none: the "not subject to a risk assessment" statement), the integrated impact
+    # assessment, and the background papers ([{"title", "link"}]).
+    direction = models.CharField(max_length=20, default="none")
+    risks = models.JSONField(default=list, blank=True)
+    impact_assessed = models.BooleanField(default=False)
+    impact_summary = models.CharField(max_length=2000, blank=True)
+    impact_link = models.URLField(max_length=500, blank=True)
+    background_papers = models.JSONField(default=list, blank=True)
     period_start = models.DateField()
     period_end = models.DateField()
     state = models.CharField(max_length=12, choices=State.choices, default=State.DRAFT)
@@ -40,6 +50,9 @@ class Report(models.Model):
     # laid over the drafted document's paragraphs (services.report_document), so a refresh
     # of the figures keeps them on the paragraph they were written for.
     edits = models.JSONField(default=dict, blank=True)
+    # The clerk's structure over the drafted paragraphs (layout.py): own paragraphs added,
+    # drafted ones left out, each section's order.
+    layout = models.JSONField(default=dict, blank=True)
     # For the no-lost-update check: every edit saves from the version it read.
     version = models.PositiveIntegerField(default=1)
     figures_taken_at = models.DateTimeField()
@@ -71,6 +84,7 @@ class ReportEvent(models.Model):
         EDITED = "edited", "Edited the words"
         NUMBERED = "numbered", "Gave the report its number"
         COVERED = "covered", "Changed the cover and close"
+        DECIDED = "decided", "Changed the impact assessment, risks, direction or papers"
         CONSULTED = "consulted", "Recorded a consultation"
         UNCONSULTED = "unconsulted", "Removed a consultation"
 

@@ -10,6 +10,7 @@ import re
 import zipfile
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -26,7 +27,8 @@ from tiptracker.accounts.services import user_name
 from tiptracker.lib.dates import today
 from tiptracker.lib.exports import printable
 from tiptracker.partnerships.models import Membership
-from tiptracker.reporting import frozen
+from tiptracker.reporting import frozen, papers
+from tiptracker.reporting import layout as layouts
 from tiptracker.reporting import render as renderers
 from tiptracker.reporting.document import BoardReport, Chart, Paragraph, Section, Table
 from tiptracker.reporting.draft import consultations_sentence, report_draft
@@ -183,14 +185,21 @@ def _with_edits(document: BoardReport, edits: dict[str, str]) -> BoardReport:
     return replace(document, sections=[section(s) for s in document.sections])
 
 
-def report_document(report: Report) -> BoardReport:
+def report_document(report: Report, *, keep_hidden: bool = False) -> BoardReport:
     """The report as the renderers take it: the frozen document with the steering group's
     words laid over its paragraphs, section 7 from the consultations recorded, and the
     cover and close as set on it (the board's number once the clerk has given it)."""
-    document = _with_edits(frozen.document_from_json(report.document), report.edits)
+    document = papers.with_choices(
+        frozen.document_from_json(report.document),
+        **{name: getattr(report, name) for name in CHOICE_FIELDS},
+    )
+    layout = layouts.read(report.layout)
+    document = layouts.with_own(document, layout, report.edits)
+    document = _with_edits(document, report.edits)
     document = _with_consultations(
         document, _consultees(report), report.edits.get(CONSULTED_PARAGRAPH)
     )
+    document = layouts.laid(document, layout, keep_hidden=keep_hidden)
     return with_cover(document, {name: getattr(report, name) for name in COVER_FIELDS})
 
 
@@ -303,6 +312,119 @@ def with_cover(document: BoardReport, cover: dict[str, object]) -> BoardReport:
         author_designation=str(cover.get("author_designation", "")),
         date=cover.get("report_date"),  # type: ignore[arg-type]
     )
+
+
+# Impact assessment, risks, direction and background papers (sections 5, 6, 8 and 9) -------
+
+CHOICE_FIELDS = (
+    "direction",
+    "risks",
+    "impact_assessed",
+    "impact_summary",
+    "impact_link",
+    "background_papers",
+)
+
+
+def _choices_checked(report: Report, values: dict[str, Any]) -> dict[str, Any]:
+    errors: dict[str, list[str]] = {}
+    checked: dict[str, Any] = {}
+    for name, value in values.items():
+        try:
+            if name == "direction":
+                if value not in papers.DIRECTIONS:
+                    raise ValidationError(
+                        {"direction": f"Choose the direction: {', '.join(papers.DIRECTIONS)}"}
+                    )
+                checked[name] = value
+            elif name == "risks":
+                checked[name] = papers.risks_checked(value)
+            elif name == "background_papers":
+                checked[name] = papers.papers_checked(value)
+            elif name == "impact_assessed":
+                checked[name] = bool(value)
+            elif name == "impact_summary":
+                summary = " ".join(printable(str(value or "")).split())
+                if len(summary) > papers.SUMMARY_MAX:
+                    raise ValidationError(
+                        {
+                            "impact_summary": "The outcome of the assessment must be "
+                            f"{papers.SUMMARY_MAX:,} characters or fewer"
+                        }
+                    )
+                checked[name] = summary
+            elif name == "impact_link":
+                link = papers.papers_checked([{"title": "link", "link": value}])[0]["link"]
+                checked[name] = link
+        except ValidationError as problem:
+            for field, messages in problem.message_dict.items():
+                field = "impact_link" if name == "impact_link" else field
+                errors.setdefault(field, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+    return checked
+
+
+def _choice_line(name: str, value: Any) -> str:
+    if name == "direction":
+        return f"Direction: {papers.DIRECTION_LABELS[value]}"
+    if name == "risks":
+        return f"Risks: {len(value)}" if value else "Risks: none (not subject to a risk assessment)"
+    if name == "background_papers":
+        return "Background papers: " + ("; ".join(p["title"] for p in value) or "none")
+    if name == "impact_assessed":
+        return "Integrated impact assessment: " + ("carried out" if value else "screened")
+    label = {"impact_summary": "Its outcome", "impact_link": "Its link"}[name]
+    return f"{label}: {value or '(none)'}"
+
+
+@transaction.atomic
+def report_choices_set(*, actor: Membership, report: Report, **values: Any) -> Report:
+    """Set any of CHOICE_FIELDS (those not given keep theirs) on a draft or a report in
+    review; `risks` and `background_papers` are whole lists. Recorded with what changed."""
+    unknown = set(values) - set(CHOICE_FIELDS)
+    if unknown:
+        raise TypeError(f"not choices of the report: {', '.join(sorted(unknown))}")
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    if report.state == State.APPROVED:
+        raise _locked(report, "have its impact assessment, risks, direction or papers changed")
+    checked = _choices_checked(report, values)
+    changed = [name for name, value in checked.items() if getattr(report, name) != value]
+    if not changed:
+        return report
+    for name in changed:
+        setattr(report, name, checked[name])
+    report.version += 1
+    report.save(update_fields=[*changed, "version"])
+    _event(report, actor, Action.DECIDED, [_choice_line(name, checked[name]) for name in changed])
+    return report
+
+
+def previous_reports(report: Report) -> list[str]:
+    """The partnership's approved reports for earlier periods, latest first, named as 9.1
+    would list them: what the clerk is offered as background papers."""
+    earlier = (
+        Report.objects.filter(
+            partnership_id=report.partnership_id,
+            state=State.APPROVED,
+            period_end__lt=report.period_end,
+        )
+        .exclude(pk=report.pk)
+        .order_by("-period_end", "-id")
+    )
+    approved = dict(
+        ReportEvent.objects.filter(report__in=earlier, action=Action.APPROVED)
+        .order_by("at")
+        .values_list("report_id", "at")
+    )
+    return [
+        papers.previous_report_paper(
+            found.title,
+            found.reference,
+            timezone.localdate(approved[found.pk]) if found.pk in approved else None,
+        )
+        for found in earlier[:10]
+    ]
 
 
 # Consultations ----------------------------------------------------------------------------
@@ -420,9 +542,10 @@ def consultation_remove(*, actor: Membership, report: Report, consultation: Cons
         _consultation_event(report, actor, Action.UNCONSULTED, _consulted_on(consultation))
 
 
-def report_section(report: Report, number: str) -> Section | None:
-    """The section or subsection `number` ("4.2") of the report as it reads now."""
-    return section_of(report_document(report), number)
+def report_section(report: Report, number: str, *, keep_hidden: bool = False) -> Section | None:
+    """The section or subsection `number` ("4.2") of the report as it reads now (with the
+    paragraphs left out, numbered "", if `keep_hidden`)."""
+    return section_of(report_document(report, keep_hidden=keep_hidden), number)
 
 
 class EditConflict(Exception):
@@ -438,26 +561,80 @@ class EditConflict(Exception):
 PARAGRAPH_MAX = 10_000
 
 
+# The most own paragraphs a section may have.
+OWN_MAX = 20
+
+
+def _layout_problems(
+    section: Section,
+    texts: dict[str, str],
+    hidden: list[str] | None,
+    order: list[str] | None,
+    added: list[str],
+    removed: list[str],
+) -> dict[str, str]:
+    """What is wrong with a section's edit, by paragraph ident ("new" for an added one,
+    "order" for the order); empty if nothing is."""
+    idents = [p.ident for p in section.paragraphs]
+    own = [ident for ident in idents if ident.startswith(layouts.OWN)]
+    errors: dict[str, str] = {}
+    for ident in (hidden or []) + list(texts) + (order or []):
+        if ident not in idents:
+            raise ValidationError(f"Section {section.number} has no paragraph {ident}.")
+    for ident in removed:
+        if ident not in own:
+            raise ValidationError(
+                f"Paragraph {ident} of section {section.number} was drafted from the figures: "
+                "leave it out instead of removing it."
+            )
+    left_out = set(hidden or []) | set(removed)
+    names = {p.ident: p.number or p.ident for p in section.paragraphs}
+    for ident, text in texts.items():
+        if not text.strip() and ident not in left_out:
+            errors[ident] = f"Enter the words of paragraph {names[ident]}, or leave it out"
+    for n, text in enumerate(added):
+        if not text.strip():
+            errors[f"new{n}"] = "Enter the new paragraph's words"
+        elif len(text) > PARAGRAPH_MAX:
+            errors[f"new{n}"] = f"A paragraph must be {PARAGRAPH_MAX:,} characters or fewer"
+    if len(own) - len(removed) + len(added) > OWN_MAX:
+        errors["new0"] = f"A section can have at most {OWN_MAX} paragraphs of your own"
+    if order is not None and sorted(order) != sorted(idents):
+        errors["order"] = "Give every paragraph of the section a place, each once"
+    return errors
+
+
 @transaction.atomic
 def report_section_edit(
-    *, actor: Membership, report: Report, number: str, texts: dict[str, str], version: int
+    *,
+    actor: Membership,
+    report: Report,
+    number: str,
+    texts: dict[str, str],
+    version: int,
+    hidden: list[str] | None = None,
+    order: list[str] | None = None,
+    added: list[str] | None = None,
+    removed: list[str] | None = None,
 ) -> Report:
-    """Save the words of one section's paragraphs (Paragraph.ident -> text), from the
-    version the editor read. A draft only; a stale version is refused (EditConflict) and
-    nothing is written; an empty paragraph is refused. Recorded with before and after."""
+    """Save one section from the version the editor read: the words of its paragraphs
+    (Paragraph.ident -> text), and, if given, which are left out (`hidden`: all of the
+    section's, replacing the last choice), their order (every ident once), paragraphs of the
+    clerk's own added (`added`, at the end unless the order places them) and own ones
+    removed. A draft only; a stale version is refused (EditConflict) and nothing is written;
+    an empty paragraph that is shown is refused. Recorded with before and after."""
     if report.state != State.DRAFT:
         raise _locked(report, "be edited")
-    section = report_section(report, number)
+    section = report_section(report, number, keep_hidden=True)
     if section is None:
         raise ValidationError(f"The report has no section {number}.")
-    current = {p.ident: p.text for p in section.paragraphs}
-    numbers = {p.ident: p.number for p in section.paragraphs}
-    errors = {n: "Enter the paragraph's words" for n, t in texts.items() if not t.strip()}
-    unknown = set(texts) - set(current)
-    if unknown:
-        raise ValidationError(f"Section {number} has no paragraph {', '.join(sorted(unknown))}.")
+    added, removed = list(added or []), list(removed or [])
+    errors = _layout_problems(section, texts, hidden, order, added, removed)
     if errors:
         raise ValidationError(errors)
+    current = {p.ident: p.text for p in section.paragraphs}
+    shown = report_section(report, number)
+    numbers = {p.ident: p.number for p in shown.paragraphs} if shown else {}
     # The first statement: the version check, so two saves never both succeed.
     claimed = Report.objects.filter(pk=report.pk, version=version, state=State.DRAFT).update(
         version=version + 1
@@ -479,26 +656,73 @@ def report_section_edit(
     edits = dict(report.edits)
     for n, text in texts.items():
         text = text.strip()
-        if text == current[n]:
+        if text == current[n] or n in removed:
             continue
-        edited[numbers[n]] = [current[n], text]
+        edited[numbers.get(n) or n] = [current[n], text]
         if text == drafted.get(n):
             edits.pop(n, None)  # back to the draft's own words
         else:
             edits[n] = text
-    if edited:
-        report.edits = edits
-        report.save(update_fields=["edits"])
+    layout = layouts.read(report.layout)
+    changes = _layout_changes(layout, section, numbers, edits, hidden, order, added, removed)
+    if edited or changes:
+        report.edits, report.layout = edits, layout
+        report.save(update_fields=["edits", "layout"])
         ReportEvent.objects.create(
             report=report,
             at=timezone.now(),
             by=actor,
             by_name=_name(actor),
             action=Action.EDITED,
-            changes=[f"Paragraph {which} edited" for which in edited],
+            changes=[f"Paragraph {which} edited" for which in edited] + changes,
             edited=edited,
         )
     return report
+
+
+def _layout_changes(
+    layout: dict,
+    section: Section,
+    numbers: dict[str, str],
+    edits: dict[str, str],
+    hidden: list[str] | None,
+    order: list[str] | None,
+    added: list[str],
+    removed: list[str],
+) -> list[str]:
+    """Lay the section's edit into `layout` and `edits` (both changed in place); the lines
+    of what changed, for the history."""
+    changes = []
+    named = {p.ident: numbers.get(p.ident) or p.ident for p in section.paragraphs}
+    for ident in removed:
+        layout["own"].pop(ident, None)
+        edits.pop(ident, None)
+        changes.append(f"Removed paragraph {named[ident]}")
+    new = []
+    for text in added:
+        ident = layouts.next_own(layout)
+        layout["own"][ident] = section.number
+        edits[ident] = text.strip()
+        new.append(ident)
+        changes.append(f"Added a paragraph to section {section.number}")
+    if hidden is not None:
+        idents = {p.ident for p in section.paragraphs}
+        before = set(layout["hidden"]) & idents
+        after = set(hidden) - set(removed)
+        changes += [f"Left out paragraph {named[i]}" for i in sorted(after - before)]
+        changes += [f"Brought back paragraph {i}" for i in sorted(before - after)]
+        layout["hidden"] = sorted((set(layout["hidden"]) - idents) | after)
+    if order is not None:
+        kept = [ident for ident in order if ident not in removed]
+        was = [p.ident for p in section.paragraphs if p.ident not in removed]
+        if kept != was:
+            changes.append(f"Changed the order of section {section.number}")
+        layout["order"][section.number] = kept + new
+    elif removed and section.number in layout["order"]:
+        layout["order"][section.number] = [
+            ident for ident in layout["order"][section.number] if ident not in removed
+        ]
+    return changes
 
 
 def section_of(document: BoardReport, number: str) -> Section | None:

@@ -11,6 +11,8 @@ urlpatterns = [
     path("<int:report_pk>/", views.report, name="report"),
     path("<int:report_pk>/refresh/", views.report_refresh, name="report_refresh"),
     path("<int:report_pk>/cover/", views.report_cover, name="report_cover"),
+    path("<int:report_pk>/choices/", views.report_choices, name="report_choices"),
+    path("<int:report_pk>/risks/", views.report_risks, name="report_risks"),
     path(
         "<int:report_pk>/sections/<str:number>/",
         views.report_section_edit,

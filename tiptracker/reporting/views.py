@@ -12,14 +12,17 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tiptracker.forms import add_service_error, posted
 from tiptracker.partnerships import access
 from tiptracker.partnerships.models import Membership
+from tiptracker.reporting import layout as layouts
+from tiptracker.reporting import papers, services
 from tiptracker.reporting import render as renderers
-from tiptracker.reporting import services
 from tiptracker.reporting.draft import consultations_sentence
 from tiptracker.reporting.forms import (
+    ChoicesForm,
     ConsultationForm,
     CoverForm,
     ReportForm,
     ReportTemplateForm,
+    RiskForm,
     SectionForm,
 )
 from tiptracker.reporting.models import Report, ReportEvent, ReportTemplate
@@ -108,9 +111,10 @@ def report_section_edit(
     """The words of one section, saved from the version read (no lost updates: a save over
     someone else's shows both versions, and keeps what this person typed)."""
     found = _report(membership, report_pk)
-    section = services.report_section(found, number)
+    section = services.report_section(found, number, keep_hidden=True)
     if section is None or not section.paragraphs:
         raise Http404("No such section")
+    hidden = set(layouts.read(found.layout)["hidden"])
     if found.state != Report.State.DRAFT:
         messages.error(
             request,
@@ -118,7 +122,9 @@ def report_section_edit(
         )
         return _back(membership, found)
     data = posted(request)
-    form = SectionForm(data, paragraphs=section.paragraphs, initial={"version": found.version})
+    form = SectionForm(
+        data, paragraphs=section.paragraphs, hidden=hidden, initial={"version": found.version}
+    )
     conflict = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -128,6 +134,7 @@ def report_section_edit(
                 number=number,
                 texts=form.texts(),
                 version=form.cleaned_data["version"],
+                **form.layout(),
             )
         except services.EditConflict as clash:
             saved = services.report_section(clash.current, number)
@@ -138,7 +145,7 @@ def report_section_edit(
                 else None,
                 "rows": [
                     (
-                        f"Paragraph {p.number}",
+                        f"Paragraph {SectionForm.name_of(p)}",
                         form.texts()[p.ident],
                         saved_texts.get(p.ident, ""),
                         form.texts()[p.ident].strip() != saved_texts.get(p.ident, ""),
@@ -149,7 +156,7 @@ def report_section_edit(
             # Saving again now saves this person's version, on purpose, over the one shown.
             again = request.POST.copy()
             again["version"] = str(clash.current.version)
-            form = SectionForm(again, paragraphs=section.paragraphs)
+            form = SectionForm(again, paragraphs=section.paragraphs, hidden=hidden)
         except ValidationError as error:
             add_service_error(form, error, fields=form.field_of())
         else:
@@ -236,6 +243,116 @@ def report_cover(request: HttpRequest, membership: Membership, report_pk: int) -
             messages.success(request, "Saved the cover and close.")
             return _back(membership, found)
     return render(request, "reporting/cover.html", {"report": found, "form": form})
+
+
+def _choices_page(
+    request: HttpRequest,
+    membership: Membership,
+    found: Report,
+    form: ChoicesForm | None = None,
+    risk_form: RiskForm | None = None,
+) -> HttpResponse:
+    document = services.report_document(found)
+    offered = services.previous_reports(found)
+    chosen = [paper["title"] for paper in found.background_papers]
+    form = form or ChoicesForm(
+        initial={
+            "impact_assessed": "yes" if found.impact_assessed else "no",
+            "impact_summary": found.impact_summary,
+            "impact_link": found.impact_link,
+            "direction": found.direction,
+            "previous": [title for title in offered if title in chosen],
+            "other_papers": papers.papers_as_lines(
+                [p for p in found.background_papers if p["title"] not in offered]
+            ),
+        },
+        directions=papers.direction_choices(document),
+        previous=offered,
+    )
+    risks = [
+        {
+            "description": risk["description"],
+            "before": papers.rating_text(risk["likelihood"], risk["impact"]),
+            "mitigations": risk["mitigations"],
+            "after": papers.rating_text(risk["planned_likelihood"], risk["planned_impact"]),
+        }
+        for risk in found.risks
+    ]
+    return render(
+        request,
+        "reporting/choices.html",
+        {"report": found, "form": form, "risk_form": risk_form or RiskForm(), "risks": risks},
+    )
+
+
+def _choices_open(request: HttpRequest, membership: Membership, found: Report) -> bool:
+    if found.state == Report.State.APPROVED:
+        messages.error(request, "The report is approved, so its sections are locked.")
+        return False
+    return True
+
+
+@access.partnership_view(EDIT)
+@require_http_methods(["GET", "POST"])
+def report_choices(request: HttpRequest, membership: Membership, report_pk: int) -> HttpResponse:
+    """Sections 5, 6, 8 and 9: the impact assessment, the risks, the direction and the
+    background papers, until the report is approved."""
+    found = _report(membership, report_pk)
+    if not _choices_open(request, membership, found):
+        return _back(membership, found)
+    if request.method == "GET":
+        return _choices_page(request, membership, found)
+    form = ChoicesForm(
+        request.POST,
+        directions=papers.direction_choices(services.report_document(found)),
+        previous=services.previous_reports(found),
+    )
+    if form.is_valid():
+        try:
+            services.report_choices_set(actor=membership, report=found, **form.values())
+        except ValidationError as error:
+            add_service_error(form, error, fields={"background_papers": "other_papers"})
+        else:
+            messages.success(request, "Saved the impact assessment, direction and papers.")
+            return _back(membership, found)
+    return _choices_page(request, membership, found, form=form)
+
+
+def _risks_url(membership: Membership, found: Report) -> HttpResponse:
+    return redirect(
+        reverse("report_choices", args=[membership.partnership.slug, found.pk]) + "#risks"
+    )
+
+
+@access.partnership_view(EDIT)
+@require_POST
+def report_risks(request: HttpRequest, membership: Membership, report_pk: int) -> HttpResponse:
+    """Add a risk to section 6's table, or (with `remove`, its place) take one off."""
+    found = _report(membership, report_pk)
+    if not _choices_open(request, membership, found):
+        return _back(membership, found)
+    if "remove" in request.POST:
+        place = request.POST["remove"]
+        risks = list(found.risks)
+        if place.isdigit() and int(place) < len(risks):
+            removed = risks.pop(int(place))
+            services.report_choices_set(actor=membership, report=found, risks=risks)
+            messages.success(request, f"Removed the risk: {removed['description']}")
+        return _risks_url(membership, found)
+    form = RiskForm(request.POST)
+    if form.is_valid():
+        try:
+            services.report_choices_set(
+                actor=membership, report=found, risks=[*found.risks, form.cleaned_data]
+            )
+        except ValidationError as error:
+            # The list's place ("risks.3.planned_impact") is this form's field.
+            for field, problems in error.message_dict.items():
+                form.add_error(field.rsplit(".", 1)[-1] if "." in field else None, problems)
+        else:
+            messages.success(request, "Added the risk.")
+            return _risks_url(membership, found)
+    return _choices_page(request, membership, found, risk_form=form)
 
 
 @access.partnership_view(EDIT)

@@ -243,16 +243,13 @@ def test_an_empty_paragraph_is_a_400_naming_it(api, admin, report, text):
     assert report.edits == {} and report.version == 1
 
 
-def test_no_paragraphs_at_all_is_a_400_and_the_version_stays(api, admin, report):
+def test_no_change_at_all_records_nothing(api, admin, report):
     response = api(admin).put(
         url(report, "sections/1/"), {"version": 1, "paragraphs": {}}, format="json"
     )
-    assert response.status_code == 400
-    assert response.json()["errors"] == {
-        "paragraphs": ["Send the words of at least one paragraph."]
-    }
+    assert response.status_code == 200
     report.refresh_from_db()
-    assert report.version == 1
+    assert report.edits == {} and not report.events.filter(action="edited").exists()
 
 
 @pytest.mark.parametrize(
@@ -260,7 +257,6 @@ def test_no_paragraphs_at_all_is_a_400_and_the_version_stays(api, admin, report)
     [
         ({"paragraphs": {"1.1": "New"}}, "version"),
         ({"version": "one", "paragraphs": {"1.1": "New"}}, "version"),
-        ({"version": 1}, "paragraphs"),
         ({"version": 1, "paragraphs": ["New"]}, "paragraphs"),
         ({"version": 1, "paragraphs": {"1.1": 7}}, "paragraphs"),
         ({"version": 1, "paragraphs": {"1.1": "x" * 10001}}, "paragraphs"),

@@ -183,7 +183,8 @@ def test_paragraphs_are_numbered_the_boards_way_without_gaps():
     report = report_draft(full())
     progress = next(s for s in walk(report) if s.number == "4.2").paragraphs
     assert [p.number for p in progress] == [f"4.2.{n}" for n in range(1, len(progress) + 1)]
-    assert all(p.number for p in paragraphs(report))
+    # Every paragraph numbered but the recommendations' lead-in, which the list follows.
+    assert [p.ident for p in paragraphs(report) if not p.number] == ["recommend"]
 
 
 def test_the_draft_carries_the_periods_figures():
@@ -322,14 +323,17 @@ def test_no_impact_chart_when_no_course_shows_its_attendance():
 
 def test_a_briefing_planned_after_the_period_is_recommendation_2_2():
     recommendations = next(s for s in walk(report_draft(full())) if s.number == "2")
-    assert [p.number for p in recommendations.paragraphs] == ["2.1", "2.2"]
-    assert recommendations.paragraphs[1].text == (
+    assert [p.number for p in recommendations.paragraphs] == ["", "2.1", "2.2"]
+    lead_in, first, _ = recommendations.paragraphs
+    assert lead_in.text == "It is recommended that the Integration Joint Board (IJB):"
+    assert first.text.startswith("Note the content of this report")
+    assert recommendations.paragraphs[2].text == (
         "Note that a briefing session for IJB members and Dundee City Council elected "
         "members will be offered on 23 August 2022."
     )
     none_planned = report_draft(replace(full(), briefings_planned=[]))
     recommendations = next(s for s in walk(none_planned) if s.number == "2")
-    assert [p.number for p in recommendations.paragraphs] == ["2.1"]
+    assert [p.number for p in recommendations.paragraphs] == ["", "2.1"]
 
 
 def test_the_route_counts_say_which_days_they_cover():

