@@ -35,7 +35,7 @@ class SectionForm(forms.Form):
         self, *args, paragraphs: list, hidden: set[str], **kwargs
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.paragraphs = paragraphs
+        self.paragraphs, self.hidden = paragraphs, hidden
         count = len(paragraphs)
         for n, paragraph in enumerate(paragraphs):
             name = self.name_of(paragraph)
@@ -80,9 +80,11 @@ class SectionForm(forms.Form):
             },
         )
 
-    @staticmethod
-    def name_of(paragraph) -> str:  # type: ignore[no-untyped-def]
-        return paragraph.number or "(not numbered)"
+    def name_of(self, paragraph) -> str:  # type: ignore[no-untyped-def]
+        """Its number; a paragraph left out has none ("left out"), nor has a lead-in."""
+        if paragraph.number:
+            return str(paragraph.number)
+        return "(left out)" if paragraph.ident in self.hidden else "(lead-in)"
 
     def rows(self) -> list[dict]:
         """Each paragraph's fields together, for the template."""

@@ -288,9 +288,9 @@ def with_choices(
         if p.ident == "6.1" and risks:
             return replace(
                 p,
-                text="The risks of what this report asks have been assessed as below, each "
-                "rated likelihood × impact (1 to 5 each; 1 to 3 low, 4 to 6 moderate, 8 to 12 "
-                "high, 15 to 25 extreme) before and after mitigation.",
+                text="The risks below have been assessed, each rated likelihood × impact (each "
+                "1 to 5) before and after mitigation: a rating of 1 to 3 is low, 4 to 6 "
+                "moderate, 8 to 12 high and 15 to 25 extreme.",
                 tables=[_risk_table(risks)],
             )
         if p.ident == "8.1" and p.tables and len(p.tables[0].rows) == len(DIRECTIONS):
@@ -329,7 +329,8 @@ def direction_choices(document: BoardReport) -> list[tuple[str, str]]:
     )
     if table is None:
         return list(DIRECTION_LABELS.items())
+    labels = [row[0].split(". ", 1)[-1] for row in table.rows]
     return [
-        (value, row[0].split(". ", 1)[-1])
-        for value, row in zip(DIRECTIONS, table.rows, strict=True)
+        (value, label[:1].upper() + label[1:])
+        for value, label in zip(DIRECTIONS, labels, strict=True)
     ]

@@ -145,7 +145,7 @@ def report_section_edit(
                 else None,
                 "rows": [
                     (
-                        f"Paragraph {SectionForm.name_of(p)}",
+                        f"Paragraph {form.name_of(p)}",
                         form.texts()[p.ident],
                         saved_texts.get(p.ident, ""),
                         form.texts()[p.ident].strip() != saved_texts.get(p.ident, ""),
