@@ -22,7 +22,7 @@ from tiptracker.reporting.document import (
     Section,
     Table,
 )
-from tiptracker.reporting.figures import CoverageOnDay, ImpactRow, ReportFigures
+from tiptracker.reporting.figures import CoverageOnDay, Engagement, ImpactRow, ReportFigures
 
 
 def _day(day: dt.date) -> str:
@@ -39,7 +39,7 @@ def _and(items: Iterable[str]) -> str:
     listed = list(items)
     if len(listed) < 2:
         return "".join(listed)
-    if any("," in item or " and " in item for item in listed):
+    if any(", " in item or " and " in item for item in listed):
         return "; ".join(listed[:-1]) + "; and " + listed[-1]
     return ", ".join(listed[:-1]) + " and " + listed[-1]
 
@@ -108,12 +108,45 @@ def _plan(f: ReportFigures, p: Callable[..., Paragraph]) -> list[Paragraph]:
         text += f" Completed during the period: {_and(plan.completed_in_period)}."
     if plan.at_risk_titles:
         text += f" At risk: {_and(plan.at_risk_titles)}."
-    return [p(text)]
+    if not plan.notes:
+        return [p(text)]
+    # Why: the latest note in the period on each action at risk or off track.
+    statuses = " or ".join(dict.fromkeys(sorted(n.status for n in plan.notes)))
+    text += f" The latest progress notes on the actions {statuses}:"
+    return [
+        p(
+            text,
+            bullets=[
+                f"{n.action} ({n.status}, {_day(n.written_on)}): {n.text}" for n in plan.notes
+            ],
+        )
+    ]
+
+
+# How each source of completions is named (training.models.Completion.Source).
+SOURCE_WORDS = {
+    "attendance": "from sessions attended",
+    "import": "imported from learning records (such as the national learning system)",
+    "claim": "from approved claims for learning done elsewhere",
+    "manual": "recorded by hand",
+}
+
+
+def _completions(f: ReportFigures, p: Callable[..., Paragraph]) -> list[Paragraph]:
+    """Every completion of the period by where it came from, so that coverage rising with no
+    session held is explained (learning-system imports count as much as sessions)."""
+    total = sum(c.completions for c in f.completions)
+    if not total:
+        return [p("No training completions were recorded in the period.", key="completions")]
+    parts = [f"{c.completions:,} {SOURCE_WORDS.get(c.source, c.source)}" for c in f.completions]
+    text = f"In the period {_count(total, 'training completion')} {'was' if total == 1 else 'were'} recorded"
+    text += f": {_and(parts)}." if len(parts) > 1 else f", {parts[0].split(' ', 1)[1]}."
+    return [p(text, key="completions")]
 
 
 def _training(f: ReportFigures, p: Callable[..., Paragraph]) -> list[Paragraph]:
     if not f.attendance:
-        return [p("No training sessions were held in the period.")]
+        return [p("No training sessions were held in the period."), *_completions(f, p)]
     paragraphs = []
     managers = [a for a in f.attendance if a.for_managers]
     others = [a for a in f.attendance if not a.for_managers]
@@ -141,7 +174,7 @@ def _training(f: ReportFigures, p: Callable[..., Paragraph]) -> list[Paragraph]:
         rows=[[a.course, str(a.level), f"{a.sessions:,}", f"{a.attended:,}"] for a in f.attendance],
     )
     paragraphs[-1] = replace(paragraphs[-1], tables=[table])
-    return paragraphs
+    return paragraphs + _completions(f, p)
 
 
 def _coverage(f: ReportFigures, p: Callable[..., Paragraph]) -> list[Paragraph]:
@@ -381,7 +414,7 @@ def _impact_chart(f: ReportFigures, *, caption: str) -> Chart:
 def _funding(f: ReportFigures, p: Callable[..., Paragraph]) -> list[Paragraph]:
     if not f.funding:
         return [p("No funding is recorded for the financial years of the period.")]
-    paragraphs = []
+    paragraphs, said = [], set()
     for year in f.funding:
         if year.allocated:
             text = f"For {year.year}, {board_pounds(year.allocated)} was allocated"
@@ -409,6 +442,12 @@ def _funding(f: ReportFigures, p: Callable[..., Paragraph]) -> list[Paragraph]:
                 text += f"; {board_pounds(-year.remaining)} more than was allocated."
             else:
                 text += "."
+        # What the allocation is for, in its own words; said once when years share it.
+        purposes = [u.rstrip(".") for u in year.purposes if u not in said]
+        said.update(year.purposes)
+        if purposes:
+            about = "About the allocation" if len(purposes) == 1 else "About the allocations"
+            text += f" {about}: {'; '.join(purposes)}."
         paragraphs.append(p(text, key=f"funding:{year.year}"))
     return paragraphs
 
@@ -420,7 +459,29 @@ def _engagement(f: ReportFigures, p: Callable[..., Paragraph]) -> list[Paragraph
         p(
             "Over the period the partnership contributed to national developments in "
             "trauma-informed practice and leadership:",
-            bullets=[f"{_day(e.date)}: {e.body} ({e.kind.lower()})" for e in f.engagement],
+            bullets=[_engaged(e) for e in f.engagement],
+        )
+    ]
+
+
+def _engaged(e: Engagement) -> str:
+    """ "7 December 2021: Minister for ... (meeting). Taking part for the partnership: ...
+    Invited to speak ...": who represented the partnership and what came of it."""
+    text = f"{_day(e.date)}: {e.body} ({e.kind.lower()})."
+    if e.represented_by:
+        text += f" Taking part for the partnership: {e.represented_by.rstrip('.')}."
+    summary = " ".join(e.summary.split())
+    return f"{text} {summary}" if summary else text
+
+
+def _resources(f: ReportFigures, p: Callable[..., Paragraph]) -> list[Paragraph]:
+    if not f.resources:
+        return [p("No resources or toolkits were published in the period.")]
+    return [
+        p(
+            f"{_count(len(f.resources), 'resource was', 'resources were')} published or "
+            "updated for the workforce in the period:",
+            bullets=[f"{r.title} ({r.kind.lower()}, {_day(r.on)})" for r in f.resources],
         )
     ]
 
@@ -525,6 +586,7 @@ PROGRESS = (
     _plan,
     _training,
     _coverage,
+    _resources,
     _impact,
     _funding,
     _engagement,
@@ -532,6 +594,17 @@ PROGRESS = (
     _lived,
     _briefings,
 )
+
+
+def _previously(f: ReportFigures) -> str:
+    """What the board last received, so the report reads on from it."""
+    before = f.previous_report
+    if before is None:
+        return ""
+    named = f"{before.title} ({before.reference})" if before.reference else before.title
+    text = f" The board last received a report on this work, {named}, covering "
+    text += f"{_day(before.period_start)} to {_day(before.period_end)}"
+    return text + (f", approved on {_day(before.approved_on)}." if before.approved_on else ".")
 
 
 def consultations_sentence(consultees: list[str]) -> str:
@@ -640,7 +713,7 @@ def report_draft(figures: ReportFigures, *, reference: str = "", title: str = ""
                             "4.1.2",
                             f"This report covers {period}: the progress of the Trauma Steering "
                             "Group and its implementation plan, with the figures of the period "
-                            "drawn from the partnership's records.",
+                            "drawn from the partnership's records." + _previously(f),
                         ),
                     ],
                 ),

@@ -9,10 +9,10 @@ of issue 6: stored as JSON with the report).
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Hashable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, Max, OuterRef, Q
 
 from tiptracker.engagement.models import Engagement as EngagementRecord
 from tiptracker.engagement.selectors import engagement_in_period
@@ -28,10 +28,12 @@ from tiptracker.lib.suppression import Figure
 from tiptracker.lived.selectors import StageCounts, stage_counts
 from tiptracker.network.selectors import network_summary
 from tiptracker.partnerships.models import Organisation, Partnership
-from tiptracker.plan.models import PlanChange
+from tiptracker.plan.models import PlanChange, ProgressUpdate
 from tiptracker.plan.selectors import plan_as_it_stood
+from tiptracker.reporting.models import Report, ReportEvent
+from tiptracker.resources.models import Resource as ResourceRecord
 from tiptracker.training.coverage import coverage_by_month
-from tiptracker.training.models import Booking, TrainingSession
+from tiptracker.training.models import Booking, Completion, TrainingSession
 
 
 @dataclass(frozen=True)
@@ -91,6 +93,17 @@ class ImpactRow:
 
 
 @dataclass(frozen=True)
+class ActionNote:
+    """The latest progress note written in the period on an action at risk or off track at
+    its end: the reason the board reads for it."""
+
+    action: str
+    status: str  # "at risk", "off track"
+    written_on: dt.date
+    text: str
+
+
+@dataclass(frozen=True)
 class PlanProgress:
     """The implementation plan as it stood at the end of the period."""
 
@@ -108,6 +121,7 @@ class PlanProgress:
     # counted read them as 0).
     not_started: int = 0
     cancelled: int = 0
+    notes: list[ActionNote] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -125,6 +139,7 @@ class FundingYear:
     remaining: Decimal
     sources: list[str]  # where the allocations came from
     commitments: list[Commitment]
+    purposes: list[str] = field(default_factory=list)  # what the allocations are for
 
 
 @dataclass(frozen=True)
@@ -133,6 +148,7 @@ class Engagement:
     body: str
     kind: str  # its label: "Meeting", ...
     summary: str
+    represented_by: str = ""  # who took part for the partnership
 
 
 @dataclass(frozen=True)
@@ -154,6 +170,34 @@ class Briefing:
     invited: int
     accepted: int
     attended: int  # 0 for one still to come
+
+
+@dataclass(frozen=True)
+class Published:
+    """A resource or toolkit published (or last updated) in the period."""
+
+    title: str
+    kind: str  # its label: "Manager toolkit", ...
+    on: dt.date
+
+
+@dataclass(frozen=True)
+class SourceCount:
+    """Completions recorded in the period from one source (Completion.Source)."""
+
+    source: str  # "attendance", "import", "claim", "manual"
+    completions: int
+
+
+@dataclass(frozen=True)
+class PreviousReport:
+    """The last report the board approved before this one's period: what it last received."""
+
+    title: str
+    reference: str
+    period_start: dt.date
+    period_end: dt.date
+    approved_on: dt.date | None
 
 
 @dataclass(frozen=True)
@@ -188,6 +232,10 @@ class ReportFigures:
     # sixth month after it (the next report's period): recommendation 2.2 asks members to
     # note the next one.
     briefings_planned: list[Briefing]
+    # Figures frozen before these were gathered read as none.
+    completions: list[SourceCount] = field(default_factory=list)  # in the period, by source
+    resources: list[Published] = field(default_factory=list)  # published in the period
+    previous_report: PreviousReport | None = None
 
 
 # Gathering -------------------------------------------------------------------------------------
@@ -225,6 +273,7 @@ def report_figures(*, partnership_id: int, start: dt.date, end: dt.date) -> Repo
                 body=e.body,
                 kind=EngagementRecord.Kind(e.kind).label,
                 summary=e.summary,
+                represented_by=e.represented_by,
             )
             for e in engagement_in_period(partnership_id, start, end)
         ],
@@ -234,6 +283,59 @@ def report_figures(*, partnership_id: int, start: dt.date, end: dt.date) -> Repo
         briefings_planned=_briefings(
             partnership_id, end + dt.timedelta(days=1), month_end(months_after(end, 6))
         ),
+        completions=_completions(partnership_id, start, end),
+        resources=[
+            Published(title=title, kind=ResourceRecord.Kind(kind).label, on=on)
+            for title, kind, on in ResourceRecord.objects.filter(
+                partnership_id=partnership_id, updated_on__range=(start, end)
+            )
+            .order_by("updated_on", "title", "id")
+            .values_list("title", "kind", "updated_on")
+        ],
+        previous_report=_previous_report(partnership_id, start, end),
+    )
+
+
+# The order completions' sources are named in: sessions first, as the board reads them.
+SOURCES = ("attendance", "import", "claim", "manual")
+
+
+def _completions(partnership_id: int, start: dt.date, end: dt.date) -> list[SourceCount]:
+    counts = dict(
+        Completion.objects.filter(partnership_id=partnership_id, completed_on__range=(start, end))
+        .values_list("source")
+        .annotate(n=Count("id"))
+        .values_list("source", "n")
+    )
+    return [SourceCount(source, counts[source]) for source in SOURCES if counts.get(source)]
+
+
+def _previous_report(partnership_id: int, start: dt.date, end: dt.date) -> PreviousReport | None:
+    """The latest report approved for a period before this one (it started earlier and
+    ended before this one ends), with the day it was approved."""
+    found = (
+        Report.objects.filter(
+            partnership_id=partnership_id,
+            state=Report.State.APPROVED,
+            period_start__lt=start,
+            period_end__lt=end,
+        )
+        .order_by("-period_end", "-id")
+        .annotate(
+            approved_at=Max("events__at", filter=Q(events__action=ReportEvent.Action.APPROVED))
+        )
+        .values_list("title", "reference", "period_start", "period_end", "approved_at")
+        .first()
+    )
+    if found is None:
+        return None
+    title, reference, period_start, period_end, approved_at = found
+    return PreviousReport(
+        title=title,
+        reference=reference,
+        period_start=period_start,
+        period_end=period_end,
+        approved_on=approved_at.astimezone(LONDON).date() if approved_at else None,
     )
 
 
@@ -503,6 +605,7 @@ def _plan(partnership_id: int, start: dt.date, end: dt.date) -> PlanProgress | N
             title for entity_id, title in completed_in_period.items() if entity_id in still_there
         ],
         at_risk_titles=[s["title"] for s in states if s["status"] == "at_risk"],
+        notes=_notes(past, start, end),
         next_year=next_year,
         next_priorities=[
             p.state["title"]
@@ -510,6 +613,34 @@ def _plan(partnership_id: int, start: dt.date, end: dt.date) -> PlanProgress | N
             if p.state["financial_year"] == next_year
         ],
     )
+
+
+def _notes(past, start: dt.date, end: dt.date) -> list[ActionNote]:  # type: ignore[no-untyped-def]
+    """For each action at risk or off track at the end of the period (in the plan's order),
+    the latest progress note written in the period."""
+    troubled = {
+        action.entity_id: action.state
+        for _phase, actions in past.phases
+        for action in actions
+        if action.state["status"] in ("at_risk", "off_track")
+    }
+    latest: dict[int, tuple[dt.date, str]] = {}
+    for action_id, written_on, text in (
+        ProgressUpdate.objects.filter(action_id__in=troubled, written_on__range=(start, end))
+        .order_by("action_id", "-written_on", "-id")
+        .values_list("action_id", "written_on", "text")
+    ):
+        latest.setdefault(action_id, (written_on, text))
+    return [
+        ActionNote(
+            action=state["title"],
+            status=state["status"].replace("_", " "),
+            written_on=latest[entity_id][0],
+            text=" ".join(latest[entity_id][1].split()),
+        )
+        for entity_id, state in troubled.items()
+        if entity_id in latest
+    ]
 
 
 def _funding(partnership_id: int, start: dt.date, end: dt.date) -> list[FundingYear]:
@@ -523,13 +654,17 @@ def _funding(partnership_id: int, start: dt.date, end: dt.date) -> list[FundingY
         return []
     names = [year.financial_year for year in years]
     sources: dict[str, list[str]] = defaultdict(list)
-    for year, source in (
+    purposes: dict[str, list[str]] = defaultdict(list)
+    for year, source, purpose in (
         AllocationRecord.objects.filter(partnership_id=partnership_id, financial_year__in=names)
         .order_by("financial_year", "source", "id")
-        .values_list("financial_year", "source")
+        .values_list("financial_year", "source", "purpose")
     ):
         if source not in sources[year]:
             sources[year].append(source)
+        purpose = " ".join(purpose.split())
+        if purpose and purpose not in purposes[year]:
+            purposes[year].append(purpose)
     commitments: dict[str, list[Commitment]] = defaultdict(list)
     for year, what, partner, amount in (
         CommitmentRecord.objects.filter(partnership_id=partnership_id, financial_year__in=names)
@@ -545,6 +680,7 @@ def _funding(partnership_id: int, start: dt.date, end: dt.date) -> list[FundingY
             remaining=year.remaining,
             sources=sources[year.financial_year],
             commitments=commitments[year.financial_year],
+            purposes=purposes[year.financial_year],
         )
         for year in years
     ]

@@ -25,6 +25,7 @@ from tiptracker.lib.suppression import Figure
 from tiptracker.lived.selectors import StageCounts
 from tiptracker.reporting.document import BoardReport
 from tiptracker.reporting.figures import (
+    ActionNote,
     Briefing,
     Commitment,
     CourseAttendance,
@@ -35,7 +36,10 @@ from tiptracker.reporting.figures import (
     LevelCoverage,
     Network,
     PlanProgress,
+    PreviousReport,
+    Published,
     ReportFigures,
+    SourceCount,
 )
 
 # 2: coverage_trend and briefings_planned added; the lived-experience counts cover the whole
@@ -261,6 +265,42 @@ _PARTS: dict[type, _Part] = {
             "lived": "Lived experience",
             "briefings": "Briefings",
             "briefings_planned": "Briefings planned after the period",
+            "completions": "Completions",
+            "resources": "Resources published",
+            "previous_report": "Previous report",
+        },
+    ),
+    SourceCount: _Part(
+        key=lambda c: c.source,
+        name=lambda section, c: f"{section} ({c.source})",
+        describe=lambda c: f"{c.completions:,} ({c.source})",
+        labels={"completions": "{where}: {old} → {new}"},
+    ),
+    Published: _Part(
+        key=lambda r: (r.title, r.on),
+        name=lambda section, r: f"{section}, {r.title}",
+        describe=lambda r: f"{r.title} ({_date(r.on)})",
+        labels={"kind": "kind"},
+    ),
+    PreviousReport: _Part(
+        line="{where}: {label} {old} → {new}",
+        describe=lambda r: f"{r.title} ({r.reference or 'no number'})",
+        labels={
+            "title": "title",
+            "reference": "number",
+            "period_start": "period start",
+            "period_end": "period end",
+            "approved_on": "approved on",
+        },
+    ),
+    ActionNote: _Part(
+        key=lambda n: n.action,
+        name=lambda section, n: f"{section}, note on {n.action}",
+        describe=lambda n: f"{n.action} ({_date(n.written_on)})",
+        labels={
+            "status": "status",
+            "written_on": "written on",
+            "text": "{where}: the note changed",
         },
     ),
     LevelCoverage: _Part(
@@ -330,6 +370,7 @@ _PARTS: dict[type, _Part] = {
             "at_risk_titles": "actions at risk",
             "next_year": "next steps for",
             "next_priorities": "next priorities",
+            "notes": "progress notes",
         },
     ),
     FundingYear: _Part(
@@ -346,6 +387,7 @@ _PARTS: dict[type, _Part] = {
             "remaining": "remaining",
             "sources": "sources",
             "commitments": "commitments",
+            "purposes": "purposes",
         },
     ),
     Commitment: _Part(
@@ -359,7 +401,10 @@ _PARTS: dict[type, _Part] = {
         key=lambda e: (e.date, e.kind, e.body),
         name=lambda section, e: f"{section}, {_date(e.date)} ({e.kind}, {e.body})",
         describe=lambda e: f"{_date(e.date)}: {e.kind}, {e.body}",
-        labels={"summary": "{where}: summary edited"},
+        labels={
+            "summary": "{where}: summary edited",
+            "represented_by": "{where}: who took part {old} → {new}",
+        },
     ),
     Network: _Part(
         line="{where}: {label} {old} → {new}",

@@ -193,3 +193,13 @@ def test_the_api_sets_risks_papers_and_direction_and_names_a_mistakes_place(ld, 
     assert refused.status_code == 400 and "risks.0.impact" in refused.json()["errors"]
     report.refresh_from_db()
     assert len(report.risks) == 1
+
+
+def test_a_new_report_says_what_the_board_last_received(ld, admin, report):
+    services.report_reference_set(actor=ld, report=report, reference="DIJB42-2022")
+    services.report_transition(actor=ld, report=report, transition="submit")
+    services.report_transition(actor=admin, report=report, transition="approve")
+    later = services.report_create(actor=ld, start=dt.date(2022, 7, 1), end=dt.date(2022, 12, 31))
+    text = services.report_section(later, "4.1").paragraphs[1].text
+    assert "The board last received a report on this work, Trauma-informed practice" in text
+    assert "(DIJB42-2022), covering 1 December 2021 to 30 June 2022, approved on" in text

@@ -12,6 +12,7 @@ from tiptracker.lived.selectors import StageCounts
 from tiptracker.reporting.document import BoardReport, Paragraph, Section
 from tiptracker.reporting.draft import report_draft
 from tiptracker.reporting.figures import (
+    ActionNote,
     Briefing,
     Commitment,
     CourseAttendance,
@@ -22,7 +23,10 @@ from tiptracker.reporting.figures import (
     LevelCoverage,
     Network,
     PlanProgress,
+    PreviousReport,
+    Published,
     ReportFigures,
+    SourceCount,
 )
 
 START, END = dt.date(2021, 12, 1), dt.date(2022, 6, 30)
@@ -95,6 +99,14 @@ def full() -> ReportFigures:
             at_risk_titles=["Feedback methods"],
             next_year="2022/23",
             next_priorities=[f"Priority {n}" for n in range(1, 7)],
+            notes=[
+                ActionNote(
+                    "Feedback methods",
+                    "at risk",
+                    dt.date(2022, 6, 1),
+                    "Survey tool not yet approved by information governance.",
+                )
+            ],
         ),
         funding=[
             FundingYear(
@@ -110,6 +122,7 @@ def full() -> ReportFigures:
                         Decimal("50000"),
                     )
                 ],
+                ["To fund a trauma learning and development officer."],
             ),
             FundingYear(
                 "2022/23",
@@ -121,12 +134,27 @@ def full() -> ReportFigures:
             ),
         ],
         engagement=[
-            Engagement(dt.date(2021, 11, 30), "Minister for Mental Wellbeing", "Meeting", "Met")
+            Engagement(
+                dt.date(2021, 11, 30),
+                "Minister for Mental Wellbeing",
+                "Meeting",
+                "Met the Minister.",
+                "The Chief Social Work Officer",
+            )
         ],
         network=Network(champions=4, ambassadors=9, teams_with_ambassador=8, teams=53),
         lived=lived(None),
         briefings=[Briefing(dt.date(2022, 8, 23), "Trauma-informed leadership", 18, 14, 12)],
         briefings_planned=[Briefing(dt.date(2022, 8, 23), "IJB briefing", 18, 14, 0)],
+        completions=[SourceCount("attendance", 228), SourceCount("import", 1210)],
+        resources=[Published("Manager toolkit", "Manager toolkit", dt.date(2022, 5, 3))],
+        previous_report=PreviousReport(
+            "Trauma-informed practice: progress report",
+            "DIJB12-2021",
+            dt.date(2021, 4, 1),
+            dt.date(2021, 11, 30),
+            dt.date(2021, 12, 15),
+        ),
     )
 
 
@@ -450,3 +478,43 @@ def test_the_route_table_keeps_only_the_stages_it_can_show():
         [stages[1], "fewer than 5", "7"],
         ["Total", "", "12"],
     ]
+
+
+def test_the_narrative_carries_what_the_system_holds():
+    text = text_of(report_draft(full()))
+    # Why the action is at risk: its latest note in the period.
+    assert (
+        "Feedback methods (at risk, 1 June 2022): Survey tool not yet approved by information "
+        "governance." in text
+    )
+    # Who represented the partnership, and what came of it.
+    assert (
+        "30 November 2021: Minister for Mental Wellbeing (meeting). Taking part for the "
+        "partnership: The Chief Social Work Officer. Met the Minister." in text
+    )
+    assert "About the allocation: To fund a trauma learning and development officer." in text
+    assert "Manager toolkit (manager toolkit, 3 May 2022)" in text
+    # Completions by source explain coverage even when no session was held.
+    assert (
+        "In the period 1,438 training completions were recorded: 228 from sessions attended "
+        "and 1,210 imported from learning records" in text
+    )
+    assert (
+        "The board last received a report on this work, Trauma-informed practice: progress "
+        "report (DIJB12-2021), covering 1 April 2021 to 30 November 2021, approved on "
+        "15 December 2021." in text
+    )
+
+
+def test_completions_from_one_source_and_none_read_plainly():
+    one = text_of(
+        report_draft(replace(full(), attendance=[], completions=[SourceCount("import", 1)]))
+    )
+    assert "No training sessions were held in the period." in one
+    assert "In the period 1 training completion was recorded, imported from learning records" in one
+    none = text_of(
+        report_draft(replace(full(), completions=[], resources=[], previous_report=None))
+    )
+    assert "No training completions were recorded in the period." in none
+    assert "No resources or toolkits were published in the period." in none
+    assert "last received" not in none

@@ -370,8 +370,9 @@ def test_the_figures_cost_the_same_queries_for_a_small_and_a_larger_partnership(
     # completions, surveys run, the pairs protected as anonymous 2, responses, questions
     # about change, released cells), coverage and its trend 1, attendance 2, plan 3,
     # funding 5, engagement 1, network 6, lived 2, briefings 2 (held in the period, and
-    # planned after it).
-    assert counts == [30, 30]
+    # planned after it), completions by source 1, resources 1, the previous report 1 (and
+    # plan notes 1 when an action is at risk or off track).
+    assert counts == [33, 33]
 
 
 def test_the_figures_cost_the_same_queries_for_one_month_and_for_twelve():
@@ -388,7 +389,7 @@ def test_the_figures_cost_the_same_queries_for_one_month_and_for_twelve():
         counts.append(len(queries))
         assert {p.day for p in found.coverage_trend} == set(trend_days(start, today))
         assert len(trend_days(start, today)) > months
-    assert counts == [30, 30, 30]
+    assert counts == [33, 33, 33]
 
 
 def test_planned_briefings_are_those_after_the_period_within_the_next_six_months():
@@ -520,3 +521,22 @@ def _paragraphs(report):
     from tiptracker.reporting.tests.test_draft import paragraphs
 
     return paragraphs(report)
+
+
+def test_the_narratives_facts_come_from_the_demos_records(figures):
+    # Why level three is at risk: the latest note in the period on each action at risk.
+    assert figures.plan is not None
+    notes = {n.action: n for n in figures.plan.notes}
+    assert len(notes) == figures.plan.at_risk == 2
+    level_three = notes["Bespoke level three training resource with NHS Education for Scotland"]
+    assert level_three.written_on == dt.date(2022, 5, 25)
+    assert level_three.text.startswith("No national level three materials")
+    # Completions by where they came from: sessions, and the learning system's import.
+    by_source = {c.source: c.completions for c in figures.completions}
+    assert by_source["attendance"] == 228 and by_source["import"] > 1000
+    assert set(by_source) <= {"attendance", "import", "claim", "manual"}
+    assert "Manager toolkit: Trauma Informed" in [r.title for r in figures.resources]
+    assert all(START <= r.on <= END for r in figures.resources)
+    assert figures.funding[0].purposes[0].startswith("Part of the Scottish Government")
+    assert figures.engagement[0].represented_by.startswith("Representatives of the Trauma")
+    assert figures.previous_report is None  # the demo's board has no earlier report here

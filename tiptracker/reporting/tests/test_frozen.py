@@ -472,6 +472,9 @@ def _examples() -> list:
         *figures.funding[0].commitments,
         *figures.engagement,
         *figures.briefings,
+        *figures.completions,
+        *figures.resources,
+        *figures.plan.notes,
     ]
 
 
