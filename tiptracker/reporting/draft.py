@@ -111,8 +111,8 @@ def _plan(f: ReportFigures, p: Callable[..., Paragraph]) -> list[Paragraph]:
     if not plan.notes:
         return [p(text)]
     # Why: the latest note in the period on each action at risk or off track.
-    statuses = " or ".join(dict.fromkeys(sorted(n.status for n in plan.notes)))
-    text += f" The latest progress notes on the actions {statuses}:"
+    troubled = " or ".join(dict.fromkeys(sorted(n.status for n in plan.notes)))
+    text += f" The latest progress notes on the actions {troubled}:"
     return [
         p(
             text,
