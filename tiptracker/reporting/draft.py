@@ -596,6 +596,32 @@ PROGRESS = (
 )
 
 
+def _financial(f: ReportFigures) -> str:
+    """3.1: "None" when the period has no money recorded; otherwise what is allocated and
+    committed for the years it touches (set out in 4.2), and that no decision is asked."""
+    years = [y for y in f.funding if y.allocated or y.committed]
+    if not years:
+        return "None: this report asks for no financial decision."
+    held = []
+    for year in years:
+        if not year.committed:
+            state = "none of it committed yet"
+        elif year.allocated and year.remaining == 0:
+            state = "all of it committed"
+        else:
+            state = f"{board_pounds(year.committed)} committed"
+        held.append(
+            f"{board_pounds(year.allocated)} for {year.year} ({state})"
+            if year.allocated
+            else f"{board_pounds(year.committed)} committed for {year.year}, with no allocation "
+            "recorded"
+        )
+    return (
+        f"The work reported is funded from the allocations set out in the progress update: "
+        f"{_and(held)}. This report asks for no further financial decision."
+    )
+
+
 def _previously(f: ReportFigures) -> str:
     """What the board last received, so the report reads on from it."""
     before = f.previous_report
@@ -687,11 +713,7 @@ def report_draft(figures: ReportFigures, *, reference: str = "", title: str = ""
                 *_planned_briefing(f),
             ],
         ),
-        Section(
-            "3",
-            "FINANCIAL IMPLICATIONS",
-            [Paragraph("3.1", "None: this report asks for no financial decision.")],
-        ),
+        Section("3", "FINANCIAL IMPLICATIONS", [Paragraph("3.1", _financial(f))]),
         Section(
             "4",
             "MAIN TEXT",

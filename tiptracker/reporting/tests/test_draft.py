@@ -518,3 +518,14 @@ def test_completions_from_one_source_and_none_read_plainly():
     assert "No training completions were recorded in the period." in none
     assert "No resources or toolkits were published in the period." in none
     assert "last received" not in none
+
+
+def test_financial_implications_say_what_is_funded_or_none():
+    section = next(s for s in walk(report_draft(full())) if s.number == "3")
+    assert section.paragraphs[0].text == (
+        "The work reported is funded from the allocations set out in the progress update: "
+        "£50,000 for 2021/22 (all of it committed) and £50,000 for 2022/23 (none of it "
+        "committed yet). This report asks for no further financial decision."
+    )
+    none = next(s for s in walk(report_draft(replace(full(), funding=[]))) if s.number == "3")
+    assert none.paragraphs[0].text == "None: this report asks for no financial decision."
