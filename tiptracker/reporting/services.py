@@ -27,7 +27,7 @@ from tiptracker.accounts.services import user_name
 from tiptracker.lib.dates import today
 from tiptracker.lib.exports import printable
 from tiptracker.partnerships.models import Membership
-from tiptracker.reporting import frozen, papers
+from tiptracker.reporting import compare, frozen, papers
 from tiptracker.reporting import layout as layouts
 from tiptracker.reporting import render as renderers
 from tiptracker.reporting.document import BoardReport, Chart, Paragraph, Section, Table
@@ -398,6 +398,33 @@ def report_choices_set(*, actor: Membership, report: Report, **values: Any) -> R
     report.save(update_fields=[*changed, "version"])
     _event(report, actor, Action.DECIDED, [_choice_line(name, checked[name]) for name in changed])
     return report
+
+
+def previous_report(report: Report) -> Report | None:
+    """The partnership's latest approved report for an earlier period: the one the board had
+    before this, that this one is compared with."""
+    return (
+        Report.objects.filter(
+            partnership_id=report.partnership_id,
+            state=State.APPROVED,
+            period_end__lt=report.period_end,
+            period_start__lt=report.period_start,
+        )
+        .exclude(pk=report.pk)
+        .order_by("-period_end", "-id")
+        .defer("document", "approved_template")
+        .first()
+    )
+
+
+def report_comparison(report: Report) -> tuple[Report | None, list[compare.Moved]]:
+    """The previous report and what moved from its figures to this one's."""
+    before = previous_report(report)
+    if before is None:
+        return None, []
+    return before, compare.compare(
+        frozen.figures_from_json(before.figures), frozen.figures_from_json(report.figures)
+    )
 
 
 def previous_reports(report: Report) -> list[str]:

@@ -73,12 +73,19 @@ def report(
     consultations = list(found.consultations.order_by("id"))
     refreshed = next((e for e in events if e.action == ReportEvent.Action.REFRESHED), None)
     allowed = services.TRANSITIONS[found.state]
+    document = services.report_document(found)
+    before, moved = services.report_comparison(found)
     return render(
         request,
         "reporting/report.html",
         {
             "report": found,
-            "body": renderers.report_html(services.report_document(found), standalone=False),
+            "body": renderers.report_html(document, standalone=False),
+            # For reading: the contents, the approval, and what moved since the last report.
+            "contents": [h for h in renderers.outline(document) if h.level == 1],
+            "approved": next((e for e in events if e.action == ReportEvent.Action.APPROVED), None),
+            "previous": before,
+            "moved": moved,
             "events": events,
             "refreshed": refreshed,
             "can_refresh": membership.role in EDIT and found.state == Report.State.DRAFT,
@@ -94,7 +101,7 @@ def report(
             "consulted_drafted": consultations_sentence([c.consultee for c in consultations]),
             "editable": [
                 (h.section.number, h.text)
-                for h in renderers.outline(services.report_document(found))
+                for h in renderers.outline(document)
                 if h.section.paragraphs
             ]
             if membership.role in EDIT and found.state == Report.State.DRAFT
