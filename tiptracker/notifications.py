@@ -187,13 +187,15 @@ def deliver_task(context: TaskContext, sealed: str) -> int:
     from tiptracker.lib.crypto import decrypt
 
     sent = deliver([_from_json(email) for email in json.loads(decrypt(sealed))])
-    _forget_arguments(context.task_result.id)
+    _forget_arguments(context.task_result.id, context.task_result.backend)
     return sent
 
 
-def _forget_arguments(result_id: str) -> None:
-    if settings.TASKS_BACKEND != "database":
-        return  # RQ keeps a finished job's arguments only until its result expires (500 s)
+def _forget_arguments(result_id: str, backend: str) -> None:
+    # Only the database backend keeps them: RQ keeps a finished job's arguments only until
+    # its result expires (500 s), and a backend that runs tasks at once keeps none.
+    if "django_tasks_db" not in str(settings.TASKS.get(backend, {}).get("BACKEND", "")):
+        return
     from django_tasks_db.models import DBTaskResult
 
     DBTaskResult.objects.filter(pk=result_id).update(args_kwargs={"args": [], "kwargs": {}})
