@@ -255,6 +255,29 @@ def six_months_on(end: dt.date) -> dt.date:
     return dt.date(year, month + 1, 1) - dt.timedelta(days=1)
 
 
+# The narrative's facts (issue 15): completions by source, resources published, the report
+# the board last received, and the latest note on each action at risk or off track.
+COMPLETIONS_BY_SOURCE_SQL = """
+SELECT source, COUNT(*) FROM training_completion
+WHERE partnership_id = %s AND completed_on >= %s AND completed_on <= %s GROUP BY source
+"""
+RESOURCES_SQL = """
+SELECT title, kind, updated_on FROM resources_resource
+WHERE partnership_id = %s AND updated_on >= %s AND updated_on <= %s ORDER BY updated_on, title
+"""
+PREVIOUS_REPORT_SQL = """
+SELECT r.title, r.reference, MAX(e.at) FROM reporting_report r
+LEFT JOIN reporting_reportevent e ON e.report_id = r.id AND e.action = 'approved'
+WHERE r.partnership_id = %s AND r.state = 'approved' AND r.period_start < %s
+  AND r.period_end < %s
+GROUP BY r.id, r.title, r.reference, r.period_end ORDER BY r.period_end DESC, r.id DESC LIMIT 1
+"""
+NOTES_SQL = """
+SELECT u.action_id, u.written_on, u.text FROM plan_progressupdate u
+JOIN plan_action a ON a.id = u.action_id
+WHERE u.partnership_id = %s AND a.status IN ('at_risk', 'off_track')
+  AND u.written_on >= %s AND u.written_on <= %s ORDER BY u.action_id, u.written_on DESC
+"""
 IMPACT_ATTENDED_SQL = """
 SELECT course_id, COUNT(DISTINCT staff_id) FROM training_completion
 WHERE partnership_id = %s AND completed_on >= %s AND completed_on <= %s GROUP BY course_id
@@ -335,13 +358,17 @@ def sql_aggregates(partnership_id: int, start: dt.date, end: dt.date) -> dict:
         found["impact_attended"] = dict(rows(IMPACT_ATTENDED_SQL, [pid, window_start, window_end]))
         found["impact_answered"] = rows(IMPACT_ANSWERED_SQL, [pid, window_start, window_end])
         found["impact_released"] = rows(IMPACT_RELEASED_SQL, [pid, window_start, window_end])
+        found["completions"] = dict(rows(COMPLETIONS_BY_SOURCE_SQL, [pid, start, end]))
+        found["resources"] = rows(RESOURCES_SQL, [pid, start, end])
+        found["previous_report"] = rows(PREVIOUS_REPORT_SQL, [pid, start, end])
+        found["notes"] = rows(NOTES_SQL, [pid, start, end])
     return found
 
 
 def check_figures(figures, raw: dict, at_start: dict, at_end: dict) -> int:
     """report_figures()'s coverage (at both ends, against bench_coverage's baseline, and on
-    every day of the trend, against the trend's SQL), attendance and planned briefings
-    against the SQL's; fails the run on any difference. Returns how many figures were
+    every day of the trend, against the trend's SQL), attendance, completions by source and
+    planned briefings against the SQL's; fails the run on any difference. Returns how many figures were
     compared."""
     problems = []
     compared = 0
@@ -371,6 +398,10 @@ def check_figures(figures, raw: dict, at_start: dict, at_end: dict) -> int:
                     problems.append(
                         f"trend SQL and bench_coverage disagree on {day}, level {level}"
                     )
+    by_source = {c.source: c.completions for c in figures.completions}
+    if by_source != {k: v for k, v in raw["completions"].items() if v}:
+        problems.append(f"completions by source: report {by_source}, SQL {raw['completions']}")
+    compared += len(by_source)
     planned = [n for _id, n in raw["briefings_planned"]]
     if [b.invited for b in figures.briefings_planned] != planned:
         problems.append(f"planned briefings: report {figures.briefings_planned}, SQL {planned}")
