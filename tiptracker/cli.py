@@ -79,7 +79,9 @@ def cmd_partnership_create(args: argparse.Namespace) -> int:
     from tiptracker.partnerships.services import PartnershipExists, partnership_create
 
     try:
-        partnership = partnership_create(slug=args.slug, name=args.name)
+        partnership = partnership_create(
+            slug=args.slug, name=args.name, council=args.council, health_board=args.health_board
+        )
     except PartnershipExists as error:
         raise UserError(str(error)) from None
     except ValidationError as error:
@@ -776,6 +778,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     create.add_argument("slug", metavar="SLUG")
     create.add_argument("--name", required=True, metavar="NAME")
+    # The two bodies a board report's directions name (organisations of those kinds).
+    create.add_argument("--council", default="", metavar="NAME", help="its council")
+    create.add_argument("--health-board", default="", metavar="NAME", help="its NHS board")
     create.set_defaults(handler=cmd_partnership_create)
 
     sso_partnership = partnership_commands.add_parser(

@@ -9,7 +9,13 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 
-from tiptracker.partnerships.models import ManagedTeam, Membership, Partnership, Role
+from tiptracker.partnerships.models import (
+    ManagedTeam,
+    Membership,
+    Organisation,
+    Partnership,
+    Role,
+)
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,59}$")
 
@@ -18,17 +24,37 @@ class PartnershipExists(Exception):
     pass
 
 
-def partnership_create(*, slug: str, name: str) -> Partnership:
+def partnership_create(
+    *, slug: str, name: str, council: str = "", health_board: str = ""
+) -> Partnership:
+    """A new partnership; `council` and `health_board`, if given, are its two bodies (made
+    as organisations of those kinds): a board report's directions name them, and staff
+    imports find them by name. They can be added or changed on the Organisations page."""
     if not _SLUG.match(slug):
         raise ValidationError(
             f"'{slug}' is not a valid slug: use lower-case letters, digits and hyphens"
         )
     if not name.strip():
         raise ValidationError("a partnership needs a name")
+    bodies = {
+        Organisation.Kind.COUNCIL: " ".join(council.split()),
+        Organisation.Kind.NHS_BOARD: " ".join(health_board.split()),
+    }
+    if bodies[Organisation.Kind.COUNCIL] and (
+        bodies[Organisation.Kind.COUNCIL].lower() == bodies[Organisation.Kind.NHS_BOARD].lower()
+    ):
+        raise ValidationError("the council and the NHS board need different names")
+    too_long = [body for body in bodies.values() if len(body) > 200]
+    if too_long:
+        raise ValidationError("an organisation's name must be 200 characters or fewer")
     with transaction.atomic():
         if Partnership.objects.filter(slug=slug).exists():
             raise PartnershipExists(f"a partnership with the slug '{slug}' already exists")
-        return Partnership.objects.create(slug=slug, name=name.strip())
+        partnership = Partnership.objects.create(slug=slug, name=name.strip())
+        for kind, body in bodies.items():
+            if body:
+                Organisation.objects.create(partnership=partnership, name=body, kind=kind)
+        return partnership
 
 
 def partnership_sso_staff_set(*, partnership: Partnership, allowed: bool) -> bool:

@@ -646,3 +646,40 @@ def test_migrate_brings_a_new_database_up_to_date(tmp_path, monkeypatch):
         timeout=300,
     )
     assert again.stdout.startswith("Applied 0 migrations")
+
+
+def test_partnership_create_names_the_council_and_board_the_directions_go_to(capsys, db):
+    code, _out, err = cli(
+        capsys,
+        "partnership",
+        "create",
+        "angus",
+        "--name",
+        "Angus Health and Social Care Partnership",
+        "--council",
+        "Angus Council",
+        "--health-board",
+        "NHS Tayside",
+    )
+    assert code == 0, err
+    from tiptracker.reporting.figures import report_figures
+
+    angus = Partnership.objects.get(slug="angus")
+    figures = report_figures(
+        partnership_id=angus.pk, start=dt.date(2022, 1, 1), end=dt.date(2022, 6, 30)
+    )
+    assert (figures.council, figures.health_board) == ("Angus Council", "NHS Tayside")
+    code, _out, err = cli(
+        capsys,
+        "partnership",
+        "create",
+        "same",
+        "--name",
+        "Same",
+        "--council",
+        "X",
+        "--health-board",
+        "x",
+    )
+    assert code == 1 and "need different names" in err
+    assert not Partnership.objects.filter(slug="same").exists()
