@@ -59,6 +59,21 @@ def _months(months: Iterable[str]) -> str:
     )
 
 
+# A body named by what it is ("... Sexual Abuse Centre") takes "the" in a sentence; one named
+# like a place ("Dundee City Council", "NHS Tayside") does not.
+_THE_NOUNS = frozenset(
+    "Centre Center Trust Foundation Association Alliance Project Network Service Services "
+    "Group Collective Forum Society Consortium Charity".split()
+)
+
+
+def _the(name: str) -> str:
+    words = name.split()
+    if words and words[0].lower() != "the" and words[-1] in _THE_NOUNS:
+        return f"the {name}"
+    return name
+
+
 def _percent(value: float | None) -> str:
     return "not needed" if value is None else f"{value:.1f}%"
 
@@ -431,7 +446,7 @@ def _funding(f: ReportFigures, p: Callable[..., Paragraph]) -> list[Paragraph]:
             )
             if year.commitments:
                 text += ": " + _and(
-                    f"{c.what} with {c.partner} ({board_pounds(c.amount)})"
+                    f"{c.what} with {_the(c.partner)} ({board_pounds(c.amount)})"
                     if c.partner
                     else f"{c.what} ({board_pounds(c.amount)})"
                     for c in year.commitments

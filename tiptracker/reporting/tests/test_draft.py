@@ -220,7 +220,7 @@ def test_the_draft_carries_the_periods_figures():
     assert "attended by 87 people" in text
     assert "April and May 2022, with 141 managers having attended" in text
     assert "For 2021/22, £50,000 was allocated (Scottish Government)" in text
-    assert "1 FTE Trauma Learning and Development Officer with Women's Rape and Sexual" in text
+    assert "1 FTE Trauma Learning and Development Officer with the Women's Rape and Sexual" in text
     assert "For 2022/23, £50,000 was allocated" in text
     assert "4 trauma champions and 9 trauma ambassadors; 8 of its 53 teams" in text
     assert "14 actions: 3 complete" in text and "At risk: Feedback methods" in text
@@ -396,7 +396,7 @@ def test_amounts_are_written_as_boards_write_them():
     assert "£50,000.00" not in text and "£0" not in text
     assert (
         "For 2021/22, £50,000 was allocated (Scottish Government); all of it is committed: "
-        "1 FTE Trauma Learning and Development Officer with Women's Rape and Sexual Abuse "
+        "1 FTE Trauma Learning and Development Officer with the Women's Rape and Sexual Abuse "
         "Centre (£50,000)." in text
     )
     assert (
@@ -529,3 +529,17 @@ def test_financial_implications_say_what_is_funded_or_none():
     )
     none = next(s for s in walk(report_draft(replace(full(), funding=[]))) if s.number == "3")
     assert none.paragraphs[0].text == "None: this report asks for no financial decision."
+
+
+def test_a_body_named_by_what_it_is_takes_the():
+    funding = [
+        replace(
+            full().funding[0],
+            commitments=[
+                replace(full().funding[0].commitments[0], partner="Dundee City Council"),
+            ],
+        )
+    ]
+    text = text_of(report_draft(replace(full(), funding=funding)))
+    assert "with Dundee City Council (£50,000)" in text
+    assert "with the Women's Rape" in text_of(report_draft(full()))
