@@ -741,8 +741,8 @@ class SectionApi(ScopedApi):
             if hasattr(error, "error_dict"):  # paragraph ident -> what is wrong with it
                 found: dict[str, list[str]] = {}
                 for ident, messages in error.message_dict.items():
-                    if ident == "order":
-                        found.setdefault("order", []).extend(messages)
+                    if ident in ("order", "hidden", "removed", "paragraphs"):
+                        found.setdefault(ident, []).extend(messages)
                     elif ident.startswith("new"):
                         found.setdefault("added", []).extend(messages)
                     else:

@@ -38,8 +38,12 @@ def _shown(value: float | None) -> str:
     return "not needed" if value is None else f"{value:.1f}%"
 
 
-def compare(before: ReportFigures, now: ReportFigures) -> list[Moved]:
-    """The headline measures of `before` and `now`, each with how it moved."""
+def compare(
+    before: ReportFigures, now: ReportFigures, *, completions_known: bool = True
+) -> list[Moved]:
+    """The headline measures of `before` and `now`, each with how it moved. A report frozen
+    before completions were gathered (`completions_known` false) shows them as not gathered
+    rather than as none."""
     rows = []
     earlier = {level.level: level for level in before.coverage}
     for level in now.coverage:
@@ -68,11 +72,22 @@ def compare(before: ReportFigures, now: ReportFigures) -> list[Moved]:
         sum(a.attended for a in before.attendance),
         sum(a.attended for a in now.attendance),
     )
-    counted(
-        "Training completions recorded in the period",
-        sum(c.completions for c in before.completions),
-        sum(c.completions for c in now.completions),
-    )
+    completed = sum(c.completions for c in now.completions)
+    if completions_known:
+        counted(
+            "Training completions recorded in the period",
+            sum(c.completions for c in before.completions),
+            completed,
+        )
+    else:
+        rows.append(
+            Moved(
+                "Training completions recorded in the period",
+                "not gathered then",
+                f"{completed:,}",
+                "not comparable",
+            )
+        )
     if before.plan is not None or now.plan is not None:
         counted(
             "Plan actions complete",

@@ -127,7 +127,11 @@ def _plan(f: ReportFigures, p: Callable[..., Paragraph]) -> list[Paragraph]:
         return [p(text)]
     # Why: the latest note in the period on each action at risk or off track.
     troubled = " or ".join(dict.fromkeys(sorted(n.status for n in plan.notes)))
-    text += f" The latest progress notes on the actions {troubled}:"
+    text += (
+        f" The latest progress note on the action {troubled}:"
+        if len(plan.notes) == 1
+        else f" The latest progress notes on the actions {troubled}:"
+    )
     return [
         p(
             text,

@@ -23,6 +23,39 @@ class ReportForm(forms.Form):
     )
 
 
+def _by_ident(data, paragraphs: list, hidden: set[str]):  # type: ignore[no-untyped-def]
+    """The posted rows (pN, oN, hN, rN, each row naming its paragraph in iN) put back in
+    the order of `paragraphs` as they are now: a row follows its paragraph, whatever moved
+    since the page was read. A paragraph the page did not have keeps its words, place and
+    choice; a row for a paragraph no longer there is dropped (the version check then shows
+    the clerk what changed)."""
+    if data is None or not any(key.startswith("i") and key[1:].isdigit() for key in data):
+        return data
+    rows = {
+        data[key]: key[1:]
+        for key in data
+        if key.startswith("i") and key[1:].isdigit() and data[key]
+    }
+    mapped = {k: v for k, v in data.items() if k in ("version", "new", "csrfmiddlewaretoken")}
+    for m, paragraph in enumerate(paragraphs):
+        n = rows.get(paragraph.ident)
+        mapped[f"i{m}"] = paragraph.ident
+        if n is None:
+            mapped[f"p{m}"] = paragraph.text  # its place: where it is (the field left empty)
+            if paragraph.ident in hidden:
+                mapped[f"h{m}"] = "on"
+            continue
+        for part in "phr":
+            if f"{part}{n}" in data:
+                mapped[f"{part}{m}"] = data[f"{part}{n}"]
+        place = str(data.get(f"o{n}", ""))
+        # A place beyond the section as it is now (paragraphs removed meanwhile): the last.
+        mapped[f"o{m}"] = (
+            str(min(int(place), len(paragraphs))) if place.isdigit() and int(place) else place
+        )
+    return mapped
+
+
 class SectionForm(forms.Form):
     """One section's paragraphs, each with its words (pN), whether it is left out (hN; the
     clerk's own paragraphs are removed instead, rN) and its place (oN, 1 for the first); and
@@ -32,9 +65,9 @@ class SectionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(  # type: ignore[no-untyped-def]
-        self, *args, paragraphs: list, hidden: set[str], **kwargs
+        self, data=None, *args, paragraphs: list, hidden: set[str], **kwargs
     ) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(_by_ident(data, paragraphs, hidden), *args, **kwargs)
         self.paragraphs, self.hidden = paragraphs, hidden
         count = len(paragraphs)
         for n, paragraph in enumerate(paragraphs):
@@ -50,6 +83,11 @@ class SectionForm(forms.Form):
                     "max_length": f"A paragraph must be {services.PARAGRAPH_MAX:,} characters "
                     "or fewer",
                 },
+            )
+            # Which paragraph the row is: the rows are matched by it when saved, since
+            # someone else may have added, removed or moved paragraphs meanwhile.
+            self.fields[f"i{n}"] = forms.CharField(
+                widget=forms.HiddenInput, required=False, initial=paragraph.ident
             )
             self.fields[f"o{n}"] = forms.TypedChoiceField(
                 label=f"Place of paragraph {name}",
@@ -91,6 +129,7 @@ class SectionForm(forms.Form):
         return [
             {
                 "paragraph": p,
+                "ident": self[f"i{n}"],
                 "text": self[f"p{n}"],
                 "place": self[f"o{n}"],
                 "leave_out": self[f"h{n}"] if f"h{n}" in self.fields else None,

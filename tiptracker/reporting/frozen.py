@@ -44,7 +44,11 @@ from tiptracker.reporting.figures import (
 
 # 2: coverage_trend and briefings_planned added; the lived-experience counts cover the whole
 # quarters the period touches (their own start and end say which days).
-VERSION = 2
+# 3: the narrative's facts added (completions by source, resources, the previous report,
+# progress notes, allocations' purposes, who took part in engagement); figures frozen
+# before read them as none, and COMPLETIONS_SINCE says from which version they were gathered.
+VERSION = 3
+COMPLETIONS_SINCE = 3
 
 
 # To JSON and back ------------------------------------------------------------------------------
@@ -98,8 +102,9 @@ def _read(data: object, what: str) -> object:
         raise ValueError(f"The report's frozen {what} are not in a form TIP Tracker can read.")
     if type(data["version"]) is not int or data["version"] not in (
         1,
+        2,
         VERSION,
-    ):  # 1: documents are unchanged; figures upgraded
+    ):  # 1 and 2: documents are unchanged; figures upgraded (fields added have defaults)
         raise ValueError(
             f"The report's frozen {what} were saved in format {data['version']!r}, which this "
             f"version of TIP Tracker cannot read (it reads formats 1 to {VERSION})."

@@ -18,18 +18,36 @@ OWN = "own-"
 
 
 def empty() -> dict:
-    return {"own": {}, "hidden": [], "order": {}}
+    return {"own": {}, "hidden": [], "order": {}, "given": 0}
+
+
+def _texts(value: object) -> list[str]:
+    return [item for item in value if isinstance(item, str)] if isinstance(value, list) else []
 
 
 def read(layout: object) -> dict:
-    """A stored layout with every key present (an older report has none)."""
+    """A stored layout with every key present and of its type (an older report has none;
+    anything else stored there is left out rather than failing the report)."""
     found = layout if isinstance(layout, dict) else {}
-    return empty() | {key: found[key] for key in ("own", "hidden", "order") if key in found}
+    own, order = found.get("own"), found.get("order")
+    given = found.get("given")
+    return {
+        "own": {k: v for k, v in own.items() if isinstance(k, str) and isinstance(v, str)}
+        if isinstance(own, dict)
+        else {},
+        "hidden": _texts(found.get("hidden")),
+        "order": {k: _texts(v) for k, v in order.items() if isinstance(k, str)}
+        if isinstance(order, dict)
+        else {},
+        "given": given if isinstance(given, int) and not isinstance(given, bool) else 0,
+    }
 
 
 def next_own(layout: dict) -> str:
+    """A new own paragraph's ident: never one given before, even to one since removed."""
     taken = [int(ident[len(OWN) :]) for ident in layout["own"] if ident[len(OWN) :].isdigit()]
-    return f"{OWN}{max(taken, default=0) + 1}"
+    layout["given"] = max([layout["given"], *taken]) + 1
+    return f"{OWN}{layout['given']}"
 
 
 def with_own(document: BoardReport, layout: dict, texts: dict[str, str]) -> BoardReport:

@@ -91,6 +91,15 @@ def _link(value: object, name: str, errors: dict[str, str]) -> str:
     return link
 
 
+def link_checked(value: object, name: str) -> str:
+    """A web link, trimmed, or a ValidationError under `name`."""
+    errors: dict[str, str] = {}
+    link = _link(value, name, errors)
+    if errors:
+        raise ValidationError(errors)
+    return link
+
+
 def _score(value: object, name: str, label: str, errors: dict[str, str]) -> int:
     if isinstance(value, bool) or not isinstance(value, int | str):
         errors[name] = f"Choose the {label} from 1 to 5"
@@ -233,6 +242,13 @@ def previous_report_paper(title: str, reference: str, approved: dt.date | None) 
 # Laying the choices over the draft ---------------------------------------------------------
 
 
+def _stored(risk: dict, name: str) -> int:
+    """A stored score, read leniently: what the services wrote is 1 to 5; anything else
+    (a hand-edited database) is shown as the nearest score rather than failing the paper."""
+    value = risk.get(name)
+    return min(max(value, 1), 5) if isinstance(value, int) else 1
+
+
 def _risk_table(risks: list[dict[str, Any]]) -> Table:
     return Table(
         caption="Risk assessment",
@@ -244,12 +260,13 @@ def _risk_table(risks: list[dict[str, Any]]) -> Table:
         ],
         rows=[
             [
-                risk["description"],
-                rating_text(risk["likelihood"], risk["impact"]),
-                risk["mitigations"] or "None recorded",
-                rating_text(risk["planned_likelihood"], risk["planned_impact"]),
+                str(risk.get("description", "")),
+                rating_text(_stored(risk, "likelihood"), _stored(risk, "impact")),
+                str(risk.get("mitigations") or "None recorded"),
+                rating_text(_stored(risk, "planned_likelihood"), _stored(risk, "planned_impact")),
             ]
             for risk in risks
+            if isinstance(risk, dict)
         ],
     )
 
@@ -259,7 +276,7 @@ def _impact_assessment(assessed: bool, summary: str, link: str) -> str:
         return SCREENED
     text = "An Integrated Impact Assessment has been carried out"
     text += f": {summary.rstrip('.')}." if summary else "."
-    return text + (f" It is published at {link}" if link else "")
+    return text + (f" It is published at {link}." if link else "")
 
 
 def _direction_marked(table: Table, direction: str) -> Table:
@@ -300,8 +317,11 @@ def with_choices(
                 p,
                 text="The following background papers were relied on in preparing this report:",
                 bullets=[
-                    f"{paper['title']} ({paper['link']})" if paper["link"] else paper["title"]
+                    f"{paper.get('title', '')} ({paper['link']})"
+                    if paper.get("link")
+                    else str(paper.get("title", ""))
                     for paper in background_papers
+                    if isinstance(paper, dict)
                 ],
             )
         return p

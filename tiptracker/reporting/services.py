@@ -259,10 +259,16 @@ def cover_checked(
                 f"ends ({ended})"
             )
         elif isinstance(report_date, dt.date) and meeting_date < report_date:
-            errors["meeting_date"] = (
-                "The date of the meeting must be on or after the date of the report "
-                f"({report_date.day} {report_date:%B %Y})"
-            )
+            if "meeting_date" in values or "report_date" not in values:
+                errors["meeting_date"] = (
+                    "The date of the meeting must be on or after the date of the report "
+                    f"({report_date.day} {report_date:%B %Y})"
+                )
+            else:  # only the report's date was given: it is the one out of order
+                errors["report_date"] = (
+                    "The date of the report must be on or before the meeting's "
+                    f"({meeting_date.day} {meeting_date:%B %Y})"
+                )
     if errors:
         raise ValidationError(errors)
     return checked
@@ -354,8 +360,7 @@ def _choices_checked(report: Report, values: dict[str, Any]) -> dict[str, Any]:
                     )
                 checked[name] = summary
             elif name == "impact_link":
-                link = papers.papers_checked([{"title": "link", "link": value}])[0]["link"]
-                checked[name] = link
+                checked[name] = papers.link_checked(value, "impact_link")
         except ValidationError as problem:
             for field, messages in problem.message_dict.items():
                 field = "impact_link" if name == "impact_link" else field
@@ -400,6 +405,38 @@ def report_choices_set(*, actor: Membership, report: Report, **values: Any) -> R
     return report
 
 
+@transaction.atomic
+def risk_add(*, actor: Membership, report: Report, risk: dict[str, Any]) -> Report:
+    """One more risk at the end of section 6's table, under the report's lock (two clerks
+    adding at once both keep theirs)."""
+    locked = Report.objects.select_for_update().get(pk=report.pk)
+    checked = papers.risk_checked(risk)  # its own field names, for the page's form
+    return report_choices_set(actor=actor, report=locked, risks=[*locked.risks, checked])
+
+
+@transaction.atomic
+def risk_remove(*, actor: Membership, report: Report, place: int, description: str) -> str:
+    """Take off the risk at `place` (0 for the first) if it is still the one the clerk saw
+    (`description`), under the report's lock; its words are kept in the history. Returns
+    the description removed; a ValidationError if it is no longer there."""
+    locked = Report.objects.select_for_update().get(pk=report.pk)
+    if locked.state == State.APPROVED:
+        raise _locked(locked, "have its risks changed")
+    risks = list(locked.risks)
+    if not (0 <= place < len(risks)) or risks[place].get("description") != description:
+        raise ValidationError(
+            "That risk is not on the report as it was shown: it may have been removed or "
+            "changed already. Nothing was removed."
+        )
+    removed = risks.pop(place)
+    report_choices_set(actor=actor, report=locked, risks=risks)
+    event = locked.events.first()
+    if event is not None:
+        event.changes = [*event.changes, f"Removed the risk: {removed['description']}"]
+        event.save(update_fields=["changes"])
+    return str(removed["description"])
+
+
 def previous_report(report: Report) -> Report | None:
     """The partnership's latest approved report for an earlier period: the one the board had
     before this, that this one is compared with."""
@@ -422,8 +459,11 @@ def report_comparison(report: Report) -> tuple[Report | None, list[compare.Moved
     before = previous_report(report)
     if before is None:
         return None, []
+    stored = before.figures.get("version") if isinstance(before.figures, dict) else None
     return before, compare.compare(
-        frozen.figures_from_json(before.figures), frozen.figures_from_json(report.figures)
+        frozen.figures_from_json(before.figures),
+        frozen.figures_from_json(report.figures),
+        completions_known=isinstance(stored, int) and stored >= frozen.COMPLETIONS_SINCE,
     )
 
 
@@ -599,21 +639,29 @@ def _layout_problems(
     order: list[str] | None,
     added: list[str],
     removed: list[str],
+    already_hidden: list[str],
 ) -> dict[str, str]:
     """What is wrong with a section's edit, by paragraph ident ("new" for an added one,
-    "order" for the order); empty if nothing is."""
+    "order" for the order, "hidden" for what is left out); empty if nothing is. A reference
+    to a paragraph the section does not have raises at once, naming the field."""
     idents = [p.ident for p in section.paragraphs]
     own = [ident for ident in idents if ident.startswith(layouts.OWN)]
     errors: dict[str, str] = {}
-    for ident in (hidden or []) + list(texts) + (order or []):
-        if ident not in idents:
-            raise ValidationError(f"Section {section.number} has no paragraph {ident}.")
-    for ident in removed:
-        if ident not in own:
+    for field, given in (("paragraphs", list(texts)), ("hidden", hidden or []),
+                         ("order", order or []), ("removed", removed)):  # fmt: skip
+        unknown = [ident for ident in given if ident not in idents]
+        if unknown:
             raise ValidationError(
-                f"Paragraph {ident} of section {section.number} was drafted from the figures: "
-                "leave it out instead of removing it."
+                {field: f"Section {section.number} has no paragraph {', '.join(unknown)}."}
             )
+    drafted = [ident for ident in removed if ident not in own]
+    if drafted:
+        raise ValidationError(
+            {
+                "removed": f"Paragraph {', '.join(drafted)} of section {section.number} was "
+                "drafted from the figures: leave it out instead of removing it."
+            }
+        )
     left_out = set(hidden or []) | set(removed)
     names = {p.ident: p.number or p.ident for p in section.paragraphs}
     for ident, text in texts.items():
@@ -628,6 +676,13 @@ def _layout_problems(
         errors["new0"] = f"A section can have at most {OWN_MAX} paragraphs of your own"
     if order is not None and sorted(order) != sorted(idents):
         errors["order"] = "Give every paragraph of the section a place, each once"
+    # A section of the board's paper always says something: its heading alone would not.
+    out = (set(hidden) if hidden is not None else set(already_hidden)) | set(removed)
+    if idents and not added and all(ident in out for ident in idents):
+        errors["hidden"] = (
+            f"Keep at least one paragraph of section {section.number} in the report: its "
+            "heading alone would tell the board nothing"
+        )
     return errors
 
 
@@ -656,7 +711,9 @@ def report_section_edit(
     if section is None:
         raise ValidationError(f"The report has no section {number}.")
     added, removed = list(added or []), list(removed or [])
-    errors = _layout_problems(section, texts, hidden, order, added, removed)
+    errors = _layout_problems(
+        section, texts, hidden, order, added, removed, layouts.read(report.layout)["hidden"]
+    )
     if errors:
         raise ValidationError(errors)
     current = {p.ident: p.text for p in section.paragraphs}
@@ -690,6 +747,8 @@ def report_section_edit(
             edits.pop(n, None)  # back to the draft's own words
         else:
             edits[n] = text
+    for n in removed:  # kept in the history, so a box ticked by mistake loses nothing
+        edited[numbers.get(n) or n] = [current[n], ""]
     layout = layouts.read(report.layout)
     changes = _layout_changes(layout, section, numbers, edits, hidden, order, added, removed)
     if edited or changes:
@@ -720,11 +779,19 @@ def _layout_changes(
     """Lay the section's edit into `layout` and `edits` (both changed in place); the lines
     of what changed, for the history."""
     changes = []
-    named = {p.ident: numbers.get(p.ident) or p.ident for p in section.paragraphs}
+    # As the clerk knows them: by number, or (one left out, so numberless) by its opening.
+    named = {
+        p.ident: numbers.get(p.ident)
+        or f"“{p.text[:40].rstrip()}{'…' if len(p.text) > 40 else ''}”"
+        for p in section.paragraphs
+    }
     for ident in removed:
         layout["own"].pop(ident, None)
         edits.pop(ident, None)
         changes.append(f"Removed paragraph {named[ident]}")
+    # A removed paragraph is out of the hidden list too, so its ident, never given again
+    # (layouts.next_own counts on), leaves nothing behind.
+    layout["hidden"] = [ident for ident in layout["hidden"] if ident not in removed]
     new = []
     for text in added:
         ident = layouts.next_own(layout)
@@ -737,7 +804,7 @@ def _layout_changes(
         before = set(layout["hidden"]) & idents
         after = set(hidden) - set(removed)
         changes += [f"Left out paragraph {named[i]}" for i in sorted(after - before)]
-        changes += [f"Brought back paragraph {i}" for i in sorted(before - after)]
+        changes += [f"Brought back paragraph {named[i]}" for i in sorted(before - after)]
         layout["hidden"] = sorted((set(layout["hidden"]) - idents) | after)
     if order is not None:
         kept = [ident for ident in order if ident not in removed]

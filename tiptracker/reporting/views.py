@@ -101,7 +101,8 @@ def report(
             "consulted_drafted": consultations_sentence([c.consultee for c in consultations]),
             "editable": [
                 (h.section.number, h.text)
-                for h in renderers.outline(document)
+                # Left-out paragraphs too: a section can be reached to bring them back.
+                for h in renderers.outline(services.report_document(found, keep_hidden=True))
                 if h.section.paragraphs
             ]
             if membership.role in EDIT and found.state == Report.State.DRAFT
@@ -144,7 +145,7 @@ def report_section_edit(
                 **form.layout(),
             )
         except services.EditConflict as clash:
-            saved = services.report_section(clash.current, number)
+            saved = services.report_section(clash.current, number, keep_hidden=True)
             saved_texts = {p.ident: p.text for p in saved.paragraphs} if saved else {}
             conflict = {
                 "change": {"actor_name": clash.event.by_name, "at": clash.event.at}
@@ -163,7 +164,12 @@ def report_section_edit(
             # Saving again now saves this person's version, on purpose, over the one shown.
             again = request.POST.copy()
             again["version"] = str(clash.current.version)
-            form = SectionForm(again, paragraphs=section.paragraphs, hidden=hidden)
+            # Its rows follow their paragraphs as they are now (matched by ident).
+            form = SectionForm(
+                again,
+                paragraphs=saved.paragraphs if saved else section.paragraphs,
+                hidden=set(layouts.read(clash.current.layout)["hidden"]),
+            )
         except ValidationError as error:
             add_service_error(form, error, fields=form.field_of())
         else:
@@ -288,7 +294,14 @@ def _choices_page(
     return render(
         request,
         "reporting/choices.html",
-        {"report": found, "form": form, "risk_form": risk_form or RiskForm(), "risks": risks},
+        {
+            "report": found,
+            "form": form,
+            "risk_form": risk_form or RiskForm(),
+            "risks": risks,
+            # The paragraphs these choices draft that the clerk has written words for.
+            "own_words": [n for n in ("5.1", "6.1", "9.1") if n in found.edits],
+        },
     )
 
 
@@ -340,22 +353,27 @@ def report_risks(request: HttpRequest, membership: Membership, report_pk: int) -
         return _back(membership, found)
     if "remove" in request.POST:
         place = request.POST["remove"]
-        risks = list(found.risks)
-        if place.isdigit() and int(place) < len(risks):
-            removed = risks.pop(int(place))
-            services.report_choices_set(actor=membership, report=found, risks=risks)
-            messages.success(request, f"Removed the risk: {removed['description']}")
+        try:
+            removed = services.risk_remove(
+                actor=membership,
+                report=found,
+                place=int(place) if place.isdigit() else -1,
+                description=request.POST.get("description", ""),
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"Removed the risk: {removed}")
         return _risks_url(membership, found)
     form = RiskForm(request.POST)
     if form.is_valid():
         try:
-            services.report_choices_set(
-                actor=membership, report=found, risks=[*found.risks, form.cleaned_data]
-            )
+            services.risk_add(actor=membership, report=found, risk=form.cleaned_data)
         except ValidationError as error:
             # The list's place ("risks.3.planned_impact") is this form's field.
-            for field, problems in error.message_dict.items():
-                form.add_error(field.rsplit(".", 1)[-1] if "." in field else None, problems)
+            for field, problems in getattr(error, "message_dict", {None: error.messages}).items():
+                name = field.rsplit(".", 1)[-1] if field else None
+                form.add_error(name if name in form.fields else None, problems)
         else:
             messages.success(request, "Added the risk.")
             return _risks_url(membership, found)

@@ -132,7 +132,7 @@ def test_a_risk_is_taken_off_and_the_statement_comes_back(ld, login, report):
     client.post(url("report_risks", report), RISK)
     report.refresh_from_db()
     assert paragraph(report, "6.1").tables[0].rows[0][0] == RISK["description"]
-    client.post(url("report_risks", report), {"remove": "0"})
+    client.post(url("report_risks", report), {"remove": "0", "description": RISK["description"]})
     report.refresh_from_db()
     assert report.risks == [] and paragraph(report, "6.1").text == papers.NOT_RISK_ASSESSED
 
@@ -203,3 +203,36 @@ def test_a_new_report_says_what_the_board_last_received(ld, admin, report):
     text = services.report_section(later, "4.1").paragraphs[1].text
     assert "The board last received a report on this work, Trauma-informed practice" in text
     assert "(DIJB42-2022), covering 1 December 2021 to 30 June 2022, approved on" in text
+
+
+def test_a_risk_is_removed_only_if_it_is_still_the_one_shown(ld, login, report):
+    client = login(ld)
+    client.post(url("report_risks", report), RISK)
+    client.post(url("report_risks", report), RISK | {"description": "Second risk"})
+    # A second press of Remove for the first risk (or a stale page) removes nothing more.
+    first = {"remove": "0", "description": RISK["description"]}
+    client.post(url("report_risks", report), first)
+    again = client.post(url("report_risks", report), first, follow=True)
+    assert "Nothing was removed." in again.content.decode()
+    report.refresh_from_db()
+    assert [r["description"] for r in report.risks] == ["Second risk"]
+    lines = [line for e in report.events.all() for line in e.changes]
+    assert f"Removed the risk: {RISK['description']}" in lines
+    junk = client.post(url("report_risks", report), {"remove": "x"}, follow=True)
+    assert junk.status_code == 200 and "Nothing was removed." in junk.content.decode()
+
+
+def test_the_impact_link_is_refused_under_its_own_name(ld, report):
+    with pytest.raises(ValidationError) as refused:
+        services.report_choices_set(actor=ld, report=report, impact_link="ftp://example.org/x")
+    assert list(refused.value.message_dict) == ["impact_link"]
+    assert "Background paper" not in str(refused.value)
+
+
+def test_only_the_date_sent_is_named_when_the_dates_are_out_of_order(ld, report):
+    services.report_cover_set(actor=ld, report=report, meeting_date=dt.date(2022, 8, 24))
+    report.refresh_from_db()
+    with pytest.raises(ValidationError) as refused:
+        services.report_cover_set(actor=ld, report=report, report_date=dt.date(2022, 9, 1))
+    assert list(refused.value.message_dict) == ["report_date"]
+    assert "on or before the meeting's (24 August 2022)" in str(refused.value)

@@ -61,7 +61,7 @@ def test_figures_read_back_exactly_after_a_trip_through_json_text(figures):
 
 def test_the_json_is_versioned_with_dates_and_money_as_text():
     data = figures_to_json(full())
-    assert data["version"] == 2
+    assert data["version"] == 3
     stored = data["figures"]
     assert stored["start"] == "2021-12-01"
     assert stored["funding"][0]["allocated"] == "50000"
@@ -168,7 +168,7 @@ def a_document() -> BoardReport:
 def test_a_document_reads_back_exactly_with_nested_sections_and_charts_with_gaps():
     document = a_document()
     data = through_json(document_to_json(document))
-    assert data["version"] == 2
+    assert data["version"] == 3
     back = document_from_json(data)
     assert back == document
     assert back.sections[1].subsections[0].paragraphs[0].charts[0].series["Level 1"] == [20.0, None]
@@ -188,11 +188,11 @@ def test_a_document_without_a_date_reads_back_exactly():
 
 
 def test_a_format_it_does_not_know_is_refused_plainly():
-    data = figures_to_json(full()) | {"version": 3}
-    with pytest.raises(ValueError, match="saved in format 3, which this version of TIP Tracker"):
+    data = figures_to_json(full()) | {"version": 4}
+    with pytest.raises(ValueError, match="saved in format 4, which this version of TIP Tracker"):
         figures_from_json(data)
-    with pytest.raises(ValueError, match="format 3"):
-        document_from_json(document_to_json(a_document()) | {"version": 3})
+    with pytest.raises(ValueError, match="format 4"):
+        document_from_json(document_to_json(a_document()) | {"version": 4})
     with pytest.raises(ValueError, match="format True"):
         figures_from_json(data | {"version": True})
 

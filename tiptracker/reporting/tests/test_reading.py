@@ -52,3 +52,9 @@ def test_with_no_earlier_approved_report_the_page_says_so(ld, board, login):
     report = services.report_create(actor=ld, start=dt.date(2021, 12, 1), end=dt.date(2022, 6, 30))
     html = login(board).get(reverse("report", args=[report.partnership.slug, report.pk]))
     assert "nothing to compare this one with" in html.content.decode()
+
+
+def test_a_report_frozen_before_completions_were_gathered_is_not_read_as_none():
+    rows = {r.measure: r for r in compare(full(), full(), completions_known=False)}
+    completions = rows["Training completions recorded in the period"]
+    assert (completions.before, completions.change) == ("not gathered then", "not comparable")
