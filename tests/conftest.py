@@ -19,7 +19,8 @@ from tiptracker.network.models import NetworkActivity, NetworkMember
 from tiptracker.partnerships.models import Role
 from tiptracker.partnerships.tests.factories import MembershipFactory, PartnershipFactory
 from tiptracker.plan.tests.factories import ActionFactory, PhaseFactory, PriorityFactory
-from tiptracker.reporting.services import consultation_add, report_create
+from tiptracker.reporting.consultations import consultation_add
+from tiptracker.reporting.lifecycle import report_create
 from tiptracker.resources.models import Resource, ResourceFile
 from tiptracker.sso.tests.factories import IdentityProviderFactory
 from tiptracker.training.models import ClaimEvidence, LearningClaim

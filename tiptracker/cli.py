@@ -403,7 +403,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     from tiptracker.reporting.draft import report_draft
     from tiptracker.reporting.figures import report_figures
     from tiptracker.reporting.render import report_html, report_pdf
-    from tiptracker.reporting.services import report_template_for, word_in_template
+    from tiptracker.reporting.word_template import report_template_for, word_in_template
 
     out = Path(args.out)
     if out.suffix.lower() not in REPORT_FORMATS:
@@ -439,7 +439,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
-# The cover's options -> the report's fields (reporting.services.COVER_FIELDS).
+# The cover's options -> the report's fields (reporting.cover.COVER_FIELDS).
 REPORT_COVER = {
     "number": "reference",
     "report_to": "report_to",
@@ -458,7 +458,7 @@ def _with_cover(report, args: argparse.Namespace):  # type: ignore[no-untyped-de
 
     from django.core.exceptions import ValidationError
 
-    from tiptracker.reporting.services import REPORT_TO, cover_checked, with_cover
+    from tiptracker.reporting.cover import REPORT_TO, cover_checked, with_cover
 
     given = {
         field: getattr(args, option)

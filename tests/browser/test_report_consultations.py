@@ -8,7 +8,7 @@ import pytest
 
 from tests.browser.conftest import assert_accessible, sign_in, visit
 from tiptracker.partnerships.models import Role
-from tiptracker.reporting import services
+from tiptracker.reporting import lifecycle
 from tiptracker.reporting.models import Consultation
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -16,7 +16,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_an_ld_officer_records_and_removes_a_consultation(page, persona):
     ld = persona(Role.LD_OFFICER)
-    report = services.report_create(actor=ld, start=dt.date(2022, 1, 1), end=dt.date(2022, 6, 30))
+    report = lifecycle.report_create(actor=ld, start=dt.date(2022, 1, 1), end=dt.date(2022, 6, 30))
     sign_in(page, ld)
     visit(page, f"/p/{ld.partnership.slug}/reports/{report.pk}/")
 

@@ -28,8 +28,17 @@ from tiptracker.api.serializers import CheckedEnumField, EnumField, StrictCharFi
 from tiptracker.api.views import SLUG, ScopedApi, ScopedListApi, _valid
 from tiptracker.lib.dates import validate_entered_date
 from tiptracker.partnerships import access
+from tiptracker.reporting import (
+    choices,
+    consultations,
+    cover,
+    lifecycle,
+    paper,
+    papers,
+    sections,
+    word_template,
+)
 from tiptracker.reporting import layout as layouts
-from tiptracker.reporting import papers, services
 from tiptracker.reporting import render as renderers
 from tiptracker.reporting.models import Report, ReportEvent
 
@@ -151,7 +160,7 @@ class ReportInput(serializers.Serializer):
 
 
 def _cover_text(name: str, help_text: str) -> serializers.CharField:
-    label, most = services.COVER_TEXTS[name], services.COVER_MAX[name]
+    label, most = cover.COVER_TEXTS[name], cover.COVER_MAX[name]
     return StrictCharField(
         required=False,
         allow_blank=True,
@@ -162,7 +171,7 @@ def _cover_text(name: str, help_text: str) -> serializers.CharField:
 
 
 def _cover_date(name: str, help_text: str) -> serializers.DateField:
-    label = services.COVER_DATES[name]
+    label = cover.COVER_DATES[name]
     return serializers.DateField(
         required=False,
         allow_null=True,
@@ -233,17 +242,17 @@ FORMATS: dict[str, tuple[str, str, Any]] = {
         "docx",
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         # Word is written into the partnership's own template, if it has one.
-        services.report_word,
+        word_template.report_word,
     ),
     "pdf": (
         "pdf",
         "application/pdf",
-        lambda report: renderers.report_pdf(services.report_document(report)),
+        lambda report: renderers.report_pdf(paper.report_document(report)),
     ),
     "html": (
         "html",
         "text/html; charset=utf-8",
-        lambda report: renderers.report_html(services.report_document(report)).encode("utf-8"),
+        lambda report: renderers.report_html(paper.report_document(report)).encode("utf-8"),
     ),
 }
 
@@ -298,7 +307,7 @@ class ReportListCreateApi(ScopedListApi):
     )
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = _valid(ReportInput, request)
-        report = services.report_create(
+        report = lifecycle.report_create(
             actor=self.membership,
             start=data["start"],
             end=data["end"],
@@ -338,15 +347,15 @@ class ReportDetailApi(ScopedApi):
         report = _report(self, pk)
         values = _valid(ReportChangeInput, request)
         with transaction.atomic():
-            report = services.report_cover_set(
+            report = cover.report_cover_set(
                 actor=self.membership,
                 report=report,
-                **{k: v for k, v in values.items() if k in services.COVER_FIELDS},
+                **{k: v for k, v in values.items() if k in cover.COVER_FIELDS},
             )
-            report = services.report_choices_set(
+            report = choices.report_choices_set(
                 actor=self.membership,
                 report=report,
-                **{k: v for k, v in values.items() if k in services.CHOICE_FIELDS},
+                **{k: v for k, v in values.items() if k in choices.CHOICE_FIELDS},
             )
         return Response(_shown(report))
 
@@ -364,7 +373,7 @@ class ReportRefreshApi(ScopedApi):
 
     def post(self, request: Request, slug: str, pk: int) -> Response:
         report = _report(self, pk)
-        changes = services.report_refresh(actor=self.membership, report=report)
+        changes = lifecycle.report_refresh(actor=self.membership, report=report)
         return Response({"changes": changes, "report": _shown(report)})
 
 
@@ -392,7 +401,7 @@ class ReportTransitionApi(ScopedApi):
                 access.require_role(self.membership, access.REPORT_APPROVE_ROLES)
             except PermissionDenied as refused:
                 raise PermissionDenied("Only an administrator may approve a report.") from refused
-        report = services.report_transition(
+        report = lifecycle.report_transition(
             actor=self.membership, report=report, transition=transition
         )
         return Response(_shown(report))
@@ -422,7 +431,7 @@ class ReportDownloadApi(ScopedApi):
         ending, content_type, render = FORMATS[chosen]
         content = render(report)
         response = HttpResponse(content, content_type=content_type)
-        filename = services.report_filename(report, ending)
+        filename = lifecycle.report_filename(report, ending)
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
 
@@ -497,7 +506,7 @@ class SectionOutput(serializers.Serializer):
         "additionalProperties": {
             "type": "string",
             "minLength": 1,
-            "maxLength": services.PARAGRAPH_MAX,
+            "maxLength": sections.PARAGRAPH_MAX,
         },
     }
 )
@@ -505,7 +514,7 @@ class ParagraphsField(serializers.DictField):
     """Paragraph ident -> words. Every mistake is one line naming its paragraph, under
     `paragraphs` in the error's `errors`."""
 
-    child = StrictCharField(max_length=services.PARAGRAPH_MAX)  # what the schema shows
+    child = StrictCharField(max_length=sections.PARAGRAPH_MAX)  # what the schema shows
 
     def to_internal_value(self, data: Any) -> dict[str, str]:
         if not isinstance(data, dict):
@@ -527,8 +536,8 @@ def _paragraph_problem(text: Any) -> str:
         return "enter the paragraph's words."
     if "\x00" in text:
         return "the words may not contain a NUL character."
-    if len(text) > services.PARAGRAPH_MAX:
-        return f"a paragraph must be {services.PARAGRAPH_MAX:,} characters or fewer."
+    if len(text) > sections.PARAGRAPH_MAX:
+        return f"a paragraph must be {sections.PARAGRAPH_MAX:,} characters or fewer."
     return ""
 
 
@@ -558,15 +567,15 @@ class SectionInput(serializers.Serializer):
         "numbered again in that order.",
     )
     added = serializers.ListField(
-        child=StrictCharField(max_length=services.PARAGRAPH_MAX),
+        child=StrictCharField(max_length=sections.PARAGRAPH_MAX),
         required=False,
-        max_length=services.OWN_MAX,
+        max_length=sections.OWN_MAX,
         help_text="Words of new paragraphs of your own, added at the end of the section.",
     )
     removed = serializers.ListField(
         child=StrictCharField(max_length=100),
         required=False,
-        max_length=services.OWN_MAX,
+        max_length=sections.OWN_MAX,
         help_text="Idents of your own paragraphs to remove (drafted ones are left out instead).",
     )
 
@@ -615,7 +624,7 @@ class ConsultationListCreateApi(ScopedListApi):
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         report = _report(self, self.kwargs["pk"])
         data = _valid(ConsultationInput, request)
-        consultation = services.consultation_add(actor=self.membership, report=report, **data)
+        consultation = consultations.consultation_add(actor=self.membership, report=report, **data)
         return Response(ConsultationOutput(consultation).data, status=status.HTTP_201_CREATED)
 
 
@@ -635,14 +644,14 @@ class ConsultationDetailApi(ScopedApi):
         report = _report(self, pk)
         consultation = report.consultations.filter(pk=consultation_pk).first()
         if consultation is not None:
-            services.consultation_remove(
+            consultations.consultation_remove(
                 actor=self.membership, report=report, consultation=consultation
             )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 def _section(report: Report, number: str) -> dict:
-    section = services.report_section(report, number, keep_hidden=True)
+    section = paper.report_section(report, number, keep_hidden=True)
     if section is None or not section.paragraphs:
         raise NotFound(f"The report has no section {number} with words to edit.")
     hidden = set(layouts.read(report.layout)["hidden"])
@@ -715,7 +724,7 @@ class SectionApi(ScopedApi):
                 }
             )
         try:
-            report = services.report_section_edit(
+            report = sections.report_section_edit(
                 actor=self.membership,
                 report=report,
                 number=number,
@@ -726,7 +735,7 @@ class SectionApi(ScopedApi):
                 added=data.get("added"),
                 removed=data.get("removed"),
             )
-        except services.EditConflict as clash:
+        except sections.EditConflict as clash:
             return Response(
                 {
                     "detail": "Someone else saved this report after the version you read: "

@@ -6,7 +6,8 @@ import datetime as dt
 
 from tiptracker.demo.workspace import DemoContext
 from tiptracker.partnerships.models import Role
-from tiptracker.reporting.services import consultation_add, report_create
+from tiptracker.reporting.consultations import consultation_add
+from tiptracker.reporting.lifecycle import report_create
 
 PERIOD = (dt.date(2021, 12, 1), dt.date(2022, 6, 30))
 TITLE = "Trauma-informed practice: progress from December 2021 to June 2022"

@@ -789,7 +789,7 @@ def report_draft(figures: ReportFigures, *, reference: str = "", title: str = ""
             "CONSULTATIONS",
             [
                 # Who was consulted is recorded on a report kept in the system
-                # (services._with_consultations); a draft from the figures alone has none.
+                # (consultations.with_consultations); a draft from the figures alone has none.
                 Paragraph("7.1", consultations_sentence([]))
             ],
         ),

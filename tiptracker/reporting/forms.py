@@ -3,8 +3,8 @@
 from django import forms
 
 from tiptracker.forms import DatePartsField
+from tiptracker.reporting import cover, papers, sections
 from tiptracker.reporting import layout as layouts
-from tiptracker.reporting import papers, services
 
 
 class ReportForm(forms.Form):
@@ -77,10 +77,10 @@ class SectionForm(forms.Form):
                 label=f"Paragraph {name}" + (" (your own)" if own else ""),
                 widget=forms.Textarea,
                 required=False,  # a paragraph left out may be empty; the service checks
-                max_length=services.PARAGRAPH_MAX,
+                max_length=sections.PARAGRAPH_MAX,
                 initial=paragraph.text,
                 error_messages={
-                    "max_length": f"A paragraph must be {services.PARAGRAPH_MAX:,} characters "
+                    "max_length": f"A paragraph must be {sections.PARAGRAPH_MAX:,} characters "
                     "or fewer",
                 },
             )
@@ -112,9 +112,9 @@ class SectionForm(forms.Form):
             help_text="It goes at the end of the section; give it a place after saving.",
             widget=forms.Textarea,
             required=False,
-            max_length=services.PARAGRAPH_MAX,
+            max_length=sections.PARAGRAPH_MAX,
             error_messages={
-                "max_length": f"A paragraph must be {services.PARAGRAPH_MAX:,} characters or fewer"
+                "max_length": f"A paragraph must be {sections.PARAGRAPH_MAX:,} characters or fewer"
             },
         )
 
@@ -180,7 +180,7 @@ class ConsultationForm(forms.Form):
 
 
 class ReportTemplateForm(forms.Form):
-    """A partnership's own Word template; services.report_template_upload checks it."""
+    """A partnership's own Word template; word_template.report_template_upload checks it."""
 
     file = forms.FileField(
         label="Upload a Word template",
@@ -195,7 +195,7 @@ class ReportTemplateForm(forms.Form):
 
 
 def _cover_text(name: str, help_text: str) -> forms.CharField:
-    label, most = services.COVER_TEXTS[name], services.COVER_MAX[name]
+    label, most = cover.COVER_TEXTS[name], cover.COVER_MAX[name]
     return forms.CharField(
         label=label,
         required=False,
@@ -212,7 +212,7 @@ class CoverForm(forms.Form):
 
     report_to = _cover_text("report_to", "The board the report goes to.")
     meeting_date = DatePartsField(
-        label=services.COVER_DATES["meeting_date"],
+        label=cover.COVER_DATES["meeting_date"],
         what="date of the meeting",
         required=False,
         help_text="For example, 24 8 2022",
@@ -228,7 +228,7 @@ class CoverForm(forms.Form):
         "author_designation", "For example, Lead Officer, Protecting People"
     )
     report_date = DatePartsField(
-        label=services.COVER_DATES["report_date"],
+        label=cover.COVER_DATES["report_date"],
         what="date of the report",
         required=False,
         help_text="For example, 1 8 2022",

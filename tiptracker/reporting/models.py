@@ -1,6 +1,6 @@
 """Board reports: a report freezes the figures it was drafted from (figures), and the document
 made from them (document), as JSON; later changes to the data change neither, until someone
-refreshes a draft's figures on purpose. States are named transitions (services.py):
+refreshes a draft's figures on purpose. States are named transitions (states.py, lifecycle.py):
 draft -> in review -> approved; an approved report is locked."""
 
 from django.db import models
@@ -47,7 +47,7 @@ class Report(models.Model):
     figures = models.JSONField()
     document = models.JSONField()
     # The steering group's words: Paragraph.ident (what it is about, or its number) -> text,
-    # laid over the drafted document's paragraphs (services.report_document), so a refresh
+    # laid over the drafted document's paragraphs (paper.report_document), so a refresh
     # of the figures keeps them on the paragraph they were written for.
     edits = models.JSONField(default=dict, blank=True)
     # The clerk's structure over the drafted paragraphs (layout.py): own paragraphs added,

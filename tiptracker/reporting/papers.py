@@ -5,7 +5,7 @@ rated likelihood x impact before and after mitigation, each rating with its band
 8 the direction (none, the council, the health board or both) and 9 the background papers.
 
 Stored on the report (models.Report), checked here, and laid over the drafted paragraphs
-5.1, 6.1, 8.1 and 9.1 (services.report_document) before the steering group's own words, which
+5.1, 6.1, 8.1 and 9.1 (paper.report_document) before the steering group's own words, which
 win where they have rewritten a paragraph. Nothing here reads the database.
 """
 

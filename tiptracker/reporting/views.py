@@ -12,8 +12,18 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tiptracker.forms import add_service_error, posted
 from tiptracker.partnerships import access
 from tiptracker.partnerships.models import Membership
+from tiptracker.reporting import (
+    choices,
+    consultations,
+    cover,
+    lifecycle,
+    paper,
+    papers,
+    sections,
+    states,
+    word_template,
+)
 from tiptracker.reporting import layout as layouts
-from tiptracker.reporting import papers, services
 from tiptracker.reporting import render as renderers
 from tiptracker.reporting.draft import consultations_sentence
 from tiptracker.reporting.forms import (
@@ -47,7 +57,7 @@ def reports(request: HttpRequest, membership: Membership) -> HttpResponse:
         access.require_role(membership, EDIT)
         if form.is_valid():
             try:
-                made = services.report_create(actor=membership, **form.cleaned_data)
+                made = lifecycle.report_create(actor=membership, **form.cleaned_data)
             except ValidationError as error:
                 add_service_error(form, error)
             else:
@@ -70,11 +80,11 @@ def report(
 ) -> HttpResponse:
     found = _report(membership, report_pk)
     events = list(found.events.all())
-    consultations = list(found.consultations.order_by("id"))
+    recorded = list(found.consultations.order_by("id"))
     refreshed = next((e for e in events if e.action == ReportEvent.Action.REFRESHED), None)
-    allowed = services.TRANSITIONS[found.state]
-    document = services.report_document(found)
-    before, moved = services.report_comparison(found)
+    allowed = states.TRANSITIONS[found.state]
+    document = paper.report_document(found)
+    before, moved = lifecycle.report_comparison(found)
     return render(
         request,
         "reporting/report.html",
@@ -93,16 +103,16 @@ def report(
             "can_submit": membership.role in EDIT and "submit" in allowed,
             "can_return": membership.role in EDIT and "return" in allowed,
             "can_approve": membership.role in APPROVE and "approve" in allowed,
-            "consultations": consultations,
+            "consultations": recorded,
             "consultation_form": consultation_form or ConsultationForm(),
             "can_consult": membership.role in EDIT and found.state != Report.State.APPROVED,
             # 7.1 in the group's own words: the consultees follow it as bullets.
-            "consulted_by_hand": services.CONSULTED_PARAGRAPH in found.edits,
-            "consulted_drafted": consultations_sentence([c.consultee for c in consultations]),
+            "consulted_by_hand": consultations.CONSULTED_PARAGRAPH in found.edits,
+            "consulted_drafted": consultations_sentence([c.consultee for c in recorded]),
             "editable": [
                 (h.section.number, h.text)
                 # Left-out paragraphs too: a section can be reached to bring them back.
-                for h in renderers.outline(services.report_document(found, keep_hidden=True))
+                for h in renderers.outline(paper.report_document(found, keep_hidden=True))
                 if h.section.paragraphs
             ]
             if membership.role in EDIT and found.state == Report.State.DRAFT
@@ -119,7 +129,7 @@ def report_section_edit(
     """The words of one section, saved from the version read (no lost updates: a save over
     someone else's shows both versions, and keeps what this person typed)."""
     found = _report(membership, report_pk)
-    section = services.report_section(found, number, keep_hidden=True)
+    section = paper.report_section(found, number, keep_hidden=True)
     if section is None or not section.paragraphs:
         raise Http404("No such section")
     hidden = set(layouts.read(found.layout)["hidden"])
@@ -136,7 +146,7 @@ def report_section_edit(
     conflict = None
     if request.method == "POST" and form.is_valid():
         try:
-            services.report_section_edit(
+            sections.report_section_edit(
                 actor=membership,
                 report=found,
                 number=number,
@@ -144,8 +154,8 @@ def report_section_edit(
                 version=form.cleaned_data["version"],
                 **form.layout(),
             )
-        except services.EditConflict as clash:
-            saved = services.report_section(clash.current, number, keep_hidden=True)
+        except sections.EditConflict as clash:
+            saved = paper.report_section(clash.current, number, keep_hidden=True)
             saved_texts = {p.ident: p.text for p in saved.paragraphs} if saved else {}
             conflict = {
                 "change": {"actor_name": clash.event.by_name, "at": clash.event.at}
@@ -205,7 +215,9 @@ def report_consultations(
     form = ConsultationForm(request.POST)
     if form.is_valid():
         try:
-            made = services.consultation_add(actor=membership, report=found, **form.cleaned_data)
+            made = consultations.consultation_add(
+                actor=membership, report=found, **form.cleaned_data
+            )
         except ValidationError as error:
             add_service_error(form, error)
         else:
@@ -229,7 +241,7 @@ def report_consultation_remove(
         )
         return _to_consultations(membership, found)
     try:
-        services.consultation_remove(actor=membership, report=found, consultation=consultation)
+        consultations.consultation_remove(actor=membership, report=found, consultation=consultation)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -245,11 +257,11 @@ def report_cover(request: HttpRequest, membership: Membership, report_pk: int) -
     if found.state == Report.State.APPROVED:
         messages.error(request, "The report is approved, so its cover is locked.")
         return _back(membership, found)
-    initial = {name: getattr(found, name) for name in services.COVER_FIELDS}
+    initial = {name: getattr(found, name) for name in cover.COVER_FIELDS}
     form = CoverForm(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.report_cover_set(actor=membership, report=found, **form.cleaned_data)
+            cover.report_cover_set(actor=membership, report=found, **form.cleaned_data)
         except ValidationError as error:
             add_service_error(form, error)
         else:
@@ -265,8 +277,8 @@ def _choices_page(
     form: ChoicesForm | None = None,
     risk_form: RiskForm | None = None,
 ) -> HttpResponse:
-    document = services.report_document(found)
-    offered = services.previous_reports(found)
+    document = paper.report_document(found)
+    offered = choices.previous_reports(found)
     chosen = [paper["title"] for paper in found.background_papers]
     form = form or ChoicesForm(
         initial={
@@ -324,12 +336,12 @@ def report_choices(request: HttpRequest, membership: Membership, report_pk: int)
         return _choices_page(request, membership, found)
     form = ChoicesForm(
         request.POST,
-        directions=papers.direction_choices(services.report_document(found)),
-        previous=services.previous_reports(found),
+        directions=papers.direction_choices(paper.report_document(found)),
+        previous=choices.previous_reports(found),
     )
     if form.is_valid():
         try:
-            services.report_choices_set(actor=membership, report=found, **form.values())
+            choices.report_choices_set(actor=membership, report=found, **form.values())
         except ValidationError as error:
             add_service_error(form, error, fields={"background_papers": "other_papers"})
         else:
@@ -354,7 +366,7 @@ def report_risks(request: HttpRequest, membership: Membership, report_pk: int) -
     if "remove" in request.POST:
         place = request.POST["remove"]
         try:
-            removed = services.risk_remove(
+            removed = choices.risk_remove(
                 actor=membership,
                 report=found,
                 place=int(place) if place.isdigit() else -1,
@@ -368,7 +380,7 @@ def report_risks(request: HttpRequest, membership: Membership, report_pk: int) -
     form = RiskForm(request.POST)
     if form.is_valid():
         try:
-            services.risk_add(actor=membership, report=found, risk=form.cleaned_data)
+            choices.risk_add(actor=membership, report=found, risk=form.cleaned_data)
         except ValidationError as error:
             # The list's place ("risks.3.planned_impact") is this form's field.
             for field, problems in getattr(error, "message_dict", {None: error.messages}).items():
@@ -385,7 +397,7 @@ def report_risks(request: HttpRequest, membership: Membership, report_pk: int) -
 def report_refresh(request: HttpRequest, membership: Membership, report_pk: int) -> HttpResponse:
     found = _report(membership, report_pk)
     try:
-        changes = services.report_refresh(actor=membership, report=found)
+        changes = lifecycle.report_refresh(actor=membership, report=found)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -401,11 +413,11 @@ def report_refresh(request: HttpRequest, membership: Membership, report_pk: int)
 def _transition(request: HttpRequest, membership: Membership, pk: int, name: str) -> HttpResponse:
     found = _report(membership, pk)
     try:
-        services.report_transition(actor=membership, report=found, transition=name)
+        lifecycle.report_transition(actor=membership, report=found, transition=name)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f"The report is {services.DONE[name]}.")
+        messages.success(request, f"The report is {states.DONE[name]}.")
     return _back(membership, found)
 
 
@@ -429,7 +441,7 @@ def report_approve(request: HttpRequest, membership: Membership, report_pk: int)
 
 def _download(found: Report, content: bytes, ending: str, content_type: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
-    filename = services.report_filename(found, ending)
+    filename = lifecycle.report_filename(found, ending)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
@@ -438,7 +450,7 @@ def _download(found: Report, content: bytes, ending: str, content_type: str) -> 
 def report_docx(request: HttpRequest, membership: Membership, report_pk: int) -> HttpResponse:
     found = _report(membership, report_pk)
     try:
-        content = services.report_word(found)
+        content = word_template.report_word(found)
     except ValidationError as problem:
         messages.error(request, " ".join(problem.messages))
         return redirect("report", membership.partnership.slug, found.pk)
@@ -454,7 +466,7 @@ def report_docx(request: HttpRequest, membership: Membership, report_pk: int) ->
 def report_pdf(request: HttpRequest, membership: Membership, report_pk: int) -> HttpResponse:
     found = _report(membership, report_pk)
     return _download(
-        found, renderers.report_pdf(services.report_document(found)), "pdf", "application/pdf"
+        found, renderers.report_pdf(paper.report_document(found)), "pdf", "application/pdf"
     )
 
 
@@ -463,7 +475,7 @@ def report_html(request: HttpRequest, membership: Membership, report_pk: int) ->
     found = _report(membership, report_pk)
     return _download(
         found,
-        renderers.report_html(services.report_document(found)).encode("utf-8"),
+        renderers.report_html(paper.report_document(found)).encode("utf-8"),
         "html",
         "text/html; charset=utf-8",
     )
@@ -482,7 +494,7 @@ def report_template(request: HttpRequest, membership: Membership) -> HttpRespons
     form = ReportTemplateForm(posted(request), request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.report_template_upload(actor=membership, upload=form.cleaned_data["file"])
+            word_template.report_template_upload(actor=membership, upload=form.cleaned_data["file"])
         except ValidationError as error:
             form.add_error("file", error.messages)
         else:
@@ -503,7 +515,7 @@ def report_template(request: HttpRequest, membership: Membership) -> HttpRespons
             "placeholders": [
                 (
                     typed,
-                    services.PLACEHOLDER_MEANINGS[name],
+                    word_template.PLACEHOLDER_MEANINGS[name],
                     name in renderers.REQUIRED_PLACEHOLDERS,
                 )
                 for name, typed in renderers.PLACEHOLDERS.items()
@@ -540,7 +552,7 @@ def report_template_download(request: HttpRequest, membership: Membership) -> Ht
 @access.partnership_view(EDIT)
 @require_POST
 def report_template_remove(request: HttpRequest, membership: Membership) -> HttpResponse:
-    if services.report_template_remove(actor=membership):
+    if word_template.report_template_remove(actor=membership):
         messages.success(request, "Board reports are written into the default template again.")
     else:
         messages.info(request, "Board reports already use the default template.")

@@ -10,7 +10,7 @@ from django.core.management import call_command
 
 from tiptracker.lib.dates import today
 from tiptracker.partnerships.models import Role
-from tiptracker.reporting import services
+from tiptracker.reporting import consultations, lifecycle, paper
 from tiptracker.reporting.models import Consultation, Report, ReportEvent
 
 pytestmark = pytest.mark.django_db
@@ -24,18 +24,18 @@ def url(report, path=""):
 
 @pytest.fixture
 def report(admin):
-    return services.report_create(actor=admin, start=START, end=END, title="Board report")
+    return lifecycle.report_create(actor=admin, start=START, end=END, title="Board report")
 
 
 def _consult(actor, report, consultee, on=dt.date(2022, 7, 4)):
-    return services.consultation_add(
+    return consultations.consultation_add(
         actor=actor, report=report, consultee=consultee, consulted_on=on
     )
 
 
 def _approved(report, admin):
     for name in ("submit", "approve"):
-        services.report_transition(actor=admin, report=report, transition=name)
+        lifecycle.report_transition(actor=admin, report=report, transition=name)
     report.refresh_from_db()
 
 
@@ -68,7 +68,7 @@ def test_an_editor_records_a_consultation_and_7_1_names_it(api, persona, report,
     made = Consultation.objects.get()
     assert made.recorded_by == member and made.report == report
     report.refresh_from_db()
-    assert services.report_section(report, "7").paragraphs[0].text == (
+    assert paper.report_section(report, "7").paragraphs[0].text == (
         "This report was prepared in consultation with members of the Trauma Steering Group."
     )
     assert report.events.first().action == ReportEvent.Action.CONSULTED
@@ -111,7 +111,7 @@ def test_an_editor_removes_a_consultation_and_removing_it_again_changes_nothing(
 
 
 def test_another_reports_consultation_is_not_removed_through_this_one(api, admin, report):
-    other = services.report_create(actor=admin, start=START, end=END)
+    other = lifecycle.report_create(actor=admin, start=START, end=END)
     theirs = _consult(admin, other, "the Clerk")
     assert api(admin).delete(url(report, f"consultations/{theirs.pk}/")).status_code == 204
     assert Consultation.objects.filter(pk=theirs.pk).exists()
@@ -151,7 +151,7 @@ def test_another_partnership_gets_404(api, admin, outsider, report):
     client = api(outsider)
     assert client.get(url(report, "consultations/")).status_code == 404
     assert client.delete(url(report, f"consultations/{clerk.pk}/")).status_code == 404
-    theirs = services.report_create(actor=outsider, start=START, end=END)
+    theirs = lifecycle.report_create(actor=outsider, start=START, end=END)
     mine = f"/api/partnerships/{report.partnership.slug}/reports/{theirs.pk}/consultations/"
     assert api(admin).get(mine).status_code == 404
     assert Consultation.objects.count() == 1
@@ -282,12 +282,12 @@ def test_a_paragraph_the_section_does_not_have_is_a_400_naming_it(api, admin, re
 
 def test_words_in_review_or_approved_are_a_400_saying_why(api, admin, report):
     client = api(admin)
-    services.report_transition(actor=admin, report=report, transition="submit")
+    lifecycle.report_transition(actor=admin, report=report, transition="submit")
     report.refresh_from_db()
     body = {"version": report.version, "paragraphs": {"1.1": "New"}}
     response = client.put(url(report, "sections/1/"), body, format="json")
     assert response.status_code == 409 and "in review" in response.json()["detail"]
-    services.report_transition(actor=admin, report=report, transition="approve")
+    lifecycle.report_transition(actor=admin, report=report, transition="approve")
     report.refresh_from_db()
     body = {"version": report.version, "paragraphs": {"1.1": "New"}}
     response = client.put(url(report, "sections/1/"), body, format="json")

@@ -8,7 +8,7 @@ import docx
 import pytest
 
 from tiptracker.partnerships.models import Role
-from tiptracker.reporting import services
+from tiptracker.reporting import lifecycle
 from tiptracker.reporting.models import Report, ReportEvent
 
 pytestmark = pytest.mark.django_db
@@ -23,12 +23,12 @@ def url(partnership, path=""):
 
 @pytest.fixture
 def report(admin):
-    return services.report_create(actor=admin, start=START, end=END, title="Board report")
+    return lifecycle.report_create(actor=admin, start=START, end=END, title="Board report")
 
 
 def _moved(report, admin, *transitions):
     for name in transitions:
-        services.report_transition(actor=admin, report=report, transition=name)
+        lifecycle.report_transition(actor=admin, report=report, transition=name)
 
 
 @pytest.mark.parametrize("role", [Role.ADMIN, Role.LD_OFFICER, Role.BOARD])
@@ -98,7 +98,7 @@ def test_the_board_reads_but_does_not_draft_or_move_reports(api, board, report, 
 
 
 def test_another_partnerships_report_is_a_404(api, admin, outsider, partnership):
-    theirs = services.report_create(actor=outsider, start=START, end=END)
+    theirs = lifecycle.report_create(actor=outsider, start=START, end=END)
     client = api(admin)
     one = url(partnership, f"{theirs.pk}/")
     assert client.get(one).status_code == 404

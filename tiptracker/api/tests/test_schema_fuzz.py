@@ -40,7 +40,8 @@ from tiptracker.partnerships.models import Organisation
 from tiptracker.partnerships.tests.factories import OrganisationFactory
 from tiptracker.plan.models import ProgressUpdate
 from tiptracker.plan.tests.factories import ActionFactory, PhaseFactory, PriorityFactory
-from tiptracker.reporting.services import consultation_add, report_create
+from tiptracker.reporting.consultations import consultation_add
+from tiptracker.reporting.lifecycle import report_create
 from tiptracker.resources.tests.factories import ResourceFactory
 from tiptracker.training.models import Booking, Guest, TrainingSession
 from tiptracker.training.tests.factories import (

@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from tiptracker.reporting import papers, services
+from tiptracker.reporting import choices, cover, lifecycle, paper, papers, sections
 from tiptracker.reporting.document import Paragraph
 from tiptracker.reporting.models import Report, ReportEvent
 from tiptracker.reporting.tests.reading import pdf_text, word_lines
@@ -28,11 +28,11 @@ RISK = {
 
 @pytest.fixture
 def report(ld):
-    return services.report_create(actor=ld, start=START, end=END)
+    return lifecycle.report_create(actor=ld, start=START, end=END)
 
 
 def paragraph(report: Report, ident: str) -> Paragraph:
-    document = services.report_document(report)
+    document = paper.report_document(report)
     return next(p for s in document.sections for p in s.paragraphs if p.ident == ident)
 
 
@@ -60,13 +60,15 @@ def test_a_rating_is_likelihood_times_impact_in_its_band(rating):
 
 
 def test_the_choices_made_on_the_page_are_printed_in_every_format(ld, admin, login, report):
-    earlier = services.report_create(actor=ld, start=dt.date(2021, 4, 1), end=dt.date(2021, 11, 30))
-    services.report_reference_set(actor=ld, report=earlier, reference="DIJB40-2021")
-    services.report_transition(actor=ld, report=earlier, transition="submit")
-    services.report_transition(actor=admin, report=earlier, transition="approve")
+    earlier = lifecycle.report_create(
+        actor=ld, start=dt.date(2021, 4, 1), end=dt.date(2021, 11, 30)
+    )
+    cover.report_reference_set(actor=ld, report=earlier, reference="DIJB40-2021")
+    lifecycle.report_transition(actor=ld, report=earlier, transition="submit")
+    lifecycle.report_transition(actor=admin, report=earlier, transition="approve")
     client = login(ld)
     page = client.get(url("report_choices", report)).content.decode()
-    offered = services.previous_reports(report)
+    offered = choices.previous_reports(report)
     assert len(offered) == 1 and "(DIJB40-2021), approved" in offered[0]
     assert offered[0] in page
 
@@ -138,11 +140,11 @@ def test_a_risk_is_taken_off_and_the_statement_comes_back(ld, login, report):
 
 
 def test_words_written_for_a_paragraph_win_over_the_choice(ld, report):
-    services.report_section_edit(
+    sections.report_section_edit(
         actor=ld, report=report, number="5", texts={"5.1": "Our own words."}, version=report.version
     )
     report.refresh_from_db()
-    services.report_choices_set(actor=ld, report=report, impact_assessed=True)
+    choices.report_choices_set(actor=ld, report=report, impact_assessed=True)
     report.refresh_from_db()
     assert paragraph(report, "5.1").text == "Our own words."
 
@@ -155,17 +157,17 @@ def test_a_bad_link_or_direction_is_refused_and_nothing_changes(ld, login, repor
     assert response.status_code == 200
     assert "full web address starting http:// or https://" in response.content.decode()
     with pytest.raises(ValidationError, match="Choose the direction"):
-        services.report_choices_set(actor=ld, report=report, direction="everyone")
+        choices.report_choices_set(actor=ld, report=report, direction="everyone")
     report.refresh_from_db()
     assert report.impact_assessed is False and report.direction == "none"
 
 
 def test_an_approved_reports_choices_are_locked(ld, admin, login, report):
-    services.report_transition(actor=ld, report=report, transition="submit")
-    services.report_transition(actor=admin, report=report, transition="approve")
+    lifecycle.report_transition(actor=ld, report=report, transition="submit")
+    lifecycle.report_transition(actor=admin, report=report, transition="approve")
     report.refresh_from_db()
     with pytest.raises(ValidationError, match="approved, so it is locked"):
-        services.report_choices_set(actor=admin, report=report, direction="council")
+        choices.report_choices_set(actor=admin, report=report, direction="council")
     assert login(admin).post(url("report_risks", report), RISK).status_code == 302
     report.refresh_from_db()
     assert report.risks == [] and report.direction == "none"
@@ -196,11 +198,11 @@ def test_the_api_sets_risks_papers_and_direction_and_names_a_mistakes_place(ld, 
 
 
 def test_a_new_report_says_what_the_board_last_received(ld, admin, report):
-    services.report_reference_set(actor=ld, report=report, reference="DIJB42-2022")
-    services.report_transition(actor=ld, report=report, transition="submit")
-    services.report_transition(actor=admin, report=report, transition="approve")
-    later = services.report_create(actor=ld, start=dt.date(2022, 7, 1), end=dt.date(2022, 12, 31))
-    text = services.report_section(later, "4.1").paragraphs[1].text
+    cover.report_reference_set(actor=ld, report=report, reference="DIJB42-2022")
+    lifecycle.report_transition(actor=ld, report=report, transition="submit")
+    lifecycle.report_transition(actor=admin, report=report, transition="approve")
+    later = lifecycle.report_create(actor=ld, start=dt.date(2022, 7, 1), end=dt.date(2022, 12, 31))
+    text = paper.report_section(later, "4.1").paragraphs[1].text
     assert "The board last received a report on this work, Trauma-informed practice" in text
     assert "(DIJB42-2022), covering 1 December 2021 to 30 June 2022, approved on" in text
 
@@ -224,15 +226,15 @@ def test_a_risk_is_removed_only_if_it_is_still_the_one_shown(ld, login, report):
 
 def test_the_impact_link_is_refused_under_its_own_name(ld, report):
     with pytest.raises(ValidationError) as refused:
-        services.report_choices_set(actor=ld, report=report, impact_link="ftp://example.org/x")
+        choices.report_choices_set(actor=ld, report=report, impact_link="ftp://example.org/x")
     assert list(refused.value.message_dict) == ["impact_link"]
     assert "Background paper" not in str(refused.value)
 
 
 def test_only_the_date_sent_is_named_when_the_dates_are_out_of_order(ld, report):
-    services.report_cover_set(actor=ld, report=report, meeting_date=dt.date(2022, 8, 24))
+    cover.report_cover_set(actor=ld, report=report, meeting_date=dt.date(2022, 8, 24))
     report.refresh_from_db()
     with pytest.raises(ValidationError) as refused:
-        services.report_cover_set(actor=ld, report=report, report_date=dt.date(2022, 9, 1))
+        cover.report_cover_set(actor=ld, report=report, report_date=dt.date(2022, 9, 1))
     assert list(refused.value.message_dict) == ["report_date"]
     assert "on or before the meeting's (24 August 2022)" in str(refused.value)

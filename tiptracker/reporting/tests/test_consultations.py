@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from tiptracker.lib.dates import today
 from tiptracker.partnerships.models import Role
-from tiptracker.reporting import services
+from tiptracker.reporting import consultations, lifecycle, paper, sections
 from tiptracker.reporting.draft import consultations_sentence
 from tiptracker.reporting.models import Consultation, Report, ReportEvent
 
@@ -31,15 +31,15 @@ REFERENCE_GROUPS = [
 
 @pytest.fixture
 def report(ld):
-    return services.report_create(actor=ld, start=START, end=END)
+    return lifecycle.report_create(actor=ld, start=START, end=END)
 
 
 def consulted(report: Report) -> str:
-    return services.report_section(report, "7").paragraphs[0].text
+    return paper.report_section(report, "7").paragraphs[0].text
 
 
 def add(actor, report, consultee, on=ON):
-    return services.consultation_add(
+    return consultations.consultation_add(
         actor=actor, report=report, consultee=consultee, consulted_on=on
     )
 
@@ -94,7 +94,7 @@ def test_adding_records_it_in_the_history_and_moves_the_version_on(ld, report):
 def test_removing_records_it_and_paragraph_7_1_no_longer_names_them(ld, report):
     clerk = add(ld, report, "the Clerk")
     add(ld, report, "the Chief Finance Officer")
-    services.consultation_remove(actor=ld, report=report, consultation=clerk)
+    consultations.consultation_remove(actor=ld, report=report, consultation=clerk)
     report.refresh_from_db()
     assert report.version == 4
     assert list(report.consultations.values_list("consultee", flat=True)) == [
@@ -106,7 +106,7 @@ def test_removing_records_it_and_paragraph_7_1_no_longer_names_them(ld, report):
     assert event.changes == ["the Clerk (consulted 4 July 2022)"]
 
     # A second removal of the same one (two people pressing at once) records nothing more.
-    services.consultation_remove(actor=ld, report=report, consultation=clerk)
+    consultations.consultation_remove(actor=ld, report=report, consultation=clerk)
     report.refresh_from_db()
     assert report.version == 4
     assert report.events.filter(action=ReportEvent.Action.UNCONSULTED).count() == 1
@@ -146,29 +146,29 @@ def test_a_consultation_may_predate_the_draft_but_not_the_period(ld, report):
 
 
 def test_consultations_change_in_review_but_not_once_approved(ld, admin, report):
-    services.report_transition(actor=ld, report=report, transition="submit")
+    lifecycle.report_transition(actor=ld, report=report, transition="submit")
     clerk = add(ld, report, "the Clerk")  # consultation happens during review
-    services.report_transition(actor=admin, report=report, transition="approve")
+    lifecycle.report_transition(actor=admin, report=report, transition="approve")
     with pytest.raises(ValidationError, match="approved, so it is locked"):
         add(admin, report, "the Chief Finance Officer")
     with pytest.raises(ValidationError, match="approved, so it is locked"):
-        services.consultation_remove(actor=admin, report=report, consultation=clerk)
+        consultations.consultation_remove(actor=admin, report=report, consultation=clerk)
     assert list(report.consultations.all()) == [clerk]
 
 
 def test_another_reports_consultation_cannot_be_removed_through_this_one(ld, report):
-    other = services.report_create(actor=ld, start=START, end=END)
+    other = lifecycle.report_create(actor=ld, start=START, end=END)
     theirs = add(ld, other, "the Clerk")
     with pytest.raises(ValidationError, match="not recorded on this report"):
-        services.consultation_remove(actor=ld, report=report, consultation=theirs)
+        consultations.consultation_remove(actor=ld, report=report, consultation=theirs)
     assert Consultation.objects.filter(pk=theirs.pk).exists()
 
 
 def test_an_edit_open_before_a_consultation_is_recorded_is_shown_the_change(ld, admin, report):
     read = report.version
     add(admin, report, "the Clerk")
-    with pytest.raises(services.EditConflict):
-        services.report_section_edit(
+    with pytest.raises(sections.EditConflict):
+        sections.report_section_edit(
             actor=ld, report=report, number="7", texts={"7.1": "My words."}, version=read
         )
     assert report.edits == {}
@@ -177,7 +177,7 @@ def test_an_edit_open_before_a_consultation_is_recorded_is_shown_the_change(ld, 
 def test_hand_edited_words_win_and_the_consultees_follow_as_bullets(ld, report):
     add(ld, report, "members of the Trauma Steering Group")
     report.refresh_from_db()
-    services.report_section_edit(
+    sections.report_section_edit(
         actor=ld,
         report=report,
         number="7",
@@ -186,7 +186,7 @@ def test_hand_edited_words_win_and_the_consultees_follow_as_bullets(ld, report):
     )
     add(ld, report, "the Clerk")
     report.refresh_from_db()
-    paragraph = services.report_section(report, "7").paragraphs[0]
+    paragraph = paper.report_section(report, "7").paragraphs[0]
     assert paragraph.text == "The following have been consulted in preparing this report:"
     assert paragraph.bullets == ["members of the Trauma Steering Group", "the Clerk"]
 
@@ -194,19 +194,19 @@ def test_hand_edited_words_win_and_the_consultees_follow_as_bullets(ld, report):
 def test_saving_7_1_as_drafted_hands_it_back_to_the_consultations(ld, report):
     add(ld, report, "the Clerk")
     report.refresh_from_db()
-    services.report_section_edit(
+    sections.report_section_edit(
         actor=ld, report=report, number="7", texts={"7.1": "Hand words."}, version=report.version
     )
     report.refresh_from_db()
     drafted = consultations_sentence(["the Clerk"])
-    services.report_section_edit(
+    sections.report_section_edit(
         actor=ld, report=report, number="7", texts={"7.1": drafted}, version=report.version
     )
     report.refresh_from_db()
     assert report.edits == {}
     add(ld, report, "the Chief Finance Officer")
     report.refresh_from_db()
-    paragraph = services.report_section(report, "7").paragraphs[0]
+    paragraph = paper.report_section(report, "7").paragraphs[0]
     assert paragraph.text.startswith("The Clerk and the Chief Finance Officer have been")
     assert paragraph.bullets == []
 
@@ -270,7 +270,7 @@ def test_an_editor_removes_a_consultation_and_a_second_press_is_told_so(ld, logi
 def test_the_page_says_when_7_1_was_edited_by_hand(ld, login, report):
     add(ld, report, "the Clerk")
     report.refresh_from_db()
-    services.report_section_edit(
+    sections.report_section_edit(
         actor=ld, report=report, number="7", texts={"7.1": "Hand words."}, version=report.version
     )
     page = login(ld).get(url(report, "report")).content.decode()
@@ -295,8 +295,8 @@ def test_an_approved_report_offers_no_consultation_changes_and_refuses_them(
     ld, admin, login, report
 ):
     clerk = add(ld, report, "the Clerk")
-    services.report_transition(actor=ld, report=report, transition="submit")
-    services.report_transition(actor=admin, report=report, transition="approve")
+    lifecycle.report_transition(actor=ld, report=report, transition="submit")
+    lifecycle.report_transition(actor=admin, report=report, transition="approve")
     client = login(admin)
     page = client.get(url(report, "report")).content.decode()
     assert "its consultations are locked" in page and "Record a consultation" not in page

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from tiptracker.imports.tests.helpers import cli
-from tiptracker.reporting import services
+from tiptracker.reporting import cover, lifecycle, paper
 from tiptracker.reporting.models import Report, ReportEvent
 from tiptracker.reporting.render import report_html
 from tiptracker.reporting.tests.reading import pdf_reader, pdf_text, word_lines
@@ -35,7 +35,7 @@ FILLED = {
 
 @pytest.fixture
 def report(ld):
-    return services.report_create(actor=ld, start=START, end=END)
+    return lifecycle.report_create(actor=ld, start=START, end=END)
 
 
 def cover_url(report: Report) -> str:
@@ -47,7 +47,7 @@ def download(client, report: Report, name: str) -> bytes:
 
 
 def test_a_new_draft_goes_to_the_board_and_awaits_its_number(report):
-    document = services.report_document(report)
+    document = paper.report_document(report)
     assert document.meeting == "Integration Joint Board"
     assert not document.numbered
     page = report_html(document)
@@ -104,7 +104,7 @@ def test_the_cover_and_close_set_in_the_browser_are_printed_in_every_format(ld, 
 
 
 def test_an_unset_line_is_left_out_of_the_word_cover(ld, login, report):
-    services.report_cover_set(actor=ld, report=report, report_to="", report_by="")
+    cover.report_cover_set(actor=ld, report=report, report_to="", report_by="")
     lines = word_lines(download(login(ld), report, "report_docx"))
     assert not any(line.startswith(("Report to", "Report by")) for line in lines)
     assert "Report number: To be given by the board's clerk" in lines
@@ -143,11 +143,11 @@ def test_a_mistake_is_shown_on_its_field_and_nothing_is_saved(
 
 
 def test_an_approved_reports_cover_is_locked(ld, admin, login, report):
-    services.report_transition(actor=ld, report=report, transition="submit")
-    services.report_transition(actor=admin, report=report, transition="approve")
+    lifecycle.report_transition(actor=ld, report=report, transition="submit")
+    lifecycle.report_transition(actor=admin, report=report, transition="approve")
     report.refresh_from_db()
     with pytest.raises(ValidationError, match="approved, so it is locked"):
-        services.report_cover_set(actor=admin, report=report, author_name="Someone")
+        cover.report_cover_set(actor=admin, report=report, author_name="Someone")
     response = login(admin).post(cover_url(report), FILLED)
     assert response.status_code == 302
     report.refresh_from_db()
@@ -181,7 +181,7 @@ def test_the_api_sets_only_the_fields_sent_and_refuses_dates_out_of_order(ld, lo
 def test_the_command_line_prints_the_cover_given_and_checks_it(capsys, partnership, tmp_path):
     out = tmp_path / "report.pdf"
     period = ["--partnership", partnership.slug, "--from", "2021-12-01", "--to", "2022-06-30"]
-    cover = [
+    front = [
         "--number",
         "DIJB42-2022",
         "--meeting-date",
@@ -197,7 +197,7 @@ def test_the_command_line_prints_the_cover_given_and_checks_it(capsys, partnersh
         "--date",
         "2022-08-01",
     ]
-    code, _said, err = cli(capsys, "report", *period, *cover, *close, "--out", out)
+    code, _said, err = cli(capsys, "report", *period, *front, *close, "--out", out)
     assert code == 0, err
     text = pdf_text(out.read_bytes())
     assert "Integration Joint Board – 24 August 2022" in text and "DIJB42-2022" in text

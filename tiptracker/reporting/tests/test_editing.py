@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from tiptracker.funding.tests.factories import AllocationFactory
-from tiptracker.reporting import services
+from tiptracker.reporting import cover, lifecycle, paper, sections
 from tiptracker.reporting.models import Report, ReportEvent
 
 START, END = dt.date(2021, 12, 1), dt.date(2022, 6, 30)
@@ -20,17 +20,17 @@ START, END = dt.date(2021, 12, 1), dt.date(2022, 6, 30)
 
 @pytest.fixture
 def report(ld):
-    return services.report_create(actor=ld, start=START, end=END)
+    return lifecycle.report_create(actor=ld, start=START, end=END)
 
 
 def paragraph(report: Report, key: str):
-    section = services.report_section(report, "4.2")
+    section = paper.report_section(report, "4.2")
     return next(p for p in section.paragraphs if p.ident == key)
 
 
 def form_data(report: Report, number: str, **changed: str) -> dict:
     """The section's form as the page gives it, with some boxes changed (by ident)."""
-    section = services.report_section(report, number)
+    section = paper.report_section(report, number)
     data = {"version": report.version}
     for n, p in enumerate(section.paragraphs):
         data[f"p{n}"] = changed.get(p.ident, p.text)
@@ -67,7 +67,7 @@ def test_edited_words_are_saved_shown_and_written_into_word(ld, login, report):
 
 
 def test_saving_unchanged_words_records_nothing(ld, report):
-    services.report_section_edit(
+    sections.report_section_edit(
         actor=ld, report=report, number="4.2", texts={}, version=report.version
     )
     assert not report.events.filter(action=ReportEvent.Action.EDITED).exists()
@@ -75,7 +75,7 @@ def test_saving_unchanged_words_records_nothing(ld, report):
 
 def test_edited_words_stay_with_their_paragraph_when_a_refresh_renumbers(ld, report):
     before = paragraph(report, "network").number
-    services.report_section_edit(
+    sections.report_section_edit(
         actor=ld,
         report=report,
         number="4.2",
@@ -85,7 +85,7 @@ def test_edited_words_stay_with_their_paragraph_when_a_refresh_renumbers(ld, rep
     # Money for 2021/22 and 2022/23 adds two funding paragraphs before the network's.
     for year in ("2021/22", "2022/23"):
         AllocationFactory(partnership=ld.partnership, financial_year=year)
-    changes = services.report_refresh(actor=ld, report=report)
+    changes = lifecycle.report_refresh(actor=ld, report=report)
     assert changes
     report.refresh_from_db()
     after = paragraph(report, "network")
@@ -96,7 +96,7 @@ def test_edited_words_stay_with_their_paragraph_when_a_refresh_renumbers(ld, rep
 def test_a_save_over_someone_elses_writes_nothing_and_shows_both(ld, admin, login, report):
     client = login(ld)
     mine = form_data(report, "4.2", network="My words.")  # the page as I opened it
-    services.report_section_edit(
+    sections.report_section_edit(
         actor=admin,
         report=report,
         number="4.2",
@@ -124,18 +124,18 @@ def test_an_empty_paragraph_is_refused_against_its_box(ld, login, report):
 
 
 def test_a_report_out_of_draft_cannot_be_edited(ld, admin, login, report):
-    services.report_transition(actor=ld, report=report, transition="submit")
+    lifecycle.report_transition(actor=ld, report=report, transition="submit")
     report.refresh_from_db()
     with pytest.raises(ValidationError, match="in review: return it to draft"):
-        services.report_section_edit(
+        sections.report_section_edit(
             actor=ld, report=report, number="1", texts={"1.1": "New"}, version=report.version
         )
     response = login(ld).get(edit_url(report, "1"), follow=True)
     assert "Only a draft can be edited" in response.content.decode()
-    services.report_transition(actor=admin, report=report, transition="approve")
+    lifecycle.report_transition(actor=admin, report=report, transition="approve")
     report.refresh_from_db()
     with pytest.raises(ValidationError, match="approved, so it is locked"):
-        services.report_section_edit(
+        sections.report_section_edit(
             actor=admin, report=report, number="1", texts={"1.1": "New"}, version=report.version
         )
 
@@ -154,7 +154,7 @@ def test_the_clerks_number_is_given_shown_and_written_into_word(ld, login, repor
     )
     report.refresh_from_db()
     assert report.reference == "DIJB42-2022"
-    assert services.report_document(report).reference == "DIJB42-2022"
+    assert paper.report_document(report).reference == "DIJB42-2022"
     word = docx.Document(
         io.BytesIO(client.get(reverse("report_docx", args=[slug, report.pk])).content)
     )
@@ -163,8 +163,8 @@ def test_the_clerks_number_is_given_shown_and_written_into_word(ld, login, repor
 
 
 def test_an_approved_reports_number_cannot_change(ld, admin, report):
-    services.report_transition(actor=ld, report=report, transition="submit")
-    services.report_transition(actor=admin, report=report, transition="approve")
+    lifecycle.report_transition(actor=ld, report=report, transition="submit")
+    lifecycle.report_transition(actor=admin, report=report, transition="approve")
     report.refresh_from_db()
     with pytest.raises(ValidationError, match="approved, so it is locked"):
-        services.report_reference_set(actor=admin, report=report, reference="DIJB1-2022")
+        cover.report_reference_set(actor=admin, report=report, reference="DIJB1-2022")

@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from tiptracker.reporting import services
+from tiptracker.reporting import lifecycle, paper, sections
 from tiptracker.reporting.models import Report
 from tiptracker.reporting.tests.reading import word_lines
 
@@ -17,13 +17,13 @@ START, END = dt.date(2021, 12, 1), dt.date(2022, 6, 30)
 
 @pytest.fixture
 def report(ld):
-    return services.report_create(actor=ld, start=START, end=END)
+    return lifecycle.report_create(actor=ld, start=START, end=END)
 
 
 def shown(report: Report, number: str) -> list[tuple[str, str]]:
     """(number, ident) of the section's paragraphs as printed."""
     report.refresh_from_db()
-    return [(p.number, p.ident) for p in services.report_section(report, number).paragraphs]
+    return [(p.number, p.ident) for p in paper.report_section(report, number).paragraphs]
 
 
 def edit_url(report: Report, number: str) -> str:
@@ -33,7 +33,7 @@ def edit_url(report: Report, number: str) -> str:
 def page_form(report: Report, number: str, **changes: str) -> dict:
     """The section's form as the page gives it (every paragraph, left-out ones too)."""
     report.refresh_from_db()
-    section = services.report_section(report, number, keep_hidden=True)
+    section = paper.report_section(report, number, keep_hidden=True)
     data = {"version": report.version}
     for n, p in enumerate(section.paragraphs):
         data[f"i{n}"] = p.ident
@@ -91,13 +91,13 @@ def test_the_order_chosen_renumbers_and_the_words_stay_with_their_paragraph(ld, 
     form = page_form(report, "2", o2="2", o1="3", p1="Note the report.")
     assert client.post(edit_url(report, "2"), form).status_code == 302
     assert shown(report, "2") == [("", "recommend"), ("2.1", "own-1"), ("2.2", "2.1")]
-    section = services.report_section(report, "2")
+    section = paper.report_section(report, "2")
     assert [p.text for p in section.paragraphs][1:] == ["Agree the new plan.", "Note the report."]
 
 
 def test_a_refresh_of_the_figures_keeps_the_structure(ld, report):
     before = shown(report, "4.2")
-    services.report_section_edit(
+    sections.report_section_edit(
         actor=ld,
         report=report,
         number="4.2",
@@ -108,7 +108,7 @@ def test_a_refresh_of_the_figures_keeps_the_structure(ld, report):
         order=[ident for _, ident in reversed(before)],
     )
     laid = shown(report, "4.2")
-    services.report_refresh(actor=ld, report=report)
+    lifecycle.report_refresh(actor=ld, report=report)
     assert shown(report, "4.2") == laid
     assert laid[0][1] == before[-1][1] and laid[-1][1] == "own-1"
 
@@ -121,7 +121,7 @@ def test_an_own_paragraph_is_removed_and_a_drafted_one_cannot_be(ld, login, repo
     assert [i for _, i in shown(report, "9")] == ["9.1"]
     assert "own-1" not in report.edits
     with pytest.raises(ValidationError, match="leave it out instead"):
-        services.report_section_edit(
+        sections.report_section_edit(
             actor=ld, report=report, number="9", texts={}, version=report.version, removed=["9.1"]
         )
 
@@ -144,11 +144,11 @@ def test_a_section_keeps_at_least_one_paragraph(ld, login, report):
 def test_rows_follow_their_paragraphs_when_someone_else_reordered_meanwhile(ld, login, report):
     client = login(ld)
     mine = page_form(report, "4.2")
-    first = services.report_section(report, "4.2").paragraphs[0]
+    first = paper.report_section(report, "4.2").paragraphs[0]
     mine["p0"] = "My words for the first paragraph."
     # Someone else reverses the section's order and saves first.
     idents = [ident for _, ident in shown(report, "4.2")]
-    services.report_section_edit(
+    sections.report_section_edit(
         actor=ld, report=report, number="4.2", texts={}, version=report.version,
         order=list(reversed(idents)),
     )  # fmt: skip
@@ -159,7 +159,7 @@ def test_rows_follow_their_paragraphs_when_someone_else_reordered_meanwhile(ld, 
     again = dict(mine, version=version)
     assert client.post(edit_url(report, "4.2"), again).status_code == 302
     report.refresh_from_db()
-    texts = {p.ident: p.text for p in services.report_section(report, "4.2").paragraphs}
+    texts = {p.ident: p.text for p in paper.report_section(report, "4.2").paragraphs}
     assert texts[first.ident] == "My words for the first paragraph."
     assert sum(t == "My words for the first paragraph." for t in texts.values()) == 1
 
@@ -169,7 +169,7 @@ def test_a_removed_paragraphs_words_stay_in_the_history_and_its_ident_is_not_giv
 ):
     def save(**changes):
         report.refresh_from_db()
-        services.report_section_edit(
+        sections.report_section_edit(
             actor=ld, report=report, number="9", texts={}, version=report.version, **changes
         )
 

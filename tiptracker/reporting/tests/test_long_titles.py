@@ -10,7 +10,7 @@ import docx
 import pytest
 from django.urls import reverse
 
-from tiptracker.reporting import services
+from tiptracker.reporting import lifecycle, word_template
 from tiptracker.reporting.models import Report
 from tiptracker.reporting.tests.test_template import letterhead, upload
 
@@ -28,7 +28,7 @@ def longest_title() -> str:
 def report(ld):
     title = longest_title()
     assert len(title) == 300
-    return services.report_create(actor=ld, start=START, end=END, title=title)
+    return lifecycle.report_create(actor=ld, start=START, end=END, title=title)
 
 
 def download(client, membership, name, report):
@@ -47,7 +47,7 @@ def test_the_word_download_writes_a_300_character_title_whole(ld, login, report)
 
 
 def test_a_partnerships_own_template_takes_a_300_character_title_too(ld, login, report):
-    services.report_template_upload(actor=ld, upload=upload(letterhead()))
+    word_template.report_template_upload(actor=ld, upload=upload(letterhead()))
     response = download(login(ld), ld, "report_docx", report)
     assert response.status_code == 200
     document = docx.Document(io.BytesIO(response.content))

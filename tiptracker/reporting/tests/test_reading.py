@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from django.urls import reverse
 
-from tiptracker.reporting import services
+from tiptracker.reporting import cover, lifecycle
 from tiptracker.reporting.compare import compare
 from tiptracker.reporting.figures import Network, SourceCount
 from tiptracker.reporting.tests.test_draft import full
@@ -30,13 +30,15 @@ def test_what_moved_is_each_headline_measure_with_its_change():
 
 
 def test_a_board_member_reads_the_approved_report_against_the_one_before(ld, admin, board, login):
-    earlier = services.report_create(actor=ld, start=dt.date(2021, 4, 1), end=dt.date(2021, 11, 30))
-    services.report_reference_set(actor=ld, report=earlier, reference="DIJB12-2021")
-    services.report_transition(actor=ld, report=earlier, transition="submit")
-    services.report_transition(actor=admin, report=earlier, transition="approve")
-    report = services.report_create(actor=ld, start=dt.date(2021, 12, 1), end=dt.date(2022, 6, 30))
-    services.report_transition(actor=ld, report=report, transition="submit")
-    services.report_transition(actor=admin, report=report, transition="approve")
+    earlier = lifecycle.report_create(
+        actor=ld, start=dt.date(2021, 4, 1), end=dt.date(2021, 11, 30)
+    )
+    cover.report_reference_set(actor=ld, report=earlier, reference="DIJB12-2021")
+    lifecycle.report_transition(actor=ld, report=earlier, transition="submit")
+    lifecycle.report_transition(actor=admin, report=earlier, transition="approve")
+    report = lifecycle.report_create(actor=ld, start=dt.date(2021, 12, 1), end=dt.date(2022, 6, 30))
+    lifecycle.report_transition(actor=ld, report=report, transition="submit")
+    lifecycle.report_transition(actor=admin, report=report, transition="approve")
 
     page = login(board).get(reverse("report", args=[report.partnership.slug, report.pk]))
     html = page.content.decode()
@@ -49,7 +51,7 @@ def test_a_board_member_reads_the_approved_report_against_the_one_before(ld, adm
 
 
 def test_with_no_earlier_approved_report_the_page_says_so(ld, board, login):
-    report = services.report_create(actor=ld, start=dt.date(2021, 12, 1), end=dt.date(2022, 6, 30))
+    report = lifecycle.report_create(actor=ld, start=dt.date(2021, 12, 1), end=dt.date(2022, 6, 30))
     html = login(board).get(reverse("report", args=[report.partnership.slug, report.pk]))
     assert "nothing to compare this one with" in html.content.decode()
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 from tiptracker.engagement.tests.factories import EngagementFactory
 from tiptracker.lib.dates import today
 from tiptracker.partnerships.models import Role
-from tiptracker.reporting import services
+from tiptracker.reporting import lifecycle, paper
 from tiptracker.reporting.models import Report, ReportEvent
 from tiptracker.training.tests.factories import CompletionFactory, CourseFactory
 from tiptracker.workforce.tests.factories import StaffMemberFactory
@@ -33,7 +33,7 @@ def funded(partnership, team):
 
 
 def text_of(report: Report) -> str:
-    document = services.report_document(report)
+    document = paper.report_document(report)
 
     def walk(sections):
         for section in sections:
@@ -48,7 +48,7 @@ def text_of(report: Report) -> str:
 
 
 def test_creating_a_report_freezes_its_figures(ld, team, funded):
-    report = services.report_create(actor=ld, start=START, end=END)
+    report = lifecycle.report_create(actor=ld, start=START, end=END)
     frozen_figures, frozen_document = report.figures, report.document
     EngagementFactory(partnership=ld.partnership, date=dt.date(2022, 3, 1))
     report.refresh_from_db()
@@ -58,13 +58,13 @@ def test_creating_a_report_freezes_its_figures(ld, team, funded):
 
 
 def test_refreshing_a_draft_says_what_changed(ld, team, funded):
-    report = services.report_create(actor=ld, start=START, end=END)
+    report = lifecycle.report_create(actor=ld, start=START, end=END)
     EngagementFactory(partnership=ld.partnership, date=dt.date(2022, 3, 1))
-    changes = services.report_refresh(actor=ld, report=report)
+    changes = lifecycle.report_refresh(actor=ld, report=report)
     assert changes, "an engagement in the period was recorded after the report was drafted"
     event = report.events.get(action=ReportEvent.Action.REFRESHED)
     assert event.changes == changes and event.by == ld
-    assert services.report_refresh(actor=ld, report=report) == []
+    assert lifecycle.report_refresh(actor=ld, report=report) == []
 
 
 @pytest.mark.parametrize(
@@ -76,31 +76,31 @@ def test_refreshing_a_draft_says_what_changed(ld, team, funded):
 )
 def test_a_period_it_cannot_cover_is_refused_and_nothing_is_made(ld, start, end, field, says):
     with pytest.raises(ValidationError) as refused:
-        services.report_create(actor=ld, start=start, end=end)
+        lifecycle.report_create(actor=ld, start=start, end=end)
     assert says in " ".join(refused.value.message_dict[field])
     assert not Report.objects.exists()
 
 
 def test_a_partnership_with_no_data_gets_a_report_that_says_so(ld):
-    report = services.report_create(actor=ld, start=START, end=END)
+    report = lifecycle.report_create(actor=ld, start=START, end=END)
     text = text_of(report)
     assert "No training sessions were held in the period" in text
     assert "No implementation plan is recorded" in text
 
 
 def test_the_states_run_from_draft_to_approved_and_approved_is_locked(ld, admin):
-    report = services.report_create(actor=ld, start=START, end=END)
-    services.report_transition(actor=ld, report=report, transition="submit")
+    report = lifecycle.report_create(actor=ld, start=START, end=END)
+    lifecycle.report_transition(actor=ld, report=report, transition="submit")
     with pytest.raises(ValidationError, match="in review: return it to draft"):
-        services.report_refresh(actor=ld, report=report)
-    services.report_transition(actor=ld, report=report, transition="return")
-    services.report_transition(actor=ld, report=report, transition="submit")
-    services.report_transition(actor=admin, report=report, transition="approve")
+        lifecycle.report_refresh(actor=ld, report=report)
+    lifecycle.report_transition(actor=ld, report=report, transition="return")
+    lifecycle.report_transition(actor=ld, report=report, transition="submit")
+    lifecycle.report_transition(actor=admin, report=report, transition="approve")
     report.refresh_from_db()
     assert report.state == Report.State.APPROVED
     for refused in (
-        lambda: services.report_refresh(actor=admin, report=report),
-        lambda: services.report_transition(actor=admin, report=report, transition="return"),
+        lambda: lifecycle.report_refresh(actor=admin, report=report),
+        lambda: lifecycle.report_transition(actor=admin, report=report, transition="return"),
     ):
         with pytest.raises(ValidationError, match="approved, so it is locked"):
             refused()
@@ -114,9 +114,9 @@ def test_the_states_run_from_draft_to_approved_and_approved_is_locked(ld, admin)
 
 
 def test_a_draft_cannot_be_approved_before_review(admin):
-    report = services.report_create(actor=admin, start=START, end=END)
+    report = lifecycle.report_create(actor=admin, start=START, end=END)
     with pytest.raises(ValidationError, match="cannot be approved now; it can be sent for review"):
-        services.report_transition(actor=admin, report=report, transition="approve")
+        lifecycle.report_transition(actor=admin, report=report, transition="approve")
 
 
 # Pages -----------------------------------------------------------------------------------------
@@ -148,7 +148,7 @@ def test_a_bad_period_on_the_page_is_shown_against_its_field(ld, login):
 
 def test_the_board_reads_reports_but_cannot_draft_one(persona, login, ld):
     board = persona(Role.BOARD)
-    report = services.report_create(actor=ld, start=START, end=END)
+    report = lifecycle.report_create(actor=ld, start=START, end=END)
     client = login(board)
     page = client.get(url(board, "report", report.pk)).content.decode()
     assert "PURPOSE OF REPORT" in page and "Refresh figures" not in page
@@ -157,7 +157,7 @@ def test_the_board_reads_reports_but_cannot_draft_one(persona, login, ld):
 
 
 def test_refreshing_on_the_page_lists_what_changed(ld, login, team, funded):
-    report = services.report_create(actor=ld, start=START, end=END)
+    report = lifecycle.report_create(actor=ld, start=START, end=END)
     EngagementFactory(partnership=ld.partnership, date=dt.date(2022, 3, 1))
     client = login(ld)
     page = client.post(url(ld, "report_refresh", report.pk), follow=True).content.decode()
@@ -165,9 +165,9 @@ def test_refreshing_on_the_page_lists_what_changed(ld, login, team, funded):
 
 
 def test_an_approved_report_offers_no_changes_and_refuses_them(ld, admin, login):
-    report = services.report_create(actor=ld, start=START, end=END)
-    services.report_transition(actor=ld, report=report, transition="submit")
-    services.report_transition(actor=admin, report=report, transition="approve")
+    report = lifecycle.report_create(actor=ld, start=START, end=END)
+    lifecycle.report_transition(actor=ld, report=report, transition="submit")
+    lifecycle.report_transition(actor=admin, report=report, transition="approve")
     client = login(admin)
     page = client.get(url(admin, "report", report.pk)).content.decode()
     assert "Approved reports are locked" in page and "Refresh figures" not in page
@@ -176,7 +176,7 @@ def test_an_approved_report_offers_no_changes_and_refuses_them(ld, admin, login)
 
 
 def test_the_downloads_are_word_pdf_and_html(ld, login):
-    report = services.report_create(actor=ld, start=START, end=END)
+    report = lifecycle.report_create(actor=ld, start=START, end=END)
     client = login(ld)
     word = client.get(url(ld, "report_docx", report.pk))
     assert word["Content-Disposition"].endswith('.docx"')
@@ -191,7 +191,7 @@ def test_the_downloads_are_word_pdf_and_html(ld, login):
 
 
 def test_another_partnerships_report_is_not_found(ld, login, outsider):
-    report = services.report_create(actor=ld, start=START, end=END)
+    report = lifecycle.report_create(actor=ld, start=START, end=END)
     client = login(outsider)
     assert (
         client.get(reverse("report", args=[outsider.partnership.slug, report.pk])).status_code

@@ -19,7 +19,7 @@ from rest_framework.test import APIClient
 
 from tiptracker.accounts.services import api_token_create
 from tiptracker.partnerships.models import Role
-from tiptracker.reporting import services
+from tiptracker.reporting import lifecycle, word_template
 from tiptracker.reporting.models import ReportTemplate
 from tiptracker.reporting.render import default_template, report_docx
 from tiptracker.reporting.tests.test_render import COVERAGE, HEADINGS, TREND, a_report
@@ -120,7 +120,7 @@ def test_a_report_written_into_a_partnerships_template_keeps_its_structure():
 def test_a_template_lacking_the_styles_the_report_needs_gets_them_from_the_default():
     template = bare()
     assert "Heading 1" not in [s.name for s in opened(template).styles]
-    services.template_check(template)
+    word_template.template_check(template)
     written = opened(report_docx(a_report(), template=template))
     assert headings(written) == HEADINGS
     bullets = [p for p in written.paragraphs if p.style.name == "List Bullet"]
@@ -158,7 +158,7 @@ def test_text_with_xml_characters_is_written_as_text():
 )
 def test_a_file_that_is_not_word_is_refused_and_nothing_saved(ld, content, says):
     with pytest.raises(ValidationError) as refused:
-        services.report_template_upload(actor=ld, upload=upload(content))
+        word_template.report_template_upload(actor=ld, upload=upload(content))
     assert refused.value.messages[0].startswith("The file is not a Word document (.docx): ")
     assert says in refused.value.messages[0]
     assert not ReportTemplate.objects.exists()
@@ -169,18 +169,22 @@ def test_a_zip_that_is_not_word_is_refused(ld):
     with zipfile.ZipFile(buffer, "w") as package:
         package.writestr("minutes.txt", "Minutes of the steering group")
     with pytest.raises(ValidationError, match="a zip file with no Word document inside"):
-        services.report_template_upload(actor=ld, upload=upload(buffer.getvalue()))
+        word_template.report_template_upload(actor=ld, upload=upload(buffer.getvalue()))
     assert not ReportTemplate.objects.exists()
 
 
 def test_a_file_not_ending_in_docx_is_refused(ld):
     with pytest.raises(ValidationError, match=r"letterhead\.doc does not end in \.docx"):
-        services.report_template_upload(actor=ld, upload=upload(letterhead(), "letterhead.doc"))
+        word_template.report_template_upload(
+            actor=ld, upload=upload(letterhead(), "letterhead.doc")
+        )
 
 
 def test_missing_placeholders_are_named(ld):
     with pytest.raises(ValidationError) as refused:
-        services.report_template_upload(actor=ld, upload=upload(word(LETTERHEAD, "{{ title }}")))
+        word_template.report_template_upload(
+            actor=ld, upload=upload(word(LETTERHEAD, "{{ title }}"))
+        )
     assert refused.value.messages == [
         "The template lacks these placeholders: {{ reference }}, {{p body }}."
     ]
@@ -189,7 +193,7 @@ def test_missing_placeholders_are_named(ld):
 
 def test_a_body_without_its_p_is_named_with_how_to_write_it(ld):
     with pytest.raises(ValidationError) as refused:
-        services.template_check(word("{{ title }}", "{{ reference }}", "{{ body }}"))
+        word_template.template_check(word("{{ title }}", "{{ reference }}", "{{ body }}"))
     assert "lacks these placeholders: {{p body }}" in refused.value.messages[0]
     assert "with the p, alone in its own paragraph" in refused.value.messages[0]
 
@@ -197,7 +201,7 @@ def test_a_body_without_its_p_is_named_with_how_to_write_it(ld):
 def test_an_unknown_placeholder_is_named_with_the_ones_allowed(ld):
     template = word("{{ title }}", "{{ refernce }}", "{{ reference }}", "{{p body }}")
     with pytest.raises(ValidationError) as refused:
-        services.report_template_upload(actor=ld, upload=upload(template))
+        word_template.report_template_upload(actor=ld, upload=upload(template))
     message = refused.value.messages[0]
     assert "cannot fill (they would print nothing): {{ refernce }}." in message
     assert "{{ title }}, {{ reference }}, {{p body }}, {{ partnership }}" in message
@@ -206,7 +210,7 @@ def test_an_unknown_placeholder_is_named_with_the_ones_allowed(ld):
 def test_broken_brackets_are_explained_in_plain_words(ld):
     template = word("{{ title }", "{{ reference }}", "{{p body }}")
     with pytest.raises(ValidationError) as refused:
-        services.template_check(template)
+        word_template.template_check(template)
     message = refused.value.messages[0]
     assert message.startswith("The template's placeholders cannot be read: unexpected '}'")
     assert "{{ title }" in message
@@ -215,7 +219,7 @@ def test_broken_brackets_are_explained_in_plain_words(ld):
 def test_a_placeholder_reaching_into_python_is_refused_at_upload(ld):
     template = word("{{ title.__class__ }}", "{{ reference }}", "{{ 9 * 9 }}", "{{p body }}")
     with pytest.raises(ValidationError) as refused:
-        services.template_check(template)
+        word_template.template_check(template)
     assert refused.value.messages == [
         "The template can hold only placeholders, like {{ title }}, and {% if %} blocks: it has "
         "a placeholder with a dot in it and arithmetic. Take them out and upload it again."
@@ -248,22 +252,22 @@ def with_footnote(content: bytes, text: str) -> bytes:
 
 def test_an_unknown_placeholder_in_a_footnote_is_named_too():
     noted = with_footnote(letterhead(), "Period: {{ period }}")
-    services.template_check(noted)
+    word_template.template_check(noted)
     with zipfile.ZipFile(io.BytesIO(report_docx(a_report(), template=noted))) as written:
         assert (
             "Period: 1 December 2021 to 30 June 2022" in written.read("word/footnotes.xml").decode()
         )
     with pytest.raises(ValidationError, match=r"cannot fill .*\{\{ perod \}\}"):
-        services.template_check(with_footnote(letterhead(), "Period: {{ perod }}"))
+        word_template.template_check(with_footnote(letterhead(), "Period: {{ perod }}"))
 
 
 def test_a_filter_is_refused_as_it_could_keep_the_server_busy_on_every_download():
     template = word("{{ title|center(1000000000) }}", "{{ reference }}", "{{p body }}")
     with pytest.raises(ValidationError, match="it has a filter, with a |"):
-        services.template_check(template)
+        word_template.template_check(template)
     looped = word("{{ title }}", "{{ reference }}", "{% for x in title %}{% endfor %}")
     with pytest.raises(ValidationError, match=r"a \{% for %\} loop"):
-        services.template_check(looped)
+        word_template.template_check(looped)
 
 
 def test_code_in_the_documents_properties_is_never_run():
@@ -273,7 +277,7 @@ def test_code_in_the_documents_properties_is_never_run():
     document.core_properties.language = "{{ title }}"
     buffer = io.BytesIO()
     document.save(buffer)
-    services.template_check(buffer.getvalue())
+    word_template.template_check(buffer.getvalue())
     written = opened(report_docx(a_report(), template=buffer.getvalue()))
     assert written.core_properties.identifier == ""
     assert written.core_properties.language == ""
@@ -296,7 +300,7 @@ def test_a_template_declaring_xml_entities_is_refused(ld):
         lambda data: data.replace(b"?>", b'?><!DOCTYPE w:document [<!ENTITY a "aaaaaaaaaa">]>', 1),
     )
     with pytest.raises(ValidationError, match="declares XML entities"):
-        services.report_template_upload(actor=ld, upload=upload(bomb))
+        word_template.report_template_upload(actor=ld, upload=upload(bomb))
     assert not ReportTemplate.objects.exists()
 
 
@@ -312,9 +316,9 @@ def test_a_template_linking_to_a_file_elsewhere_is_refused():
         lambda data: data.replace(b"</Relationships>", link),
     )
     with pytest.raises(ValidationError, match="links to a file outside itself"):
-        services.template_check(linked)
+        word_template.template_check(linked)
     hyperlink = link.replace(b"attachedTemplate", b"hyperlink").replace(b"rIdT", b"rIdH")
-    services.template_check(
+    word_template.template_check(
         repacked(
             letterhead(),
             "word/_rels/document.xml.rels",
@@ -326,7 +330,7 @@ def test_a_template_linking_to_a_file_elsewhere_is_refused():
 def test_more_text_than_a_letterhead_is_refused():
     long = word("{{ title }}", "{{ reference }}", "{{p body }}", *["Words " * 200] * 1000)
     with pytest.raises(ValidationError, match="more than a letterhead"):
-        services.template_check(long)
+        word_template.template_check(long)
 
 
 def test_a_damaged_part_is_refused_in_words_not_a_server_error():
@@ -334,11 +338,11 @@ def test_a_damaged_part_is_refused_in_words_not_a_server_error():
         with_footnote(letterhead(), "Note"), "word/footnotes.xml", lambda data: data[:-20]
     )
     with pytest.raises(ValidationError, match="its contents are damaged"):
-        services.template_check(damaged)
+        word_template.template_check(damaged)
 
 
 def test_if_blocks_around_optional_placeholders_are_allowed():
-    services.template_check(
+    word_template.template_check(
         word(
             "{{ title }}",
             "{{ reference }}",
@@ -349,13 +353,13 @@ def test_if_blocks_around_optional_placeholders_are_allowed():
 
 
 def test_a_file_over_the_limit_is_refused(ld, monkeypatch):
-    monkeypatch.setattr(services, "TEMPLATE_MAX_BYTES", 1000)
+    monkeypatch.setattr(word_template, "TEMPLATE_MAX_BYTES", 1000)
     with pytest.raises(ValidationError, match="smaller than"):
-        services.report_template_upload(actor=ld, upload=upload(letterhead()))
+        word_template.report_template_upload(actor=ld, upload=upload(letterhead()))
 
 
 def test_the_default_template_passes_its_own_check():
-    services.template_check(default_template())
+    word_template.template_check(default_template())
     names = [p.text for p in opened(default_template()).paragraphs]
     assert "{{ title }}" in names and "{{p body }}" in names
 
@@ -368,7 +372,7 @@ def url(membership, name, *args):
 
 
 def test_an_uploaded_template_makes_the_word_downloads_and_remove_goes_back(ld, login, tmp_path):
-    report = services.report_create(actor=ld, start=START, end=END)
+    report = lifecycle.report_create(actor=ld, start=START, end=END)
     client = login(ld)
     page = client.get(url(ld, "report_template")).content.decode()
     assert "The default template" in page and "{{p body }}" in page
@@ -412,7 +416,7 @@ def test_an_uploaded_template_makes_the_word_downloads_and_remove_goes_back(ld, 
 
 
 def test_a_refused_upload_shows_the_error_against_the_field_and_keeps_the_old(ld, login):
-    services.report_template_upload(actor=ld, upload=upload(letterhead()))
+    word_template.report_template_upload(actor=ld, upload=upload(letterhead()))
     client = login(ld)
     page = client.post(url(ld, "report_template"), {"file": upload(b"not word", "x.docx")})
     html = page.content.decode()
@@ -427,14 +431,14 @@ def test_a_refused_upload_shows_the_error_against_the_field_and_keeps_the_old(ld
 def test_the_default_template_downloads_as_word(ld, login):
     answer = login(ld).get(url(ld, "report_template_default"))
     assert answer.content == default_template()
-    services.template_check(answer.content)
+    word_template.template_check(answer.content)
 
 
 def test_another_partnerships_template_is_never_used(ld, persona, other_partnership, login):
     theirs = persona(Role.ADMIN, of=other_partnership)
-    services.report_template_upload(actor=theirs, upload=upload(letterhead()))
-    report = services.report_create(actor=ld, start=START, end=END)
-    assert services.report_template_for(ld.partnership_id) is None
+    word_template.report_template_upload(actor=theirs, upload=upload(letterhead()))
+    report = lifecycle.report_create(actor=ld, start=START, end=END)
+    assert word_template.report_template_for(ld.partnership_id) is None
     written = opened(login(ld).get(url(ld, "report_docx", report.pk)).content)
     assert LETTERHEAD not in "\n".join(texts(written))
     page = login(ld).get(url(ld, "report_template")).content.decode()
@@ -460,7 +464,7 @@ def test_a_stored_template_that_fails_says_so_on_the_page_the_api_and_the_comman
         uploaded_at=timezone.now(),
         uploaded_by=ld,
     )
-    report = services.report_create(actor=ld, start=START, end=END)
+    report = lifecycle.report_create(actor=ld, start=START, end=END)
     page = login(ld).get(url(ld, "report_docx", report.pk), follow=True)
     html = page.content.decode()
     assert page.redirect_chain[-1][0] == url(ld, "report", report.pk)
@@ -484,26 +488,26 @@ def test_a_stored_template_that_fails_says_so_on_the_page_the_api_and_the_comman
 
 def test_an_approved_report_keeps_the_template_it_was_approved_in(ld, persona, login):
     admin = persona(Role.ADMIN)
-    services.report_template_upload(actor=ld, upload=upload(letterhead()))
-    approved = services.report_create(actor=ld, start=START, end=END)
-    services.report_transition(actor=ld, report=approved, transition="submit")
-    services.report_transition(actor=admin, report=approved, transition="approve")
-    draft = services.report_create(actor=ld, start=START, end=END)
+    word_template.report_template_upload(actor=ld, upload=upload(letterhead()))
+    approved = lifecycle.report_create(actor=ld, start=START, end=END)
+    lifecycle.report_transition(actor=ld, report=approved, transition="submit")
+    lifecycle.report_transition(actor=admin, report=approved, transition="approve")
+    draft = lifecycle.report_create(actor=ld, start=START, end=END)
 
     rebranded = word("New letterhead", "{{ title }}", "{{ reference }}", "{{p body }}")
-    services.report_template_upload(actor=ld, upload=upload(rebranded))
+    word_template.report_template_upload(actor=ld, upload=upload(rebranded))
     client = login(ld)
     assert texts(opened(client.get(url(ld, "report_docx", approved.pk)).content))[0] == LETTERHEAD
     assert texts(opened(client.get(url(ld, "report_docx", draft.pk)).content))[0] == (
         "New letterhead"
     )
-    services.report_template_remove(actor=ld)
+    word_template.report_template_remove(actor=ld)
     assert texts(opened(client.get(url(ld, "report_docx", approved.pk)).content))[0] == LETTERHEAD
 
 
 def test_a_template_named_with_any_characters_downloads_under_its_name(ld, login):
     mine = letterhead()
-    services.report_template_upload(actor=ld, upload=upload(mine, 'Dundee’s "house".docx'))
+    word_template.report_template_upload(actor=ld, upload=upload(mine, 'Dundee’s "house".docx'))
     answer = login(ld).get(url(ld, "report_template_download"))
     assert answer.content == mine
     disposition = answer["Content-Disposition"]
