@@ -18,7 +18,7 @@ from tiptracker.api.serializers import (
     GuestBriefOutput,
     StrictCharField,
 )
-from tiptracker.api.views import SLUG, ScopedApi, ScopedDetailApi, ScopedListApi, _valid
+from tiptracker.api.views import SLUG, ScopedApi, ScopedDetailApi, ScopedListApi, valid_body
 from tiptracker.partnerships import access
 from tiptracker.training.briefings import (
     Answer,
@@ -126,7 +126,7 @@ class GuestListCreateApi(ScopedListApi):
         responses={201: GuestOutput},
     )
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = _valid(GuestInput, request)
+        data = valid_body(GuestInput, request)
         guest = guest_create(
             actor=self.membership.user, partnership_id=self.membership.partnership_id, **data
         )
@@ -192,7 +192,7 @@ class SessionInvitationListCreateApi(ScopedListApi):
     )
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         session = self._session()
-        wanted = _valid(InviteInput, request)["guests"]
+        wanted = valid_body(InviteInput, request)["guests"]
         guests = list(access.guests_for(self.membership).filter(pk__in=wanted))
         missing = sorted(set(wanted) - {guest.pk for guest in guests})
         if missing:
@@ -225,6 +225,6 @@ class InvitationReplyApi(ScopedApi):
 
     def post(self, request: Request, slug: str, pk: int) -> Response:
         invitation = access.get_invitation_for_user(self.membership, pk)
-        answer = _valid(ReplyInput, request)["answer"]  # the service refuses anything else
+        answer = valid_body(ReplyInput, request)["answer"]  # the service refuses anything else
         booking = briefing_reply(actor=self.membership.user, booking=invitation, answer=answer)
         return Response(InvitationOutput(booking).data)

@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from tiptracker.api.errors import Refused
-from tiptracker.api.filters import Filter, _id
+from tiptracker.api.filters import Filter, id_filter
 from tiptracker.api.serializers import StrictCharField
 from tiptracker.api.views import SLUG, ScopedApi, ScopedListApi
 from tiptracker.feedback.exports import answer_text
@@ -32,9 +32,11 @@ class FeedbackFilter(Filter):
     level = serializers.ChoiceField(
         required=False, choices=Level.choices, help_text="Only courses at this level (1 to 4)."
     )
-    course = _id("Only this course (its id).")
-    session = _id("Only this session (its id). Surveys with anonymous answers are then left out.")
-    organisation = _id(
+    course = id_filter("Only this course (its id).")
+    session = id_filter(
+        "Only this session (its id). Surveys with anonymous answers are then left out."
+    )
+    organisation = id_filter(
         "Only people of this organisation (its id). Surveys with anonymous answers are then "
         "left out."
     )

@@ -28,7 +28,7 @@ class IsoDateField(serializers.DateField):
         super().__init__(input_formats=ISO_DATE, validators=[validate_entered_date], **kwargs)
 
 
-def _id(help_text: str) -> serializers.IntegerField:
+def id_filter(help_text: str) -> serializers.IntegerField:
     return serializers.IntegerField(
         required=False, min_value=1, max_value=MAX_ID, help_text=help_text
     )
@@ -73,8 +73,8 @@ class DateRange(Filter):
 
 
 class StaffFilter(Filter):
-    organisation = _id("Only staff employed by this organisation (its id).")
-    team = _id("Only staff in this team (its id).")
+    organisation = id_filter("Only staff employed by this organisation (its id).")
+    team = id_filter("Only staff in this team (its id).")
     q = serializers.CharField(
         required=False,
         allow_blank=True,
@@ -84,17 +84,17 @@ class StaffFilter(Filter):
 
 
 class TeamFilter(Filter):
-    organisation = _id("Only teams of this organisation (its id).")
+    organisation = id_filter("Only teams of this organisation (its id).")
 
 
 class SessionFilter(DateRange):
     from_help = "Sessions starting on or after this day"
     to_help = "Sessions starting on or before this day"
-    course = _id("Only sessions of this course (its id).")
+    course = id_filter("Only sessions of this course (its id).")
 
 
 class BookingFilter(Filter):
-    session = _id("Only bookings on this session (its id).")
+    session = id_filter("Only bookings on this session (its id).")
     status = serializers.ChoiceField(
         required=False, choices=Booking.Status.choices, help_text="Only bookings in this state."
     )

@@ -26,11 +26,11 @@ from rest_framework.views import APIView
 
 from tiptracker.api.errors import Refused
 from tiptracker.api.feedback import FigureOutput
-from tiptracker.api.filters import DateRange, Filter, _id
+from tiptracker.api.filters import DateRange, Filter, id_filter
 from tiptracker.api.plan import DateInput
 from tiptracker.api.schema import ApiSchema
 from tiptracker.api.serializers import CheckedEnumField, EnumField, StrictCharField
-from tiptracker.api.views import SLUG, ScopedApi, _in, _valid
+from tiptracker.api.views import SLUG, ScopedApi, one_in_scope, valid_body
 from tiptracker.lib.suppression import Figure, threshold
 from tiptracker.lived import access as lived_access
 from tiptracker.lived import selectors, services
@@ -360,7 +360,7 @@ class AuditEventOutput(serializers.Serializer):
 
 
 class AuditFilter(Filter):
-    record = _id("Only the events about this record (its id).")
+    record = id_filter("Only the events about this record (its id).")
 
 
 class StageFigureOutput(serializers.Serializer):
@@ -425,7 +425,7 @@ class RecordListCreateApi(CoordinatorListApi):
         },
     )
     def post(self, request: Request, slug: str) -> Response:
-        data = _valid(InterestInput, request)
+        data = valid_body(InterestInput, request)
         interest = services.lived_interest_express(
             actor=self.membership, partnership_id=self.membership.partnership_id, **data
         )
@@ -477,7 +477,7 @@ MOVES = {
 class RecordTransitionApi(CoordinatorApi):
     def post(self, request: Request, slug: str, pk: int) -> Response:
         record = self.record(pk)
-        data = _valid(TransitionInput, request)
+        data = valid_body(TransitionInput, request)
         to = data["to"]
         if to == Stage.CONSENT_RECORDED:
             raise Refused(
@@ -508,9 +508,9 @@ class RecordTransitionApi(CoordinatorApi):
 class RecordConsentApi(CoordinatorApi):
     def post(self, request: Request, slug: str, pk: int) -> Response:
         record = self.record(pk)
-        data = _valid(ConsentInput, request)
+        data = valid_body(ConsentInput, request)
         version = data.pop("consent_text_version")
-        consent_text = _in(
+        consent_text = one_in_scope(
             _consent_texts(self.membership.partnership_id), "consent_text_version", version=version
         )
         services.lived_consent_record(
@@ -529,7 +529,7 @@ class RecordConsentApi(CoordinatorApi):
 class RecordInvolvementApi(CoordinatorApi):
     def post(self, request: Request, slug: str, pk: int) -> Response:
         record = self.record(pk)
-        data = _valid(InvolvementInput, request)
+        data = valid_body(InvolvementInput, request)
         services.lived_involvement_add(actor=self.membership, record=record, **data)
         return Response(self.shown(record), status=status.HTTP_201_CREATED)
 
@@ -582,7 +582,7 @@ class ConsentTextListPublishApi(CoordinatorApi):
         responses={201: ConsentTextOutput},
     )
     def post(self, request: Request, slug: str) -> Response:
-        data = _valid(ConsentTextInput, request)
+        data = valid_body(ConsentTextInput, request)
         text = services.lived_consent_text_publish(
             actor=self.membership, partnership_id=self.membership.partnership_id, **data
         )

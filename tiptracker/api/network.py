@@ -9,9 +9,9 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from tiptracker.api.filters import DateRange, Filter, _id
+from tiptracker.api.filters import DateRange, Filter, id_filter
 from tiptracker.api.serializers import MAX_ID, CheckedEnumField, PlaceOutput, StrictCharField
-from tiptracker.api.views import SLUG, ScopedApi, ScopedDetailApi, ScopedListApi, _in
+from tiptracker.api.views import SLUG, ScopedApi, ScopedDetailApi, ScopedListApi, one_in_scope
 from tiptracker.lib.dates import today, validate_entered_date
 from tiptracker.network.models import NetworkActivity, NetworkMember
 from tiptracker.network.selectors import CURRENT, PAST, network_summary, roster_for
@@ -136,13 +136,13 @@ class NetworkMemberFilter(Filter):
         choices=NetworkMember.Kind.values,
         help_text="Only champions or ambassadors.",
     )
-    organisation = _id("Only members of this organisation (its id).")
+    organisation = id_filter("Only members of this organisation (its id).")
 
 
 class NetworkActivityFilter(DateRange):
     from_help = "Activities on or after this day"
     to_help = "Activities on or before this day"
-    member = _id("Only this champion's or ambassador's activities (their id).")
+    member = id_filter("Only this champion's or ambassador's activities (their id).")
 
 
 class NetworkSummaryQuery(DateRange):
@@ -207,11 +207,11 @@ def _member_values(membership: Any, data: dict, member: NetworkMember | None = N
             return current
         if data[key] is None:
             return None
-        return _in(queryset, key, pk=data[key])
+        return one_in_scope(queryset, key, pk=data[key])
 
     person = member.person if member else None
     if data.get("staff_id"):
-        person = _in(access.staff_for(membership), "staff_id", staff_id=data["staff_id"])
+        person = one_in_scope(access.staff_for(membership), "staff_id", staff_id=data["staff_id"])
     elif "staff_id" in data:
         person = None
     return {
@@ -305,7 +305,9 @@ class NetworkActivityListRecordApi(ScopedListApi):
         found = NetworkActivityInput(data=request.data)
         found.is_valid(raise_exception=True)
         data = found.validated_data
-        member = _in(access.network_members_for(self.membership), "member", pk=data["member"])
+        member = one_in_scope(
+            access.network_members_for(self.membership), "member", pk=data["member"]
+        )
         activity = network_activity_record(
             actor=self.membership.user,
             member=member,

@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from tiptracker.api.errors import Refused, refused
 from tiptracker.api.filters import Filter
 from tiptracker.api.serializers import MAX_ID, CheckedEnumField, StrictCharField
-from tiptracker.api.views import SLUG, ScopedDetailApi, ScopedListApi, _in, _valid
+from tiptracker.api.views import SLUG, ScopedDetailApi, ScopedListApi, one_in_scope, valid_body
 from tiptracker.lib.dates import today, validate_entered_date
 from tiptracker.partnerships import access
 from tiptracker.partnerships.models import Membership
@@ -227,7 +227,9 @@ def _fields(membership: Membership, data: dict, base: ActionFields | None = None
 
     def one(queryset: Any, field: str) -> None:
         if field in data:
-            values[field] = None if data[field] is None else _in(queryset, field, pk=data[field])
+            values[field] = (
+                None if data[field] is None else one_in_scope(queryset, field, pk=data[field])
+            )
 
     def many(queryset: Any, field: str) -> None:
         if field in data:
@@ -267,7 +269,7 @@ def _named_for_the_api(error: ValidationError) -> Refused:
 
 
 def _action(membership: Membership, pk: int) -> Action:
-    return access._get_or_404(actions_for_plan(membership.partnership_id), pk)
+    return access.get_or_404_in(actions_for_plan(membership.partnership_id), pk)
 
 
 # Operations -------------------------------------------------------------------------------------
@@ -295,7 +297,7 @@ class PhaseListCreateApi(ScopedListApi):
         responses={201: PhaseOutput},
     )
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = _valid(PhaseInput, request)
+        data = valid_body(PhaseInput, request)
         phase = services.phase_create(
             actor=self.membership.user, partnership_id=self.membership.partnership_id, **data
         )
@@ -324,7 +326,7 @@ class PriorityListCreateApi(ScopedListApi):
         responses={201: PriorityOutput},
     )
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = _valid(PriorityInput, request)
+        data = valid_body(PriorityInput, request)
         priority = services.priority_create(
             actor=self.membership.user, partnership_id=self.membership.partnership_id, **data
         )
@@ -458,7 +460,7 @@ class ActionListCreateApi(ScopedListApi):
         responses={201: ActionOutput},
     )
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = _valid(ActionInput, request)
+        data = valid_body(ActionInput, request)
         try:
             action = services.action_create(
                 actor=self.membership.user,
@@ -515,7 +517,7 @@ class ActionDetailApi(ScopedDetailApi):
         action = self.get_object()
         if not access.can_update_action(self.membership, action):
             raise PermissionDenied("Only the action's owner or an administrator can change it")
-        data = _valid(ActionChangeInput, request)
+        data = valid_body(ActionChangeInput, request)
         try:
             services.action_update(
                 actor=self.membership.user,
@@ -568,7 +570,7 @@ class ProgressUpdateListCreateApi(ScopedListApi):
         action = access.get_action_for_user(self.membership, self.kwargs["pk"])
         if not access.can_update_action(self.membership, action):
             raise PermissionDenied("Only the action's owner or an administrator can add updates")
-        data = _valid(UpdateInput, request)
+        data = valid_body(UpdateInput, request)
         update = services.progress_update_add(actor=self.membership.user, action=action, **data)
         return Response(UpdateOutput(update).data, status=status.HTTP_201_CREATED)
 

@@ -25,7 +25,7 @@ from rest_framework.response import Response
 from tiptracker.api.errors import Refused
 from tiptracker.api.filters import ISO_DATE, Filter, IsoDateField
 from tiptracker.api.serializers import CheckedEnumField, EnumField, StrictCharField
-from tiptracker.api.views import SLUG, ScopedApi, ScopedListApi, _valid
+from tiptracker.api.views import SLUG, ScopedApi, ScopedListApi, valid_body
 from tiptracker.lib.dates import validate_entered_date
 from tiptracker.partnerships import access
 from tiptracker.reporting import (
@@ -306,7 +306,7 @@ class ReportListCreateApi(ScopedListApi):
         responses={201: ReportDetailOutput},
     )
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = _valid(ReportInput, request)
+        data = valid_body(ReportInput, request)
         report = lifecycle.report_create(
             actor=self.membership,
             start=data["start"],
@@ -345,7 +345,7 @@ class ReportDetailApi(ScopedApi):
     )
     def patch(self, request: Request, slug: str, pk: int) -> Response:
         report = _report(self, pk)
-        values = _valid(ReportChangeInput, request)
+        values = valid_body(ReportChangeInput, request)
         with transaction.atomic():
             report = cover.report_cover_set(
                 actor=self.membership,
@@ -394,7 +394,7 @@ class ReportTransitionApi(ScopedApi):
 
     def post(self, request: Request, slug: str, pk: int) -> Response:
         report = _report(self, pk)
-        transition = _valid(ReportTransitionInput, request)["transition"]
+        transition = valid_body(ReportTransitionInput, request)["transition"]
         if transition == "approve":
             # The path is one operation for all three; approving needs more than the others.
             try:
@@ -623,7 +623,7 @@ class ConsultationListCreateApi(ScopedListApi):
     )
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         report = _report(self, self.kwargs["pk"])
-        data = _valid(ConsultationInput, request)
+        data = valid_body(ConsultationInput, request)
         consultation = consultations.consultation_add(actor=self.membership, report=report, **data)
         return Response(ConsultationOutput(consultation).data, status=status.HTTP_201_CREATED)
 
@@ -711,7 +711,7 @@ class SectionApi(ScopedApi):
     def put(self, request: Request, slug: str, pk: int, number: str) -> Response:
         report = _report(self, pk)
         shown = _section(report, number)  # an unknown section is a 404 before the body is read
-        data = _valid(SectionInput, request)
+        data = valid_body(SectionInput, request)
         idents = [p["ident"] for p in shown["paragraphs"]]
         unknown = [ident for ident in data["paragraphs"] if ident not in idents]
         if unknown:

@@ -169,7 +169,7 @@ class SurveyChangeInput(serializers.Serializer):
     questions = _questions()
 
 
-def _valid(serializer: serializers.Serializer) -> dict:
+def valid_body(serializer: serializers.Serializer) -> dict:
     """The input's shape checked; a problem inside a question is keyed by its number, as the
     service keys its own (`question_2`), so that every answer is field: [messages]."""
     if serializer.is_valid():
@@ -263,7 +263,7 @@ class SurveyListCreateApi(ScopedListApi):
         responses={201: SurveyDetailOutput},
     )
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = _valid(SurveyInput(data=request.data))
+        data = valid_body(SurveyInput(data=request.data))
         try:
             survey = services.survey_create(
                 actor=self.membership.user,
@@ -322,7 +322,7 @@ class SurveyDetailApi(ScopedDetailApi):
 
     def _change(self, found: SurveyChangeInput) -> Response:
         survey = self.get_object()
-        data = {**_as_input(survey), **_valid(found)}
+        data = {**_as_input(survey), **valid_body(found)}
         before = survey.all_versions[0]  # type: ignore[attr-defined]
         try:
             after = services.survey_edit(

@@ -262,8 +262,8 @@ class BookingListCreateApi(ScopedListApi):
         responses={201: BookingOutput},
     )
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = _valid(BookingCreateInput, request)
-        session = _in(access.sessions_for(self.membership), "session", pk=data["session"])
+        data = valid_body(BookingCreateInput, request)
+        session = one_in_scope(access.sessions_for(self.membership), "session", pk=data["session"])
         staff = self._person(data.get("staff_id", "").strip())
         booking = booking_create(actor=self.membership.user, session=session, staff=staff)
         return Response(
@@ -279,7 +279,9 @@ class BookingListCreateApi(ScopedListApi):
             return own
         if self.membership.role not in access.BOOK_OTHERS_ROLES:
             raise PermissionDenied("Your role allows you to book only yourself.")
-        return _in(access.bookable_staff_for(self.membership), "staff_id", staff_id=staff_id)
+        return one_in_scope(
+            access.bookable_staff_for(self.membership), "staff_id", staff_id=staff_id
+        )
 
 
 @extend_schema(
@@ -299,7 +301,7 @@ class SessionBookingsApi(ScopedApi):
     def post(self, request: Request, slug: str, pk: int) -> Response:
         session = access.get_session_for_user(self.membership, pk)
         wanted = list(
-            dict.fromkeys(s.strip() for s in _valid(BookPeopleInput, request)["staff_ids"])
+            dict.fromkeys(s.strip() for s in valid_body(BookPeopleInput, request)["staff_ids"])
         )
         found = {
             person.staff_id: person
@@ -400,9 +402,13 @@ class CompletionListRecordApi(ScopedListApi):
         responses={201: CompletionOutput},
     )
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = _valid(CompletionRecordInput, request)
-        staff = _in(access.staff_for(self.membership), "staff_id", staff_id=data["staff_id"])
-        course = _in(access.courses_for(self.membership), "course_code", code=data["course_code"])
+        data = valid_body(CompletionRecordInput, request)
+        staff = one_in_scope(
+            access.staff_for(self.membership), "staff_id", staff_id=data["staff_id"]
+        )
+        course = one_in_scope(
+            access.courses_for(self.membership), "course_code", code=data["course_code"]
+        )
         completion = completion_record(staff=staff, course=course, on=data["completed_on"])
         return Response(CompletionOutput(completion).data, status=status.HTTP_201_CREATED)
 
@@ -431,13 +437,13 @@ class CoverageApi(ScopedApi):
 # Helpers -----------------------------------------------------------------------------------
 
 
-def _valid(serializer_class: type[serializers.Serializer], request: Request) -> dict:
+def valid_body(serializer_class: type[serializers.Serializer], request: Request) -> dict:
     found = serializer_class(data=request.data)
     found.is_valid(raise_exception=True)
     return found.validated_data
 
 
-def _in(queryset: Any, field: str, **lookup: Any) -> Any:
+def one_in_scope(queryset: Any, field: str, **lookup: Any) -> Any:
     """The one object the caller may see matching `lookup`, or a 409 naming the field. Another
     partnership's object gets the same answer as one that does not exist."""
     found = queryset.filter(**lookup).first()

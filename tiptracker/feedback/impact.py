@@ -396,7 +396,10 @@ def impact_for(partnership_id: int, *, at: int) -> Impact:
                 level=Level(level),
                 # The courses that run surveys first: theirs is the story.
                 courses=sorted(
-                    (_chain(course, counts.measured[course[0]], shown, at) for course in courses),
+                    (
+                        course_chain(course, counts.measured[course[0]], shown, at)
+                        for course in courses
+                    ),
                     key=lambda chain: (not chain.measures_any, chain.title),
                 ),
                 measured=[s for s in SURVEY_STEPS if (level, s) in groups],
@@ -428,7 +431,7 @@ def _share(part: Figure | None, whole: Figure | None, at: int) -> Rate | None:
     return rate(part.value, whole.value, at=at)
 
 
-def _chain(
+def course_chain(
     course: tuple[int, str, str, int], measured: set[str], shown: dict[Hashable, Figure], at: int
 ) -> CourseChain:
     course_id, code, title, level = course

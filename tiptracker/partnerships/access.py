@@ -133,7 +133,7 @@ def bookable_staff_for(membership: Membership) -> QuerySet:
     return StaffMember.objects.none()
 
 
-def _get_or_404(queryset: QuerySet, pk: object) -> Any:
+def get_or_404_in(queryset: QuerySet, pk: object) -> Any:
     try:
         return queryset.get(pk=int(str(pk)))
     except (ValueError, queryset.model.DoesNotExist):
@@ -141,11 +141,11 @@ def _get_or_404(queryset: QuerySet, pk: object) -> Any:
 
 
 def get_staff_for_user(membership: Membership, pk: object) -> Any:
-    return _get_or_404(staff_for(membership).select_related("team", "organisation"), pk)
+    return get_or_404_in(staff_for(membership).select_related("team", "organisation"), pk)
 
 
 def get_team_for_user(membership: Membership, pk: object) -> Any:
-    return _get_or_404(teams_for(membership).select_related("organisation"), pk)
+    return get_or_404_in(teams_for(membership).select_related("organisation"), pk)
 
 
 def courses_for(membership: Membership) -> QuerySet:
@@ -155,7 +155,7 @@ def courses_for(membership: Membership) -> QuerySet:
 
 
 def get_course_for_user(membership: Membership, pk: object) -> Any:
-    return _get_or_404(courses_for(membership), pk)
+    return get_or_404_in(courses_for(membership), pk)
 
 
 def sessions_for(membership: Membership) -> QuerySet:
@@ -167,7 +167,7 @@ def sessions_for(membership: Membership) -> QuerySet:
 
 
 def get_session_for_user(membership: Membership, pk: object) -> Any:
-    return _get_or_404(sessions_for(membership), pk)
+    return get_or_404_in(sessions_for(membership), pk)
 
 
 def bookings_for(membership: Membership) -> QuerySet:
@@ -188,7 +188,7 @@ def bookings_for(membership: Membership) -> QuerySet:
 
 
 def get_booking_for_user(membership: Membership, pk: object) -> Any:
-    return _get_or_404(bookings_for(membership).select_related("session__course", "staff"), pk)
+    return get_or_404_in(bookings_for(membership).select_related("session__course", "staff"), pk)
 
 
 def completions_for(membership: Membership) -> QuerySet:
@@ -221,7 +221,7 @@ def claims_for(membership: Membership) -> QuerySet:
 
 
 def get_claim_for_user(membership: Membership, pk: object) -> Any:
-    return _get_or_404(
+    return get_or_404_in(
         claims_for(membership)
         .select_related("staff__team", "course", "claimed_by", "decided_by", "evidence")
         .defer("evidence__data"),
@@ -233,7 +233,7 @@ def get_claim_evidence_for_user(membership: Membership, claim_pk: object) -> Any
     """A claim's evidence file, bytes and all (its pk is the claim's): 404 if it has none."""
     from tiptracker.training.models import ClaimEvidence
 
-    return _get_or_404(ClaimEvidence.objects.filter(claim__in=claims_for(membership)), claim_pk)
+    return get_or_404_in(ClaimEvidence.objects.filter(claim__in=claims_for(membership)), claim_pk)
 
 
 def imports_for(membership: Membership) -> QuerySet:
@@ -246,7 +246,7 @@ def imports_for(membership: Membership) -> QuerySet:
 
 def get_import_for_user(membership: Membership, pk: object) -> Any:
     # The kept upload (up to 50 MB) is loaded only by the code that reads it.
-    return _get_or_404(imports_for(membership).defer("data"), pk)
+    return get_or_404_in(imports_for(membership).defer("data"), pk)
 
 
 # Resources and the champions network (the steering group's workspace) ---------------------
@@ -259,7 +259,7 @@ def resources_for(membership: Membership) -> QuerySet:
 
 
 def get_resource_for_user(membership: Membership, pk: object) -> Any:
-    return _get_or_404(resources_for(membership), pk)
+    return get_or_404_in(resources_for(membership), pk)
 
 
 def get_resource_file_for_user(membership: Membership, resource_pk: object) -> Any:
@@ -267,7 +267,7 @@ def get_resource_file_for_user(membership: Membership, resource_pk: object) -> A
     from tiptracker.resources.models import ResourceFile
 
     files = ResourceFile.objects.filter(resource__partnership_id=membership.partnership_id)
-    return _get_or_404(files, resource_pk)
+    return get_or_404_in(files, resource_pk)
 
 
 def network_members_for(membership: Membership) -> QuerySet:
@@ -279,7 +279,7 @@ def network_members_for(membership: Membership) -> QuerySet:
 
 
 def get_network_member_for_user(membership: Membership, pk: object) -> Any:
-    return _get_or_404(network_members_for(membership).select_related("organisation", "team"), pk)
+    return get_or_404_in(network_members_for(membership).select_related("organisation", "team"), pk)
 
 
 def network_activities_for(membership: Membership) -> QuerySet:
@@ -289,7 +289,7 @@ def network_activities_for(membership: Membership) -> QuerySet:
 
 
 def get_network_activity_for_user(membership: Membership, pk: object) -> Any:
-    return _get_or_404(network_activities_for(membership).select_related("member"), pk)
+    return get_or_404_in(network_activities_for(membership).select_related("member"), pk)
 
 
 # The implementation plan ------------------------------------------------------------------------
@@ -302,7 +302,7 @@ def actions_for(membership: Membership) -> QuerySet:
 
 
 def get_action_for_user(membership: Membership, pk: object) -> Any:
-    return _get_or_404(
+    return get_or_404_in(
         actions_for(membership).select_related(
             "phase", "priority", "owner__user", "lead_organisation"
         ),
@@ -323,13 +323,13 @@ def require_action_update(membership: Membership, action: Any) -> None:
 def get_phase_for_user(membership: Membership, pk: object) -> Any:
     from tiptracker.plan.models import Phase
 
-    return _get_or_404(Phase.objects.filter(partnership_id=membership.partnership_id), pk)
+    return get_or_404_in(Phase.objects.filter(partnership_id=membership.partnership_id), pk)
 
 
 def get_priority_for_user(membership: Membership, pk: object) -> Any:
     from tiptracker.plan.models import Priority
 
-    return _get_or_404(Priority.objects.filter(partnership_id=membership.partnership_id), pk)
+    return get_or_404_in(Priority.objects.filter(partnership_id=membership.partnership_id), pk)
 
 
 # Briefing guests (training) ------------------------------------------------------------------
@@ -346,7 +346,7 @@ def guests_for(membership: Membership) -> QuerySet:
 
 
 def get_guest_for_user(membership: Membership, pk: object) -> Any:
-    return _get_or_404(guests_for(membership), pk)
+    return get_or_404_in(guests_for(membership), pk)
 
 
 def invitations_for(membership: Membership) -> QuerySet:
@@ -359,7 +359,7 @@ def invitations_for(membership: Membership) -> QuerySet:
 
 
 def get_invitation_for_user(membership: Membership, pk: object) -> Any:
-    return _get_or_404(invitations_for(membership).select_related("guest", "session__course"), pk)
+    return get_or_404_in(invitations_for(membership).select_related("guest", "session__course"), pk)
 
 
 # Funding and the engagement log (issue 3, points 3 and 4) --------------------------------
@@ -372,7 +372,7 @@ def allocations_for(membership: Membership) -> QuerySet:
 
 
 def get_allocation_for_user(membership: Membership, pk: object) -> Any:
-    return _get_or_404(allocations_for(membership), pk)
+    return get_or_404_in(allocations_for(membership), pk)
 
 
 def commitments_for(membership: Membership) -> QuerySet:
@@ -384,7 +384,7 @@ def commitments_for(membership: Membership) -> QuerySet:
 
 
 def get_commitment_for_user(membership: Membership, pk: object) -> Any:
-    return _get_or_404(commitments_for(membership), pk)
+    return get_or_404_in(commitments_for(membership), pk)
 
 
 def engagements_for(membership: Membership) -> QuerySet:
@@ -394,7 +394,7 @@ def engagements_for(membership: Membership) -> QuerySet:
 
 
 def get_engagement_for_user(membership: Membership, pk: object) -> Any:
-    return _get_or_404(engagements_for(membership), pk)
+    return get_or_404_in(engagements_for(membership), pk)
 
 
 # Feedback surveys -------------------------------------------------------------------------------
@@ -404,7 +404,7 @@ def get_survey_for_user(membership: Membership, pk: object) -> Any:
     from tiptracker.feedback.models import Survey
 
     require_role(membership, TRAINING_ADMIN_ROLES)
-    return _get_or_404(Survey.objects.filter(partnership_id=membership.partnership_id), pk)
+    return get_or_404_in(Survey.objects.filter(partnership_id=membership.partnership_id), pk)
 
 
 # Board reports ----------------------------------------------------------------------------------
@@ -421,7 +421,7 @@ def reports_for(membership: Membership) -> QuerySet:
 
 
 def get_report_for_user(membership: Membership, pk: object) -> Any:
-    return _get_or_404(reports_for(membership), pk)
+    return get_or_404_in(reports_for(membership), pk)
 
 
 def is_installation_admin(user: Any) -> bool:

@@ -545,7 +545,7 @@ def _impact(
 
     rows = []
     for course in shown_courses:
-        chain = impact_chain._chain(course, counts.measured[course[0]], shown, at)
+        chain = impact_chain.course_chain(course, counts.measured[course[0]], shown, at)
         by_step = {s.step: s.people for s in chain.steps}
         attended = by_step[impact_chain.ATTENDED]
         assert attended is not None  # attending is always measured

@@ -63,3 +63,42 @@ def test_a_forbidden_import_breaks_its_contract(copy, module, line, contract):
     result = lint(copy)
     assert result.returncode != 0
     assert f"{contract} BROKEN" in result.stdout, result.stdout
+
+
+def _private_names_reached_from_outside() -> list[str]:
+    """Every `from tiptracker.x import _name` and `module._name` (on a module of ours
+    imported by name) outside tests and migrations: a module's private names are its own."""
+    import ast
+
+    package = ROOT / "tiptracker"
+    modules = {
+        ".".join(p.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
+        for p in package.rglob("*.py")
+    }
+    found = []
+    for path in package.rglob("*.py"):
+        if {"tests", "migrations"} & set(path.parts):
+            continue
+        tree = ast.parse(path.read_text())
+        aliases = {}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("tiptracker"):
+                for name in node.names:
+                    if name.name.startswith("_") and not name.name.startswith("__"):
+                        found.append(f"{path.relative_to(ROOT)}:{node.lineno} {name.name}")
+                    if f"{node.module}.{name.name}" in modules:
+                        aliases[name.asname or name.name] = node.module
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Attribute)
+                and isinstance(node.value, ast.Name)
+                and node.value.id in aliases
+                and node.attr.startswith("_")
+                and not node.attr.startswith("__")
+            ):
+                found.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.value.id}.{node.attr}")
+    return found
+
+
+def test_no_module_reaches_into_another_modules_private_names():
+    assert _private_names_reached_from_outside() == []

@@ -21,7 +21,7 @@ from tiptracker.training import messages
 from tiptracker.training.models import Booking, Guest, TrainingSession
 from tiptracker.training.services import (
     Actor,
-    _promote_from_waiting_list,
+    promote_from_waiting_list,
     session_places_taken,
 )
 
@@ -139,7 +139,7 @@ def guest_remove(*, actor: Actor, guest: Guest) -> int:
         sessions = list(TrainingSession.objects.select_for_update().filter(pk__in=held))
         locked.delete()  # its bookings go with it
         for session in sessions:
-            _promote_from_waiting_list(session)
+            promote_from_waiting_list(session)
     log.info("guest %s removed by %s", guest.pk, getattr(actor, "pk", None))
     return len(upcoming)
 
@@ -293,6 +293,6 @@ def briefing_reply(*, actor: Actor, booking: Booking, answer: str) -> Booking:
             current.created_at = current.replied_at
         current.save()
         if held_place:
-            _promote_from_waiting_list(session)
+            promote_from_waiting_list(session)
     booking.status, booking.replied_at = current.status, current.replied_at
     return current

@@ -346,7 +346,7 @@ def session_update(
             pre_invitations_for_session(locked)
         promoted = []
         if locked.starts_at > timezone.now():
-            while (booking := _promote_from_waiting_list(locked)) is not None:
+            while (booking := promote_from_waiting_list(locked)) is not None:
                 promoted.append(booking)
         if before != (locked.starts_at, locked.ends_at, locked.venue, locked.online_url):
             affected = list(
@@ -585,11 +585,11 @@ def booking_cancel(*, actor: Actor, booking: Booking) -> Booking | None:
             and session.status == TrainingSession.Status.SCHEDULED
             and session.starts_at > timezone.now()
         ):
-            return _promote_from_waiting_list(session)
+            return promote_from_waiting_list(session)
     return None
 
 
-def _promote_from_waiting_list(session: TrainingSession) -> Booking | None:
+def promote_from_waiting_list(session: TrainingSession) -> Booking | None:
     if session_places_taken(session) >= session.capacity:
         return None
     waiting = (
