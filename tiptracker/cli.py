@@ -19,25 +19,48 @@ class UserError(Exception):
     """A mistake the user can fix: printed plainly, exit status 1."""
 
 
-def _setup_django() -> None:
+def _setup_django(schema: str = "check") -> None:
+    """Django, and the database's schema as the command needs it: "apply" brings it up to
+    date (demo, serve, restore); "check" (every other command) creates it on first use, as
+    formats.md promises, but refuses to run on a schema an upgrade has left behind, naming
+    the command that brings it up to date (an upgrade migrates once, on purpose, not as a
+    side effect of whichever command runs first)."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tiptracker.settings")
     import django
 
     django.setup()
-    _migrate()
+    pending, fresh = _pending()
+    if not pending:
+        return
+    if schema == "apply" or fresh:
+        _migrate()
+        return
+    raise UserError(
+        f"the database ({_database_label()}) is not up to date with this version of "
+        f"TIP Tracker ({len(pending)} change{'s' if len(pending) != 1 else ''} to its schema "
+        "waiting): run `tiptracker migrate` first (after `tiptracker backup`, if it holds data)"
+    )
 
 
-def _migrate() -> int:
-    """Apply the migrations not yet applied; returns how many there were."""
-    from django.core.management import call_command
+def _pending() -> tuple[list, bool]:
+    """The migrations not yet applied, and whether none has been (a new database)."""
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
 
     try:
         executor = MigrationExecutor(connection)
         pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+        fresh = not executor.loader.applied_migrations
     except Exception as error:  # noqa: BLE001 - any failure to reach the database is the user's to fix
         raise UserError(f"cannot open the database ({_database_label()}): {error}") from None
+    return pending, fresh
+
+
+def _migrate() -> int:
+    """Apply the migrations not yet applied; returns how many there were."""
+    from django.core.management import call_command
+
+    pending, _fresh = _pending()
     if pending:
         call_command("migrate", verbosity=0, interactive=False)
     return len(pending)
@@ -747,10 +770,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = command("demo", cmd_demo, "load the demo partnership 'dundee' and serve the web app")
     demo.add_argument("--no-serve", action="store_true", help="load the demo data only")
+    demo.set_defaults(schema="apply")  # the demo and the servers bring the schema up to date
     demo.add_argument("--host", default="127.0.0.1")
     demo.add_argument("--port", type=int, default=8000)
 
     serve = command("serve", cmd_serve, "serve the web app")
+    serve.set_defaults(schema="apply")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument(
@@ -961,7 +986,7 @@ def build_parser() -> argparse.ArgumentParser:
         "migrate",
         cmd_migrate,
         "bring the database up to this version (once, before the new servers start)",
-    ).set_defaults(migrate_first=False)
+    ).set_defaults(schema="none")
 
     backup = command(
         "backup",
@@ -970,7 +995,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     backup.add_argument("--out", required=True, metavar="FILE", help="the backup file to write")
     # A backup is of the database as it is: an upgraded program must not migrate it first.
-    backup.set_defaults(migrate_first=False)
+    backup.set_defaults(schema="none")
 
     restore = command(
         "restore",
@@ -981,6 +1006,7 @@ def build_parser() -> argparse.ArgumentParser:
     restore.add_argument(
         "--force", action="store_true", help="replace a database that already holds data"
     )
+    restore.set_defaults(schema="apply")
 
     totp = command("totp-code", cmd_totp_code, "print a demo login's current authenticator code")
     totp.add_argument("email", help="a login of the demo, e.g. le-coordinator@dundee.demo")
@@ -1005,8 +1031,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        if getattr(args, "migrate_first", True):
-            _setup_django()
+        schema = getattr(args, "schema", "check")
+        if schema != "none":
+            _setup_django(schema)
         return int(args.handler(args))
     except UserError as error:
         print(f"tiptracker: error: {error}", file=sys.stderr)

@@ -648,6 +648,34 @@ def test_migrate_brings_a_new_database_up_to_date(tmp_path, monkeypatch):
     assert again.stdout.startswith("Applied 0 migrations")
 
 
+def test_a_schema_left_behind_by_an_upgrade_is_migrated_on_purpose_not_by_any_command(
+    tmp_path,
+):
+    import subprocess
+    import sys
+
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'old.sqlite3'}"}
+
+    def run(*argv: str) -> subprocess.CompletedProcess:
+        return subprocess.run(  # noqa: S603 (our own program)
+            [sys.executable, "-m", *argv], env=env, capture_output=True, text=True, timeout=300
+        )
+
+    # First use creates the schema, whatever the command (formats.md).
+    first = run("tiptracker.cli", "partnership", "create", "own", "--name", "Own")
+    assert first.returncode == 0, first.stderr
+    # An older version's schema: the last reporting change not yet applied.
+    back = run("django", "migrate", "reporting", "0006", "--settings=tiptracker.settings")
+    assert back.returncode == 0, back.stderr
+    refused = run("tiptracker.cli", "coverage", "--partnership", "own")
+    assert refused.returncode == 1
+    assert "is not up to date with this version" in refused.stderr
+    assert "run `tiptracker migrate` first" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    assert run("tiptracker.cli", "migrate").stdout.startswith("Applied 1 migration:")
+    assert run("tiptracker.cli", "coverage", "--partnership", "own").returncode == 0
+
+
 def test_partnership_create_names_the_council_and_board_the_directions_go_to(capsys, db):
     code, _out, err = cli(
         capsys,
