@@ -672,7 +672,8 @@ def test_a_schema_left_behind_by_an_upgrade_is_migrated_on_purpose_not_by_any_co
     assert "is not up to date with this version" in refused.stderr
     assert "run `tiptracker migrate` first" in refused.stderr
     assert "Traceback" not in refused.stderr
-    assert run("tiptracker.cli", "migrate").stdout.startswith("Applied 1 migration:")
+    applied = run("tiptracker.cli", "migrate").stdout
+    assert applied.startswith("Applied ") and not applied.startswith("Applied 0 ")
     assert run("tiptracker.cli", "coverage", "--partnership", "own").returncode == 0
 
 
