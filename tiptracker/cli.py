@@ -14,9 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NoReturn
 
-
-class UserError(Exception):
-    """A mistake the user can fix: printed plainly, exit status 1."""
+from tiptracker.lib.user_error import UserError
 
 
 def _setup_django(schema: str = "check") -> None:

@@ -37,7 +37,6 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tiptracker.accounts import second_factor
-from tiptracker.cli import UserError
 from tiptracker.demo import data, workspace
 from tiptracker.demo.course_details import DETAILS
 from tiptracker.demo.rollout import learning
@@ -52,6 +51,7 @@ from tiptracker.lib.dates import is_scottish_bank_holiday
 from tiptracker.lib.dates import today as today_in_london
 from tiptracker.lib.levels import Level
 from tiptracker.lib.sql import refresh_planner_statistics
+from tiptracker.lib.user_error import UserError
 from tiptracker.partnerships.models import Membership, Organisation, Partnership, Role
 from tiptracker.partnerships.services import member_add, member_set_teams, partnership_create
 from tiptracker.training.models import AttendanceMark, Booking, Completion, Course, TrainingSession
