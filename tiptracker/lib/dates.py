@@ -13,6 +13,11 @@ _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _UK = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 
 
+def long_date(day: dt.date) -> str:
+    """ "1 August 2022": how pages, papers and messages write a day."""
+    return f"{day.day} {day:%B %Y}"
+
+
 def today() -> dt.date:
     """Today in Europe/London (the date a user in Scotland would write)."""
     return timezone.localdate()

@@ -27,6 +27,12 @@ def printable(text: str) -> str:
     return _CONTROL.sub("", text)
 
 
+def one_line(text: str) -> str:
+    """Printable, on one line, its runs of spaces and line breaks made single spaces: how a
+    short field (a name, a title, a link) is kept and printed."""
+    return " ".join(printable(text).split())
+
+
 def neutralise(value: object) -> object:
     if isinstance(value, str):
         value = printable(value)

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from tiptracker.lib.exports import printable
+from tiptracker.lib.exports import one_line
 from tiptracker.partnerships.models import Membership
 from tiptracker.reporting import papers
 from tiptracker.reporting.models import Report, ReportEvent
@@ -44,7 +44,7 @@ def _choices_checked(report: Report, values: dict[str, Any]) -> dict[str, Any]:
             elif name == "impact_assessed":
                 checked[name] = bool(value)
             elif name == "impact_summary":
-                summary = " ".join(printable(str(value or "")).split())
+                summary = one_line(str(value or ""))
                 if len(summary) > papers.SUMMARY_MAX:
                     raise ValidationError(
                         {

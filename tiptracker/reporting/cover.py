@@ -8,7 +8,8 @@ from dataclasses import replace
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from tiptracker.lib.exports import printable
+from tiptracker.lib.dates import long_date
+from tiptracker.lib.exports import one_line
 from tiptracker.partnerships.models import Membership
 from tiptracker.reporting.document import BoardReport
 from tiptracker.reporting.models import Report
@@ -51,7 +52,7 @@ def cover_checked(
     checked: dict[str, object] = {}
     for name, value in values.items():
         if name in COVER_TEXTS:
-            text = " ".join(printable(str(value or "")).split())  # one line, as printed
+            text = one_line(str(value or ""))  # as printed
             if len(text) > COVER_MAX[name]:
                 errors[name] = f"{COVER_TEXTS[name]} must be {COVER_MAX[name]} characters or fewer"
             checked[name] = text
@@ -59,7 +60,7 @@ def cover_checked(
             checked[name] = value
     dates = (current or {}) | checked
     report_date, meeting_date = dates.get("report_date"), dates.get("meeting_date")
-    ended = f"{period_end.day} {period_end:%B %Y}"
+    ended = long_date(period_end)
     if isinstance(report_date, dt.date) and report_date < period_end:
         errors["report_date"] = (
             f"The date of the report must be on or after the period it covers ends ({ended})"
@@ -74,12 +75,12 @@ def cover_checked(
             if "meeting_date" in values or "report_date" not in values:
                 errors["meeting_date"] = (
                     "The date of the meeting must be on or after the date of the report "
-                    f"({report_date.day} {report_date:%B %Y})"
+                    f"({long_date(report_date)})"
                 )
             else:  # only the report's date was given: it is the one out of order
                 errors["report_date"] = (
                     "The date of the report must be on or before the meeting's "
-                    f"({meeting_date.day} {meeting_date:%B %Y})"
+                    f"({long_date(meeting_date)})"
                 )
     if errors:
         raise ValidationError(errors)

@@ -9,6 +9,8 @@ renderer writes the same numbers.
 import datetime as dt
 from dataclasses import dataclass, field
 
+from tiptracker.lib.dates import long_date
+
 
 @dataclass(frozen=True)
 class Table:
@@ -95,5 +97,5 @@ class BoardReport:
     @property
     def meeting(self) -> str:
         """The cover's "Report to" line: "Integration Joint Board – 24 August 2022"."""
-        day = f"{self.meeting_date.day} {self.meeting_date:%B %Y}" if self.meeting_date else ""
+        day = long_date(self.meeting_date) if self.meeting_date else ""
         return " – ".join(part for part in (self.report_to, day) if part)

@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 
+from tiptracker.lib.dates import long_date
 from tiptracker.lib.money import board_pounds
 from tiptracker.lib.suppression import Figure
 from tiptracker.reporting.document import (
@@ -24,9 +25,7 @@ from tiptracker.reporting.document import (
 )
 from tiptracker.reporting.figures import CoverageOnDay, Engagement, ImpactRow, ReportFigures
 
-
-def _day(day: dt.date) -> str:
-    return f"{day.day} {day:%B %Y}"
+_day = long_date
 
 
 def _count(n: int, one: str, many: str | None = None) -> str:

@@ -16,7 +16,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
-from tiptracker.lib.exports import printable
+from tiptracker.lib.dates import long_date
+from tiptracker.lib.exports import one_line
 from tiptracker.reporting.document import BoardReport, Paragraph, Section, Table
 
 # The direction chosen -> its row in paragraph 8.1's table (draft.report_draft writes them in
@@ -70,7 +71,7 @@ def _text(
     if not isinstance(value, str | None):
         errors[name] = f"{label}: send it as text"
         return ""
-    text = " ".join(printable(value or "").split())
+    text = one_line(value or "")
     if required and not text:
         errors[name] = f"Enter the {label.lower()}"
     elif len(text) > most:
@@ -236,7 +237,7 @@ def previous_report_paper(title: str, reference: str, approved: dt.date | None) 
     """How a report the board had before is named in 9.1: "Title (DIJB40-2022), approved
     3 August 2022"."""
     named = f"{title} ({reference})" if reference else title
-    return f"{named}, approved {approved.day} {approved:%B %Y}" if approved else named
+    return f"{named}, approved {long_date(approved)}" if approved else named
 
 
 # Laying the choices over the draft ---------------------------------------------------------

@@ -45,6 +45,7 @@ from tiptracker.lib.charts import (
     line_chart_svg,
     svg_ids_prefixed,
 )
+from tiptracker.lib.dates import long_date
 from tiptracker.lib.exports import printable
 from tiptracker.reporting.document import BoardReport, Chart, Paragraph, Section, Table
 
@@ -545,7 +546,7 @@ def report_docx(report: BoardReport, template: bytes | None = None) -> bytes:
 
 
 def _day(day: dt.date | None) -> str:
-    return f"{day.day} {day:%B %Y}" if day else ""
+    return long_date(day) if day else ""
 
 
 # Word's document properties (File > Info) hold at most 255 characters each, and
