@@ -135,7 +135,7 @@ def raw_write(rows: list[tuple]) -> None:
 
 
 def run_import(path: Path, partnership):
-    from tiptracker.imports.services import import_path
+    from tiptracker.imports.runs import import_path
 
     _run, result = import_path(
         partnership=partnership,

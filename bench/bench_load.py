@@ -635,7 +635,7 @@ def main(argv: list[str]) -> int:  # noqa: C901, PLR0912, PLR0915 - one run, tol
     import requests
 
     from tiptracker.imports.models import ImportRun
-    from tiptracker.imports.services import import_run_progress
+    from tiptracker.imports.progress import import_run_progress
     from tiptracker.partnerships.models import Partnership
 
     postgres = args.database == "postgres"

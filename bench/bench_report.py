@@ -237,7 +237,7 @@ def trend_params(partnership_id: int, end: dt.date, days: list[dt.date]) -> list
 
 def trend_days(start: dt.date, end: dt.date) -> list[dt.date]:
     """The first day, every month end strictly between, the last day (written apart from
-    figures.trend_days: the check below compares the two)."""
+    gather_training.trend_days: the check below compares the two)."""
     days, month = [start], start.replace(day=1)
     while True:
         month = (month + dt.timedelta(days=32)).replace(day=1)
@@ -444,8 +444,8 @@ class Report:
 
     def __call__(self) -> bytes:
         from tiptracker.reporting.draft import report_draft
-        from tiptracker.reporting.figures import report_figures
-        from tiptracker.reporting.render import report_docx
+        from tiptracker.reporting.gather import report_figures
+        from tiptracker.reporting.render_word import report_docx
 
         t0, figures = common.timed(
             lambda: report_figures(
@@ -511,7 +511,7 @@ def main(argv: list[str]) -> None:
     common.setup()
     from django.core.cache import cache
 
-    from tiptracker.reporting.figures import report_figures
+    from tiptracker.reporting.gather import report_figures
 
     common.heading(f"Board report (Word) of {common.BIG}, {args.start} to {args.end}")
     partnership = ensure_data(args.force, START, END)

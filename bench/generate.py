@@ -397,7 +397,7 @@ def _analyse() -> None:
 
 def _rebuild_snapshots(partnership) -> float:
     """The trend's derived table, as an import would leave it."""
-    from tiptracker.training.services import coverage_snapshots_rebuild
+    from tiptracker.training.snapshots import coverage_snapshots_rebuild
 
     seconds, _ = common.timed(lambda: coverage_snapshots_rebuild(partnership_id=partnership.id))
     return seconds

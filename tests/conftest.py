@@ -14,7 +14,7 @@ from tiptracker.feedback.tests.factories import SurveyFactory
 from tiptracker.feedback.tokens import invitation_token
 from tiptracker.funding.tests.factories import CommitmentFactory
 from tiptracker.imports.models import ImportRun
-from tiptracker.lived.services import lived_interest_express
+from tiptracker.lived.contacts import lived_interest_express
 from tiptracker.network.models import NetworkActivity, NetworkMember
 from tiptracker.partnerships.models import Role
 from tiptracker.partnerships.tests.factories import MembershipFactory, PartnershipFactory

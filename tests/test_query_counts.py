@@ -19,7 +19,7 @@ from tiptracker.partnerships.models import Membership, Organisation, Role
 from tiptracker.partnerships.tests.factories import MembershipFactory, UserFactory
 from tiptracker.resources.models import Resource, ResourceFile
 from tiptracker.training.models import Booking, Completion, Course, TrainingSession
-from tiptracker.training.services import coverage_snapshots_rebuild
+from tiptracker.training.snapshots import coverage_snapshots_rebuild
 from tiptracker.workforce.models import StaffMember, Team
 
 SMALL, LARGE = 10, 1000

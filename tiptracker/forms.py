@@ -1,15 +1,19 @@
 """What every app's forms share: the GOV.UK date input, a service's refusal shown on the
-form, and the data of a POST.
+form, the data of a POST, and the page with one form that calls one service.
 
 The rules about the data itself live in each app's services; these only carry what a person
 typed to them and their answers back to the right field.
 """
 
 import datetime as dt
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, TypeVar
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, QueryDict
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import render
 
 from tiptracker.lib.dates import entered_date_problem
 
@@ -31,6 +35,47 @@ def add_service_error(
             form.add_error(name if name in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+Saved = TypeVar("Saved")
+
+
+def form_page(
+    request: HttpRequest,
+    *,
+    form: forms.Form,
+    save: Callable[[dict[str, Any]], Saved],
+    saved_message: Callable[[Saved], str],
+    done: HttpResponse | Callable[[Saved], HttpResponse],
+    template: str,
+    context: Mapping[str, Any] | Callable[[], Mapping[str, Any]],
+    saved_warnings: Callable[[Saved], Iterable[str]] | None = None,
+    service_fields: dict[str, str] | None = None,
+) -> HttpResponse:
+    """A page with one form that calls one service: the shape of every add, edit and delete.
+
+    On a valid POST, `save(cleaned_data)` calls the service. If it refuses (ValidationError)
+    the refusal is shown on the form, on the field it names (through `service_fields` where
+    the form calls it something else). Otherwise the person is told `saved_message(record)`,
+    then each of `saved_warnings(record)`, and gets `done`: a response, or a callable given
+    the record (for a redirect to a record only just made).
+
+    Anything else renders `template` with `form` and `context`. A callable `context` is
+    called only then, after the service has answered, so that what it shows is current and
+    a successful POST spends no queries on a page it does not draw.
+    """
+    if request.method == "POST" and form.is_valid():
+        try:
+            record = save(form.cleaned_data)
+        except ValidationError as error:
+            add_service_error(form, error, fields=service_fields)
+        else:
+            messages.success(request, saved_message(record))
+            for warning in saved_warnings(record) if saved_warnings else ():
+                messages.warning(request, warning)
+            return done(record) if callable(done) else done
+    shown = context() if callable(context) else context
+    return render(request, template, {"form": form, **shown})
 
 
 class DatePartsWidget(forms.MultiWidget):

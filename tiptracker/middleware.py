@@ -9,6 +9,8 @@ from django.urls import resolve, reverse
 from django.utils.http import urlencode
 from rest_framework.views import APIView
 
+from tiptracker.lib.csp import content_security_policy
+
 # The only pages open to someone who is not logged in.
 # A briefing guest's reply page and calendar file: the signed token in the link is the key.
 # The lived-experience route's interest page and a person's private link (lived/public_urls.py).
@@ -32,26 +34,6 @@ PUBLIC_URL_NAMES = {
     "healthz",
     "readyz",
 }
-
-
-def content_security_policy(*, form_action: tuple[str, ...] = ()) -> str:
-    """The site's policy; `form_action` adds origins a form's submission may end up at
-    through redirects (browsers check every step): the sign-in page's e-mail form leads to
-    the identity providers' authorization pages."""
-    return "; ".join(
-        [
-            "default-src 'self'",
-            "script-src 'self'",
-            "style-src 'self'",
-            "img-src 'self' data:",
-            "font-src 'self'",
-            "connect-src 'self'",
-            " ".join(["form-action 'self'", *form_action]),
-            "frame-ancestors 'none'",
-            "base-uri 'self'",
-            "object-src 'none'",
-        ]
-    )
 
 
 CSP = content_security_policy()

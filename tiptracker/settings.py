@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "crispy_forms_gds",
     "django_tasks",
     "django_tasks_db",
+    "auditlog",
     "tiptracker.background",
     "tiptracker.accounts",
     "tiptracker.partnerships",
@@ -96,6 +97,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # Who changed what (django-auditlog): the signed-in user becomes the actor of the changes
+    # a request makes; the API sets its token's user the same way (api.views).
+    "auditlog.middleware.AuditlogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "tiptracker.middleware.LoginRequiredMiddleware",
@@ -229,6 +233,10 @@ AUTHENTICATION_BACKENDS = [
 ]
 # A forgotten password's link works once, for two hours.
 PASSWORD_RESET_TIMEOUT = 2 * 60 * 60
+# The history of edited records (django-auditlog, tiptracker/lib/history.py). No IP addresses:
+# who changed a record is the signed-in member; an address would be personal data for nothing.
+AUDITLOG_DISABLE_REMOTE_ADDR = True
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

@@ -5,8 +5,8 @@ from django_otp.admin import OTPAdminSite
 
 from tiptracker.accounts import views as account_views
 from tiptracker.api import views as api_views
+from tiptracker.home import views as partnership_views
 from tiptracker.ops import health
-from tiptracker.partnerships import views as partnership_views
 
 # The admin site sees every partnership: a password is not enough, it needs a second factor.
 admin.site.__class__ = OTPAdminSite

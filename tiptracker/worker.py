@@ -35,8 +35,8 @@ BACKEND_ALIASES = ("default", "mail")
 def run_due() -> int:
     """Run every scheduled pass now, in this process (`tiptracker send-due`, for cron and
     for the tests); returns how many items were done. The queue is not involved."""
-    from tiptracker.background import tasks
-    from tiptracker.imports.services import imports_process_queued
+    from tiptracker import scheduled as tasks
+    from tiptracker.imports.runs import imports_process_queued
 
     return (
         imports_process_queued()

@@ -8,8 +8,8 @@ from django.core import mail
 
 from tests.browser.conftest import assert_accessible, reflow_problems, sign_in, visit
 from tiptracker.partnerships.models import Role
+from tiptracker.training.bookings import booking_cancel
 from tiptracker.training.models import Booking
-from tiptracker.training.services import booking_cancel
 from tiptracker.training.tests.factories import (
     BookingFactory,
     CourseFactory,

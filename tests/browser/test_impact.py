@@ -5,7 +5,7 @@ import pytest
 from tests.browser.conftest import assert_accessible, sign_in
 from tiptracker.feedback.models import Timepoint
 from tiptracker.feedback.starter import PRACTICE, REACTION, surveys_starter_set
-from tiptracker.feedback.tests.test_impact import (
+from tiptracker.feedback.tests.impact_helpers import (
     AFTER_Q1_2022,
     attended,
     follow_up,

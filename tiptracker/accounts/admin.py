@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin as OtpTOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tiptracker.lived.services import lived_second_factor_removed_audit
+from tiptracker.accounts.announcements import second_factor_removed
 
 admin.site.unregister(TOTPDevice)
 
@@ -30,11 +30,13 @@ class TOTPDeviceAdmin(OtpTOTPDeviceAdmin):
 
     def delete_model(self, request: HttpRequest, obj: TOTPDevice) -> None:
         with transaction.atomic():
-            lived_second_factor_removed_audit(user=obj.user, by_name=self._by(request))
+            second_factor_removed.send(sender=TOTPDevice, user=obj.user, by_name=self._by(request))
             super().delete_model(request, obj)
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[TOTPDevice]) -> None:
         with transaction.atomic():
             for device in queryset.select_related("user"):
-                lived_second_factor_removed_audit(user=device.user, by_name=self._by(request))
+                second_factor_removed.send(
+                    sender=TOTPDevice, user=device.user, by_name=self._by(request)
+                )
             super().delete_queryset(request, queryset)

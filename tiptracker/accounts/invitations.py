@@ -347,20 +347,18 @@ def invitation_accept(*, token: str, password: str | None) -> Any:
         except IntegrityError:
             pass  # a member already (added another way meanwhile): the role they have stands
         else:
-            from tiptracker.partnerships.services import (
-                coordinator_role_audit,
-                memberships_link_staff,
-            )
+            from tiptracker.partnerships.services import role_change_announce
+            from tiptracker.partnerships.signals import member_added_unlinked
 
             membership = Membership.objects.get(partnership=invitation.partnership, user=user)
-            coordinator_role_audit(
+            role_change_announce(
                 membership=membership,
                 before=None,
                 after=invitation.role,
                 by_name="an invitation",
             )
             if invitation.staff is None:
-                memberships_link_staff(partnership=invitation.partnership)
+                member_added_unlinked.send(sender=Membership, membership=membership)
         # The token's hash stays, so that the link used again says it was used.
         invitation.accepted_at = timezone.now()
         invitation.save(update_fields=["accepted_at"])

@@ -32,6 +32,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 
 from tiptracker.accounts.models import RecoveryCode
 from tiptracker.partnerships.models import Membership, Role
+from tiptracker.sso import session as sso_session
 
 DEVICE_NAME = "Authenticator app"
 
@@ -123,7 +124,7 @@ PRIVILEGED_ROLES = frozenset({Role.ADMIN, Role.LD_OFFICER})
 PENDING_SESSION_KEY = "second_factor_pending"
 # Set by the single sign-on callback when the provider's `amr` claim says it used more than
 # one factor: that sign-in counts as both.
-PROVIDER_MFA_SESSION_KEY = "tiptracker_mfa_by_provider"
+PROVIDER_MFA_SESSION_KEY = sso_session.MFA_BY_PROVIDER
 RECOVERY_CODES = 10
 
 

@@ -22,7 +22,7 @@ from tiptracker.accounts.forms import (
     TokenForm,
 )
 from tiptracker.accounts.services import api_token_create, api_token_revoke
-from tiptracker.middleware import content_security_policy
+from tiptracker.lib.csp import content_security_policy
 from tiptracker.sso import session as sso_session
 from tiptracker.sso.selectors import authorization_origins, provider_for_email
 

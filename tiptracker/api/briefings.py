@@ -19,7 +19,14 @@ from tiptracker.api.serializers import (
     StrictCharField,
 )
 from tiptracker.api.views import SLUG, ScopedApi, ScopedDetailApi, ScopedListApi, valid_body
+from tiptracker.lib.fields import max_length_of
 from tiptracker.partnerships import access
+from tiptracker.training.access import (
+    get_guest_for_user,
+    get_invitation_for_user,
+    get_session_for_user,
+    guests_for,
+)
 from tiptracker.training.briefings import (
     Answer,
     briefing_invite,
@@ -54,10 +61,14 @@ class GuestOutput(serializers.Serializer):
 
 
 class GuestInput(serializers.Serializer):
-    name = StrictCharField(max_length=200)
-    email = StrictCharField(max_length=254, help_text="Unique among the guests.")
+    name = StrictCharField(max_length=max_length_of(Guest, "name"))
+    email = StrictCharField(
+        max_length=max_length_of(Guest, "email"), help_text="Unique among the guests."
+    )
     kind = GuestKindField()
-    organisation = StrictCharField(max_length=200, required=False, allow_blank=True)
+    organisation = StrictCharField(
+        max_length=max_length_of(Guest, "organisation"), required=False, allow_blank=True
+    )
 
 
 class InvitationOutput(serializers.Serializer):
@@ -139,7 +150,7 @@ class GuestDetailApi(ScopedDetailApi):
     serializer_class = GuestOutput
 
     def get_object(self) -> Any:
-        return access.get_guest_for_user(self.membership, self.kwargs["pk"])
+        return get_guest_for_user(self.membership, self.kwargs["pk"])
 
     @extend_schema(
         tags=["Briefings"],
@@ -181,7 +192,7 @@ class SessionInvitationListCreateApi(ScopedListApi):
         return invitations_of_session(self._session())
 
     def _session(self) -> Any:
-        return access.get_session_for_user(self.membership, self.kwargs["pk"])
+        return get_session_for_user(self.membership, self.kwargs["pk"])
 
     @extend_schema(
         tags=["Briefings"],
@@ -193,7 +204,7 @@ class SessionInvitationListCreateApi(ScopedListApi):
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         session = self._session()
         wanted = valid_body(InviteInput, request)["guests"]
-        guests = list(access.guests_for(self.membership).filter(pk__in=wanted))
+        guests = list(guests_for(self.membership).filter(pk__in=wanted))
         missing = sorted(set(wanted) - {guest.pk for guest in guests})
         if missing:
             raise Refused(
@@ -224,7 +235,7 @@ class InvitationReplyApi(ScopedApi):
     allowed_roles = access.TRAINING_ADMIN_ROLES
 
     def post(self, request: Request, slug: str, pk: int) -> Response:
-        invitation = access.get_invitation_for_user(self.membership, pk)
+        invitation = get_invitation_for_user(self.membership, pk)
         answer = valid_body(ReplyInput, request)["answer"]  # the service refuses anything else
         booking = briefing_reply(actor=self.membership.user, booking=invitation, answer=answer)
         return Response(InvitationOutput(booking).data)

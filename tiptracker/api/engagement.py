@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from tiptracker.api.filters import DateRange
 from tiptracker.api.serializers import CheckedEnumField, StrictCharField
 from tiptracker.api.views import SLUG, ScopedDetailApi, ScopedListApi
+from tiptracker.engagement.access import engagements_for, get_engagement_for_user
 from tiptracker.engagement.models import Engagement
 from tiptracker.engagement.selectors import engagements_between
 from tiptracker.engagement.services import (
@@ -19,6 +20,7 @@ from tiptracker.engagement.services import (
     engagement_update,
 )
 from tiptracker.lib.dates import validate_entered_date
+from tiptracker.lib.fields import max_length_of
 from tiptracker.partnerships import access
 
 TAGS = ["Engagement"]
@@ -52,10 +54,10 @@ class EngagementInput(serializers.Serializer):
     date = serializers.DateField(
         input_formats=["%Y-%m-%d"], validators=[validate_entered_date], help_text="YYYY-MM-DD."
     )
-    body = StrictCharField(max_length=300)
+    body = StrictCharField(max_length=max_length_of(Engagement, "body"))
     body_kind = EngagementBodyKindField()
     kind = EngagementKindField()
-    represented_by = StrictCharField(max_length=300)
+    represented_by = StrictCharField(max_length=max_length_of(Engagement, "represented_by"))
     summary = StrictCharField(max_length=5000)
 
 
@@ -89,7 +91,7 @@ class EngagementListCreateApi(ScopedListApi):
     def get_queryset(self) -> Any:
         found = self.filters()
         engagements = engagements_between(
-            access.engagements_for(self.membership), start=found.get("from"), end=found.get("to")
+            engagements_for(self.membership), start=found.get("from"), end=found.get("to")
         )
         if found.get("kind"):
             engagements = engagements.filter(kind=found["kind"])
@@ -126,7 +128,7 @@ class EngagementDetailApi(ScopedDetailApi):
     serializer_class = EngagementOutput
 
     def get_object(self) -> Any:
-        return access.get_engagement_for_user(self.membership, self.kwargs["pk"])
+        return get_engagement_for_user(self.membership, self.kwargs["pk"])
 
     @extend_schema(tags=TAGS, summary="One engagement", parameters=[SLUG])
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:

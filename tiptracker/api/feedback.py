@@ -23,6 +23,7 @@ from tiptracker.lib.dates import today
 from tiptracker.lib.levels import Level
 from tiptracker.lib.suppression import Rate, threshold
 from tiptracker.partnerships import access
+from tiptracker.training.access import courses_for
 
 PERIOD = r"^[0-9]{4}-[0-9]{2}(-q[1-4])?$"
 PERIOD_HELP = "Give a financial year as 2024-25 or a quarter as 2024-25-q1, from 2018-19 on."
@@ -62,16 +63,14 @@ class FeedbackFilter(Filter):
             course_ids = (data["course"],)
             if (
                 "level" in data
-                and not access.courses_for(membership)
+                and not courses_for(membership)
                 .filter(pk=data["course"], level=data["level"])
                 .exists()
             ):
                 course_ids = ()
         elif "level" in data:
             course_ids = tuple(
-                access.courses_for(membership)
-                .filter(level=data["level"])
-                .values_list("pk", flat=True)
+                courses_for(membership).filter(level=data["level"]).values_list("pk", flat=True)
             )
         start, end = data.get("period", (None, None))
         return Filters(

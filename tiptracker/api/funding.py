@@ -16,6 +16,12 @@ from tiptracker.api.errors import Refused
 from tiptracker.api.filters import DateRange, Filter
 from tiptracker.api.serializers import MAX_ID, StrictCharField
 from tiptracker.api.views import SLUG, ScopedApi, ScopedDetailApi, ScopedListApi
+from tiptracker.funding.access import (
+    allocations_for,
+    commitments_for,
+    get_allocation_for_user,
+    get_commitment_for_user,
+)
 from tiptracker.funding.models import Allocation, Commitment
 from tiptracker.funding.selectors import commitment_warnings, funding_summary, with_balance
 from tiptracker.funding.services import (
@@ -27,6 +33,7 @@ from tiptracker.funding.services import (
     commitment_update,
 )
 from tiptracker.lib.dates import validate_entered_date
+from tiptracker.lib.fields import max_length_of
 from tiptracker.lib.money import FinancialYear, parse_pounds
 from tiptracker.partnerships import access
 
@@ -103,7 +110,7 @@ class AllocationOutput(serializers.Serializer):
 
 class AllocationInput(serializers.Serializer):
     source = StrictCharField(  # type: ignore[assignment]
-        max_length=200, help_text="Who allocated the money."
+        max_length=max_length_of(Allocation, "source"), help_text="Who allocated the money."
     )
     financial_year = _year_input()
     amount = _amount_input()
@@ -147,8 +154,10 @@ class CommitmentInput(serializers.Serializer):
         required=False,
         help_text="The id of an allocation of the same financial year; null or left out: none.",
     )
-    what = StrictCharField(max_length=300)
-    partner = StrictCharField(required=False, allow_blank=True, max_length=200)
+    what = StrictCharField(max_length=max_length_of(Commitment, "what"))
+    partner = StrictCharField(
+        required=False, allow_blank=True, max_length=max_length_of(Commitment, "partner")
+    )
     amount = _amount_input()
     starts_on = serializers.DateField(
         input_formats=["%Y-%m-%d"], validators=[validate_entered_date], help_text="YYYY-MM-DD."
@@ -233,7 +242,7 @@ class AllocationListCreateApi(ScopedListApi):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self) -> Any:
-        allocations = access.allocations_for(self.membership)
+        allocations = allocations_for(self.membership)
         year = self.filters().get("financial_year")
         if year:
             allocations = allocations.filter(financial_year=year)
@@ -258,8 +267,8 @@ class AllocationListCreateApi(ScopedListApi):
 
 
 def _allocation(membership: Any, pk: object) -> Allocation:
-    allocation = access.get_allocation_for_user(membership, pk)
-    return with_balance(access.allocations_for(membership)).get(pk=allocation.pk)
+    allocation = get_allocation_for_user(membership, pk)
+    return with_balance(allocations_for(membership)).get(pk=allocation.pk)
 
 
 class AllocationDetailApi(ScopedDetailApi):
@@ -288,7 +297,7 @@ class AllocationDetailApi(ScopedDetailApi):
         responses={200: AllocationOutput},
     )
     def patch(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        allocation = access.get_allocation_for_user(self.membership, self.kwargs["pk"])
+        allocation = get_allocation_for_user(self.membership, self.kwargs["pk"])
         data = _valid(AllocationInput(data=request.data, partial=True))
         values = {
             "source": allocation.source,
@@ -307,7 +316,7 @@ class AllocationDetailApi(ScopedDetailApi):
         responses={204: None},
     )
     def delete(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        allocation = access.get_allocation_for_user(self.membership, self.kwargs["pk"])
+        allocation = get_allocation_for_user(self.membership, self.kwargs["pk"])
         allocation_delete(actor=self.membership.user, allocation=allocation)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -320,7 +329,7 @@ def _commitment_values(membership: Any, data: dict) -> dict:
     partnership's: another's gets the same answer as one that does not exist)."""
     if data.get("allocation") is None:
         return data
-    allocation = access.allocations_for(membership).filter(pk=data["allocation"]).first()
+    allocation = allocations_for(membership).filter(pk=data["allocation"]).first()
     if allocation is None:
         raise Refused({"allocation": ["There is no such allocation that you can use here."]})
     return {**data, "allocation": allocation}
@@ -348,7 +357,7 @@ class CommitmentListCreateApi(ScopedListApi):
 
     def get_queryset(self) -> Any:
         found = self.filters()
-        commitments = access.commitments_for(self.membership)
+        commitments = commitments_for(self.membership)
         if found.get("financial_year"):
             commitments = commitments.filter(financial_year=found["financial_year"])
         if found.get("allocation"):
@@ -382,7 +391,7 @@ class CommitmentDetailApi(ScopedDetailApi):
     serializer_class = CommitmentOutput
 
     def get_object(self) -> Any:
-        return access.get_commitment_for_user(self.membership, self.kwargs["pk"])
+        return get_commitment_for_user(self.membership, self.kwargs["pk"])
 
     @extend_schema(tags=TAGS, summary="One commitment", parameters=[SLUG])
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:

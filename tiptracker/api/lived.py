@@ -7,33 +7,34 @@ pages (lived/access.py). A coordinator calling with an API token, or from a sess
 not confirmed both factors recently, gets a 403: a token is one factor and the route asks
 for two. Every answer is sent with `Cache-Control: no-store`.
 
-Writes go through lived/services.py, and so do the reads that show a person's details
-(listing, opening and exporting records, reading the audit trail): each writes its audit
-event there. After a write the answer is read through the selector, so one action is one
-audit event.
+Writes go through the route's services (lived/route.py and the modules beside it), and so
+do the reads that show a person's details (listing, opening and exporting records, reading
+the audit trail: lived/reads.py, lived/export.py): each writes its audit event there. After
+a write the answer is read through the selector, so one action is one audit event.
+
+Here: the base every path shares, the record's shape, and the paths about the whole
+partnership (consent texts, the audit trail, the counts); the paths under lived/records/
+are in lived_records.py.
 """
 
 from typing import Any
 
 from django.http import Http404
-from django.urls import reverse
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import exceptions, generics, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from tiptracker.api.errors import Refused
 from tiptracker.api.feedback import FigureOutput
 from tiptracker.api.filters import DateRange, Filter, id_filter
-from tiptracker.api.plan import DateInput
 from tiptracker.api.schema import ApiSchema
 from tiptracker.api.serializers import CheckedEnumField, EnumField, StrictCharField
-from tiptracker.api.views import SLUG, ScopedApi, one_in_scope, valid_body
+from tiptracker.api.views import SLUG, ScopedApi, valid_body
 from tiptracker.lib.suppression import Figure, threshold
 from tiptracker.lived import access as lived_access
-from tiptracker.lived import selectors, services
+from tiptracker.lived import selectors
+from tiptracker.lived.consent import lived_consent_text_publish
 from tiptracker.lived.models import (
     Article6Basis,
     Article9Condition,
@@ -45,6 +46,8 @@ from tiptracker.lived.models import (
     Stage,
     StageChange,
 )
+from tiptracker.lived.reads import lived_audit_trail
+from tiptracker.lived.route import TRANSITIONS
 from tiptracker.partnerships import access
 
 TAGS = ["Lived experience"]
@@ -264,74 +267,8 @@ class RecordOutput(RecordSummaryOutput):
     def get_allowed_next(self, record: RouteRecord) -> list[dict]:
         return [
             {"stage": stage, "label": str(Stage(stage).label)}
-            for stage in services.TRANSITIONS[record.stage]
+            for stage in TRANSITIONS[record.stage]
         ]
-
-
-class InterestOutput(RecordOutput):
-    merged = serializers.BooleanField(
-        help_text="True when the contact details matched an open record and the interest was "
-        "added to it (nothing recorded there is overwritten; what differs is added to its note)."
-    )
-    private_link = serializers.URLField(
-        allow_null=True,
-        help_text="A new record's private link (status and withdrawal), for the coordinator to "
-        "send the person; given only here, once. Null when merged: the person's link from "
-        "before still works.",
-    )
-
-
-class InterestInput(serializers.Serializer):
-    preferred_name = StrictCharField(max_length=300, help_text="The name they would like.")
-    email = serializers.EmailField(
-        required=False, allow_blank=True, default="", max_length=300, help_text="Or a phone."
-    )
-    phone = StrictCharField(required=False, allow_blank=True, default="", max_length=60)
-    note = StrictCharField(
-        required=False,
-        allow_blank=True,
-        default="",
-        max_length=5000,
-        help_text="Only what is needed to contact them: never details of trauma.",
-    )
-
-
-class TransitionInput(serializers.Serializer):
-    to = TargetStageField()
-    on = DateInput(required=False, allow_null=True, default=None)
-    note = StrictCharField(
-        required=False,
-        allow_blank=True,
-        default="",
-        max_length=5000,
-        help_text="Not kept for a withdrawal, which erases every note.",
-    )
-
-
-class ConsentInput(serializers.Serializer):
-    consent_text_version = serializers.IntegerField(
-        min_value=1, max_value=2**31 - 1, help_text="A version from the consent texts list."
-    )
-    purposes = serializers.ListField(child=PurposeField(), min_length=1, max_length=10)
-    article_6_basis = Article6Field()
-    article_9_condition = Article9Field()
-    given_on = DateInput()
-    review_on = DateInput()
-    note = StrictCharField(required=False, allow_blank=True, default="", max_length=5000)
-
-
-class InvolvementInput(serializers.Serializer):
-    kind = InvolvementKindField()
-    start_on = DateInput()
-    end_on = DateInput(required=False, allow_null=True, default=None)
-    description = StrictCharField(required=False, allow_blank=True, default="", max_length=5000)
-    support_offered = StrictCharField(
-        required=False,
-        allow_blank=True,
-        default="",
-        max_length=5000,
-        help_text="Support, debrief, payment or expenses offered.",
-    )
 
 
 class ConsentTextOutput(serializers.Serializer):
@@ -393,171 +330,10 @@ class CountsQuery(DateRange):
         return fields
 
 
-# Records -----------------------------------------------------------------------------------
-
-
-class RecordListCreateApi(CoordinatorListApi):
-    # GET lists the records (names shown: audited); POST records someone's interest.
-
-    @extend_schema(
-        tags=TAGS,
-        summary="The partnership's route records, oldest first (reading the list is audited)",
-        parameters=[SLUG],
-        responses={200: RecordSummaryOutput(many=True)},
-    )
-    def get(self, request: Request, slug: str) -> Response:
-        page = services.lived_records_list(
-            actor=self.membership,
-            partnership_id=self.membership.partnership_id,
-            paginate=lambda records: self.paginate_queryset(records) or [],
-        )
-        return self.get_paginated_response(RecordSummaryOutput(page, many=True).data)
-
-    @extend_schema(
-        tags=TAGS,
-        summary="Record someone's interest on their behalf; the same e-mail or phone as an open "
-        "record merges into it",
-        parameters=[SLUG],
-        request=InterestInput,
-        responses={
-            201: OpenApiResponse(InterestOutput, description="A new record."),
-            200: OpenApiResponse(InterestOutput, description="Merged into an open record."),
-        },
-    )
-    def post(self, request: Request, slug: str) -> Response:
-        data = valid_body(InterestInput, request)
-        interest = services.lived_interest_express(
-            actor=self.membership, partnership_id=self.membership.partnership_id, **data
-        )
-        link = (
-            request.build_absolute_uri(reverse("lived_status", args=[interest.token]))
-            if interest.token
-            else None
-        )
-        return Response(
-            {**self.shown(interest.record), "merged": interest.merged, "private_link": link},
-            status=status.HTTP_200_OK if interest.merged else status.HTTP_201_CREATED,
-        )
-
-
-@extend_schema(
-    tags=TAGS,
-    summary="One record with its stages, consents and involvements (opening it is audited)",
-    parameters=[SLUG],
-    responses={200: RecordOutput},
-)
-class RecordDetailApi(CoordinatorApi):
-    def get(self, request: Request, slug: str, pk: int) -> Response:
-        record = services.lived_record_open(
-            actor=self.membership, record_id=pk, partnership_id=self.membership.partnership_id
-        )
-        return Response(RecordOutput(record).data)
-
-
-# `to` -> the named transition; `involved` from paused is lived_resume (see post).
-MOVES = {
-    Stage.INFORMATION_SENT: services.lived_information_send,
-    Stage.DISCUSSION_ARRANGED: services.lived_discussion_arrange,
-    Stage.DISCUSSION_HELD: services.lived_discussion_hold,
-    Stage.DECLINED: services.lived_decline,
-    Stage.INVOLVED: services.lived_involve,
-    Stage.PAUSED: services.lived_pause,
-    Stage.CLOSED: services.lived_close,
-}
-
-
-@extend_schema(
-    tags=TAGS,
-    summary="Move a record to its next stage (withdrawn erases the name, contact details and "
-    "notes at once)",
-    parameters=[SLUG],
-    request=TransitionInput,
-    responses={200: RecordOutput},
-)
-class RecordTransitionApi(CoordinatorApi):
-    def post(self, request: Request, slug: str, pk: int) -> Response:
-        record = self.record(pk)
-        data = valid_body(TransitionInput, request)
-        to = data["to"]
-        if to == Stage.CONSENT_RECORDED:
-            raise Refused(
-                {
-                    "to": [
-                        "Consent is recorded with its text, purposes and bases: use the consents "
-                        f"operation (POST {request.path.removesuffix('transitions/')}consents/)."
-                    ]
-                }
-            )
-        if to == Stage.WITHDRAWN:
-            services.lived_withdraw(actor=self.membership, record=record, on=data["on"])
-        else:
-            move = MOVES[to]
-            if to == Stage.INVOLVED and record.stage == Stage.PAUSED:
-                move = services.lived_resume
-            move(actor=self.membership, record=record, on=data["on"], note=data["note"])
-        return Response(self.shown(record))
-
-
-@extend_schema(
-    tags=TAGS,
-    summary="Record the consent given after the discussion (moves the record to consent recorded)",
-    parameters=[SLUG],
-    request=ConsentInput,
-    responses={201: RecordOutput},
-)
-class RecordConsentApi(CoordinatorApi):
-    def post(self, request: Request, slug: str, pk: int) -> Response:
-        record = self.record(pk)
-        data = valid_body(ConsentInput, request)
-        version = data.pop("consent_text_version")
-        consent_text = one_in_scope(
-            _consent_texts(self.membership.partnership_id), "consent_text_version", version=version
-        )
-        services.lived_consent_record(
-            actor=self.membership, record=record, consent_text=consent_text, **data
-        )
-        return Response(self.shown(record), status=status.HTTP_201_CREATED)
-
-
-@extend_schema(
-    tags=TAGS,
-    summary="Add something an involved person contributed to, and the support offered",
-    parameters=[SLUG],
-    request=InvolvementInput,
-    responses={201: RecordOutput},
-)
-class RecordInvolvementApi(CoordinatorApi):
-    def post(self, request: Request, slug: str, pk: int) -> Response:
-        record = self.record(pk)
-        data = valid_body(InvolvementInput, request)
-        services.lived_involvement_add(actor=self.membership, record=record, **data)
-        return Response(self.shown(record), status=status.HTTP_201_CREATED)
-
-
-@extend_schema(
-    tags=TAGS,
-    summary="Everything held about the person, for a subject access request (audited as an export)",
-    parameters=[SLUG],
-    responses={
-        200: OpenApiResponse(
-            OpenApiTypes.OBJECT,
-            description="The record with labels a reader understands, sent as a JSON file.",
-        )
-    },
-)
-class RecordExportApi(CoordinatorApi):
-    def get(self, request: Request, slug: str, pk: int) -> Response:
-        export = services.lived_export(actor=self.membership, record=self.record(pk))
-        filename = f"lived-experience-record-{pk}.json"
-        return Response(
-            export, headers={"Content-Disposition": f'attachment; filename="{filename}"'}
-        )
-
-
 # Consent texts, the audit trail and the counts -----------------------------------------------
 
 
-def _consent_texts(partnership_id: int) -> Any:
+def consent_texts(partnership_id: int) -> Any:
     return ConsentText.objects.filter(partnership_id=partnership_id).order_by("-version")
 
 
@@ -571,7 +347,7 @@ class ConsentTextListPublishApi(CoordinatorApi):
         responses={200: ConsentTextOutput(many=True)},
     )
     def get(self, request: Request, slug: str) -> Response:
-        texts = _consent_texts(self.membership.partnership_id)
+        texts = consent_texts(self.membership.partnership_id)
         return Response(ConsentTextOutput(texts, many=True).data)
 
     @extend_schema(
@@ -583,7 +359,7 @@ class ConsentTextListPublishApi(CoordinatorApi):
     )
     def post(self, request: Request, slug: str) -> Response:
         data = valid_body(ConsentTextInput, request)
-        text = services.lived_consent_text_publish(
+        text = lived_consent_text_publish(
             actor=self.membership, partnership_id=self.membership.partnership_id, **data
         )
         return Response(ConsentTextOutput(text).data, status=status.HTTP_201_CREATED)
@@ -599,7 +375,7 @@ class ConsentTextListPublishApi(CoordinatorApi):
 class AuditTrailApi(CoordinatorListApi):
     def get(self, request: Request, slug: str) -> Response:
         query = AuditFilter.read(request.query_params)
-        events = services.lived_audit_trail(
+        events = lived_audit_trail(
             actor=self.membership,
             partnership_id=self.membership.partnership_id,
             record_id=query.get("record"),

@@ -13,6 +13,13 @@ from tiptracker.api.filters import DateRange, Filter, id_filter
 from tiptracker.api.serializers import MAX_ID, CheckedEnumField, PlaceOutput, StrictCharField
 from tiptracker.api.views import SLUG, ScopedApi, ScopedDetailApi, ScopedListApi, one_in_scope
 from tiptracker.lib.dates import today, validate_entered_date
+from tiptracker.lib.fields import max_length_of
+from tiptracker.network.access import (
+    get_network_activity_for_user,
+    get_network_member_for_user,
+    network_activities_for,
+    network_members_for,
+)
 from tiptracker.network.models import NetworkActivity, NetworkMember
 from tiptracker.network.selectors import CURRENT, PAST, network_summary, roster_for
 from tiptracker.network.services import (
@@ -21,6 +28,8 @@ from tiptracker.network.services import (
     network_member_update,
 )
 from tiptracker.partnerships import access
+from tiptracker.workforce.access import staff_for, teams_for
+from tiptracker.workforce.models import StaffMember
 
 TAGS = ["Network"]
 
@@ -75,11 +84,15 @@ class NetworkMemberInput(serializers.Serializer):
     staff_id = StrictCharField(
         required=False,
         allow_blank=True,
-        max_length=64,
+        max_length=max_length_of(StaffMember, "staff_id"),
         help_text="The employer's identifier, if the person is in the staff records: name, job role, organisation and (for an ambassador) team default from there.",
     )
-    name = StrictCharField(required=False, allow_blank=True, max_length=200)
-    job_role = StrictCharField(required=False, allow_blank=True, max_length=200)
+    name = StrictCharField(
+        required=False, allow_blank=True, max_length=max_length_of(NetworkMember, "name")
+    )
+    job_role = StrictCharField(
+        required=False, allow_blank=True, max_length=max_length_of(NetworkMember, "job_role")
+    )
     organisation = serializers.IntegerField(
         required=False, allow_null=True, min_value=1, max_value=MAX_ID, help_text="Its id."
     )
@@ -211,7 +224,7 @@ def _member_values(membership: Any, data: dict, member: NetworkMember | None = N
 
     person = member.person if member else None
     if data.get("staff_id"):
-        person = one_in_scope(access.staff_for(membership), "staff_id", staff_id=data["staff_id"])
+        person = one_in_scope(staff_for(membership), "staff_id", staff_id=data["staff_id"])
     elif "staff_id" in data:
         person = None
     return {
@@ -224,7 +237,7 @@ def _member_values(membership: Any, data: dict, member: NetworkMember | None = N
             access.organisations_for(membership),
             member.organisation if member else None,
         ),
-        "team": chosen("team", access.teams_for(membership), member.team if member else None),
+        "team": chosen("team", teams_for(membership), member.team if member else None),
         "from_date": data.get("from_date", member.from_date if member else None),
         "to_date": data.get("to_date", member.to_date if member else None),
     }
@@ -240,7 +253,7 @@ class NetworkMemberDetailApi(ScopedDetailApi):
     serializer_class = NetworkMemberOutput
 
     def get_object(self) -> Any:
-        return access.get_network_member_for_user(self.membership, self.kwargs["pk"])
+        return get_network_member_for_user(self.membership, self.kwargs["pk"])
 
     @extend_schema(tags=TAGS, summary="One trauma champion or ambassador", parameters=[SLUG])
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -285,7 +298,7 @@ class NetworkActivityListRecordApi(ScopedListApi):
 
     def get_queryset(self) -> Any:
         found = self.filters()
-        activities = access.network_activities_for(self.membership).select_related("member")
+        activities = network_activities_for(self.membership).select_related("member")
         if found.get("member"):
             activities = activities.filter(member_id=found["member"])
         if found.get("from"):
@@ -305,9 +318,7 @@ class NetworkActivityListRecordApi(ScopedListApi):
         found = NetworkActivityInput(data=request.data)
         found.is_valid(raise_exception=True)
         data = found.validated_data
-        member = one_in_scope(
-            access.network_members_for(self.membership), "member", pk=data["member"]
-        )
+        member = one_in_scope(network_members_for(self.membership), "member", pk=data["member"])
         activity = network_activity_record(
             actor=self.membership.user,
             member=member,
@@ -324,7 +335,7 @@ class NetworkActivityDetailApi(ScopedDetailApi):
     serializer_class = NetworkActivityOutput
 
     def get_object(self) -> Any:
-        return access.get_network_activity_for_user(self.membership, self.kwargs["pk"])
+        return get_network_activity_for_user(self.membership, self.kwargs["pk"])
 
 
 @extend_schema(

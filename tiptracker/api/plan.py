@@ -20,9 +20,16 @@ from tiptracker.lib.dates import today, validate_entered_date
 from tiptracker.partnerships import access
 from tiptracker.partnerships.models import Membership
 from tiptracker.plan import services
+from tiptracker.plan.access import (
+    can_update_action,
+    get_action_for_user,
+    get_phase_for_user,
+    get_priority_for_user,
+)
 from tiptracker.plan.models import Action, Phase, Priority
 from tiptracker.plan.selectors import actions_for_plan, plan_changes
 from tiptracker.plan.state import ActionFields
+from tiptracker.training.access import courses_for, sessions_for
 
 TAGS = ["Implementation plan"]
 READ, EDIT = access.WORKSPACE_READ_ROLES, access.WORKSPACE_EDIT_ROLES
@@ -245,8 +252,8 @@ def _fields(membership: Membership, data: dict, base: ActionFields | None = None
     one(Phase.objects.filter(partnership_id=partnership_id), "phase")
     one(Priority.objects.filter(partnership_id=partnership_id), "priority")
     one(access.organisations_for(membership), "lead_organisation")
-    many(access.courses_for(membership), "courses")
-    many(access.sessions_for(membership), "sessions")
+    many(courses_for(membership), "courses")
+    many(sessions_for(membership), "sessions")
     many(Resource.objects.filter(partnership_id=partnership_id), "resources")
     if "owner_email" in data:
         values["owner"] = None
@@ -373,7 +380,7 @@ class PhaseDetailApi(_VersionedDetailApi):
     entity = "phase"
 
     def get_object(self) -> Any:
-        return access.get_phase_for_user(self.membership, self.kwargs["pk"])
+        return get_phase_for_user(self.membership, self.kwargs["pk"])
 
     @extend_schema(tags=TAGS, summary="One phase", parameters=[SLUG])
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -404,7 +411,7 @@ class PriorityDetailApi(_VersionedDetailApi):
     entity = "priority"
 
     def get_object(self) -> Any:
-        return access.get_priority_for_user(self.membership, self.kwargs["pk"])
+        return get_priority_for_user(self.membership, self.kwargs["pk"])
 
     @extend_schema(tags=TAGS, summary="One priority", parameters=[SLUG])
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -515,7 +522,7 @@ class ActionDetailApi(ScopedDetailApi):
     )
     def patch(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         action = self.get_object()
-        if not access.can_update_action(self.membership, action):
+        if not can_update_action(self.membership, action):
             raise PermissionDenied("Only the action's owner or an administrator can change it")
         data = valid_body(ActionChangeInput, request)
         try:
@@ -556,7 +563,7 @@ class ProgressUpdateListCreateApi(ScopedListApi):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self) -> Any:
-        action = access.get_action_for_user(self.membership, self.kwargs["pk"])
+        action = get_action_for_user(self.membership, self.kwargs["pk"])
         return action.updates.order_by("-written_on", "-id")
 
     @extend_schema(
@@ -567,8 +574,8 @@ class ProgressUpdateListCreateApi(ScopedListApi):
         responses={201: UpdateOutput},
     )
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        action = access.get_action_for_user(self.membership, self.kwargs["pk"])
-        if not access.can_update_action(self.membership, action):
+        action = get_action_for_user(self.membership, self.kwargs["pk"])
+        if not can_update_action(self.membership, action):
             raise PermissionDenied("Only the action's owner or an administrator can add updates")
         data = valid_body(UpdateInput, request)
         update = services.progress_update_add(actor=self.membership.user, action=action, **data)

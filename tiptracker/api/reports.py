@@ -1,45 +1,39 @@
 """Board reports through the API: the board and the steering group read them; administrators
 and L&D officers draft them, refresh a draft's figures and send it for review or back to
 draft; administrators approve them. The same services as the pages do every write, so the
-frozen figures, the locking and the history behave the same through either door."""
+frozen figures, the locking and the history behave the same through either door.
+
+A report's consultations are in report_consultations.py, the words of its sections in
+report_sections.py."""
 
 from typing import Any, ClassVar
 
 from django.core.exceptions import PermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import (
-    OpenApiParameter,
-    OpenApiResponse,
-    extend_schema,
-    extend_schema_field,
-)
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import NotFound
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from tiptracker.api.errors import Refused
 from tiptracker.api.filters import ISO_DATE, Filter, IsoDateField
-from tiptracker.api.serializers import CheckedEnumField, EnumField, StrictCharField
+from tiptracker.api.serializers import CheckedEnumField, EnumField, StrictCharField, WebLinkField
 from tiptracker.api.views import SLUG, ScopedApi, ScopedListApi, valid_body
 from tiptracker.lib.dates import validate_entered_date
 from tiptracker.partnerships import access
 from tiptracker.reporting import (
     choices,
-    consultations,
     cover,
     lifecycle,
     paper,
     papers,
-    sections,
+    render_html,
+    render_pdf,
     word_template,
 )
-from tiptracker.reporting import layout as layouts
-from tiptracker.reporting import render as renderers
+from tiptracker.reporting.access import get_report_for_user, reports_for
 from tiptracker.reporting.models import Report, ReportEvent
 
 TAGS = ["Reports"]
@@ -122,7 +116,7 @@ class RiskSerializer(serializers.Serializer):
 
 class PaperSerializer(serializers.Serializer):
     title = StrictCharField(max_length=papers.TEXT_MAX["title"])
-    link = serializers.URLField(
+    link = WebLinkField(
         max_length=papers.TEXT_MAX["link"], allow_blank=True, required=False, default=""
     )
 
@@ -208,8 +202,11 @@ class ReportChangeInput(CoverInput):
     impact_summary = StrictCharField(
         max_length=papers.SUMMARY_MAX, allow_blank=True, required=False, help_text="Its outcome."
     )
-    impact_link = serializers.URLField(
-        max_length=500, allow_blank=True, required=False, help_text="Where it is published."
+    impact_link = WebLinkField(
+        max_length=papers.TEXT_MAX["link"],
+        allow_blank=True,
+        required=False,
+        help_text="Where it is published.",
     )
     risks = RiskSerializer(  # type: ignore[call-arg]  # DRF takes max_length; its stubs do not
         many=True,
@@ -247,12 +244,12 @@ FORMATS: dict[str, tuple[str, str, Any]] = {
     "pdf": (
         "pdf",
         "application/pdf",
-        lambda report: renderers.report_pdf(paper.report_document(report)),
+        lambda report: render_pdf.report_pdf(paper.report_document(report)),
     ),
     "html": (
         "html",
         "text/html; charset=utf-8",
-        lambda report: renderers.report_html(paper.report_document(report)).encode("utf-8"),
+        lambda report: render_html.report_html(paper.report_document(report)).encode("utf-8"),
     ),
 }
 
@@ -274,8 +271,9 @@ class FileFormatNegotiation(DefaultContentNegotiation):
         return renderer, renderer.media_type
 
 
-def _report(view: ScopedApi, pk: int) -> Report:
-    return access.get_report_for_user(view.membership, pk)  # type: ignore[no-any-return]
+def report_for_view(view: ScopedApi, pk: int) -> Report:
+    """The report `pk` if the view's member may see it, else a 404."""
+    return get_report_for_user(view.membership, pk)  # type: ignore[no-any-return]
 
 
 def _shown(report: Report) -> dict:
@@ -296,7 +294,7 @@ class ReportListCreateApi(ScopedListApi):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self) -> Any:
-        return access.reports_for(self.membership).defer("figures", "document")
+        return reports_for(self.membership).defer("figures", "document")
 
     @extend_schema(
         tags=TAGS,
@@ -331,7 +329,7 @@ class ReportDetailApi(ScopedApi):
         responses={200: ReportDetailOutput},
     )
     def get(self, request: Request, slug: str, pk: int) -> Response:
-        return Response(_shown(_report(self, pk)))
+        return Response(_shown(report_for_view(self, pk)))
 
     @extend_schema(
         tags=TAGS,
@@ -344,7 +342,7 @@ class ReportDetailApi(ScopedApi):
         responses={200: ReportDetailOutput},
     )
     def patch(self, request: Request, slug: str, pk: int) -> Response:
-        report = _report(self, pk)
+        report = report_for_view(self, pk)
         values = valid_body(ReportChangeInput, request)
         with transaction.atomic():
             report = cover.report_cover_set(
@@ -372,7 +370,7 @@ class ReportRefreshApi(ScopedApi):
     allowed_roles = access.REPORT_EDIT_ROLES
 
     def post(self, request: Request, slug: str, pk: int) -> Response:
-        report = _report(self, pk)
+        report = report_for_view(self, pk)
         changes = lifecycle.report_refresh(actor=self.membership, report=report)
         return Response({"changes": changes, "report": _shown(report)})
 
@@ -393,7 +391,7 @@ class ReportTransitionApi(ScopedApi):
     allowed_roles = access.REPORT_EDIT_ROLES
 
     def post(self, request: Request, slug: str, pk: int) -> Response:
-        report = _report(self, pk)
+        report = report_for_view(self, pk)
         transition = valid_body(ReportTransitionInput, request)["transition"]
         if transition == "approve":
             # The path is one operation for all three; approving needs more than the others.
@@ -426,7 +424,7 @@ class ReportDownloadApi(ScopedApi):
     content_negotiation_class = FileFormatNegotiation
 
     def get(self, request: Request, slug: str, pk: int) -> HttpResponse:
-        report = _report(self, pk)
+        report = report_for_view(self, pk)
         chosen = DownloadQuery.read(request.query_params)["format"]
         ending, content_type, render = FORMATS[chosen]
         content = render(report)
@@ -434,330 +432,3 @@ class ReportDownloadApi(ScopedApi):
         filename = lifecycle.report_filename(report, ending)
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
-
-
-# Consultations, the words and the number ------------------------------------------------------
-
-NUMBER = OpenApiParameter(
-    "number",
-    str,
-    OpenApiParameter.PATH,
-    pattern=r"^[0-9]+(\.[0-9]+)*$",
-    description='The section or subsection, as the report numbers it: "1", "4.2", "7".',
-)
-VERSION_MAX = 2**31 - 1
-
-
-class ConsultationOutput(serializers.Serializer):
-    id = serializers.IntegerField()
-    consultee = StrictCharField(help_text="Who was consulted: a group or a post.")
-    consulted_on = serializers.DateField()
-    recorded_at = serializers.DateTimeField()
-
-
-class ConsultationInput(serializers.Serializer):
-    # The same messages as the page's form for the same mistakes.
-    consultee = StrictCharField(
-        max_length=300,
-        help_text="A group or a post, as paragraph 7.1 should name them, e.g. "
-        '"members of the Trauma Steering Group".',
-        error_messages={
-            "required": "Enter who was consulted",
-            "blank": "Enter who was consulted",
-            "max_length": "Who was consulted must be 300 characters or fewer",
-        },
-    )
-    consulted_on = serializers.DateField(
-        input_formats=ISO_DATE,
-        validators=[validate_entered_date],
-        help_text="YYYY-MM-DD; not in the future, nor before the report's period starts.",
-        error_messages={
-            "required": "Enter the date they were consulted",
-            "invalid": "Enter the date they were consulted as YYYY-MM-DD",
-        },
-    )
-
-
-class SectionParagraphOutput(serializers.Serializer):
-    ident = StrictCharField(
-        help_text="The key to send the paragraph's words under: what it is about, or its number."
-    )
-    number = StrictCharField(help_text='As the report numbers it, e.g. "4.2.1".')
-    text = StrictCharField()
-    bullets = serializers.ListField(
-        child=StrictCharField(),
-        help_text="A list that follows the words (from the figures, or 7.1's consultees); "
-        "not edited here.",
-    )
-    hidden = serializers.BooleanField(help_text="Left out of the report (number blank).")
-    own = serializers.BooleanField(help_text="A paragraph of your own, not drafted.")
-
-
-class SectionOutput(serializers.Serializer):
-    number = StrictCharField()
-    title = StrictCharField()
-    version = serializers.IntegerField(help_text="The report's version: send it back to save.")
-    paragraphs = SectionParagraphOutput(many=True)
-
-
-@extend_schema_field(
-    {
-        "type": "object",
-        "additionalProperties": {
-            "type": "string",
-            "minLength": 1,
-            "maxLength": sections.PARAGRAPH_MAX,
-        },
-    }
-)
-class ParagraphsField(serializers.DictField):
-    """Paragraph ident -> words. Every mistake is one line naming its paragraph, under
-    `paragraphs` in the error's `errors`."""
-
-    child = StrictCharField(max_length=sections.PARAGRAPH_MAX)  # what the schema shows
-
-    def to_internal_value(self, data: Any) -> dict[str, str]:
-        if not isinstance(data, dict):
-            self.fail("not_a_dict", input_type=type(data).__name__)
-        errors = [
-            f"Paragraph {ident}: {problem}"
-            for ident, text in data.items()
-            if (problem := _paragraph_problem(text))
-        ]
-        if errors:
-            raise serializers.ValidationError(errors)
-        return {str(ident): text for ident, text in data.items()}
-
-
-def _paragraph_problem(text: Any) -> str:
-    if not isinstance(text, str):
-        return "send its words as text."
-    if not text.strip():
-        return "enter the paragraph's words."
-    if "\x00" in text:
-        return "the words may not contain a NUL character."
-    if len(text) > sections.PARAGRAPH_MAX:
-        return f"a paragraph must be {sections.PARAGRAPH_MAX:,} characters or fewer."
-    return ""
-
-
-class SectionInput(serializers.Serializer):
-    version = serializers.IntegerField(
-        min_value=1,
-        max_value=VERSION_MAX,
-        help_text="The report's version you read: a newer one is a 409 and nothing is written.",
-    )
-    paragraphs = ParagraphsField(
-        required=False,
-        default=dict,
-        help_text="Paragraph ident -> its new words; paragraphs not sent keep theirs.",
-    )
-    hidden = serializers.ListField(
-        child=StrictCharField(max_length=100),
-        required=False,
-        max_length=200,
-        help_text="The idents of every paragraph of the section to leave out (replacing the "
-        "last choice; [] brings them all back). Left out, a paragraph is kept, not shown.",
-    )
-    order = serializers.ListField(
-        child=StrictCharField(max_length=100),
-        required=False,
-        max_length=200,
-        help_text="Every paragraph's ident once, in the order to print them; they are "
-        "numbered again in that order.",
-    )
-    added = serializers.ListField(
-        child=StrictCharField(max_length=sections.PARAGRAPH_MAX),
-        required=False,
-        max_length=sections.OWN_MAX,
-        help_text="Words of new paragraphs of your own, added at the end of the section.",
-    )
-    removed = serializers.ListField(
-        child=StrictCharField(max_length=100),
-        required=False,
-        max_length=sections.OWN_MAX,
-        help_text="Idents of your own paragraphs to remove (drafted ones are left out instead).",
-    )
-
-
-class SectionConflictOutput(serializers.Serializer):
-    detail = StrictCharField()
-    saved = SectionOutput(
-        required=False,
-        help_text="The section as it is now, with the current version (only for an edit "
-        "from a stale version; a refusal by a rule has `errors` instead).",
-    )
-    saved_by = StrictCharField(allow_null=True, required=False)
-    saved_at = serializers.DateTimeField(allow_null=True, required=False)
-
-
-class ConsultationListCreateApi(ScopedListApi):
-    # GET lists a report's consultations in the order recorded (paragraph 7.1's order);
-    # POST records one, on a draft or a report in review.
-
-    allowed_roles = access.REPORT_READ_ROLES
-    allowed_roles_by_method: ClassVar[dict[str, frozenset[str]]] = {
-        "POST": access.REPORT_EDIT_ROLES
-    }
-    serializer_class = ConsultationOutput
-
-    @extend_schema(
-        tags=TAGS,
-        summary="Who was consulted in preparing a report, in the order recorded",
-        parameters=[SLUG],
-    )
-    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().get(request, *args, **kwargs)
-
-    def get_queryset(self) -> Any:
-        return _report(self, self.kwargs["pk"]).consultations.order_by("id")
-
-    @extend_schema(
-        tags=TAGS,
-        summary="Record who was consulted and when (paragraph 7.1 names them)",
-        description="On a draft or a report in review; an approved report is a 400 saying "
-        "it is locked.",
-        parameters=[SLUG],
-        request=ConsultationInput,
-        responses={201: ConsultationOutput},
-    )
-    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        report = _report(self, self.kwargs["pk"])
-        data = valid_body(ConsultationInput, request)
-        consultation = consultations.consultation_add(actor=self.membership, report=report, **data)
-        return Response(ConsultationOutput(consultation).data, status=status.HTTP_201_CREATED)
-
-
-@extend_schema(
-    tags=TAGS,
-    summary="Remove a consultation from a report",
-    description="On a draft or a report in review (an approved report is a 400). One no "
-    "longer recorded on the report (removed already) is a 204 as well: what was asked for "
-    "holds.",
-    parameters=[SLUG],
-    responses={204: None},
-)
-class ConsultationDetailApi(ScopedApi):
-    allowed_roles = access.REPORT_EDIT_ROLES
-
-    def delete(self, request: Request, slug: str, pk: int, consultation_pk: int) -> Response:
-        report = _report(self, pk)
-        consultation = report.consultations.filter(pk=consultation_pk).first()
-        if consultation is not None:
-            consultations.consultation_remove(
-                actor=self.membership, report=report, consultation=consultation
-            )
-        return Response(status=status.HTTP_204_NO_CONTENT)
-
-
-def _section(report: Report, number: str) -> dict:
-    section = paper.report_section(report, number, keep_hidden=True)
-    if section is None or not section.paragraphs:
-        raise NotFound(f"The report has no section {number} with words to edit.")
-    hidden = set(layouts.read(report.layout)["hidden"])
-    return {
-        "number": section.number,
-        "title": section.title,
-        "version": report.version,
-        "paragraphs": [
-            {
-                "ident": p.ident,
-                "number": p.number,
-                "text": p.text,
-                "bullets": p.bullets,
-                "hidden": p.ident in hidden,
-                "own": p.ident.startswith(layouts.OWN),
-            }
-            for p in section.paragraphs
-        ],
-    }
-
-
-class SectionApi(ScopedApi):
-    # GET one section's words with the report's version; PUT saves them from that version.
-
-    allowed_roles = access.REPORT_READ_ROLES
-    allowed_roles_by_method: ClassVar[dict[str, frozenset[str]]] = {"PUT": access.REPORT_EDIT_ROLES}
-
-    @extend_schema(
-        tags=TAGS,
-        summary="The words of one section of a report, with the report's version",
-        description="Sections that are headings only (4) and unknown numbers are a 404.",
-        parameters=[SLUG, NUMBER],
-        responses={200: SectionOutput},
-    )
-    def get(self, request: Request, slug: str, pk: int, number: str) -> Response:
-        return Response(SectionOutput(_section(_report(self, pk), number)).data)
-
-    @extend_schema(
-        tags=TAGS,
-        summary="Save the words of a section's paragraphs, from the version you read",
-        description=(
-            "A draft only: a report in review or approved is a 400 saying why. An empty "
-            "paragraph, or one the section does not have, is a 400 naming it. Paragraph "
-            "7.1, once given words here, keeps them; the consultations then follow it as "
-            "bullets (saving 7.1 exactly as drafted from the consultations hands it back)."
-        ),
-        parameters=[SLUG, NUMBER],
-        request=SectionInput,
-        responses={
-            200: SectionOutput,
-            409: OpenApiResponse(
-                SectionConflictOutput,
-                description="Saved by someone else since your version: nothing written.",
-            ),
-        },
-    )
-    def put(self, request: Request, slug: str, pk: int, number: str) -> Response:
-        report = _report(self, pk)
-        shown = _section(report, number)  # an unknown section is a 404 before the body is read
-        data = valid_body(SectionInput, request)
-        idents = [p["ident"] for p in shown["paragraphs"]]
-        unknown = [ident for ident in data["paragraphs"] if ident not in idents]
-        if unknown:
-            raise Refused(
-                {
-                    "paragraphs": [
-                        f"Section {number} has no paragraph {', '.join(unknown)}: its "
-                        f"paragraphs are {', '.join(idents)}."
-                    ]
-                }
-            )
-        try:
-            report = sections.report_section_edit(
-                actor=self.membership,
-                report=report,
-                number=number,
-                texts=data["paragraphs"],
-                version=data["version"],
-                hidden=data.get("hidden"),
-                order=data.get("order"),
-                added=data.get("added"),
-                removed=data.get("removed"),
-            )
-        except sections.EditConflict as clash:
-            return Response(
-                {
-                    "detail": "Someone else saved this report after the version you read: "
-                    "nothing was written.",
-                    "saved": SectionOutput(_section(clash.current, number)).data,
-                    "saved_by": clash.event.by_name if clash.event else None,
-                    "saved_at": clash.event.at if clash.event else None,
-                },
-                status=status.HTTP_409_CONFLICT,
-            )
-        except DjangoValidationError as error:
-            if hasattr(error, "error_dict"):  # paragraph ident -> what is wrong with it
-                found: dict[str, list[str]] = {}
-                for ident, messages in error.message_dict.items():
-                    if ident in ("order", "hidden", "removed", "paragraphs"):
-                        found.setdefault(ident, []).extend(messages)
-                    elif ident.startswith("new"):
-                        found.setdefault("added", []).extend(messages)
-                    else:
-                        found.setdefault("paragraphs", []).extend(
-                            f"Paragraph {ident}: {message}" for message in messages
-                        )
-                raise Refused(found) from None
-            raise
-        return Response(SectionOutput(_section(report, number)).data)

@@ -19,8 +19,10 @@ from tiptracker.api.serializers import (
     StrictCharField,
 )
 from tiptracker.api.views import SLUG, ScopedDetailApi, ScopedListApi
+from tiptracker.lib.fields import max_length_of
 from tiptracker.lib.levels import level_from_slug
 from tiptracker.partnerships import access
+from tiptracker.resources.access import resources_for
 from tiptracker.resources.models import Resource
 from tiptracker.resources.selectors import NO_LEVEL, resources_list_for, with_file_details
 from tiptracker.resources.services import resource_create, resource_delete, resource_update
@@ -89,14 +91,17 @@ class ResourceOutput(serializers.Serializer):
 
 
 class ResourceInput(serializers.Serializer):
-    title = StrictCharField(max_length=200)
+    title = StrictCharField(max_length=max_length_of(Resource, "title"))
     kind = ResourceKindField()
     audience = ResourceAudienceField()
     level = LevelSlugInput(
         required=False, allow_null=True, help_text="A level's slug, or null for none."
     )
     url = StrictCharField(
-        required=False, allow_blank=True, max_length=500, help_text="http:// or https:// only."
+        required=False,
+        allow_blank=True,
+        max_length=max_length_of(Resource, "url"),
+        help_text="http:// or https:// only.",
     )
     description = StrictCharField(required=False, allow_blank=True, max_length=5000)
 
@@ -185,7 +190,7 @@ class ResourceDetailApi(ScopedDetailApi):
     def get_object(self) -> Any:
         # With its file's name and size, never its bytes; another partnership's is a 404.
         return get_object_or_404(
-            with_file_details(access.resources_for(self.membership)), pk=self.kwargs["pk"]
+            with_file_details(resources_for(self.membership)), pk=self.kwargs["pk"]
         )
 
     @extend_schema(tags=TAGS, summary="One resource", parameters=[SLUG])

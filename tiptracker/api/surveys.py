@@ -19,6 +19,7 @@ from tiptracker.api.errors import Refused, refused
 from tiptracker.api.serializers import CheckedEnumField, StrictCharField
 from tiptracker.api.views import SLUG, ScopedApi, ScopedDetailApi, ScopedListApi
 from tiptracker.feedback import services
+from tiptracker.feedback.access import get_survey_for_user
 from tiptracker.feedback.models import Purpose, Question, Survey
 from tiptracker.feedback.selectors import surveys_with_versions
 from tiptracker.feedback.services import QuestionSpec
@@ -234,7 +235,7 @@ def _named_for_the_api(error: ValidationError) -> Refused:
 
 def _survey(membership: Membership, pk: object) -> Survey:
     """One survey with every version, or 404 (another partnership's too)."""
-    found = access.get_survey_for_user(membership, pk)
+    found = get_survey_for_user(membership, pk)
     return surveys_with_versions(membership.partnership_id).get(pk=found.pk)
 
 
@@ -351,7 +352,7 @@ class _SurveyStateApi(ScopedApi):
     change: ClassVar[Any]
 
     def post(self, request: Request, slug: str, pk: int) -> Response:
-        survey = access.get_survey_for_user(self.membership, pk)
+        survey = get_survey_for_user(self.membership, pk)
         try:
             self.change(actor=self.membership.user, survey=survey)
         except ValidationError as error:

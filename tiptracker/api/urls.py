@@ -10,8 +10,11 @@ from tiptracker.api import (
     funding,
     impact,
     lived,
+    lived_records,
     network,
     plan,
+    report_consultations,
+    report_sections,
     reports,
     resources,
     surveys,
@@ -130,26 +133,28 @@ partnership_patterns = [
         engagement.EngagementDetailApi.as_view(),
         name="api_engagement_detail",
     ),
-    path("lived/records/", lived.RecordListCreateApi.as_view(), name="api_lived_records"),
-    path("lived/records/<int:pk>/", lived.RecordDetailApi.as_view(), name="api_lived_record"),
+    path("lived/records/", lived_records.RecordListCreateApi.as_view(), name="api_lived_records"),
+    path(
+        "lived/records/<int:pk>/", lived_records.RecordDetailApi.as_view(), name="api_lived_record"
+    ),
     path(
         "lived/records/<int:pk>/transitions/",
-        lived.RecordTransitionApi.as_view(),
+        lived_records.RecordTransitionApi.as_view(),
         name="api_lived_record_transitions",
     ),
     path(
         "lived/records/<int:pk>/consents/",
-        lived.RecordConsentApi.as_view(),
+        lived_records.RecordConsentApi.as_view(),
         name="api_lived_record_consents",
     ),
     path(
         "lived/records/<int:pk>/involvements/",
-        lived.RecordInvolvementApi.as_view(),
+        lived_records.RecordInvolvementApi.as_view(),
         name="api_lived_record_involvements",
     ),
     path(
         "lived/records/<int:pk>/export/",
-        lived.RecordExportApi.as_view(),
+        lived_records.RecordExportApi.as_view(),
         name="api_lived_record_export",
     ),
     path(
@@ -173,17 +178,17 @@ partnership_patterns = [
     ),
     path(
         "reports/<int:pk>/consultations/",
-        reports.ConsultationListCreateApi.as_view(),
+        report_consultations.ConsultationListCreateApi.as_view(),
         name="api_report_consultations",
     ),
     path(
         "reports/<int:pk>/consultations/<int:consultation_pk>/",
-        reports.ConsultationDetailApi.as_view(),
+        report_consultations.ConsultationDetailApi.as_view(),
         name="api_report_consultation",
     ),
     path(
         "reports/<int:pk>/sections/<str:number>/",
-        reports.SectionApi.as_view(),
+        report_sections.SectionApi.as_view(),
         name="api_report_section",
     ),
     path(

@@ -41,9 +41,25 @@ from tiptracker.api.serializers import (
     TeamOutput,
 )
 from tiptracker.lib.dates import today
+from tiptracker.lib.history import history_actor_set
 from tiptracker.middleware import CSP
 from tiptracker.partnerships import access
 from tiptracker.partnerships.models import Membership
+from tiptracker.training.access import (
+    courses_for,
+    get_booking_for_user,
+    get_course_for_user,
+    get_session_for_user,
+    sessions_for,
+)
+from tiptracker.training.bookings import (
+    BookingOutcome,
+    Outcome,
+    booking_cancel,
+    booking_create,
+    bookings_create,
+)
+from tiptracker.training.completions import completion_record
 from tiptracker.training.selectors import (
     bookings_list_for,
     completions_list_for,
@@ -51,14 +67,7 @@ from tiptracker.training.selectors import (
     sessions_list_for,
     sessions_with_places,
 )
-from tiptracker.training.services import (
-    BookingOutcome,
-    Outcome,
-    booking_cancel,
-    booking_create,
-    bookings_create,
-    completion_record,
-)
+from tiptracker.workforce.access import bookable_staff_for, get_staff_for_user, staff_for, teams_for
 from tiptracker.workforce.selectors import staff_list_for
 
 SLUG = OpenApiParameter(
@@ -88,6 +97,8 @@ class ScopedApi(APIView):
         super().initial(request, *args, **kwargs)  # authentication first: anonymous is a 401
         self.membership = access.get_membership_for_user(request.user, kwargs["slug"])
         access.require_role(self.membership, self.roles_for(request.method or "GET"))
+        # The history's actor: a token's user is known only now, after the middleware ran.
+        history_actor_set(request.user)
 
 
 class ScopedListApi(ScopedApi, generics.ListAPIView):
@@ -142,7 +153,7 @@ class TeamListApi(ScopedListApi):
     filter_class = filters.TeamFilter
 
     def get_queryset(self) -> Any:
-        teams = access.teams_for(self.membership).select_related("organisation")
+        teams = teams_for(self.membership).select_related("organisation")
         organisation = self.filters().get("organisation")
         if organisation is not None:
             teams = teams.filter(organisation_id=organisation)
@@ -175,7 +186,7 @@ class StaffDetailApi(ScopedDetailApi):
     serializer_class = StaffOutput
 
     def get_object(self) -> Any:
-        return access.get_staff_for_user(self.membership, self.kwargs["pk"])
+        return get_staff_for_user(self.membership, self.kwargs["pk"])
 
 
 # Courses and sessions ---------------------------------------------------------------------
@@ -187,7 +198,7 @@ class CourseListApi(ScopedListApi):
     serializer_class = CourseOutput
 
     def get_queryset(self) -> Any:
-        return access.courses_for(self.membership).order_by("level", "title", "id")
+        return courses_for(self.membership).order_by("level", "title", "id")
 
 
 @extend_schema(tags=["Training"], summary="One course", parameters=[SLUG])
@@ -196,7 +207,7 @@ class CourseDetailApi(ScopedDetailApi):
     serializer_class = CourseOutput
 
     def get_object(self) -> Any:
-        return access.get_course_for_user(self.membership, self.kwargs["pk"])
+        return get_course_for_user(self.membership, self.kwargs["pk"])
 
 
 @extend_schema(
@@ -225,8 +236,8 @@ class SessionDetailApi(ScopedDetailApi):
     serializer_class = SessionOutput
 
     def get_object(self) -> Any:
-        session = access.get_session_for_user(self.membership, self.kwargs["pk"])
-        return sessions_with_places(access.sessions_for(self.membership)).get(pk=session.pk)
+        session = get_session_for_user(self.membership, self.kwargs["pk"])
+        return sessions_with_places(sessions_for(self.membership)).get(pk=session.pk)
 
 
 # Bookings ----------------------------------------------------------------------------------
@@ -263,11 +274,11 @@ class BookingListCreateApi(ScopedListApi):
     )
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = valid_body(BookingCreateInput, request)
-        session = one_in_scope(access.sessions_for(self.membership), "session", pk=data["session"])
+        session = one_in_scope(sessions_for(self.membership), "session", pk=data["session"])
         staff = self._person(data.get("staff_id", "").strip())
         booking = booking_create(actor=self.membership.user, session=session, staff=staff)
         return Response(
-            BookingOutput(access.get_booking_for_user(self.membership, booking.pk)).data,
+            BookingOutput(get_booking_for_user(self.membership, booking.pk)).data,
             status=status.HTTP_201_CREATED,
         )
 
@@ -279,9 +290,7 @@ class BookingListCreateApi(ScopedListApi):
             return own
         if self.membership.role not in access.BOOK_OTHERS_ROLES:
             raise PermissionDenied("Your role allows you to book only yourself.")
-        return one_in_scope(
-            access.bookable_staff_for(self.membership), "staff_id", staff_id=staff_id
-        )
+        return one_in_scope(bookable_staff_for(self.membership), "staff_id", staff_id=staff_id)
 
 
 @extend_schema(
@@ -299,13 +308,13 @@ class SessionBookingsApi(ScopedApi):
     allowed_roles = access.BOOK_OTHERS_ROLES
 
     def post(self, request: Request, slug: str, pk: int) -> Response:
-        session = access.get_session_for_user(self.membership, pk)
+        session = get_session_for_user(self.membership, pk)
         wanted = list(
             dict.fromkeys(s.strip() for s in valid_body(BookPeopleInput, request)["staff_ids"])
         )
         found = {
             person.staff_id: person
-            for person in access.bookable_staff_for(self.membership).filter(staff_id__in=wanted)
+            for person in bookable_staff_for(self.membership).filter(staff_id__in=wanted)
         }
         booked = {
             outcome.staff_id: outcome
@@ -345,7 +354,7 @@ class BookingDetailApi(ScopedDetailApi):
     serializer_class = BookingOutput
 
     def get_object(self) -> Any:
-        return access.get_booking_for_user(self.membership, self.kwargs["pk"])
+        return get_booking_for_user(self.membership, self.kwargs["pk"])
 
 
 @extend_schema(
@@ -360,7 +369,7 @@ class BookingCancelApi(ScopedApi):
     allowed_roles = access.ALL_ROLES
 
     def post(self, request: Request, slug: str, pk: int) -> Response:
-        booking = access.get_booking_for_user(self.membership, pk)
+        booking = get_booking_for_user(self.membership, pk)
         booking_cancel(actor=self.membership.user, booking=booking)
         return Response(BookingOutput(booking).data)
 
@@ -403,12 +412,8 @@ class CompletionListRecordApi(ScopedListApi):
     )
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = valid_body(CompletionRecordInput, request)
-        staff = one_in_scope(
-            access.staff_for(self.membership), "staff_id", staff_id=data["staff_id"]
-        )
-        course = one_in_scope(
-            access.courses_for(self.membership), "course_code", code=data["course_code"]
-        )
+        staff = one_in_scope(staff_for(self.membership), "staff_id", staff_id=data["staff_id"])
+        course = one_in_scope(courses_for(self.membership), "course_code", code=data["course_code"])
         completion = completion_record(staff=staff, course=course, on=data["completed_on"])
         return Response(CompletionOutput(completion).data, status=status.HTTP_201_CREATED)
 

@@ -5,7 +5,7 @@ a worker killed in between leaves it running for ever. Here a task whose worker 
 longer alive (background/processes.py: at once on the same machine, after the lease
 elsewhere) is marked failed with the reason, and a task that is safe to run twice (e-mail
 delivery) is enqueued again, at most MAX_ATTEMPTS times in all. Imports keep their own
-state and are recovered by imports.services.imports_recover. The RQ backend has its own
+state and are recovered by imports.recovery.imports_recover. The RQ backend has its own
 equivalent (RQ moves the jobs of a dead worker to its failed registry).
 """
 

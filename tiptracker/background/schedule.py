@@ -1,6 +1,6 @@
 """The passes the worker runs on a schedule, rather than in a loop written by hand.
 
-Each pass is a task (background/tasks.py). Every worker looks at the schedule every few
+Each pass is a task (tiptracker/scheduled.py). Every worker looks at the schedule every few
 seconds; a pass that is due is claimed with a conditional update of its ScheduledRun row, so
 that with several workers on several machines exactly one of them enqueues it, and the task
 backend runs it like any other task.
@@ -61,15 +61,15 @@ def _task(path: str) -> Callable[[], Any]:
 SCHEDULE = (
     # E-mails whose rows are claimed when sent: password resets, account invitations,
     # survey invitations and reminders, session reminders.
-    Pass("send-due", Every(30), _task("tiptracker.background.tasks.send_due")),
+    Pass("send-due", Every(30), _task("tiptracker.scheduled.send_due")),
     # Work whose holder stopped (its lease ran out): retried or marked failed.
-    Pass("recover", Every(30), _task("tiptracker.background.tasks.recover")),
+    Pass("recover", Every(30), _task("tiptracker.scheduled.recover")),
     # Each action owner's weekly digest goes on its day; the pass finds who is due.
-    Pass("plan-digests", Every(15 * 60), _task("tiptracker.background.tasks.plan_digests")),
+    Pass("plan-digests", Every(15 * 60), _task("tiptracker.scheduled.plan_digests")),
     # Survey results whose quarter has closed, and the day's anonymous answers settled.
-    Pass("release-results", DailyAt(2), _task("tiptracker.background.tasks.release_results")),
+    Pass("release-results", DailyAt(2), _task("tiptracker.scheduled.release_results")),
     # The retention rules (uploaded files, lived-experience records).
-    Pass("purge", DailyAt(3), _task("tiptracker.background.tasks.purge")),
+    Pass("purge", DailyAt(3), _task("tiptracker.scheduled.purge")),
 )
 
 

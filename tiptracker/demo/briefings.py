@@ -14,8 +14,9 @@ from tiptracker.demo.workspace import DemoContext
 from tiptracker.lib.levels import Level
 from tiptracker.partnerships.models import Role
 from tiptracker.training.briefings import guest_create
+from tiptracker.training.completions import attendance_mark
 from tiptracker.training.models import AttendanceMark, Booking, Course, Guest
-from tiptracker.training.services import attendance_mark, course_create, session_create
+from tiptracker.training.schedule import course_create, session_create
 
 COURSE_CODE = "IJB-BRIEFING"
 COURSE_TITLE = "Trauma-informed practice and leadership: briefing for board and elected members"

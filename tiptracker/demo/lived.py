@@ -27,7 +27,14 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tiptracker.accounts import second_factor
 from tiptracker.demo.workspace import DemoContext
-from tiptracker.lived import services
+from tiptracker.lived.audit import PERSON
+from tiptracker.lived.consent import (
+    lived_consent_record,
+    lived_consent_text_publish,
+    lived_involvement_add,
+)
+from tiptracker.lived.contacts import lived_interest_express
+from tiptracker.lived.erasure import lived_withdraw
 from tiptracker.lived.models import (
     ENDED,
     Article6Basis,
@@ -39,6 +46,14 @@ from tiptracker.lived.models import (
     RouteRecord,
     Stage,
     StageChange,
+)
+from tiptracker.lived.route import (
+    lived_decline,
+    lived_discussion_arrange,
+    lived_discussion_hold,
+    lived_information_send,
+    lived_involve,
+    lived_pause,
 )
 from tiptracker.partnerships.models import Membership, Role
 
@@ -91,12 +106,12 @@ CONSENT = (Article6Basis.CONSENT, Article9Condition.EXPLICIT_CONSENT)
 
 # The steps, by name, and the service that makes each.
 MOVES: dict[str, Callable[..., RouteRecord]] = {
-    "information_sent": services.lived_information_send,
-    "discussion_arranged": services.lived_discussion_arrange,
-    "discussion_held": services.lived_discussion_hold,
-    "involved": services.lived_involve,
-    "paused": services.lived_pause,
-    "declined": services.lived_decline,
+    "information_sent": lived_information_send,
+    "discussion_arranged": lived_discussion_arrange,
+    "discussion_held": lived_discussion_hold,
+    "involved": lived_involve,
+    "paused": lived_pause,
+    "declined": lived_decline,
 }
 
 
@@ -271,7 +286,7 @@ PEOPLE = (
 
 def load(ctx: DemoContext) -> None:
     coordinator = ctx.memberships[Role.LE_COORDINATOR]
-    consent_text = services.lived_consent_text_publish(
+    consent_text = lived_consent_text_publish(
         actor=coordinator, partnership_id=ctx.partnership.pk, text=CONSENT_TEXT
     )
     for person in PEOPLE:
@@ -289,8 +304,8 @@ def _walk(ctx: DemoContext, actor: Membership, text: ConsentText, person: Person
     def day(days_ago: int) -> dt.date:
         return ctx.today - dt.timedelta(days=days_ago)
 
-    record = services.lived_interest_express(
-        actor=services.PERSON if person.by_person else actor,
+    record = lived_interest_express(
+        actor=PERSON if person.by_person else actor,
         partnership_id=ctx.partnership.pk,
         preferred_name=person.name,
         email=person.email,
@@ -303,7 +318,7 @@ def _walk(ctx: DemoContext, actor: Membership, text: ConsentText, person: Person
             assert person.consent is not None  # noqa: S101 - PEOPLE above gives one
             article_6, article_9 = person.consent.bases
             given = day(step.days_ago)
-            services.lived_consent_record(
+            lived_consent_record(
                 actor=actor,
                 record=record,
                 consent_text=text,
@@ -315,13 +330,13 @@ def _walk(ctx: DemoContext, actor: Membership, text: ConsentText, person: Person
                 note=step.note,
             )
         elif step.to == Stage.WITHDRAWN:
-            services.lived_withdraw(actor=actor, record=record, on=day(step.days_ago))
+            lived_withdraw(actor=actor, record=record, on=day(step.days_ago))
         else:
             MOVES[step.to](actor=actor, record=record, on=day(step.days_ago), note=step.note)
         if step.to == Stage.INVOLVED:
             # What they took part in is recorded while they are involved.
             for contribution in person.contributions:
-                services.lived_involvement_add(
+                lived_involvement_add(
                     actor=actor,
                     record=record,
                     kind=contribution.kind,

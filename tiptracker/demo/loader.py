@@ -18,44 +18,40 @@ real data: the demo refuses to mix its own into it.
 Writes go through the services where they carry rules (partnership, members, bookings,
 attendance, the trend table) and in bulk where they are plain rows in the thousands
 (teams, staff, courses, the learning system's completions).
+
+The workforce (workforce.py) and the learning system's completions (completions.py) are
+made by modules of their own; this one makes the rest and runs the whole in order.
 """
 
 import datetime as dt
 import random
 import sys
 import time
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TextIO
-from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
-from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tiptracker.accounts import second_factor
 from tiptracker.demo import data, workspace
+from tiptracker.demo.completions import completions_import
 from tiptracker.demo.course_details import DETAILS
-from tiptracker.demo.rollout import learning
-from tiptracker.imports.models import ImportRun
-from tiptracker.imports.services import (
-    import_run_check,
-    import_run_commit,
-    import_run_confirm,
-    import_upload,
-)
-from tiptracker.lib.dates import is_scottish_bank_holiday
+from tiptracker.demo.days import at, weekday_on_or_after
+from tiptracker.demo.workforce import Person, workforce_load
 from tiptracker.lib.dates import today as today_in_london
 from tiptracker.lib.levels import Level
 from tiptracker.lib.sql import refresh_planner_statistics
 from tiptracker.lib.user_error import UserError
-from tiptracker.partnerships.models import Membership, Organisation, Partnership, Role
+from tiptracker.partnerships.models import Membership, Partnership, Role
 from tiptracker.partnerships.services import member_add, member_set_teams, partnership_create
+from tiptracker.training.bookings import booking_create
+from tiptracker.training.completions import attendance_mark
 from tiptracker.training.models import AttendanceMark, Booking, Completion, Course, TrainingSession
-from tiptracker.training.services import attendance_mark, booking_create, coverage_snapshots_rebuild
+from tiptracker.training.snapshots import coverage_snapshots_rebuild
 from tiptracker.workforce.models import StaffMember, Team
 
 DEMO_PASSWORD = "demo-password-2022"  # noqa: S105 - the demo's published password, demo accounts only
@@ -71,8 +67,6 @@ LOGIN_EMAILS: dict[str, str] = {
 # staff member works in one of them and has had no training yet.
 MANAGER_TEAMS = ("Housing Options", "Housing Support")
 
-LONDON = ZoneInfo("Europe/London")
-PROGRAMME_STARTS = dt.date(2021, 1, 1)
 ATTENDED, NO_SHOW, PARTLY = (
     Booking.Attendance.ATTENDED,
     Booking.Attendance.NO_SHOW,
@@ -124,35 +118,11 @@ def _say(out: TextIO, line: str) -> None:
 
 
 @dataclass
-class _Person:
-    """A staff member being generated, with what the loader needs to know about them."""
-
-    record: StaffMember
-    team: data.TeamSpec
-    kind: str  # the organisation's kind
-    required: Level
-
-    @property
-    def pk(self) -> int:
-        return self.record.pk
-
-    def in_workforce(self, day: dt.date) -> bool:
-        start, leaving = self.record.start_date, self.record.leaving_date
-        return (start is None or start <= day) and (leaving is None or leaving >= day)
-
-    @property
-    def long_serving(self) -> bool:
-        """Employed since before the programme and still here: fit for a demo login."""
-        start = self.record.start_date
-        return self.record.leaving_date is None and (start is None or start < PROGRAMME_STARTS)
-
-
-@dataclass
 class _Loader:
     out: TextIO
     today: dt.date
     rng: random.Random = field(default_factory=lambda: random.Random(data.SEED))
-    people: list[_Person] = field(default_factory=list)
+    people: list[Person] = field(default_factory=list)
     courses: dict[str, Course] = field(default_factory=dict)
     # (staff pk, course code) learnt at a session: the learning system does not repeat it.
     attended: set[tuple[int, str]] = field(default_factory=set)
@@ -197,79 +167,7 @@ class _Loader:
     # Workforce, courses, logins -------------------------------------------------------------
 
     def _workforce(self) -> None:
-        rng = self.rng
-        teams: list[tuple[data.OrganisationSpec, data.TeamSpec, Team]] = []
-        for spec in data.ORGANISATIONS:
-            organisation = Organisation.objects.create(
-                partnership=self.partnership, name=spec.name, kind=spec.kind
-            )
-            teams += [
-                (
-                    spec,
-                    t,
-                    Team(
-                        partnership=self.partnership,
-                        organisation=organisation,
-                        name=t.name,
-                        required_level=t.level,
-                    ),
-                )
-                for t in spec.teams
-            ]
-        Team.objects.bulk_create([team for _spec, _team_spec, team in teams])
-        numbers: dict[str, int] = defaultdict(int)
-        for spec, team_spec, team in teams:
-            managers = max(1, round(team_spec.size / data.STAFF_PER_MANAGER))
-            for position in range(team_spec.size):
-                numbers[spec.prefix] += 1
-                staff_id = f"{spec.prefix}{numbers[spec.prefix]:05d}"
-                is_manager = position < managers
-                first, last = rng.choice(data.FIRST_NAMES), rng.choice(data.LAST_NAMES)
-                title = team_spec.manager_title if is_manager else rng.choice(team_spec.titles)
-                start, leaving = self._employment()
-                # The framework puts managers at Trauma Skilled at least, whatever their team needs.
-                own = Level.SKILLED if is_manager and team_spec.level < Level.SKILLED else None
-                if team_spec.name == data.LD_OFFICER_TEAM and position == managers:
-                    title, start, leaving = data.LD_OFFICER_TITLE, None, None
-                record = StaffMember(
-                    partnership=self.partnership,
-                    staff_id=staff_id,
-                    organisation_id=team.organisation_id,
-                    team=team,
-                    first_name=first,
-                    last_name=last,
-                    email=f"{staff_id.lower()}@dundee.demo",
-                    job_title=title,
-                    is_manager=is_manager,
-                    required_level=own,
-                    start_date=start,
-                    leaving_date=leaving,
-                )
-                required = Level(own or team_spec.level)
-                self.people.append(_Person(record, team_spec, spec.kind, required))
-        StaffMember.objects.bulk_create([p.record for p in self.people], batch_size=1000)
-        managers = sum(p.record.is_manager for p in self.people)
-        _say(
-            self.out,
-            f"Workforce: {len(self.people):,} staff ({managers:,} managers) in {len(teams)} "
-            f"teams of {len(data.ORGANISATIONS)} organisations, with the training needs analysis",
-        )
-
-    def _employment(self) -> tuple[dt.date | None, dt.date | None]:
-        """A start date (unknown for some) and, for some, a leaving date since 2021."""
-        rng = self.rng
-        roll = rng.random()
-        start: dt.date | None = None
-        if 0.10 <= roll < 0.78:
-            start = _random_day(rng, dt.date(1990, 1, 1), PROGRAMME_STARTS - dt.timedelta(days=1))
-        elif roll >= 0.78:
-            start = _random_day(rng, PROGRAMME_STARTS, data.HR_HISTORY_ENDS)
-        leaving = None
-        if rng.random() < 0.16:
-            earliest = max(start or PROGRAMME_STARTS, PROGRAMME_STARTS) + dt.timedelta(days=60)
-            if earliest < data.HR_HISTORY_ENDS:
-                leaving = _random_day(rng, earliest, data.HR_HISTORY_ENDS)
-        return start, leaving
+        self.people = workforce_load(partnership=self.partnership, rng=self.rng, out=self.out)
 
     def _courses(self) -> None:
         created = Course.objects.bulk_create(
@@ -293,7 +191,7 @@ class _Loader:
         _say(self.out, f"Courses: {len(created)} ({counts})")
 
     def _logins(self) -> None:
-        def first(team: str, *, manager: bool) -> _Person:
+        def first(team: str, *, manager: bool) -> Person:
             return next(
                 p
                 for p in self.people
@@ -366,7 +264,7 @@ class _Loader:
 
     # Sessions -------------------------------------------------------------------------------
 
-    def _fits(self, who: str, person: _Person, course: str) -> bool:
+    def _fits(self, who: str, person: Person, course: str) -> bool:
         """Whether a person is among those a session is for (`who` in data.py) and has not
         already been to that course."""
         if person.pk in self.untrained or (person.pk, course) in self.attended:
@@ -390,8 +288,8 @@ class _Loader:
         return TrainingSession.objects.create(
             partnership=self.partnership,
             course=self.courses[slot.course],
-            starts_at=_at(day, slot.start),
-            ends_at=_at(day, slot.end),
+            starts_at=at(day, slot.start),
+            ends_at=at(day, slot.end),
             capacity=slot.capacity,
             audience=slot.audience,
             facilitator=slot.facilitator,
@@ -399,7 +297,7 @@ class _Loader:
             venue="" if slot.online else data.VENUE,
         )
 
-    def _mark(self, session: TrainingSession, marks: Iterable[tuple[_Person, str]]) -> None:
+    def _mark(self, session: TrainingSession, marks: Iterable[tuple[Person, str]]) -> None:
         """Book people onto a past session and mark their attendance through the service,
         which records the completions; then date the history as it would have been."""
         marks = list(marks)
@@ -433,7 +331,7 @@ class _Loader:
             for p in self.people
             if p.in_workforce(data.WEBINAR_DAY) and p.pk not in self.untrained
         ]
-        marks: list[tuple[_Person, str]] = []
+        marks: list[tuple[Person, str]] = []
         for kind, count in data.WEBINAR_ATTENDED_BY_KIND.items():
             marks += [
                 (p, ATTENDED) for p in rng.sample([p for p in present if p.kind == kind], count)
@@ -496,7 +394,7 @@ class _Loader:
         """Sessions from next month, booked through the booking service."""
         booked = 0
         for plan in data.UPCOMING_SESSIONS:
-            day = _weekday_on_or_after(self.today + dt.timedelta(days=plan.days_ahead))
+            day = weekday_on_or_after(self.today + dt.timedelta(days=plan.days_ahead))
             session = self._session(plan.slot, day)
             # In the workforce today and on the day (the booking service refuses a leaver).
             eligible = [
@@ -532,108 +430,15 @@ class _Loader:
     # Completions ----------------------------------------------------------------------------
 
     def _completions(self) -> None:
-        """The learning system's records: each person's completions drawn from the roll-out
-        curve of each level they need, imported by the L&D officer as the learning system's
-        quarterly extracts, through the import service: the import log holds each file."""
-        rows: list[tuple[str, str, dt.date]] = []
-        for person in self.people:
-            record = person.record
-            learnt = learning(
-                self.rng,
-                team=person.team,
-                required=person.required,
-                is_manager=record.is_manager,
-                start=record.start_date,
-                leaving=record.leaving_date,
-            )
-            if person.pk in self.untrained:
-                continue
-            for code, day in learnt:
-                if day <= self.today and (person.pk, code) not in self.attended:
-                    rows.append((record.staff_id, code, day))
-        files = _quarterly_extracts(rows, today=self.today)
-        officer = self.memberships[Role.LD_OFFICER].user
-        for name, imported_at, content in files:
-            run = import_upload(
+        self.met.update(
+            completions_import(
                 partnership=self.partnership,
-                actor=officer,
-                kind="completions",
-                filename=name,
-                data=content,
-                skip_invalid=False,
+                officer=self.memberships[Role.LD_OFFICER].user,
+                people=self.people,
+                rng=self.rng,
+                today=self.today,
+                untrained=self.untrained,
+                attended=self.attended,
+                out=self.out,
             )
-            if run.status == ImportRun.Status.QUEUED:
-                import_run_check(
-                    run
-                )  # over IMPORT_INLINE_MAX_BYTES: checked now, as the worker would
-            run = import_run_confirm(run=run, actor=officer)
-            if run.status == ImportRun.Status.CONFIRMED:
-                import_run_commit(run)  # likewise imported now rather than by the worker
-                run.refresh_from_db()
-            if run.status != ImportRun.Status.DONE:
-                raise RuntimeError(f"the demo's import of {name} did not go in: {run.message}")
-            ImportRun.objects.filter(pk=run.pk).update(
-                created_at=imported_at, finished_at=imported_at + dt.timedelta(seconds=20)
-            )
-        total = 0
-        for staff_pk, level in Completion.objects.filter(partnership=self.partnership).values_list(
-            "staff_id", "course__level"
-        ):
-            self.met.update((staff_pk, lower) for lower in Level if lower <= level)
-            total += 1
-        _say(
-            self.out,
-            f"Completions: {total:,} ({len(rows):,} from the learning system in "
-            f"{len(files)} imports, the rest from attendance)",
         )
-
-
-def _quarterly_extracts(
-    rows: list[tuple[str, str, dt.date]], *, today: dt.date
-) -> list[tuple[str, dt.datetime, bytes]]:
-    """The learning system's completions as the files the L&D officer imported: what came
-    before the programme in one file at its start, then one extract per quarter, imported a
-    few days after the quarter ended (the current quarter's so far, today). Each is
-    (file name, when it was imported, the CSV)."""
-    by_file: dict[tuple[int, int], list[tuple[str, str, dt.date]]] = defaultdict(list)
-    for row in rows:
-        day = row[2]
-        key = (0, 0) if day < PROGRAMME_STARTS else (day.year, (day.month - 1) // 3 + 1)
-        by_file[key].append(row)
-    files = []
-    for (year, quarter), chosen in sorted(by_file.items()):
-        if year == 0:
-            name = f"learning-system-completions-before-{PROGRAMME_STARTS:%Y}.csv"
-            imported_on = PROGRAMME_STARTS + dt.timedelta(days=10)
-        else:
-            name = f"learning-system-completions-{year}-q{quarter}.csv"
-            quarter_ends = (
-                dt.date(year, 12, 31)
-                if quarter == 4
-                else dt.date(year, 3 * quarter + 1, 1) - dt.timedelta(days=1)
-            )
-            imported_on = min(quarter_ends + dt.timedelta(days=6), today)
-        lines = ["staff_id,course_code,completed_on"] + [
-            f"{staff_id},{code},{day.isoformat()}"
-            for staff_id, code, day in sorted(chosen, key=lambda r: (r[2], r[0], r[1]))
-        ]
-        content = ("\n".join(lines) + "\n").encode()
-        when = _at(imported_on, "09:40") if imported_on < today else timezone.now()
-        files.append((name, when, content))
-    return files
-
-
-def _random_day(rng: random.Random, first: dt.date, last: dt.date) -> dt.date:
-    return first + dt.timedelta(days=rng.randint(0, max((last - first).days, 0)))
-
-
-def _at(day: dt.date, clock: str) -> dt.datetime:
-    hours, minutes = (int(part) for part in clock.split(":"))
-    return dt.datetime(day.year, day.month, day.day, hours, minutes, tzinfo=LONDON)
-
-
-def _weekday_on_or_after(day: dt.date) -> dt.date:
-    """Training runs Tuesday to Thursday, never on a bank holiday."""
-    while day.weekday() not in (1, 2, 3) or is_scottish_bank_holiday(day):
-        day += dt.timedelta(days=1)
-    return day

@@ -8,17 +8,21 @@ from django.core.exceptions import ValidationError
 from tiptracker.engagement.models import Engagement
 from tiptracker.forms import DatePartsField
 from tiptracker.lib.dates import parse_date
+from tiptracker.lib.fields import max_length_of
+
+BODY_MAX = max_length_of(Engagement, "body")
+REPRESENTED_BY_MAX = max_length_of(Engagement, "represented_by")
 
 
 class EngagementForm(forms.Form):
     date = DatePartsField(label="Date", what="date", help_text="For example, 15 11 2021")
     body = forms.CharField(
         label="Body or group",
-        max_length=300,
+        max_length=BODY_MAX,
         help_text="For example, National short-life advisory group: quality indicator framework.",
         error_messages={
             "required": "Enter the body or group the partnership engaged with",
-            "max_length": "The body must be 300 characters or fewer",
+            "max_length": f"The body must be {BODY_MAX} characters or fewer",
         },
     )
     body_kind = forms.ChoiceField(
@@ -39,11 +43,11 @@ class EngagementForm(forms.Form):
     )
     represented_by = forms.CharField(
         label="Represented by",
-        max_length=300,
+        max_length=REPRESENTED_BY_MAX,
         help_text="Who represented the partnership, for example the Chief Social Work Officer.",
         error_messages={
             "required": "Enter who represented the partnership",
-            "max_length": "This must be 300 characters or fewer",
+            "max_length": f"This must be {REPRESENTED_BY_MAX} characters or fewer",
         },
     )
     summary = forms.CharField(

@@ -3,10 +3,11 @@ regional work, e.g. a seat on a national advisory group or a visit to another co
 
 from django.db import models
 
+from tiptracker.lib.history import PartnershipRecord, track
 from tiptracker.partnerships.models import Partnership
 
 
-class Engagement(models.Model):
+class Engagement(PartnershipRecord, models.Model):
     class BodyKind(models.TextChoices):
         NATIONAL_ADVISORY_GROUP = "national-advisory-group", "National advisory group"
         MINISTER = "minister", "Minister"
@@ -41,3 +42,6 @@ class Engagement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.body}, {self.date:%-d %B %Y}"
+
+
+track(Engagement)

@@ -8,9 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from tiptracker.engagement.models import Engagement
-
-# Who did it: the signed-in user, or None for the system (the demo loader).
-Actor = Any
+from tiptracker.lib.history import acting
+from tiptracker.partnerships.actors import Actor
 
 
 def _values(
@@ -60,15 +59,16 @@ def engagement_create(
     represented_by: str,
     summary: str,
 ) -> Engagement:
-    values = _values(
-        date=date,
-        body=body,
-        body_kind=body_kind,
-        kind=kind,
-        represented_by=represented_by,
-        summary=summary,
-    )
-    return Engagement.objects.create(partnership_id=partnership_id, **values)
+    with acting(actor):
+        values = _values(
+            date=date,
+            body=body,
+            body_kind=body_kind,
+            kind=kind,
+            represented_by=represented_by,
+            summary=summary,
+        )
+        return Engagement.objects.create(partnership_id=partnership_id, **values)
 
 
 @transaction.atomic
@@ -83,20 +83,22 @@ def engagement_update(
     represented_by: str,
     summary: str,
 ) -> Engagement:
-    values = _values(
-        date=date,
-        body=body,
-        body_kind=body_kind,
-        kind=kind,
-        represented_by=represented_by,
-        summary=summary,
-    )
-    for name, value in values.items():
-        setattr(engagement, name, value)
-    engagement.save()
-    return engagement
+    with acting(actor):
+        values = _values(
+            date=date,
+            body=body,
+            body_kind=body_kind,
+            kind=kind,
+            represented_by=represented_by,
+            summary=summary,
+        )
+        for name, value in values.items():
+            setattr(engagement, name, value)
+        engagement.save()
+        return engagement
 
 
 @transaction.atomic
 def engagement_delete(*, actor: Actor, engagement: Engagement) -> None:
-    engagement.delete()
+    with acting(actor):
+        engagement.delete()

@@ -2,17 +2,16 @@
 
 from urllib.parse import urlencode
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from tiptracker.engagement import services
+from tiptracker.engagement.access import engagements_for, get_engagement_for_user
 from tiptracker.engagement.forms import EngagementForm, PeriodForm
 from tiptracker.engagement.selectors import counts_by_kind, engagements_between
-from tiptracker.forms import add_service_error, posted
+from tiptracker.forms import form_page, posted
 from tiptracker.funding.forms import ConfirmForm
 from tiptracker.partnerships import access
 from tiptracker.partnerships.models import Membership
@@ -25,7 +24,7 @@ def engagement_list(request: HttpRequest, membership: Membership) -> HttpRespons
     """The log, newest first, for a period (from and to, either open), with counts by kind."""
     period = PeriodForm(request.GET or None)
     start, end = period.period()
-    found = engagements_between(access.engagements_for(membership), start=start, end=end)
+    found = engagements_between(engagements_for(membership), start=start, end=end)
     page = Paginator(found.order_by("-date", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
     kept = {
         name: request.GET[name]
@@ -54,18 +53,17 @@ def _back(membership: Membership) -> HttpResponse:
 @access.partnership_view(access.WORKSPACE_EDIT_ROLES)
 @require_http_methods(["GET", "POST"])
 def engagement_new(request: HttpRequest, membership: Membership) -> HttpResponse:
-    form = EngagementForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            engagement = services.engagement_create(
-                actor=request.user, partnership_id=membership.partnership_id, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, f"Added the engagement: {engagement}.")
-            return _back(membership)
-    return render(request, "engagement/form.html", {"form": form, "engagement": None})
+    return form_page(
+        request,
+        form=EngagementForm(posted(request)),
+        save=lambda data: services.engagement_create(
+            actor=membership.user, partnership_id=membership.partnership_id, **data
+        ),
+        saved_message=lambda engagement: f"Added the engagement: {engagement}.",
+        done=_back(membership),
+        template="engagement/form.html",
+        context={"engagement": None},
+    )
 
 
 @access.partnership_view(access.WORKSPACE_EDIT_ROLES)
@@ -73,19 +71,18 @@ def engagement_new(request: HttpRequest, membership: Membership) -> HttpResponse
 def engagement_edit(
     request: HttpRequest, membership: Membership, engagement_pk: int
 ) -> HttpResponse:
-    engagement = access.get_engagement_for_user(membership, engagement_pk)
-    form = EngagementForm(posted(request), initial=EngagementForm.initial_for(engagement))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.engagement_update(
-                actor=request.user, engagement=engagement, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, f"Saved the engagement: {engagement}.")
-            return _back(membership)
-    return render(request, "engagement/form.html", {"form": form, "engagement": engagement})
+    engagement = get_engagement_for_user(membership, engagement_pk)
+    return form_page(
+        request,
+        form=EngagementForm(posted(request), initial=EngagementForm.initial_for(engagement)),
+        save=lambda data: services.engagement_update(
+            actor=membership.user, engagement=engagement, **data
+        ),
+        saved_message=lambda engagement: f"Saved the engagement: {engagement}.",
+        done=_back(membership),
+        template="engagement/form.html",
+        context={"engagement": engagement},
+    )
 
 
 @access.partnership_view(access.WORKSPACE_EDIT_ROLES)
@@ -93,14 +90,13 @@ def engagement_edit(
 def engagement_delete(
     request: HttpRequest, membership: Membership, engagement_pk: int
 ) -> HttpResponse:
-    engagement = access.get_engagement_for_user(membership, engagement_pk)
-    form = ConfirmForm(posted(request))
-    if request.method == "POST":
-        try:
-            services.engagement_delete(actor=request.user, engagement=engagement)
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, f"Deleted the engagement: {engagement}.")
-            return _back(membership)
-    return render(request, "engagement/delete.html", {"form": form, "engagement": engagement})
+    engagement = get_engagement_for_user(membership, engagement_pk)
+    return form_page(
+        request,
+        form=ConfirmForm(posted(request)),
+        save=lambda data: services.engagement_delete(actor=membership.user, engagement=engagement),
+        saved_message=lambda _: f"Deleted the engagement: {engagement}.",
+        done=_back(membership),
+        template="engagement/delete.html",
+        context={"engagement": engagement},
+    )

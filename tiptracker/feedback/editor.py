@@ -21,6 +21,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tiptracker.feedback import services
+from tiptracker.feedback.access import get_survey_for_user
 from tiptracker.feedback.models import Purpose, Question, Survey, SurveyVersion
 from tiptracker.feedback.services import QuestionSpec, current_version
 from tiptracker.partnerships import access
@@ -174,7 +175,7 @@ def survey_create(request: HttpRequest, membership: Membership) -> HttpResponse:
 @access.partnership_view(RUN)
 @require_http_methods(["GET", "POST"])
 def survey_edit(request: HttpRequest, membership: Membership, survey_pk: int) -> HttpResponse:
-    return _editor(request, membership, access.get_survey_for_user(membership, survey_pk))
+    return _editor(request, membership, get_survey_for_user(membership, survey_pk))
 
 
 def _editor(request: HttpRequest, membership: Membership, survey: Survey | None) -> HttpResponse:
@@ -272,7 +273,7 @@ def _save(
             return None
         if survey is None:
             created = services.survey_create(
-                actor=request.user,
+                actor=membership.user,
                 partnership_id=membership.partnership_id,
                 name=name,
                 purpose=purpose,
@@ -284,7 +285,7 @@ def _save(
             return redirect("feedback_survey", slug, created.pk)
         assert current is not None  # every survey has a version
         version = services.survey_edit(
-            actor=request.user,
+            actor=membership.user,
             survey=survey,
             introduction=introduction,
             anonymous=anonymous,
@@ -316,10 +317,10 @@ def _show(error: ValidationError, form: SurveyForm, kept: list[QuestionRowForm])
 @access.partnership_view(RUN)
 @require_http_methods(["GET", "POST"])
 def survey_close(request: HttpRequest, membership: Membership, survey_pk: int) -> HttpResponse:
-    survey = access.get_survey_for_user(membership, survey_pk)
+    survey = get_survey_for_user(membership, survey_pk)
     if request.method == "POST":
         try:
-            services.survey_close(actor=request.user, survey=survey)
+            services.survey_close(actor=membership.user, survey=survey)
         except ValidationError as error:
             messages.info(request, " ".join(error.messages))
         else:
@@ -335,9 +336,9 @@ def survey_close(request: HttpRequest, membership: Membership, survey_pk: int) -
 @access.partnership_view(RUN)
 @require_POST
 def survey_reopen(request: HttpRequest, membership: Membership, survey_pk: int) -> HttpResponse:
-    survey = access.get_survey_for_user(membership, survey_pk)
+    survey = get_survey_for_user(membership, survey_pk)
     try:
-        services.survey_reopen(actor=request.user, survey=survey)
+        services.survey_reopen(actor=membership.user, survey=survey)
     except ValidationError as error:
         messages.info(request, " ".join(error.messages))
     else:

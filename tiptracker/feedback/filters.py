@@ -16,6 +16,7 @@ from tiptracker.lib.levels import Level
 from tiptracker.lib.money import FinancialYear
 from tiptracker.partnerships import access
 from tiptracker.partnerships.models import Membership, Organisation
+from tiptracker.training.access import courses_for, sessions_for
 from tiptracker.training.models import Course, TrainingSession
 
 FIRST_YEAR = 2018  # the national trauma training programme's first full year
@@ -77,13 +78,13 @@ class ResultsFiltersForm(forms.Form):
     def __init__(self, data: Any, *, membership: Membership) -> None:
         super().__init__(data)
         self.membership = membership
-        courses = access.courses_for(membership).order_by("level", "title")
+        courses = courses_for(membership).order_by("level", "title")
         self.fields["course"].queryset = courses  # type: ignore[attr-defined]
         self.fields["course"].label_from_instance = (  # type: ignore[attr-defined]
             lambda c: f"{c.title} ({Level(c.level).label})"
         )
         chosen = self.data.get("course") if self.is_bound else None
-        sessions = access.sessions_for(membership).order_by("-starts_at")
+        sessions = sessions_for(membership).order_by("-starts_at")
         self.fields["session"].queryset = (  # type: ignore[attr-defined]
             sessions.filter(course_id=chosen) if str(chosen or "").isdigit() else sessions.none()
         )
@@ -120,7 +121,7 @@ class ResultsFiltersForm(forms.Form):
             course_ids = (data["course"].pk,)
         elif data.get("level") is not None:
             course_ids = tuple(
-                access.courses_for(self.membership)
+                courses_for(self.membership)
                 .filter(level=data["level"])
                 .values_list("pk", flat=True)
             )

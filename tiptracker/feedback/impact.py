@@ -187,7 +187,7 @@ def chain_counts(
     partnership_id: int, *, at: int, years: tuple[dt.date, dt.date] | None = None
 ) -> _Counts:
     """Everything the chain counts, by course and period (public: the board report,
-    reporting/figures.py, counts its chain with it too). `years` (the first day of a
+    reporting/gather_training.py, counts its chain with it too). `years` (the first day of a
     financial year, the last day of one) keeps only training within those whole years: the
     board report asks for its period's, not every quarter since the start. Whole years, so
     that answers dated only by their year are judged as they are for the impact page."""

@@ -17,8 +17,9 @@ from tiptracker.feedback.models import (
     SurveyVersion,
     Timepoint,
 )
+from tiptracker.lib.history import acting
+from tiptracker.partnerships.actors import Actor
 
-Actor = Any
 MAX_QUESTIONS = 40
 MAX_CHOICES = 20
 MAX_TEXT = 500  # a question and its hint (Question.text, Question.hint)
@@ -320,27 +321,29 @@ def survey_edit_outcome(before: SurveyVersion, after: SurveyVersion) -> str:
 def survey_close(*, actor: Actor, survey: Survey) -> Survey:
     """Close an open survey: nothing more is sent, and the links of everyone who has not
     answered stop working (their invitations expire). Answers already given stay."""
-    locked = Survey.objects.select_for_update().get(pk=survey.pk)
-    if locked.closed_at is not None:
-        raise ValidationError("This survey is already closed")
-    survey.closed_at = locked.closed_at = timezone.now()
-    locked.save(update_fields=["closed_at"])
-    Invitation.objects.filter(
-        survey_id=survey.pk, status__in=[Invitation.Status.WAITING, Invitation.Status.SENT]
-    ).update(status=Invitation.Status.EXPIRED)
-    return survey
+    with acting(actor):
+        locked = Survey.objects.select_for_update().get(pk=survey.pk)
+        if locked.closed_at is not None:
+            raise ValidationError("This survey is already closed")
+        survey.closed_at = locked.closed_at = timezone.now()
+        locked.save(update_fields=["closed_at"])
+        Invitation.objects.filter(
+            survey_id=survey.pk, status__in=[Invitation.Status.WAITING, Invitation.Status.SENT]
+        ).update(status=Invitation.Status.EXPIRED)
+        return survey
 
 
 @transaction.atomic
 def survey_reopen(*, actor: Actor, survey: Survey) -> Survey:
     """Reopen a closed survey. Invitations that expired when it closed stay expired: a link
     that was announced as closed does not come back to life."""
-    locked = Survey.objects.select_for_update().get(pk=survey.pk)
-    if locked.closed_at is None:
-        raise ValidationError("This survey is open already")
-    survey.closed_at = locked.closed_at = None
-    locked.save(update_fields=["closed_at"])
-    return survey
+    with acting(actor):
+        locked = Survey.objects.select_for_update().get(pk=survey.pk)
+        if locked.closed_at is None:
+            raise ValidationError("This survey is open already")
+        survey.closed_at = locked.closed_at = None
+        locked.save(update_fields=["closed_at"])
+        return survey
 
 
 @transaction.atomic
@@ -354,29 +357,34 @@ def course_survey_set(
 ) -> CourseSurvey | None:
     """Run `survey` for `course` at `timepoint` (None: no survey then). A follow-up runs
     after `delay_days` (default twelve weeks); the others run at once."""
-    if timepoint not in Timepoint.values:
-        raise ValidationError({"timepoint": "Choose when the survey runs"})
-    if survey is None:
-        CourseSurvey.objects.filter(course=course, timepoint=timepoint).delete()
-        return None
-    if survey.partnership_id != course.partnership_id:
-        raise ValidationError({"survey": "That survey belongs to another partnership"})
-    if timepoint == Timepoint.FOLLOW_UP:
-        delay = CourseSurvey.DEFAULT_FOLLOW_UP_DAYS if delay_days is None else delay_days
-        if not 7 <= delay <= 730:
-            raise ValidationError(
-                {"delay_days": "A follow-up runs between 7 days and 2 years after the course"}
-            )
-    elif delay_days:
-        raise ValidationError({"delay_days": "Only a follow-up runs after a delay"})
-    else:
-        delay = 0
-    found, _created = CourseSurvey.objects.update_or_create(
-        course=course,
-        timepoint=timepoint,
-        defaults={"partnership_id": course.partnership_id, "survey": survey, "delay_days": delay},
-    )
-    return found
+    with acting(actor):
+        if timepoint not in Timepoint.values:
+            raise ValidationError({"timepoint": "Choose when the survey runs"})
+        if survey is None:
+            CourseSurvey.objects.filter(course=course, timepoint=timepoint).delete()
+            return None
+        if survey.partnership_id != course.partnership_id:
+            raise ValidationError({"survey": "That survey belongs to another partnership"})
+        if timepoint == Timepoint.FOLLOW_UP:
+            delay = CourseSurvey.DEFAULT_FOLLOW_UP_DAYS if delay_days is None else delay_days
+            if not 7 <= delay <= 730:
+                raise ValidationError(
+                    {"delay_days": "A follow-up runs between 7 days and 2 years after the course"}
+                )
+        elif delay_days:
+            raise ValidationError({"delay_days": "Only a follow-up runs after a delay"})
+        else:
+            delay = 0
+        found, _created = CourseSurvey.objects.update_or_create(
+            course=course,
+            timepoint=timepoint,
+            defaults={
+                "partnership_id": course.partnership_id,
+                "survey": survey,
+                "delay_days": delay,
+            },
+        )
+        return found
 
 
 @transaction.atomic

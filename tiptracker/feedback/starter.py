@@ -8,7 +8,8 @@ what they would say is offered as choices instead."""
 from django.db import transaction
 
 from tiptracker.feedback.models import Purpose, Question, Survey
-from tiptracker.feedback.services import Actor, QuestionSpec, survey_create
+from tiptracker.feedback.services import QuestionSpec, survey_create
+from tiptracker.partnerships.actors import Actor
 
 K = Question.Kind
 SKIP = "You can leave any question blank."

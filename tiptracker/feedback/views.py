@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tiptracker.feedback import exports, services
+from tiptracker.feedback.access import get_survey_for_user
 from tiptracker.feedback.filters import ResultsFiltersForm
 from tiptracker.feedback.forms import CourseSurveysForm
 from tiptracker.feedback.models import AGREEMENT_SCALE, Timepoint
@@ -21,6 +22,7 @@ from tiptracker.lib.charts import distribution_chart_svg
 from tiptracker.lib.suppression import threshold
 from tiptracker.partnerships import access
 from tiptracker.partnerships.models import Membership
+from tiptracker.training.access import courses_for, get_course_for_user
 
 RUN = access.TRAINING_ADMIN_ROLES
 PAGE_SIZE = 50
@@ -31,16 +33,16 @@ def surveys(request: HttpRequest, membership: Membership) -> HttpResponse:
     page = Paginator(surveys_list_for(membership.partnership_id), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    courses = Paginator(
-        access.courses_for(membership).order_by("level", "title"), PAGE_SIZE
-    ).get_page(request.GET.get("courses"))
+    courses = Paginator(courses_for(membership).order_by("level", "title"), PAGE_SIZE).get_page(
+        request.GET.get("courses")
+    )
     return render(request, "feedback/surveys.html", {"page": page, "courses": courses})
 
 
 @access.partnership_view(RUN)
 @require_POST
 def starter_set(request: HttpRequest, membership: Membership) -> HttpResponse:
-    added = surveys_starter_set(actor=request.user, partnership_id=membership.partnership_id)
+    added = surveys_starter_set(actor=membership.user, partnership_id=membership.partnership_id)
     if added:
         messages.success(request, "Added the starter surveys: " + ", ".join(s.name for s in added))
     else:
@@ -50,7 +52,7 @@ def starter_set(request: HttpRequest, membership: Membership) -> HttpResponse:
 
 @access.partnership_view(RUN)
 def survey(request: HttpRequest, membership: Membership, survey_pk: int) -> HttpResponse:
-    found = access.get_survey_for_user(membership, survey_pk)
+    found = get_survey_for_user(membership, survey_pk)
     versions = list(survey_versions(found))
     current = versions[0]
     return render(
@@ -71,7 +73,7 @@ def survey(request: HttpRequest, membership: Membership, survey_pk: int) -> Http
 def course_surveys_edit(
     request: HttpRequest, membership: Membership, course_pk: int
 ) -> HttpResponse:
-    course = access.get_course_for_user(membership, course_pk)
+    course = get_course_for_user(membership, course_pk)
     current = course_surveys(course.pk)
     initial: dict = {tp: found.survey_id for tp, found in current.items()}
     if Timepoint.FOLLOW_UP in current:
@@ -82,7 +84,7 @@ def course_surveys_edit(
     if request.method == "POST" and form.is_valid():
         try:
             services.course_surveys_set(
-                actor=request.user,
+                actor=membership.user,
                 course=course,
                 surveys={tp: form.cleaned_data[tp] for tp in Timepoint.values},
                 follow_up_days=form.cleaned_data["follow_up_weeks"] * 7,

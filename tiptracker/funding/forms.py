@@ -13,7 +13,12 @@ from django.db.models import QuerySet
 
 from tiptracker.forms import DatePartsField
 from tiptracker.funding.models import Allocation, Commitment
+from tiptracker.lib.fields import max_length_of
 from tiptracker.lib.money import FinancialYear, format_pounds, parse_pounds
+
+SOURCE_MAX = max_length_of(Allocation, "source")
+WHAT_MAX = max_length_of(Commitment, "what")
+PARTNER_MAX = max_length_of(Commitment, "partner")
 
 
 class PoundsField(forms.CharField):
@@ -72,11 +77,11 @@ def amount_for_editing(amount: Decimal) -> str:
 class AllocationForm(forms.Form):
     source = forms.CharField(
         label="Source",
-        max_length=200,
+        max_length=SOURCE_MAX,
         help_text="Who allocated the money, for example Scottish Government.",
         error_messages={
             "required": "Enter where the money comes from",
-            "max_length": "The source must be 200 characters or fewer",
+            "max_length": f"The source must be {SOURCE_MAX} characters or fewer",
         },
     )
     financial_year = FinancialYearField(label="Financial year")
@@ -107,19 +112,19 @@ class AllocationChoiceField(forms.ModelChoiceField):
 class CommitmentForm(forms.Form):
     what = forms.CharField(
         label="What the money is committed to",
-        max_length=300,
+        max_length=WHAT_MAX,
         help_text="For example, 1 FTE Trauma Learning and Development Officer for 12 months.",
         error_messages={
             "required": "Enter what the money is committed to",
-            "max_length": "This must be 300 characters or fewer",
+            "max_length": f"This must be {WHAT_MAX} characters or fewer",
         },
     )
     partner = forms.CharField(
         label="In partnership with (optional)",
-        max_length=200,
+        max_length=PARTNER_MAX,
         required=False,
         help_text="For example, Women's Rape and Sexual Abuse Centre.",
-        error_messages={"max_length": "The partner must be 200 characters or fewer"},
+        error_messages={"max_length": f"The partner must be {PARTNER_MAX} characters or fewer"},
     )
     financial_year = FinancialYearField(label="Financial year")
     allocation = AllocationChoiceField(

@@ -9,11 +9,12 @@ from decimal import Decimal
 
 from django.db import models
 
+from tiptracker.lib.history import PartnershipRecord, track
 from tiptracker.lib.money import pounds_from_pence
 from tiptracker.partnerships.models import Partnership
 
 
-class Allocation(models.Model):
+class Allocation(PartnershipRecord, models.Model):
     """Money allocated to the partnership for one financial year, e.g. £50,000.00 from the
     Scottish Government for 2022/23."""
 
@@ -54,7 +55,7 @@ class Allocation(models.Model):
         return max(self.committed - self.amount, Decimal(0))
 
 
-class Commitment(models.Model):
+class Commitment(PartnershipRecord, models.Model):
     """Money committed in a financial year: a post, a contract, a piece of work. Usually
     against one of that year's allocations; one without is allowed (the funding may be
     agreed before it arrives), and the funding page warns about it."""
@@ -95,3 +96,7 @@ class Commitment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.what}, {self.financial_year}"
+
+
+track(Allocation)
+track(Commitment)

@@ -15,10 +15,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from tiptracker.funding.models import Allocation, Commitment
+from tiptracker.lib.history import acting
 from tiptracker.lib.money import FinancialYear, check_pounds
-
-# Who did it: the signed-in user, or None for the system (the demo loader).
-Actor = Any
+from tiptracker.partnerships.actors import Actor
 
 
 def _year(value: object, errors: dict[str, str]) -> str:
@@ -72,10 +71,11 @@ def allocation_create(
     amount: Decimal,
     purpose: str = "",
 ) -> Allocation:
-    values = _allocation_values(
-        source=source, financial_year=financial_year, amount=amount, purpose=purpose
-    )
-    return Allocation.objects.create(partnership_id=partnership_id, **values)
+    with acting(actor):
+        values = _allocation_values(
+            source=source, financial_year=financial_year, amount=amount, purpose=purpose
+        )
+        return Allocation.objects.create(partnership_id=partnership_id, **values)
 
 
 @transaction.atomic
@@ -88,36 +88,38 @@ def allocation_update(
     amount: Decimal,
     purpose: str = "",
 ) -> Allocation:
-    values = _allocation_values(
-        source=source, financial_year=financial_year, amount=amount, purpose=purpose
-    )
-    if values["financial_year"] != allocation.financial_year:
-        # Its commitments would be counted in one year and against money in another.
-        held = allocation.commitments.count()
-        if held:
-            raise ValidationError(
-                {
-                    "financial_year": f"{held} {'commitment is' if held == 1 else 'commitments are'} "
-                    f"against this allocation in {allocation.financial_year}: move "
-                    f"{'it' if held == 1 else 'them'} to another allocation before changing the year"
-                }
-            )
-    for name, value in values.items():
-        setattr(allocation, name, value)
-    allocation.save()
-    return allocation
+    with acting(actor):
+        values = _allocation_values(
+            source=source, financial_year=financial_year, amount=amount, purpose=purpose
+        )
+        if values["financial_year"] != allocation.financial_year:
+            # Its commitments would be counted in one year and against money in another.
+            held = allocation.commitments.count()
+            if held:
+                raise ValidationError(
+                    {
+                        "financial_year": f"{held} {'commitment is' if held == 1 else 'commitments are'} "
+                        f"against this allocation in {allocation.financial_year}: move "
+                        f"{'it' if held == 1 else 'them'} to another allocation before changing the year"
+                    }
+                )
+        for name, value in values.items():
+            setattr(allocation, name, value)
+        allocation.save()
+        return allocation
 
 
 @transaction.atomic
 def allocation_delete(*, actor: Actor, allocation: Allocation) -> None:
-    held = allocation.commitments.count()
-    if held:
-        raise ValidationError(
-            f"{held} {'commitment is' if held == 1 else 'commitments are'} against this "
-            f"allocation: delete {'it' if held == 1 else 'them'}, or move "
-            f"{'it' if held == 1 else 'them'} to another allocation, first."
-        )
-    allocation.delete()
+    with acting(actor):
+        held = allocation.commitments.count()
+        if held:
+            raise ValidationError(
+                f"{held} {'commitment is' if held == 1 else 'commitments are'} against this "
+                f"allocation: delete {'it' if held == 1 else 'them'}, or move "
+                f"{'it' if held == 1 else 'them'} to another allocation, first."
+            )
+        allocation.delete()
 
 
 # Commitments ------------------------------------------------------------------------------
@@ -173,17 +175,18 @@ def commitment_create(
     ends_on: dt.date,
     partner: str = "",
 ) -> Commitment:
-    values = _commitment_values(
-        partnership_id=partnership_id,
-        allocation=allocation,
-        financial_year=financial_year,
-        what=what,
-        partner=partner,
-        amount=amount,
-        starts_on=starts_on,
-        ends_on=ends_on,
-    )
-    return Commitment.objects.create(partnership_id=partnership_id, **values)
+    with acting(actor):
+        values = _commitment_values(
+            partnership_id=partnership_id,
+            allocation=allocation,
+            financial_year=financial_year,
+            what=what,
+            partner=partner,
+            amount=amount,
+            starts_on=starts_on,
+            ends_on=ends_on,
+        )
+        return Commitment.objects.create(partnership_id=partnership_id, **values)
 
 
 @transaction.atomic
@@ -199,22 +202,24 @@ def commitment_update(
     ends_on: dt.date,
     partner: str = "",
 ) -> Commitment:
-    values = _commitment_values(
-        partnership_id=commitment.partnership_id,
-        allocation=allocation,
-        financial_year=financial_year,
-        what=what,
-        partner=partner,
-        amount=amount,
-        starts_on=starts_on,
-        ends_on=ends_on,
-    )
-    for name, value in values.items():
-        setattr(commitment, name, value)
-    commitment.save()
-    return commitment
+    with acting(actor):
+        values = _commitment_values(
+            partnership_id=commitment.partnership_id,
+            allocation=allocation,
+            financial_year=financial_year,
+            what=what,
+            partner=partner,
+            amount=amount,
+            starts_on=starts_on,
+            ends_on=ends_on,
+        )
+        for name, value in values.items():
+            setattr(commitment, name, value)
+        commitment.save()
+        return commitment
 
 
 @transaction.atomic
 def commitment_delete(*, actor: Actor, commitment: Commitment) -> None:
-    commitment.delete()
+    with acting(actor):
+        commitment.delete()

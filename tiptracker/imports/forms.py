@@ -5,8 +5,8 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.text import capfirst
 
+from tiptracker.imports.checks import ImportRefused, check_upload, row_limit
 from tiptracker.imports.models import ImportKind
-from tiptracker.imports.services import ImportRefused, check_upload, row_limit
 
 # The columns of each kind, as formats.md lists them, so the person can check their file.
 KIND_HINTS = {

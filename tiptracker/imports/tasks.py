@@ -5,6 +5,6 @@ from django_tasks import task
 
 @task()
 def import_run_work(run_id: int) -> None:
-    from tiptracker.imports.services import import_run_work as work
+    from tiptracker.imports.runs import import_run_work as work
 
     work(run_id)

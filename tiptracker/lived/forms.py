@@ -1,5 +1,6 @@
 """Forms of the lived-experience route: they carry what a person typed to the services, which
-hold the rules (services.py), and carry the services' refusals back to the right field."""
+hold the rules (route.py, contacts.py, consent.py), and carry the services' refusals back
+to the right field."""
 
 from django import forms
 

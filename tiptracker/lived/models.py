@@ -9,7 +9,8 @@ What is stored here is special category data about employees, kept by their empl
   than LIVED_RETENTION_DAYS ago; what stays is an anonymous record of the stages, for counts;
 - every open, change and export writes an AuditEvent, which cannot be changed or deleted
   through the ORM and is never shown in the admin site.
-Writes go through services.py only.
+Writes go through the route's service modules only (route.py and the modules beside it:
+contacts, tokens, consent, erasure, reads, export, audit).
 """
 
 from typing import Any, NoReturn

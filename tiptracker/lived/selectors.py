@@ -1,6 +1,6 @@
 """Reads of the lived-experience route. Those that show a person's details are called only
-through the audited functions in services.py (lived_records_list, lived_record_open,
-lived_export); what leaves the route is `stage_counts`, suppressed."""
+through the audited functions in reads.py and export.py (lived_records_list,
+lived_record_open, lived_export); what leaves the route is `stage_counts`, suppressed."""
 
 import datetime as dt
 from dataclasses import dataclass

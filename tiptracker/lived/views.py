@@ -23,7 +23,16 @@ from tiptracker.forms import add_service_error, posted
 from tiptracker.lib import suppression
 from tiptracker.lib.dates import today
 from tiptracker.lib.money import FinancialYear
-from tiptracker.lived import access, selectors, services
+from tiptracker.lived import access, selectors
+from tiptracker.lived.audit import lived_workspace_unlock
+from tiptracker.lived.consent import (
+    lived_consent_record,
+    lived_consent_text_publish,
+    lived_involvement_add,
+)
+from tiptracker.lived.contacts import lived_details_update, lived_interest_express
+from tiptracker.lived.erasure import lived_withdraw
+from tiptracker.lived.export import lived_export
 from tiptracker.lived.forms import (
     CodeForm,
     ConsentForm,
@@ -36,6 +45,19 @@ from tiptracker.lived.forms import (
     UnlockForm,
 )
 from tiptracker.lived.models import ConsentText, RouteRecord, Stage
+from tiptracker.lived.reads import lived_audit_trail, lived_record_open, lived_records_list
+from tiptracker.lived.route import (
+    TRANSITIONS,
+    lived_close,
+    lived_decline,
+    lived_discussion_arrange,
+    lived_discussion_hold,
+    lived_information_send,
+    lived_involve,
+    lived_pause,
+    lived_resume,
+)
+from tiptracker.lived.tokens import lived_link_reissue
 from tiptracker.partnerships.models import Membership
 
 PAGE_SIZE = 50
@@ -43,12 +65,12 @@ PAGE_SIZE = 50
 # The moves a coordinator makes from the record page: the stage moved to -> the service.
 # Consent has its own form (consent_record); withdrawal its own confirmation.
 MOVES = {
-    Stage.INFORMATION_SENT: services.lived_information_send,
-    Stage.DISCUSSION_ARRANGED: services.lived_discussion_arrange,
-    Stage.DISCUSSION_HELD: services.lived_discussion_hold,
-    Stage.DECLINED: services.lived_decline,
-    Stage.PAUSED: services.lived_pause,
-    Stage.CLOSED: services.lived_close,
+    Stage.INFORMATION_SENT: lived_information_send,
+    Stage.DISCUSSION_ARRANGED: lived_discussion_arrange,
+    Stage.DISCUSSION_HELD: lived_discussion_hold,
+    Stage.DECLINED: lived_decline,
+    Stage.PAUSED: lived_pause,
+    Stage.CLOSED: lived_close,
 }
 
 
@@ -104,7 +126,7 @@ def unlock(request: HttpRequest, slug: str) -> HttpResponse:
             second_factor.new_key(device)
             request.session[ENROLLING] = device.pk
             return access.no_store(redirect(access.unlock_url(slug, next_url)))
-        services.lived_workspace_unlock(
+        lived_workspace_unlock(
             actor=membership, partnership_id=membership.partnership_id, ok=check.ok
         )
         if check.ok:
@@ -150,7 +172,7 @@ def records(request: HttpRequest, membership: Membership) -> HttpResponse:
     stage = request.GET.get("stage", "")
     if stage not in Stage.values:
         stage = ""
-    page = services.lived_records_list(
+    page = lived_records_list(
         actor=membership,
         partnership_id=membership.partnership_id,
         stage=stage,
@@ -177,7 +199,7 @@ def record_new(request: HttpRequest, membership: Membership) -> HttpResponse:
     form = InterestForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            result = services.lived_interest_express(
+            result = lived_interest_express(
                 actor=membership, partnership_id=membership.partnership_id, **form.cleaned_data
             )
         except ValidationError as error:
@@ -198,10 +220,10 @@ def record_new(request: HttpRequest, membership: Membership) -> HttpResponse:
 
 @access.coordinator_view
 def record(request: HttpRequest, membership: Membership, record_pk: int) -> HttpResponse:
-    found = services.lived_record_open(
+    found = lived_record_open(
         actor=membership, record_id=record_pk, partnership_id=membership.partnership_id
     )
-    next_stages = [(value, Stage(value).label) for value in services.TRANSITIONS[found.stage]]
+    next_stages = [(value, Stage(value).label) for value in TRANSITIONS[found.stage]]
     return render(
         request,
         "lived/record.html",
@@ -225,9 +247,7 @@ def record_details(request: HttpRequest, membership: Membership, record_pk: int)
     form = InterestForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            token = services.lived_details_update(
-                actor=membership, record=found, **form.cleaned_data
-            )
+            token = lived_details_update(actor=membership, record=found, **form.cleaned_data)
         except ValidationError as error:
             add_service_error(form, error)
         else:
@@ -236,7 +256,7 @@ def record_details(request: HttpRequest, membership: Membership, record_pk: int)
                 return _link_page(request, found, token)
             return _to_record(membership, found)
     elif request.method == "GET":
-        opened = services.lived_record_open(
+        opened = lived_record_open(
             actor=membership, record_id=found.pk, partnership_id=membership.partnership_id
         )
         if opened.erased_at is not None:
@@ -270,7 +290,7 @@ def record_move(
     form = MoveForm(posted(request))
     if request.method == "POST" and form.is_valid():
         if to == Stage.INVOLVED:
-            move = services.lived_resume if found.stage == Stage.PAUSED else services.lived_involve
+            move = lived_resume if found.stage == Stage.PAUSED else lived_involve
         else:
             move = MOVES[Stage(to)]
         try:
@@ -296,7 +316,7 @@ def consent_record(request: HttpRequest, membership: Membership, record_pk: int)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.lived_consent_record(actor=membership, record=found, **data)
+            lived_consent_record(actor=membership, record=found, **data)
         except ValidationError as error:
             add_service_error(form, error)
         else:
@@ -312,7 +332,7 @@ def involvement_add(request: HttpRequest, membership: Membership, record_pk: int
     form = InvolvementForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            services.lived_involvement_add(actor=membership, record=found, **form.cleaned_data)
+            lived_involvement_add(actor=membership, record=found, **form.cleaned_data)
         except ValidationError as error:
             add_service_error(form, error)
         else:
@@ -328,7 +348,7 @@ def record_withdraw(request: HttpRequest, membership: Membership, record_pk: int
     details are erased at once."""
     found = _record(membership, record_pk)
     if request.method == "POST":
-        withdrawal = services.lived_withdraw(actor=membership, record=found)
+        withdrawal = lived_withdraw(actor=membership, record=found)
         messages.success(
             request,
             f"Record {found.pk} was already withdrawn."
@@ -345,7 +365,7 @@ def link_reissue(request: HttpRequest, membership: Membership, record_pk: int) -
     """A new private link, shown once, for the coordinator to send to the person."""
     found = _record(membership, record_pk)
     try:
-        token = services.lived_link_reissue(actor=membership, record=found)
+        token = lived_link_reissue(actor=membership, record=found)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return _to_record(membership, found)
@@ -363,7 +383,7 @@ def _link_page(
 def record_export(request: HttpRequest, membership: Membership, record_pk: int) -> HttpResponse:
     """Everything held about the person, for a subject access request (audited)."""
     found = _record(membership, record_pk)
-    data = services.lived_export(actor=membership, record=found)
+    data = lived_export(actor=membership, record=found)
     response = HttpResponse(
         json.dumps(data, indent=2, ensure_ascii=False), content_type="application/json"
     )
@@ -382,7 +402,7 @@ def consent_texts(request: HttpRequest, membership: Membership) -> HttpResponse:
     form = ConsentTextForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            text = services.lived_consent_text_publish(
+            text = lived_consent_text_publish(
                 actor=membership, partnership_id=membership.partnership_id, **form.cleaned_data
             )
         except ValidationError as error:
@@ -400,7 +420,7 @@ def consent_texts(request: HttpRequest, membership: Membership) -> HttpResponse:
 def audit(request: HttpRequest, membership: Membership) -> HttpResponse:
     record_id = request.GET.get("record", "")
     record_pk = int(record_id) if record_id.isdigit() else None
-    events = services.lived_audit_trail(
+    events = lived_audit_trail(
         actor=membership, partnership_id=membership.partnership_id, record_id=record_pk
     )
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))

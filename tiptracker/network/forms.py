@@ -6,10 +6,15 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
 from tiptracker.forms import DatePartsField
+from tiptracker.lib.fields import max_length_of
 from tiptracker.network.models import NetworkActivity, NetworkMember
 from tiptracker.network.selectors import CURRENT, PAST
 from tiptracker.partnerships.models import Organisation
-from tiptracker.workforce.models import Team
+from tiptracker.workforce.models import StaffMember, Team
+
+STAFF_ID_MAX = max_length_of(StaffMember, "staff_id")
+NAME_MAX = max_length_of(NetworkMember, "name")
+JOB_ROLE_MAX = max_length_of(NetworkMember, "job_role")
 
 
 class TeamChoiceField(forms.ModelChoiceField):
@@ -29,23 +34,23 @@ class NetworkMemberForm(forms.Form):
     )
     staff_id = forms.CharField(
         label="Staff ID (optional)",
-        max_length=64,
+        max_length=STAFF_ID_MAX,
         required=False,
         help_text="If they are in the staff records: their staff ID. Their name, job title, organisation and team are then filled in from there unless you enter them below.",
     )
     name = forms.CharField(
         label="Name",
-        max_length=200,
+        max_length=NAME_MAX,
         required=False,
         help_text="Leave blank to use the name in their staff record.",
-        error_messages={"max_length": "The name must be 200 characters or fewer"},
+        error_messages={"max_length": f"The name must be {NAME_MAX} characters or fewer"},
     )
     job_role = forms.CharField(
         label="Job role",
-        max_length=200,
+        max_length=JOB_ROLE_MAX,
         required=False,
         help_text="For example, Chief Social Work Officer.",
-        error_messages={"max_length": "The role must be 200 characters or fewer"},
+        error_messages={"max_length": f"The role must be {JOB_ROLE_MAX} characters or fewer"},
     )
     organisation = forms.ModelChoiceField(
         label="Organisation",

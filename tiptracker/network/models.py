@@ -6,11 +6,12 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from tiptracker.lib.history import PartnershipRecord, track
 from tiptracker.partnerships.models import Organisation, Partnership
 from tiptracker.workforce.models import StaffMember, Team
 
 
-class NetworkMember(models.Model):
+class NetworkMember(PartnershipRecord, models.Model):
     class Kind(models.TextChoices):
         # A senior leader who represents the partnership in the national champions network.
         CHAMPION = "champion", "Trauma champion"
@@ -57,7 +58,7 @@ class NetworkMember(models.Model):
         return self.from_date <= on and (self.to_date is None or self.to_date >= on)
 
 
-class NetworkActivity(models.Model):
+class NetworkActivity(PartnershipRecord, models.Model):
     class Kind(models.TextChoices):
         MEETING = "meeting", "Meeting"
         TRAINING = "training", "Training delivered"
@@ -84,3 +85,7 @@ class NetworkActivity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on {self.date:%-d %B %Y}"
+
+
+track(NetworkMember)
+track(NetworkActivity)

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from tiptracker.lib.dates import months_after
+from tiptracker.network.access import network_members_for
 from tiptracker.network.models import NetworkActivity, NetworkMember
-from tiptracker.partnerships.access import network_members_for
 from tiptracker.partnerships.models import Membership, Organisation
 from tiptracker.workforce.models import Team
 

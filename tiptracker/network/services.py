@@ -1,18 +1,16 @@
 """Writes for the champions and ambassadors network: the roster and its activity log."""
 
 import datetime as dt
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from tiptracker.lib.dates import today
+from tiptracker.lib.history import acting
 from tiptracker.network.models import NetworkActivity, NetworkMember
+from tiptracker.partnerships.actors import Actor
 from tiptracker.partnerships.models import Organisation
 from tiptracker.workforce.models import StaffMember, Team
-
-# Who did it: the signed-in user, or None for the system (the demo loader).
-Actor = Any
 
 
 def _clean_member(
@@ -93,18 +91,19 @@ def network_member_create(
     team: Team | None = None,
     to_date: dt.date | None = None,
 ) -> NetworkMember:
-    values = _clean_member(
-        partnership_id=partnership_id,
-        kind=kind,
-        person=person,
-        name=name,
-        job_role=job_role,
-        organisation=organisation,
-        team=team,
-        from_date=from_date,
-        to_date=to_date,
-    )
-    return NetworkMember.objects.create(partnership_id=partnership_id, **values)
+    with acting(actor):
+        values = _clean_member(
+            partnership_id=partnership_id,
+            kind=kind,
+            person=person,
+            name=name,
+            job_role=job_role,
+            organisation=organisation,
+            team=team,
+            from_date=from_date,
+            to_date=to_date,
+        )
+        return NetworkMember.objects.create(partnership_id=partnership_id, **values)
 
 
 @transaction.atomic
@@ -121,21 +120,22 @@ def network_member_update(
     team: Team | None = None,
     to_date: dt.date | None = None,
 ) -> NetworkMember:
-    values = _clean_member(
-        partnership_id=member.partnership_id,
-        kind=kind,
-        person=person,
-        name=name,
-        job_role=job_role,
-        organisation=organisation,
-        team=team,
-        from_date=from_date,
-        to_date=to_date,
-    )
-    for field, value in values.items():
-        setattr(member, field, value)
-    member.save()
-    return member
+    with acting(actor):
+        values = _clean_member(
+            partnership_id=member.partnership_id,
+            kind=kind,
+            person=person,
+            name=name,
+            job_role=job_role,
+            organisation=organisation,
+            team=team,
+            from_date=from_date,
+            to_date=to_date,
+        )
+        for field, value in values.items():
+            setattr(member, field, value)
+        member.save()
+        return member
 
 
 @transaction.atomic

@@ -1,15 +1,14 @@
 from urllib.parse import urlencode
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from tiptracker.forms import add_service_error, posted
+from tiptracker.forms import form_page, posted
 from tiptracker.lib.dates import today
 from tiptracker.network import services
+from tiptracker.network.access import get_network_member_for_user
 from tiptracker.network.forms import (
     ActivityForm,
     CoverageFilterForm,
@@ -27,6 +26,7 @@ from tiptracker.network.selectors import (
 )
 from tiptracker.partnerships import access
 from tiptracker.partnerships.models import Membership
+from tiptracker.workforce.access import staff_for, teams_for
 
 PAGE_SIZE = 50
 # Organisations are few (the partners of one partnership); beyond this the page says so.
@@ -69,42 +69,41 @@ def network(request: HttpRequest, membership: Membership) -> HttpResponse:
     )
 
 
+def _to_member(membership: Membership, member: NetworkMember) -> HttpResponse:
+    return redirect("network_member_detail", membership.partnership.slug, member.pk)
+
+
 @access.partnership_view(access.WORKSPACE_READ_ROLES)
 @require_http_methods(["GET", "POST"])
 def network_member_detail(
     request: HttpRequest, membership: Membership, network_member_pk: int
 ) -> HttpResponse:
     """One champion or ambassador with their activity log; administrators add to the log."""
-    member = access.get_network_member_for_user(membership, network_member_pk)
-    can_edit = membership.role in access.WORKSPACE_EDIT_ROLES
-    form = ActivityForm(posted(request))
-    if request.method == "POST":
+    member = get_network_member_for_user(membership, network_member_pk)
+    if request.method == "POST":  # every member reads the log; only editors add to it
         access.require_role(membership, access.WORKSPACE_EDIT_ROLES)
-        if form.is_valid():
-            try:
-                activity = services.network_activity_record(
-                    actor=request.user,
-                    member=member,
-                    on=form.cleaned_data["date"],
-                    kind=form.cleaned_data["kind"],
-                    summary=form.cleaned_data["summary"],
-                )
-            except ValidationError as error:
-                add_service_error(form, error, fields=ActivityForm.SERVICE_FIELDS)
-            else:
-                messages.success(
-                    request, f"Added the {activity.get_kind_display().lower()} to the log."
-                )
-                return redirect("network_member_detail", membership.partnership.slug, member.pk)
-    page = Paginator(member_activities(member), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
+    return form_page(
         request,
-        "network/member_detail.html",
-        {
+        form=ActivityForm(posted(request)),
+        save=lambda data: services.network_activity_record(
+            actor=membership.user,
+            member=member,
+            on=data["date"],
+            kind=data["kind"],
+            summary=data["summary"],
+        ),
+        service_fields=ActivityForm.SERVICE_FIELDS,
+        saved_message=lambda activity: (
+            f"Added the {activity.get_kind_display().lower()} to the log."
+        ),
+        done=_to_member(membership, member),
+        template="network/member_detail.html",
+        context=lambda: {
             "member": member,
-            "form": form,
-            "page": page,
-            "can_edit": can_edit,
+            "page": Paginator(member_activities(member), PAGE_SIZE).get_page(
+                request.GET.get("page")
+            ),
+            "can_edit": membership.role in access.WORKSPACE_EDIT_ROLES,
             "current": member.is_current(today()),
             "today": today(),
         },
@@ -114,9 +113,9 @@ def network_member_detail(
 def _member_form(request: HttpRequest, membership: Membership, **kwargs) -> NetworkMemberForm:  # type: ignore[no-untyped-def]
     return NetworkMemberForm(
         posted(request),
-        staff=access.staff_for(membership),
+        staff=staff_for(membership),
         organisations=access.organisations_for(membership),
-        teams=access.teams_for(membership),
+        teams=teams_for(membership),
         **kwargs,
     )
 
@@ -125,21 +124,21 @@ def _member_form(request: HttpRequest, membership: Membership, **kwargs) -> Netw
 @require_http_methods(["GET", "POST"])
 def network_member_new(request: HttpRequest, membership: Membership) -> HttpResponse:
     form = _member_form(request, membership, initial={"kind": request.GET.get("kind", "")})
-    if request.method == "POST" and form.is_valid():
-        try:
-            member = services.network_member_create(
-                actor=request.user,
-                partnership_id=membership.partnership_id,
-                **form.member_values(),
-            )
-        except ValidationError as error:
-            add_service_error(form, error, fields=NetworkMemberForm.SERVICE_FIELDS)
-        else:
-            messages.success(
-                request, f"Added {member.name} as a {member.get_kind_display().lower()}."
-            )
-            return redirect("network_member_detail", membership.partnership.slug, member.pk)
-    return render(request, "network/member_form.html", {"form": form, "member": None})
+    return form_page(
+        request,
+        form=form,
+        # member_values, not the cleaned data: the form has found the person behind a staff ID.
+        save=lambda _: services.network_member_create(
+            actor=membership.user, partnership_id=membership.partnership_id, **form.member_values()
+        ),
+        service_fields=NetworkMemberForm.SERVICE_FIELDS,
+        saved_message=lambda member: (
+            f"Added {member.name} as a {member.get_kind_display().lower()}."
+        ),
+        done=lambda member: _to_member(membership, member),
+        template="network/member_form.html",
+        context={"member": None},
+    )
 
 
 @access.partnership_view(access.WORKSPACE_EDIT_ROLES)
@@ -147,19 +146,20 @@ def network_member_new(request: HttpRequest, membership: Membership) -> HttpResp
 def network_member_edit(
     request: HttpRequest, membership: Membership, network_member_pk: int
 ) -> HttpResponse:
-    member = access.get_network_member_for_user(membership, network_member_pk)
+    member = get_network_member_for_user(membership, network_member_pk)
     form = _member_form(request, membership, initial=NetworkMemberForm.initial_for(member))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.network_member_update(
-                actor=request.user, member=member, **form.member_values()
-            )
-        except ValidationError as error:
-            add_service_error(form, error, fields=NetworkMemberForm.SERVICE_FIELDS)
-        else:
-            messages.success(request, f"Saved {member.name}.")
-            return redirect("network_member_detail", membership.partnership.slug, member.pk)
-    return render(request, "network/member_form.html", {"form": form, "member": member})
+    return form_page(
+        request,
+        form=form,
+        save=lambda _: services.network_member_update(
+            actor=membership.user, member=member, **form.member_values()
+        ),
+        service_fields=NetworkMemberForm.SERVICE_FIELDS,
+        saved_message=lambda member: f"Saved {member.name}.",
+        done=_to_member(membership, member),
+        template="network/member_form.html",
+        context={"member": member},
+    )
 
 
 @access.partnership_view(access.WORKSPACE_READ_ROLES)

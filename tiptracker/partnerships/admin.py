@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from tiptracker.partnerships.models import ManagedTeam, Membership, Organisation, Partnership
-from tiptracker.partnerships.services import coordinator_role_audit
+from tiptracker.partnerships.services import role_change_announce
 
 
 @admin.register(Partnership)
@@ -26,7 +26,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 class MembershipAdmin(admin.ModelAdmin):
     """A superuser can give anyone any role here, the lived-experience coordinator's
     included: such a change goes into the route's audit trail, where the coordinators see
-    it (partnerships.services.coordinator_role_audit)."""
+    it (partnerships.services.role_change_announce)."""
 
     list_display = ["user", "partnership", "role"]
     list_filter = ["role", "partnership"]
@@ -49,13 +49,13 @@ class MembershipAdmin(admin.ModelAdmin):
                 else None
             )
             super().save_model(request, obj, form, change)
-            coordinator_role_audit(
+            role_change_announce(
                 membership=obj, before=before, after=obj.role, by_name=self._by(request)
             )
 
     def delete_model(self, request: HttpRequest, obj: Membership) -> None:
         with transaction.atomic():
-            coordinator_role_audit(
+            role_change_announce(
                 membership=obj, before=obj.role, after=None, by_name=self._by(request)
             )
             super().delete_model(request, obj)
@@ -63,7 +63,7 @@ class MembershipAdmin(admin.ModelAdmin):
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Membership]) -> None:
         with transaction.atomic():
             for membership in queryset.select_related("user"):
-                coordinator_role_audit(
+                role_change_announce(
                     membership=membership,
                     before=membership.role,
                     after=None,

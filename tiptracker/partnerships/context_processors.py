@@ -11,13 +11,11 @@ def partnership(request: HttpRequest) -> dict[str, Any]:
     membership = getattr(request, "membership", None)
     if membership is None:
         return {"membership": None, "partnership": None, "can": {}}
-    from tiptracker.partnerships.views import landing_url
-
     role = membership.role
     return {
         "membership": membership,
         "partnership": membership.partnership,
-        "landing_url": landing_url(membership),
+        "landing_url": access.landing_url(membership),
         "can": {
             "coverage": role in access.COVERAGE_ROLES,
             "people": role in access.PEOPLE_ROLES,

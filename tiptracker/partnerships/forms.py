@@ -1,9 +1,10 @@
 import datetime as dt
 
 from django import forms
+from django.http import HttpRequest, QueryDict
 
 from tiptracker.forms import DatePartsField
-from tiptracker.lib.dates import today
+from tiptracker.lib.dates import parse_date, today
 from tiptracker.partnerships.models import Role
 
 # No partnership's records go back further; an earlier date is a typing mistake.
@@ -110,3 +111,31 @@ class OrganisationKindsForm(forms.Form):
 
     def rows(self):  # type: ignore[no-untyped-def]
         return [(o, self[f"organisation_{o.id}"]) for o in self.organisations]
+
+
+def as_of_from(request: HttpRequest) -> tuple[dt.date, CoverageDateForm]:
+    """The coverage date asked for (today by default, and when the one asked for cannot be
+    used), with the form that shows it: bound to what was typed, the error on the field.
+
+    The form sends day, month and year (as_of_0, as_of_1, as_of_2); links from other pages
+    and the organisation form send ?as_of=YYYY-MM-DD, which goes through the same checks."""
+    data: QueryDict = request.GET
+    text = data.get("as_of", "").strip()
+    if not any(f"as_of_{part}" in data for part in range(3)):
+        if not text:
+            return today(), CoverageDateForm(initial={"as_of": today()})
+        try:
+            day = parse_date(text)
+        except ValueError as error:
+            form = CoverageDateForm({})
+            form.is_valid()
+            form.add_error("as_of", str(error))
+            return today(), form
+        data = QueryDict(mutable=True)
+        data.update({"as_of_0": str(day.day), "as_of_1": str(day.month), "as_of_2": str(day.year)})
+    form = CoverageDateForm(data)
+    if not form.is_valid():
+        return today(), form
+    if form.cleaned_data["as_of"] is None:  # every box left empty: as when none was asked for
+        return today(), CoverageDateForm(initial={"as_of": today()})
+    return form.cleaned_data["as_of"], form

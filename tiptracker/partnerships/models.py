@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.db import models
 
+from tiptracker.lib.history import PartnershipRecord, track
+
 
 class Partnership(models.Model):
     slug = models.SlugField(max_length=60, unique=True)
@@ -61,7 +63,7 @@ class Role(models.TextChoices):
     BOARD = "board", "Board member"
 
 
-class Membership(models.Model):
+class Membership(PartnershipRecord, models.Model):
     """One user's one role in one partnership. A user may hold memberships in several."""
 
     partnership = models.ForeignKey(
@@ -109,3 +111,6 @@ class ManagedTeam(models.Model):
 
     def __str__(self) -> str:
         return f"{self.membership} manages {self.team}"
+
+
+track(Membership)

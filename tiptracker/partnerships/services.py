@@ -16,6 +16,7 @@ from tiptracker.partnerships.models import (
     Partnership,
     Role,
 )
+from tiptracker.partnerships.signals import member_added_unlinked, role_changed
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,59}$")
 
@@ -108,7 +109,7 @@ def installation_admin_set(*, email: str, admin: bool) -> tuple[Any, str | None]
     return user, password
 
 
-def coordinator_role_audit(
+def role_change_announce(
     *,
     membership: Membership,
     before: str | None,
@@ -116,18 +117,16 @@ def coordinator_role_audit(
     by: Membership | None = None,
     by_name: str = "",
 ) -> None:
-    """Who is a lived-experience coordinator decides who sees the route: every change of it
-    goes into the route's audit trail, for the coordinators to see."""
-    from tiptracker.lived.services import lived_coordinator_role_audit
-
-    was, now = before == Role.LE_COORDINATOR, after == Role.LE_COORDINATOR
-    if was != now:
-        lived_coordinator_role_audit(
-            partnership_id=membership.partnership_id,
+    """Tell the apps that react to roles (the lived-experience route audits who may see it)
+    that a member's role changed; inside the caller's transaction."""
+    if before != after:
+        role_changed.send(
+            sender=Membership,
+            membership=membership,
+            before=before,
+            after=after,
             by=by,
             by_name=by_name,
-            subject=membership,
-            granted=now,
         )
 
 
@@ -152,35 +151,11 @@ def member_add(
         membership = Membership.objects.create(
             partnership=partnership, user=user, role=role, staff=staff
         )
-        coordinator_role_audit(
-            membership=membership, before=None, after=role, by=by, by_name=by_name
-        )
+        role_change_announce(membership=membership, before=None, after=role, by=by, by_name=by_name)
         if staff is None:
-            memberships_link_staff(partnership=partnership)
+            member_added_unlinked.send(sender=Membership, membership=membership)
             membership.refresh_from_db()
     return membership, password
-
-
-def memberships_link_staff(*, partnership: Partnership) -> int:
-    """Link each member without a staff record to the one staff member with their e-mail
-    address, so they can book themselves. Called when a member is added and after a staff
-    import; returns how many were linked."""
-    from tiptracker.workforce.models import StaffMember
-
-    linked = 0
-    unlinked = Membership.objects.filter(
-        partnership=partnership, staff__isnull=True
-    ).select_related("user")
-    for membership in unlinked:
-        email = membership.user.email.strip()
-        if not email:
-            continue
-        matches = list(StaffMember.objects.filter(partnership=partnership, email__iexact=email)[:2])
-        if len(matches) == 1:  # two staff records with one address: a person must decide
-            membership.staff = matches[0]
-            membership.save(update_fields=["staff"])
-            linked += 1
-    return linked
 
 
 def member_remove(*, actor_membership: Membership, membership: Membership) -> None:
@@ -188,7 +163,7 @@ def member_remove(*, actor_membership: Membership, membership: Membership) -> No
     if membership.pk == actor_membership.pk:
         raise ValidationError("You cannot remove yourself: ask another administrator.")
     with transaction.atomic():
-        coordinator_role_audit(
+        role_change_announce(
             membership=membership, before=membership.role, after=None, by=actor_membership
         )
         membership.delete()
@@ -197,9 +172,16 @@ def member_remove(*, actor_membership: Membership, membership: Membership) -> No
 def member_role_set(
     *, membership: Membership, role: str, by: Membership | None = None, by_name: str = ""
 ) -> None:
-    """Change a member's role (the members page checks who may; the admin site too)."""
+    """Change a member's role (the members page checks who may; the admin site too).
+
+    An administrator cannot take away their own administrator role, so that a partnership
+    is never left without one by accident."""
     if role not in Role.values:
         raise ValidationError(f"'{role}' is not a role")
+    if by is not None and by.pk == membership.pk and role != Role.ADMIN:
+        raise ValidationError(
+            "You cannot take away your own administrator role: ask another administrator."
+        )
     with transaction.atomic():
         before = (
             Membership.objects.select_for_update()
@@ -208,7 +190,7 @@ def member_role_set(
         )
         membership.role = role
         membership.save(update_fields=["role"])
-        coordinator_role_audit(
+        role_change_announce(
             membership=membership, before=before, after=role, by=by, by_name=by_name
         )
 

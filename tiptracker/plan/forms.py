@@ -13,6 +13,7 @@ from tiptracker.lib.money import FinancialYear
 from tiptracker.partnerships.models import Membership
 from tiptracker.plan.models import Action, Phase, Priority
 from tiptracker.plan.state import ADMIN_ONLY, ActionFields
+from tiptracker.training.access import courses_for
 
 VERSION_ERRORS = {"required": "This form is out of date: open the page again"}
 
@@ -196,7 +197,7 @@ class ActionForm(forms.Form):
             .order_by("user__first_name", "user__last_name", "user__email"),
         )
         self._offer("lead_organisation", access.organisations_for(membership).order_by("name"))
-        self._offer("courses", access.courses_for(membership).order_by("level", "title"))
+        self._offer("courses", courses_for(membership).order_by("level", "title"))
         self._offer(
             "resources", Resource.objects.filter(partnership_id=partnership_id).order_by("title")
         )

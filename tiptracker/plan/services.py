@@ -20,6 +20,7 @@ from tiptracker import notifications
 from tiptracker.accounts.services import user_name
 from tiptracker.lib.dates import today as today_in_london
 from tiptracker.lib.money import FinancialYear
+from tiptracker.partnerships.actors import Actor
 from tiptracker.partnerships.models import Membership
 from tiptracker.plan.models import (
     Action,
@@ -38,7 +39,6 @@ from tiptracker.plan.state import (
     state_changes,
 )
 
-Actor = Any  # a User, or None for the system
 DUE_SOON_DAYS = 14
 
 

@@ -14,6 +14,13 @@ from tiptracker.lib.dates import today
 from tiptracker.partnerships import access
 from tiptracker.partnerships.models import Membership
 from tiptracker.plan import exports, services
+from tiptracker.plan.access import (
+    can_update_action,
+    get_action_for_user,
+    get_phase_for_user,
+    get_priority_for_user,
+    require_action_update,
+)
 from tiptracker.plan.forms import (
     ActionForm,
     AsOfForm,
@@ -122,7 +129,7 @@ def plan(request: HttpRequest, membership: Membership) -> HttpResponse:
 
 @access.partnership_view(READ)
 def action_detail(request: HttpRequest, membership: Membership, action_pk: int) -> HttpResponse:
-    action = access.get_action_for_user(membership, action_pk)
+    action = get_action_for_user(membership, action_pk)
     return _action_page(
         request, membership, action, ProgressUpdateForm(initial={"written_on": today()})
     )
@@ -148,7 +155,7 @@ def _action_page(
             "courses": action.courses.all(),
             "sessions": action.sessions.select_related("course"),
             "resources": action.resources.all(),
-            "can_update": access.can_update_action(membership, action),
+            "can_update": can_update_action(membership, action),
             "can_delete": membership.role in EDIT,
             "update_form": update_form,
         },
@@ -163,7 +170,7 @@ def action_new(request: HttpRequest, membership: Membership) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             action = services.action_create(
-                actor=request.user,
+                actor=membership.user,
                 partnership_id=membership.partnership_id,
                 fields=form.fields_value(),
             )
@@ -178,8 +185,8 @@ def action_new(request: HttpRequest, membership: Membership) -> HttpResponse:
 @access.partnership_view(READ)
 @require_http_methods(["GET", "POST"])
 def action_edit(request: HttpRequest, membership: Membership, action_pk: int) -> HttpResponse:
-    action = access.get_action_for_user(membership, action_pk)
-    access.require_action_update(membership, action)
+    action = get_action_for_user(membership, action_pk)
+    require_action_update(membership, action)
     as_owner = membership.role not in EDIT
     form = ActionForm(
         posted(request),
@@ -193,7 +200,7 @@ def action_edit(request: HttpRequest, membership: Membership, action_pk: int) ->
         mine = form.fields_value()
         try:
             services.action_update(
-                actor=request.user,
+                actor=membership.user,
                 action=action,
                 version=form.cleaned_data["version"],
                 fields=mine,
@@ -228,10 +235,10 @@ def _conflict(form, clash: services.EditConflict, entity: str, mine: dict, saved
 @access.partnership_view(EDIT)
 @require_http_methods(["GET", "POST"])
 def action_delete(request: HttpRequest, membership: Membership, action_pk: int) -> HttpResponse:
-    action = access.get_action_for_user(membership, action_pk)
+    action = get_action_for_user(membership, action_pk)
     if request.method == "POST":
         title = action.title
-        services.action_delete(actor=request.user, action=action)
+        services.action_delete(actor=membership.user, action=action)
         messages.success(request, f"Deleted the action: {title}. The plan's history keeps it.")
         return redirect("plan", membership.partnership.slug)
     return render(request, "plan/action_delete.html", {"action": action})
@@ -242,12 +249,12 @@ def action_delete(request: HttpRequest, membership: Membership, action_pk: int) 
 def progress_update_add(
     request: HttpRequest, membership: Membership, action_pk: int
 ) -> HttpResponse:
-    action = access.get_action_for_user(membership, action_pk)
-    access.require_action_update(membership, action)
+    action = get_action_for_user(membership, action_pk)
+    require_action_update(membership, action)
     form = ProgressUpdateForm(request.POST)
     if form.is_valid():
         try:
-            services.progress_update_add(actor=request.user, action=action, **form.cleaned_data)
+            services.progress_update_add(actor=membership.user, action=action, **form.cleaned_data)
         except ValidationError as error:
             add_service_error(form, error)
         else:
@@ -278,12 +285,12 @@ def _edit_simple(  # type: ignore[no-untyped-def]
         values = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
             if thing is None:
-                create(actor=request.user, partnership_id=membership.partnership_id, **values)
+                create(actor=membership.user, partnership_id=membership.partnership_id, **values)
             else:
                 if form.cleaned_data.get("version") is None:
                     raise ValidationError("This form is out of date: open the page again")
                 update(
-                    actor=request.user,
+                    actor=membership.user,
                     version=form.cleaned_data["version"],
                     **{entity: thing},
                     **values,
@@ -320,7 +327,7 @@ def phase_new(request: HttpRequest, membership: Membership) -> HttpResponse:
 @access.partnership_view(EDIT)
 @require_http_methods(["GET", "POST"])
 def phase_edit(request: HttpRequest, membership: Membership, phase_pk: int) -> HttpResponse:
-    phase = access.get_phase_for_user(membership, phase_pk)
+    phase = get_phase_for_user(membership, phase_pk)
     return _edit_simple(
         request,
         membership,
@@ -351,7 +358,7 @@ def priority_new(request: HttpRequest, membership: Membership) -> HttpResponse:
 @access.partnership_view(EDIT)
 @require_http_methods(["GET", "POST"])
 def priority_edit(request: HttpRequest, membership: Membership, priority_pk: int) -> HttpResponse:
-    priority = access.get_priority_for_user(membership, priority_pk)
+    priority = get_priority_for_user(membership, priority_pk)
     return _edit_simple(
         request,
         membership,

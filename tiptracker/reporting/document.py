@@ -1,6 +1,6 @@
-"""The board report as a plain object: what the renderers (render.py: HTML, Word, PDF) turn
-into a document, and nothing else. Drafting (draft.py) fills it from the period's figures
-(figures.py); the board's structure is the order of its sections.
+"""The board report as a plain object: what the renderers (render_html.py, render_pdf.py,
+render_word.py) turn into a document, and nothing else. Drafting (draft.py) fills it from
+the period's figures (figures.py); the board's structure is the order of its sections.
 
 Paragraph numbers are the board's (4.2.1, 4.2.2, ...): they are part of the object, so every
 renderer writes the same numbers.

@@ -15,7 +15,7 @@ from tiptracker.reporting import compare, frozen
 from tiptracker.reporting.cover import REPORT_TO
 from tiptracker.reporting.document import BoardReport
 from tiptracker.reporting.draft import report_draft
-from tiptracker.reporting.figures import report_figures
+from tiptracker.reporting.gather import report_figures
 from tiptracker.reporting.models import Report
 from tiptracker.reporting.states import DONE, TRANSITIONS, Action, State, locked_error, record_event
 from tiptracker.reporting.word_template import report_template_for

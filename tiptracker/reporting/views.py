@@ -19,12 +19,14 @@ from tiptracker.reporting import (
     lifecycle,
     paper,
     papers,
+    render_html,
+    render_pdf,
     sections,
     states,
     word_template,
 )
 from tiptracker.reporting import layout as layouts
-from tiptracker.reporting import render as renderers
+from tiptracker.reporting.access import get_report_for_user, reports_for
 from tiptracker.reporting.draft import consultations_sentence
 from tiptracker.reporting.forms import (
     ChoicesForm,
@@ -36,6 +38,12 @@ from tiptracker.reporting.forms import (
     SectionForm,
 )
 from tiptracker.reporting.models import Report, ReportEvent, ReportTemplate
+from tiptracker.reporting.render import outline
+from tiptracker.reporting.render_word_template import (
+    PLACEHOLDERS,
+    REQUIRED_PLACEHOLDERS,
+    default_template,
+)
 
 READ, EDIT, APPROVE = (
     access.REPORT_READ_ROLES,
@@ -45,7 +53,7 @@ READ, EDIT, APPROVE = (
 
 
 def _report(membership: Membership, pk: int) -> Report:
-    return access.get_report_for_user(membership, pk)  # type: ignore[no-any-return]
+    return get_report_for_user(membership, pk)  # type: ignore[no-any-return]
 
 
 @access.partnership_view(READ)
@@ -63,7 +71,7 @@ def reports(request: HttpRequest, membership: Membership) -> HttpResponse:
             else:
                 messages.success(request, "Drafted the report from the period's figures.")
                 return redirect("report", membership.partnership.slug, made.pk)
-    found = access.reports_for(membership).only(
+    found = reports_for(membership).only(
         "id", "title", "period_start", "period_end", "state", "figures_taken_at"
     )
     return render(
@@ -90,9 +98,9 @@ def report(
         "reporting/report.html",
         {
             "report": found,
-            "body": renderers.report_html(document, standalone=False),
+            "body": render_html.report_html(document, standalone=False),
             # For reading: the contents, the approval, and what moved since the last report.
-            "contents": [h for h in renderers.outline(document) if h.level == 1],
+            "contents": [h for h in outline(document) if h.level == 1],
             "approved": next((e for e in events if e.action == ReportEvent.Action.APPROVED), None),
             "previous": before,
             "moved": moved,
@@ -112,7 +120,7 @@ def report(
             "editable": [
                 (h.section.number, h.text)
                 # Left-out paragraphs too: a section can be reached to bring them back.
-                for h in renderers.outline(paper.report_document(found, keep_hidden=True))
+                for h in outline(paper.report_document(found, keep_hidden=True))
                 if h.section.paragraphs
             ]
             if membership.role in EDIT and found.state == Report.State.DRAFT
@@ -466,7 +474,7 @@ def report_docx(request: HttpRequest, membership: Membership, report_pk: int) ->
 def report_pdf(request: HttpRequest, membership: Membership, report_pk: int) -> HttpResponse:
     found = _report(membership, report_pk)
     return _download(
-        found, renderers.report_pdf(paper.report_document(found)), "pdf", "application/pdf"
+        found, render_pdf.report_pdf(paper.report_document(found)), "pdf", "application/pdf"
     )
 
 
@@ -475,7 +483,7 @@ def report_html(request: HttpRequest, membership: Membership, report_pk: int) ->
     found = _report(membership, report_pk)
     return _download(
         found,
-        renderers.report_html(paper.report_document(found)).encode("utf-8"),
+        render_html.report_html(paper.report_document(found)).encode("utf-8"),
         "html",
         "text/html; charset=utf-8",
     )
@@ -516,9 +524,9 @@ def report_template(request: HttpRequest, membership: Membership) -> HttpRespons
                 (
                     typed,
                     word_template.PLACEHOLDER_MEANINGS[name],
-                    name in renderers.REQUIRED_PLACEHOLDERS,
+                    name in REQUIRED_PLACEHOLDERS,
                 )
-                for name, typed in renderers.PLACEHOLDERS.items()
+                for name, typed in PLACEHOLDERS.items()
             ],
         },
     )
@@ -533,7 +541,7 @@ def _word_download(content: bytes, filename: str) -> HttpResponse:
 
 @access.partnership_view(EDIT)
 def report_template_default(request: HttpRequest, membership: Membership) -> HttpResponse:
-    return _word_download(renderers.default_template(), "board-report-template.docx")
+    return _word_download(default_template(), "board-report-template.docx")
 
 
 @access.partnership_view(EDIT)
@@ -545,7 +553,7 @@ def report_template_download(request: HttpRequest, membership: Membership) -> Ht
         .first()
     )
     if own is None:
-        return _word_download(renderers.default_template(), "board-report-template.docx")
+        return _word_download(default_template(), "board-report-template.docx")
     return _word_download(bytes(own[0]), own[1])
 
 

@@ -20,10 +20,15 @@ from lxml import etree
 
 from tiptracker.lib.exports import printable
 from tiptracker.partnerships.models import Membership
-from tiptracker.reporting import render as renderers
 from tiptracker.reporting.document import BoardReport, Chart, Paragraph, Section, Table
 from tiptracker.reporting.models import Report, ReportTemplate
 from tiptracker.reporting.paper import report_document
+from tiptracker.reporting.render_word import report_docx
+from tiptracker.reporting.render_word_template import (
+    PLACEHOLDERS,
+    REQUIRED_PLACEHOLDERS,
+    TemplateEnvironment,
+)
 from tiptracker.reporting.states import State
 
 logger = logging.getLogger(__name__)
@@ -32,7 +37,8 @@ logger = logging.getLogger(__name__)
 # A partnership's Word template ------------------------------------------------------------
 
 TEMPLATE_MAX_BYTES = 5 * 1024 * 1024
-# What each placeholder (render.PLACEHOLDERS) is replaced by, for the template page.
+# What each placeholder (render_word_template.PLACEHOLDERS) is replaced by, for the
+# template page.
 PLACEHOLDER_MEANINGS = {
     "title": "the report's title",
     "reference": "the report number the board gave it (“To be given by the board's clerk” "
@@ -59,7 +65,7 @@ _FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.foo
 
 
 def _placeholder_list(names: list[str]) -> str:
-    return ", ".join(renderers.PLACEHOLDERS[name] for name in names)
+    return ", ".join(PLACEHOLDERS[name] for name in names)
 
 
 def _sample_report() -> BoardReport:
@@ -201,14 +207,14 @@ def template_check(content: bytes) -> None:
             "written in double curly brackets, like {{ title }}; check the brackets and "
             "quotation marks around them."
         ) from None
-    unknown = sorted(names - set(renderers.PLACEHOLDERS))
+    unknown = sorted(names - set(PLACEHOLDERS))
     if unknown:
         raise ValidationError(
             "The template has placeholders TIP Tracker cannot fill (they would print nothing): "
             f"{', '.join(f'{{{{ {name} }}}}' for name in unknown)}. The placeholders it can "
-            f"fill are {_placeholder_list(list(renderers.PLACEHOLDERS))}."
+            f"fill are {_placeholder_list(list(PLACEHOLDERS))}."
         )
-    missing = [name for name in renderers.REQUIRED_PLACEHOLDERS if name not in names]
+    missing = [name for name in REQUIRED_PLACEHOLDERS if name not in names]
     where = _body_placeholder(document)
     if where != "ok" and "body" not in missing:
         missing.append("body")
@@ -222,7 +228,7 @@ def template_check(content: bytes) -> None:
             f"The template lacks these placeholders: {_placeholder_list(missing)}.{extra}"
         )
     try:
-        written = renderers.report_docx(_sample_report(), template=content)
+        written = report_docx(_sample_report(), template=content)
         Document(io.BytesIO(written))
     except Exception as problem:  # noqa: BLE001 (the board report would fail the same way)
         raise ValidationError(
@@ -249,7 +255,7 @@ def _placeholders(document) -> set[str]:  # type: ignore[no-untyped-def]
         if part.content_type == _FOOTNOTES and part.blob
     ]
     xml = "".join(template.patch_xml(template.xml_to_string(part)) for part in parts)
-    parsed = renderers.TemplateEnvironment().parse(re.sub(r"<w:p([ >])", r"\n<w:p\1", xml))
+    parsed = TemplateEnvironment().parse(re.sub(r"<w:p([ >])", r"\n<w:p\1", xml))
     beyond = sorted(
         {
             _NOT_ALLOWED.get(type(node), "other template code")
@@ -383,9 +389,9 @@ def _template_of(report: Report) -> bytes | None:
 def word_in_template(document: BoardReport, template: bytes | None, partnership_id: int) -> bytes:
     """`document` as Word in `template` (None: the default), a failure in plain words."""
     if template is None:
-        return renderers.report_docx(document)
+        return report_docx(document)
     try:
-        return renderers.report_docx(document, template=template)
+        return report_docx(document, template=template)
     except Exception as problem:  # noqa: BLE001 (docxtpl's and Jinja's errors vary)
         logger.warning("Partnership %s: its Word template failed: %r", partnership_id, problem)
         raise ValidationError(

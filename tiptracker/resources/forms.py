@@ -4,6 +4,7 @@ take. The rules (a web link, a known kind) live in the services."""
 from django import forms
 from django.conf import settings
 
+from tiptracker.lib.fields import max_length_of
 from tiptracker.lib.levels import Level
 from tiptracker.resources.files import ACCEPT, FileRefused, check_name_and_size, human_size
 from tiptracker.resources.models import Resource
@@ -11,15 +12,17 @@ from tiptracker.resources.selectors import NO_LEVEL
 from tiptracker.resources.services import Upload
 
 LEVEL_CHOICES = [(str(level.value), level.label) for level in Level]
+TITLE_MAX = max_length_of(Resource, "title")
+URL_MAX = max_length_of(Resource, "url")
 
 
 class ResourceForm(forms.Form):
     title = forms.CharField(
         label="Title",
-        max_length=200,
+        max_length=TITLE_MAX,
         error_messages={
             "required": "Enter the title of the resource",
-            "max_length": "The title must be 200 characters or fewer",
+            "max_length": f"The title must be {TITLE_MAX} characters or fewer",
         },
     )
     kind = forms.ChoiceField(
@@ -49,13 +52,13 @@ class ResourceForm(forms.Form):
     )
     url = forms.URLField(
         label="Link",
-        max_length=500,
+        max_length=URL_MAX,
         required=False,
         assume_scheme="https",
         help_text="Where to find it online, if it is there: the recording or the national resource, starting https://",
         error_messages={
             "invalid": "Enter the link as a full web address, like https://example.org/toolkit",
-            "max_length": "The link must be 500 characters or fewer",
+            "max_length": f"The link must be {URL_MAX} characters or fewer",
         },
     )
     description = forms.CharField(

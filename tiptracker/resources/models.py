@@ -3,11 +3,12 @@
 from django.db import models
 
 from tiptracker.lib.dates import today
+from tiptracker.lib.history import PartnershipRecord, track
 from tiptracker.lib.levels import Level
 from tiptracker.partnerships.models import Partnership
 
 
-class Resource(models.Model):
+class Resource(PartnershipRecord, models.Model):
     class Kind(models.TextChoices):
         MANAGER_TOOLKIT = "manager-toolkit", "Manager toolkit"
         GUIDANCE = "guidance", "Guidance"
@@ -73,3 +74,6 @@ class ResourceFile(models.Model):
 
         kind = file_type(self.name)
         return f"{kind.label if kind else 'File'}, {human_size(self.size)}"
+
+
+track(Resource)

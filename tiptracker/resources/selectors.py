@@ -2,8 +2,8 @@
 
 from django.db.models import F, Q, QuerySet
 
-from tiptracker.partnerships.access import resources_for
 from tiptracker.partnerships.models import Membership
+from tiptracker.resources.access import resources_for
 from tiptracker.resources.models import Resource, ResourceFile
 
 # The level filter's value for resources not tied to a level.

@@ -10,12 +10,12 @@ from django.core.validators import URLValidator
 from django.db import transaction
 
 from tiptracker.lib.dates import today
+from tiptracker.lib.history import acting
 from tiptracker.lib.levels import Level
+from tiptracker.partnerships.actors import Actor
 from tiptracker.resources.files import FileRefused, check_file, safe_name
 from tiptracker.resources.models import Resource, ResourceFile
-
-# Who did it: the signed-in user, or None for the system (the demo loader).
-Actor = Any
+from tiptracker.resources.signals import resource_deleting
 
 # A link is opened by people's browsers: only web addresses, never javascript:, data: or ftp:.
 _WEB_LINK = URLValidator(
@@ -111,22 +111,23 @@ def resource_create(
     updated_on: dt.date | None = None,
 ) -> Resource:
     """Add a resource, with a file if one was chosen: all of it, or (refused) nothing."""
-    values, stored = _clean_with_file(
-        title=title,
-        kind=kind,
-        audience=audience,
-        level=level,
-        url=url,
-        description=description,
-        upload=upload,
-    )
-    resource = Resource.objects.create(
-        partnership_id=partnership_id, updated_on=updated_on or today(), **values
-    )
-    if stored is not None:
-        stored.resource = resource
-        stored.save()
-    return resource
+    with acting(actor):
+        values, stored = _clean_with_file(
+            title=title,
+            kind=kind,
+            audience=audience,
+            level=level,
+            url=url,
+            description=description,
+            upload=upload,
+        )
+        resource = Resource.objects.create(
+            partnership_id=partnership_id, updated_on=updated_on or today(), **values
+        )
+        if stored is not None:
+            stored.resource = resource
+            stored.save()
+        return resource
 
 
 @transaction.atomic
@@ -145,34 +146,33 @@ def resource_update(
 ) -> Resource:
     """Change a resource. A chosen file replaces the one it had; remove_file (with no new
     file) takes the file away; otherwise the file is kept as it was."""
-    values, stored = _clean_with_file(
-        title=title,
-        kind=kind,
-        audience=audience,
-        level=level,
-        url=url,
-        description=description,
-        upload=upload,
-    )
-    for field, value in values.items():
-        setattr(resource, field, value)
-    resource.updated_on = today()
-    resource.save()
-    if stored is not None:
-        ResourceFile.objects.filter(resource=resource).delete()
-        stored.resource = resource
-        stored.save(force_insert=True)
-    elif remove_file:
-        ResourceFile.objects.filter(resource=resource).delete()
-    # Drop any cached file so the caller sees what is stored now.
-    resource._state.fields_cache.pop("file", None)
-    return resource
+    with acting(actor):
+        values, stored = _clean_with_file(
+            title=title,
+            kind=kind,
+            audience=audience,
+            level=level,
+            url=url,
+            description=description,
+            upload=upload,
+        )
+        for field, value in values.items():
+            setattr(resource, field, value)
+        resource.updated_on = today()
+        resource.save()
+        if stored is not None:
+            ResourceFile.objects.filter(resource=resource).delete()
+            stored.resource = resource
+            stored.save(force_insert=True)
+        elif remove_file:
+            ResourceFile.objects.filter(resource=resource).delete()
+        # Drop any cached file so the caller sees what is stored now.
+        resource._state.fields_cache.pop("file", None)
+        return resource
 
 
 @transaction.atomic
 def resource_delete(*, actor: Actor, resource: Resource) -> None:
-    from tiptracker.plan.services import actions_unlink_resource
-
     # Plan actions that pointed at it lose the link, and the plan's history says so.
-    actions_unlink_resource(actor=actor, resource=resource)
+    resource_deleting.send(sender=Resource, resource=resource, actor=actor)
     resource.delete()

@@ -1,21 +1,22 @@
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.datastructures import MultiValueDict
 from django.views.decorators.http import require_http_methods
 
-from tiptracker.forms import add_service_error, posted
+from tiptracker.forms import form_page, posted
 from tiptracker.partnerships import access
 from tiptracker.partnerships.models import Membership, Role
 from tiptracker.resources import services
+from tiptracker.resources.access import get_resource_file_for_user, get_resource_for_user
 from tiptracker.resources.files import file_type
 from tiptracker.resources.forms import LibraryFilterForm, ResourceForm
 from tiptracker.resources.models import Resource
 from tiptracker.resources.selectors import file_details, resources_list_for, toolkit_for
+from tiptracker.workforce.access import teams_for
 
 PAGE_SIZE = 50
 
@@ -24,19 +25,21 @@ def _files(request: HttpRequest) -> MultiValueDict | None:
     return request.FILES if request.method == "POST" else None
 
 
-def _form_page(request: HttpRequest, form: ResourceForm, resource: Resource | None) -> HttpResponse:
+def _form_context(request: HttpRequest, form: ResourceForm, resource: Resource | None) -> dict:
     # A browser never keeps a chosen file when the page comes back with an error: say so.
     choose_again = bool(form.errors and request.FILES.get("file") and "file" not in form.errors)
-    return render(
-        request,
-        "resources/resource_form.html",
-        {
-            "form": form,
-            "resource": resource,
-            "current_file": file_details(resource) if resource else None,
-            "choose_again": choose_again,
-        },
-    )
+    return {
+        "resource": resource,
+        "current_file": file_details(resource) if resource else None,
+        "choose_again": choose_again,
+    }
+
+
+def _service_values(data: dict) -> dict:
+    """The form's answers as the services take them: the chosen file is the `upload`, and
+    `remove_file` (which only an edit has) is left for the edit to pass."""
+    values = {name: value for name, value in data.items() if name not in ("file", "remove_file")}
+    return {**values, "upload": data["file"]}
 
 
 @access.partnership_view(access.WORKSPACE_READ_ROLES)
@@ -69,7 +72,7 @@ def toolkit(request: HttpRequest, membership: Membership) -> HttpResponse:
     """The manager toolkit, reached by managers from the staff list of their teams."""
     page = Paginator(toolkit_for(membership), PAGE_SIZE).get_page(request.GET.get("page"))
     teams = (
-        list(access.teams_for(membership).select_related("organisation")[:50])
+        list(teams_for(membership).select_related("organisation")[:50])
         if membership.role == Role.MANAGER
         else []
     )
@@ -80,52 +83,52 @@ def toolkit(request: HttpRequest, membership: Membership) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def resource_new(request: HttpRequest, membership: Membership) -> HttpResponse:
     form = ResourceForm(posted(request), _files(request))
-    if request.method == "POST" and form.is_valid():
-        values = dict(form.cleaned_data)
-        upload = values.pop("file")
-        values.pop("remove_file")
-        try:
-            resource = services.resource_create(
-                actor=request.user,
-                partnership_id=membership.partnership_id,
-                upload=upload,
-                **values,
-            )
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, f"Added the resource {resource.title}.")
-            return redirect("resources", membership.partnership.slug)
-    return _form_page(request, form, None)
+    return form_page(
+        request,
+        form=form,
+        save=lambda data: services.resource_create(
+            actor=membership.user,
+            partnership_id=membership.partnership_id,
+            **_service_values(data),
+        ),
+        saved_message=lambda resource: f"Added the resource {resource.title}.",
+        done=redirect("resources", membership.partnership.slug),
+        template="resources/resource_form.html",
+        # Called after the service has answered, so that its refusal counts as an error.
+        context=lambda: _form_context(request, form, None),
+    )
 
 
 @access.partnership_view(access.WORKSPACE_EDIT_ROLES)
 @require_http_methods(["GET", "POST"])
 def resource_edit(request: HttpRequest, membership: Membership, resource_pk: int) -> HttpResponse:
-    resource = access.get_resource_for_user(membership, resource_pk)
+    resource = get_resource_for_user(membership, resource_pk)
     form = ResourceForm(
         posted(request), _files(request), initial=ResourceForm.initial_for(resource)
     )
-    if request.method == "POST" and form.is_valid():
-        values = dict(form.cleaned_data)
-        upload = values.pop("file")
-        try:
-            services.resource_update(actor=request.user, resource=resource, upload=upload, **values)
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, f"Saved the resource {resource.title}.")
-            return redirect("resources", membership.partnership.slug)
-    return _form_page(request, form, resource)
+    return form_page(
+        request,
+        form=form,
+        save=lambda data: services.resource_update(
+            actor=membership.user,
+            resource=resource,
+            remove_file=data["remove_file"],
+            **_service_values(data),
+        ),
+        saved_message=lambda resource: f"Saved the resource {resource.title}.",
+        done=redirect("resources", membership.partnership.slug),
+        template="resources/resource_form.html",
+        context=lambda: _form_context(request, form, resource),
+    )
 
 
 @access.partnership_view(access.WORKSPACE_EDIT_ROLES)
 @require_http_methods(["GET", "POST"])
 def resource_delete(request: HttpRequest, membership: Membership, resource_pk: int) -> HttpResponse:
-    resource = access.get_resource_for_user(membership, resource_pk)
+    resource = get_resource_for_user(membership, resource_pk)
     if request.method == "POST":
         title = resource.title
-        services.resource_delete(actor=request.user, resource=resource)
+        services.resource_delete(actor=membership.user, resource=resource)
         messages.success(request, f"Removed the resource {title}.")
         return redirect("resources", membership.partnership.slug)
     return render(request, "resources/resource_delete.html", {"resource": resource})
@@ -136,7 +139,7 @@ def resource_delete(request: HttpRequest, membership: Membership, resource_pk: i
 def resource_file(request: HttpRequest, membership: Membership, resource_pk: int) -> HttpResponse:
     """A resource's file, for every member: always a download, never shown in the page, typed
     from the allow-list (not from what the uploader's browser said)."""
-    stored = access.get_resource_file_for_user(membership, resource_pk)
+    stored = get_resource_file_for_user(membership, resource_pk)
     kind = file_type(stored.name)
     response = HttpResponse(
         bytes(stored.data),

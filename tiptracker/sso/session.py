@@ -3,7 +3,6 @@ page, the provider and the callback."""
 
 from django.http import HttpRequest
 
-from tiptracker.accounts.second_factor import PROVIDER_MFA_SESSION_KEY
 from tiptracker.sso.models import IdentityProvider
 from tiptracker.sso.selectors import provider_enabled
 
@@ -16,7 +15,7 @@ EMAIL = "tiptracker_sso_email"
 UNAVAILABLE = "tiptracker_sso_unavailable"
 # After a sign-in through a provider: whether the provider said the person used a second
 # factor (`amr` contains `mfa`); then the sign-in counts as both (accounts/second_factor.py).
-MFA_BY_PROVIDER = PROVIDER_MFA_SESSION_KEY
+MFA_BY_PROVIDER = "tiptracker_mfa_by_provider"
 
 
 def sign_in_choose(request: HttpRequest, *, provider: IdentityProvider, email: str) -> None:

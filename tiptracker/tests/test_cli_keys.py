@@ -13,10 +13,12 @@ from django.db import connection, models
 from django.test import override_settings
 from django.test.utils import isolate_apps
 
-from tiptracker import cli
 from tiptracker.cli import main
+from tiptracker.cli.demo import demo_key_file, demo_keys
+from tiptracker.cli.serving import serve
 from tiptracker.lib import crypto
 from tiptracker.lib.crypto import EncryptedTextField
+from tiptracker.lib.user_error import UserError
 
 OLD, NEW = Fernet.generate_key().decode(), Fernet.generate_key().decode()
 
@@ -88,8 +90,8 @@ def test_serve_refuses_keys_that_cannot_read_what_is_stored(monkeypatch, notes):
     with override_settings(FIELD_ENCRYPTION_KEYS=OLD):
         notes.objects.create(text="written with the old key")
     with override_settings(FIELD_ENCRYPTION_KEYS=NEW):
-        with pytest.raises(cli.UserError) as refused:
-            cli._serve("127.0.0.1", 8799)
+        with pytest.raises(UserError) as refused:
+            serve("127.0.0.1", 8799)
     assert str(refused.value).startswith(
         "the web app will not start: partnerships.Note.text: Stored data cannot be read"
     )
@@ -166,7 +168,7 @@ def test_the_demo_makes_its_own_key_file_once_and_says_where(
     monkeypatch.setenv("FIELD_ENCRYPTION_KEYS_FILE", "restored after the test")
     settings.FIELD_ENCRYPTION_KEYS = ""
     key_file = tmp_path / "demo.sqlite3.field-keys"
-    cli._demo_keys(key_file)
+    demo_keys(key_file)
     assert f"Field encryption key for the demo: {key_file}" in capsys.readouterr().out
     key = key_file.read_text()
     assert oct(key_file.stat().st_mode & 0o777) == "0o600"
@@ -174,20 +176,20 @@ def test_the_demo_makes_its_own_key_file_once_and_says_where(
     token = crypto.encrypt("demo")
     assert Fernet(key.strip().encode()).decrypt(token.encode()) == b"demo"
     settings.FIELD_ENCRYPTION_KEYS = ""
-    cli._demo_keys(key_file)  # a second run keeps the key that reads the demo's data
+    demo_keys(key_file)  # a second run keeps the key that reads the demo's data
     assert key_file.read_text() == key
     assert crypto.decrypt(token) == "demo"
 
 
 def test_the_demo_uses_keys_that_are_set(capsys, settings, tmp_path):
     settings.FIELD_ENCRYPTION_KEYS = NEW
-    cli._demo_keys(tmp_path / "demo.sqlite3.field-keys")
+    demo_keys(tmp_path / "demo.sqlite3.field-keys")
     assert capsys.readouterr().out == "Field encryption: with the keys FIELD_ENCRYPTION_KEYS sets\n"
     assert not (tmp_path / "demo.sqlite3.field-keys").exists()
 
 
 def test_the_demo_key_file_is_beside_a_sqlite_database(db):
     if connection.vendor != "sqlite":
-        assert cli._demo_key_file() == Path.cwd() / "tiptracker-demo.field-keys"
+        assert demo_key_file() == Path.cwd() / "tiptracker-demo.field-keys"
     else:
-        assert cli._demo_key_file().name.endswith(".field-keys")
+        assert demo_key_file().name.endswith(".field-keys")

@@ -4,7 +4,8 @@ invitations to ordinary sessions, and their replies.
 A briefing for board and elected members is an ordinary session; its guests are invited
 (a Booking with a guest and the status INVITED), reply through a personal link or through
 the clerk, and their attendance is marked on the session's attendance sheet. The booking
-machinery (places, the waiting list, the e-mails about changes) is the one in services.py.
+machinery (places and the waiting list) is the one in bookings.py, and the e-mails about a
+changed or cancelled session are those of schedule.py.
 """
 
 import logging
@@ -17,13 +18,11 @@ from django.db.models import QuerySet, TextChoices
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from tiptracker.lib.history import acting
+from tiptracker.partnerships.actors import Actor
 from tiptracker.training import messages
+from tiptracker.training.bookings import promote_from_waiting_list, session_places_taken
 from tiptracker.training.models import Booking, Guest, TrainingSession
-from tiptracker.training.services import (
-    Actor,
-    promote_from_waiting_list,
-    session_places_taken,
-)
 
 log = logging.getLogger(__name__)
 
@@ -60,36 +59,42 @@ def _email_taken(email: str) -> str:
 def guest_create(
     *, actor: Actor, partnership_id: int, name: str, email: str, kind: str, organisation: str = ""
 ) -> Guest:
-    name, email, organisation = name.strip(), email.strip(), organisation.strip()
-    _guest_check(partnership_id=partnership_id, name=name, email=email, kind=kind)
-    try:
-        with transaction.atomic():
-            return Guest.objects.create(
-                partnership_id=partnership_id,
-                name=name,
-                email=email,
-                kind=kind,
-                organisation=organisation,
-            )
-    except IntegrityError:
-        # Someone added the same address between the check and the insert.
-        raise ValidationError({"email": _email_taken(email)}) from None
+    with acting(actor):
+        name, email, organisation = name.strip(), email.strip(), organisation.strip()
+        _guest_check(partnership_id=partnership_id, name=name, email=email, kind=kind)
+        try:
+            with transaction.atomic():
+                return Guest.objects.create(
+                    partnership_id=partnership_id,
+                    name=name,
+                    email=email,
+                    kind=kind,
+                    organisation=organisation,
+                )
+        except IntegrityError:
+            # Someone added the same address between the check and the insert.
+            raise ValidationError({"email": _email_taken(email)}) from None
 
 
 def guest_update(
     *, actor: Actor, guest: Guest, name: str, email: str, kind: str, organisation: str = ""
 ) -> Guest:
-    name, email, organisation = name.strip(), email.strip(), organisation.strip()
-    _guest_check(
-        partnership_id=guest.partnership_id, name=name, email=email, kind=kind, guest_id=guest.pk
-    )
-    guest.name, guest.email, guest.kind, guest.organisation = name, email, kind, organisation
-    try:
-        with transaction.atomic():
-            guest.save()
-    except IntegrityError:
-        raise ValidationError({"email": _email_taken(email)}) from None
-    return guest
+    with acting(actor):
+        name, email, organisation = name.strip(), email.strip(), organisation.strip()
+        _guest_check(
+            partnership_id=guest.partnership_id,
+            name=name,
+            email=email,
+            kind=kind,
+            guest_id=guest.pk,
+        )
+        guest.name, guest.email, guest.kind, guest.organisation = name, email, kind, organisation
+        try:
+            with transaction.atomic():
+                guest.save()
+        except IntegrityError:
+            raise ValidationError({"email": _email_taken(email)}) from None
+        return guest
 
 
 def guest_history(guest: Guest) -> QuerySet[Booking]:

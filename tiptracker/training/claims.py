@@ -13,7 +13,6 @@ The evidence file is judged by its extension AND its first bytes, kept in the da
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -24,11 +23,10 @@ from tiptracker import notifications
 from tiptracker.lib import uploads
 from tiptracker.lib.dates import today
 from tiptracker.lib.uploads import extension, human_size, zip_holds
+from tiptracker.partnerships.actors import Actor
+from tiptracker.training.completions import completion_record
 from tiptracker.training.models import ClaimEvidence, Completion, Course, LearningClaim
-from tiptracker.training.services import completion_record
 from tiptracker.workforce.models import StaffMember
-
-Actor = Any
 
 # The earliest date a claim may name: older learning is not evidence of practice today.
 EARLIEST = dt.date(2000, 1, 1)

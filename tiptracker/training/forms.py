@@ -14,31 +14,36 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from tiptracker.forms import DatePartsField
+from tiptracker.lib.fields import max_length_of
 from tiptracker.lib.levels import Level
 from tiptracker.training import claims
 from tiptracker.training.briefings import Answer
 from tiptracker.training.models import Booking, Course, Guest, TrainingSession
-from tiptracker.training.services import MAX_DURATION_MINUTES
+from tiptracker.training.schedule import MAX_DURATION_MINUTES
 
 # Courses -----------------------------------------------------------------------------------
+
+COURSE_CODE_MAX = max_length_of(Course, "code")
+COURSE_TITLE_MAX = max_length_of(Course, "title")
+COURSE_PROVIDER_MAX = max_length_of(Course, "provider")
 
 
 class CourseForm(forms.Form):
     code = forms.CharField(
         label="Course code",
-        max_length=64,
+        max_length=COURSE_CODE_MAX,
         help_text="Your partnership's short code for the course, for example TI-OD. It must be different from every other course's code.",
         error_messages={
             "required": "Enter a course code",
-            "max_length": "The course code must be 64 characters or fewer",
+            "max_length": f"The course code must be {COURSE_CODE_MAX} characters or fewer",
         },
     )
     title = forms.CharField(
         label="Title",
-        max_length=200,
+        max_length=COURSE_TITLE_MAX,
         error_messages={
             "required": "Enter the course title",
-            "max_length": "The title must be 200 characters or fewer",
+            "max_length": f"The title must be {COURSE_TITLE_MAX} characters or fewer",
         },
     )
     level = forms.TypedChoiceField(
@@ -59,10 +64,12 @@ class CourseForm(forms.Form):
     )
     provider = forms.CharField(
         label="Provider",
-        max_length=200,
+        max_length=COURSE_PROVIDER_MAX,
         required=False,
         help_text="Who runs the course, for example NHS Education for Scotland.",
-        error_messages={"max_length": "The provider must be 200 characters or fewer"},
+        error_messages={
+            "max_length": f"The provider must be {COURSE_PROVIDER_MAX} characters or fewer"
+        },
     )
     description = forms.CharField(
         label="Description (optional)",
@@ -224,6 +231,11 @@ def london_datetime(day: dt.date, time: dt.time) -> dt.datetime:
     return moment
 
 
+SESSION_VENUE_MAX = max_length_of(TrainingSession, "venue")
+SESSION_FACILITATOR_MAX = max_length_of(TrainingSession, "facilitator")
+SESSION_AUDIENCE_MAX = max_length_of(TrainingSession, "audience")
+
+
 class SessionForm(forms.Form):
     course = forms.ModelChoiceField(
         label="Course",
@@ -255,10 +267,10 @@ class SessionForm(forms.Form):
     )
     venue = forms.CharField(
         label="Venue",
-        max_length=200,
+        max_length=SESSION_VENUE_MAX,
         required=False,
         help_text="For a session in person: the building, room and address.",
-        error_messages={"max_length": "The venue must be 200 characters or fewer"},
+        error_messages={"max_length": f"The venue must be {SESSION_VENUE_MAX} characters or fewer"},
     )
     online_url = forms.URLField(
         label="Online link",
@@ -283,16 +295,20 @@ class SessionForm(forms.Form):
     )
     facilitator = forms.CharField(
         label="Facilitator",
-        max_length=200,
+        max_length=SESSION_FACILITATOR_MAX,
         required=False,
-        error_messages={"max_length": "The facilitator must be 200 characters or fewer"},
+        error_messages={
+            "max_length": f"The facilitator must be {SESSION_FACILITATOR_MAX} characters or fewer"
+        },
     )
     audience = forms.CharField(
         label="Audience",
-        max_length=200,
+        max_length=SESSION_AUDIENCE_MAX,
         required=False,
         help_text="Who the session is for, for example Managers in Children's Services.",
-        error_messages={"max_length": "The audience must be 200 characters or fewer"},
+        error_messages={
+            "max_length": f"The audience must be {SESSION_AUDIENCE_MAX} characters or fewer"
+        },
     )
 
     # The service names these; the form asks for them in parts.
@@ -490,24 +506,28 @@ class AttendanceForm(forms.Form):
 
 # Guests and briefing invitations -------------------------------------------------------------
 
+GUEST_NAME_MAX = max_length_of(Guest, "name")
+GUEST_EMAIL_MAX = max_length_of(Guest, "email")
+GUEST_ORGANISATION_MAX = max_length_of(Guest, "organisation")
+
 
 class GuestForm(forms.Form):
     name = forms.CharField(
         label="Name",
-        max_length=200,
+        max_length=GUEST_NAME_MAX,
         help_text="As they like to be addressed, for example Councillor Jane Smith.",
         error_messages={
             "required": "Enter the guest's name",
-            "max_length": "The name must be 200 characters or fewer",
+            "max_length": f"The name must be {GUEST_NAME_MAX} characters or fewer",
         },
     )
     email = forms.CharField(
         label="E-mail address",
-        max_length=254,
+        max_length=GUEST_EMAIL_MAX,
         help_text="Invitations and their personal reply links are sent here.",
         error_messages={
             "required": "Enter the guest's e-mail address",
-            "max_length": "The e-mail address must be 254 characters or fewer",
+            "max_length": f"The e-mail address must be {GUEST_EMAIL_MAX} characters or fewer",
         },
     )
     kind = forms.ChoiceField(
@@ -520,10 +540,12 @@ class GuestForm(forms.Form):
     )
     organisation = forms.CharField(
         label="Organisation and role",
-        max_length=200,
+        max_length=GUEST_ORGANISATION_MAX,
         required=False,
         help_text="For example, Dundee Integration Joint Board, voting member.",
-        error_messages={"max_length": "The organisation and role must be 200 characters or fewer"},
+        error_messages={
+            "max_length": f"The organisation and role must be {GUEST_ORGANISATION_MAX} characters or fewer"
+        },
     )
 
     @staticmethod

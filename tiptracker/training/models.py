@@ -5,14 +5,16 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 
+from tiptracker.lib.history import PartnershipRecord, track
 from tiptracker.lib.levels import Level
 from tiptracker.partnerships.models import Partnership
 from tiptracker.training.names import name_sort_key
 from tiptracker.workforce.models import StaffMember
 
 
-class Course(models.Model):
+class Course(PartnershipRecord, models.Model):
     class Delivery(models.TextChoices):
         E_LEARNING = "e-learning", "E-learning"
         WEBINAR = "webinar", "Webinar"
@@ -66,7 +68,7 @@ def duration_words(minutes: int | None) -> str:
     return " ".join(parts)
 
 
-class TrainingSession(models.Model):
+class TrainingSession(PartnershipRecord, models.Model):
     class Status(models.TextChoices):
         SCHEDULED = "scheduled", "Scheduled"  # open for booking until it starts
         CANCELLED = "cancelled", "Cancelled"  # no new bookings; existing ones are told
@@ -94,6 +96,16 @@ class TrainingSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.course.title}, {self.starts_at:%-d %B %Y}"
+
+    @property
+    def is_bookable(self) -> bool:
+        """Open for booking (and for giving up a place): scheduled, and not started yet."""
+        return self.status == self.Status.SCHEDULED and self.starts_at > timezone.now()
+
+    @property
+    def attendance_open(self) -> bool:
+        """Attendance can be marked: scheduled, and started (a cancelled session had none)."""
+        return self.status == self.Status.SCHEDULED and self.starts_at <= timezone.now()
 
 
 class Guest(models.Model):
@@ -358,3 +370,7 @@ class ClaimEvidence(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+track(Course)
+track(TrainingSession)

@@ -10,12 +10,17 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from tiptracker.feedback.selectors import surveys_waiting_for
 from tiptracker.forms import add_service_error, posted
 from tiptracker.lib.dates import today
 from tiptracker.partnerships import access
 from tiptracker.partnerships.models import Membership
 from tiptracker.training import claims
+from tiptracker.training.access import (
+    bookings_for,
+    courses_for,
+    get_claim_evidence_for_user,
+    get_claim_for_user,
+)
 from tiptracker.training.forms import ClaimDecisionForm, ClaimForm
 from tiptracker.training.models import LearningClaim
 from tiptracker.training.selectors import (
@@ -56,7 +61,7 @@ def my_training(request: HttpRequest, membership: Membership) -> HttpResponse:
         )
     on = today()
     upcoming, past = own_bookings(
-        access.bookings_for(membership).filter(staff_id=staff.pk), now=timezone.now()
+        bookings_for(membership).filter(staff_id=staff.pk), now=timezone.now()
     )
     return render(
         request,
@@ -69,7 +74,6 @@ def my_training(request: HttpRequest, membership: Membership) -> HttpResponse:
             "open_claims": list(own_open_claims(staff)),
             "upcoming": upcoming,
             "past": past,
-            "surveys": surveys_waiting_for(staff.pk),
             "has_staff": True,
         },
     )
@@ -83,13 +87,13 @@ def claim_new(request: HttpRequest, membership: Membership) -> HttpResponse:
     form = ClaimForm(
         posted(request),
         request.FILES if request.method == "POST" else None,
-        courses=access.courses_for(membership),
+        courses=courses_for(membership),
     )
     if staff is not None and request.method == "POST" and form.is_valid():
         values = form.cleaned_data
         try:
             claim = claims.claim_create(
-                actor=request.user,
+                actor=membership.user,
                 staff=staff,
                 course=values["course"],
                 completed_on=values["completed_on"],
@@ -132,16 +136,16 @@ def claims_list(request: HttpRequest, membership: Membership) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def claim_decide(request: HttpRequest, membership: Membership, claim_pk: int) -> HttpResponse:
     """One claim, its evidence, and approving or rejecting it (once)."""
-    claim = access.get_claim_for_user(membership, claim_pk)
+    claim = get_claim_for_user(membership, claim_pk)
     form = ClaimDecisionForm(posted(request))
     if request.method == "POST" and form.is_valid():
         approve = form.cleaned_data["decision"] == "approve"
         try:
             if approve:
-                claims.claim_approve(actor=request.user, claim=claim)
+                claims.claim_approve(actor=membership.user, claim=claim)
             else:
                 claims.claim_reject(
-                    actor=request.user, claim=claim, reason=form.cleaned_data["reason"]
+                    actor=membership.user, claim=claim, reason=form.cleaned_data["reason"]
                 )
         except ValidationError as error:
             add_service_error(form, error)
@@ -160,7 +164,7 @@ def claim_decide(request: HttpRequest, membership: Membership, claim_pk: int) ->
             "form": form,
             "evidence": claim.attached_evidence(),
             "pending": claim.status == LearningClaim.Status.PENDING,
-            "own": claims.is_own(claim, request.user),
+            "own": claims.is_own(claim, membership.user),
         },
     )
 
@@ -171,7 +175,7 @@ def claim_decide(request: HttpRequest, membership: Membership, claim_pk: int) ->
 def claim_evidence(request: HttpRequest, membership: Membership, claim_pk: int) -> HttpResponse:
     """A claim's evidence file, for the claimant and those who decide claims only: always a
     download, typed from the allow-list (not from what the uploader's browser said)."""
-    stored = access.get_claim_evidence_for_user(membership, claim_pk)
+    stored = get_claim_evidence_for_user(membership, claim_pk)
     kind = claims.evidence_type(stored.name)
     response = HttpResponse(
         bytes(stored.data),

@@ -3,13 +3,13 @@ a personal link is the key (see tokens.py). Listed in middleware.PUBLIC_URL_NAME
 
 from django.urls import path
 
-from tiptracker.training import views
+from tiptracker.training import briefing_views
 
 urlpatterns = [
-    path("reply/<str:reply_token>/", views.briefing_reply, name="briefing_reply"),
+    path("reply/<str:reply_token>/", briefing_views.briefing_reply, name="briefing_reply"),
     path(
         "reply/<str:reply_token>/calendar.ics",
-        views.briefing_reply_ics,
+        briefing_views.briefing_reply_ics,
         name="briefing_reply_ics",
     ),
 ]

@@ -26,13 +26,15 @@ from django.utils.formats import date_format
 from tiptracker.accounts.services import user_name
 from tiptracker.lib.dates import month_ends_before
 from tiptracker.lib.levels import LEVELS, Level
-from tiptracker.partnerships.access import (
-    bookable_staff_for,
-    claims_for,
-    managed_team_ids,
-    staff_for,
-)
+from tiptracker.partnerships.access import managed_team_ids
 from tiptracker.partnerships.models import Membership
+from tiptracker.training.access import (
+    bookings_for,
+    claims_for,
+    completions_for,
+    guests_for,
+    sessions_for,
+)
 from tiptracker.training.coverage import (
     Coverage,
     CoverageRow,
@@ -49,8 +51,9 @@ from tiptracker.training.models import (
     LearningClaim,
     TrainingSession,
 )
-from tiptracker.training.services import TREND_MONTHS, coverage_snapshots_fill
+from tiptracker.training.snapshots import TREND_MONTHS, coverage_snapshots_fill
 from tiptracker.training.tokens import booking_id_from_token
+from tiptracker.workforce.access import bookable_staff_for, staff_for
 from tiptracker.workforce.models import StaffMember
 
 
@@ -349,7 +352,6 @@ def sessions_list_for(
 ) -> QuerySet[TrainingSession]:
     """Sessions with their course and places taken, by start time; the dates are days in
     Europe/London, compared in the database."""
-    from tiptracker.partnerships.access import sessions_for
 
     sessions = sessions_for(membership).select_related("course")
     if date_from is not None:
@@ -365,7 +367,6 @@ def bookings_list_for(
     membership: Membership, *, session_id: int | None = None, status: str | None = None
 ) -> QuerySet[Booking]:
     """Bookings this member may see, latest session first, with what a row shows joined."""
-    from tiptracker.partnerships.access import bookings_for
 
     bookings = bookings_for(membership).select_related("session__course", "staff", "guest")
     if session_id is not None:
@@ -384,7 +385,6 @@ def completions_list_for(
     date_to: dt.date | None = None,
 ) -> QuerySet:
     """Completions this member may see, latest first, with the person and course joined."""
-    from tiptracker.partnerships.access import completions_for
 
     completions = completions_for(membership).select_related("staff", "course")
     if staff_id:
@@ -403,7 +403,6 @@ def completions_list_for(
 
 def guests_list_for(membership: Membership, *, kind: str = "") -> QuerySet[Guest]:
     """The partnership's guests (training admins only), by surname (Guest.sort_name)."""
-    from tiptracker.partnerships.access import guests_for
 
     guests = guests_for(membership)
     if kind:
@@ -449,7 +448,6 @@ def briefings_for(membership: Membership, *, past: bool | None = None) -> QueryS
     guests are `invited` (live invitations), `accepted` (a place or the waiting list),
     `declined`, `awaiting` a reply, `attended` and `partly` attended. `past`: True for those that have started,
     latest first; False for those to come, soonest first; None for all, latest first."""
-    from tiptracker.partnerships.access import sessions_for
 
     now = timezone.now()
     found = sessions_for(membership).filter(

@@ -4,8 +4,9 @@ import datetime as dt
 
 from django.db.models import Q, QuerySet
 
-from tiptracker.partnerships.access import managed_team_ids, staff_for, teams_for
+from tiptracker.partnerships.access import managed_team_ids
 from tiptracker.partnerships.models import ManagedTeam, Membership, Organisation, Role
+from tiptracker.workforce.access import staff_for, teams_for
 from tiptracker.workforce.models import StaffMember, Team
 
 

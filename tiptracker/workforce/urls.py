@@ -6,5 +6,4 @@ urlpatterns = [
     path("staff/", views.staff_list, name="staff_list"),
     path("staff/<int:staff_pk>/", views.staff_detail, name="staff_detail"),
     path("needs/", views.needs, name="needs"),
-    path("coverage/outstanding/", views.coverage_outstanding, name="coverage_outstanding"),
 ]

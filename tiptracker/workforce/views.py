@@ -1,66 +1,27 @@
 import datetime as dt
-from collections.abc import Iterable
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from tiptracker.imports.kinds import StaffKind
 from tiptracker.lib.dates import today
-from tiptracker.lib.exports import to_csv, to_xlsx
-from tiptracker.lib.levels import Level, level_from_slug
+from tiptracker.lib.levels import Level
 from tiptracker.partnerships import access
 from tiptracker.partnerships.models import Membership
-from tiptracker.partnerships.views import as_of_from
-from tiptracker.training.selectors import outstanding_staff_for
-from tiptracker.workforce.forms import NeedsForm, RequiredLevelForm, StaffFilterForm
-from tiptracker.workforce.selectors import managers_for, needs_list_for, staff_filtered
+from tiptracker.workforce.access import get_staff_for_user, staff_for
+from tiptracker.workforce.columns import STAFF_FILE_OPTIONAL, STAFF_FILE_REQUIRED
+from tiptracker.workforce.forms import NeedsForm, RequiredLevelForm
+from tiptracker.workforce.selectors import needs_list_for
 from tiptracker.workforce.services import staff_required_level_set, team_needs_set
+from tiptracker.workforce.staff_lists import download, filter_form, filtered
 
 PAGE_SIZE = 50
 
 
-def _filter_form(request: HttpRequest, membership: Membership) -> StaffFilterForm:
-    form = StaffFilterForm(
-        request.GET,
-        organisations=access.organisations_for(membership),
-        teams=access.teams_for(membership),
-        managers=managers_for(membership),
-    )
-    form.is_valid()
-    return form
-
-
-def _filtered(staff: QuerySet, form: StaffFilterForm) -> QuerySet:
-    chosen = form.chosen()
-    return staff_filtered(
-        staff,
-        search=chosen.get("q", "").strip(),
-        organisation=chosen.get("organisation"),
-        team=chosen.get("team"),
-        manager=chosen.get("manager"),
-    )
-
-
-def _download(
-    export: str, header: list[str], rows: Iterable, *, name: str, title: str
-) -> HttpResponse:
-    if export == "csv":
-        response = HttpResponse(to_csv(header, rows), content_type="text/csv; charset=utf-8")
-    else:
-        response = HttpResponse(
-            to_xlsx(header, rows, title=title),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    response["Content-Disposition"] = f'attachment; filename="{name}.{export}"'
-    return response
-
-
 # The staff list downloads in the staff import's columns (formats.md), so that it can be
 # corrected in a spreadsheet and imported again.
-STAFF_COLUMNS = [*StaffKind.required, *StaffKind.optional]
+STAFF_COLUMNS = [*STAFF_FILE_REQUIRED, *STAFF_FILE_OPTIONAL]
 
 
 def _iso(day: dt.date | None) -> str:
@@ -69,10 +30,10 @@ def _iso(day: dt.date | None) -> str:
 
 @access.partnership_view(access.PEOPLE_ROLES)
 def staff_list(request: HttpRequest, membership: Membership) -> HttpResponse:
-    form = _filter_form(request, membership)
-    staff = _filtered(
-        access.staff_for(membership).select_related("organisation", "team"), form
-    ).order_by("last_name", "first_name", "staff_id")
+    form = filter_form(request, membership)
+    staff = filtered(staff_for(membership).select_related("organisation", "team"), form).order_by(
+        "last_name", "first_name", "staff_id"
+    )
     export = request.GET.get("format")
     if export in ("csv", "xlsx"):
         rows = (
@@ -92,7 +53,7 @@ def staff_list(request: HttpRequest, membership: Membership) -> HttpResponse:
             for p in staff.iterator(chunk_size=2000)
         )
         name = f"{membership.partnership.slug}-staff-{today():%Y-%m-%d}"
-        return _download(export, STAFF_COLUMNS, rows, name=name, title="Staff")
+        return download(export, STAFF_COLUMNS, rows, name=name, title="Staff")
     page = Paginator(staff, PAGE_SIZE).get_page(request.GET.get("page"))
     chosen = form.chosen()
     # The bulk invitation offers everyone, an organisation or a team: offered only when the
@@ -120,7 +81,7 @@ def staff_list(request: HttpRequest, membership: Membership) -> HttpResponse:
 
 @access.partnership_view(access.PEOPLE_ROLES)
 def staff_detail(request: HttpRequest, membership: Membership, staff_pk: int) -> HttpResponse:
-    person = access.get_staff_for_user(membership, staff_pk)
+    person = get_staff_for_user(membership, staff_pk)
     can_edit = membership.role in access.TRAINING_ADMIN_ROLES
     form = RequiredLevelForm(
         request.POST or None, initial={"required_level": person.required_level}
@@ -175,60 +136,5 @@ def needs(request: HttpRequest, membership: Membership) -> HttpResponse:
             "can_edit": can_edit,
             "organisations": organisations,
             "organisation_id": organisation_id,
-        },
-    )
-
-
-@access.partnership_view(access.PEOPLE_ROLES)
-def coverage_outstanding(request: HttpRequest, membership: Membership) -> HttpResponse:
-    """The drill-down: who still needs a level on a date; also as CSV or XLSX."""
-    as_of, date_form = as_of_from(request)
-    try:
-        level = level_from_slug(request.GET.get("level", "informed"))
-    except ValueError:
-        level = Level.INFORMED
-    form = _filter_form(request, membership)
-    people = _filtered(outstanding_staff_for(membership, as_of=as_of, level=level), form)
-    export = request.GET.get("format")
-    if export in ("csv", "xlsx"):
-        header = [
-            "staff_id",
-            "first_name",
-            "last_name",
-            "email",
-            "organisation",
-            "team",
-            "job_title",
-            "required_level",
-        ]
-        rows = (
-            [
-                p.staff_id,
-                p.first_name,
-                p.last_name,
-                p.email,
-                p.organisation.name,
-                p.team.name,
-                p.job_title,
-                Level(p.needs_level).slug,
-            ]
-            for p in people.iterator(chunk_size=2000)
-        )
-        name = f"{membership.partnership.slug}-needs-{level.slug}-{as_of:%Y-%m-%d}"
-        return _download(export, header, rows, name=name, title=f"Need {level.label}")
-    page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
-    for person in page.object_list:
-        person.needs_level_label = Level(person.needs_level).label
-    return render(
-        request,
-        "workforce/outstanding.html",
-        {
-            "page": page,
-            "form": form,
-            "query": f"level={level.slug}&as_of={as_of:%Y-%m-%d}&{form.query()}",
-            "level": level,
-            "levels": list(Level),
-            "as_of": as_of,
-            "date_form": date_form,
         },
     )

@@ -6,8 +6,8 @@ from django.test import Client
 
 from tiptracker.lib.exports import neutralise
 from tiptracker.partnerships.models import Role
+from tiptracker.training.bookings import booking_cancel
 from tiptracker.training.models import Booking
-from tiptracker.training.services import booking_cancel
 from tiptracker.training.tests.factories import (
     BookingFactory,
     CourseFactory,

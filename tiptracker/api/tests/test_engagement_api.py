@@ -75,3 +75,18 @@ def test_an_outsider_gets_404(api, outsider, partnership):
     assert client.get(theirs).status_code == 404
     assert client.delete(theirs).status_code == 404
     assert Engagement.objects.exists()
+
+
+def test_a_change_through_the_api_names_the_tokens_member(api, admin, login, partnership):
+    engagement = EngagementFactory(partnership=partnership, kind="meeting")
+    response = api(admin).patch(
+        f"/api/partnerships/{partnership.slug}/engagements/{engagement.pk}/",
+        {"kind": "presentation"},
+        format="json",
+    )
+    assert response.status_code == 200
+    page = login(admin).get(f"/p/{partnership.slug}/engagement/{engagement.pk}/edit/")
+    html = page.content.decode()
+    history = html[html.index('class="govuk-details tip-history"') :]
+    assert "Meeting" in history and "Presentation" in history
+    assert f"by {admin.user.email}" in history

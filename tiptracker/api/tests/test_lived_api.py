@@ -14,7 +14,9 @@ from rest_framework.test import APIClient
 
 from tiptracker.accounts.services import api_token_create
 from tiptracker.lib.dates import today
-from tiptracker.lived import services
+from tiptracker.lived.audit import PERSON
+from tiptracker.lived.contacts import lived_interest_express
+from tiptracker.lived.erasure import lived_purge, lived_withdraw, retention_days
 from tiptracker.lived.models import (
     AuditEvent,
     ConsentRecord,
@@ -418,14 +420,14 @@ def test_the_audit_trail_names_who_did_what_and_reading_it_is_audited(client, co
 
 
 def test_the_trail_names_the_person_and_the_system_without_naming_anyone(client, coord):
-    by_person = services.lived_interest_express(
-        actor=services.PERSON,
+    by_person = lived_interest_express(
+        actor=PERSON,
         partnership_id=coord.partnership_id,
         preferred_name="Kim",
         email="kim@example.org",
     ).record
-    services.lived_withdraw(actor=services.PERSON, record=by_person)
-    services.lived_purge(now=timezone.now() + dt.timedelta(days=services.retention_days() + 1))
+    lived_withdraw(actor=PERSON, record=by_person)
+    lived_purge(now=timezone.now() + dt.timedelta(days=retention_days() + 1))
     events = client.get(url(coord, "api_lived_audit"), {"record": by_person.pk}).json()["results"]
     assert [(e["action"], e["actor_name"]) for e in events[1:]] == [
         (Action.PURGED, "TIP Tracker"),

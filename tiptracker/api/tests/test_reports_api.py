@@ -252,3 +252,29 @@ def test_a_period_before_1900_is_a_400_naming_the_field(api, admin, partnership,
     assert response.status_code == 400
     assert response.json()["errors"] == {"start": ["The date is before 1900: check the year"]}
     assert not Report.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("link", "status"),
+    [("BEGIN:VCALENDAR", 400), ("mailto:clerk@example.org", 400), ("https://not a link", 400)],
+)
+def test_a_link_that_is_not_a_web_address_is_refused_naming_the_field(
+    api, admin, report, partnership, link, status
+):
+    """What the schema says (a pattern: http:// or https://) the API holds to: anything else
+    is a 400 on the field, never stored (schemathesis found "BEGIN:VCALENDAR" taken for one)."""
+    response = api(admin).patch(
+        url(partnership, f"{report.pk}/"),
+        {"impact_assessed": True, "impact_link": link},
+        format="json",
+    )
+    assert response.status_code == status and "impact_link" in response.json()["errors"]
+    report.refresh_from_db()
+    assert link not in str(report.__dict__)
+
+
+def test_the_schema_documents_the_links_pattern(api, admin):
+    schema = api(admin).get("/api/schema/?format=json").json()
+    link = schema["components"]["schemas"]["ReportChangeInputRequest"]["properties"]["impact_link"]
+    # A web address, or nothing (allowed blank).
+    assert {"type": "string", "pattern": "^https?://\\S+$", "maxLength": 500} in link["oneOf"]

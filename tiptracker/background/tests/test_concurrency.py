@@ -10,7 +10,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from tiptracker.background.schedule import SCHEDULE, enqueue_due
-from tiptracker.imports import services
+from tiptracker.imports import runs
 from tiptracker.imports.models import ImportRun
 from tiptracker.imports.tests.helpers import csv_bytes
 
@@ -48,7 +48,7 @@ def race(work, workers=2):
 
 
 def test_a_ready_task_is_claimed_by_one_worker():
-    from tiptracker.background.tasks import plan_digests
+    from tiptracker.scheduled import plan_digests
     from tiptracker.worker import _claim_next
 
     for _ in range(20):
@@ -61,13 +61,13 @@ def test_a_ready_task_is_claimed_by_one_worker():
 
 def test_a_queued_import_is_checked_by_one_worker(partnership):
     done = []
-    real_check = services.import_run_check
+    real_check = runs.import_run_check
 
     def check(run):
         done.append(run.pk)
         real_check(run)
 
-    services.import_run_check = check
+    runs.import_run_check = check
     try:
         for _ in range(10):
             run = ImportRun.objects.create(
@@ -77,11 +77,11 @@ def test_a_queued_import_is_checked_by_one_worker(partnership):
                 data=csv_bytes("staff_id,organisation,team", "S1,NHS Tayside,Ward 1"),
                 status=ImportRun.Status.QUEUED,
             )
-            race(lambda run_id=run.pk: services.import_run_work(run_id))
+            race(lambda run_id=run.pk: runs.import_run_work(run_id))
             run.refresh_from_db()
             assert run.status == ImportRun.Status.PREVIEW and run.attempts == 1
     finally:
-        services.import_run_check = real_check
+        runs.import_run_check = real_check
     assert len(done) == len(set(done)) == 10
 
 

@@ -18,7 +18,7 @@ from django.core.management import call_command
 call_command("migrate", verbosity=0, interactive=False)
 import django_rq
 from tiptracker.imports.models import ImportRun
-from tiptracker.imports.services import import_upload
+from tiptracker.imports.runs import import_upload
 from tiptracker.partnerships.tests.factories import PartnershipFactory
 from tiptracker.worker import run_worker
 

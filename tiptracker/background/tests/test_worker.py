@@ -17,7 +17,7 @@ from tiptracker.background import processes
 from tiptracker.background.models import ScheduledRun
 from tiptracker.background.recovery import tasks_recover
 from tiptracker.background.schedule import SCHEDULE, enqueue_due
-from tiptracker.imports import services
+from tiptracker.imports import recovery, runs
 from tiptracker.imports.models import ImportRun
 from tiptracker.imports.tests.helpers import csv_bytes, last_run, upload
 from tiptracker.partnerships.models import Role
@@ -79,7 +79,7 @@ def test_an_import_whose_worker_died_is_imported_again_exactly_once(
 ):
     settings.IMPORT_INLINE_MAX_BYTES = 10
     upload(browser, partnership, "staff", "big.csv", STAFF)
-    services.imports_process_queued()
+    runs.imports_process_queued()
     run = last_run()
     browser.post(run_url(run, "confirm/"))
     # The worker claimed it and was killed mid-import: its transaction rolled back.
@@ -90,14 +90,14 @@ def test_an_import_whose_worker_died_is_imported_again_exactly_once(
     assert page["status"] == "importing" and not page["finished"]
 
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.imports_recover() == 1
+        assert recovery.imports_recover() == 1
     run.refresh_from_db()
     assert run.status == ImportRun.Status.CONFIRMED  # waiting for a worker again
     run_ready_tasks()
     run.refresh_from_db()
     assert run.status == ImportRun.Status.DONE and run.created == 12 and run.attempts == 2
     assert StaffMember.objects.count() == 12
-    assert services.imports_recover() == 0
+    assert recovery.imports_recover() == 0
 
 
 def test_an_import_that_keeps_dying_is_marked_failed_with_the_reason_and_nothing_imported(
@@ -107,9 +107,9 @@ def test_an_import_that_keeps_dying_is_marked_failed_with_the_reason_and_nothing
     upload(browser, partnership, "staff", "big.csv", STAFF)
     run = last_run()
     ImportRun.objects.filter(pk=run.pk).update(
-        status=ImportRun.Status.CHECKING, holder=dead_process(), attempts=services.MAX_ATTEMPTS
+        status=ImportRun.Status.CHECKING, holder=dead_process(), attempts=recovery.MAX_ATTEMPTS
     )
-    assert services.imports_recover() == 1
+    assert recovery.imports_recover() == 1
     run.refresh_from_db()
     assert run.status == ImportRun.Status.FAILED and run.data is None
     page = browser.get(run_url(run)).content.decode()
@@ -128,7 +128,7 @@ def test_a_command_line_import_that_was_killed_is_marked_failed_not_left_importi
         holder=dead_process(),
         attempts=1,
     )
-    services.imports_recover()
+    recovery.imports_recover()
     run.refresh_from_db()
     assert run.status == ImportRun.Status.FAILED
     assert run.message.startswith("The import stopped part-way")
@@ -145,7 +145,7 @@ def test_work_held_by_a_live_process_is_left_alone(partnership):
         holder=processes.identity(),
         attempts=1,
     )
-    assert services.imports_recover() == 0
+    assert recovery.imports_recover() == 0
     run.refresh_from_db()
     assert run.status == ImportRun.Status.IMPORTING
 
@@ -167,10 +167,10 @@ def test_a_worker_on_another_machine_holds_its_work_until_its_lease_runs_out(par
         holder=holder,
         attempts=1,
     )
-    assert services.imports_recover() == 0
+    assert recovery.imports_recover() == 0
     seen.seen_at = timezone.now() - dt.timedelta(seconds=processes.LEASE_SECONDS + 1)
     seen.save()
-    assert services.imports_recover() == 1
+    assert recovery.imports_recover() == 1
     run.refresh_from_db()
     assert run.status == ImportRun.Status.CONFIRMED
 
@@ -180,30 +180,30 @@ def test_a_run_whose_rows_committed_says_imported_even_if_its_process_dies_at_on
 ):
     settings.IMPORT_INLINE_MAX_BYTES = 10
     upload(browser, partnership, "staff", "big.csv", STAFF)
-    services.imports_process_queued()
+    runs.imports_process_queued()
     run = last_run()
     browser.post(run_url(run, "confirm/"))
-    real_import = services.import_file
+    real_import = runs.import_file
 
     def import_then_die(**kwargs):
         real_import(**kwargs)
         raise SystemExit("killed the moment the import committed")
 
-    monkeypatch.setattr(services, "import_file", import_then_die)
+    monkeypatch.setattr(runs, "import_file", import_then_die)
     with pytest.raises(SystemExit):
-        services.imports_process_queued()
+        runs.imports_process_queued()
     run.refresh_from_db()
     assert run.status == ImportRun.Status.DONE and run.created == 12
     assert StaffMember.objects.count() == 12
     ImportRun.objects.filter(pk=run.pk).update(holder=dead_process())
-    assert services.imports_recover() == 0  # nothing to take up: it says Imported
+    assert recovery.imports_recover() == 0  # nothing to take up: it says Imported
 
 
 # Tasks lost with their worker ----------------------------------------------------------------
 
 
 def test_a_task_lost_with_its_worker_is_marked_failed_with_the_reason(db):
-    from tiptracker.background.tasks import plan_digests
+    from tiptracker.scheduled import plan_digests
 
     result = plan_digests.enqueue()
     DBTaskResult.objects.filter(pk=result.id).update(
@@ -325,7 +325,7 @@ def test_a_run_waiting_with_no_worker_running_says_so(browser, partnership, sett
 
 
 def test_finished_tasks_are_deleted_after_two_weeks_and_others_kept(db):
-    from tiptracker.background.tasks import TASKS_KEPT_DAYS, plan_digests, tasks_purge
+    from tiptracker.scheduled import TASKS_KEPT_DAYS, plan_digests, tasks_purge
 
     old, recent, waiting = (plan_digests.enqueue() for _ in range(3))
     long_ago = timezone.now() - dt.timedelta(days=TASKS_KEPT_DAYS, hours=1)
@@ -350,9 +350,9 @@ def test_an_import_task_that_fails_unexpectedly_leaves_the_run_failed_not_checki
     def record_fails(*args, **kwargs):
         raise RuntimeError("the database went away while recording the check")
 
-    monkeypatch.setattr(services, "_record", record_fails)
+    monkeypatch.setattr(runs, "_record", record_fails)
     run_ready_tasks()
     run = last_run()
-    assert run.status == ImportRun.Status.FAILED and run.message == services.UNEXPECTED
+    assert run.status == ImportRun.Status.FAILED and run.message == runs.UNEXPECTED
     assert DBTaskResult.objects.failed().count() == 1
     assert "the database went away" in DBTaskResult.objects.get().traceback

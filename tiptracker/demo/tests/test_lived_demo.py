@@ -4,7 +4,7 @@ whose key is printed, and one note anyone can look for in the database to see th
 not there in plain text.
 
 The loader runs on its own here, with a partnership and a coordinator of the tests' own:
-the full demo (test_demo.py) runs it too, among the others.
+the full demo (demo/tests/conftest.py) runs it too, among the others.
 """
 
 import datetime as dt

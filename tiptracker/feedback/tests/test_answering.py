@@ -16,7 +16,8 @@ from tiptracker.feedback.services import course_survey_set, current_version, sur
 from tiptracker.feedback.starter import CONFIDENCE, REACTION, surveys_starter_set
 from tiptracker.feedback.tokens import invitation_token, started_stamp
 from tiptracker.lib.dates import LONDON, today
-from tiptracker.training.services import booking_create, completion_record
+from tiptracker.training.bookings import booking_create
+from tiptracker.training.completions import completion_record
 from tiptracker.training.tests.factories import CourseFactory, TrainingSessionFactory
 from tiptracker.workforce.tests.factories import StaffMemberFactory
 

@@ -27,15 +27,10 @@ from tiptracker.feedback.starter import CONFIDENCE, PRACTICE, REACTION, surveys_
 from tiptracker.feedback.tests.factories import due_on, quarter_of
 from tiptracker.feedback.tokens import invitation_token
 from tiptracker.lib.dates import LONDON, today
+from tiptracker.training.bookings import booking_cancel, booking_create
+from tiptracker.training.completions import attendance_mark, completion_record
 from tiptracker.training.models import Booking
-from tiptracker.training.services import (
-    attendance_mark,
-    booking_cancel,
-    booking_create,
-    completion_record,
-    session_cancel,
-    session_update,
-)
+from tiptracker.training.schedule import session_cancel, session_update
 from tiptracker.training.tests.factories import (
     BookingFactory,
     CourseFactory,

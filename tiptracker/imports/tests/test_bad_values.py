@@ -10,7 +10,7 @@ import zipfile
 
 import pytest
 
-from tiptracker.imports import services
+from tiptracker.imports import runs
 from tiptracker.imports.kinds import KINDS
 from tiptracker.imports.models import ImportRun
 from tiptracker.imports.tests.helpers import (
@@ -319,7 +319,7 @@ def test_the_workers_check_of_a_large_file_with_a_nul_finishes_with_the_problem(
     settings.IMPORT_INLINE_MAX_BYTES = 10
     content = csv_bytes("staff_id,organisation,team", "S1,NHS,Ward 1", f"S2,NHS,Ward{NUL}2")
     upload(officer_browser, partnership, "staff", "big.csv", content, skip_invalid=True)
-    assert services.imports_process_queued() == 1
+    assert runs.imports_process_queued() == 1
     run = last_run()
     assert run.status == ImportRun.Status.PREVIEW  # the valid row waits for confirmation
     assert run.problems == [
@@ -511,7 +511,7 @@ def test_a_workbook_whose_text_unpacks_to_gigabytes_is_refused_unopened(
 
     # On the web a file this size is checked by the worker, which says the same on the run.
     upload(officer_browser, partnership, "staff", "staff.xlsx", bomb)
-    assert services.imports_process_queued() == 1
+    assert runs.imports_process_queued() == 1
     run = last_run()
     assert run.status == ImportRun.Status.FAILED and run.message == message
     page = text_of(officer_browser.get(f"/p/{partnership.slug}/imports/{run.pk}/"))

@@ -203,8 +203,8 @@ def test_a_staff_member_or_an_outsider_cannot_upload_a_file_at_all(
 def test_every_kind_names_real_tables_to_refresh_after_a_large_import(db):
     from django.db import connection
 
+    from tiptracker.imports.importing import WRITTEN_TABLES
     from tiptracker.imports.kinds import KINDS
-    from tiptracker.imports.services import WRITTEN_TABLES
 
     existing = set(connection.introspection.table_names())
     assert set(WRITTEN_TABLES) == set(KINDS)

@@ -78,12 +78,12 @@ def test_postgresql_takes_any_number_of_rows(capsys, tmp_path, partnership):
 def test_the_workers_check_of_a_large_upload_fails_it_with_the_reason(
     login, persona, partnership, settings
 ):
-    from tiptracker.imports import services
+    from tiptracker.imports import runs
 
     settings.IMPORT_INLINE_MAX_BYTES = 10  # checked by the worker, as a large file is
     browser = login(persona(Role.LD_OFFICER))
     upload(browser, partnership, "staff", "staff.csv", STAFF)
-    assert services.imports_process_queued() == 1
+    assert runs.imports_process_queued() == 1
     run = last_run()
     assert run.status == ImportRun.Status.FAILED
     page = text_of(browser.get(f"/p/{partnership.slug}/imports/{run.pk}/"))

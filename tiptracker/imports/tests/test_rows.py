@@ -10,7 +10,9 @@ import io
 import pytest
 from django.utils import timezone
 
-from tiptracker.imports import kinds, services
+from tiptracker.imports import importing, runs
+from tiptracker.imports.kinds.courses import CoursesKind
+from tiptracker.imports.kinds.staff import StaffKind
 from tiptracker.imports.models import ImportRun
 from tiptracker.imports.tests.helpers import cli_import, csv_bytes, snapshot, xlsx_bytes
 from tiptracker.lib.levels import Level
@@ -409,8 +411,8 @@ def test_a_completions_workbook_with_excel_dates_imports(run_import, known):
 @pytest.mark.django_db(transaction=True)
 def test_a_failure_part_way_leaves_the_database_as_it_was(partnership, monkeypatch):
     """A real transaction: the first batch is written, the second fails, and the first is gone."""
-    monkeypatch.setattr(services, "BATCH_SIZE", 2)
-    real_write = kinds.StaffKind.write
+    monkeypatch.setattr(importing, "BATCH_SIZE", 2)
+    real_write = StaffKind.write
     calls = []
 
     def write_then_fail(self, records):
@@ -419,13 +421,13 @@ def test_a_failure_part_way_leaves_the_database_as_it_was(partnership, monkeypat
             raise RuntimeError("disk full")
         return real_write(self, records)
 
-    monkeypatch.setattr(kinds.StaffKind, "write", write_then_fail)
+    monkeypatch.setattr(StaffKind, "write", write_then_fail)
     content = csv_bytes(
         "staff_id,organisation,team", *[f"S{n},NHS Tayside,Ward {n % 2}" for n in range(5)]
     )
     before = snapshot()
     with pytest.raises(RuntimeError):
-        services.import_file(
+        importing.import_file(
             partnership=partnership, kind="staff", binary=io.BytesIO(content), filename="staff.csv"
         )
     assert calls == [2, 2]  # the first batch had been written when the second failed
@@ -437,16 +439,16 @@ def test_a_failure_part_way_leaves_the_database_as_it_was(partnership, monkeypat
 def test_a_command_line_import_that_fails_part_way_is_logged_as_failed(
     partnership, monkeypatch, tmp_path
 ):
-    monkeypatch.setattr(services, "BATCH_SIZE", 1)
+    monkeypatch.setattr(importing, "BATCH_SIZE", 1)
     monkeypatch.setattr(
-        kinds.CoursesKind,
+        CoursesKind,
         "write",
         lambda self, records: (_ for _ in ()).throw(RuntimeError("killed")),
     )
     path = tmp_path / "courses.csv"
     path.write_bytes(csv_bytes("course_code,title,level", "C1,Opening Doors,1", "C2,Skilled,2"))
     with pytest.raises(RuntimeError):
-        services.import_path(
+        runs.import_path(
             partnership=partnership,
             kind="courses",
             path=path,

@@ -7,7 +7,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tiptracker.imports import kinds, services
+from tiptracker.imports import importing, runs
+from tiptracker.imports.kinds.staff import StaffKind
 from tiptracker.imports.models import ImportRun
 from tiptracker.imports.tests.helpers import csv_bytes, last_run, snapshot, text_of, upload
 from tiptracker.partnerships.models import Role
@@ -251,7 +252,7 @@ def test_a_large_file_is_queued_for_the_worker_and_its_progress_is_shown(
     browser, partnership, settings, monkeypatch
 ):
     settings.IMPORT_INLINE_MAX_BYTES = 10
-    monkeypatch.setattr(services, "BATCH_SIZE", 2)
+    monkeypatch.setattr(importing, "BATCH_SIZE", 2)
     content = csv_bytes(
         "staff_id,organisation,team", *[f"S{n},NHS Tayside,Ward 1" for n in range(5)]
     )
@@ -272,7 +273,7 @@ def test_a_large_file_is_queued_for_the_worker_and_its_progress_is_shown(
         "text": "Waiting to be checked.",
     }
 
-    assert services.imports_process_queued() == 1  # the worker checks it
+    assert runs.imports_process_queued() == 1  # the worker checks it
     run.refresh_from_db()
     assert run.status == ImportRun.Status.PREVIEW
     progress = browser.get(run_url(run, "progress.json")).json()
@@ -286,14 +287,14 @@ def test_a_large_file_is_queued_for_the_worker_and_its_progress_is_shown(
 
     # While the worker imports, the page's poll sees how far it has got.
     seen = []
-    real_write = kinds.StaffKind.write
+    real_write = StaffKind.write
 
     def write_and_look(self, records):
         seen.append(browser.get(run_url(run, "progress.json")).json())
         return real_write(self, records)
 
-    monkeypatch.setattr(kinds.StaffKind, "write", write_and_look)
-    assert services.imports_process_queued() == 1
+    monkeypatch.setattr(StaffKind, "write", write_and_look)
+    assert runs.imports_process_queued() == 1
     assert [(p["status"], p["rows_done"], p["rows_total"]) for p in seen] == [
         ("importing", 0, 5),
         ("importing", 2, 5),
@@ -312,7 +313,7 @@ def test_a_large_file_is_queued_for_the_worker_and_its_progress_is_shown(
 def test_a_queued_file_the_worker_cannot_read_fails_with_the_reason(browser, partnership, settings):
     settings.IMPORT_INLINE_MAX_BYTES = 10
     upload(browser, partnership, "staff", "big.csv", csv_bytes("staff_id,team", "S1,Ward 1"))
-    services.imports_process_queued()
+    runs.imports_process_queued()
     run = last_run()
     assert run.status == ImportRun.Status.FAILED
     page = text_of(browser.get(run_url(run)))
@@ -323,13 +324,13 @@ def test_a_worker_import_that_fails_part_way_leaves_the_data_as_it_was(
     browser, partnership, settings, monkeypatch
 ):
     settings.IMPORT_INLINE_MAX_BYTES = 10
-    monkeypatch.setattr(services, "BATCH_SIZE", 1)
+    monkeypatch.setattr(importing, "BATCH_SIZE", 1)
     upload(browser, partnership, "staff", "big.csv", GOOD_STAFF)
-    services.imports_process_queued()
+    runs.imports_process_queued()
     run = last_run()
     browser.post(run_url(run, "confirm/"))
     calls = []
-    real_write = kinds.StaffKind.write
+    real_write = StaffKind.write
 
     def fail_second(self, records):
         calls.append(1)
@@ -337,9 +338,9 @@ def test_a_worker_import_that_fails_part_way_leaves_the_data_as_it_was(
             raise RuntimeError("worker killed")
         return real_write(self, records)
 
-    monkeypatch.setattr(kinds.StaffKind, "write", fail_second)
+    monkeypatch.setattr(StaffKind, "write", fail_second)
     before = snapshot()
-    services.imports_process_queued()
+    runs.imports_process_queued()
     run.refresh_from_db()
     assert run.status == ImportRun.Status.FAILED
     assert snapshot() == before
@@ -355,7 +356,7 @@ def test_a_queued_file_can_be_discarded_before_the_worker_reaches_it(
     upload(browser, partnership, "staff", "big.csv", GOOD_STAFF)
     run = last_run()
     browser.post(run_url(run, "discard/"))
-    assert services.imports_process_queued() == 0
+    assert runs.imports_process_queued() == 0
     run.refresh_from_db()
     assert run.status == ImportRun.Status.DISCARDED and not StaffMember.objects.exists()
 

@@ -1,8 +1,14 @@
 import datetime as dt
 
 from tiptracker.lib.dates import today
-from tiptracker.lived import services
+from tiptracker.lived.consent import lived_consent_record, lived_consent_text_publish
+from tiptracker.lived.contacts import lived_interest_express
 from tiptracker.lived.models import Article6Basis, Article9Condition, Purpose, RouteRecord
+from tiptracker.lived.route import (
+    lived_discussion_arrange,
+    lived_discussion_hold,
+    lived_information_send,
+)
 from tiptracker.partnerships.models import Membership, Role
 from tiptracker.partnerships.tests.factories import MembershipFactory, PartnershipFactory
 
@@ -21,21 +27,19 @@ def interest(actor: Membership, **kwargs) -> RouteRecord:
         "note": "Prefers afternoons",
     }
     fields.update(kwargs)
-    return services.lived_interest_express(
-        actor=actor, partnership_id=actor.partnership_id, **fields
-    ).record
+    return lived_interest_express(actor=actor, partnership_id=actor.partnership_id, **fields).record
 
 
 def consented(actor: Membership, **kwargs) -> RouteRecord:
     """A record walked to consent recorded, with a consent text of version 1."""
     record = interest(actor, **kwargs)
-    services.lived_information_send(actor=actor, record=record)
-    services.lived_discussion_arrange(actor=actor, record=record)
-    services.lived_discussion_hold(actor=actor, record=record)
-    text = services.lived_consent_text_publish(
+    lived_information_send(actor=actor, record=record)
+    lived_discussion_arrange(actor=actor, record=record)
+    lived_discussion_hold(actor=actor, record=record)
+    text = lived_consent_text_publish(
         actor=actor, partnership_id=actor.partnership_id, text="I agree to take part."
     )
-    services.lived_consent_record(
+    lived_consent_record(
         actor=actor,
         record=record,
         consent_text=text,

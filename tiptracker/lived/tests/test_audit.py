@@ -1,10 +1,18 @@
 import pytest
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 
-from tiptracker.lived import models, services
+from tiptracker.lived import models
+from tiptracker.lived.audit import PERSON
+from tiptracker.lived.consent import lived_involvement_add
+from tiptracker.lived.contacts import lived_interest_express
+from tiptracker.lived.erasure import lived_withdraw, lived_withdraw_by_token
+from tiptracker.lived.export import lived_export
 from tiptracker.lived.models import AppendOnly, AuditEvent
-from tiptracker.lived.services import PERSON
+from tiptracker.lived.reads import lived_record_open, lived_records_list, lived_status_for_person
+from tiptracker.lived.route import lived_involve
 from tiptracker.lived.tests.factories import consented, coordinator, interest
+from tiptracker.lived.tokens import lived_link_reissue
 from tiptracker.partnerships.models import Role
 from tiptracker.partnerships.tests.factories import MembershipFactory
 
@@ -21,19 +29,17 @@ def actions(record=None) -> list[str]:
 def test_every_change_and_every_read_writes_an_audit_event_without_field_values():
     actor = coordinator()
     record = consented(actor)
-    services.lived_involve(actor=actor, record=record)
-    services.lived_involvement_add(
+    lived_involve(actor=actor, record=record)
+    lived_involvement_add(
         actor=actor, record=record, kind="co_production", start_on=record.created_at.date()
     )
-    services.lived_records_list(
+    lived_records_list(
         actor=actor, partnership_id=actor.partnership_id, paginate=lambda records: records
     )
-    services.lived_record_open(
-        actor=actor, record_id=record.pk, partnership_id=actor.partnership_id
-    )
-    services.lived_export(actor=actor, record=record)
-    services.lived_link_reissue(actor=actor, record=record)
-    services.lived_withdraw(actor=actor, record=record)
+    lived_record_open(actor=actor, record_id=record.pk, partnership_id=actor.partnership_id)
+    lived_export(actor=actor, record=record)
+    lived_link_reissue(actor=actor, record=record)
+    lived_withdraw(actor=actor, record=record)
 
     assert actions(record) == [
         "interest_expressed",
@@ -72,12 +78,12 @@ def test_every_change_and_every_read_writes_an_audit_event_without_field_values(
 
 def test_the_persons_own_reads_and_withdrawal_are_audited_as_theirs():
     actor = coordinator()
-    made = services.lived_interest_express(
+    made = lived_interest_express(
         actor=PERSON, partnership_id=actor.partnership_id, preferred_name="Jo", email="jo@x.org"
     )
-    services.lived_status_for_person(token=made.token)
-    services.lived_withdraw_by_token(token=made.token)
-    services.lived_withdraw_by_token(token=made.token)
+    lived_status_for_person(token=made.token)
+    lived_withdraw_by_token(token=made.token)
+    lived_withdraw_by_token(token=made.token)
     events = AuditEvent.objects.filter(record_id=made.record.pk).order_by("id")
     assert [(e.action, e.by_person, e.actor) for e in events] == [
         ("interest_expressed", True, None),
@@ -113,14 +119,10 @@ def test_reading_needs_a_coordinator_of_the_same_partnership():
     record = interest(actor)
     admin_member = MembershipFactory(partnership=actor.partnership, role=Role.ADMIN)
     for who in (admin_member, coordinator(), PERSON):
-        with pytest.raises(services.PermissionDenied):
-            services.lived_record_open(
-                actor=who, record_id=record.pk, partnership_id=actor.partnership_id
-            )
-        with pytest.raises(services.PermissionDenied):
-            services.lived_records_list(
-                actor=who, partnership_id=actor.partnership_id, paginate=list
-            )
+        with pytest.raises(PermissionDenied):
+            lived_record_open(actor=who, record_id=record.pk, partnership_id=actor.partnership_id)
+        with pytest.raises(PermissionDenied):
+            lived_records_list(actor=who, partnership_id=actor.partnership_id, paginate=list)
     assert actions(record) == ["interest_expressed"]
 
 

@@ -2,7 +2,8 @@ import datetime as dt
 
 import pytest
 
-from tiptracker.lived import services
+from tiptracker.lived.erasure import lived_withdraw
+from tiptracker.lived.route import lived_information_send
 from tiptracker.lived.selectors import stage_counts
 from tiptracker.lived.tests.factories import coordinator, interest
 
@@ -18,9 +19,9 @@ def test_counts_by_stage_suppress_small_numbers_and_include_withdrawn_people(clo
     actor = coordinator()
     records = [interest(actor, email=f"p{n}@example.org") for n in range(7)]
     for record in records[:6]:
-        services.lived_information_send(actor=actor, record=record)
+        lived_information_send(actor=actor, record=record)
     for record in records[:2]:
-        services.lived_withdraw(actor=actor, record=record)
+        lived_withdraw(actor=actor, record=record)
     interest(coordinator(), email="elsewhere@example.org")  # another partnership
 
     counts = stage_counts(
@@ -45,10 +46,10 @@ def test_where_people_stood_at_the_end_of_a_period_ignores_later_moves(clock):
     actor = coordinator()
     records = [interest(actor, email=f"q{n}@example.org") for n in range(12)]
     for record in records[:6]:
-        services.lived_information_send(actor=actor, record=record)
+        lived_information_send(actor=actor, record=record)
     clock.move_to("2026-05-10T10:00")
     for record in records:
-        services.lived_withdraw(actor=actor, record=record)
+        lived_withdraw(actor=actor, record=record)
 
     april = stage_counts(
         partnership_id=actor.partnership_id, start=dt.date(2026, 4, 1), end=dt.date(2026, 4, 30)

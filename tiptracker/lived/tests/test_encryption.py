@@ -6,8 +6,9 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from tiptracker.lived import services
+from tiptracker.lived.consent import lived_involvement_add
 from tiptracker.lived.models import Involvement, RouteRecord
+from tiptracker.lived.route import lived_involve
 from tiptracker.lived.tests.factories import consented, coordinator
 
 pytestmark = pytest.mark.django_db
@@ -44,8 +45,8 @@ def test_the_database_never_holds_the_plaintext_of_an_encrypted_field():
         phone=SECRETS[2],
         note=SECRETS[3],
     )
-    services.lived_involve(actor=actor, record=record, note=SECRETS[4])
-    services.lived_involvement_add(
+    lived_involve(actor=actor, record=record, note=SECRETS[4])
+    lived_involvement_add(
         actor=actor,
         record=record,
         kind=Involvement.Kind.OTHER,
@@ -92,7 +93,7 @@ def test_a_dump_of_the_whole_database_holds_none_of_the_plaintext(tmp_path):
     record = consented(
         actor, preferred_name=SECRETS[0], email=SECRETS[1], phone=SECRETS[2], note=SECRETS[3]
     )
-    services.lived_involve(actor=actor, record=record, note=SECRETS[4])
+    lived_involve(actor=actor, record=record, note=SECRETS[4])
     dump = whole_database_dump(tmp_path)
     with connection.cursor() as cursor:
         cursor.execute("SELECT preferred_name FROM lived_routerecord WHERE id = %s", [record.pk])

@@ -8,7 +8,8 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from tiptracker.lived import services
+from tiptracker.lived.audit import PERSON
+from tiptracker.lived.contacts import lived_interest_express
 from tiptracker.lived.models import AuditEvent, RouteRecord, Stage
 from tiptracker.lived.tests.factories import coordinator as make_coordinator
 from tiptracker.lived.tests.factories import interest
@@ -177,8 +178,8 @@ def test_too_many_expressions_from_one_address_are_refused(partnership, interest
 @pytest.fixture
 def person(partnership):
     """A person who expressed interest on the page, with their link's token."""
-    return services.lived_interest_express(
-        actor=services.PERSON,
+    return lived_interest_express(
+        actor=PERSON,
         partnership_id=partnership.pk,
         preferred_name="Robin",
         phone="07700 900123",

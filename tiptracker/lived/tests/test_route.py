@@ -4,7 +4,14 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from tiptracker.lib.dates import today
-from tiptracker.lived import services
+from tiptracker.lived.audit import PERSON
+from tiptracker.lived.consent import (
+    lived_consent_record,
+    lived_consent_text_publish,
+    lived_involvement_add,
+)
+from tiptracker.lived.contacts import lived_interest_express
+from tiptracker.lived.erasure import lived_withdraw
 from tiptracker.lived.models import (
     Article6Basis,
     Article9Condition,
@@ -15,8 +22,20 @@ from tiptracker.lived.models import (
     RouteRecord,
     Stage,
 )
-from tiptracker.lived.services import PERSON, TRANSITIONS
+from tiptracker.lived.reads import lived_status_for_person
+from tiptracker.lived.route import (
+    TRANSITIONS,
+    lived_close,
+    lived_decline,
+    lived_discussion_arrange,
+    lived_discussion_hold,
+    lived_information_send,
+    lived_involve,
+    lived_pause,
+    lived_resume,
+)
 from tiptracker.lived.tests.factories import consented, coordinator, interest
+from tiptracker.lived.tokens import lived_link_reissue
 from tiptracker.partnerships.models import Role
 from tiptracker.partnerships.tests.factories import MembershipFactory
 
@@ -41,10 +60,10 @@ PATH[S.WITHDRAWN] = [S.WITHDRAWN]
 def step(actor, record, to):
     """Move `record` to `to` through the named transition for it."""
     if to == S.CONSENT_RECORDED:
-        text = services.lived_consent_text_publish(
+        text = lived_consent_text_publish(
             actor=actor, partnership_id=actor.partnership_id, text="I agree."
         )
-        services.lived_consent_record(
+        lived_consent_record(
             actor=actor,
             record=record,
             consent_text=text,
@@ -55,19 +74,17 @@ def step(actor, record, to):
             review_on=today() + dt.timedelta(days=180),
         )
     elif to == S.WITHDRAWN:
-        services.lived_withdraw(actor=actor, record=record)
+        lived_withdraw(actor=actor, record=record)
     else:
         record.refresh_from_db()
         named = {
-            S.INFORMATION_SENT: services.lived_information_send,
-            S.DISCUSSION_ARRANGED: services.lived_discussion_arrange,
-            S.DISCUSSION_HELD: services.lived_discussion_hold,
-            S.DECLINED: services.lived_decline,
-            S.INVOLVED: services.lived_resume
-            if record.stage == S.PAUSED
-            else services.lived_involve,
-            S.PAUSED: services.lived_pause,
-            S.CLOSED: services.lived_close,
+            S.INFORMATION_SENT: lived_information_send,
+            S.DISCUSSION_ARRANGED: lived_discussion_arrange,
+            S.DISCUSSION_HELD: lived_discussion_hold,
+            S.DECLINED: lived_decline,
+            S.INVOLVED: lived_resume if record.stage == S.PAUSED else lived_involve,
+            S.PAUSED: lived_pause,
+            S.CLOSED: lived_close,
         }[to]
         named(actor=actor, record=record)
     record.refresh_from_db()
@@ -131,7 +148,7 @@ def test_skipping_straight_to_the_discussion_says_what_comes_next():
     actor = coordinator()
     record = interest(actor)
     with pytest.raises(ValidationError) as problem:
-        services.lived_discussion_hold(actor=actor, record=record)
+        lived_discussion_hold(actor=actor, record=record)
     assert problem.value.messages == [
         "A record at “Interest received” cannot move to “Screening and consent discussion "
         "held”. Allowed next steps: “Information sent”, “Closed” or “Withdrawn”."
@@ -143,7 +160,7 @@ def test_each_move_is_dated_and_attributed_and_audited_in_the_same_step(clock):
     actor = coordinator(user__first_name="Ali", user__last_name="Coordinator")
     record = interest(actor)
     clock.move_to("2026-03-05T09:30")
-    services.lived_information_send(
+    lived_information_send(
         actor=actor, record=record, on=dt.date(2026, 3, 4), note="Sent the leaflet"
     )
     change = record.changes.get(to_stage=S.INFORMATION_SENT)
@@ -159,9 +176,7 @@ def test_a_move_dated_in_the_future_is_refused():
     actor = coordinator()
     record = interest(actor)
     with pytest.raises(ValidationError):
-        services.lived_information_send(
-            actor=actor, record=record, on=today() + dt.timedelta(days=1)
-        )
+        lived_information_send(actor=actor, record=record, on=today() + dt.timedelta(days=1))
 
 
 def test_only_the_partnerships_coordinators_move_records():
@@ -171,14 +186,14 @@ def test_only_the_partnerships_coordinators_move_records():
     elsewhere = coordinator()
     for who in (admin, elsewhere, PERSON):
         with pytest.raises(PermissionDenied):
-            services.lived_information_send(actor=who, record=record)
+            lived_information_send(actor=who, record=record)
     record.refresh_from_db()
     assert record.stage == S.INTEREST_RECEIVED
 
 
 def test_consent_keeps_the_exact_text_version_purposes_bases_and_review_date():
     actor = coordinator()
-    first = services.lived_consent_text_publish(
+    first = lived_consent_text_publish(
         actor=actor, partnership_id=actor.partnership_id, text="Version one wording."
     )
     record = consented(actor)
@@ -199,11 +214,11 @@ def test_consent_keeps_the_exact_text_version_purposes_bases_and_review_date():
 def test_consent_without_a_chosen_basis_is_refused_rather_than_assumed():
     actor = coordinator()
     record = record_at(actor, S.DISCUSSION_HELD)
-    text = services.lived_consent_text_publish(
+    text = lived_consent_text_publish(
         actor=actor, partnership_id=actor.partnership_id, text="I agree."
     )
     with pytest.raises(ValidationError) as problem:
-        services.lived_consent_record(
+        lived_consent_record(
             actor=actor,
             record=record,
             consent_text=text,
@@ -228,11 +243,11 @@ def test_involvement_records_the_contribution_and_support_offered_only_when_invo
     actor = coordinator()
     record = consented(actor)
     with pytest.raises(ValidationError):
-        services.lived_involvement_add(
+        lived_involvement_add(
             actor=actor, record=record, kind=Involvement.Kind.STRATEGY, start_on=today()
         )
-    services.lived_involve(actor=actor, record=record)
-    involvement = services.lived_involvement_add(
+    lived_involve(actor=actor, record=record)
+    involvement = lived_involvement_add(
         actor=actor,
         record=record,
         kind=Involvement.Kind.TRAINING_DELIVERY,
@@ -247,7 +262,7 @@ def test_involvement_records_the_contribution_and_support_offered_only_when_invo
 
 def test_a_second_expression_of_interest_merges_instead_of_duplicating():
     actor = coordinator()
-    first = services.lived_interest_express(
+    first = lived_interest_express(
         actor=PERSON,
         partnership_id=actor.partnership_id,
         preferred_name="Sam",
@@ -255,13 +270,13 @@ def test_a_second_expression_of_interest_merges_instead_of_duplicating():
         phone="+44 7700 900123",
     )
     assert first.token and not first.merged
-    again = services.lived_interest_express(
+    again = lived_interest_express(
         actor=PERSON,
         partnership_id=actor.partnership_id,
         preferred_name="Sammy",
         email=" sam.example@example.org ",
     )
-    by_phone = services.lived_interest_express(
+    by_phone = lived_interest_express(
         actor=PERSON,
         partnership_id=actor.partnership_id,
         preferred_name="Sam",
@@ -301,23 +316,23 @@ def test_interest_needs_a_name_and_a_way_to_make_contact():
 
 def test_the_private_link_opens_the_record_and_a_reissued_link_replaces_it():
     actor = coordinator()
-    made = services.lived_interest_express(
+    made = lived_interest_express(
         actor=PERSON, partnership_id=actor.partnership_id, preferred_name="Jo", email="jo@x.org"
     )
-    assert services.lived_status_for_person(token=made.token) == made.record
-    new = services.lived_link_reissue(actor=actor, record=made.record)
-    assert services.lived_status_for_person(token=made.token) is None
-    assert services.lived_status_for_person(token=new) == made.record
-    assert services.lived_status_for_person(token="") is None
+    assert lived_status_for_person(token=made.token) == made.record
+    new = lived_link_reissue(actor=actor, record=made.record)
+    assert lived_status_for_person(token=made.token) is None
+    assert lived_status_for_person(token=new) == made.record
+    assert lived_status_for_person(token="") is None
 
 
 def test_starting_and_resuming_involvement_are_different_steps():
     actor = coordinator()
     paused = record_at(actor, S.PAUSED)
     with pytest.raises(ValidationError) as problem:
-        services.lived_involve(actor=actor, record=paused)
+        lived_involve(actor=actor, record=paused)
     assert "it is the step from “Consent recorded”" in problem.value.messages[0]
     consent = record_at(actor, S.CONSENT_RECORDED, email="another@example.org")
     with pytest.raises(ValidationError):
-        services.lived_resume(actor=actor, record=consent)
-    assert services.lived_resume(actor=actor, record=paused).stage == S.INVOLVED
+        lived_resume(actor=actor, record=consent)
+    assert lived_resume(actor=actor, record=paused).stage == S.INVOLVED

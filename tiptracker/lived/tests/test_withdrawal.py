@@ -3,9 +3,25 @@ import datetime as dt
 import pytest
 from django.db import connection
 
-from tiptracker.lived import services
+from tiptracker.lived.audit import PERSON
+from tiptracker.lived.consent import lived_involvement_add
+from tiptracker.lived.contacts import lived_interest_express
+from tiptracker.lived.erasure import (
+    lived_purge,
+    lived_withdraw,
+    lived_withdraw_by_token,
+    retention_days,
+)
+from tiptracker.lived.export import lived_export
 from tiptracker.lived.models import AuditEvent, Involvement, RouteRecord, Stage, StageChange
-from tiptracker.lived.services import PERSON
+from tiptracker.lived.route import (
+    lived_close,
+    lived_decline,
+    lived_discussion_arrange,
+    lived_discussion_hold,
+    lived_information_send,
+    lived_involve,
+)
 from tiptracker.lived.tests.factories import consented, coordinator, interest
 
 pytestmark = pytest.mark.django_db
@@ -25,8 +41,8 @@ def raw_row(record: RouteRecord) -> dict:
 
 def involved_with_notes(actor):
     record = consented(actor, phone="01382 123456", note="Only by e-mail please")
-    services.lived_involve(actor=actor, record=record, note="Started with the strategy group")
-    services.lived_involvement_add(
+    lived_involve(actor=actor, record=record, note="Started with the strategy group")
+    lived_involvement_add(
         actor=actor,
         record=record,
         kind=Involvement.Kind.STRATEGY,
@@ -39,7 +55,7 @@ def involved_with_notes(actor):
 
 def test_withdrawing_erases_identifying_data_at_once_and_keeps_anonymous_stages():
     actor = coordinator()
-    made = services.lived_interest_express(
+    made = lived_interest_express(
         actor=PERSON,
         partnership_id=actor.partnership_id,
         preferred_name="Sam",
@@ -47,9 +63,9 @@ def test_withdrawing_erases_identifying_data_at_once_and_keeps_anonymous_stages(
         note="A note",
     )
     record = made.record
-    services.lived_information_send(actor=actor, record=record, note="Leaflet sent to Sam")
+    lived_information_send(actor=actor, record=record, note="Leaflet sent to Sam")
 
-    withdrawal = services.lived_withdraw_by_token(token=made.token)
+    withdrawal = lived_withdraw_by_token(token=made.token)
 
     assert withdrawal is not None and not withdrawal.already
     row = raw_row(record)
@@ -71,7 +87,7 @@ def test_withdrawing_erases_identifying_data_at_once_and_keeps_anonymous_stages(
 def test_withdrawal_erases_notes_of_stages_and_involvements_too():
     actor = coordinator()
     record = involved_with_notes(actor)
-    services.lived_withdraw(actor=actor, record=record)
+    lived_withdraw(actor=actor, record=record)
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT note FROM lived_stagechange WHERE record_id = %s UNION ALL "
@@ -86,25 +102,25 @@ def test_withdrawal_erases_notes_of_stages_and_involvements_too():
 
 def test_a_withdrawal_link_used_twice_confirms_again_and_changes_nothing():
     actor = coordinator()
-    made = services.lived_interest_express(
+    made = lived_interest_express(
         actor=PERSON, partnership_id=actor.partnership_id, preferred_name="Jo", email="jo@x.org"
     )
-    services.lived_withdraw_by_token(token=made.token)
+    lived_withdraw_by_token(token=made.token)
     changes = StageChange.objects.count()
 
-    again = services.lived_withdraw_by_token(token=made.token)
+    again = lived_withdraw_by_token(token=made.token)
 
     assert again is not None and again.already
     assert again.record.stage == Stage.WITHDRAWN
     assert StageChange.objects.count() == changes
-    assert services.lived_withdraw_by_token(token="not-a-token") is None
+    assert lived_withdraw_by_token(token="not-a-token") is None
 
 
 def test_someone_who_withdrew_may_express_interest_afresh():
     actor = coordinator()
     record = interest(actor)
-    services.lived_withdraw(actor=actor, record=record)
-    again = services.lived_interest_express(
+    lived_withdraw(actor=actor, record=record)
+    again = lived_interest_express(
         actor=PERSON,
         partnership_id=actor.partnership_id,
         preferred_name="Sam Example",
@@ -118,23 +134,23 @@ def test_the_purge_erases_records_ended_longer_than_the_retention_period(clock, 
     actor = coordinator()
     clock.move_to("2026-01-10T09:00")
     old_closed = involved_with_notes(actor)
-    services.lived_close(actor=actor, record=old_closed)
+    lived_close(actor=actor, record=old_closed)
     old_declined = interest(actor, email="b@example.org")
     for move in (
-        services.lived_information_send,
-        services.lived_discussion_arrange,
-        services.lived_discussion_hold,
-        services.lived_decline,
+        lived_information_send,
+        lived_discussion_arrange,
+        lived_discussion_hold,
+        lived_decline,
     ):
         move(actor=actor, record=old_declined)
     old_withdrawn = interest(actor, email="c@example.org")
-    services.lived_withdraw(actor=actor, record=old_withdrawn)
+    lived_withdraw(actor=actor, record=old_withdrawn)
     still_open = interest(actor, email="d@example.org")
     clock.move_to("2026-02-05T09:00")
     recent = interest(actor, email="e@example.org")
-    services.lived_withdraw(actor=actor, record=recent)
+    lived_withdraw(actor=actor, record=recent)
 
-    counts = services.lived_purge(now=dt.datetime.fromisoformat("2026-02-12T09:00+00:00"))
+    counts = lived_purge(now=dt.datetime.fromisoformat("2026-02-12T09:00+00:00"))
 
     assert counts == {"declined": 1, "withdrawn": 1, "closed": 1, "total": 3, "closed_idle": 0}
     for record in (old_closed, old_declined, old_withdrawn):
@@ -144,12 +160,10 @@ def test_the_purge_erases_records_ended_longer_than_the_retention_period(clock, 
         record.refresh_from_db()
         assert record.purged_at and record.changes.exists()
     assert raw_row(recent)["token_hash"]  # within retention: the link still confirms
-    assert services.lived_export(actor=actor, record=still_open)["preferred_name"] == (
-        "Sam Example"
-    )
+    assert lived_export(actor=actor, record=still_open)["preferred_name"] == ("Sam Example")
     assert AuditEvent.objects.filter(action="purged").count() == 3
     # Run again: nothing left to do.
-    assert services.lived_purge(now=dt.datetime.fromisoformat("2026-02-12T09:00+00:00")) == {
+    assert lived_purge(now=dt.datetime.fromisoformat("2026-02-12T09:00+00:00")) == {
         "declined": 0,
         "withdrawn": 0,
         "closed": 0,
@@ -160,15 +174,15 @@ def test_the_purge_erases_records_ended_longer_than_the_retention_period(clock, 
 
 def test_the_retention_period_defaults_to_two_years(settings):
     del settings.LIVED_RETENTION_DAYS
-    assert services.retention_days() == 730
+    assert retention_days() == 730
 
 
 def test_tiptracker_purge_reports_the_route_records_it_erased(capsys):
-    from tiptracker.cli import cmd_purge
+    from tiptracker.cli.database import cmd_purge
 
     actor = coordinator()
     record = interest(actor)
-    services.lived_withdraw(actor=actor, record=record)
+    lived_withdraw(actor=actor, record=record)
     cmd_purge(None)  # type: ignore[arg-type]
     assert "lived-experience" in capsys.readouterr().out
 
@@ -186,7 +200,7 @@ def test_the_purge_closes_records_left_without_a_step_before_consent(clock, sett
     recent = interest(actor, email="recent@example.org")
 
     clock.move_to("2026-05-01T09:00")
-    counts = services.lived_purge()
+    counts = lived_purge()
     assert counts["closed_idle"] == 1 and counts["total"] == 0
     quiet.refresh_from_db()
     assert quiet.stage == Stage.CLOSED and quiet.preferred_name  # closed, not yet erased
@@ -198,6 +212,6 @@ def test_the_purge_closes_records_left_without_a_step_before_consent(clock, sett
         assert record.stage != Stage.CLOSED
 
     clock.move_to("2026-06-05T09:00")
-    assert services.lived_purge()["closed"] == 1
+    assert lived_purge()["closed"] == 1
     quiet.refresh_from_db()
     assert quiet.preferred_name == "" and quiet.purged_at is not None

@@ -11,8 +11,18 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tiptracker.lib.dates import today
-from tiptracker.lived import services
+from tiptracker.lived.audit import PERSON
+from tiptracker.lived.consent import lived_consent_text_publish, lived_involvement_add
+from tiptracker.lived.contacts import lived_interest_express
+from tiptracker.lived.erasure import lived_withdraw
 from tiptracker.lived.models import AuditEvent, ConsentRecord, RouteRecord, Stage
+from tiptracker.lived.route import (
+    lived_discussion_arrange,
+    lived_discussion_hold,
+    lived_information_send,
+    lived_involve,
+    lived_pause,
+)
 from tiptracker.lived.tests.factories import consented, interest
 from tiptracker.lived.tests.unlock import unlocked_client
 from tiptracker.partnerships.models import Role
@@ -52,7 +62,7 @@ def test_the_list_shows_names_and_stages_and_is_audited(coordinator, client):
 def test_the_list_filters_by_stage(coordinator, client):
     interest(coordinator, preferred_name="Robin Fictional")
     moved = interest(coordinator, preferred_name="Alex Madeup", email="alex@example.org")
-    services.lived_information_send(actor=coordinator, record=moved)
+    lived_information_send(actor=coordinator, record=moved)
     page = client.get(url(coordinator, "lived_records") + "?stage=information_sent").content
     assert b"Alex Madeup" in page and b"Robin Fictional" not in page
 
@@ -83,11 +93,9 @@ def test_opening_a_record_shows_it_and_writes_an_audit_event(coordinator, client
 def test_a_record_page_costs_the_same_queries_however_long_its_history(coordinator, client):
     short = interest(coordinator, email="short@example.org")
     long = consented(coordinator, email="long@example.org")
-    services.lived_involve(actor=coordinator, record=long)
+    lived_involve(actor=coordinator, record=long)
     for _ in range(3):
-        services.lived_involvement_add(
-            actor=coordinator, record=long, kind="strategy", start_on=today()
-        )
+        lived_involvement_add(actor=coordinator, record=long, kind="strategy", start_on=today())
 
     def queries(record) -> int:
         with CaptureQueriesContext(connection) as captured:
@@ -141,8 +149,8 @@ def test_an_unknown_step_is_not_found(coordinator, client):
 
 def test_a_paused_person_resumes(coordinator, client):
     record = consented(coordinator)
-    services.lived_involve(actor=coordinator, record=record)
-    services.lived_pause(actor=coordinator, record=record)
+    lived_involve(actor=coordinator, record=record)
+    lived_pause(actor=coordinator, record=record)
     page = client.get(url(coordinator, "lived_record", record.pk)).content.decode()
     assert "Resume involvement" in page
     client.post(url(coordinator, "lived_record_move", record.pk, "involved"), {})
@@ -152,15 +160,15 @@ def test_a_paused_person_resumes(coordinator, client):
 
 def _held(coordinator):
     record = interest(coordinator)
-    services.lived_information_send(actor=coordinator, record=record)
-    services.lived_discussion_arrange(actor=coordinator, record=record)
-    services.lived_discussion_hold(actor=coordinator, record=record)
+    lived_information_send(actor=coordinator, record=record)
+    lived_discussion_arrange(actor=coordinator, record=record)
+    lived_discussion_hold(actor=coordinator, record=record)
     return record
 
 
 def test_consent_needs_the_bases_chosen_and_records_nothing_without_them(coordinator, client):
     record = _held(coordinator)
-    text = services.lived_consent_text_publish(
+    text = lived_consent_text_publish(
         actor=coordinator, partnership_id=coordinator.partnership_id, text="I agree."
     )
     response = client.post(
@@ -176,10 +184,10 @@ def test_consent_needs_the_bases_chosen_and_records_nothing_without_them(coordin
 
 def test_consent_is_recorded_against_the_version_agreed_to(coordinator, client):
     record = _held(coordinator)
-    first = services.lived_consent_text_publish(
+    first = lived_consent_text_publish(
         actor=coordinator, partnership_id=coordinator.partnership_id, text="I agree."
     )
-    services.lived_consent_text_publish(
+    lived_consent_text_publish(
         actor=coordinator, partnership_id=coordinator.partnership_id, text="I agree, v2."
     )
     response = client.post(
@@ -205,7 +213,7 @@ def test_another_partnerships_consent_text_cannot_be_chosen(
 ):
     record = _held(coordinator)
     elsewhere = persona(Role.LE_COORDINATOR, of=other_partnership)
-    theirs = services.lived_consent_text_publish(
+    theirs = lived_consent_text_publish(
         actor=elsewhere, partnership_id=other_partnership.pk, text="Theirs."
     )
     response = client.post(
@@ -216,7 +224,7 @@ def test_another_partnerships_consent_text_cannot_be_chosen(
 
 def test_an_involvement_is_added_with_the_support_offered(coordinator, client):
     record = consented(coordinator)
-    services.lived_involve(actor=coordinator, record=record)
+    lived_involve(actor=coordinator, record=record)
     response = client.post(
         url(coordinator, "lived_involvement", record.pk),
         {"kind": "training_delivery", **_date("start_on", today()), "support_offered": "Debrief"},
@@ -227,7 +235,7 @@ def test_an_involvement_is_added_with_the_support_offered(coordinator, client):
 
 def test_an_involvement_ending_before_it_starts_is_refused(coordinator, client):
     record = consented(coordinator)
-    services.lived_involve(actor=coordinator, record=record)
+    lived_involve(actor=coordinator, record=record)
     response = client.post(
         url(coordinator, "lived_involvement", record.pk),
         {
@@ -251,8 +259,8 @@ def test_recording_a_withdrawal_erases_at_once_and_twice_changes_nothing(coordin
 
 
 def test_a_new_private_link_is_shown_once_and_the_old_one_stops_working(coordinator, client):
-    result = services.lived_interest_express(
-        actor=services.PERSON,
+    result = lived_interest_express(
+        actor=PERSON,
         partnership_id=coordinator.partnership_id,
         preferred_name="Robin",
         phone="07700 900000",
@@ -354,8 +362,8 @@ def test_only_coordinators_see_the_link_in_the_navigation(coordinator, client, a
 
 
 def test_a_coordinator_corrects_the_details_and_a_later_interest_still_merges(coordinator, client):
-    made = services.lived_interest_express(
-        actor=services.PERSON,
+    made = lived_interest_express(
+        actor=PERSON,
         partnership_id=coordinator.partnership_id,
         preferred_name="Robin",
         email="old@example.org",
@@ -375,8 +383,8 @@ def test_a_coordinator_corrects_the_details_and_a_later_interest_still_merges(co
     record.refresh_from_db()
     assert (record.preferred_name, record.email) == ("Robin F", "new@example.org")
     assert actions(AuditEvent.Action.CHANGED) == 1
-    again = services.lived_interest_express(
-        actor=services.PERSON,
+    again = lived_interest_express(
+        actor=PERSON,
         partnership_id=coordinator.partnership_id,
         preferred_name="Robin",
         email="NEW@example.org",
@@ -397,7 +405,7 @@ def test_correcting_details_needs_a_way_to_get_in_touch(coordinator, client):
 
 def test_an_erased_record_has_no_details_to_correct(coordinator, client):
     record = interest(coordinator)
-    services.lived_withdraw(actor=coordinator, record=record)
+    lived_withdraw(actor=coordinator, record=record)
     response = client.get(url(coordinator, "lived_record_details", record.pk), follow=True)
     assert "no details to correct" in response.content.decode()
     response = client.post(
@@ -411,7 +419,7 @@ def test_an_erased_record_has_no_details_to_correct(coordinator, client):
 
 def test_a_record_that_went_quiet_can_be_closed_before_the_discussion(coordinator, client):
     record = interest(coordinator)
-    services.lived_information_send(actor=coordinator, record=record)
+    lived_information_send(actor=coordinator, record=record)
     client.post(url(coordinator, "lived_record_move", record.pk, "closed"), {"note": "No reply"})
     record.refresh_from_db()
     assert record.stage == Stage.CLOSED and record.ended_at is not None
@@ -425,8 +433,8 @@ def test_the_list_shows_how_long_since_each_records_latest_step(coordinator, cli
 
 
 def test_correcting_only_the_name_keeps_the_persons_link(coordinator, client):
-    made = services.lived_interest_express(
-        actor=services.PERSON,
+    made = lived_interest_express(
+        actor=PERSON,
         partnership_id=coordinator.partnership_id,
         preferred_name="Robin",
         email="robin@example.org",

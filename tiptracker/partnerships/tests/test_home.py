@@ -132,7 +132,7 @@ def test_a_new_member_is_linked_to_the_staff_record_with_their_email_and_can_boo
 def test_members_are_linked_when_a_later_staff_import_brings_their_record(
     admin, partnership, persona
 ):
-    from tiptracker.partnerships.services import memberships_link_staff
+    from tiptracker.workforce.services import memberships_link_staff
 
     waiting = persona(Role.STAFF)
     assert waiting.staff is None

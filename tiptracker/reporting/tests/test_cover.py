@@ -13,7 +13,7 @@ from django.urls import reverse
 from tiptracker.imports.tests.helpers import cli
 from tiptracker.reporting import cover, lifecycle, paper
 from tiptracker.reporting.models import Report, ReportEvent
-from tiptracker.reporting.render import report_html
+from tiptracker.reporting.render_html import report_html
 from tiptracker.reporting.tests.reading import pdf_reader, pdf_text, word_lines
 
 START, END = dt.date(2021, 12, 1), dt.date(2022, 6, 30)

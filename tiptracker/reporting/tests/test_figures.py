@@ -3,7 +3,7 @@ reproduces the reference report's figures, an empty partnership gives empty figu
 the cost in queries does not grow with the partnership.
 
 The demo (about 5,000 staff) is loaded once for the module, inside a transaction rolled
-back when the module ends, as tiptracker/demo/tests/test_demo.py does.
+back when the module ends, as the demo tests do (tiptracker/demo/tests/conftest.py).
 """
 
 import datetime as dt
@@ -31,7 +31,9 @@ from tiptracker.partnerships.tests.factories import (
 from tiptracker.plan import services as plan_services
 from tiptracker.plan.models import Action
 from tiptracker.plan.state import ActionFields
-from tiptracker.reporting.figures import ReportFigures, report_figures, trend_days
+from tiptracker.reporting.figures import ReportFigures
+from tiptracker.reporting.gather import report_figures
+from tiptracker.reporting.gather_training import trend_days
 from tiptracker.training.coverage import coverage
 from tiptracker.training.models import Booking, Completion, Guest, TrainingSession
 from tiptracker.training.tests.factories import CourseFactory
@@ -113,6 +115,25 @@ def test_the_next_steps_are_the_six_priorities_for_2022_23_in_order(figures):
     assert figures.plan is not None
     assert figures.plan.next_year == "2022/23"
     assert figures.plan.next_priorities == list(PRIORITIES_2022_23)
+
+
+def test_the_actions_completed_do_not_depend_on_the_labels_the_history_shows(dundee):
+    """The history keeps codes in each change's state; the labels it shows may be renamed
+    (here "Status"/"Complete" become "State"/"Done") without changing the board report."""
+    from tiptracker.plan.models import PlanChange
+
+    for change in PlanChange.objects.filter(partnership=dundee, entity="action"):
+        change.changes = [
+            [
+                "State" if label == "Status" else label,
+                before,
+                "Done" if after == "Complete" else after,
+            ]
+            for label, before, after in change.changes
+        ]
+        change.save(update_fields=["changes"])
+    plan = report_figures(partnership_id=dundee.pk, start=START, end=END).plan
+    assert plan is not None and len(plan.completed_in_period) == 3
 
 
 def test_the_plan_is_as_it_stood_on_30_june_2022(figures):
@@ -456,7 +477,9 @@ def test_the_demo_report_in_word_and_pdf_carries_the_reference_reports_figures(f
     import docx
 
     from tiptracker.reporting.draft import report_draft
-    from tiptracker.reporting.render import report_docx, report_html, report_pdf
+    from tiptracker.reporting.render_html import report_html
+    from tiptracker.reporting.render_pdf import report_pdf
+    from tiptracker.reporting.render_word import report_docx
     from tiptracker.reporting.tests.test_render import _inflated, _pdf_strings
 
     report = report_draft(figures)

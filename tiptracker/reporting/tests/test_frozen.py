@@ -30,7 +30,6 @@ from tiptracker.reporting.figures import (
     ImpactRow,
     LevelCoverage,
     ReportFigures,
-    report_figures,
 )
 from tiptracker.reporting.frozen import (
     document_from_json,
@@ -39,6 +38,7 @@ from tiptracker.reporting.frozen import (
     figures_from_json,
     figures_to_json,
 )
+from tiptracker.reporting.gather import report_figures
 from tiptracker.reporting.tests.test_draft import empty, full
 
 

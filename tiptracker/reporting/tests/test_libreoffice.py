@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from conftest import SOFFICE
-from tiptracker.reporting.render import outline, report_docx
+from tiptracker.reporting.render import outline
+from tiptracker.reporting.render_word import report_docx
 from tiptracker.reporting.tests.test_render import _own_chart_cache, a_report
 from tiptracker.reporting.tests.test_template import LETTERHEAD, bare, letterhead
 

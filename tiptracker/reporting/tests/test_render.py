@@ -16,7 +16,10 @@ from docx import Document
 from docx.oxml.ns import qn
 
 from tiptracker.reporting.document import BoardReport, Chart, Paragraph, Section, Table
-from tiptracker.reporting.render import outline, report_docx, report_html, report_pdf
+from tiptracker.reporting.render import outline
+from tiptracker.reporting.render_html import report_html
+from tiptracker.reporting.render_pdf import report_pdf
+from tiptracker.reporting.render_word import report_docx
 from tiptracker.reporting.tests.reading import pdf_figures
 
 DIRECTIONS = Table(

@@ -17,7 +17,8 @@ from docx.oxml.ns import qn
 from jinja2 import UndefinedError
 from jinja2.sandbox import SecurityError
 
-from tiptracker.reporting.render import TemplateProblem, default_template, report_docx
+from tiptracker.reporting.render_word import report_docx
+from tiptracker.reporting.render_word_template import TemplateProblem, default_template
 from tiptracker.reporting.tests.test_render import COVERAGE, HEADINGS, TREND, _own_chart_cache
 from tiptracker.reporting.tests.test_render import a_report as board_report
 

@@ -21,7 +21,8 @@ from tiptracker.accounts.services import api_token_create
 from tiptracker.partnerships.models import Role
 from tiptracker.reporting import lifecycle, word_template
 from tiptracker.reporting.models import ReportTemplate
-from tiptracker.reporting.render import default_template, report_docx
+from tiptracker.reporting.render_word import report_docx
+from tiptracker.reporting.render_word_template import default_template
 from tiptracker.reporting.tests.test_render import COVERAGE, HEADINGS, TREND, a_report
 
 START, END = dt.date(2021, 12, 1), dt.date(2022, 6, 30)

@@ -8,9 +8,9 @@ from django.utils import timezone
 
 from tiptracker.lib.dates import today
 from tiptracker.partnerships.models import Role
+from tiptracker.training.completions import attendance_mark
 from tiptracker.training.coverage import coverage
 from tiptracker.training.models import AttendanceMark, Booking, Completion, TrainingSession
-from tiptracker.training.services import attendance_mark
 from tiptracker.training.tests.factories import (
     BookingFactory,
     CourseFactory,

@@ -9,9 +9,9 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from tiptracker.training.bookings import booking_cancel, booking_create
 from tiptracker.training.messages import reminders_send_due
 from tiptracker.training.models import Booking
-from tiptracker.training.services import booking_cancel, booking_create
 from tiptracker.training.tests.factories import (
     BookingFactory,
     CourseFactory,

@@ -10,11 +10,11 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from tiptracker.feedback import invitations
 from tiptracker.partnerships.models import Role
-from tiptracker.training import services
+from tiptracker.training.bookings import Outcome, booking_create, bookings_create
 from tiptracker.training.briefings import briefing_invite, briefing_reply
 from tiptracker.training.models import Booking, TrainingSession
-from tiptracker.training.services import Outcome, booking_create, bookings_create
 from tiptracker.training.tests.factories import (
     BookingFactory,
     CourseFactory,
@@ -231,7 +231,7 @@ def test_each_persons_booking_is_its_own_transaction(session, team, admin):
     """A failure part-way through undoes only that person's booking: those before keep
     their places (committed already), and nothing of the failed one is written."""
     first, second = StaffMemberFactory(team=team), StaffMemberFactory(team=team)
-    real = services.pre_invitation_for_booking
+    real = invitations.pre_invitation_for_booking
 
     def fail_for_second(booking):
         real(booking)
@@ -239,7 +239,7 @@ def test_each_persons_booking_is_its_own_transaction(session, team, admin):
             raise RuntimeError("the e-mail queue is down")
 
     with (
-        mock.patch.object(services, "pre_invitation_for_booking", fail_for_second),
+        mock.patch.object(invitations, "pre_invitation_for_booking", fail_for_second),
         pytest.raises(RuntimeError),
     ):
         bookings_create(actor=admin.user, session=session, staff=[first, second])

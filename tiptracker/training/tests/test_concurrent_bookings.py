@@ -8,9 +8,9 @@ from django.core import mail
 from django.db import connection
 
 from tiptracker.tests.race import Race
-from tiptracker.training import services
+from tiptracker.training import bookings
+from tiptracker.training.bookings import booking_create
 from tiptracker.training.models import Booking
-from tiptracker.training.services import booking_create
 from tiptracker.training.tests.factories import (
     BookingFactory,
     CourseFactory,
@@ -37,8 +37,8 @@ def test_two_people_booking_the_last_place_at_once_get_one_place_and_one_wait(
     race = Race()
     # Each waits, where the service counts the places taken, until the other is there too or
     # is held by the first one's lock on the session.
-    counted = services.session_places_taken
-    monkeypatch.setattr(services, "session_places_taken", lambda s: (race.meet(), counted(s))[1])
+    counted = bookings.session_places_taken
+    monkeypatch.setattr(bookings, "session_places_taken", lambda s: (race.meet(), counted(s))[1])
 
     results = race.run(
         lambda: booking_create(actor=admin.user, session=session, staff=first),

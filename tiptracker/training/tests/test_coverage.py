@@ -10,7 +10,7 @@ from tiptracker.lib.levels import Level
 from tiptracker.partnerships.tests.factories import PartnershipFactory
 from tiptracker.training.coverage import coverage, coverage_by_month, percent
 from tiptracker.training.models import CoverageSnapshot
-from tiptracker.training.services import coverage_snapshots_rebuild
+from tiptracker.training.snapshots import coverage_snapshots_rebuild
 from tiptracker.training.tests.factories import CompletionFactory, CourseFactory
 from tiptracker.workforce.tests.factories import StaffMemberFactory, TeamFactory
 

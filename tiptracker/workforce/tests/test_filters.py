@@ -5,7 +5,7 @@ import io
 
 import openpyxl
 
-from tiptracker.imports.services import import_file
+from tiptracker.imports.importing import import_file
 from tiptracker.lib.levels import Level
 from tiptracker.partnerships.models import Role
 from tiptracker.partnerships.tests.factories import OrganisationFactory

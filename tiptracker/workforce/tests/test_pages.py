@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from tiptracker.lib.levels import Level
 from tiptracker.partnerships.models import Role
 from tiptracker.training.models import CoverageSnapshot
-from tiptracker.training.services import coverage_snapshots_rebuild
+from tiptracker.training.snapshots import coverage_snapshots_rebuild
 from tiptracker.training.tests.factories import CompletionFactory, CourseFactory
 from tiptracker.workforce.models import Team
 from tiptracker.workforce.tests.factories import StaffMemberFactory, TeamFactory
