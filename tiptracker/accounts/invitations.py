@@ -199,7 +199,7 @@ def _context(
 ) -> dict[str, Any]:
     """What the invitation e-mail says; `providers` caches, by domain, the name of the
     organisation account that signs an address in (single sign-on), for a batch."""
-    from tiptracker.accounts.services import user_name
+    from tiptracker.lib.users import user_name
     from tiptracker.sso.selectors import provider_for_email
 
     inviter = invitation.invited_by

@@ -20,8 +20,8 @@ from django.utils.http import urlsafe_base64_encode
 
 from tiptracker import notifications
 from tiptracker.accounts.models import PasswordResetRequest
-from tiptracker.accounts.services import user_name
 from tiptracker.lib import throttle
+from tiptracker.lib.users import user_name
 
 # Requests accepted an hour: for one address (a mailbox is not flooded) and from one sender.
 PER_ADDRESS_PER_HOUR = 3

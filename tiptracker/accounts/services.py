@@ -1,14 +1,6 @@
-from typing import Any
-
 from django.db import transaction
 
 from tiptracker.accounts.models import ApiToken, hash_token
-
-
-def user_name(user: Any) -> str:
-    """A person's name as the product shows it: their full name, else their e-mail address,
-    else their username."""
-    return user.get_full_name() or user.email or user.get_username()
 
 
 def api_token_create(*, user, name: str) -> tuple[ApiToken, str]:

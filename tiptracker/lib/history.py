@@ -22,6 +22,8 @@ from auditlog.registry import auditlog
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from tiptracker.lib.users import user_name
+
 # Never worth a line in the history: set once, or stamped by every save.
 UNTRACKED = ["partnership", "created_at", "updated_at", "updated_on"]
 
@@ -41,10 +43,10 @@ class PartnershipRecord:
         return {"partnership": self.partnership_id}
 
 
-def track(model: type[models.Model], *, exclude: tuple[str, ...] = ()) -> None:
+def track(model: type[models.Model]) -> None:
     """Keep the history of `model`'s creations, changes and deletions (made through save() and
     delete(); a bulk update or import writes no history, and says so in its own record)."""
-    auditlog.register(model, exclude_fields=[*UNTRACKED, *exclude])
+    auditlog.register(model, exclude_fields=UNTRACKED)
 
 
 def history_actor_set(user: Any) -> None:
@@ -104,7 +106,7 @@ def _change(entry: LogEntry) -> Change:
             before, after = (list(values) + ["", ""])[:2]
             fields.append((str(name)[:1].upper() + str(name)[1:], _shown(before), _shown(after)))
     actor = entry.actor
-    by = (actor.get_full_name() or actor.email) if actor else (entry.actor_email or "")
+    by = user_name(actor) if actor else (entry.actor_email or "")
     return Change(
         at=entry.timestamp,
         by=by or "The system (an import, the command line or the demo)",

@@ -18,7 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from tiptracker.accounts.services import user_name
+from tiptracker.lib.users import user_name
 from tiptracker.lived.models import AuditEvent, RouteRecord
 from tiptracker.partnerships.models import Membership, Role
 

@@ -17,9 +17,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tiptracker import notifications
-from tiptracker.accounts.services import user_name
 from tiptracker.lib.dates import today as today_in_london
 from tiptracker.lib.money import FinancialYear
+from tiptracker.lib.users import user_name
 from tiptracker.partnerships.actors import Actor
 from tiptracker.partnerships.models import Membership
 from tiptracker.plan.models import (

@@ -4,7 +4,7 @@ the event every write records, and the refusal a locked report gives."""
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from tiptracker.accounts.services import user_name
+from tiptracker.lib.users import user_name
 from tiptracker.partnerships.models import Membership
 from tiptracker.reporting.models import Report, ReportEvent
 

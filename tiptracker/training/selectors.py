@@ -23,9 +23,9 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from tiptracker.accounts.services import user_name
 from tiptracker.lib.dates import month_ends_before
 from tiptracker.lib.levels import LEVELS, Level
+from tiptracker.lib.users import user_name
 from tiptracker.partnerships.access import managed_team_ids
 from tiptracker.partnerships.models import Membership
 from tiptracker.training.access import (
