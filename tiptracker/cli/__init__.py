@@ -18,6 +18,7 @@ from collections.abc import Callable
 from typing import NoReturn
 
 from tiptracker.cli.arguments import Parser, date_argument
+from tiptracker.cli.charts import cmd_spc
 from tiptracker.cli.database import cmd_backup, cmd_migrate, cmd_purge, cmd_restore, cmd_rotate_keys
 from tiptracker.cli.demo import cmd_demo, cmd_totp_code
 from tiptracker.cli.imports import cmd_import
@@ -262,6 +263,26 @@ def build_parser() -> argparse.ArgumentParser:
     )
     cov.add_argument("--format", choices=["table", "csv", "json"], default="table")
 
+    spc = command(
+        "spc",
+        cmd_spc,
+        "a run chart's or an XmR chart's centre, limits and signals for a series in a file",
+    )
+    spc.set_defaults(schema="none")  # reads a file, not the database
+    spc.add_argument("file", metavar="FILE", help="CSV or XLSX: date, value [, rebase, note]")
+    spc.add_argument("--chart", required=True, choices=["xmr", "run"])
+    spc.add_argument(
+        "--baseline",
+        type=_baseline,
+        metavar="N",
+        help="each segment's first N points set its centre and limits (default: all)",
+    )
+    spc.add_argument("--improvement", choices=["up", "down", "neutral"], default="neutral")
+    spc.add_argument(
+        "--rules", choices=["ihi", "anhoej"], default="ihi", help="a run chart's rules"
+    )
+    spc.add_argument("--format", choices=["table", "json"], default="table")
+
     due = command(
         "send-due",
         cmd_send_due,
@@ -311,6 +332,16 @@ def build_parser() -> argparse.ArgumentParser:
         "--batch-size", type=int, default=500, metavar="N", help="rows per batch (default 500)"
     )
     return parser
+
+
+def _baseline(text: str) -> int:
+    try:
+        points = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if points < 2:
+        raise argparse.ArgumentTypeError("a baseline needs at least 2 points")
+    return points
 
 
 def main(argv: list[str] | None = None) -> int:
