@@ -14,6 +14,12 @@ from tiptracker.feedback.tests.factories import SurveyFactory
 from tiptracker.feedback.tokens import invitation_token
 from tiptracker.funding.tests.factories import CommitmentFactory
 from tiptracker.imports.models import ImportRun
+from tiptracker.improvement.models import ProjectMember
+from tiptracker.improvement.tests.factories import (
+    MeasureFactory,
+    MeasureValueFactory,
+    ProjectFactory,
+)
 from tiptracker.lived.contacts import lived_interest_express
 from tiptracker.network.models import NetworkActivity, NetworkMember
 from tiptracker.partnerships.models import Role
@@ -144,6 +150,13 @@ def world(db):
         size=9,
         data=b"%PDF-1.4\n",
     )
+    # An improvement project whose team is the staff persona, with a measure and a value.
+    project = ProjectFactory(partnership=own)
+    ProjectMember.objects.create(
+        partnership=own, project=project, membership=members[("own", Role.STAFF)]
+    )
+    measure = MeasureFactory(project=project)
+    measure_value = MeasureValueFactory(measure=measure)
     # A sign-in provider, for the installation administrator's pages.
     provider = IdentityProviderFactory(domains=["own.example"])
     kwargs = {
@@ -181,5 +194,8 @@ def world(db):
         "account_invitation_pk": account_invitation.pk,
         "invitation_token": "world-invitation",
         "uidb64": "MQ",
+        "project_pk": project.pk,
+        "measure_pk": measure.pk,
+        "value_pk": measure_value.pk,
     }
     return {"members": members, "kwargs": kwargs}

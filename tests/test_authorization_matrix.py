@@ -45,6 +45,7 @@ COORDINATORS = only(Role.LE_COORDINATOR, otherwise=NOT_FOUND)
 REPORT_READ = only(Role.ADMIN, Role.LD_OFFICER, Role.BOARD)
 REPORT_EDIT = only(Role.ADMIN, Role.LD_OFFICER)
 ACTION_OWNER = only(Role.ADMIN, Role.STAFF)
+PROJECT_TEAM = only(Role.ADMIN, Role.LD_OFFICER, Role.STAFF)
 # The installation administrator's pages: for installation administrators (Django's superuser
 # flag), who hold no partnership role for it; every partnership role finds nothing there.
 # test_installation_pages_open_to_installation_administrators_only lets one in.
@@ -318,6 +319,19 @@ POLICY: dict[str, dict[str, object]] = {
     "api_report_refresh": {POST: REPORT_EDIT},
     "api_report_transition": {POST: REPORT_EDIT},
     "api_report_download": {GET: REPORT_READ},
+    # The improvement programme: every member reads; administrators and L&D officers run it;
+    # a project's team (the staff persona in the world) changes its own project.
+    "improvement_programme": {GET: ALL},
+    "improvement_project_new": {GET: TRAINING_ADMINS, POST: TRAINING_ADMINS},
+    "improvement_project": {GET: ALL},
+    "improvement_project_edit": {GET: PROJECT_TEAM, POST: PROJECT_TEAM},
+    "improvement_measure_new": {GET: PROJECT_TEAM, POST: PROJECT_TEAM},
+    "improvement_measure": {GET: ALL, POST: PROJECT_TEAM},
+    "improvement_measure_edit": {GET: PROJECT_TEAM, POST: PROJECT_TEAM},
+    "improvement_measure_import": {POST: PROJECT_TEAM},
+    "improvement_measure_png": {GET: ALL},
+    "improvement_measure_csv": {GET: ALL},
+    "improvement_value_delete": {GET: PROJECT_TEAM, POST: PROJECT_TEAM},
     "lived_interest": {GET: PUBLIC, POST: PUBLIC},
     "lived_status": {GET: PUBLIC},
     "lived_person_withdraw": {GET: PUBLIC, POST: PUBLIC},

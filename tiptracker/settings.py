@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "tiptracker.engagement",
     "tiptracker.feedback",
     "tiptracker.lived",
+    "tiptracker.improvement",
     "tiptracker.reporting",
     "tiptracker.sso",
 ]

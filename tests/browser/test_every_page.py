@@ -62,6 +62,8 @@ NOT_HTML = {
     "report_html",
     "report_template_default",
     "report_template_download",
+    "improvement_measure_png",
+    "improvement_measure_csv",
 }
 
 

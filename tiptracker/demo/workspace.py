@@ -38,6 +38,7 @@ LOADERS: list[str] = [
     "tiptracker.demo.lived:load",
     "tiptracker.demo.invitations:load",
     "tiptracker.demo.claims:load",
+    "tiptracker.demo.improvement:load",
     # Last: the report's figures are frozen from everything above.
     "tiptracker.demo.reports:load",
 ]

@@ -96,7 +96,7 @@ def wrapped(text: str, width: float) -> list[str]:
 
 
 @dataclass(frozen=True)
-class _Key:
+class Key:
     """A chart's key (legend): its entries' names wrapped to the room they have, in one
     column on a narrow chart and two on a wide one, and the height that takes."""
 
@@ -105,7 +105,7 @@ class _Key:
     height: float
 
     @classmethod
-    def of(cls, names: Sequence[str], width: float) -> "_Key":
+    def of(cls, names: Sequence[str], width: float) -> "Key":
         columns = 1 if width < WIDE else 2
         room = (width - 2 * GAP) / columns - 3.6 * FONT_SIZE  # less the marker beside each
         lines = [wrapped(name, room) for name in names]
@@ -134,7 +134,7 @@ class _Key:
         )
 
 
-def _cached(kind: str, payload: object, draw: Callable[[], T]) -> T:
+def cached(kind: str, payload: object, draw: Callable[[], T]) -> T:
     key = (
         f"chart{CHART_STYLE_VERSION}:"
         + hashlib.sha256(json.dumps([kind, payload], default=str).encode()).hexdigest()
@@ -173,7 +173,7 @@ def _svg(draw: Callable[[float], Figure], title: str, payload: object) -> str:
         buffer = io.StringIO()
         draw(width).savefig(buffer, format="svg", bbox_inches="tight", pad_inches=GAP / 2 / 72)
         svg = buffer.getvalue()
-        svg = _without_inline_styles(svg[svg.index("<svg") :])
+        svg = without_inline_styles(svg[svg.index("<svg") :])
         svg = svg_ids_prefixed(svg, f"c{digest}{name[0]}-")
         svg = svg.replace(
             "<svg ",
@@ -191,7 +191,7 @@ _STYLE_ATTRIBUTE = re.compile(r'\sstyle="([^"]*)"')
 _STYLE_ELEMENT = re.compile(r"<style[^>]*>.*?</style>", re.DOTALL)
 
 
-def _png(figure: Figure) -> bytes:
+def figure_png(figure: Figure) -> bytes:
     """For Word documents, which cannot show SVG everywhere; 200 dpi prints sharply on A4."""
     buffer = io.BytesIO()
     figure.savefig(
@@ -205,7 +205,7 @@ def _png(figure: Figure) -> bytes:
     return buffer.getvalue()
 
 
-def _without_inline_styles(svg: str) -> str:
+def without_inline_styles(svg: str) -> str:
     """Matplotlib writes `style="fill: ..."` attributes and a <style> element; the pages'
     content security policy (style-src 'self') blocks both, leaving black shapes. SVG
     presentation attributes (`fill="..."`) say the same and are not styles, so rewrite to them.
@@ -262,7 +262,7 @@ def _bars_figure(
         wrapped(f"{label}: {value_text(values[0])}" if value_text else label, inner)
         for label, values in zip(labels, columns, strict=True)
     ]
-    key = _Key.of(list(series) if many else [], width)
+    key = Key.of(list(series) if many else [], width)
     above = key.height + GAP if many else 0.0
     axis_lines = wrapped(axis_label, inner) if axis_label else []
     below = LINE + 6 + len(axis_lines) * LINE  # the tick labels, then the axis's label
@@ -369,7 +369,7 @@ def bar_chart_svg(
     def draw() -> str:
         return _svg(lambda width: bar_figure(labels, values, width, unit=unit), title, payload)
 
-    return _cached("bar", payload, draw)
+    return cached("bar", payload, draw)
 
 
 def bar_chart_png(
@@ -379,9 +379,9 @@ def bar_chart_png(
     (the caller puts it in the image's alternative text)."""
 
     def draw() -> bytes:
-        return _png(bar_figure(labels, values, WIDE, unit=unit))
+        return figure_png(bar_figure(labels, values, WIDE, unit=unit))
 
-    return _cached("bar-png", [title, list(labels), list(values), unit], draw)
+    return cached("bar-png", [title, list(labels), list(values), unit], draw)
 
 
 def grouped_bar_chart_svg(
@@ -401,7 +401,7 @@ def grouped_bar_chart_svg(
             payload,
         )
 
-    return _cached("grouped", payload, draw)
+    return cached("grouped", payload, draw)
 
 
 def grouped_bar_chart_png(
@@ -415,9 +415,9 @@ def grouped_bar_chart_png(
     payload = [title, list(labels), {k: list(v) for k, v in series.items()}, axis_label]
 
     def draw() -> bytes:
-        return _png(grouped_bar_figure(labels, series, WIDE, axis_label=axis_label))
+        return figure_png(grouped_bar_figure(labels, series, WIDE, axis_label=axis_label))
 
-    return _cached("grouped-png", payload, draw)
+    return cached("grouped-png", payload, draw)
 
 
 def distribution_chart_svg(
@@ -434,7 +434,7 @@ def distribution_chart_svg(
             payload,
         )
 
-    return _cached("distribution", payload, draw)
+    return cached("distribution", payload, draw)
 
 
 # Lines -----------------------------------------------------------------------------------------
@@ -512,7 +512,7 @@ def line_figure(
     lines_of = [text.count("\n") + 1 for text in texts]
     upper = max(lines_of[::2], default=1)
     label_lines = upper + max(lines_of[1::2], default=0) if staggered else max(lines_of, default=1)
-    key = _Key.of(list(drawn), width)
+    key = Key.of(list(drawn), width)
     below = label_lines * LINE + 10 + GAP + key.height
     plot = 130.0 if width < WIDE else 170.0
     height = GAP + plot + below + GAP
@@ -554,7 +554,7 @@ def line_chart_svg(
     def draw() -> str:
         return _svg(lambda width: line_figure(x_labels, series, width), title, payload)
 
-    return _cached("line", payload, draw)
+    return cached("line", payload, draw)
 
 
 def line_chart_png(
@@ -563,7 +563,7 @@ def line_chart_png(
     """The same chart as line_chart_svg, as an image for Word."""
 
     def draw() -> bytes:
-        return _png(line_figure(x_labels, series, WIDE))
+        return figure_png(line_figure(x_labels, series, WIDE))
 
     payload = [title, list(x_labels), {k: list(v) for k, v in series.items()}]
-    return _cached("line-png", payload, draw)
+    return cached("line-png", payload, draw)

@@ -76,6 +76,12 @@ SECTIONS = [
         access.FEEDBACK_RESULTS_ROLES,
     ),
     (
+        "improvement_programme",
+        "Improvement programme",
+        "Tests of change: each project's aim, its stage and how its measures are doing.",
+        READ,
+    ),
+    (
         "resources",
         "Resources and toolkits",
         "The manager toolkits, guidance, communications materials, recorded webinars and national resources.",

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ImprovementConfig(AppConfig):
+    name = "tiptracker.improvement"
+    label = "improvement"
+    verbose_name = "Improvement programme"
