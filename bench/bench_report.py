@@ -460,7 +460,7 @@ class Report:
 
 
 def chart_keys(work) -> tuple[list[str], object]:  # type: ignore[no-untyped-def]
-    """Run `work` once, noting the chart cache keys it reads (lib/charts._cached is looked up
+    """Run `work` once, noting the chart cache keys it reads (lib/charts.cached is looked up
     by name at each call, so wrapping it for this untimed run sees every chart)."""
     import hashlib
     import json
@@ -468,7 +468,7 @@ def chart_keys(work) -> tuple[list[str], object]:  # type: ignore[no-untyped-def
     from tiptracker.lib import charts
 
     keys: list[str] = []
-    original = charts._cached
+    original = charts.cached
 
     def noting(kind, payload, draw):  # type: ignore[no-untyped-def]
         keys.append(
@@ -477,11 +477,11 @@ def chart_keys(work) -> tuple[list[str], object]:  # type: ignore[no-untyped-def
         )
         return original(kind, payload, draw)
 
-    charts._cached = noting  # type: ignore[assignment]
+    charts.cached = noting  # type: ignore[assignment]
     try:
         result = work()
     finally:
-        charts._cached = original
+        charts.cached = original
     return keys, result
 
 

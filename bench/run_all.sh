@@ -27,6 +27,7 @@ $PY bench/bench_feedback.py
 $PY bench/bench_report.py
 $PY bench/bench_invite.py
 $PY bench/bench_spc.py
+$PY bench/bench_programme.py
 case "${DATABASE_URL:-}" in
   postgres*) ;;
   *) $PY bench/bench_sqlite_writes.py ;;

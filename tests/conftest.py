@@ -14,6 +14,8 @@ from tiptracker.feedback.tests.factories import SurveyFactory
 from tiptracker.feedback.tokens import invitation_token
 from tiptracker.funding.tests.factories import CommitmentFactory
 from tiptracker.imports.models import ImportRun
+from tiptracker.improvement.cycles import attachment_add, cycle_create
+from tiptracker.improvement.drivers import change_idea_add, driver_add
 from tiptracker.improvement.models import ProjectMember
 from tiptracker.improvement.tests.factories import (
     MeasureFactory,
@@ -157,6 +159,28 @@ def world(db):
     )
     measure = MeasureFactory(project=project)
     measure_value = MeasureValueFactory(measure=measure)
+    primary = driver_add(actor=admin.user, project=project, kind="primary", title="Leadership")
+    secondary = driver_add(
+        actor=admin.user, project=project, kind="secondary", title="Champions", parent=primary
+    )
+    idea = change_idea_add(
+        actor=admin.user,
+        project=project,
+        title="Monthly huddle",
+        description="",
+        drivers=[secondary],
+    )
+    cycle = cycle_create(
+        actor=admin.user,
+        idea=idea,
+        title="First huddle",
+        starts_on=dt.date(2022, 1, 3),
+        question="Will people come?",
+        prediction="Half will",
+        act="adopt",
+        results="Most came",
+    )
+    attachment = attachment_add(actor=admin.user, cycle=cycle, name="sheet.pdf", data=b"%PDF-1.4\n")
     # A sign-in provider, for the installation administrator's pages.
     provider = IdentityProviderFactory(domains=["own.example"])
     kwargs = {
@@ -197,5 +221,9 @@ def world(db):
         "project_pk": project.pk,
         "measure_pk": measure.pk,
         "value_pk": measure_value.pk,
+        "driver_pk": secondary.pk,
+        "idea_pk": idea.pk,
+        "cycle_pk": cycle.pk,
+        "attachment_pk": attachment.pk,
     }
     return {"members": members, "kwargs": kwargs}

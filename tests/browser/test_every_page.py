@@ -64,6 +64,8 @@ NOT_HTML = {
     "report_template_download",
     "improvement_measure_png",
     "improvement_measure_csv",
+    "improvement_drivers_png",
+    "improvement_attachment",
 }
 
 

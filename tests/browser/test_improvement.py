@@ -1,5 +1,6 @@
-"""The improvement programme in a browser: a project from its aim to an adopted change, whose
-chart starts a new centre where the change was adopted; axe on every page on the way."""
+"""The improvement programme in a browser: a project from its aim, through its measure, driver
+diagram, change idea and PDSA cycle, to an adopted change whose chart starts a new centre
+where the change was adopted; axe on every page on the way."""
 
 import datetime as dt
 
@@ -77,31 +78,61 @@ def test_a_project_from_its_aim_to_an_adopted_change(page, ld, partnership, tmp_
     assert_accessible(page)
     assert "12 values added" in page.inner_text("main")
 
-    # The month the new invitation letter was adopted, entered by hand as a new centre.
-    adopted = month_end(12)
-    page.locator("#id_on_0").fill(str(adopted.day))
-    page.locator("#id_on_1").fill(str(adopted.month))
-    page.locator("#id_on_2").fill(str(adopted.year))
-    page.get_by_label("Value", exact=True).fill("70")
-    page.get_by_label("A change was adopted").check()
-    page.get_by_label("Note (optional)").fill("New invitation letter adopted")
-    page.get_by_role("button", name="Save the value").click()
-    assert_accessible(page)
-
+    # Two years after: the values rise, one chart segment so far.
     after = tmp_path / "after.csv"
     after.write_text(
-        "date,value\n" + "".join(f"{month_end(i)},{70 + 2 * (i % 2)}\n" for i in range(13, 24))
+        "date,value\n" + "".join(f"{month_end(i)},{70 + 2 * (i % 2)}\n" for i in range(12, 24))
     )
     page.get_by_label("Upload a file").set_input_files(str(after))
     page.get_by_role("button", name="Import the file").click()
     assert_accessible(page)
+    assert "12 values added" in page.inner_text("main")
+
+    # The driver diagram, from the national change drivers, and a change idea to test.
+    visit(page, f"/p/{partnership.slug}/improvement/{project.pk}/drivers/")
+    page.get_by_role("button", name="Add the national change drivers").click()
+    assert_accessible(page)
+    assert page.locator("svg.tip-diagram").count() == 1
+    page.get_by_role("link", name="Add a change idea").click()
+    assert_accessible(page)
+    page.get_by_label("Change idea").fill("A new invitation letter with a choice of where to meet")
+    page.get_by_label("Welcoming, calm and safe places to meet (for Environments)").check()
+    page.get_by_role("button", name="Add the change idea").click()
+    assert_accessible(page)
+
+    # One PDSA cycle, planned, then studied and adopted.
+    page.get_by_role("link", name="Plan a cycle").click()
+    assert_accessible(page)
+    page.get_by_label("Title").fill("Every letter for a month")
+    page.locator("#id_starts_on_0").fill("1")
+    page.locator("#id_starts_on_1").fill("12")
+    page.locator("#id_starts_on_2").fill("2021")
+    page.get_by_label("Plan: the question").fill("Will more people come?")
+    page.get_by_label("Plan: what we predict").fill("Two in three will come")
+    page.get_by_role("button", name="Add the cycle").click()
+    assert_accessible(page)
+    page.get_by_role("link", name="Edit the cycle").click()
+    page.locator("#id_ends_on_0").fill("1")
+    page.locator("#id_ends_on_1").fill("1")
+    page.locator("#id_ends_on_2").fill("2022")
+    page.get_by_label("Study: the results against the prediction (optional)").fill(
+        "Seven in ten came"
+    )
+    page.get_by_label("Adopt: make it the way we work").check()
+    page.get_by_role("button", name="Save the cycle").click()
+    assert_accessible(page)
+
+    # The adopted change offers the measure a new centre line from the first value after it.
+    page.get_by_role(
+        "button", name="New centre line for First appointments attended (%) from 31 January 2022"
+    ).click()
+    assert_accessible(page)
     text = page.inner_text("main")
-    assert "11 values added" in text
+    assert "a new centre line starts on 31 January 2022" in text
     assert "mean 51%, process limits 45.68% to 56.32%" in text
     assert "mean 71%, process limits 65.68% to 76.32%" in text
-    assert "consistently be met" in text
-    assert page.locator("figure svg").count() >= 1
-    assert "New centre" in page.locator("table").last.inner_text() or "New centre" in text
+    assert "consistently be met" in text  # the new lower limit is above the target of 60%
+    assert "New centre" in text and "PDSA 1 adopted: Every letter for a month" in text
 
     # The chart and its table fit a phone.
     page.set_viewport_size({"width": 320, "height": 640})

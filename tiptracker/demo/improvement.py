@@ -15,7 +15,13 @@ import datetime as dt
 import random
 
 from tiptracker.demo.workspace import DemoContext
-from tiptracker.improvement.models import Measure, Project
+from tiptracker.improvement.cycles import cycle_create
+from tiptracker.improvement.drivers import (
+    change_idea_add,
+    driver_add,
+    drivers_start_from_framework,
+)
+from tiptracker.improvement.models import Driver, Measure, PdsaCycle, Project
 from tiptracker.improvement.services import measure_create, measure_value_record, project_create
 from tiptracker.lib.dates import month_end, months_after
 from tiptracker.partnerships.models import Organisation, Role
@@ -168,4 +174,131 @@ def load(ctx: DemoContext) -> None:
                 rebase=adopted,
                 note=note if adopted else "",
             )
-    ctx.say("Improvement programme: 2 projects, 4 measures.")
+    _review_diagram(actor, projects["Adolescent services review"])
+    _pathfinder_diagram(actor, projects["Trauma-informed first appointments"])
+    ctx.say("Improvement programme: 2 projects, 4 measures, 2 driver diagrams, 5 PDSA cycles.")
+
+
+ADOPT, ADAPT = PdsaCycle.Act.ADOPT, PdsaCycle.Act.ADAPT
+
+
+def _ramp(actor, idea, cycles) -> None:  # type: ignore[no-untyped-def]
+    for title, starts, ends, question, prediction, happened, results, act, notes in cycles:
+        cycle_create(
+            actor=actor,
+            idea=idea,
+            title=title,
+            starts_on=starts,
+            ends_on=ends,
+            question=question,
+            prediction=prediction,
+            who_when_where="",
+            data_to_collect="",
+            what_happened=happened,
+            observations="",
+            results=results,
+            act=act,
+            act_notes=notes,
+        )
+
+
+def _review_diagram(actor, project: Project) -> None:  # type: ignore[no-untyped-def]
+    """The review starts from the national change drivers; its tested idea is the young
+    people's panel's first meeting, from five young people to the whole service."""
+    drivers_start_from_framework(actor=actor, project=project)
+    by_title = {d.title: d for d in project.drivers.filter(kind=Driver.Kind.SECONDARY)}
+    panel = change_idea_add(
+        actor=actor,
+        project=project,
+        title="Young people's panel co-designs the first meeting",
+        description="A panel of young people who use the services rewrote how the first "
+        "meeting is offered, where it happens and what is asked.",
+        drivers=[
+            by_title["People with lived experience shape the service and the changes"],
+            by_title["Welcoming, calm and safe places to meet"],
+        ],
+    )
+    change_idea_add(
+        actor=actor,
+        project=project,
+        title="Monthly reflective practice for the duty team",
+        description="",
+        drivers=[by_title["Reflective practice, coaching and supervision after training"]],
+    )
+    _ramp(actor, panel, (
+        ("Five young people, one worker", dt.date(2022, 1, 10), dt.date(2022, 1, 31),
+         "Will young people say they felt listened to if the panel's first meeting is used?",
+         "Four of the five will say so", "Five first meetings held as the panel designed them",
+         "All five said they felt listened to; the room was too formal", ADAPT,
+         "Try again in a less formal room, with more workers"),
+        ("Fifteen young people, the duty team", dt.date(2022, 2, 7), dt.date(2022, 3, 18),
+         "Does it work with every worker in the team, in the youth work base?",
+         "Twelve of the fifteen will say they felt listened to", "Fifteen meetings, six workers",
+         "Thirteen of fifteen; two workers found the script long", ADAPT,
+         "A shorter script; then the whole service"),
+        ("The whole adolescent service", dt.date(2022, 3, 21), dt.date(2022, 4, 15),
+         "Does it hold across the service?", "Two in three will say they felt listened to",
+         "Used for every first meeting for four weeks",
+         "Sixty-eight per cent said they felt listened to, against about half before", ADOPT,
+         "Adopted across the service from May 2022"),
+    ))  # fmt: skip
+
+
+def _pathfinder_diagram(actor, project: Project) -> None:  # type: ignore[no-untyped-def]
+    """The pathfinder's own drivers; its tested idea is the co-produced invitation letter."""
+    welcome = driver_add(
+        actor=actor, project=project, kind=Driver.Kind.PRIMARY, title="A welcoming first contact"
+    )
+    confident = driver_add(
+        actor=actor,
+        project=project,
+        kind=Driver.Kind.PRIMARY,
+        title="Staff confident in trauma-informed first appointments",
+    )
+    letters = driver_add(
+        actor=actor,
+        project=project,
+        kind=Driver.Kind.SECONDARY,
+        title="Letters people can read and trust",
+        parent=welcome,
+    )
+    choice = driver_add(
+        actor=actor,
+        project=project,
+        kind=Driver.Kind.SECONDARY,
+        title="A choice of where and when to meet",
+        parent=welcome,
+    )
+    trained = driver_add(
+        actor=actor,
+        project=project,
+        kind=Driver.Kind.SECONDARY,
+        title="Staff trained to Trauma Skilled or above",
+        parent=confident,
+    )
+    letter = change_idea_add(
+        actor=actor,
+        project=project,
+        title="A co-produced invitation letter with a choice of where to meet",
+        description="Written with the Tay Recovery Community's peer workers.",
+        drivers=[letters, choice],
+    )
+    change_idea_add(
+        actor=actor,
+        project=project,
+        title="Trauma Skilled e-learning before working on first appointments",
+        description="",
+        drivers=[trained],
+    )
+    _ramp(actor, letter, (
+        ("Twenty letters from one team", dt.date(2022, 2, 1), dt.date(2022, 2, 28),
+         "Will more people come to a first appointment offered by the new letter?",
+         "Thirteen of twenty will come (eleven usually do)", "Twenty letters sent",
+         "Fourteen came; three asked to meet elsewhere and could not", ADAPT,
+         "Add the choice of venue to the letter"),
+        ("Every letter, three services", dt.date(2022, 3, 1), dt.date(2022, 4, 29),
+         "With the choice of venue, does attendance rise in every service?",
+         "Two in three first appointments attended", "All first-appointment letters for two months",
+         "Attendance rose in all three services, to about two in three", ADOPT,
+         "The standard letter from May 2022"),
+    ))  # fmt: skip

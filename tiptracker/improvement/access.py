@@ -11,7 +11,15 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 
-from tiptracker.improvement.models import Measure, MeasureValue, Project
+from tiptracker.improvement.models import (
+    ChangeIdea,
+    Driver,
+    Measure,
+    MeasureValue,
+    PdsaAttachment,
+    PdsaCycle,
+    Project,
+)
 from tiptracker.partnerships.access import get_or_404_in
 from tiptracker.partnerships.models import Membership, Role
 
@@ -39,6 +47,27 @@ def get_value_for_user(membership: Membership, pk: object) -> Any:
         "measure__project"
     )
     return get_or_404_in(found, pk)
+
+
+def _in(membership: Membership, model: type, pk: object, *related: str) -> Any:
+    found = model.objects.filter(partnership_id=membership.partnership_id)  # type: ignore[attr-defined]
+    return get_or_404_in(found.select_related(*related), pk)
+
+
+def get_driver_for_user(membership: Membership, pk: object) -> Any:
+    return _in(membership, Driver, pk, "project", "parent")
+
+
+def get_idea_for_user(membership: Membership, pk: object) -> Any:
+    return _in(membership, ChangeIdea, pk, "project")
+
+
+def get_cycle_for_user(membership: Membership, pk: object) -> Any:
+    return _in(membership, PdsaCycle, pk, "project", "change_idea")
+
+
+def get_attachment_for_user(membership: Membership, pk: object) -> Any:
+    return _in(membership, PdsaAttachment, pk, "cycle__project")
 
 
 def can_edit_project(membership: Membership, project: Project) -> bool:

@@ -4,8 +4,14 @@ computation), the words beside it and the table of the same figures."""
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from tiptracker.improvement.models import Measure, MeasureValue, Project
-from tiptracker.improvement.selectors import chart_from, charts_of, observations_of
+from tiptracker.improvement.models import Measure, MeasureValue, PdsaCycle, Project
+from tiptracker.improvement.selectors import (
+    annotations_of,
+    chart_from,
+    charts_of,
+    latest_cycles,
+    observations_of,
+)
 from tiptracker.lib.dates import long_date
 from tiptracker.lib.spc import Chart, ChartKind, Point
 from tiptracker.lib.spc_charts import chart_png, chart_svg
@@ -39,10 +45,6 @@ class Shown:
     summary: list[str] = field(default_factory=list)
     limits: bool = False  # whether any part of the chart has limits to show
     rows: list[dict] = field(default_factory=list)
-
-
-def _annotations(values: Sequence[MeasureValue]) -> list[tuple]:
-    return [(v.on, v.note) for v in values if v.note]
 
 
 def _summary(measure: Measure, chart: Chart) -> list[str]:
@@ -87,7 +89,7 @@ def shown_from(
             title=f"{'Small chart' if thumbnail else 'Chart'} of {measure.title}",
             unit_label=measure.get_unit_display(),
             target=measure.target,
-            annotations=() if thumbnail else _annotations(values),
+            annotations=() if thumbnail else annotations_of(measure, values),
             thumbnail=thumbnail,
         )
     assurance = chart.assurance(measure.target)
@@ -148,7 +150,7 @@ def measure_png(measure: Measure) -> bytes:
         title=f"Chart of {measure.title}",
         unit_label=measure.get_unit_display(),
         target=measure.target,
-        annotations=_annotations(values),
+        annotations=annotations_of(measure, values),
     )
 
 
@@ -156,6 +158,7 @@ def measure_png(measure: Measure) -> bytes:
 class ProgrammeRow:
     project: Project
     shown: Shown | None
+    latest_cycle: PdsaCycle | None
 
 
 def programme_rows(projects: Sequence[Project]) -> list[ProgrammeRow]:
@@ -163,11 +166,12 @@ def programme_rows(projects: Sequence[Project]) -> list[ProgrammeRow]:
     measure are read in one query."""
     headlines = [p.headline_measure for p in projects if p.headline_measure is not None]
     charts = charts_of(headlines)
+    cycles = latest_cycles(projects)
     rows = []
     for project in projects:
         measure = project.headline_measure
         shown = None
         if measure is not None:
             shown = shown_from(measure, [], charts[measure.pk], thumbnail=True)
-        rows.append(ProgrammeRow(project=project, shown=shown))
+        rows.append(ProgrammeRow(project=project, shown=shown, latest_cycle=cycles.get(project.pk)))
     return rows

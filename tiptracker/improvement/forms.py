@@ -7,7 +7,7 @@ from django import forms
 from django.db.models import QuerySet
 
 from tiptracker.forms import DatePartsField
-from tiptracker.improvement.models import Measure, Project
+from tiptracker.improvement.models import Driver, Measure, PdsaCycle, Project
 from tiptracker.lib.fields import max_length_of
 from tiptracker.lib.users import user_name
 from tiptracker.partnerships.models import Membership, Organisation
@@ -315,3 +315,122 @@ class DeleteForm(forms.Form):
         if cleaned.get("confirm") != "yes":
             raise forms.ValidationError("Press the button to delete the value")
         return cleaned
+
+
+class DriverForm(forms.Form):
+    """A driver: its title and, for a secondary driver, the primary driver it serves."""
+
+    kind = forms.ChoiceField(choices=Driver.Kind.choices, widget=forms.HiddenInput)
+    parent = forms.ModelChoiceField(
+        label="Primary driver it serves",
+        queryset=Driver.objects.none(),
+        required=False,
+        empty_label="Choose a primary driver",
+        error_messages={"invalid_choice": "Choose one of the primary drivers in the list"},
+    )
+    title = forms.CharField(
+        label="Driver",
+        max_length=300,
+        error_messages={
+            "required": "Enter the driver",
+            "max_length": "The driver must be 300 characters or fewer",
+        },
+    )
+
+    def __init__(self, *args: Any, project: Project, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["parent"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = project.drivers.filter(kind=Driver.Kind.PRIMARY)
+
+
+class ChangeIdeaForm(forms.Form):
+    title = forms.CharField(
+        label="Change idea",
+        max_length=300,
+        help_text="A change that might help, for example: young people choose where to meet",
+        error_messages={
+            "required": "Enter the change idea",
+            "max_length": "The change idea must be 300 characters or fewer",
+        },
+    )
+    description = forms.CharField(
+        label="More about it (optional)", widget=forms.Textarea, required=False
+    )
+    drivers = forms.ModelMultipleChoiceField(
+        label="Secondary drivers it serves",
+        queryset=Driver.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": "Choose at least one secondary driver it serves",
+            "invalid_choice": "Choose secondary drivers from the list",
+        },
+    )
+
+    def __init__(self, *args: Any, project: Project, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["drivers"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)
+        field.queryset = project.drivers.filter(kind=Driver.Kind.SECONDARY).select_related("parent")
+        field.label_from_instance = lambda obj: f"{obj.title} (for {obj.parent.title})"  # type: ignore[method-assign]
+
+
+def _long(label: str, *, missing: str = "", hint: str = "") -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        widget=forms.Textarea,
+        required=bool(missing),
+        help_text=hint,
+        error_messages={"required": missing},
+    )
+
+
+class CycleForm(forms.Form):
+    title = forms.CharField(
+        label="Title",
+        max_length=200,
+        help_text="For example, New letter for ten first appointments in one team",
+        error_messages={
+            "required": "Enter a short title for the test",
+            "max_length": "The title must be 200 characters or fewer",
+        },
+    )
+    starts_on = DatePartsField(label="Starts", what="date the test starts")
+    ends_on = DatePartsField(label="Ends (optional)", what="date the test ends", required=False)
+    question = _long("Plan: the question", missing="Enter the question the test answers")
+    prediction = _long("Plan: what we predict", missing="Enter what you predict will happen")
+    who_when_where = _long("Plan: who, when and where (optional)")
+    data_to_collect = _long("Plan: the data to collect (optional)")
+    what_happened = _long("Do: what happened (optional)")
+    observations = _long("Do: observations (optional)", hint="Anything unexpected, problems")
+    results = _long("Study: the results against the prediction (optional)")
+    act = forms.ChoiceField(
+        label="Act",
+        choices=[("", "Not decided yet"), *PdsaCycle.Act.choices],
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    act_notes = _long("Act: what next (optional)")
+
+    @staticmethod
+    def initial_for(cycle: PdsaCycle) -> dict:
+        names = (
+            "title", "starts_on", "ends_on", "question", "prediction", "who_when_where",
+            "data_to_collect", "what_happened", "observations", "results", "act", "act_notes",
+        )  # fmt: skip
+        return {name: getattr(cycle, name) for name in names}
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(
+        label="Add a file",
+        help_text="A PDF, a photo or scan (.jpg or .png), or a Word document, smaller than 5 MB: a data collection sheet, a photo of the run chart on the wall.",
+        error_messages={"required": "Choose a file to add", "empty": "The chosen file is empty"},
+    )
+
+
+class RebaseForm(forms.Form):
+    value = forms.IntegerField(
+        widget=forms.HiddenInput,
+        error_messages={"required": "Choose the value that starts the new centre line"},
+    )

@@ -62,6 +62,20 @@ class Project(PartnershipRecord, models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def aim(self) -> str:
+        """The aim as one sentence: what, how much, for whom, by when."""
+        return (
+            f"{self.aim_what}: {_lower_first(self.aim_how_much)}, for "
+            f"{_lower_first(self.aim_for_whom)}, by {self.aim_by:%-d %B %Y}"
+        )
+
+
+def _lower_first(words: str) -> str:
+    """'From 55% to 75%' inside a sentence; an acronym first ('NHS staff') stays as it is."""
+    first = words.split(" ", 1)[0]
+    return words if first.isupper() else words[:1].lower() + words[1:]
+
 
 class ProjectMember(models.Model):
     """A member of the project's team: they may edit the project and its measures."""
@@ -196,6 +210,140 @@ class MeasureValue(PartnershipRecord, models.Model):
         return f"{self.on:%-d %B %Y}: {self.value:g}"
 
 
+class Driver(PartnershipRecord, models.Model):
+    """A primary driver (what must be in place to reach the aim) or a secondary driver (what
+    must be in place for a primary one) of a project's driver diagram."""
+
+    class Kind(models.TextChoices):
+        PRIMARY = "primary", "Primary driver"
+        SECONDARY = "secondary", "Secondary driver"
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+")
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="drivers")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    # A secondary driver's primary driver; none for a primary one.
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+    )
+    title = models.CharField(max_length=300)
+    position = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+        indexes = [models.Index(fields=["partnership", "project"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ChangeIdea(PartnershipRecord, models.Model):
+    """A change that might help: it serves one or more secondary drivers and is tested in
+    PDSA cycles."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+")
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="change_ideas")
+    title = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+    position = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+        indexes = [models.Index(fields=["partnership", "project"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ChangeIdeaDriver(models.Model):
+    """A secondary driver a change idea serves."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+")
+    change_idea = models.ForeignKey(ChangeIdea, on_delete=models.CASCADE, related_name="serves")
+    driver = models.ForeignKey(Driver, on_delete=models.CASCADE, related_name="change_ideas")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["change_idea", "driver"], name="one_link_per_idea_driver"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.change_idea_id} serves {self.driver_id}"
+
+
+class PdsaCycle(PartnershipRecord, models.Model):
+    """One Plan-Do-Study-Act cycle testing a change idea; cycles of one idea form a ramp."""
+
+    class Act(models.TextChoices):
+        ADOPT = "adopt", "Adopt: make it the way we work"
+        ADAPT = "adapt", "Adapt: change it and test again"
+        ABANDON = "abandon", "Abandon: stop testing it"
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+")
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="cycles")
+    change_idea = models.ForeignKey(ChangeIdea, on_delete=models.CASCADE, related_name="cycles")
+    # Its place in the idea's ramp: 1 for the first test.
+    number = models.PositiveIntegerField()
+    title = models.CharField(max_length=200)
+    starts_on = models.DateField()
+    ends_on = models.DateField(null=True, blank=True)
+    # Plan
+    question = models.TextField()
+    prediction = models.TextField()
+    who_when_where = models.TextField(blank=True)
+    data_to_collect = models.TextField(blank=True)
+    # Do
+    what_happened = models.TextField(blank=True)
+    observations = models.TextField(blank=True)
+    # Study
+    results = models.TextField(blank=True)
+    # Act (blank until the cycle is studied)
+    act = models.CharField(max_length=10, choices=Act.choices, blank=True)
+    act_notes = models.TextField(blank=True)
+    # The cycle that follows from this one's act (adapt: the next test).
+    next_cycle = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="previous_cycle"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["change_idea_id", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["change_idea", "number"], name="one_number_per_ramp")
+        ]
+        indexes = [models.Index(fields=["partnership", "project"])]
+
+    def __str__(self) -> str:
+        return f"PDSA {self.number}: {self.title}"
+
+
+class PdsaAttachment(models.Model):
+    """A file kept with a cycle: a data collection sheet, a photo of a run chart on a wall."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+")
+    cycle = models.ForeignKey(PdsaCycle, on_delete=models.CASCADE, related_name="attachments")
+    name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    data = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 track(Project)
 track(Measure)
 track(MeasureValue)
+track(Driver)
+track(ChangeIdea)
+track(PdsaCycle)

@@ -479,7 +479,8 @@ def _one_svg(figure: Figure, title: str, name: str, digest: str) -> str:
     """One drawing as an image with its text alternative, without inline styles (the pages'
     content security policy blocks them) and with ids of its own."""
     buffer = io.StringIO()
-    figure.savefig(buffer, format="svg")  # laid out to fit: no second drawing to trim it
+    # Laid out to fit: no second drawing to trim it. No date: the same figures, the same file.
+    figure.savefig(buffer, format="svg", metadata={"Date": None})
     svg = buffer.getvalue()
     svg = without_inline_styles(svg[svg.index("<svg") :])
     svg = svg_ids_prefixed(svg, f"c{digest}{name}-")

@@ -320,3 +320,26 @@ def test_the_programme_page_costs_the_same_queries_for_3_projects_and_for_30(
     few = _programme_queries(client, partnership)
     grow(30)
     assert _programme_queries(client, partnership) == few
+
+
+def test_a_value_entered_as_an_adopted_change_starts_a_new_centre(
+    login, member, partnership, project
+):
+    measure = MeasureFactory(project=project, chart="run")
+    for i, value in enumerate(BEFORE):
+        MeasureValueFactory(measure=measure, on=month_end(i), value=value)
+    day = month_end(12)
+    response = login(member).post(
+        url(partnership, f"measures/{measure.pk}/"),
+        {
+            "on_0": day.day,
+            "on_1": day.month,
+            "on_2": day.year,
+            "value": "70",
+            "rebase": "on",
+            "note": "Adopted",
+        },
+    )
+    assert response.status_code == 302
+    first, second = chart_of(measure).segments
+    assert (first.centre, second.centre, second.first) == (51, 70, day)
