@@ -18,9 +18,11 @@ demo-report: setup
 	$(BIN)/tiptracker demo --no-serve
 	$(BIN)/tiptracker report --partnership dundee --from 2021-12-01 --to 2022-06-30 --out demo-report.docx
 
-# One worker per core (pytest-xdist): the suite takes about half the time on two cores.
+# One worker per core (pytest-xdist): the suite takes about half the time on two cores. A
+# worker that runs out of tests takes some of the other's (worksteal), and the longest
+# tests start first (conftest.py), so that neither waits at the end for the other.
 test: setup
-	$(BIN)/pytest -n auto
+	$(BIN)/pytest -n auto --dist worksteal
 
 setup: $(INSTALLED) $(CSS)
 

@@ -21,6 +21,39 @@ from tiptracker.partnerships.tests.factories import MembershipFactory, Partnersh
 from tiptracker.workforce.tests.factories import StaffMemberFactory, TeamFactory
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _static_files_read_once():
+    """Django's test client builds the middleware afresh for every client, and WhiteNoise
+    (serving the static files from the finders, WHITENOISE_USE_FINDERS) lists and stats every
+    static file each time it is built: tens of ms a client, minutes over the suite. The files
+    do not change while the tests run, so each process reads them once for each set of
+    settings that shapes what WhiteNoise serves, and every later middleware gets the same
+    files (the same paths and headers it would have read itself)."""
+    from django.conf import settings
+    from whitenoise.middleware import WhiteNoiseMiddleware
+
+    read_files = WhiteNoiseMiddleware.add_files_from_finders
+    found: dict[tuple[tuple[str, str], ...], dict] = {}
+
+    def add_files_from_finders(self):  # type: ignore[no-untyped-def]
+        shaping = sorted(
+            name
+            for name in dir(settings)
+            if name.startswith(("WHITENOISE_", "STATIC")) or name in ("INSTALLED_APPS", "DEBUG")
+        )
+        key = tuple((name, repr(getattr(settings, name))) for name in shaping)
+        key += (("static_prefix", self.static_prefix),)
+        if key not in found:
+            before = dict(self.files)
+            read_files(self)
+            found[key] = {url: f for url, f in self.files.items() if before.get(url) is not f}
+        self.files.update(found[key])
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(WhiteNoiseMiddleware, "add_files_from_finders", add_files_from_finders)
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -175,6 +208,47 @@ def pytest_sessionstart(session):  # type: ignore[no-untyped-def]
             "them (apt-get install chromium libreoffice-writer-nogui) or point "
             "TIPTRACKER_CHROMIUM and TIPTRACKER_SOFFICE at them."
         )
+
+
+# The tests that start the run: first the modules that load the full demo once for all their
+# tests (a module split between two workers would load it twice), then the longest tests,
+# longest first (about 10 s to 3 minutes each; measured with --durations). So the workers
+# (`make test`: pytest-xdist, one per core, taking work from each other) end together on
+# short tests, not one waiting while the other runs a long test picked up last. Only the
+# order changes; within a module it is kept.
+STARTED_FIRST = (
+    "tiptracker/demo/tests/test_demo_rollout.py",
+    "tiptracker/demo/tests/test_demo_workforce_and_training.py",
+    "tiptracker/reporting/tests/test_frozen.py",
+    "tiptracker/reporting/tests/test_figures.py",
+    "tiptracker/api/tests/test_schema_fuzz.py",
+    "tests/browser/test_every_page.py",
+    "tests/test_query_counts.py",
+    "tiptracker/tests/test_cli_schema_and_serve.py",
+    "tests/browser/test_board_paper.py",
+    "tests/browser/test_improvement.py",
+    "tests/browser/",
+    "tiptracker/tests/test_cli_keys.py",
+    "tiptracker/background/tests/test_redis_backend.py",
+    "tiptracker/feedback/tests/test_disclosure.py",
+    "tiptracker/ops/tests/test_backup.py",
+    "tiptracker/accounts/tests/test_busy_database.py",
+    "tests/test_required_tools.py",
+    "tiptracker/tests/test_layers.py",
+    "tiptracker/demo/tests/test_demo_guard.py",
+)
+
+
+def _started_first(item) -> int:  # type: ignore[no-untyped-def]
+    path = item.nodeid.split("::", 1)[0]
+    return next(
+        (rank for rank, prefix in enumerate(STARTED_FIRST) if path.startswith(prefix)),
+        len(STARTED_FIRST),
+    )
+
+
+def pytest_collection_modifyitems(config, items):  # type: ignore[no-untyped-def]
+    items.sort(key=_started_first)  # stable: the rest keep their order
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):  # type: ignore[no-untyped-def]
