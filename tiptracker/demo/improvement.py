@@ -24,6 +24,7 @@ from tiptracker.improvement.drivers import (
 from tiptracker.improvement.models import Driver, Measure, PdsaCycle, Project
 from tiptracker.improvement.services import measure_create, measure_value_record, project_create
 from tiptracker.lib.dates import month_end, months_after
+from tiptracker.lib.levels import Level
 from tiptracker.partnerships.models import Organisation, Role
 from tiptracker.workforce.models import Team
 
@@ -174,9 +175,28 @@ def load(ctx: DemoContext) -> None:
                 rebase=adopted,
                 note=note if adopted else "",
             )
+    # One measure worked out from TIP Tracker's own records: coverage in the review's teams.
+    measure_create(
+        actor=actor,
+        project=projects["Adolescent services review"],
+        title="Staff in the review's teams at Trauma Skilled or above (%)",
+        kind=Measure.Kind.PROCESS,
+        definition="Of the people in the review's four teams on the month's last day who need "
+        "Trauma Skilled or above, the share with a completion at that level or higher "
+        "(TIP Tracker's coverage rule).",
+        unit=Measure.Unit.PERCENTAGE,
+        frequency=Measure.Frequency.MONTHLY,
+        improvement=Measure.Direction.UP,
+        target=80.0,
+        chart=Measure.Chart.RUN,
+        rules=Measure.Rules.IHI,
+        baseline_points=None,
+        source=Measure.Source.COVERAGE,
+        level=Level.SKILLED,
+    )
     _review_diagram(actor, projects["Adolescent services review"])
     _pathfinder_diagram(actor, projects["Trauma-informed first appointments"])
-    ctx.say("Improvement programme: 2 projects, 4 measures, 2 driver diagrams, 5 PDSA cycles.")
+    ctx.say("Improvement programme: 2 projects, 5 measures, 2 driver diagrams, 5 PDSA cycles.")
 
 
 ADOPT, ADAPT = PdsaCycle.Act.ADOPT, PdsaCycle.Act.ADAPT

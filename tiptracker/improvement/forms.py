@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from tiptracker.forms import DatePartsField
 from tiptracker.improvement.models import Driver, Measure, PdsaCycle, Project
 from tiptracker.lib.fields import max_length_of
+from tiptracker.lib.levels import Level
 from tiptracker.lib.users import user_name
 from tiptracker.partnerships.models import Membership, Organisation
 from tiptracker.workforce.models import Team
@@ -164,6 +165,21 @@ class ProjectForm(forms.Form):
 
 
 class MeasureForm(forms.Form):
+    source = forms.ChoiceField(
+        label="Where the values come from",
+        choices=Measure.Source.choices,
+        widget=forms.RadioSelect,
+        initial=Measure.Source.ENTERED,
+        required=False,  # left out: entered
+        help_text="A measure worked out from TIP Tracker's records counts the project's teams (or, with none, its organisations) at each month end, from a year before the project started.",
+    )
+    level = forms.TypedChoiceField(
+        label="Framework level (for coverage)",
+        choices=[("", "Choose a level"), *Level.choices],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
     title = _text(
         "Name",
         Measure,
@@ -229,6 +245,8 @@ class MeasureForm(forms.Form):
         return {
             name: getattr(measure, name)
             for name in (
+                "source",
+                "level",
                 "title",
                 "kind",
                 "definition",

@@ -8,6 +8,7 @@ they are read (charts.py caches the drawing by its content).
 from django.db import models
 
 from tiptracker.lib.history import PartnershipRecord, track
+from tiptracker.lib.levels import Level
 from tiptracker.lib.spc import ChartKind, Improvement, RuleSet
 from tiptracker.partnerships.models import Membership, Organisation, Partnership
 from tiptracker.workforce.models import Team
@@ -154,6 +155,14 @@ class Measure(PartnershipRecord, models.Model):
         IHI = RuleSet.IHI.value, "IHI: a shift of 6 and a trend of 5"
         ANHOEJ = RuleSet.ANHOEJ.value, "Anhøj: longest run and number of crossings"
 
+    class Source(models.TextChoices):
+        # Typed in or imported from a file by the project's team.
+        ENTERED = "entered", "Entered or imported by the project's team"
+        # Worked out from TIP Tracker's own records, at each month end (computed.py).
+        COVERAGE = "coverage", "Coverage at a framework level in the project's teams (%)"
+        ATTENDED = "attended", "People in the project's teams who attended training in the month"
+        AMBASSADORS = "ambassadors", "Trauma ambassadors in the project's teams at the month end"
+
     class Direction(models.TextChoices):
         UP = Improvement.UP.value, "Higher is better"
         DOWN = Improvement.DOWN.value, "Lower is better"
@@ -175,6 +184,11 @@ class Measure(PartnershipRecord, models.Model):
     rules = models.CharField(max_length=10, choices=Rules.choices, default=Rules.IHI)
     # Each segment's first N points set its centre and limits; blank: all of them.
     baseline_points = models.PositiveSmallIntegerField(null=True, blank=True)
+    source = models.CharField(max_length=20, choices=Source.choices, default=Source.ENTERED)
+    # The framework level (1 to 4) a coverage measure counts.
+    level = models.PositiveSmallIntegerField(choices=Level.choices, null=True, blank=True)
+    # When a computed measure's values were last worked out; none: due (its data changed).
+    refreshed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -184,6 +198,10 @@ class Measure(PartnershipRecord, models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def computed(self) -> bool:
+        return self.source != self.Source.ENTERED
 
 
 class MeasureValue(PartnershipRecord, models.Model):

@@ -10,6 +10,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from tiptracker.improvement.computed import measure_refresh
 from tiptracker.improvement.models import (
     Measure,
     MeasureValue,
@@ -20,6 +21,7 @@ from tiptracker.improvement.models import (
 )
 from tiptracker.lib.dates import today
 from tiptracker.lib.history import acting
+from tiptracker.lib.levels import Level
 from tiptracker.lib.series import RowProblem, Series
 from tiptracker.partnerships.actors import Actor
 from tiptracker.partnerships.models import Membership, Organisation
@@ -166,9 +168,26 @@ def _measure_values(data: dict[str, Any]) -> dict[str, Any]:
         errors["baseline_points"] = "A baseline needs at least 2 points (or leave it blank for all)"
     if errors:
         raise ValidationError(errors)
+    source = data.get("source") or Measure.Source.ENTERED
+    level = data.get("level")
+    if source not in Measure.Source.values:
+        raise ValidationError({"source": "Choose where the values come from"})
+    if source == Measure.Source.COVERAGE:
+        if level not in Level.values:
+            raise ValidationError({"level": "Choose the framework level the coverage is of"})
+        values["unit"] = Measure.Unit.PERCENTAGE
+    elif source != Measure.Source.ENTERED:
+        values["unit"] = Measure.Unit.COUNT
+    if source != Measure.Source.ENTERED:
+        values["frequency"] = Measure.Frequency.MONTHLY  # worked out at each month end
     if values["unit"] == Measure.Unit.PERCENTAGE and target is not None and not 0 <= target <= 100:
         raise ValidationError({"target": "A percentage target must be from 0 to 100"})
-    return values | {"target": target, "baseline_points": baseline}
+    return values | {
+        "target": target,
+        "baseline_points": baseline,
+        "source": source,
+        "level": level if source == Measure.Source.COVERAGE else None,
+    }
 
 
 @transaction.atomic
@@ -182,6 +201,7 @@ def measure_create(*, actor: Actor, project: Project, **data: Any) -> Measure:
             # A project's first measure heads it until someone chooses another.
             project.headline_measure = measure
             project.save(update_fields=["headline_measure", "updated_at"])
+    measure_refresh(measure=measure)
     return measure
 
 
@@ -192,11 +212,20 @@ def measure_update(*, actor: Actor, measure: Measure, **data: Any) -> Measure:
         for name, value in values.items():
             setattr(measure, name, value)
         measure.save()
+    measure_refresh(measure=measure)
     return measure
+
+
+COMPUTED_REFUSED = (
+    "This measure is worked out from TIP Tracker's records: its values cannot be entered, "
+    "imported or deleted"
+)
 
 
 def value_problem(measure: Measure, *, on: dt.date, value: float) -> dict[str, str]:
     """What is wrong with a value for `measure` on `on`, by field (empty when nothing)."""
+    if measure.computed:
+        return {"value": COMPUTED_REFUSED}
     problems = {}
     if on > today():
         problems["on"] = "The date must not be in the future"
@@ -238,6 +267,8 @@ def measure_value_record(
 
 @transaction.atomic
 def measure_value_delete(*, actor: Actor, value: MeasureValue) -> None:
+    if value.measure.computed:
+        raise ValidationError(COMPUTED_REFUSED)
     with acting(actor):
         value.delete()
 

@@ -21,6 +21,7 @@ from tiptracker.improvement.access import (
     require_project_editor,
 )
 from tiptracker.improvement.charts import measure_chart, measure_png, programme_rows
+from tiptracker.improvement.computed import refresh_due
 from tiptracker.improvement.forms import (
     DeleteForm,
     ImportForm,
@@ -48,6 +49,7 @@ def improvement_programme(request: HttpRequest, membership: Membership) -> HttpR
     projects = list(
         programme(projects_for(membership), status=status, organisation_id=organisation_id)
     )
+    refresh_due([p.headline_measure for p in projects if p.headline_measure is not None])
     return render(
         request,
         "improvement/programme.html",
@@ -85,6 +87,7 @@ def improvement_project(
 ) -> HttpResponse:
     project = get_project_for_user(membership, project_pk)
     measures = list(project.measures.order_by("id"))
+    refresh_due(measures)
     return render(
         request,
         "improvement/project.html",
@@ -167,6 +170,7 @@ def _measure_page(
     status: int = 200,
 ) -> HttpResponse:
     can_edit = can_edit_project(membership, measure.project)
+    refresh_due([measure])
     return render(
         request,
         "improvement/measure.html",
@@ -176,6 +180,7 @@ def _measure_page(
             "shown": measure_chart(measure),
             "values": measure.values.order_by("on"),
             "can_edit": can_edit,
+            "can_enter": can_edit and not measure.computed,
             "value_form": value_form or ValueForm(),
             "import_form": import_form or ImportForm(),
             "import_problems": import_problems or [],

@@ -20,3 +20,7 @@ places_withdrawn = Signal()
 
 # A session moved to another day or changed course. Argument: session.
 session_moved = Signal()
+
+# Coverage may have moved (an import, attendance, a change of needs): the month-end figures
+# from some date on are due again. Arguments: partnership_id.
+coverage_changed = Signal()

@@ -10,6 +10,7 @@ from django.db import transaction
 from tiptracker.lib.dates import month_ends_before, today
 from tiptracker.training.coverage import coverage_by_month
 from tiptracker.training.models import CoverageSnapshot
+from tiptracker.training.signals import coverage_changed
 
 TREND_MONTHS = 24
 
@@ -21,6 +22,7 @@ def coverage_snapshots_rebuild(*, partnership_id: int, as_of: dt.date | None = N
     with transaction.atomic():
         CoverageSnapshot.objects.filter(partnership_id=partnership_id).delete()
         _snapshots_store(partnership_id, figures)
+        coverage_changed.send(sender=CoverageSnapshot, partnership_id=partnership_id)
 
 
 def coverage_snapshots_invalidate(*, partnership_id: int, since: dt.date | None = None) -> None:
@@ -30,6 +32,7 @@ def coverage_snapshots_invalidate(*, partnership_id: int, since: dt.date | None 
     if since is not None:
         snapshots = snapshots.filter(month_end__gte=since)
     snapshots.delete()
+    coverage_changed.send(sender=CoverageSnapshot, partnership_id=partnership_id)
 
 
 def coverage_snapshots_fill(*, partnership_id: int, month_ends: list[dt.date]) -> None:

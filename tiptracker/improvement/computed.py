@@ -1,0 +1,165 @@
+"""Measures computed from TIP Tracker's own records for the teams taking part in a project:
+coverage at a framework level at each month end (training's coverage rule, in SQL, once for
+every month), the people who attended training sessions in each month, and the trauma
+ambassadors in post at each month end.
+
+The values are kept as the measure's values (so that the chart, its table, its downloads and
+its new centre lines work as for any measure) and worked out again when they are due: when
+training's coverage changed (training.signals.coverage_changed marks the partnership's
+computed measures due), when a day has passed (a new month end, a new ambassador), and when
+the measure is created or edited. A date's rebase and note survive a refresh.
+"""
+
+import datetime as dt
+from collections import Counter
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from tiptracker.improvement.models import Measure, MeasureValue, Project
+from tiptracker.lib.dates import month_end, months_after, today
+from tiptracker.network.models import NetworkMember
+from tiptracker.training.coverage import coverage_by_month, percent
+from tiptracker.training.models import Booking
+from tiptracker.workforce.models import Team
+
+# At most this many month ends: five years.
+MONTHS_MAX = 60
+# With no start date, this many months back; with one, the year before it as a baseline.
+MONTHS_WITHOUT_START = 24
+BASELINE_MONTHS = 12
+REFRESH_AFTER = dt.timedelta(days=1)
+
+
+def month_ends_of(project: Project, *, on: dt.date) -> list[dt.date]:
+    """The month ends a computed measure has a value for: from a year before the project
+    started (its baseline) to the last month end before `on`."""
+    last = on.replace(day=1) - dt.timedelta(days=1)
+    if project.starts_on:
+        first = month_end(months_after(project.starts_on, -BASELINE_MONTHS))
+    else:
+        first = month_end(months_after(last, -(MONTHS_WITHOUT_START - 1)))
+    ends: list[dt.date] = []
+    cursor = last
+    while cursor >= first and len(ends) < MONTHS_MAX:
+        ends.append(cursor)
+        cursor = cursor.replace(day=1) - dt.timedelta(days=1)
+    return list(reversed(ends))
+
+
+def team_ids_of(project: Project) -> list[int] | None:
+    """The project's teams; with none, every team of its organisations; with neither, the
+    whole partnership (None)."""
+    teams = list(project.teams.values_list("team_id", flat=True))
+    if teams:
+        return teams
+    organisations = list(project.organisations.values_list("organisation_id", flat=True))
+    if organisations:
+        return list(
+            Team.objects.filter(organisation_id__in=organisations).values_list("id", flat=True)
+        )
+    return None
+
+
+def computed_values(measure: Measure, *, on: dt.date) -> dict[dt.date, float]:
+    project = measure.project
+    ends = month_ends_of(project, on=on)
+    if not ends:
+        return {}
+    teams = team_ids_of(project)
+    if measure.source == Measure.Source.COVERAGE:
+        rows = coverage_by_month(
+            partnership_id=measure.partnership_id, month_ends=ends, team_ids=teams
+        )
+        found = {}
+        for day, figures in rows.items():
+            row = next(r for r in figures if r.level == measure.level)
+            share = percent(row.met, row.needed)
+            if share is not None:
+                found[day] = share
+        return found
+    if measure.source == Measure.Source.ATTENDED:
+        bookings = Booking.objects.filter(
+            session__partnership_id=measure.partnership_id,
+            attendance=Booking.Attendance.ATTENDED,
+            staff__isnull=False,
+            session__starts_at__date__gt=ends[0].replace(day=1) - dt.timedelta(days=1),
+            session__starts_at__date__lte=ends[-1],
+        )
+        if teams is not None:
+            bookings = bookings.filter(staff__team_id__in=teams)
+        counts: Counter = Counter()
+        for start, staff_id in bookings.values_list("session__starts_at", "staff_id").distinct():
+            local = timezone.localtime(start).date()
+            counts[(month_end(local), staff_id)] = 1
+        per_month = Counter(day for day, _ in counts)
+        return {day: float(per_month.get(day, 0)) for day in ends}
+    if measure.source == Measure.Source.AMBASSADORS:
+        ambassadors = NetworkMember.objects.filter(
+            partnership_id=measure.partnership_id,
+            kind=NetworkMember.Kind.AMBASSADOR,
+            from_date__lte=ends[-1],
+        ).filter(Q(to_date__isnull=True) | Q(to_date__gte=ends[0]))
+        if teams is not None:
+            ambassadors = ambassadors.filter(team_id__in=teams)
+        spans = list(ambassadors.values_list("from_date", "to_date"))
+        return {
+            day: float(
+                sum(1 for start, end in spans if start <= day and (end is None or end >= day))
+            )
+            for day in ends
+        }
+    return {}
+
+
+@transaction.atomic
+def measure_refresh(*, measure: Measure, on: dt.date | None = None) -> None:
+    """Work the computed measure's values out again: new month ends added, changed values
+    updated, each date's rebase and note kept. Plain rows, not the edit history: nobody
+    edited them."""
+    if not measure.computed:
+        return
+    fresh = computed_values(measure, on=on or today())
+    held = {v.on: v for v in MeasureValue.objects.select_for_update().filter(measure=measure)}
+    changed = []
+    for day, value in fresh.items():
+        stored = held.get(day)
+        if stored is not None and stored.value != value:
+            stored.value = value
+            changed.append(stored)
+    MeasureValue.objects.bulk_update(changed, ["value", "updated_at"])
+    MeasureValue.objects.bulk_create(
+        MeasureValue(partnership_id=measure.partnership_id, measure=measure, on=day, value=value)
+        for day, value in fresh.items()
+        if day not in held
+    )
+    # A date no longer computed (nobody in the teams needed the level) goes, unless someone
+    # marked it (a new centre line, a note).
+    gone = [v.pk for day, v in held.items() if day not in fresh and not (v.rebase or v.note)]
+    MeasureValue.objects.filter(pk__in=gone).delete()
+    Measure.objects.filter(pk=measure.pk).update(refreshed_at=timezone.now())
+    measure.refreshed_at = timezone.now()
+
+
+def due(measure: Measure) -> bool:
+    if not measure.computed:
+        return False
+    return measure.refreshed_at is None or timezone.now() - measure.refreshed_at > REFRESH_AFTER
+
+
+def refresh_due(measures: list[Measure]) -> None:
+    """Refresh the computed measures among `measures` that are due (a page about to show
+    them): none, usually."""
+    for measure in measures:
+        if due(measure):
+            measure_refresh(measure=measure)
+
+
+def computed_measures_mark_due(*, partnership_id: int) -> int:
+    """Training's coverage changed: the partnership's computed measures are due."""
+    return (
+        Measure.objects.filter(partnership_id=partnership_id)
+        .exclude(source=Measure.Source.ENTERED)
+        .update(refreshed_at=None)
+    )
