@@ -17,6 +17,7 @@ from tiptracker.imports.models import ImportRun
 from tiptracker.improvement.cycles import attachment_add, cycle_create
 from tiptracker.improvement.drivers import change_idea_add, driver_add
 from tiptracker.improvement.models import ProjectMember
+from tiptracker.improvement.services import engagement_activity_add
 from tiptracker.improvement.tests.factories import (
     MeasureFactory,
     MeasureValueFactory,
@@ -180,6 +181,16 @@ def world(db):
         act="adopt",
         results="Most came",
     )
+    consultation_of_review = engagement_activity_add(
+        actor=admin.user,
+        project=project,
+        held_on=dt.date(2022, 2, 1),
+        audience="young-people",
+        activity="Focus group",
+        took_part=8,
+        heard="They want to choose where to meet",
+        changed="",
+    )
     attachment = attachment_add(actor=admin.user, cycle=cycle, name="sheet.pdf", data=b"%PDF-1.4\n")
     # A sign-in provider, for the installation administrator's pages.
     provider = IdentityProviderFactory(domains=["own.example"])
@@ -225,5 +236,6 @@ def world(db):
         "idea_pk": idea.pk,
         "cycle_pk": cycle.pk,
         "attachment_pk": attachment.pk,
+        "activity_pk": consultation_of_review.pk,
     }
     return {"members": members, "kwargs": kwargs}

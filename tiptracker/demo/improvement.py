@@ -21,8 +21,13 @@ from tiptracker.improvement.drivers import (
     driver_add,
     drivers_start_from_framework,
 )
-from tiptracker.improvement.models import Driver, Measure, PdsaCycle, Project
-from tiptracker.improvement.services import measure_create, measure_value_record, project_create
+from tiptracker.improvement.models import Consultation, Driver, Measure, PdsaCycle, Project
+from tiptracker.improvement.services import (
+    engagement_activity_add,
+    measure_create,
+    measure_value_record,
+    project_create,
+)
 from tiptracker.lib.dates import month_end, months_after
 from tiptracker.lib.levels import Level
 from tiptracker.partnerships.models import Organisation, Role
@@ -195,11 +200,46 @@ def load(ctx: DemoContext) -> None:
         level=Level.SKILLED,
     )
     _review_diagram(actor, projects["Adolescent services review"])
+    _review_engagement(actor, projects["Adolescent services review"])
     _pathfinder_diagram(actor, projects["Trauma-informed first appointments"])
-    ctx.say("Improvement programme: 2 projects, 5 measures, 2 driver diagrams, 5 PDSA cycles.")
+    ctx.say(
+        "Improvement programme: 2 projects, 5 measures, 2 driver diagrams, 5 PDSA cycles, "
+        "4 engagement activities."
+    )
 
 
 ADOPT, ADAPT = PdsaCycle.Act.ADOPT, PdsaCycle.Act.ADAPT
+A = Consultation.Audience
+
+# The review engaged the workforce, partners and young people (the reference report).
+REVIEW_ENGAGEMENT = (
+    (dt.date(2021, 6, 15), A.WORKFORCE, "Staff survey and two workshops for the adolescent teams", 64,
+     "Staff wanted fewer hand-offs and time to build trust before assessment",
+     "One named worker from the first contact"),
+    (dt.date(2021, 8, 24), A.PARTNERS, "Workshop with CAMHS, youth work and Tay Women's Aid", 18,
+     "Young people were asked the same questions by three services",
+     "A shared first conversation, agreed by the three services"),
+    (dt.date(2021, 10, 5), A.YOUNG_PEOPLE, "Three focus groups in youth clubs", 23,
+     "Letters felt like a summons; they wanted to choose where to meet and who came",
+     "The young people's panel, which designed the first meeting"),
+    (dt.date(2022, 9, 13), A.YOUNG_PEOPLE, "The panel's review of the first year", 9,
+     "The first meeting felt different; waiting for the second was still too long",
+     ""),
+)  # fmt: skip
+
+
+def _review_engagement(actor, project: Project) -> None:  # type: ignore[no-untyped-def]
+    for held_on, audience, activity, took_part, heard, changed in REVIEW_ENGAGEMENT:
+        engagement_activity_add(
+            actor=actor,
+            project=project,
+            held_on=held_on,
+            audience=audience,
+            activity=activity,
+            took_part=took_part,
+            heard=heard,
+            changed=changed,
+        )
 
 
 def _ramp(actor, idea, cycles) -> None:  # type: ignore[no-untyped-def]

@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 
 from tiptracker.improvement.models import (
     ChangeIdea,
+    Consultation,
     Driver,
     Measure,
     MeasureValue,
@@ -68,6 +69,10 @@ def get_cycle_for_user(membership: Membership, pk: object) -> Any:
 
 def get_attachment_for_user(membership: Membership, pk: object) -> Any:
     return _in(membership, PdsaAttachment, pk, "cycle__project")
+
+
+def get_consultation_for_user(membership: Membership, pk: object) -> Any:
+    return _in(membership, Consultation, pk, "project")
 
 
 def can_edit_project(membership: Membership, project: Project) -> bool:

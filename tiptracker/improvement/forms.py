@@ -7,7 +7,7 @@ from django import forms
 from django.db.models import QuerySet
 
 from tiptracker.forms import DatePartsField
-from tiptracker.improvement.models import Driver, Measure, PdsaCycle, Project
+from tiptracker.improvement.models import Consultation, Driver, Measure, PdsaCycle, Project
 from tiptracker.lib.fields import max_length_of
 from tiptracker.lib.levels import Level
 from tiptracker.lib.users import user_name
@@ -452,3 +452,42 @@ class RebaseForm(forms.Form):
         widget=forms.HiddenInput,
         error_messages={"required": "Choose the value that starts the new centre line"},
     )
+
+
+class ConsultationForm(forms.Form):
+    held_on = DatePartsField(
+        label="Date", what="date it was held", help_text="For example, 14 3 2022"
+    )
+    audience = forms.ChoiceField(
+        label="Who took part",
+        choices=Consultation.Audience.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose who took part"},
+    )
+    activity = forms.CharField(
+        label="What was done",
+        max_length=200,
+        help_text="For example, three focus groups in youth clubs",
+        error_messages={
+            "required": "Enter what was done, for example a focus group",
+            "max_length": "What was done must be 200 characters or fewer",
+        },
+    )
+    took_part = forms.IntegerField(
+        label="How many took part",
+        min_value=1,
+        max_value=1_000_000,
+        error_messages={
+            "required": "Enter how many people took part, as a whole number",
+            "invalid": "Enter how many people took part, as a whole number",
+            "min_value": "Enter how many people took part, as a whole number",
+            "max_value": "Enter how many people took part, as a whole number",
+        },
+    )
+    heard = _long("What was heard", missing="Enter what was heard")
+    changed = _long("What changed because of it (optional)")
+
+    @staticmethod
+    def initial_for(consultation: Consultation) -> dict:
+        names = ("held_on", "audience", "activity", "took_part", "heard", "changed")
+        return {name: getattr(consultation, name) for name in names}

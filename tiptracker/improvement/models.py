@@ -359,7 +359,40 @@ class PdsaAttachment(models.Model):
         return self.name
 
 
+class Consultation(PartnershipRecord, models.Model):
+    """An activity of a project's engagement: who was asked, how many took part, what was
+    heard and what changed because of it (a review that engages the workforce, partners and
+    young people)."""
+
+    class Audience(models.TextChoices):
+        WORKFORCE = "workforce", "The workforce"
+        PARTNERS = "partners", "Partner organisations"
+        YOUNG_PEOPLE = "young-people", "Young people"
+        PEOPLE_USING_SERVICES = "people-using-services", "People using services"
+        FAMILIES = "families", "Families and carers"
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+")
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="consultations")
+    held_on = models.DateField()
+    audience = models.CharField(max_length=30, choices=Audience.choices)
+    # What was done: a focus group, a survey, workshops in three youth clubs.
+    activity = models.CharField(max_length=200)
+    took_part = models.PositiveIntegerField()
+    heard = models.TextField()
+    changed = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-held_on", "-id"]
+        indexes = [models.Index(fields=["partnership", "project"])]
+
+    def __str__(self) -> str:
+        return f"{self.activity}, {self.held_on:%-d %B %Y}"
+
+
 track(Project)
+track(Consultation)
 track(Measure)
 track(MeasureValue)
 track(Driver)

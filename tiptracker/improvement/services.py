@@ -12,6 +12,7 @@ from django.db import transaction
 
 from tiptracker.improvement.computed import measure_refresh
 from tiptracker.improvement.models import (
+    Consultation,
     Measure,
     MeasureValue,
     Project,
@@ -320,3 +321,56 @@ def measure_values_import(*, actor: Actor, measure: Measure, series: Series) -> 
                 found.save()
                 changed += 1
     return ImportResult(added=added, changed=changed, unchanged=unchanged)
+
+
+def _consultation_values(data: dict[str, Any]) -> dict[str, Any]:
+    errors: dict[str, str] = {}
+    values = {
+        "activity": (data.get("activity") or "").strip(),
+        "heard": (data.get("heard") or "").strip(),
+        "changed": (data.get("changed") or "").strip(),
+    }
+    held_on = data.get("held_on")
+    if not isinstance(held_on, dt.date):
+        errors["held_on"] = "Enter the date it was held"
+    elif held_on > today():
+        errors["held_on"] = "The date must not be in the future: record it once it has happened"
+    if data.get("audience") not in Consultation.Audience.values:
+        errors["audience"] = "Choose who took part"
+    if not values["activity"]:
+        errors["activity"] = "Enter what was done, for example a focus group"
+    took_part = data.get("took_part")
+    if not isinstance(took_part, int) or took_part < 1:
+        errors["took_part"] = "Enter how many people took part, as a whole number"
+    if not values["heard"]:
+        errors["heard"] = "Enter what was heard"
+    if errors:
+        raise ValidationError(errors)
+    return values | {"held_on": held_on, "audience": data["audience"], "took_part": took_part}
+
+
+@transaction.atomic
+def engagement_activity_add(*, actor: Actor, project: Project, **data: Any) -> Consultation:
+    values = _consultation_values(data)
+    with acting(actor):
+        return Consultation.objects.create(
+            partnership_id=project.partnership_id, project=project, **values
+        )
+
+
+@transaction.atomic
+def engagement_activity_update(
+    *, actor: Actor, consultation: Consultation, **data: Any
+) -> Consultation:
+    values = _consultation_values(data)
+    with acting(actor):
+        for name, value in values.items():
+            setattr(consultation, name, value)
+        consultation.save()
+    return consultation
+
+
+@transaction.atomic
+def engagement_activity_delete(*, actor: Actor, consultation: Consultation) -> None:
+    with acting(actor):
+        consultation.delete()

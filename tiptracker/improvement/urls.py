@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tiptracker.improvement import cycle_views, driver_views, views
+from tiptracker.improvement import consultation_views, cycle_views, driver_views, views
 
 urlpatterns = [
     path("", views.improvement_programme, name="improvement_programme"),
@@ -107,5 +107,21 @@ urlpatterns = [
         "files/<int:attachment_pk>/",
         cycle_views.improvement_attachment,
         name="improvement_attachment",
+    ),
+    # A project's engagement (a review's consultation activities)
+    path(
+        "<int:project_pk>/engagement/new/",
+        consultation_views.improvement_consultation_new,
+        name="improvement_consultation_new",
+    ),
+    path(
+        "engagement/<int:activity_pk>/edit/",
+        consultation_views.improvement_consultation_edit,
+        name="improvement_consultation_edit",
+    ),
+    path(
+        "engagement/<int:activity_pk>/delete/",
+        consultation_views.improvement_consultation_delete,
+        name="improvement_consultation_delete",
     ),
 ]

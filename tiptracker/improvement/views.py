@@ -104,6 +104,7 @@ def improvement_project(
                 "team__organisation__name", "team__name"
             ),
             "can_edit": can_edit_project(membership, project),
+            "consultations": project.consultations.all(),
             "latest_cycle": project.cycles.select_related("change_idea")
             .order_by("-starts_on", "-id")
             .first(),
