@@ -4,6 +4,7 @@ no database: the same computation (lib/spc.py) draws a measure's chart on its pa
 
 import argparse
 import json
+import sys
 from pathlib import Path
 
 from tiptracker.lib.series import SeriesProblems, read_series
@@ -34,6 +35,12 @@ def cmd_spc(args: argparse.Namespace) -> int:
             f"{path.name} has {len(problems.problems)} problem"
             f"{'' if len(problems.problems) == 1 else 's'}; nothing was charted:\n{lines}"
         ) from None
+    if series.extra_columns:
+        print(
+            f"tiptracker: warning: ignored column{'s' if len(series.extra_columns) > 1 else ''}: "
+            + ", ".join(series.extra_columns),
+            file=sys.stderr,
+        )
     chart = compute(
         series.observations,
         kind=ChartKind(args.chart),

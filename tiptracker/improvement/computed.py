@@ -120,6 +120,8 @@ def measure_refresh(*, measure: Measure, on: dt.date | None = None) -> None:
     edited them."""
     if not measure.computed:
         return
+    # One refresh at a time per measure: two first page views of the month would both add it.
+    Measure.objects.select_for_update().filter(pk=measure.pk).first()
     fresh = computed_values(measure, on=on or today())
     held = {v.on: v for v in MeasureValue.objects.select_for_update().filter(measure=measure)}
     changed = []
@@ -130,9 +132,14 @@ def measure_refresh(*, measure: Measure, on: dt.date | None = None) -> None:
             changed.append(stored)
     MeasureValue.objects.bulk_update(changed, ["value", "updated_at"])
     MeasureValue.objects.bulk_create(
-        MeasureValue(partnership_id=measure.partnership_id, measure=measure, on=day, value=value)
-        for day, value in fresh.items()
-        if day not in held
+        (
+            MeasureValue(
+                partnership_id=measure.partnership_id, measure=measure, on=day, value=value
+            )
+            for day, value in fresh.items()
+            if day not in held
+        ),
+        ignore_conflicts=True,
     )
     # A date no longer computed (nobody in the teams needed the level) goes, unless someone
     # marked it (a new centre line, a note).

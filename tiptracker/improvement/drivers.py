@@ -196,8 +196,8 @@ def change_idea_update(
 def change_idea_delete(*, actor: Actor, idea: ChangeIdea) -> None:
     if idea.cycles.exists():
         raise ValidationError(
-            "This change idea has PDSA cycles: its record of testing is kept. Delete its "
-            "cycles first if it was added by mistake"
+            "This change idea has PDSA cycles, and the record of its testing is kept: edit "
+            "it instead"
         )
     with acting(actor):
         idea.delete()

@@ -28,6 +28,8 @@ from tiptracker.partnerships.actors import Actor
 from tiptracker.partnerships.models import Membership, Organisation
 from tiptracker.workforce.models import Team
 
+# The largest value or target a measure takes (as lib.series reads from a file).
+VALUE_MAX = 1e12
 PROJECT_TEXTS = ("title", "aim_what", "aim_for_whom", "aim_how_much", "service_area", "sponsor")
 
 
@@ -133,6 +135,8 @@ def project_update(
         project.headline_measure = headline_measure
         project.save()
         _set_links(project, members=members, organisations=organisations, teams=teams)
+    # Its teams or start may have changed: what its computed measures count.
+    project.measures.exclude(source=Measure.Source.ENTERED).update(refreshed_at=None)
     return project
 
 
@@ -162,8 +166,8 @@ def _measure_values(data: dict[str, Any]) -> dict[str, Any]:
             errors[name] = message
         values[name] = value
     target = data.get("target")
-    if target is not None and not math.isfinite(target):
-        errors["target"] = "Enter the target as a number"
+    if target is not None and (not math.isfinite(target) or abs(target) > VALUE_MAX):
+        errors["target"] = "Enter the target as a number no larger than a million million"
     baseline = data.get("baseline_points")
     if baseline is not None and baseline < 2:
         errors["baseline_points"] = "A baseline needs at least 2 points (or leave it blank for all)"
@@ -209,6 +213,27 @@ def measure_create(*, actor: Actor, project: Project, **data: Any) -> Measure:
 @transaction.atomic
 def measure_update(*, actor: Actor, measure: Measure, **data: Any) -> Measure:
     values = _measure_values(data)
+    held = list(measure.values.order_by("on"))
+    if held and not measure.computed and values["source"] != Measure.Source.ENTERED:
+        # Working the values out would replace the team's own: a new measure keeps both.
+        raise ValidationError(
+            {
+                "source": "This measure holds values the team entered: add a new measure for "
+                "values worked out from TIP Tracker's records"
+            }
+        )
+    if values["source"] == Measure.Source.ENTERED:
+        probe = Measure(unit=values["unit"], source=Measure.Source.ENTERED)
+        wrong = [v for v in held if value_problem(probe, on=v.on, value=v.value).get("value")]
+        if wrong:
+            days = ", ".join(f"{v.on:%-d %B %Y}" for v in wrong[:5])
+            more = f" and {len(wrong) - 5} more" if len(wrong) > 5 else ""
+            raise ValidationError(
+                {
+                    "unit": f"Values already held do not fit that unit ({days}{more}): "
+                    "correct them first"
+                }
+            )
     with acting(actor):
         for name, value in values.items():
             setattr(measure, name, value)
@@ -230,8 +255,8 @@ def value_problem(measure: Measure, *, on: dt.date, value: float) -> dict[str, s
     problems = {}
     if on > today():
         problems["on"] = "The date must not be in the future"
-    if not math.isfinite(value):
-        problems["value"] = "Enter the value as a number"
+    if not math.isfinite(value) or abs(value) > VALUE_MAX:
+        problems["value"] = "Enter the value as a number no larger than a million million"
     elif measure.unit == Measure.Unit.PERCENTAGE and not 0 <= value <= 100:
         problems["value"] = "A percentage must be from 0 to 100"
     elif measure.unit in (Measure.Unit.COUNT, Measure.Unit.DAYS, Measure.Unit.RATE) and value < 0:
@@ -296,6 +321,8 @@ def measure_values_import(*, actor: Actor, measure: Measure, series: Series) -> 
     """Every value of the file, or none (formats.md's import rules): each date's value is
     added, or corrected where the measure has one for that date; a file imported twice
     changes nothing the second time. Values the file does not mention are kept."""
+    if measure.computed:
+        raise ValidationError(COMPUTED_REFUSED)
     problems = series_problems(measure, series)
     if problems:
         raise ValidationError([str(p) for p in problems])
@@ -314,10 +341,15 @@ def measure_values_import(*, actor: Actor, measure: Measure, series: Series) -> 
                     note=o.note,
                 )
                 added += 1
-            elif (found.value, found.rebase, found.note) == (o.value, o.rebase, o.note):
+                continue
+            # A file without a rebase or note column leaves the value's own as they are
+            # (a new centre line taken from a PDSA cycle survives a re-import of the values).
+            rebase = o.rebase if "rebase" in series.columns else found.rebase
+            note = o.note if "note" in series.columns else found.note
+            if (found.value, found.rebase, found.note) == (o.value, rebase, note):
                 unchanged += 1
             else:
-                found.value, found.rebase, found.note = o.value, o.rebase, o.note
+                found.value, found.rebase, found.note = o.value, rebase, note
                 found.save()
                 changed += 1
     return ImportResult(added=added, changed=changed, unchanged=unchanged)

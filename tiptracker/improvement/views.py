@@ -262,6 +262,10 @@ def improvement_measure_import(
                 f"Imported the file: {result.added} values added, {result.changed} changed, "
                 f"{result.unchanged} already there.",
             )
+            if series.extra_columns:
+                messages.warning(
+                    request, "Columns not used: " + ", ".join(series.extra_columns) + "."
+                )
             return redirect("improvement_measure", membership.partnership.slug, measure.pk)
         if problems:
             form.add_error(

@@ -63,6 +63,9 @@ matplotlib.rcParams.update(
         "xtick.labelsize": FONT_SIZE,
         "ytick.labelsize": FONT_SIZE,
         "legend.fontsize": FONT_SIZE,
+        # People's words ("cost $5 to $10", a note with "$^$") are text, never TeX: read as
+        # mathematics they would turn italic, or fail to draw at all.
+        "text.parse_math": False,
         "svg.hashsalt": "tiptracker",  # stable ids in the SVG, so the same figures give the same file
         "axes.spines.top": False,
         "axes.spines.right": False,
@@ -88,7 +91,15 @@ def wrapped(text: str, width: float) -> list[str]:
             lines[-1] = f"{lines[-1]} {word}"
             continue
         while len(word) > 1 and text_width(word) > width:
-            cut = max([n for n in range(1, len(word)) if text_width(word[:n]) <= width] or [1])
+            # The longest start of the word that fits (widths grow with length: halve the
+            # search, so that a long pasted address costs a few measurements, not hundreds).
+            cut, low, high = 1, 1, len(word) - 1
+            while low <= high:
+                middle = (low + high) // 2
+                if text_width(word[:middle]) <= width:
+                    cut, low = middle, middle + 1
+                else:
+                    high = middle - 1
             lines.append(word[:cut])
             word = word[cut:]
         lines.append(word)

@@ -42,7 +42,8 @@ class SeriesProblems(Exception):
 class Series:
     observations: list[Observation]
     rows: list[int]  # each observation's row in the file, in the same order
-    extra_columns: list[str]
+    extra_columns: list[str]  # ignored, with one warning naming them (formats.md)
+    columns: frozenset[str]  # which of COLUMNS the file has
 
 
 def read_series(binary: IO[bytes], filename: str) -> Series:
@@ -75,7 +76,12 @@ def read_series(binary: IO[bytes], filename: str) -> Series:
         raise SeriesProblems(problems)
     if not observations:
         raise SeriesProblems(file="the file has a header but no rows of values")
-    return Series(observations=observations, rows=rows, extra_columns=table.extra_columns)
+    return Series(
+        observations=observations,
+        rows=rows,
+        extra_columns=table.extra_columns,
+        columns=frozenset(name for name in COLUMNS if name in table.header),
+    )
 
 
 def _observation(

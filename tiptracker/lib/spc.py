@@ -379,6 +379,8 @@ def _xmr(
     for start, end in _runs(sides, XMR_SHIFT):
         for i in range(start, end):
             signals[i] |= _SHIFT
+    # Points off the centre, before a trend lends a point on it a side for its variation.
+    useful = sum(1 for s in sides if s != 0)
     trends = _trends(values, XMR_TREND, collapse_ties=False)
     for i, direction in trends.items():
         signals[i] |= _TREND
@@ -393,7 +395,7 @@ def _xmr(
         centre=centre,
         upper=upper,
         lower=lower,
-        useful_observations=sum(1 for s in sides if s != 0),
+        useful_observations=useful,
         warnings=tuple(warnings),
     )
     return segment, signals, sides

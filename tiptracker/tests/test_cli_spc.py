@@ -166,3 +166,11 @@ def test_a_missing_file_or_a_bad_baseline_is_a_plain_error(tmp_path, series_file
     with pytest.raises(SystemExit):
         main(["spc", str(series_file)])
     assert "--chart" in capsys.readouterr().err
+
+
+def test_an_unknown_column_is_ignored_with_one_warning(tmp_path, capsys):
+    path = tmp_path / "series.csv"
+    path.write_text("date,value,team\n2022-01-31,1,A\n2022-02-28,2,A\n", encoding="utf-8")
+    status, out, err = spc(capsys, path, "--chart", "run", "--format", "json")
+    assert status == 0 and json.loads(out)["points"][1]["value"] == 2
+    assert err.strip() == "tiptracker: warning: ignored column: team"

@@ -343,3 +343,68 @@ def test_a_value_entered_as_an_adopted_change_starts_a_new_centre(
     assert response.status_code == 302
     first, second = chart_of(measure).segments
     assert (first.centre, second.centre, second.first) == (51, 70, day)
+
+
+def test_a_value_or_target_too_large_to_chart_is_refused(login, member, partnership, project):
+    measure = MeasureFactory(project=project, unit="count")
+    client = login(member)
+    page = client.post(
+        url(partnership, f"measures/{measure.pk}/"),
+        {"on_0": "31", "on_1": "1", "on_2": "2022", "value": "1e20"},
+    ).content.decode()
+    assert "no larger than a million million" in page and not measure.values.exists()
+    page = client.post(
+        url(partnership, f"{project.pk}/measures/new/"),
+        {**MEASURE_FORM, "unit": "count", "target": "1e15"},
+    ).content.decode()
+    assert "no larger than a million million" in page
+
+
+def test_words_that_look_like_mathematics_are_drawn_as_words(login, member, partnership, project):
+    measure = MeasureFactory(project=project)
+    for i, value in enumerate(BEFORE):
+        MeasureValueFactory(
+            measure=measure,
+            on=month_end(i),
+            value=value,
+            note="cost $5 to $10, a $^$ b" if i == 3 else "",
+        )
+    response = login(member).get(url(partnership, f"measures/{measure.pk}/"))
+    assert response.status_code == 200 and "<svg" in response.content.decode()
+
+
+def test_a_file_without_rebase_or_note_keeps_the_values_own(login, member, partnership, project):
+    measure = MeasureFactory(project=project)
+    MeasureValueFactory(
+        measure=measure, on=month_end(0), value=50, rebase=True, note="PDSA 1 adopted"
+    )
+    content = b"date,value,extra\n" + f"{month_end(0)},51\n".encode()
+    response = login(member).post(
+        url(partnership, f"measures/{measure.pk}/import/"),
+        {"file": SimpleUploadedFile("values.csv", content, content_type="text/csv")},
+        follow=True,
+    )
+    kept = measure.values.get()
+    assert (kept.value, kept.rebase, kept.note) == (51, True, "PDSA 1 adopted")
+    page = response.content.decode()
+    assert "1 changed" in page and "Columns not used: extra." in page
+
+
+def test_a_measure_s_values_are_never_silently_replaced_or_broken_by_an_edit(
+    login, member, partnership, project
+):
+    measure = MeasureFactory(project=project, unit="count")
+    MeasureValueFactory(measure=measure, on=month_end(0), value=150)
+    client = login(member)
+    page = client.post(
+        url(partnership, f"measures/{measure.pk}/edit/"),
+        {**MEASURE_FORM, "source": "coverage", "level": "1"},
+    ).content.decode()
+    assert "This measure holds values the team entered" in page
+    page = client.post(
+        url(partnership, f"measures/{measure.pk}/edit/"), MEASURE_FORM
+    ).content.decode()
+    assert "Values already held do not fit that unit (31 January 2021)" in page
+    measure.refresh_from_db()
+    assert (measure.source, measure.unit) == ("entered", "count")
+    assert list(measure.values.values_list("value", flat=True)) == [150]

@@ -438,3 +438,9 @@ def test_run_chart_json_has_no_limits_and_anhoej_adds_the_crossings():
     assert "warnings" not in anhoej  # ten useful points are enough for both rules
     short = run(SWING[:4], rules=RuleSet.ANHOEJ).as_json()["segments"][0]
     assert len(short["warnings"]) == 2
+
+
+def test_a_trend_point_on_the_centre_is_not_a_useful_observation():
+    # 1 .. 7: mean 4, the point 4 on the centre; all seven a trend.
+    (segment,) = xmr([1, 2, 3, 4, 5, 6, 7]).segments
+    assert segment.useful_observations == 6
