@@ -104,18 +104,15 @@ def improvement_cycle_attachment_add(
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
         upload = form.cleaned_data["file"]
-        if upload.size > 5 * 1024 * 1024:
-            form.add_error("file", "The file must be smaller than 5 MB")
+        try:
+            added = services.attachment_add(
+                actor=membership.user, cycle=cycle, name=upload.name, data=upload.read()
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
         else:
-            try:
-                added = services.attachment_add(
-                    actor=membership.user, cycle=cycle, name=upload.name, data=upload.read()
-                )
-            except ValidationError as error:
-                add_service_error(form, error)
-            else:
-                messages.success(request, f"Added the file {added.name}.")
-                return redirect("improvement_cycle", membership.partnership.slug, cycle.pk)
+            messages.success(request, f"Added the file {added.name}.")
+            return redirect("improvement_cycle", membership.partnership.slug, cycle.pk)
     return _cycle_page(request, membership, cycle, attachment_form=form, status=400)
 
 

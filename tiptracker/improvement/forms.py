@@ -12,6 +12,7 @@ from tiptracker.lib.fields import max_length_of
 from tiptracker.lib.levels import Level
 from tiptracker.lib.users import user_name
 from tiptracker.partnerships.models import Membership, Organisation
+from tiptracker.training.claims import EvidenceRefused, check_name_and_size
 from tiptracker.workforce.models import Team
 
 
@@ -445,6 +446,16 @@ class AttachmentForm(forms.Form):
         help_text="A PDF, a photo or scan (.jpg or .png), or a Word document, smaller than 5 MB: a data collection sheet, a photo of the run chart on the wall.",
         error_messages={"required": "Choose a file to add", "empty": "The chosen file is empty"},
     )
+
+    def clean_file(self):  # type: ignore[no-untyped-def]
+        """Its kind and size before it is read: learning claims' evidence rules (a file far
+        too large is never read into memory; its contents are checked by the service)."""
+        upload = self.cleaned_data["file"]
+        try:
+            check_name_and_size(upload.name, upload.size)
+        except EvidenceRefused as refused:
+            raise forms.ValidationError(str(refused)) from None
+        return upload
 
 
 class RebaseForm(forms.Form):
