@@ -10,6 +10,7 @@ with no entry fails the test: a new page cannot ship without a policy.
 import re
 
 import pytest
+from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from rest_framework.views import APIView
@@ -233,6 +234,19 @@ POLICY: dict[str, dict[str, object]] = {
     "network_member_new": {GET: only(Role.ADMIN), POST: only(Role.ADMIN)},
     "network_member_detail": {GET: ALL, POST: only(Role.ADMIN)},
     "network_member_edit": {GET: only(Role.ADMIN), POST: only(Role.ADMIN)},
+    # Coaching, mentoring and peer networks: every member reads; administrators and L&D
+    # officers write. Removing a person and deleting a meeting need the button's word, which
+    # the empty POST lacks (and the world's people came to its meeting, so they stay).
+    "coaching_groups": {GET: ALL},
+    "coaching_group_new": {GET: TRAINING_ADMINS, POST: TRAINING_ADMINS},
+    "coaching_group_detail": {GET: ALL},
+    "coaching_group_edit": {GET: TRAINING_ADMINS, POST: TRAINING_ADMINS},
+    "coaching_group_end": {GET: TRAINING_ADMINS, POST: TRAINING_ADMINS},
+    "coaching_person_add": {GET: TRAINING_ADMINS, POST: TRAINING_ADMINS},
+    "coaching_person_remove": {GET: TRAINING_ADMINS, POST: TRAINING_ADMINS},
+    "coaching_meeting_new": {GET: TRAINING_ADMINS, POST: TRAINING_ADMINS},
+    "coaching_meeting_edit": {GET: TRAINING_ADMINS, POST: TRAINING_ADMINS},
+    "coaching_meeting_delete": {GET: TRAINING_ADMINS, POST: TRAINING_ADMINS},
     "api_network_members": {GET: ALL, POST: only(Role.ADMIN)},
     "api_network_member_detail": {GET: ALL, PATCH: only(Role.ADMIN)},
     "api_network_activities": {GET: ALL, POST: only(Role.ADMIN)},
@@ -329,6 +343,7 @@ POLICY: dict[str, dict[str, object]] = {
     "improvement_measure": {GET: ALL, POST: PROJECT_TEAM},
     "improvement_measure_edit": {GET: PROJECT_TEAM, POST: PROJECT_TEAM},
     "improvement_measure_import": {POST: PROJECT_TEAM},
+    "improvement_measure_delete": {GET: PROJECT_TEAM, POST: PROJECT_TEAM},
     "improvement_measure_png": {GET: ALL},
     "improvement_measure_csv": {GET: ALL},
     "improvement_value_delete": {GET: PROJECT_TEAM, POST: PROJECT_TEAM},
@@ -346,11 +361,27 @@ POLICY: dict[str, dict[str, object]] = {
     "improvement_cycle_new": {GET: PROJECT_TEAM, POST: PROJECT_TEAM},
     "improvement_cycle": {GET: ALL},
     "improvement_cycle_edit": {GET: PROJECT_TEAM, POST: PROJECT_TEAM},
+    "improvement_cycle_delete": {GET: PROJECT_TEAM, POST: PROJECT_TEAM},
     "improvement_cycle_attachment_add": {POST: PROJECT_TEAM},
     "improvement_cycle_rebase": {POST: PROJECT_TEAM},
     "improvement_attachment": {GET: ALL},
+    "improvement_attachment_delete": {GET: PROJECT_TEAM, POST: PROJECT_TEAM},
     "improvement_consultation_new": {GET: PROJECT_TEAM, POST: PROJECT_TEAM},
     "improvement_consultation_edit": {GET: PROJECT_TEAM, POST: PROJECT_TEAM},
+    # The same through the API.
+    "api_improvement_projects": {GET: ALL, POST: TRAINING_ADMINS},
+    "api_improvement_project": {GET: ALL, PATCH: PROJECT_TEAM},
+    "api_improvement_drivers": {GET: ALL, POST: PROJECT_TEAM},
+    "api_improvement_driver": {GET: ALL, PATCH: PROJECT_TEAM, DELETE: PROJECT_TEAM},
+    "api_improvement_ideas": {GET: ALL, POST: PROJECT_TEAM},
+    "api_improvement_idea": {GET: ALL, PATCH: PROJECT_TEAM, DELETE: PROJECT_TEAM},
+    "api_improvement_cycles": {GET: ALL, POST: PROJECT_TEAM},
+    "api_improvement_cycle": {GET: ALL, PATCH: PROJECT_TEAM},
+    "api_improvement_measures": {GET: ALL, POST: PROJECT_TEAM},
+    "api_improvement_measure": {GET: ALL, PATCH: PROJECT_TEAM},
+    "api_improvement_values": {GET: ALL, POST: PROJECT_TEAM},
+    "api_improvement_value": {GET: ALL, DELETE: PROJECT_TEAM},
+    "api_improvement_chart": {GET: ALL},
     "improvement_consultation_delete": {GET: PROJECT_TEAM, POST: PROJECT_TEAM},
     "lived_interest": {GET: PUBLIC, POST: PUBLIC},
     "lived_status": {GET: PUBLIC},
@@ -393,6 +424,18 @@ PK_OF = {
     "api_lived_record_consents": "record_pk",
     "api_lived_record_involvements": "record_pk",
     "api_lived_record_export": "record_pk",
+    "api_improvement_project": "project_pk",
+    "api_improvement_drivers": "project_pk",
+    "api_improvement_ideas": "project_pk",
+    "api_improvement_measures": "project_pk",
+    "api_improvement_driver": "driver_pk",
+    "api_improvement_idea": "idea_pk",
+    "api_improvement_cycles": "idea_pk",
+    "api_improvement_cycle": "cycle_pk",
+    "api_improvement_measure": "measure_pk",
+    "api_improvement_values": "measure_pk",
+    "api_improvement_chart": "measure_pk",
+    "api_improvement_value": "value_pk",
 }
 
 
@@ -428,6 +471,15 @@ def _url(name: str, route: str, kwargs: dict) -> str:
 
 
 def _request(client: Client, method: str, url: str):
+    """What a request writes is undone after it, so that every caller meets the same world
+    (the first allowed role's DELETE does not leave the next a 404)."""
+    with transaction.atomic():
+        response = _sent(client, method, url)
+        transaction.set_rollback(True)
+    return response
+
+
+def _sent(client: Client, method: str, url: str):
     if method == "GET":
         return client.get(url)
     if method == "POST":

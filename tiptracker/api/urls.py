@@ -9,6 +9,9 @@ from tiptracker.api import (
     feedback,
     funding,
     impact,
+    improvement,
+    improvement_cycles,
+    improvement_measures,
     lived,
     lived_records,
     network,
@@ -22,6 +25,72 @@ from tiptracker.api import (
 )
 
 partnership_patterns = [
+    # The improvement programme (issue 17).
+    path(
+        "improvement/projects/",
+        improvement.ProjectListCreateApi.as_view(),
+        name="api_improvement_projects",
+    ),
+    path(
+        "improvement/projects/<int:pk>/",
+        improvement.ProjectDetailApi.as_view(),
+        name="api_improvement_project",
+    ),
+    path(
+        "improvement/projects/<int:pk>/drivers/",
+        improvement.DriverListCreateApi.as_view(),
+        name="api_improvement_drivers",
+    ),
+    path(
+        "improvement/drivers/<int:pk>/",
+        improvement.DriverDetailApi.as_view(),
+        name="api_improvement_driver",
+    ),
+    path(
+        "improvement/projects/<int:pk>/ideas/",
+        improvement.IdeaListCreateApi.as_view(),
+        name="api_improvement_ideas",
+    ),
+    path(
+        "improvement/ideas/<int:pk>/",
+        improvement.IdeaDetailApi.as_view(),
+        name="api_improvement_idea",
+    ),
+    path(
+        "improvement/ideas/<int:pk>/cycles/",
+        improvement_cycles.CycleListCreateApi.as_view(),
+        name="api_improvement_cycles",
+    ),
+    path(
+        "improvement/cycles/<int:pk>/",
+        improvement_cycles.CycleDetailApi.as_view(),
+        name="api_improvement_cycle",
+    ),
+    path(
+        "improvement/projects/<int:pk>/measures/",
+        improvement_measures.MeasureListCreateApi.as_view(),
+        name="api_improvement_measures",
+    ),
+    path(
+        "improvement/measures/<int:pk>/",
+        improvement_measures.MeasureDetailApi.as_view(),
+        name="api_improvement_measure",
+    ),
+    path(
+        "improvement/measures/<int:pk>/values/",
+        improvement_measures.ValueListRecordApi.as_view(),
+        name="api_improvement_values",
+    ),
+    path(
+        "improvement/values/<int:pk>/",
+        improvement_measures.ValueDetailApi.as_view(),
+        name="api_improvement_value",
+    ),
+    path(
+        "improvement/measures/<int:pk>/chart/",
+        improvement_measures.MeasureChartApi.as_view(),
+        name="api_improvement_chart",
+    ),
     path("organisations/", views.OrganisationListApi.as_view(), name="api_organisations"),
     path("teams/", views.TeamListApi.as_view(), name="api_teams"),
     path("staff/", views.StaffListApi.as_view(), name="api_staff"),

@@ -32,6 +32,11 @@ from tiptracker.accounts.services import api_token_create
 from tiptracker.engagement.tests.factories import EngagementFactory
 from tiptracker.feedback.starter import surveys_starter_set
 from tiptracker.funding.tests.factories import AllocationFactory, CommitmentFactory
+from tiptracker.improvement.cycles import cycle_create
+from tiptracker.improvement.drivers import change_idea_add, driver_add
+from tiptracker.improvement.services import project_create
+from tiptracker.improvement.tests.factories import MeasureFactory, MeasureValueFactory
+from tiptracker.lib.dates import month_end, months_after
 from tiptracker.lib.levels import Level
 from tiptracker.lived.tests.factories import coordinator, interest
 from tiptracker.lived.tests.unlock import unlocked_client
@@ -155,6 +160,7 @@ def demo(partnership, persona):
     consultation = consultation_add(
         actor=admin, report=report, consultee="Staff forum", consulted_on=dt.date(2022, 5, 1)
     )
+    improvement = _improvement_project(partnership, admin, teams[0], organisations[0])
     return {
         "admin": admin,
         "coordinator": _unlocked_session(lived_coordinator),
@@ -181,8 +187,61 @@ def demo(partnership, persona):
             )
             .first()
             .pk,
+            **improvement,
         },
         "consultation": consultation.pk,
+    }
+
+
+def _improvement_project(partnership, admin, team, organisation) -> dict:
+    """A test of change with a driver diagram, a tested idea and a measure of 14 months."""
+    project = project_create(
+        actor=admin.user,
+        partnership_id=partnership.id,
+        title="First appointments",
+        aim_what="More young people attend",
+        aim_for_whom="Young people",
+        aim_how_much="From 55% to 80%",
+        aim_by=dt.date(2023, 3, 31),
+        status="testing",
+        starts_on=dt.date(2021, 1, 1),
+        members=[admin],
+        organisations=[organisation],
+        teams=[team],
+    )
+    primary = driver_add(actor=admin.user, project=project, kind="primary", title="Welcome")
+    secondary = driver_add(
+        actor=admin.user, project=project, kind="secondary", title="Choice", parent=primary
+    )
+    idea = change_idea_add(
+        actor=admin.user,
+        project=project,
+        title="Text reminder",
+        description="",
+        drivers=[secondary],
+    )
+    cycle = cycle_create(
+        actor=admin.user,
+        idea=idea,
+        title="One week of texts",
+        starts_on=dt.date(2021, 6, 1),
+        question="Do more come?",
+        prediction="Yes",
+    )
+    measure = MeasureFactory(project=project)
+    values = [
+        MeasureValueFactory(
+            measure=measure, on=month_end(months_after(dt.date(2021, 1, 1), m)), value=v
+        )
+        for m, v in enumerate([50, 52, 49, 55, 51, 53, 60, 62, 61, 64, 63, 66, 65, 67])
+    ]
+    return {
+        "projects": project.pk,
+        "drivers": secondary.pk,
+        "ideas": idea.pk,
+        "cycles": cycle.pk,
+        "measures": measure.pk,
+        "values": values[-1].pk,
     }
 
 
