@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 
 from tiptracker.lib.dates import entered_date_problem
+from tiptracker.lib.tabular import control_character
 
 
 def posted(request: HttpRequest) -> QueryDict | None:
@@ -142,3 +143,21 @@ class DatePartsField(forms.MultiValueField):
         if problem:
             raise ValidationError(f"The {self.what} {problem}")
         return entered
+
+
+def no_control_characters(label: str, *, multiline: bool = False) -> Callable[[str], None]:
+    """A text field's validator refusing what an import refuses in a cell (lib/tabular.py
+    control_character): invisible control characters, and in a one-line field a tab or a
+    line break too (a box of several lines keeps them). They break exports (a Word or XLSX
+    file cannot hold them) and are never meant. NUL is left to Django's own validator, which
+    every CharField has, so that it is not refused twice."""
+
+    def check(value: str) -> None:
+        if not isinstance(value, str) or "\x00" in value:
+            return
+        problem = control_character(value, multiline=multiline)
+        if problem is not None:
+            problem = problem.replace("this column takes", "it takes")
+            raise ValidationError(f"{label} {problem}", code="control_character")
+
+    return check

@@ -18,12 +18,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tiptracker.feedback.models import (
+    Answer,
     CourseSurvey,
     Invitation,
+    Question,
     Survey,
     SurveyVersion,
+    Timepoint,
     version_in_use,
 )
+from tiptracker.feedback.periods import Period
 
 
 def surveys_list_for(partnership_id: int) -> QuerySet[Survey]:
@@ -131,3 +135,62 @@ def surveys_waiting_for(staff_id: int) -> list[SurveyWaiting]:
             )
         )
     return sorted(found, key=lambda waiting: waiting.closes_at)
+
+
+@dataclass(frozen=True)
+class PracticeChanges:
+    """People who answered the follow-up question about a change to their practice in one
+    quarter, and those of them who chose its change answer (the starter survey's "Yes")."""
+
+    answered: int
+    changed: int
+
+
+def practice_changes_by_quarter(
+    partnership_id: int, *, team_ids: list[int] | None, since: dt.date, until: dt.date
+) -> dict[dt.date, PracticeChanges]:
+    """By the last day of the financial-year quarter the answer was given in (from `since`
+    to `until`, both included): the people of `team_ids` (None: anyone in the partnership)
+    who answered a follow-up survey's change question, and those who chose its change
+    answer. People, not responses: someone who answered about two courses in a quarter
+    counts once, as changed if either answer says so. The team is the staff record's team
+    now.
+
+    Only attributable responses count: an anonymous one names nobody (so belongs to no
+    team), and anonymous answers are published only through released cells (release.py),
+    never counted live. One query for the questions, one for the answers."""
+    change_number = {
+        question_id: choices.index(change_answer)
+        for question_id, choices, change_answer in Question.objects.filter(
+            version__survey__partnership_id=partnership_id, kind=Question.Kind.SINGLE
+        )
+        .exclude(change_answer="")
+        .values_list("id", "choices", "change_answer")
+        if change_answer in choices
+    }
+    if not change_number:
+        return {}
+    answers = Answer.objects.filter(
+        partnership_id=partnership_id,
+        timepoint=Timepoint.FOLLOW_UP,
+        question_id__in=list(change_number),
+        response__anonymous=False,
+        response__staff__isnull=False,
+        response__given_on__gte=since,
+        response__given_on__lte=until,
+    )
+    if team_ids is not None:
+        answers = answers.filter(response__staff__team_id__in=team_ids)
+    answered: dict[dt.date, set[object]] = {}
+    changed: dict[dt.date, set[object]] = {}
+    for staff_id, given_on, question_id, number in answers.values_list(
+        "response__staff_id", "response__given_on", "question_id", "number"
+    ):
+        quarter_end = Period.of(given_on).ends_before - dt.timedelta(days=1)
+        answered.setdefault(quarter_end, set()).add(staff_id)
+        if number == change_number[question_id]:
+            changed.setdefault(quarter_end, set()).add(staff_id)
+    return {
+        day: PracticeChanges(answered=len(people), changed=len(changed.get(day, ())))
+        for day, people in sorted(answered.items())
+    }

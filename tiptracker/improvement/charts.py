@@ -4,7 +4,7 @@ computation), the words beside it and the table of the same figures."""
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from tiptracker.improvement.models import Measure, MeasureValue, PdsaCycle, Project
+from tiptracker.improvement.models import Measure, MeasureValue, PdsaCycle, Project, lower_first
 from tiptracker.improvement.selectors import (
     annotations_of,
     chart_from,
@@ -25,11 +25,6 @@ def number(value: float | None, unit: str = "") -> str:
     text = f"{value:,.2f}".rstrip("0").rstrip(".")
     text = "0" if text == "-0" else text
     return f"{text}%" if unit == Measure.Unit.PERCENTAGE else text
-
-
-def _lower_first(words: str) -> str:
-    """For words that follow a colon in a sentence: 'Against the target: the process ...'."""
-    return words[:1].lower() + words[1:]
 
 
 @dataclass
@@ -103,8 +98,8 @@ def shown_from(
             else "The chart's figures are in the table below."
         ),
         latest=latest,
-        latest_words=_lower_first(variation_words(latest.variation)) if latest else "",
-        assurance_words=_lower_first(assurance_words(assurance)) if assurance else "",
+        latest_words=lower_first(variation_words(latest.variation)) if latest else "",
+        assurance_words=lower_first(assurance_words(assurance)) if assurance else "",
     )
     if thumbnail:
         return shown

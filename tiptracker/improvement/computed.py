@@ -1,13 +1,16 @@
 """Measures computed from TIP Tracker's own records for the teams taking part in a project:
 coverage at a framework level at each month end (training's coverage rule, in SQL, once for
-every month), the people who attended training sessions in each month, and the trauma
-ambassadors in post at each month end.
+every month), the people who attended training sessions in each month, the trauma
+ambassadors in post at each month end, and the share of people answering the follow-up
+survey who report a change to their practice, each quarter.
 
 The values are kept as the measure's values (so that the chart, its table, its downloads and
 its new centre lines work as for any measure) and worked out again when they are due: when
 training's coverage changed (training.signals.coverage_changed marks the partnership's
-computed measures due), when a day has passed (a new month end, a new ambassador), and when
-the measure is created or edited. A date's rebase and note survive a refresh.
+computed measures due), on a new day (a new month or quarter end, a new ambassador, the
+follow-up answers given since), and when the measure is created or edited. A date's rebase
+and note survive a refresh, except a practice-change quarter that falls below the
+small-number threshold: that value goes whatever marks it.
 """
 
 import datetime as dt
@@ -17,8 +20,10 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from tiptracker.feedback.selectors import practice_changes_by_quarter
 from tiptracker.improvement.models import Measure, MeasureValue, Project
 from tiptracker.lib.dates import month_end, months_after, today
+from tiptracker.lib.suppression import rate, threshold
 from tiptracker.network.models import NetworkMember
 from tiptracker.training.coverage import coverage_by_month, percent
 from tiptracker.training.models import Booking
@@ -29,7 +34,6 @@ MONTHS_MAX = 60
 # With no start date, this many months back; with one, the year before it as a baseline.
 MONTHS_WITHOUT_START = 24
 BASELINE_MONTHS = 12
-REFRESH_AFTER = dt.timedelta(days=1)
 
 
 def month_ends_of(project: Project, *, on: dt.date) -> list[dt.date]:
@@ -46,6 +50,12 @@ def month_ends_of(project: Project, *, on: dt.date) -> list[dt.date]:
         ends.append(cursor)
         cursor = cursor.replace(day=1) - dt.timedelta(days=1)
     return list(reversed(ends))
+
+
+def quarter_ends_of(project: Project, *, on: dt.date) -> list[dt.date]:
+    """The quarter ends (30 June, 30 September, 31 December, 31 March: the feedback app's
+    financial-year quarters end on them too) among month_ends_of(project, on=on)."""
+    return [day for day in month_ends_of(project, on=on) if day.month % 3 == 0]
 
 
 def team_ids_of(project: Project) -> list[int] | None:
@@ -110,7 +120,48 @@ def computed_values(measure: Measure, *, on: dt.date) -> dict[dt.date, float]:
             )
             for day in ends
         }
+    if measure.source == Measure.Source.PRACTICE:
+        return _practice_change_rates(measure, teams, on=on)
     return {}
+
+
+def _practice_change_rates(
+    measure: Measure, teams: list[int] | None, *, on: dt.date
+) -> dict[dt.date, float]:
+    """Each quarter's share (%) of the people in `teams` answering the follow-up question
+    about their practice who chose its change answer, for the quarters the small-numbers
+    rule lets show (lib/suppression.rate: at least the threshold answered, and at least the
+    threshold reported a change). Any other quarter has no value at all: a stored rate from
+    a handful of people would be as telling as their answers."""
+    quarters = quarter_ends_of(measure.project, on=on)
+    if not quarters:
+        return {}
+    found = practice_changes_by_quarter(
+        measure.partnership_id,
+        team_ids=teams,
+        since=months_after(quarters[0], -2).replace(day=1),
+        until=quarters[-1],
+    )
+    at = threshold()
+    shown: dict[dt.date, float] = {}
+    for day in quarters:
+        figures = found.get(day)
+        if figures is None or rate(figures.changed, figures.answered, at=at).suppressed:
+            continue
+        share = percent(figures.changed, figures.answered)
+        if share is not None:
+            shown[day] = share
+    return shown
+
+
+def quarters_not_shown(measure: Measure, *, on: dt.date | None = None) -> list[dt.date]:
+    """A practice-change measure's quarter ends that have no value: too few answered (none
+    included, so that the list does not tell a quiet quarter from one with a few answers),
+    or too few reported a change. What the measure's page lists under its chart."""
+    if measure.source != Measure.Source.PRACTICE:
+        return []
+    held = set(measure.values.values_list("on", flat=True))
+    return [day for day in quarter_ends_of(measure.project, on=on or today()) if day not in held]
 
 
 @transaction.atomic
@@ -142,17 +193,29 @@ def measure_refresh(*, measure: Measure, on: dt.date | None = None) -> None:
         ignore_conflicts=True,
     )
     # A date no longer computed (nobody in the teams needed the level) goes, unless someone
-    # marked it (a new centre line, a note).
-    gone = [v.pk for day, v in held.items() if day not in fresh and not (v.rebase or v.note)]
+    # marked it (a new centre line, a note). A practice-change quarter goes even then: it is
+    # no longer computed because too few people are behind it now (someone moved team).
+    marks_keep = measure.source != Measure.Source.PRACTICE
+    gone = [
+        v.pk
+        for day, v in held.items()
+        if day not in fresh and not (marks_keep and (v.rebase or v.note))
+    ]
     MeasureValue.objects.filter(pk__in=gone).delete()
     Measure.objects.filter(pk=measure.pk).update(refreshed_at=timezone.now())
     measure.refreshed_at = timezone.now()
 
 
 def due(measure: Measure) -> bool:
+    """Marked due (its records changed), or last worked out on an earlier day: a new month or
+    quarter end shows from the first page of its first day, not a day after the last
+    refresh. Follow-up answers are given on the day they are recorded, so a quarter's figures
+    are complete when it ends: a daily refresh misses none of them (feedback sends no signal)."""
     if not measure.computed:
         return False
-    return measure.refreshed_at is None or timezone.now() - measure.refreshed_at > REFRESH_AFTER
+    if measure.refreshed_at is None:
+        return True
+    return timezone.localtime(measure.refreshed_at).date() < today()
 
 
 def refresh_due(measures: list[Measure]) -> None:

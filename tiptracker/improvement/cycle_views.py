@@ -17,7 +17,7 @@ from tiptracker.improvement.access import (
     get_idea_for_user,
     require_project_editor,
 )
-from tiptracker.improvement.forms import AttachmentForm, CycleForm, RebaseForm
+from tiptracker.improvement.forms import AttachmentForm, CycleForm, DeleteForm, RebaseForm
 from tiptracker.improvement.models import MeasureValue, PdsaCycle
 from tiptracker.partnerships import access
 from tiptracker.partnerships.models import Membership
@@ -95,6 +95,31 @@ def improvement_cycle_edit(
 
 
 @access.partnership_view(READ_ROLES)
+@require_http_methods(["GET", "POST"])
+def improvement_cycle_delete(
+    request: HttpRequest, membership: Membership, cycle_pk: int
+) -> HttpResponse:
+    cycle = get_cycle_for_user(membership, cycle_pk)
+    require_project_editor(membership, cycle.project)
+    title = str(cycle)  # the cycle has no number left once it is gone
+    return form_page(
+        request,
+        form=DeleteForm(posted(request)),
+        save=lambda _: services.cycle_delete(actor=membership.user, cycle=cycle),
+        saved_message=lambda _: f"Deleted {title}.",
+        done=redirect("improvement_idea", membership.partnership.slug, cycle.change_idea_id),
+        template="improvement/cycle_delete.html",
+        context=lambda: {
+            "cycle": cycle,
+            "idea": cycle.change_idea,
+            "project": cycle.project,
+            "previous": PdsaCycle.objects.filter(next_cycle=cycle).first(),
+            "attachments": list(cycle.attachments.only("pk", "name", "cycle_id")),
+        },
+    )
+
+
+@access.partnership_view(READ_ROLES)
 @require_http_methods(["POST"])
 def improvement_cycle_attachment_add(
     request: HttpRequest, membership: Membership, cycle_pk: int
@@ -125,6 +150,25 @@ def improvement_attachment(
     response["Content-Disposition"] = f'attachment; filename="{attachment.name}"'
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@access.partnership_view(READ_ROLES)
+@require_http_methods(["GET", "POST"])
+def improvement_attachment_delete(
+    request: HttpRequest, membership: Membership, attachment_pk: int
+) -> HttpResponse:
+    attachment = get_attachment_for_user(membership, attachment_pk)
+    cycle = attachment.cycle
+    require_project_editor(membership, cycle.project)
+    return form_page(
+        request,
+        form=DeleteForm(posted(request)),
+        save=lambda _: services.attachment_delete(actor=membership.user, attachment=attachment),
+        saved_message=lambda _: f"Deleted the file {attachment.name}.",
+        done=redirect("improvement_cycle", membership.partnership.slug, cycle.pk),
+        template="improvement/attachment_delete.html",
+        context={"attachment": attachment, "cycle": cycle, "project": cycle.project},
+    )
 
 
 @access.partnership_view(READ_ROLES)

@@ -86,12 +86,40 @@ def cycle_create(*, actor: Actor, idea: ChangeIdea, **data: Any) -> PdsaCycle:
 
 @transaction.atomic
 def cycle_update(*, actor: Actor, cycle: PdsaCycle, **data: Any) -> PdsaCycle:
+    """As cycle_create links them: a cycle that now ends in 'adapt' is linked to the next
+    cycle of its ramp (if there is one, and no other cycle leads to it); one that no longer
+    does leads to no next test."""
     values = _values(data)
     with acting(actor):
         for name, value in values.items():
             setattr(cycle, name, value)
+        if cycle.act != PdsaCycle.Act.ADAPT:
+            cycle.next_cycle = None
+        elif cycle.next_cycle_id is None:
+            cycle.next_cycle = (
+                PdsaCycle.objects.filter(
+                    change_idea_id=cycle.change_idea_id,
+                    number__gt=cycle.number,
+                    previous_cycle__isnull=True,
+                )
+                .order_by("number")
+                .first()
+            )
         cycle.save()
     return cycle
+
+
+@transaction.atomic
+def cycle_delete(*, actor: Actor, cycle: PdsaCycle) -> None:
+    """The cycle, its files and its mark on the charts go. The cycle before it, if it led
+    here, leads nowhere now (recorded in its history); the ramp's other cycles keep their
+    numbers, which notes and meetings refer to. A new centre line started from it stays: the
+    change was adopted whatever the record says now."""
+    with acting(actor):
+        for previous in PdsaCycle.objects.filter(next_cycle=cycle):
+            previous.next_cycle = None
+            previous.save(update_fields=["next_cycle", "updated_at"])
+        cycle.delete()
 
 
 ATTACHMENTS_MAX = 10
@@ -114,6 +142,12 @@ def attachment_add(*, actor: Actor, cycle: PdsaCycle, name: str, data: bytes) ->
             size=len(data),
             data=data,
         )
+
+
+@transaction.atomic
+def attachment_delete(*, actor: Actor, attachment: PdsaAttachment) -> None:
+    with acting(actor):
+        attachment.delete()
 
 
 def rebase_offers(cycle: PdsaCycle) -> list[tuple[Measure, MeasureValue]]:

@@ -6,7 +6,7 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 
-from tiptracker.forms import DatePartsField
+from tiptracker.forms import DatePartsField, no_control_characters
 from tiptracker.improvement.models import Consultation, Driver, Measure, PdsaCycle, Project
 from tiptracker.lib.fields import max_length_of
 from tiptracker.lib.levels import Level
@@ -28,6 +28,7 @@ def _text(label: str, model: type, name: str, *, missing: str = "", **kw: Any) -
             "required": missing,
             "max_length": f"{label.split(' (')[0]} must be {limit} characters or fewer",
         },
+        validators=[no_control_characters(label.split(" (")[0])],
         **kw,
     )
 
@@ -60,6 +61,7 @@ class ProjectForm(forms.Form):
         widget=forms.Textarea,
         help_text="The aim, as the team would say it: what will be better.",
         error_messages={"required": "Enter what the project will improve"},
+        validators=[no_control_characters("What will improve", multiline=True)],
     )
     aim_for_whom = _text(
         "For whom",
@@ -172,7 +174,7 @@ class MeasureForm(forms.Form):
         widget=forms.RadioSelect,
         initial=Measure.Source.ENTERED,
         required=False,  # left out: entered
-        help_text="A measure worked out from TIP Tracker's records counts the project's teams (or, with none, its organisations) at each month end, from a year before the project started.",
+        help_text="A measure worked out from TIP Tracker's records counts the project's teams (or, with none, its organisations) at each month end (the practice-change rate: each quarter end), from a year before the project started.",
     )
     level = forms.TypedChoiceField(
         label="Framework level (for coverage)",
@@ -202,6 +204,7 @@ class MeasureForm(forms.Form):
         error_messages={
             "required": "Enter the operational definition: exactly what is counted, and how"
         },
+        validators=[no_control_characters("The operational definition", multiline=True)],
     )
     unit = forms.ChoiceField(label="Unit", choices=Measure.Unit.choices)
     frequency = forms.ChoiceField(
@@ -285,6 +288,7 @@ class ValueForm(forms.Form):
         required=False,
         help_text="Shown on the chart, for example what changed.",
         error_messages={"max_length": "The note must be 500 characters or fewer"},
+        validators=[no_control_characters("The note")],
     )
 
 
@@ -354,6 +358,7 @@ class DriverForm(forms.Form):
             "required": "Enter the driver",
             "max_length": "The driver must be 300 characters or fewer",
         },
+        validators=[no_control_characters("The driver")],
     )
 
     def __init__(self, *args: Any, project: Project, **kwargs: Any) -> None:
@@ -372,9 +377,13 @@ class ChangeIdeaForm(forms.Form):
             "required": "Enter the change idea",
             "max_length": "The change idea must be 300 characters or fewer",
         },
+        validators=[no_control_characters("The change idea")],
     )
     description = forms.CharField(
-        label="More about it (optional)", widget=forms.Textarea, required=False
+        label="More about it (optional)",
+        widget=forms.Textarea,
+        required=False,
+        validators=[no_control_characters("More about it", multiline=True)],
     )
     drivers = forms.ModelMultipleChoiceField(
         label="Secondary drivers it serves",
@@ -401,6 +410,7 @@ def _long(label: str, *, missing: str = "", hint: str = "") -> forms.CharField:
         required=bool(missing),
         help_text=hint,
         error_messages={"required": missing},
+        validators=[no_control_characters(label.split(" (")[0], multiline=True)],
     )
 
 
@@ -413,6 +423,7 @@ class CycleForm(forms.Form):
             "required": "Enter a short title for the test",
             "max_length": "The title must be 200 characters or fewer",
         },
+        validators=[no_control_characters("The title")],
     )
     starts_on = DatePartsField(label="Starts", what="date the test starts")
     ends_on = DatePartsField(label="Ends (optional)", what="date the test ends", required=False)
@@ -483,6 +494,7 @@ class ConsultationForm(forms.Form):
             "required": "Enter what was done, for example a focus group",
             "max_length": "What was done must be 200 characters or fewer",
         },
+        validators=[no_control_characters("What was done")],
     )
     took_part = forms.IntegerField(
         label="How many took part",

@@ -67,13 +67,14 @@ class Project(PartnershipRecord, models.Model):
     def aim(self) -> str:
         """The aim as one sentence: what, how much, for whom, by when."""
         return (
-            f"{self.aim_what}: {_lower_first(self.aim_how_much)}, for "
-            f"{_lower_first(self.aim_for_whom)}, by {self.aim_by:%-d %B %Y}"
+            f"{self.aim_what}: {lower_first(self.aim_how_much)}, for "
+            f"{lower_first(self.aim_for_whom)}, by {self.aim_by:%-d %B %Y}"
         )
 
 
-def _lower_first(words: str) -> str:
-    """'From 55% to 75%' inside a sentence; an acronym first ('NHS staff') stays as it is."""
+def lower_first(words: str) -> str:
+    """Words that start a sentence, inside one: 'From 55% to 75%' after a colon; an acronym
+    first ('NHS staff') stays as it is. (charts.py words the chart with it too.)"""
     first = words.split(" ", 1)[0]
     return words if first.isupper() else words[:1].lower() + words[1:]
 
@@ -162,6 +163,12 @@ class Measure(PartnershipRecord, models.Model):
         COVERAGE = "coverage", "Coverage at a framework level in the project's teams (%)"
         ATTENDED = "attended", "People in the project's teams who attended training in the month"
         AMBASSADORS = "ambassadors", "Trauma ambassadors in the project's teams at the month end"
+        # At each quarter end; only named (not anonymous) follow-up answers belong to a team.
+        PRACTICE = (
+            "practice",
+            "People in the project's teams who report a change to their practice at follow-up "
+            "(%, each quarter; named answers only)",
+        )
 
     class Direction(models.TextChoices):
         UP = Improvement.UP.value, "Higher is better"

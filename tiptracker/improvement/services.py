@@ -181,9 +181,15 @@ def _measure_values(data: dict[str, Any]) -> dict[str, Any]:
         if level not in Level.values:
             raise ValidationError({"level": "Choose the framework level the coverage is of"})
         values["unit"] = Measure.Unit.PERCENTAGE
+    elif source == Measure.Source.PRACTICE:
+        values["unit"] = Measure.Unit.PERCENTAGE
+        values["improvement"] = Measure.Direction.UP  # more people changing their practice
     elif source != Measure.Source.ENTERED:
         values["unit"] = Measure.Unit.COUNT
-    if source != Measure.Source.ENTERED:
+    if source == Measure.Source.PRACTICE:
+        # Worked out at each quarter end: feedback's figures are by quarter.
+        values["frequency"] = Measure.Frequency.QUARTERLY
+    elif source != Measure.Source.ENTERED:
         values["frequency"] = Measure.Frequency.MONTHLY  # worked out at each month end
     if values["unit"] == Measure.Unit.PERCENTAGE and target is not None and not 0 <= target <= 100:
         raise ValidationError({"target": "A percentage target must be from 0 to 100"})
@@ -240,6 +246,19 @@ def measure_update(*, actor: Actor, measure: Measure, **data: Any) -> Measure:
         measure.save()
     measure_refresh(measure=measure)
     return measure
+
+
+@transaction.atomic
+def measure_delete(*, actor: Actor, measure: Measure) -> None:
+    """The measure and every value of it go (each in the history). If it headed its project,
+    the project's first remaining measure heads it now, as a first measure does."""
+    project = Project.objects.select_for_update().get(pk=measure.project_id)
+    headed = project.headline_measure_id == measure.pk
+    with acting(actor):
+        measure.delete()
+        if headed:
+            project.headline_measure = project.measures.order_by("id").first()
+            project.save(update_fields=["headline_measure", "updated_at"])
 
 
 COMPUTED_REFUSED = (

@@ -19,6 +19,11 @@ urlpatterns = [
         name="improvement_measure_edit",
     ),
     path(
+        "measures/<int:measure_pk>/delete/",
+        views.improvement_measure_delete,
+        name="improvement_measure_delete",
+    ),
+    path(
         "measures/<int:measure_pk>/import/",
         views.improvement_measure_import,
         name="improvement_measure_import",
@@ -94,6 +99,11 @@ urlpatterns = [
         name="improvement_cycle_edit",
     ),
     path(
+        "cycles/<int:cycle_pk>/delete/",
+        cycle_views.improvement_cycle_delete,
+        name="improvement_cycle_delete",
+    ),
+    path(
         "cycles/<int:cycle_pk>/files/",
         cycle_views.improvement_cycle_attachment_add,
         name="improvement_cycle_attachment_add",
@@ -107,6 +117,11 @@ urlpatterns = [
         "files/<int:attachment_pk>/",
         cycle_views.improvement_attachment,
         name="improvement_attachment",
+    ),
+    path(
+        "files/<int:attachment_pk>/delete/",
+        cycle_views.improvement_attachment_delete,
+        name="improvement_attachment_delete",
     ),
     # A project's engagement (a review's consultation activities)
     path(

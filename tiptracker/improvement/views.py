@@ -21,7 +21,7 @@ from tiptracker.improvement.access import (
     require_project_editor,
 )
 from tiptracker.improvement.charts import measure_chart, measure_png, programme_rows
-from tiptracker.improvement.computed import refresh_due
+from tiptracker.improvement.computed import quarters_not_shown, refresh_due
 from tiptracker.improvement.forms import (
     DeleteForm,
     ImportForm,
@@ -34,6 +34,7 @@ from tiptracker.improvement.models import Measure
 from tiptracker.improvement.selectors import chart_of, programme
 from tiptracker.lib.exports import to_csv
 from tiptracker.lib.series import SeriesProblems, read_series
+from tiptracker.lib.suppression import threshold
 from tiptracker.partnerships import access
 from tiptracker.partnerships.models import Membership
 
@@ -185,6 +186,8 @@ def _measure_page(
             "value_form": value_form or ValueForm(),
             "import_form": import_form or ImportForm(),
             "import_problems": import_problems or [],
+            "not_shown": quarters_not_shown(measure),
+            "small_number": threshold(),
         },
         status=status,
     )
@@ -229,6 +232,30 @@ def improvement_measure_edit(
         done=redirect("improvement_measure", membership.partnership.slug, measure.pk),
         template="improvement/measure_form.html",
         context={"project": measure.project, "measure": measure},
+    )
+
+
+@access.partnership_view(READ_ROLES)
+@require_http_methods(["GET", "POST"])
+def improvement_measure_delete(
+    request: HttpRequest, membership: Membership, measure_pk: int
+) -> HttpResponse:
+    measure = get_measure_for_user(membership, measure_pk)
+    project = measure.project
+    require_project_editor(membership, project)
+    return form_page(
+        request,
+        form=DeleteForm(posted(request)),
+        save=lambda _: services.measure_delete(actor=membership.user, measure=measure),
+        saved_message=lambda _: f"Deleted the measure: {measure}.",
+        done=redirect("improvement_project", membership.partnership.slug, project.pk),
+        template="improvement/measure_delete.html",
+        context=lambda: {
+            "measure": measure,
+            "project": project,
+            "values_count": measure.values.count(),
+            "headline": project.headline_measure_id == measure.pk,
+        },
     )
 
 

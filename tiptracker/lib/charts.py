@@ -173,34 +173,51 @@ def svg_ids_prefixed(svg: str, prefix: str) -> str:
     return reference.sub(lambda match: match.group(1) + prefix + match.group(2), svg)
 
 
-def _svg(draw: Callable[[float], Figure], title: str, payload: object) -> str:
-    """The chart at both widths in one box, each an image with the text alternative (the
-    table beside it carries the figures); the page's CSS shows one of them. Each drawing's
-    ids are its own (a page holds both, and may hold other charts)."""
+def figure_svg(
+    figure: Figure, *, title: str, id_prefix: str, css_class: str, trimmed: bool = False
+) -> str:
+    """A drawing as an SVG image for a page, as every chart and diagram is finished: without
+    inline styles (the pages' content security policy blocks them), with ids of its own
+    (`id_prefix`: a page may hold several drawings), role="img" and `title` as its text
+    alternative, in aria-label and as its first child, <title>, which is what a tagged
+    PDF's figure takes (WeasyPrint reads it there, not from aria-label). `trimmed`: cut to
+    what is drawn, with half a gap around it (a figure not laid out to fit). No date in the
+    file: the same figure, the same bytes."""
     safe_title = re.sub(r"[<>&\"]", "", title)
-    digest = hashlib.sha256(json.dumps(payload, default=str).encode()).hexdigest()[:10]
-    drawings = []
-    for name, width in WIDTHS.items():
-        buffer = io.StringIO()
-        draw(width).savefig(
+    buffer = io.StringIO()
+    if trimmed:
+        figure.savefig(
             buffer,
             format="svg",
             bbox_inches="tight",
             pad_inches=GAP / 2 / 72,
-            metadata={"Date": None},  # the same figures give the same file
+            metadata={"Date": None},
         )
-        svg = buffer.getvalue()
-        svg = without_inline_styles(svg[svg.index("<svg") :])
-        svg = svg_ids_prefixed(svg, f"c{digest}{name[0]}-")
-        svg = svg.replace(
-            "<svg ",
-            f'<svg role="img" aria-label="{safe_title}" class="tip-chart tip-chart--{name}" ',
-            1,
+    else:
+        figure.savefig(buffer, format="svg", metadata={"Date": None})
+    svg = buffer.getvalue()
+    svg = without_inline_styles(svg[svg.index("<svg") :])
+    svg = svg_ids_prefixed(svg, id_prefix)
+    svg = svg.replace("<svg ", f'<svg role="img" aria-label="{safe_title}" class="{css_class}" ', 1)
+    opened = svg.index(">") + 1
+    return f"{svg[:opened]}<title>{safe_title}</title>{svg[opened:]}"
+
+
+def _svg(draw: Callable[[float], Figure], title: str, payload: object) -> str:
+    """The chart at both widths in one box, each an image with the text alternative (the
+    table beside it carries the figures); the page's CSS shows one of them. Each drawing's
+    ids are its own (a page holds both, and may hold other charts)."""
+    digest = hashlib.sha256(json.dumps(payload, default=str).encode()).hexdigest()[:10]
+    drawings = [
+        figure_svg(
+            draw(width),
+            title=title,
+            id_prefix=f"c{digest}{name[0]}-",
+            css_class=f"tip-chart tip-chart--{name}",
+            trimmed=True,
         )
-        # And as the drawing's first child, <title>: what a tagged PDF's figure takes as its
-        # alternative text (WeasyPrint reads it there, not from aria-label).
-        opened = svg.index(">") + 1
-        drawings.append(f"{svg[:opened]}<title>{safe_title}</title>{svg[opened:]}")
+        for name, width in WIDTHS.items()
+    ]
     return f'<div class="tip-chart-box">{"".join(drawings)}</div>'
 
 

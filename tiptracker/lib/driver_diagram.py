@@ -10,7 +10,6 @@ serves, with a line to each.
 """
 
 import hashlib
-import io
 import json
 import re
 from collections.abc import Sequence
@@ -26,8 +25,7 @@ from tiptracker.lib.charts import (
     LINE,
     cached,
     figure_png,
-    svg_ids_prefixed,
-    without_inline_styles,
+    figure_svg,
     wrapped,
 )
 
@@ -197,17 +195,10 @@ def diagram_svg(tree: Tree, *, title: str) -> str:
     safe_title = re.sub(r"[<>&\"]", "", title)
 
     def draw() -> str:
-        buffer = io.StringIO()
-        figure_of(tree).savefig(buffer, format="svg", metadata={"Date": None})
-        svg = buffer.getvalue()
-        svg = without_inline_styles(svg[svg.index("<svg") :])
         digest = hashlib.sha256(_payload(tree).encode()).hexdigest()[:10]
-        svg = svg_ids_prefixed(svg, f"d{digest}-")
-        svg = svg.replace(
-            "<svg ", f'<svg role="img" aria-label="{safe_title}" class="tip-diagram" ', 1
+        return figure_svg(
+            figure_of(tree), title=title, id_prefix=f"d{digest}-", css_class="tip-diagram"
         )
-        opened = svg.index(">") + 1
-        return f"{svg[:opened]}<title>{safe_title}</title>{svg[opened:]}"
 
     return cached("driver-diagram", [_payload(tree), safe_title], draw)
 

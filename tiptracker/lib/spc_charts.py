@@ -52,8 +52,7 @@ from tiptracker.lib.charts import (
     Key,
     cached,
     figure_png,
-    svg_ids_prefixed,
-    without_inline_styles,
+    figure_svg,
     wrapped,
 )
 from tiptracker.lib.dates import long_date
@@ -476,22 +475,10 @@ def _digest(chart: Chart, title: str, request: _Request, width: float | None, th
 
 
 def _one_svg(figure: Figure, title: str, name: str, digest: str) -> str:
-    """One drawing as an image with its text alternative, without inline styles (the pages'
-    content security policy blocks them) and with ids of its own."""
-    buffer = io.StringIO()
-    # Laid out to fit: no second drawing to trim it. No date: the same figures, the same file.
-    figure.savefig(buffer, format="svg", metadata={"Date": None})
-    svg = buffer.getvalue()
-    svg = without_inline_styles(svg[svg.index("<svg") :])
-    svg = svg_ids_prefixed(svg, f"c{digest}{name}-")
-    safe_title = "".join(c for c in title if c not in '<>&"')
-    svg = svg.replace(
-        "<svg ",
-        f'<svg role="img" aria-label="{safe_title}" class="tip-chart tip-chart--{name}" ',
-        1,
+    # Laid out to fit: no second drawing to trim it.
+    return figure_svg(
+        figure, title=title, id_prefix=f"c{digest}{name}-", css_class=f"tip-chart tip-chart--{name}"
     )
-    opened = svg.index(">") + 1
-    return f"{svg[:opened]}<title>{safe_title}</title>{svg[opened:]}"
 
 
 def chart_svg(

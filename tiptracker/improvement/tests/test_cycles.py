@@ -204,3 +204,33 @@ def test_only_the_project_team_changes_cycles_and_outsiders_find_none(
     stranger = login(outsider)
     assert stranger.get(url(outsider.partnership, f"cycles/{cycle.pk}/")).status_code == 404
     assert stranger.get(url(outsider.partnership, f"ideas/{idea.pk}/")).status_code == 404
+
+
+def test_a_cycle_edited_to_adapt_links_to_the_next_in_the_ramp_as_a_new_one_would(
+    login, member, partnership, idea
+):
+    first = cycle_create(
+        actor=None, idea=idea, title="Ten letters", starts_on=dt.date(2022, 3, 1), question="Q",
+        prediction="P",
+    )  # fmt: skip
+    second = cycle_create(
+        actor=None, idea=idea, title="Thirty letters", starts_on=dt.date(2022, 4, 1),
+        question="Q", prediction="P",
+    )  # fmt: skip
+    assert first.next_cycle is None  # no decision when the second was planned
+    client = login(member)
+    edited = {**PLAN, "title": "Ten letters", "results": "Six came", "act": "adapt"}
+    assert client.post(url(partnership, f"cycles/{first.pk}/edit/"), edited).status_code == 302
+    first.refresh_from_db()
+    assert first.next_cycle == second
+    page = client.get(url(partnership, f"cycles/{second.pk}/")).content.decode()
+    assert "Follows" in page and "PDSA 1: Ten letters" in page
+    # Decided otherwise after all: the first leads to no next test.
+    assert (
+        client.post(
+            url(partnership, f"cycles/{first.pk}/edit/"), {**edited, "act": "abandon"}
+        ).status_code
+        == 302
+    )
+    first.refresh_from_db()
+    assert first.next_cycle is None
