@@ -24,6 +24,11 @@ from tiptracker.improvement.tests.factories import (
     ProjectFactory,
 )
 from tiptracker.lived.contacts import lived_interest_express
+from tiptracker.network.coaching import (
+    coaching_group_create,
+    coaching_meeting_record,
+    coaching_person_add,
+)
 from tiptracker.network.models import NetworkActivity, NetworkMember
 from tiptracker.partnerships.models import Role
 from tiptracker.partnerships.tests.factories import MembershipFactory, PartnershipFactory
@@ -84,6 +89,27 @@ def world(db):
         date=dt.date(2023, 1, 5),
         kind="meeting",
         summary="Met",
+    )
+    # A coaching pair (the staff persona coaches someone of their team) that has met once.
+    coaching_group = coaching_group_create(
+        actor=None,
+        partnership_id=own.pk,
+        kind="coaching",
+        name="Coaching pair",
+        start_date=dt.date(2023, 1, 9),
+    )
+    coaching_person = coaching_person_add(
+        actor=None, group=coaching_group, person=staff, role="coach"
+    )
+    coaching_person_add(
+        actor=None, group=coaching_group, person=StaffMemberFactory(team=team), role="coachee"
+    )
+    coaching_meeting = coaching_meeting_record(
+        actor=None,
+        group=coaching_group,
+        on=dt.date(2023, 2, 6),
+        attendees=list(coaching_group.people.all()),
+        themes=["safety", "reflective-practice"],
     )
     members = {}
     for partnership in (own, other):
@@ -215,6 +241,9 @@ def world(db):
         "resource_pk": resource.pk,
         "network_member_pk": network_member.pk,
         "network_activity_pk": network_activity.pk,
+        "coaching_group_pk": coaching_group.pk,
+        "coaching_person_pk": coaching_person.pk,
+        "coaching_meeting_pk": coaching_meeting.pk,
         "allocation_pk": commitment.allocation_id,
         "commitment_pk": commitment.pk,
         "engagement_pk": engagement.pk,

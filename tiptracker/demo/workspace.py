@@ -30,6 +30,7 @@ class DemoContext:
 LOADERS: list[str] = [
     "tiptracker.demo.resources:load",
     "tiptracker.demo.network:load",
+    "tiptracker.demo.coaching:load",  # after the network: the ambassadors meet as peers
     "tiptracker.demo.funding:load",
     "tiptracker.demo.engagement:load",
     "tiptracker.demo.briefings:load",

@@ -11,7 +11,7 @@ changes.
 """
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -43,10 +43,12 @@ class PartnershipRecord:
         return {"partnership": self.partnership_id}
 
 
-def track(model: type[models.Model]) -> None:
+def track(model: type[models.Model], *, also_untracked: Iterable[str] = ()) -> None:
     """Keep the history of `model`'s creations, changes and deletions (made through save() and
-    delete(); a bulk update or import writes no history, and says so in its own record)."""
-    auditlog.register(model, exclude_fields=UNTRACKED)
+    delete(); a bulk update or import writes no history, and says so in its own record).
+    `also_untracked`: fields its record's name already says (a part's parent), whose labels
+    would each cost a query to show."""
+    auditlog.register(model, exclude_fields=UNTRACKED + list(also_untracked))
 
 
 def history_actor_set(user: Any) -> None:
@@ -132,6 +134,29 @@ def changes_in(model: type[models.Model], *, partnership_id: int, limit: int = 2
         LogEntry.objects.filter(
             content_type=ContentType.objects.get_for_model(model),
             additional_data__partnership=partnership_id,
+        )
+        .select_related("actor", "content_type")
+        .order_by("-timestamp", "-id")[:limit]
+    )
+    return [_change(entry) for entry in entries]
+
+
+def changes_with(
+    models_: Iterable[type[models.Model]],
+    *,
+    partnership_id: int,
+    key: str,
+    value: int,
+    limit: int = 20,
+) -> list[Change]:
+    """The latest changes to a partnership's records of these kinds whose entries were
+    tagged `key`: `value` by their record (get_additional_data): a record and its parts
+    (a coaching group, its people and its meetings), removed parts included."""
+    entries = (
+        LogEntry.objects.filter(
+            content_type__in=[ContentType.objects.get_for_model(m) for m in models_],
+            additional_data__partnership=partnership_id,
+            **{f"additional_data__{key}": value},
         )
         .select_related("actor", "content_type")
         .order_by("-timestamp", "-id")[:limit]

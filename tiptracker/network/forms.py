@@ -1,4 +1,5 @@
-"""Forms for the network roster and activity log. The rules (dates in order, a team of the
+"""Forms for the network roster and activity log, and for coaching, mentoring and peer
+networks. The rules (dates in order, a team of the
 member's organisation) live in the services, whose errors go back on the form."""
 
 from django import forms
@@ -7,8 +8,17 @@ from django.db.models import QuerySet
 
 from tiptracker.forms import DatePartsField
 from tiptracker.lib.fields import max_length_of
-from tiptracker.network.models import NetworkActivity, NetworkMember
-from tiptracker.network.selectors import CURRENT, PAST
+from tiptracker.network.coaching import NAME_MAX as COACHING_NAME_MAX
+from tiptracker.network.coaching import ROLES
+from tiptracker.network.models import (
+    CoachingGroup,
+    CoachingMeeting,
+    CoachingPerson,
+    NetworkActivity,
+    NetworkMember,
+    Theme,
+)
+from tiptracker.network.selectors import ALL, CURRENT, ENDED, PAST
 from tiptracker.partnerships.models import Organisation
 from tiptracker.workforce.models import StaffMember, Team
 
@@ -218,3 +228,163 @@ class CoverageFilterForm(forms.Form):
             "show": self.cleaned_data.get("show") or "without",
             "organisation": self.cleaned_data.get("organisation"),
         }
+
+
+# Coaching, mentoring and peer networks -----------------------------------------------------
+
+
+class CoachingFilterForm(forms.Form):
+    when = forms.ChoiceField(
+        label="Show",
+        required=False,
+        choices=[(CURRENT, "Current pairs and groups"), (ENDED, "Ended ones"), (ALL, "All")],
+        error_messages={"invalid_choice": "Choose current, ended or all"},
+    )
+    kind = forms.ChoiceField(
+        label="Kind",
+        required=False,
+        choices=[("", "Every kind")] + list(CoachingGroup.Kind.choices),
+        error_messages={"invalid_choice": "Choose one of the kinds in the list"},
+    )
+
+    def filters(self) -> dict:
+        if not self.is_valid():
+            return {"when": CURRENT, "kind": ""}
+        data = self.cleaned_data
+        return {"when": data.get("when") or CURRENT, "kind": data.get("kind") or ""}
+
+
+class CoachingGroupForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="Kind",
+        choices=CoachingGroup.Kind.choices,
+        widget=forms.RadioSelect,
+        help_text="A pair is two people: a coach and a coachee, or a mentor and a mentee. A peer network is two or more people who meet to reflect together, perhaps with a facilitator.",
+        error_messages={
+            "required": "Choose coaching pair, mentoring pair or peer network",
+            "invalid_choice": "Choose coaching pair, mentoring pair or peer network",
+        },
+    )
+    name = forms.CharField(
+        label="Name",
+        max_length=COACHING_NAME_MAX,
+        help_text="For example, Housing Options managers' peer network, or the names of the pair.",
+        error_messages={
+            "required": "Enter a name for the pair or group",
+            "max_length": f"The name must be {COACHING_NAME_MAX} characters or fewer",
+        },
+    )
+    start_date = DatePartsField(
+        label="Started", what="start date", help_text="For example, 6 3 2023"
+    )
+    end_date = DatePartsField(
+        label="Ended (optional)",
+        what="end date",
+        required=False,
+        help_text="Leave blank while the pair or group is still meeting.",
+    )
+
+    @staticmethod
+    def initial_for(group: CoachingGroup) -> dict:
+        return {
+            "kind": group.kind,
+            "name": group.name,
+            "start_date": group.start_date,
+            "end_date": group.end_date,
+        }
+
+
+class CoachingEndForm(forms.Form):
+    end_date = DatePartsField(
+        label="Ended on",
+        what="end date",
+        help_text="The day of the last meeting, or the day the pair or group agreed to stop.",
+    )
+
+
+class CoachingPersonForm(forms.Form):
+    """The person chosen from the search results (radios), and their role in the group."""
+
+    person = forms.ModelChoiceField(
+        label="Person",
+        queryset=StaffMember.objects.none(),
+        widget=forms.RadioSelect,  # drawn by the page from the search results, never listed whole
+        error_messages={
+            "required": "Choose the person from the search results",
+            "invalid_choice": "Choose a person from the search results: search again",
+        },
+    )
+    role = forms.ChoiceField(
+        label="Role",
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose their role",
+            "invalid_choice": "Choose one of the roles in the list",
+        },
+    )
+
+    def __init__(self, *args, staff: QuerySet, group: CoachingGroup, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = staff  # type: ignore[attr-defined]
+        labels = dict(CoachingPerson.Role.choices)
+        self.fields["role"].choices = [(r, labels[r]) for r in ROLES[group.kind]]  # type: ignore[attr-defined]
+
+
+class AttendeesField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj) -> str:  # type: ignore[no-untyped-def]
+        return f"{obj.person} ({obj.get_role_display().lower()})"
+
+
+class CoachingMeetingForm(forms.Form):
+    date = DatePartsField(
+        label="Date", what="date of the meeting", help_text="For example, 14 3 2023"
+    )
+    attendees = AttendeesField(
+        label="Who came",
+        queryset=CoachingPerson.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,  # the service says how many, and what else the group needs first
+        error_messages={
+            "invalid_choice": "Choose only people of this pair or group",
+            "invalid_pk_value": "Choose only people of this pair or group",
+        },
+    )
+    themes = forms.MultipleChoiceField(
+        label="Themes",
+        choices=Theme.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="What the meeting was about, in these words only. Never record what was said: the content of coaching, mentoring and peer conversations stays with the people in them.",
+        required=False,  # the service asks for at least one
+        error_messages={
+            "invalid_choice": "Choose themes from the list",
+        },
+    )
+
+    SERVICE_FIELDS = {"on": "date"}
+
+    def __init__(self, *args, group: CoachingGroup, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["attendees"].queryset = group.people.select_related("person").order_by(  # type: ignore[attr-defined]
+            "role", "person__last_name", "person__first_name", "id"
+        )
+
+    @staticmethod
+    def initial_for(meeting: CoachingMeeting) -> dict:
+        return {
+            "date": meeting.date,
+            "attendees": [a.attendee_id for a in meeting.attendance.all()],
+            "themes": list(meeting.themes),
+        }
+
+
+class ConfirmForm(forms.Form):
+    """The button says yes; a POST without it (a stray request) changes nothing. It also
+    carries a service's refusal to the page."""
+
+    confirm = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def clean(self) -> dict:
+        cleaned = super().clean() or {}
+        if cleaned.get("confirm") != "yes":
+            raise forms.ValidationError("Press the button to confirm")
+        return cleaned

@@ -1,16 +1,26 @@
 """Reads for the champions and ambassadors network: the roster, the coverage of
-organisations and teams by current ambassadors, and the figures for the board report."""
+organisations and teams by current ambassadors, coaching, mentoring and peer networks, and
+the figures for the board report."""
 
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 
 from tiptracker.lib.dates import months_after
-from tiptracker.network.access import network_members_for
-from tiptracker.network.models import NetworkActivity, NetworkMember
+from tiptracker.lib.history import Change, changes_with
+from tiptracker.network.access import coaching_groups_for, network_members_for
+from tiptracker.network.models import (
+    CoachingAttendance,
+    CoachingGroup,
+    CoachingMeeting,
+    CoachingPerson,
+    NetworkActivity,
+    NetworkMember,
+)
 from tiptracker.partnerships.models import Membership, Organisation
-from tiptracker.workforce.models import Team
+from tiptracker.workforce.access import staff_for
+from tiptracker.workforce.models import StaffMember, Team
 
 CURRENT, PAST = "current", "past"
 
@@ -169,4 +179,183 @@ def network_summary(
             partnership_id=partnership_id, date__gte=since, date__lte=on
         ).count(),
         since=since,
+    )
+
+
+# Coaching, mentoring and peer networks -----------------------------------------------------
+
+ENDED, ALL = "ended", "all"
+# The longest search for a person to add that is looked at.
+SEARCH_MAX = 100
+
+
+def active_q(since: dt.date, on: dt.date, prefix: str = "") -> Q:
+    """A group that ran on some day of `since`..`on`: started by its end, not ended before it."""
+    return Q(**{f"{prefix}start_date__lte": on}) & (
+        Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": since})
+    )
+
+
+def _people_with_organisations() -> QuerySet[CoachingPerson]:
+    return CoachingPerson.objects.select_related("person__organisation").order_by(
+        "role", "person__last_name", "person__first_name", "id"
+    )
+
+
+def coaching_groups(
+    membership: Membership, *, on: dt.date, when: str = CURRENT, kind: str = ""
+) -> QuerySet[CoachingGroup]:
+    """The pairs and groups, current (not ended before `on`, those not yet started included),
+    ended, or all; each with `meeting_count`, `last_met` and its people (with their
+    organisations) in `people.all()`. Three queries for a page, however many rows."""
+    found = coaching_groups_for(membership)
+    if when == ENDED:
+        found = found.filter(end_date__lt=on).order_by("-end_date", "name", "id")
+    elif when == CURRENT:
+        found = found.filter(Q(end_date__isnull=True) | Q(end_date__gte=on)).order_by("name", "id")
+    else:
+        found = found.order_by("name", "id")
+    if kind:
+        found = found.filter(kind=kind)
+    return found.annotate(
+        meeting_count=Count("meetings"), last_met=Max("meetings__date")
+    ).prefetch_related(Prefetch("people", queryset=_people_with_organisations()))
+
+
+def coaching_group_people(group: CoachingGroup) -> list[CoachingPerson]:
+    return list(_people_with_organisations().filter(group=group))
+
+
+def coaching_meetings(group: CoachingGroup) -> QuerySet[CoachingMeeting]:
+    """A group's meetings, newest first, each with who came in `attendance.all()`."""
+    return group.meetings.order_by("-date", "-id").prefetch_related(
+        Prefetch(
+            "attendance",
+            queryset=CoachingAttendance.objects.select_related("attendee__person").order_by(
+                "attendee__person__last_name", "attendee__person__first_name", "id"
+            ),
+        )
+    )
+
+
+def coaching_changes(group: CoachingGroup, *, limit: int = 30) -> list[Change]:
+    """Who changed what in a group: the group, its people and its meetings, removed ones
+    included."""
+    return changes_with(
+        [CoachingGroup, CoachingPerson, CoachingMeeting, CoachingAttendance],
+        partnership_id=group.partnership_id,
+        key="coaching_group",
+        value=group.pk,
+        limit=limit,
+    )
+
+
+def people_to_add(
+    membership: Membership, group: CoachingGroup, *, query: str
+) -> QuerySet[StaffMember]:
+    """The staff this member may see whose name (every word of the search, in the first or
+    last name) or staff ID (its start, in any case) matches, who are not in the group yet,
+    by surname, with their team and organisation."""
+    query = " ".join(query.split())[:SEARCH_MAX]
+    if not query:
+        return StaffMember.objects.none()
+    name = Q()
+    for word in query.split():
+        name &= Q(first_name__icontains=word) | Q(last_name__icontains=word)
+    return (
+        staff_for(membership)
+        .filter(name | Q(staff_id__istartswith=query))
+        .exclude(coaching__group=group)
+        .select_related("team", "organisation")
+        .order_by("last_name", "first_name", "staff_id", "id")
+    )
+
+
+# The board report: coaching by organisation
+
+
+@dataclass(frozen=True)
+class CoachingOrganisationRow:
+    organisation: str  # its name
+    groups: int  # pairs and groups active in the period with someone of the organisation
+    meetings: int  # meetings in the period of those pairs and groups
+    people: int  # distinct people of the organisation who came to a meeting in the period
+
+
+@dataclass(frozen=True)
+class CoachingSummary:
+    since: dt.date
+    on: dt.date
+    # Pairs and groups active in the period (started by `on`, not ended before `since`).
+    coaching_pairs: int
+    mentoring_pairs: int
+    peer_networks: int
+    meetings: int  # held from `since` to `on`, both included
+    people: int  # distinct people who came to at least one of those meetings
+    # Each organisation with a pair or group active in the period, by name: a group counts
+    # under each organisation of its people (so the rows add up to more than the totals).
+    by_organisation: tuple[CoachingOrganisationRow, ...]
+
+    @property
+    def groups(self) -> int:
+        return self.coaching_pairs + self.mentoring_pairs + self.peer_networks
+
+
+def coaching_summary(partnership_id: int, *, since: dt.date, on: dt.date) -> CoachingSummary:
+    """Coaching, mentoring and peer networks in the period `since`..`on`: seven queries,
+    however many groups."""
+    active = CoachingGroup.objects.filter(active_q(since, on), partnership_id=partnership_id)
+    kinds = active.aggregate(
+        coaching=Count("id", filter=Q(kind=CoachingGroup.Kind.COACHING)),
+        mentoring=Count("id", filter=Q(kind=CoachingGroup.Kind.MENTORING)),
+        peer=Count("id", filter=Q(kind=CoachingGroup.Kind.PEER)),
+    )
+    in_period = {"date__gte": since, "date__lte": on}
+    meetings = CoachingMeeting.objects.filter(partnership_id=partnership_id, **in_period)
+    came = CoachingAttendance.objects.filter(
+        partnership_id=partnership_id,
+        meeting__date__gte=since,
+        meeting__date__lte=on,
+    )
+    organisation = "person__organisation_id"
+    groups_by = dict(
+        CoachingPerson.objects.filter(active_q(since, on, "group__"), partnership_id=partnership_id)
+        .values(organisation)
+        .annotate(n=Count("group", distinct=True))
+        .values_list(organisation, "n")
+    )
+    # The filter and the count share one join of the meetings: only the period's are counted.
+    meetings_by = dict(
+        CoachingPerson.objects.filter(
+            partnership_id=partnership_id,
+            group__meetings__date__gte=since,
+            group__meetings__date__lte=on,
+        )
+        .values(organisation)
+        .annotate(n=Count("group__meetings", distinct=True))
+        .values_list(organisation, "n")
+    )
+    people_by = dict(
+        came.values(f"attendee__{organisation}")
+        .annotate(n=Count("attendee__person", distinct=True))
+        .values_list(f"attendee__{organisation}", "n")
+    )
+    names = Organisation.objects.filter(pk__in=groups_by).order_by("name", "id")
+    return CoachingSummary(
+        since=since,
+        on=on,
+        coaching_pairs=kinds["coaching"],
+        mentoring_pairs=kinds["mentoring"],
+        peer_networks=kinds["peer"],
+        meetings=meetings.count(),
+        people=came.values("attendee__person").distinct().count(),
+        by_organisation=tuple(
+            CoachingOrganisationRow(
+                organisation=o.name,
+                groups=groups_by[o.pk],
+                meetings=meetings_by.get(o.pk, 0),
+                people=people_by.get(o.pk, 0),
+            )
+            for o in names.only("id", "name")
+        ),
     )

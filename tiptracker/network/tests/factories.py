@@ -2,8 +2,9 @@ import datetime as dt
 
 import factory
 
-from tiptracker.network.models import NetworkActivity, NetworkMember
-from tiptracker.workforce.tests.factories import TeamFactory
+from tiptracker.network.models import CoachingGroup, CoachingPerson, NetworkActivity, NetworkMember
+from tiptracker.partnerships.tests.factories import PartnershipFactory
+from tiptracker.workforce.tests.factories import StaffMemberFactory, TeamFactory
 
 
 class NetworkMemberFactory(factory.django.DjangoModelFactory):
@@ -30,3 +31,26 @@ class NetworkActivityFactory(factory.django.DjangoModelFactory):
     date = dt.date(2023, 1, 10)
     kind = NetworkActivity.Kind.MEETING
     summary = "Met the team"
+
+
+class CoachingGroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CoachingGroup
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    kind = CoachingGroup.Kind.COACHING
+    name = factory.Sequence(lambda n: f"Pair {n}")
+    start_date = dt.date(2023, 1, 9)
+    end_date = None
+
+
+class CoachingPersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CoachingPerson
+
+    group = factory.SubFactory(CoachingGroupFactory)
+    partnership = factory.SelfAttribute("group.partnership")
+    person = factory.SubFactory(
+        StaffMemberFactory, team__partnership=factory.SelfAttribute("...partnership")
+    )
+    role = CoachingPerson.Role.COACH
