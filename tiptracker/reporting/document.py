@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from tiptracker.lib.dates import long_date
+from tiptracker.lib.spc import Observation
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,23 @@ class Table:
 
 
 @dataclass(frozen=True)
+class SpcSeries:
+    """What a measure's run chart or SPC chart is drawn from: the measure's settings and its
+    values as they stood, kept in the document so that the chart is drawn again the same
+    whatever is entered later. The chart is computed and drawn as on the measure's page
+    (improvement.period.series_chart, lib/spc_charts)."""
+
+    chart: str  # "xmr" or "run"
+    rules: str  # "ihi" or "anhoej"
+    improvement: str  # "up", "down" or "neutral"
+    baseline: int | None
+    target: float | None
+    unit_label: str  # above the axis: "Percentage"
+    values: list[Observation]
+    notes: list[tuple[dt.date, str]] = field(default_factory=list)  # marked along its foot
+
+
+@dataclass(frozen=True)
 class Chart:
     """A chart, always with its data table beside it. `alt` is the text alternative for the
     image (Word's alternative text, HTML's aria-label)."""
@@ -30,14 +48,16 @@ class Chart:
     title: str
     alt: str
     # "bar" (horizontal bars, one per label: `series` has one entry), "bars" (a group of
-    # horizontal bars per label, one bar per series, percentages along `axis`) or "line"
-    # (x labels along the bottom, one line per series).
+    # horizontal bars per label, one bar per series, percentages along `axis`), "line"
+    # (x labels along the bottom, one line per series) or "spc" (a measure's run chart or
+    # SPC chart, drawn from `spc`; `labels` are its dates and `series` its values).
     kind: str
     labels: list[str]
     series: dict[str, list[float | None]]
     unit: str
     table: Table
     axis: str = ""
+    spc: SpcSeries | None = None  # a "spc" chart's measure and values
 
 
 @dataclass(frozen=True)

@@ -4,18 +4,25 @@
 7 Consultations, 8 Directions, 9 Background papers; paragraphs numbered the board's way.
 
 Every module of the product has its paragraph in 4.2; where it has nothing for the period,
-the paragraph says so rather than disappearing. The words are a draft for the steering
+the paragraph says so rather than disappearing (but for the improvement programme, which a
+partnership may never run: without a project active in the period it has no paragraph). The words are a draft for the steering
 group to edit; the figures are the period's.
 
 This module puts the sections together and writes the fixed ones; the paragraphs drawn from
-the figures are drafted by topic in draft_plan.py, draft_training.py, draft_funding.py and
-draft_partnership.py, in the shared phrasing of draft_words.py.
+the figures are drafted by topic in draft_plan.py, draft_training.py, draft_improvement.py,
+draft_funding.py and draft_partnership.py, in the shared phrasing of draft_words.py.
 """
 
 from dataclasses import replace
 
 from tiptracker.lib.dates import long_date
-from tiptracker.reporting import draft_funding, draft_partnership, draft_plan, draft_training
+from tiptracker.reporting import (
+    draft_funding,
+    draft_improvement,
+    draft_partnership,
+    draft_plan,
+    draft_training,
+)
 from tiptracker.reporting.document import NOT_NUMBERED, BoardReport, Paragraph, Section, Table
 from tiptracker.reporting.draft_words import Numbers
 from tiptracker.reporting.figures import ReportFigures
@@ -31,6 +38,8 @@ PROGRESS = (
     draft_training.coverage,
     draft_partnership.resources,
     draft_training.impact,
+    # The improvement programme follows the training's impact: practice changing, tested.
+    draft_improvement.improvement,
     draft_funding.funding,
     draft_partnership.engagement,
     draft_partnership.network,

@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from tiptracker.lib.spc import Observation
 from tiptracker.lib.suppression import Figure
 from tiptracker.lived.selectors import StageCounts
 
@@ -169,6 +170,43 @@ class SourceCount:
 
 
 @dataclass(frozen=True)
+class ChartNote:
+    """A dated note a measure's chart marks: a value's note, or a PDSA cycle's decision."""
+
+    on: dt.date
+    text: str
+
+
+@dataclass(frozen=True)
+class HeadlineMeasure:
+    """A project's headline measure as it stood at the end of the period: its settings and
+    every value dated on or before that day. Kept whole, so that a frozen report draws its
+    chart again the same whatever is entered later (improvement.period.series_chart)."""
+
+    title: str
+    unit: str  # the measure's unit: "percentage", "count", "rate", "days"
+    unit_label: str  # above the chart's axis: "Percentage"
+    chart: str  # "xmr" (mean and process limits) or "run" (median)
+    rules: str  # a run chart's rules: "ihi" or "anhoej"
+    improvement: str  # which way is better: "up", "down" or "neutral"
+    baseline: int | None  # how many of each segment's first points set its centre
+    target: float | None
+    values: list[Observation]
+    notes: list[ChartNote] = field(default_factory=list)  # what its chart marks
+
+
+@dataclass(frozen=True)
+class ImprovementProject:
+    """An improvement project active in the period (improvement.period)."""
+
+    title: str
+    stage: str  # its stage's label when the figures were taken: "Testing", ...
+    cycles: int  # PDSA cycles run in the period
+    adopted: list[str]  # the changes adopted in the period (change ideas, by title)
+    headline: HeadlineMeasure | None  # None: no headline measure chosen
+
+
+@dataclass(frozen=True)
 class PreviousReport:
     """The last report the board approved before this one's period: what it last received."""
 
@@ -215,3 +253,6 @@ class ReportFigures:
     completions: list[SourceCount] = field(default_factory=list)  # in the period, by source
     resources: list[Published] = field(default_factory=list)  # published in the period
     previous_report: PreviousReport | None = None
+    # The improvement programme's projects active in the period, by title (frozen before
+    # they were gathered: none, so the report says nothing of them, as it did).
+    improvement: list[ImprovementProject] = field(default_factory=list)

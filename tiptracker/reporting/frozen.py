@@ -21,18 +21,22 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Union, get_args, get_origin, get_type_hints
 
 from tiptracker.lib.money import format_pounds
+from tiptracker.lib.spc import Observation
 from tiptracker.lib.suppression import Figure
 from tiptracker.lived.selectors import StageCounts
 from tiptracker.reporting.document import BoardReport
 from tiptracker.reporting.figures import (
     ActionNote,
     Briefing,
+    ChartNote,
     Commitment,
     CourseAttendance,
     CoverageOnDay,
     Engagement,
     FundingYear,
+    HeadlineMeasure,
     ImpactRow,
+    ImprovementProject,
     LevelCoverage,
     Network,
     PlanProgress,
@@ -47,7 +51,10 @@ from tiptracker.reporting.figures import (
 # 3: the narrative's facts added (completions by source, resources, the previous report,
 # progress notes, allocations' purposes, who took part in engagement); figures frozen
 # before read them as none, and COMPLETIONS_SINCE says from which version they were gathered.
-VERSION = 3
+# 4: the improvement projects active in the period, each with its headline measure's values
+# up to the period's end; figures frozen before read as none (the report said nothing of
+# them). Documents: a chart may be a measure's SPC chart, kept with its values.
+VERSION = 4
 COMPLETIONS_SINCE = 3
 
 
@@ -103,8 +110,9 @@ def _read(data: object, what: str) -> object:
     if type(data["version"]) is not int or data["version"] not in (
         1,
         2,
+        3,
         VERSION,
-    ):  # 1 and 2: documents are unchanged; figures upgraded (fields added have defaults)
+    ):  # 1 to 3: documents are unchanged; figures upgraded (fields added have defaults)
         raise ValueError(
             f"The report's frozen {what} were saved in format {data['version']!r}, which this "
             f"version of TIP Tracker cannot read (it reads formats 1 to {VERSION})."
@@ -273,7 +281,50 @@ _PARTS: dict[type, _Part] = {
             "completions": "Completions",
             "resources": "Resources published",
             "previous_report": "Previous report",
+            "improvement": "Improvement projects",
         },
+    ),
+    ImprovementProject: _Part(
+        key=lambda p: p.title,
+        name=lambda section, p: f"{section}, {p.title}",
+        describe=lambda p: f"{p.title} ({p.stage.lower()})",
+        labels={
+            "stage": "stage",
+            "cycles": "{where}: {old} → {new} PDSA cycles run",
+            "adopted": "changes adopted",
+            "headline": "headline measure",
+        },
+    ),
+    HeadlineMeasure: _Part(
+        line="{where}: {label} {old} → {new}",
+        describe=lambda m: m.title,
+        labels={
+            "title": "title",
+            "unit": "unit",
+            "unit_label": "unit named",
+            "chart": "chart",
+            "rules": "rules",
+            "improvement": "better direction",
+            "baseline": "baseline points",
+            "target": "target",
+            "values": "values",
+            "notes": "notes on the chart",
+        },
+    ),
+    Observation: _Part(
+        key=lambda o: o.on,
+        name=lambda section, o: f"{section} on {_date(o.on)}",
+        describe=lambda o: f"{_date(o.on)}: {o.value:g}",
+        labels={
+            "value": "{where}: {old} → {new}",
+            "rebase": "{where}: a new centre line {old} → {new}",
+            "note": "{where}: note {old} → {new}",
+        },
+    ),
+    ChartNote: _Part(
+        key=lambda n: (n.on, n.text),
+        describe=lambda n: f"{_date(n.on)}: {n.text}",
+        labels={},
     ),
     SourceCount: _Part(
         key=lambda c: c.source,
@@ -558,6 +609,8 @@ def _shown(value: Any, none: str) -> str:
         return "yes" if value else "no"
     if isinstance(value, int):
         return f"{value:,}"
+    if isinstance(value, float):  # a measure's value or target: 70.0 reads as 70
+        return f"{value:,.10g}"
     if isinstance(value, Decimal):
         return format_pounds(value)
     if isinstance(value, dt.date):

@@ -1,7 +1,7 @@
 """Gathering a board report's figures (report_figures): for one partnership and one period,
 through the other apps' selectors, into the plain objects of figures.py. The training's
 figures are gathered in gather_training.py; the partnership's organisations, the board's
-previous report, the plan, funding and the network here.
+previous report, the plan, funding, the network and the improvement programme here.
 """
 
 import datetime as dt
@@ -14,6 +14,7 @@ from tiptracker.engagement.selectors import engagement_in_period
 from tiptracker.funding.models import Allocation as AllocationRecord
 from tiptracker.funding.models import Commitment as CommitmentRecord
 from tiptracker.funding.selectors import funding_summary
+from tiptracker.improvement.period import programme_in_period
 from tiptracker.lib.dates import LONDON, month_end, months_after
 from tiptracker.lib.money import FinancialYear
 from tiptracker.lived.selectors import stage_counts
@@ -24,9 +25,12 @@ from tiptracker.plan.selectors import plan_as_it_stood
 from tiptracker.reporting import gather_training
 from tiptracker.reporting.figures import (
     ActionNote,
+    ChartNote,
     Commitment,
     Engagement,
     FundingYear,
+    HeadlineMeasure,
+    ImprovementProject,
     Network,
     PlanProgress,
     PreviousReport,
@@ -89,6 +93,7 @@ def report_figures(*, partnership_id: int, start: dt.date, end: dt.date) -> Repo
             .values_list("title", "kind", "updated_on")
         ],
         previous_report=_previous_report(partnership_id, start, end),
+        improvement=_improvement(partnership_id, start, end),
     )
 
 
@@ -279,3 +284,40 @@ def _network(partnership_id: int, start: dt.date, end: dt.date) -> Network | Non
         teams_with_ambassador=summary.teams_covered,
         teams=summary.teams,
     )
+
+
+def _improvement(partnership_id: int, start: dt.date, end: dt.date) -> list[ImprovementProject]:
+    """The improvement projects active in the period, each headline measure with every value
+    up to the period's end (improvement.period), so that a frozen report keeps its chart.
+
+    Coaching and peer network activity (issue 17) is not gathered here: it is the network
+    app's (tiptracker.network.selectors.coaching_summary, to come), and its figures will be
+    a field of their own, said in draft_improvement.coaching_and_peer_network."""
+    found = []
+    for project in programme_in_period(
+        partnership_id=partnership_id, start=start, end=end
+    ).projects:
+        measure = project.headline
+        found.append(
+            ImprovementProject(
+                title=project.title,
+                stage=project.stage,
+                cycles=project.cycles,
+                adopted=project.adopted,
+                headline=None
+                if measure is None
+                else HeadlineMeasure(
+                    title=measure.title,
+                    unit=measure.unit,
+                    unit_label=measure.unit_label,
+                    chart=measure.chart,
+                    rules=measure.rules,
+                    improvement=measure.improvement,
+                    baseline=measure.baseline,
+                    target=measure.target,
+                    values=measure.values,
+                    notes=[ChartNote(on=on, text=text) for on, text in measure.notes],
+                ),
+            )
+        )
+    return found

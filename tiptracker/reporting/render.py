@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from django.utils.safestring import SafeString, mark_safe
 
+from tiptracker.improvement.period import series_chart
+from tiptracker.lib import spc_charts
 from tiptracker.lib.charts import (
     bar_chart_png,
     bar_chart_svg,
@@ -22,7 +24,8 @@ from tiptracker.lib.charts import (
     line_chart_svg,
     svg_ids_prefixed,
 )
-from tiptracker.reporting.document import BoardReport, Chart, Section
+from tiptracker.lib.spc import Chart as SpcChart
+from tiptracker.reporting.document import BoardReport, Chart, Section, SpcSeries
 
 
 @dataclass(frozen=True)
@@ -70,7 +73,16 @@ def period_text(report: BoardReport) -> str:
 def chart_svg(chart: Chart, prefix: str) -> SafeString:
     # Our own matplotlib output, with the text alternative stripped of markup by lib/charts.
     # The aria-label is the chart's `alt`: the visible title is the figure's caption.
-    if chart.kind == "bar":
+    if chart.kind == "spc":
+        series = _spc(chart)
+        svg = spc_charts.chart_svg(
+            _computed(series),
+            title=chart.alt,
+            unit_label=series.unit_label,
+            target=series.target,
+            annotations=series.notes,
+        )
+    elif chart.kind == "bar":
         svg = bar_chart_svg(
             title=chart.alt, labels=chart.labels, values=_only_series(chart), unit=chart.unit
         )
@@ -83,6 +95,24 @@ def chart_svg(chart: Chart, prefix: str) -> SafeString:
     return mark_safe(svg_ids_prefixed(svg, prefix))  # noqa: S308
 
 
+def _spc(chart: Chart) -> SpcSeries:
+    if chart.spc is None:
+        raise ValueError(f"The SPC chart {chart.title!r} has no measure to draw.")
+    return chart.spc
+
+
+def _computed(series: SpcSeries) -> SpcChart:
+    """The chart computed from the values kept, with the settings kept, as the measure's
+    page computes it."""
+    return series_chart(
+        chart=series.chart,
+        rules=series.rules,
+        improvement=series.improvement,
+        baseline=series.baseline,
+        values=series.values,
+    )
+
+
 def _only_series(chart: Chart) -> list[float | None]:
     """A bar chart has one series (one bar per label); an empty chart draws no bars."""
     return next(iter(chart.series.values()), [])
@@ -92,11 +122,20 @@ def _lines(chart: Chart) -> dict[str, Sequence[float | None]]:
     """A line chart's series; a kind we cannot draw is a drafting mistake, said loudly
     rather than drawn as the wrong chart."""
     if chart.kind != "line":
-        raise ValueError(f"A chart is a bar, bars or line chart, not {chart.kind!r}.")
+        raise ValueError(f"A chart is a bar, bars, line or SPC chart, not {chart.kind!r}.")
     return dict(chart.series)
 
 
 def chart_png(chart: Chart) -> bytes:
+    if chart.kind == "spc":
+        series = _spc(chart)
+        return spc_charts.chart_png(
+            _computed(series),
+            title=chart.alt,
+            unit_label=series.unit_label,
+            target=series.target,
+            annotations=series.notes,
+        )
     if chart.kind == "bar":
         return bar_chart_png(
             title=chart.alt, labels=chart.labels, values=_only_series(chart), unit=chart.unit

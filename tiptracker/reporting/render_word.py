@@ -217,14 +217,17 @@ def _docx_table(document, table: Table, width: Emu) -> None:  # type: ignore[no-
 def _column_widths(table: Table, columns: int, width: Emu) -> list[Emu]:
     """Each column as wide as its longest text (a course's name on one line where it fits)
     and the table no wider than the text. Short of room, every column keeps at least its
-    longest word (no word is broken, a header like "Attended" included), and the room left
-    goes to the columns in proportion to what they lack."""
+    longest word (no word is broken, a header like "Attended" included; a hyphenated word
+    may break after its hyphen), and the room left goes to the columns in proportion to
+    what they lack."""
     longest = [0] * columns
     longest_word = [0] * columns
     for row in [table.header, *table.rows]:
         for number, text in enumerate(row):
             longest[number] = max(longest[number], len(str(text)))
-            words = str(text).split() or [""]
+            # Word and LibreOffice break a line after a hyphen ("Trauma-informed"): each
+            # part is a word that must fit, not the whole.
+            words = str(text).replace("-", "- ").split() or [""]
             longest_word[number] = max(longest_word[number], *(len(w) for w in words))
     least = [float(max(_NARROWEST_COLUMN, _CHARACTER * n + _CELL_PADDING)) for n in longest_word]
     wanted = [

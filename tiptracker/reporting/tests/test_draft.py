@@ -6,6 +6,8 @@ import datetime as dt
 from dataclasses import replace
 from decimal import Decimal
 
+from tiptracker.lib.dates import month_end, months_after
+from tiptracker.lib.spc import Observation
 from tiptracker.lib.suppression import Figure
 from tiptracker.lived.models import Stage
 from tiptracker.lived.selectors import StageCounts
@@ -14,12 +16,15 @@ from tiptracker.reporting.draft import report_draft
 from tiptracker.reporting.figures import (
     ActionNote,
     Briefing,
+    ChartNote,
     Commitment,
     CourseAttendance,
     CoverageOnDay,
     Engagement,
     FundingYear,
+    HeadlineMeasure,
     ImpactRow,
+    ImprovementProject,
     LevelCoverage,
     Network,
     PlanProgress,
@@ -40,6 +45,40 @@ def lived(value: int | None) -> StageCounts:
         entered=[(s.label, figure) for s in Stage],
         at_end=[(s.label, figure) for s in Stage],
         at_end_total=figure,
+    )
+
+
+def monthly(
+    first: dt.date, levels: list[float], *, rebase_at: int | None = None
+) -> list[Observation]:
+    """A value at each month end from `first`'s (a float, as the database gives it)."""
+    return [
+        Observation(on=month_end(months_after(first, i)), value=float(value), rebase=i == rebase_at)
+        for i, value in enumerate(levels)
+    ]
+
+
+def headline(
+    title: str = "Young people who felt listened to (%)",
+    values: list[Observation] | None = None,
+    *,
+    chart: str = "xmr",
+    baseline: int | None = 12,
+    notes: list[ChartNote] | None = None,
+) -> HeadlineMeasure:
+    """A percentage measure, better up, target 75%. By default twelve months around 51
+    (limits 45.68 to 56.32) then six at 70 to 30 June 2022: special-cause improvement."""
+    return HeadlineMeasure(
+        title=title,
+        unit="percentage",
+        unit_label="Percentage",
+        chart=chart,
+        rules="ihi",
+        improvement="up",
+        baseline=baseline,
+        target=75.0,
+        values=monthly(dt.date(2021, 1, 31), [50, 52] * 6 + [70] * 6) if values is None else values,
+        notes=[] if notes is None else notes,
     )
 
 
@@ -155,6 +194,16 @@ def full() -> ReportFigures:
             dt.date(2021, 11, 30),
             dt.date(2021, 12, 15),
         ),
+        improvement=[
+            ImprovementProject(
+                "Adolescent services review",
+                "Implementing",
+                3,
+                ["Young people's panel"],
+                headline(notes=[ChartNote(dt.date(2022, 4, 15), "PDSA 3, The service: adopt")]),
+            ),
+            ImprovementProject("First appointments", "Testing", 1, [], None),
+        ],
     )
 
 

@@ -391,9 +391,10 @@ def test_the_figures_cost_the_same_queries_for_a_small_and_a_larger_partnership(
     # completions, surveys run, the pairs protected as anonymous 2, responses, questions
     # about change, released cells), coverage and its trend 1, attendance 2, plan 3,
     # funding 5, engagement 1, network 6, lived 2, briefings 2 (held in the period, and
-    # planned after it), completions by source 1, resources 1, the previous report 1 (and
-    # plan notes 1 when an action is at risk or off track).
-    assert counts == [33, 33]
+    # planned after it), completions by source 1, resources 1, the previous report 1,
+    # improvement projects 1 (3 with one active: their cycles, their headline measures'
+    # values) (and plan notes 1 when an action is at risk or off track).
+    assert counts == [34, 34]
 
 
 def test_the_figures_cost_the_same_queries_for_one_month_and_for_twelve():
@@ -410,7 +411,7 @@ def test_the_figures_cost_the_same_queries_for_one_month_and_for_twelve():
         counts.append(len(queries))
         assert {p.day for p in found.coverage_trend} == set(trend_days(start, today))
         assert len(trend_days(start, today)) > months
-    assert counts == [33, 33, 33]
+    assert counts == [34, 34, 34]
 
 
 def test_planned_briefings_are_those_after_the_period_within_the_next_six_months():
@@ -509,12 +510,14 @@ def test_the_demo_report_in_word_and_pdf_carries_the_reference_reports_figures(f
     )
     # The engagement paragraph names the meeting with the Minister.
     assert "7 December 2021: Minister for Mental Wellbeing and Social Care (meeting)" in text
-    # The coverage trend and the impact chain: each a picture with its alternative text,
-    # followed by its data table.
+    # The coverage trend, the impact chain and the improvement projects' headline measures:
+    # each a picture with its alternative text, followed by its data table.
     charts = [c for p in _paragraphs(report) for c in p.charts]
     assert [c.title.split(":")[0] for c in charts] == [
         "Coverage by level over the period, at each month end",
         "The impact chain",
+        "Adolescent services review",
+        "Trauma-informed first appointments",
     ]
     assert [s._inline.docPr.get("descr") for s in document.inline_shapes] == [c.alt for c in charts]
     captions = [p.text for p in document.paragraphs if p.style.name == "Caption"]

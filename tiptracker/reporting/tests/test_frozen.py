@@ -61,7 +61,7 @@ def test_figures_read_back_exactly_after_a_trip_through_json_text(figures):
 
 def test_the_json_is_versioned_with_dates_and_money_as_text():
     data = figures_to_json(full())
-    assert data["version"] == 3
+    assert data["version"] == 4
     stored = data["figures"]
     assert stored["start"] == "2021-12-01"
     assert stored["funding"][0]["allocated"] == "50000"
@@ -168,7 +168,7 @@ def a_document() -> BoardReport:
 def test_a_document_reads_back_exactly_with_nested_sections_and_charts_with_gaps():
     document = a_document()
     data = through_json(document_to_json(document))
-    assert data["version"] == 3
+    assert data["version"] == 4
     back = document_from_json(data)
     assert back == document
     assert back.sections[1].subsections[0].paragraphs[0].charts[0].series["Level 1"] == [20.0, None]
@@ -188,11 +188,11 @@ def test_a_document_without_a_date_reads_back_exactly():
 
 
 def test_a_format_it_does_not_know_is_refused_plainly():
-    data = figures_to_json(full()) | {"version": 4}
-    with pytest.raises(ValueError, match="saved in format 4, which this version of TIP Tracker"):
+    data = figures_to_json(full()) | {"version": 5}
+    with pytest.raises(ValueError, match="saved in format 5, which this version of TIP Tracker"):
         figures_from_json(data)
-    with pytest.raises(ValueError, match="format 4"):
-        document_from_json(document_to_json(a_document()) | {"version": 4})
+    with pytest.raises(ValueError, match="format 5"):
+        document_from_json(document_to_json(a_document()) | {"version": 5})
     with pytest.raises(ValueError, match="format True"):
         figures_from_json(data | {"version": True})
 
@@ -475,6 +475,9 @@ def _examples() -> list:
         *figures.completions,
         *figures.resources,
         *figures.plan.notes,
+        *figures.improvement,
+        *(n for p in figures.improvement if p.headline for n in p.headline.notes),
+        *(v for p in figures.improvement if p.headline for v in p.headline.values),
     ]
 
 
@@ -537,3 +540,82 @@ def test_a_point_of_the_coverage_trend_and_a_planned_briefing_that_changed():
         "Briefings planned after the period: 1 added (30 August 2022: IJB briefing)",
         "Briefings planned after the period: 1 removed (23 August 2022: IJB briefing)",
     ]
+
+
+# The improvement programme (format 4) ------------------------------------------------------
+
+
+def test_figures_stored_in_format_3_have_no_improvement_projects_and_say_nothing_of_them():
+    data = through_json(figures_to_json(full()))
+    del data["figures"]["improvement"]
+    back = figures_from_json(data | {"version": 3})
+    assert back == with_(full(), improvement=[])
+    progress = report_draft(back).sections[3].subsections[1].paragraphs
+    assert "improvement" not in [p.key for p in progress]
+
+
+def test_the_headline_measures_values_are_kept_exactly():
+    stored = figures_to_json(full())["figures"]["improvement"][0]
+    assert stored["headline"]["values"][-1] == {
+        "on": "2022-06-30",
+        "value": 70.0,
+        "rebase": False,
+        "note": "",
+    }
+    assert stored["headline"]["notes"] == [
+        {"on": "2022-04-15", "text": "PDSA 3, The service: adopt"}
+    ]
+
+
+def test_an_improvement_project_and_its_headline_measure_that_changed():
+    review, letters = full().improvement
+    assert review.headline is not None
+    values = [
+        dataclasses.replace(v, value=72.5, note="Checked") if v.on == dt.date(2022, 6, 30) else v
+        for v in review.headline.values
+    ]
+    changed = with_(
+        full(),
+        improvement=[
+            dataclasses.replace(
+                review,
+                cycles=4,
+                adopted=[*review.adopted, "One named worker"],
+                headline=dataclasses.replace(review.headline, values=values[1:], baseline=6),
+            ),
+            dataclasses.replace(letters, stage="Implementing"),
+        ],
+    )
+    assert figures_changes(full(), changed) == [
+        "Improvement projects, Adolescent services review: 3 → 4 PDSA cycles run",
+        "Improvement projects, Adolescent services review, changes adopted: 1 added "
+        "(One named worker)",
+        "Improvement projects, Adolescent services review, headline measure: baseline points "
+        "12 → 6",
+        "Improvement projects, Adolescent services review, headline measure, values on "
+        "30 June 2022: 70 → 72.5",
+        "Improvement projects, Adolescent services review, headline measure, values on "
+        "30 June 2022: note none → Checked",
+        "Improvement projects, Adolescent services review, headline measure, values: 1 removed "
+        "(31 January 2021: 50)",
+        "Improvement projects, First appointments, stage: Testing → Implementing",
+    ]
+
+
+@pytest.mark.django_db
+def test_the_demos_report_drafts_its_improvement_programme(demo_figures):
+    # Both demo projects were under way from December 2021 to June 2022, each adopting a
+    # change in the spring; their charts were rebased on it, so neither new centre had a
+    # signal by the end of June.
+    assert [(p.title, p.cycles, p.adopted) for p in demo_figures.improvement] == [
+        ("Adolescent services review", 3, ["Young people's panel co-designs the first meeting"]),
+        (
+            "Trauma-informed first appointments",
+            2,
+            ["A co-produced invitation letter with a choice of where to meet"],
+        ),
+    ]
+    progress = report_draft(demo_figures).sections[3].subsections[1].paragraphs
+    [paragraph] = [p for p in progress if p.key == "improvement"]
+    assert paragraph.text.startswith("In the period, 2 improvement projects were active")
+    assert [c.kind for c in paragraph.charts] == ["spc", "spc"]
