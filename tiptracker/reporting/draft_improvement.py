@@ -8,8 +8,12 @@ measure's settings, as the measure's page computes it (improvement.period.series
 the document keeps the same values (document.SpcSeries), so a frozen report draws the same
 chart whatever is entered later.
 
-Unlike the other parts of 4.2, nothing is drafted for a partnership with no project active in
-the period: the programme is optional, and a board need not read of one it never had.
+The paragraph also says what coaching, mentoring and peer networks did in the period (the
+network app's coaching_summary), with a table by organisation.
+
+Unlike the other parts of 4.2, nothing is drafted for a partnership with neither a project
+nor a coaching pair or group active in the period: the programme is optional, and a board
+need not read of one it never had.
 """
 
 from collections.abc import Callable
@@ -22,7 +26,12 @@ from tiptracker.lib.spc import ChartKind, Variation
 from tiptracker.lib.spc_words import variation_words
 from tiptracker.reporting.document import Chart, Paragraph, SpcSeries, Table
 from tiptracker.reporting.draft_words import and_list, count
-from tiptracker.reporting.figures import HeadlineMeasure, ImprovementProject, ReportFigures
+from tiptracker.reporting.figures import (
+    Coaching,
+    HeadlineMeasure,
+    ImprovementProject,
+    ReportFigures,
+)
 
 _day = long_date
 
@@ -33,7 +42,7 @@ NAMED = 5
 
 
 def improvement(f: ReportFigures, p: Callable[..., Paragraph]) -> list[Paragraph]:
-    if not f.improvement:
+    if not f.improvement and f.coaching is None:
         return []
     # Each project with its headline measure's chart (None: no measure, or no value yet).
     projects = [
@@ -41,17 +50,22 @@ def improvement(f: ReportFigures, p: Callable[..., Paragraph]) -> list[Paragraph
         for pr in f.improvement
     ]
     chosen = _chosen(projects)
-    text = " ".join(
-        part
-        for part in (
-            _activity(f.improvement),
-            _measures(projects),
-            coaching_and_peer_network(f),
-            _charted(projects, chosen),
-        )
-        if part
-    )
-    table = Table(
+    parts, tables = [], []
+    if projects:
+        parts += [_activity(f.improvement), _measures(projects)]
+        tables.append(_projects_table(f, projects))
+    if f.coaching is not None:
+        parts.append(coaching_and_peer_network(f.coaching))
+        tables.append(_coaching_table(f, f.coaching))
+    parts.append(_charted(projects, chosen))
+    text = " ".join(part for part in parts if part)
+    return [p(text, tables=tables, charts=[_chart(f, pr, chart) for pr, chart in chosen])]
+
+
+def _projects_table(
+    f: ReportFigures, projects: list[tuple[ImprovementProject, SpcChart | None]]
+) -> Table:
+    return Table(
         caption=(
             f"Improvement projects active from {_day(f.start)} to {_day(f.end)}: PDSA cycles "
             "run and changes adopted in the period, and what each headline measure's chart "
@@ -78,17 +92,56 @@ def improvement(f: ReportFigures, p: Callable[..., Paragraph]) -> list[Paragraph
             for pr, chart in projects
         ],
     )
-    return [p(text, tables=[table], charts=[_chart(f, pr, chart) for pr, chart in chosen])]
 
 
-def coaching_and_peer_network(f: ReportFigures) -> str:
-    """The hook for coaching and peer network activity in the period (issue 17), said after
-    the projects' measures. Its figures are the network app's
-    (tiptracker.network.selectors.coaching_summary, being built) and are not gathered yet.
-    When they are: gather them in gather.py into a field of ReportFigures of their own (with
-    a default, so that reports frozen before still open), say them here, and draft the
-    paragraph when there is activity even without a project. Until then: nothing to say."""
-    return ""
+def coaching_and_peer_network(c: Coaching) -> str:
+    """Coaching, mentoring and peer networks in the period: the pairs and groups active, and
+    who met how often (their meetings' content is never recorded)."""
+    kinds = [
+        count(n, one)
+        for n, one in (
+            (c.coaching_pairs, "coaching pair"),
+            (c.mentoring_pairs, "mentoring pair"),
+            (c.peer_networks, "peer network"),
+        )
+        if n
+    ]
+    groups = c.coaching_pairs + c.mentoring_pairs + c.peer_networks
+    text = (
+        f"For coaching, mentoring and peer support, {and_list(kinds)} "
+        f"{'was' if groups == 1 else 'were'} active"
+    )
+    if not c.meetings:
+        return text + ", with no meeting recorded in the period."
+    places = len(c.by_organisation)
+    return (
+        f"{text}: {count(c.people, 'person', 'people')} from "
+        f"{count(places, 'organisation')} came to {count(c.meetings, 'meeting')} in the "
+        "period."
+    )
+
+
+def _coaching_table(f: ReportFigures, c: Coaching) -> Table:
+    return Table(
+        caption=(
+            f"Coaching, mentoring and peer networks active from {_day(f.start)} to "
+            f"{_day(f.end)}, by organisation: a pair or group counts under each organisation "
+            "of its people, so the organisations add up to more than the whole partnership"
+        ),
+        header=["Organisation", "Pairs and groups", "Meetings", "People who met"],
+        rows=[
+            *(
+                [row.organisation, f"{row.groups:,}", _none_or(row.meetings), _none_or(row.people)]
+                for row in c.by_organisation
+            ),
+            [
+                "Whole partnership",
+                f"{c.coaching_pairs + c.mentoring_pairs + c.peer_networks:,}",
+                _none_or(c.meetings),
+                _none_or(c.people),
+            ],
+        ],
+    )
 
 
 def _computed(headline: HeadlineMeasure) -> SpcChart:

@@ -207,6 +207,31 @@ class ImprovementProject:
 
 
 @dataclass(frozen=True)
+class CoachingOrganisation:
+    """One organisation's part in coaching, mentoring and peer networks in the period: the
+    pairs and groups any of its people were in, their meetings, its people who met."""
+
+    organisation: str
+    groups: int
+    meetings: int
+    people: int
+
+
+@dataclass(frozen=True)
+class Coaching:
+    """Coaching, mentoring and peer networks active in the period (network.selectors.
+    coaching_summary): pairs and groups by kind, their meetings in the period and the people
+    who came to one, by organisation (a group counts under each organisation of its people)."""
+
+    coaching_pairs: int
+    mentoring_pairs: int
+    peer_networks: int
+    meetings: int
+    people: int
+    by_organisation: list[CoachingOrganisation]
+
+
+@dataclass(frozen=True)
 class PreviousReport:
     """The last report the board approved before this one's period: what it last received."""
 
@@ -256,3 +281,6 @@ class ReportFigures:
     # The improvement programme's projects active in the period, by title (frozen before
     # they were gathered: none, so the report says nothing of them, as it did).
     improvement: list[ImprovementProject] = field(default_factory=list)
+    # Coaching, mentoring and peer networks active in the period (None: none, or frozen
+    # before they were gathered).
+    coaching: Coaching | None = None

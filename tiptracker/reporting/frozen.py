@@ -29,6 +29,8 @@ from tiptracker.reporting.figures import (
     ActionNote,
     Briefing,
     ChartNote,
+    Coaching,
+    CoachingOrganisation,
     Commitment,
     CourseAttendance,
     CoverageOnDay,
@@ -53,7 +55,8 @@ from tiptracker.reporting.figures import (
 # before read them as none, and COMPLETIONS_SINCE says from which version they were gathered.
 # 4: the improvement projects active in the period, each with its headline measure's values
 # up to the period's end; figures frozen before read as none (the report said nothing of
-# them). Documents: a chart may be a measure's SPC chart, kept with its values.
+# them), and coaching, mentoring and peer networks in the period (none before). Documents: a
+# chart may be a measure's SPC chart, kept with its values.
 VERSION = 4
 COMPLETIONS_SINCE = 3
 
@@ -282,6 +285,7 @@ _PARTS: dict[type, _Part] = {
             "resources": "Resources published",
             "previous_report": "Previous report",
             "improvement": "Improvement projects",
+            "coaching": "Coaching, mentoring and peer networks",
         },
     ),
     ImprovementProject: _Part(
@@ -472,6 +476,31 @@ _PARTS: dict[type, _Part] = {
             "ambassadors": "ambassadors",
             "teams_with_ambassador": "teams with an ambassador",
             "teams": "teams",
+        },
+    ),
+    Coaching: _Part(
+        line="{where}: {label} {old} → {new}",
+        describe=lambda c: (
+            f"{c.coaching_pairs + c.mentoring_pairs + c.peer_networks:,} pairs and groups, "
+            f"{_count(c.meetings, 'meeting')}"
+        ),
+        labels={
+            "coaching_pairs": "coaching pairs",
+            "mentoring_pairs": "mentoring pairs",
+            "peer_networks": "peer networks",
+            "meetings": "meetings",
+            "people": "people who met",
+            "by_organisation": "by organisation",
+        },
+    ),
+    CoachingOrganisation: _Part(
+        key=lambda row: row.organisation,
+        name=lambda section, row: f"{section}, {row.organisation}",
+        describe=lambda row: row.organisation,
+        labels={
+            "groups": "{where}: {old} → {new} pairs and groups",
+            "meetings": "{where}: {old} → {new} meetings",
+            "people": "{where}: {old} → {new} people who met",
         },
     ),
     StageCounts: _Part(

@@ -18,7 +18,7 @@ from tiptracker.improvement.period import programme_in_period
 from tiptracker.lib.dates import LONDON, month_end, months_after
 from tiptracker.lib.money import FinancialYear
 from tiptracker.lived.selectors import stage_counts
-from tiptracker.network.selectors import network_summary
+from tiptracker.network.selectors import coaching_summary, network_summary
 from tiptracker.partnerships.models import Organisation, Partnership
 from tiptracker.plan.models import Action, PlanChange, ProgressUpdate
 from tiptracker.plan.selectors import plan_as_it_stood
@@ -26,6 +26,8 @@ from tiptracker.reporting import gather_training
 from tiptracker.reporting.figures import (
     ActionNote,
     ChartNote,
+    Coaching,
+    CoachingOrganisation,
     Commitment,
     Engagement,
     FundingYear,
@@ -94,6 +96,7 @@ def report_figures(*, partnership_id: int, start: dt.date, end: dt.date) -> Repo
         ],
         previous_report=_previous_report(partnership_id, start, end),
         improvement=_improvement(partnership_id, start, end),
+        coaching=_coaching(partnership_id, start, end),
     )
 
 
@@ -286,13 +289,31 @@ def _network(partnership_id: int, start: dt.date, end: dt.date) -> Network | Non
     )
 
 
+def _coaching(partnership_id: int, start: dt.date, end: dt.date) -> Coaching | None:
+    found = coaching_summary(partnership_id, since=start, on=end)
+    if not found.groups:
+        return None
+    return Coaching(
+        coaching_pairs=found.coaching_pairs,
+        mentoring_pairs=found.mentoring_pairs,
+        peer_networks=found.peer_networks,
+        meetings=found.meetings,
+        people=found.people,
+        by_organisation=[
+            CoachingOrganisation(
+                organisation=row.organisation,
+                groups=row.groups,
+                meetings=row.meetings,
+                people=row.people,
+            )
+            for row in found.by_organisation
+        ],
+    )
+
+
 def _improvement(partnership_id: int, start: dt.date, end: dt.date) -> list[ImprovementProject]:
     """The improvement projects active in the period, each headline measure with every value
-    up to the period's end (improvement.period), so that a frozen report keeps its chart.
-
-    Coaching and peer network activity (issue 17) is not gathered here: it is the network
-    app's (tiptracker.network.selectors.coaching_summary, to come), and its figures will be
-    a field of their own, said in draft_improvement.coaching_and_peer_network."""
+    up to the period's end (improvement.period), so that a frozen report keeps its chart."""
     found = []
     for project in programme_in_period(
         partnership_id=partnership_id, start=start, end=end

@@ -22,11 +22,25 @@ from tiptracker.improvement.tests.factories import (
 )
 from tiptracker.lib import spc_charts
 from tiptracker.lib.dates import month_end, months_after
+from tiptracker.network.coaching import coaching_meeting_record
+from tiptracker.network.selectors import coaching_summary
 from tiptracker.reporting import lifecycle, paper
 from tiptracker.reporting.document import BoardReport, Chart, Paragraph, Table
 from tiptracker.reporting.draft import report_draft
-from tiptracker.reporting.figures import ChartNote, ImprovementProject, ReportFigures
-from tiptracker.reporting.frozen import document_from_json, document_to_json
+from tiptracker.reporting.figures import (
+    ChartNote,
+    Coaching,
+    CoachingOrganisation,
+    ImprovementProject,
+    ReportFigures,
+)
+from tiptracker.reporting.frozen import (
+    document_from_json,
+    document_to_json,
+    figures_changes,
+    figures_from_json,
+    figures_to_json,
+)
 from tiptracker.reporting.gather import report_figures
 from tiptracker.reporting.render import chart_png
 from tiptracker.reporting.render_html import report_html
@@ -351,3 +365,91 @@ def test_a_frozen_report_is_unchanged_when_the_values_change_later(ld):
     fresh = report_draft(report_figures(partnership_id=ld.partnership_id, start=START, end=END))
     assert report_html(fresh) != before
     assert chart_of(measure).kind == "run"
+
+
+# Coaching, mentoring and peer networks ---------------------------------------------------------
+
+COACHING = Coaching(
+    coaching_pairs=2,
+    mentoring_pairs=1,
+    peer_networks=1,
+    meetings=14,
+    people=9,
+    by_organisation=[
+        CoachingOrganisation("Dundee City Council", groups=3, meetings=10, people=6),
+        CoachingOrganisation("NHS Tayside", groups=2, meetings=6, people=3),
+    ],
+)
+
+
+def test_coaching_and_peer_networks_are_said_after_the_projects_with_a_table_by_organisation():
+    found = drafted(dataclasses.replace(with_projects(*TWO), coaching=COACHING))
+    assert found is not None
+    said = found.text
+    assert (
+        "For coaching, mentoring and peer support, 2 coaching pairs, 1 mentoring pair and 1 "
+        "peer network were active: 9 people from 2 organisations came to 14 meetings in the "
+        "period."
+    ) in said
+    assert said.index("special-cause improvement") < said.index("For coaching")
+    projects, coaching = found.tables
+    assert projects.header[0] == "Project (stage)"
+    assert coaching.header == ["Organisation", "Pairs and groups", "Meetings", "People who met"]
+    assert coaching.rows == [
+        ["Dundee City Council", "3", "10", "6"],
+        ["NHS Tayside", "2", "6", "3"],
+        ["Whole partnership", "4", "14", "9"],
+    ]
+
+
+def test_coaching_without_a_project_drafts_the_paragraph_with_its_table_only():
+    quiet = dataclasses.replace(
+        COACHING, coaching_pairs=1, mentoring_pairs=0, peer_networks=0, meetings=0, people=0
+    )
+    found = drafted(dataclasses.replace(empty(), coaching=quiet))
+    assert found is not None
+    assert found.text == (
+        "For coaching, mentoring and peer support, 1 coaching pair was active, with no "
+        "meeting recorded in the period."
+    )
+    assert [t.header[0] for t in found.tables] == ["Organisation"] and not found.charts
+    assert drafted(empty()) is None  # neither a project nor coaching: nothing
+
+
+def test_the_period_gathers_coaching_as_the_network_app_counts_it(partnership):
+    from tiptracker.network.tests.factories import CoachingGroupFactory, CoachingPersonFactory
+
+    group = CoachingGroupFactory(partnership=partnership, start_date=dt.date(2022, 1, 10))
+    coach = CoachingPersonFactory(group=group, role="coach")
+    coachee = CoachingPersonFactory(group=group, role="coachee")
+    coaching_meeting_record(
+        actor=None,
+        group=group,
+        on=dt.date(2022, 3, 1),
+        attendees=[coach, coachee],
+        themes=["safety"],
+    )
+    coaching_meeting_record(  # after the period: not counted
+        actor=None,
+        group=group,
+        on=dt.date(2022, 7, 5),
+        attendees=[coach, coachee],
+        themes=["safety"],
+    )
+    figures = report_figures(partnership_id=partnership.pk, start=START, end=END)
+    summary = coaching_summary(partnership.pk, since=START, on=END)
+    assert figures.coaching is not None
+    assert (figures.coaching.coaching_pairs, figures.coaching.meetings) == (1, 1)
+    assert figures.coaching.people == summary.people == 2
+    assert [row.organisation for row in figures.coaching.by_organisation] == [
+        row.organisation for row in summary.by_organisation
+    ]
+    # Frozen and read back, the same figures.
+    assert figures_from_json(figures_to_json(figures)).coaching == figures.coaching
+    before = dataclasses.replace(figures, coaching=None)
+    # Before the pair started: nothing to say.
+    before_it = dt.date(2022, 1, 9)
+    assert (
+        report_figures(partnership_id=partnership.pk, start=START, end=before_it).coaching is None
+    )
+    assert "Coaching, mentoring and peer networks" in " ".join(figures_changes(before, figures))

@@ -22,6 +22,7 @@ from tiptracker.reporting.document import BoardReport, Chart, Paragraph, Section
 from tiptracker.reporting.draft import report_draft
 from tiptracker.reporting.figures import (
     Briefing,
+    CoachingOrganisation,
     Commitment,
     CourseAttendance,
     CoverageOnDay,
@@ -478,6 +479,7 @@ def _examples() -> list:
         *figures.improvement,
         *(n for p in figures.improvement if p.headline for n in p.headline.notes),
         *(v for p in figures.improvement if p.headline for v in p.headline.values),
+        CoachingOrganisation("Dundee City Council", groups=3, meetings=10, people=6),
     ]
 
 
