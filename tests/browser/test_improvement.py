@@ -53,7 +53,7 @@ def test_a_project_from_its_aim_to_an_adopted_change(page, ld, partnership, tmp_
 
     page.get_by_role("link", name="Add a measure").click()
     assert_accessible(page)
-    page.get_by_label("Name").fill("First appointments attended (%)")
+    page.get_by_label("Name", exact=True).fill("First appointments attended (%)")
     page.get_by_label("Outcome").check()
     page.get_by_label("Operational definition").fill(
         "Of first appointments offered each month, the share attended."

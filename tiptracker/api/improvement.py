@@ -33,7 +33,7 @@ from tiptracker.improvement.models import ChangeIdea, Driver, Project
 from tiptracker.lib.fields import max_length_of
 from tiptracker.partnerships import access
 from tiptracker.partnerships.models import Membership
-from tiptracker.workforce.access import teams_for
+from tiptracker.workforce.models import Team
 
 TAGS = ["Improvement"]
 # Long texts (an aim, a description): the pages' limit.
@@ -251,7 +251,10 @@ def _project_values(membership: Membership, data: dict, project: Project | None 
             access.organisations_for(membership), data["organisations"], "organisations"
         )
     if "teams" in data:
-        values["teams"] = _many(teams_for(membership), data["teams"], "teams")
+        # Any team of the partnership, as on the page (teams_for would limit a manager on
+        # the project's team to the teams they manage).
+        teams = Team.objects.filter(partnership_id=membership.partnership_id)
+        values["teams"] = _many(teams, data["teams"], "teams")
     if "headline_measure" in data and project is not None:
         chosen = data["headline_measure"]
         values["headline_measure"] = (
@@ -481,6 +484,8 @@ class DriverDetailApi(ScopedDetailApi):
         data = found.validated_data
         parent = driver.parent
         if "parent" in data:
+            if driver.kind == Driver.Kind.PRIMARY and data["parent"] is not None:
+                raise Refused({"parent": ["A primary driver serves the aim: it has no parent."]})
             parent = _driver_of(driver.project, data["parent"])
         drivers.driver_update(
             actor=self.membership.user,

@@ -70,8 +70,10 @@ SourceField = _enum(
     Measure.Source.values,
     "entered: typed in or imported by the team; coverage: coverage at `level` in the "
     "project's teams (%); attended: people in the project's teams who attended training in "
-    "the month; ambassadors: trauma ambassadors in the project's teams at the month end. The "
-    "last three are worked out at each month end from TIP Tracker's records.",
+    "the month; ambassadors: trauma ambassadors in the project's teams at the month end; "
+    "practice: the share of the project's teams' people answering a follow-up survey who "
+    "report a change in their practice, each quarter (quarters with few answers are left "
+    "out). All but entered are worked out from TIP Tracker's records.",
 )
 
 

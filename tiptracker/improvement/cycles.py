@@ -15,6 +15,7 @@ from tiptracker.improvement.models import (
     PdsaAttachment,
     PdsaCycle,
 )
+from tiptracker.improvement.texts import refuse_control_characters
 from tiptracker.lib.history import acting
 from tiptracker.partnerships.actors import Actor
 from tiptracker.training.claims import EvidenceRefused, check_evidence, safe_name
@@ -39,6 +40,7 @@ TEXTS = (
 
 def _values(data: dict[str, Any]) -> dict[str, Any]:
     values: dict[str, Any] = {name: (data.get(name) or "").strip() for name in TEXTS}
+    refuse_control_characters(values, multiline=set(TEXTS) - {"title"})
     errors = {name: message for name, message in PLAN_REQUIRED.items() if not values[name]}
     if len(values["title"]) > 200:
         errors["title"] = "The title must be 200 characters or fewer"

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from tiptracker.improvement.models import ChangeIdea, ChangeIdeaDriver, Driver, Project
+from tiptracker.improvement.texts import refuse_control_characters
 from tiptracker.lib.driver_diagram import Tree
 from tiptracker.lib.history import acting
 from tiptracker.partnerships.actors import Actor
@@ -52,6 +53,7 @@ def _title(title: str, *, what: str) -> str:
     title = (title or "").strip()
     if not title:
         raise ValidationError({"title": f"Enter the {what}"})
+    refuse_control_characters({"title": title})
     if len(title) > TITLE_MAX:
         raise ValidationError({"title": f"The {what} must be {TITLE_MAX} characters or fewer"})
     return title
@@ -166,6 +168,7 @@ def change_idea_add(
     *, actor: Actor, project: Project, title: str, description: str, drivers: Iterable[Driver]
 ) -> ChangeIdea:
     title = _title(title, what="change idea")
+    refuse_control_characters({"description": description}, multiline={"description"})
     chosen = _served(project, drivers)
     with acting(actor):
         idea = ChangeIdea.objects.create(
@@ -184,6 +187,7 @@ def change_idea_update(
     *, actor: Actor, idea: ChangeIdea, title: str, description: str, drivers: Iterable[Driver]
 ) -> ChangeIdea:
     idea.title = _title(title, what="change idea")
+    refuse_control_characters({"description": description}, multiline={"description"})
     idea.description = (description or "").strip()
     chosen = _served(idea.project, drivers)
     with acting(actor):

@@ -336,7 +336,7 @@ class DeleteForm(forms.Form):
     def clean(self) -> dict:
         cleaned = super().clean() or {}
         if cleaned.get("confirm") != "yes":
-            raise forms.ValidationError("Press the button to delete the value")
+            raise forms.ValidationError("Press the delete button to confirm")
         return cleaned
 
 

@@ -20,6 +20,7 @@ from tiptracker.improvement.models import (
     ProjectOrganisation,
     ProjectTeam,
 )
+from tiptracker.improvement.texts import refuse_control_characters
 from tiptracker.lib.dates import today
 from tiptracker.lib.history import acting
 from tiptracker.lib.levels import Level
@@ -36,6 +37,7 @@ PROJECT_TEXTS = ("title", "aim_what", "aim_for_whom", "aim_how_much", "service_a
 def _project_values(partnership_id: int, data: dict[str, Any]) -> dict[str, Any]:
     errors: dict[str, str] = {}
     values = {name: (data.get(name) or "").strip() for name in PROJECT_TEXTS}
+    refuse_control_characters(values, multiline={"aim_what"})
     for name, message in (
         ("title", "Enter the project's title"),
         ("aim_what", "Enter what the project will improve"),
@@ -156,6 +158,7 @@ def _measure_values(data: dict[str, Any]) -> dict[str, Any]:
         "title": (data.get("title") or "").strip(),
         "definition": (data.get("definition") or "").strip(),
     }
+    refuse_control_characters(values, multiline={"definition"})
     if not values["title"]:
         errors["title"] = "Enter the measure's name"
     if not values["definition"]:
@@ -292,6 +295,10 @@ def measure_value_record(
     note = (note or "").strip()
     if len(note) > 500:
         problems["note"] = "The note must be 500 characters or fewer"
+    try:
+        refuse_control_characters({"note": note})
+    except ValidationError as refused:
+        problems |= {name: messages[0] for name, messages in refused.message_dict.items()}
     if problems:
         raise ValidationError(problems)
     with acting(actor):
@@ -381,6 +388,7 @@ def _consultation_values(data: dict[str, Any]) -> dict[str, Any]:
         "heard": (data.get("heard") or "").strip(),
         "changed": (data.get("changed") or "").strip(),
     }
+    refuse_control_characters(values, multiline={"heard", "changed"})
     held_on = data.get("held_on")
     if not isinstance(held_on, dt.date):
         errors["held_on"] = "Enter the date it was held"

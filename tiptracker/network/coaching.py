@@ -156,6 +156,8 @@ def coaching_group_end(
 def coaching_person_add(
     *, actor: Actor, group: CoachingGroup, person: StaffMember | None, role: str
 ) -> CoachingPerson:
+    # One addition at a time per group: two at once could each find a pair's place free.
+    CoachingGroup.objects.select_for_update().filter(pk=group.pk).first()
     errors: dict[str, str] = {}
     if person is None:
         errors["person"] = "Choose the person from the staff records"

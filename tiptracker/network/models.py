@@ -180,7 +180,13 @@ class CoachingPerson(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.person} ({self.get_role_display().lower()})"
+        return f"{self.name} ({self.get_role_display().lower()})"
+
+    @property
+    def name(self) -> str:
+        """The person's name as every member may read it: never their staff ID (which
+        StaffMember's own str falls back to), which only those who manage people see."""
+        return self.person.full_name or "A staff member with no name recorded"
 
     def get_additional_data(self) -> dict[str, Any]:
         return {"partnership": self.partnership_id, "coaching_group": self.group_id}
@@ -263,7 +269,7 @@ class CoachingAttendance(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.attendee.person} at the meeting on {self.meeting.date:%-d %B %Y}"
+        return f"{self.attendee.name} at the meeting on {self.meeting.date:%-d %B %Y}"
 
     def get_additional_data(self) -> dict[str, Any]:
         return {"partnership": self.partnership_id, "coaching_group": self.group_id}

@@ -238,7 +238,7 @@ def coaching_meetings(group: CoachingGroup) -> QuerySet[CoachingMeeting]:
     )
 
 
-def coaching_changes(group: CoachingGroup, *, limit: int = 30) -> list[Change]:
+def coaching_changes(group: CoachingGroup, *, limit: int = 20) -> list[Change]:
     """Who changed what in a group: the group, its people and its meetings, removed ones
     included."""
     return changes_with(

@@ -442,3 +442,65 @@ def test_a_patch_keeps_every_field_not_sent():
 
     assert set(MEASURE_FIELDS) == set(MeasureInput().fields)
     assert set(CYCLE_FIELDS) == set(CycleInput().fields)
+
+
+def test_a_manager_on_the_team_chooses_any_team_of_the_partnership(
+    api, persona, partnership, project, team
+):
+    elsewhere = TeamFactory(partnership=partnership, name="Not managed by them")
+    manager = persona(Role.MANAGER, teams=[team])
+    project.members.create(partnership=partnership, membership=manager)
+    response = api(manager).patch(
+        url(partnership, f"projects/{project.pk}/"),
+        {"teams": [team.pk, elsewhere.pk]},
+        format="json",
+    )
+    assert response.status_code == 200, response.json()
+    assert sorted(t["id"] for t in response.json()["teams"]) == sorted([team.pk, elsewhere.pk])
+
+
+def test_a_primary_driver_takes_no_parent(api, member, partnership, project):
+    primary = Driver.objects.create(
+        partnership=partnership, project=project, kind="primary", title="P"
+    )
+    other = Driver.objects.create(
+        partnership=partnership, project=project, kind="primary", title="Q"
+    )
+    response = api(member).patch(
+        url(partnership, f"drivers/{primary.pk}/"), {"parent": other.pk}, format="json"
+    )
+    assert response.status_code == 409 and "parent" in response.json()["errors"]
+    primary.refresh_from_db()
+    assert primary.parent is None
+
+
+def test_control_characters_are_refused_as_on_the_pages(api, ld, member, partnership, project):
+    response = api(ld).post(
+        url(partnership, "projects/"),
+        {**PROJECT, "title": "First\u0007 appointments"},
+        format="json",
+    )
+    assert response.status_code == 409 and "U+0007" in response.json()["errors"]["title"][0]
+    assert Project.objects.count() == 1  # the fixture's
+    idea = ChangeIdea.objects.create(partnership=partnership, project=project, title="Texts")
+    plan = {"title": "A", "starts_on": "2022-01-03", "question": "Q?", "prediction": "P"}
+    client = api(member)
+    refused = client.post(
+        url(partnership, f"ideas/{idea.pk}/cycles/"), {**plan, "title": "A\tB"}, format="json"
+    )
+    assert refused.status_code == 409 and "tab" in refused.json()["errors"]["title"][0]
+    # Several lines are fine where the page's box takes several lines.
+    kept = client.post(
+        url(partnership, f"ideas/{idea.pk}/cycles/"),
+        {**plan, "question": "Will more come?\nAnd stay?"},
+        format="json",
+    )
+    assert kept.status_code == 201
+    measure = MeasureFactory(project=project)
+    note = client.post(
+        url(partnership, f"measures/{measure.pk}/values/"),
+        {"date": "2022-01-31", "value": 5, "note": "New\nline"},
+        format="json",
+    )
+    assert note.status_code == 409 and "line break" in note.json()["errors"]["note"][0]
+    assert not measure.values.exists()

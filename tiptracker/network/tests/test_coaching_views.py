@@ -361,3 +361,33 @@ def test_the_list_and_the_group_page_cost_the_same_queries_at_10_and_100_rows(
     large = [_queries(client, url) for url in pages]
     assert small == large
     assert small == EXPECTED_QUERIES[role]
+
+
+def test_a_person_with_no_name_is_never_shown_by_their_staff_id(login, member, partnership):
+    group = a_pair(partnership, meetings=0)
+    nameless = StaffMemberFactory(
+        team=TeamFactory(partnership=partnership), first_name="", last_name="", staff_id="HR-123"
+    )
+    peers = coaching_group_create(
+        actor=None,
+        partnership_id=partnership.pk,
+        kind=Kind.PEER,
+        name="Reflective practice group",
+        start_date=dt.date(2023, 1, 9),
+    )
+    for person in (nameless, group.people.first().person):
+        coaching_person_add(actor=None, group=peers, person=person, role=CoachingPerson.Role.MEMBER)
+    coaching_meeting_record(
+        actor=None,
+        group=peers,
+        on=dt.date(2023, 2, 1),
+        attendees=list(peers.people.all()),
+        themes=["safety"],
+    )
+    client = login(member)  # a staff member: staff IDs are not theirs to see
+    for page in (BASE, f"{BASE}?when=all", f"{BASE}{peers.pk}/"):
+        html = client.get(page).content.decode()
+        assert "HR-123" not in html, page
+    assert (
+        "A staff member with no name recorded" in client.get(f"{BASE}{peers.pk}/").content.decode()
+    )
