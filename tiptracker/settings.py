@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "tiptracker.feedback",
     "tiptracker.lived",
     "tiptracker.improvement",
+    "tiptracker.indicators",
     "tiptracker.reporting",
     "tiptracker.sso",
 ]

@@ -22,6 +22,7 @@ from tiptracker.cli.charts import cmd_spc
 from tiptracker.cli.database import cmd_backup, cmd_migrate, cmd_purge, cmd_restore, cmd_rotate_keys
 from tiptracker.cli.demo import cmd_demo, cmd_totp_code
 from tiptracker.cli.imports import cmd_import
+from tiptracker.cli.indicators import cmd_indicators_compare, cmd_partnership_share
 from tiptracker.cli.partnerships import (
     cmd_member_add,
     cmd_member_invite,
@@ -103,6 +104,34 @@ def build_parser() -> argparse.ArgumentParser:
     sso_partnership.add_argument("slug", metavar="SLUG")
     sso_partnership.add_argument("--staff", required=True, choices=["on", "off"])
     sso_partnership.set_defaults(handler=cmd_partnership_sso)
+
+    share = partnership_commands.add_parser(
+        "share",
+        help="whether the partnership's indicators take part in comparisons between partnerships",
+        description="whether the partnership's indicators take part in comparisons between "
+        "partnerships (figures only, small numbers withheld; off for a new partnership)",
+    )
+    share.add_argument("slug", metavar="SLUG")
+    share.add_argument("--national", required=True, choices=["on", "off"])
+    share.set_defaults(handler=cmd_partnership_share)
+
+    indicators = commands.add_parser(
+        "indicators", help="quality indicators", description="quality indicators"
+    )
+    indicator_commands = indicators.add_subparsers(
+        dest="indicators_command", required=True, parser_class=Parser
+    )
+    compare = indicator_commands.add_parser(
+        "compare",
+        help="one indicator across the partnerships that share their indicators, with "
+        "funnel-plot limits",
+        description="one indicator across the partnerships that share their indicators, with "
+        "funnel-plot limits (formats.md: Comparing partnerships)",
+    )
+    compare.add_argument("--indicator", required=True, metavar="CODE")
+    compare.add_argument("--as-of", required=True, type=date_argument, metavar="YYYY-MM-DD")
+    compare.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    compare.set_defaults(handler=cmd_indicators_compare)
 
     sso = commands.add_parser(
         "sso",

@@ -16,6 +16,12 @@ class Partnership(models.Model):
         "People with a staff record may sign in with their organisation's account",
         default=False,
     )
+    # Whether its indicators take part in comparisons between partnerships (the national
+    # view: aggregates only, small numbers withheld). Off until the partnership chooses
+    # (tiptracker partnership share SLUG --national on); indicators/sharing.py changes it.
+    shares_indicators = models.BooleanField(
+        "Our indicators take part in comparisons between partnerships", default=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
