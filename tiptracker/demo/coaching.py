@@ -1,6 +1,7 @@
 """The demo's coaching, mentoring and peer networks over the last year: four pairs across
 the partners (one of them ended), a reflective-practice group of team leaders, and the trauma
-ambassadors' own peer network. Who met, when and on which themes: never what was said.
+ambassadors' own peer network; and, before them, the 2022 pilot's pair and managers' peer
+network (ended), which the demo's board report of December 2021 to June 2022 counts. Who met, when and on which themes: never what was said.
 
 Each person is a synthetic member of staff of a named team, the same one on every load; the
 dates count back from the demo's today, so the pages always show the last year."""
@@ -46,6 +47,22 @@ GROUPS = (
         (R.MEMBER, "Community Justice Service", MANAGER),
         (R.MEMBER, "Refuge and Outreach", MANAGER),
     ], 360, None, 42),
+)  # fmt: skip
+# The organisational development pilot of 2022 (the reference report's third priority:
+# coaching, peer networking and mentoring beside the tests of change), on its own dates, so
+# that the board report of December 2021 to June 2022 has coaching to say: name, kind,
+# places, first day, last day, days between meetings.
+PILOT = (
+    ("Pilot: coaching for the adolescent services review's lead", K.COACHING, [
+        (R.COACH, "Adult Psychological Therapies", MANAGER),
+        (R.COACHEE, "Children and Families: Duty and Assessment", MANAGER),
+    ], dt.date(2022, 1, 10), dt.date(2022, 9, 30), 28),
+    ("Pilot: first-line managers' peer network", K.PEER, [
+        (R.FACILITATOR, "Learning and Organisational Development", STAFF),
+        (R.MEMBER, "Ninewells Emergency Department", MANAGER),
+        (R.MEMBER, "Housing Options", MANAGER),
+        (R.MEMBER, "Supported Housing", MANAGER),
+    ], dt.date(2022, 2, 1), dt.date(2022, 12, 20), 42),
 )  # fmt: skip
 AMBASSADORS_NETWORK = "Trauma ambassadors' peer network"
 AMBASSADORS_FACILITATOR = "Learning and Organisational Development"
@@ -95,14 +112,25 @@ def _meetings(
 
 def load(ctx: DemoContext) -> None:
     meetings = 0
-    for name, kind, places, started, ended, every in GROUPS:
+    dated = [
+        (
+            name,
+            kind,
+            places,
+            ctx.today - dt.timedelta(days=started),
+            ctx.today - dt.timedelta(days=ended) if ended is not None else None,
+            every,
+        )
+        for name, kind, places, started, ended, every in GROUPS
+    ]
+    for name, kind, places, start_date, end_date, every in [*PILOT, *dated]:
         group = coaching_group_create(
             actor=None,
             partnership_id=ctx.partnership.pk,
             kind=kind,
             name=name,
-            start_date=ctx.today - dt.timedelta(days=started),
-            end_date=ctx.today - dt.timedelta(days=ended) if ended is not None else None,
+            start_date=start_date,
+            end_date=end_date,
         )
         people = [
             coaching_person_add(
@@ -138,7 +166,8 @@ def load(ctx: DemoContext) -> None:
             coaching_person_add(actor=None, group=ambassadors, person=member.person, role=R.MEMBER)
         )
     meetings += _meetings(ctx, ambassadors, people, 30)
-    pairs = sum(1 for group in GROUPS if group[1] != K.PEER)
+    groups = [*PILOT, *GROUPS]
+    pairs = sum(1 for group in groups if group[1] != K.PEER)
     ctx.say(
-        f"Coaching: {pairs} pairs and {len(GROUPS) - pairs + 1} peer networks, {meetings} meetings"
+        f"Coaching: {pairs} pairs and {len(groups) - pairs + 1} peer networks, {meetings} meetings"
     )

@@ -232,7 +232,7 @@ def _charted(
         [(only, _chart)] = chosen
         return f"The chart of {only.title}'s headline measure follows, with a table of its figures."
     if len(chosen) == measured:
-        return "The chart of each follows, with a table of its figures."
+        return "The chart of each project's headline measure follows, with a table of its figures."
     return (
         f"The charts of {len(chosen)} of the {measured} headline measures follow, each with a "
         "table of its figures: those showing special-cause improvement first, then those "

@@ -108,7 +108,8 @@ def test_the_paragraph_says_what_the_programme_did_in_the_period():
         "In the period, 2 improvement projects were active, running 7 PDSA cycles; 3 changes "
         "were adopted (Young people's panel, One named worker and New letter). 1 of the 2 "
         "projects' headline measures showed special-cause improvement at their latest point "
-        "by the end of the period. The chart of each follows, with a table of its figures."
+        "by the end of the period. The chart of each project's headline measure follows, "
+        "with a table of its figures."
     )
 
 
