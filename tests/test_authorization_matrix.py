@@ -368,6 +368,7 @@ POLICY: dict[str, dict[str, object]] = {
     "improvement_attachment_delete": {GET: PROJECT_TEAM, POST: PROJECT_TEAM},
     "improvement_consultation_new": {GET: PROJECT_TEAM, POST: PROJECT_TEAM},
     "improvement_consultation_edit": {GET: PROJECT_TEAM, POST: PROJECT_TEAM},
+    "indicators_sharing": {GET: WORKSPACE_EDIT, POST: WORKSPACE_EDIT},
     # The same through the API.
     "api_improvement_projects": {GET: ALL, POST: TRAINING_ADMINS},
     "api_improvement_project": {GET: ALL, PATCH: PROJECT_TEAM},

@@ -108,6 +108,7 @@ urlpatterns = [
     path("p/<slug:slug>/network/", include("tiptracker.network.urls")),
     path("p/<slug:slug>/funding/", include("tiptracker.funding.urls")),
     path("p/<slug:slug>/improvement/", include("tiptracker.improvement.urls")),
+    path("p/<slug:slug>/indicators/", include("tiptracker.indicators.urls")),
     path("p/<slug:slug>/engagement/", include("tiptracker.engagement.urls")),
     path("p/<slug:slug>/lived-experience/", include("tiptracker.lived.urls")),
     path("p/<slug:slug>/reports/", include("tiptracker.reporting.urls")),

@@ -82,6 +82,12 @@ SECTIONS = [
         READ,
     ),
     (
+        "indicators_sharing",
+        "Comparing our indicators with other partnerships",
+        "Whether our indicators take part in comparisons between partnerships, and who changed it.",
+        access.WORKSPACE_EDIT_ROLES,
+    ),
+    (
         "resources",
         "Resources and toolkits",
         "The manager toolkits, guidance, communications materials, recorded webinars and national resources.",
