@@ -161,3 +161,16 @@ def no_control_characters(label: str, *, multiline: bool = False) -> Callable[[s
             raise ValidationError(f"{label} {problem}", code="control_character")
 
     return check
+
+
+class ConfirmForm(forms.Form):
+    """A confirmation page's form: its button sends confirm=yes, so a POST without it (a
+    stray request) changes nothing. It also carries a service's refusal to the page."""
+
+    confirm = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def clean(self) -> dict:
+        cleaned = super().clean() or {}
+        if cleaned.get("confirm") != "yes":
+            raise ValidationError("Press the button to confirm")
+        return cleaned

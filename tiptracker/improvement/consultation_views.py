@@ -5,7 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_http_methods
 
-from tiptracker.forms import form_page, posted
+from tiptracker.forms import ConfirmForm, form_page, posted
 from tiptracker.improvement import services
 from tiptracker.improvement.access import (
     READ_ROLES,
@@ -13,7 +13,7 @@ from tiptracker.improvement.access import (
     get_project_for_user,
     require_project_editor,
 )
-from tiptracker.improvement.forms import ConsultationForm, DeleteForm
+from tiptracker.improvement.forms import ConsultationForm
 from tiptracker.improvement.models import Project
 from tiptracker.partnerships import access
 from tiptracker.partnerships.models import Membership
@@ -72,7 +72,7 @@ def improvement_consultation_delete(
     require_project_editor(membership, consultation.project)
     return form_page(
         request,
-        form=DeleteForm(posted(request)),
+        form=ConfirmForm(posted(request)),
         save=lambda _: services.engagement_activity_delete(
             actor=membership.user, consultation=consultation
         ),

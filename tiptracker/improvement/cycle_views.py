@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from tiptracker.forms import add_service_error, form_page, posted
+from tiptracker.forms import ConfirmForm, add_service_error, form_page, posted
 from tiptracker.improvement import cycles as services
 from tiptracker.improvement.access import (
     READ_ROLES,
@@ -17,7 +17,7 @@ from tiptracker.improvement.access import (
     get_idea_for_user,
     require_project_editor,
 )
-from tiptracker.improvement.forms import AttachmentForm, CycleForm, DeleteForm, RebaseForm
+from tiptracker.improvement.forms import AttachmentForm, CycleForm, RebaseForm
 from tiptracker.improvement.models import MeasureValue, PdsaCycle
 from tiptracker.partnerships import access
 from tiptracker.partnerships.models import Membership
@@ -104,7 +104,7 @@ def improvement_cycle_delete(
     title = str(cycle)  # the cycle has no number left once it is gone
     return form_page(
         request,
-        form=DeleteForm(posted(request)),
+        form=ConfirmForm(posted(request)),
         save=lambda _: services.cycle_delete(actor=membership.user, cycle=cycle),
         saved_message=lambda _: f"Deleted {title}.",
         done=redirect("improvement_idea", membership.partnership.slug, cycle.change_idea_id),
@@ -162,7 +162,7 @@ def improvement_attachment_delete(
     require_project_editor(membership, cycle.project)
     return form_page(
         request,
-        form=DeleteForm(posted(request)),
+        form=ConfirmForm(posted(request)),
         save=lambda _: services.attachment_delete(actor=membership.user, attachment=attachment),
         saved_message=lambda _: f"Deleted the file {attachment.name}.",
         done=redirect("improvement_cycle", membership.partnership.slug, cycle.pk),

@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from tiptracker.forms import add_service_error, form_page, posted
+from tiptracker.forms import ConfirmForm, add_service_error, form_page, posted
 from tiptracker.improvement import drivers as services
 from tiptracker.improvement.access import (
     READ_ROLES,
@@ -19,7 +19,7 @@ from tiptracker.improvement.access import (
     require_project_editor,
 )
 from tiptracker.improvement.drivers import diagram_of
-from tiptracker.improvement.forms import ChangeIdeaForm, DeleteForm, DriverForm
+from tiptracker.improvement.forms import ChangeIdeaForm, DriverForm
 from tiptracker.improvement.models import Driver, Project
 from tiptracker.lib.driver_diagram import diagram_png, diagram_svg
 from tiptracker.partnerships import access
@@ -160,7 +160,7 @@ def improvement_driver_delete(
     require_project_editor(membership, driver.project)
     return form_page(
         request,
-        form=DeleteForm(posted(request)),
+        form=ConfirmForm(posted(request)),
         save=lambda _: services.driver_delete(actor=membership.user, driver=driver),
         saved_message=lambda _: f"Removed the {driver.get_kind_display().lower()}: {driver}.",
         done=_back(membership, driver.project),
@@ -240,7 +240,7 @@ def improvement_idea_delete(
     require_project_editor(membership, idea.project)
     return form_page(
         request,
-        form=DeleteForm(posted(request)),
+        form=ConfirmForm(posted(request)),
         save=lambda _: services.change_idea_delete(actor=membership.user, idea=idea),
         saved_message=lambda _: f"Removed the change idea: {idea}.",
         done=_back(membership, idea.project),

@@ -328,18 +328,6 @@ class ProgrammeFilterForm(forms.Form):
         field.queryset = Organisation.objects.filter(partnership_id=partnership_id).order_by("name")
 
 
-class DeleteForm(forms.Form):
-    """The delete button says yes; a POST without it (a stray request) deletes nothing."""
-
-    confirm = forms.CharField(required=False, widget=forms.HiddenInput)
-
-    def clean(self) -> dict:
-        cleaned = super().clean() or {}
-        if cleaned.get("confirm") != "yes":
-            raise forms.ValidationError("Press the delete button to confirm")
-        return cleaned
-
-
 class DriverForm(forms.Form):
     """A driver: its title and, for a secondary driver, the primary driver it serves."""
 

@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from tiptracker.forms import add_service_error, form_page, posted
+from tiptracker.forms import ConfirmForm, add_service_error, form_page, posted
 from tiptracker.improvement import services
 from tiptracker.improvement.access import (
     PROGRAMME_ROLES,
@@ -23,7 +23,6 @@ from tiptracker.improvement.access import (
 from tiptracker.improvement.charts import measure_chart, measure_png, programme_rows
 from tiptracker.improvement.computed import quarters_not_shown, refresh_due
 from tiptracker.improvement.forms import (
-    DeleteForm,
     ImportForm,
     MeasureForm,
     ProgrammeFilterForm,
@@ -245,7 +244,7 @@ def improvement_measure_delete(
     require_project_editor(membership, project)
     return form_page(
         request,
-        form=DeleteForm(posted(request)),
+        form=ConfirmForm(posted(request)),
         save=lambda _: services.measure_delete(actor=membership.user, measure=measure),
         saved_message=lambda _: f"Deleted the measure: {measure}.",
         done=redirect("improvement_project", membership.partnership.slug, project.pk),
@@ -315,7 +314,7 @@ def improvement_value_delete(
     require_project_editor(membership, measure.project)
     return form_page(
         request,
-        form=DeleteForm(posted(request)),
+        form=ConfirmForm(posted(request)),
         save=lambda data: services.measure_value_delete(actor=membership.user, value=value),
         saved_message=lambda _: f"Deleted the value for {value.on:%-d %B %Y}.",
         done=redirect("improvement_measure", membership.partnership.slug, measure.pk),

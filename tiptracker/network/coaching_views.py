@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from tiptracker.forms import form_page, posted
+from tiptracker.forms import ConfirmForm, form_page, posted
 from tiptracker.lib.dates import today
 from tiptracker.network import coaching
 from tiptracker.network.access import (
@@ -25,7 +25,6 @@ from tiptracker.network.forms import (
     CoachingGroupForm,
     CoachingMeetingForm,
     CoachingPersonForm,
-    ConfirmForm,
 )
 from tiptracker.network.models import CoachingGroup
 from tiptracker.network.selectors import (

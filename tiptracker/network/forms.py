@@ -375,16 +375,3 @@ class CoachingMeetingForm(forms.Form):
             "attendees": [a.attendee_id for a in meeting.attendance.all()],
             "themes": list(meeting.themes),
         }
-
-
-class ConfirmForm(forms.Form):
-    """The button says yes; a POST without it (a stray request) changes nothing. It also
-    carries a service's refusal to the page."""
-
-    confirm = forms.CharField(required=False, widget=forms.HiddenInput)
-
-    def clean(self) -> dict:
-        cleaned = super().clean() or {}
-        if cleaned.get("confirm") != "yes":
-            raise forms.ValidationError("Press the button to confirm")
-        return cleaned
