@@ -369,6 +369,8 @@ POLICY: dict[str, dict[str, object]] = {
     "improvement_consultation_new": {GET: PROJECT_TEAM, POST: PROJECT_TEAM},
     "improvement_consultation_edit": {GET: PROJECT_TEAM, POST: PROJECT_TEAM},
     "indicators_sharing": {GET: WORKSPACE_EDIT, POST: WORKSPACE_EDIT},
+    # The world's partnership does not share: an administrator gets a 409 saying so.
+    "api_indicator_comparison": {GET: WORKSPACE_EDIT},
     # The same through the API.
     "api_improvement_projects": {GET: ALL, POST: TRAINING_ADMINS},
     "api_improvement_project": {GET: ALL, PATCH: PROJECT_TEAM},

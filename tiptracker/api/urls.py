@@ -12,6 +12,7 @@ from tiptracker.api import (
     improvement,
     improvement_cycles,
     improvement_measures,
+    indicators,
     lived,
     lived_records,
     network,
@@ -25,6 +26,11 @@ from tiptracker.api import (
 )
 
 partnership_patterns = [
+    path(
+        "indicators/comparison/",
+        indicators.IndicatorComparisonApi.as_view(),
+        name="api_indicator_comparison",
+    ),
     # The improvement programme (issue 17).
     path(
         "improvement/projects/",

@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from tiptracker.lib.funnel import Count, Funnel, funnel
+from tiptracker.lib.funnel import Count, Funnel, Placed, funnel
 from tiptracker.lib.levels import LEVELS, Level
 from tiptracker.partnerships.models import Partnership
 from tiptracker.training.coverage import coverage
@@ -85,3 +85,25 @@ def compare(
         [Count(p.slug, *counts[p.pk]) for p in chosen],
         threshold=threshold,
     )
+
+
+@dataclass(frozen=True)
+class Point:
+    """A partnership on a funnel as another partnership sees it: its own point named, the
+    others not."""
+
+    yours: bool
+    placed: Placed
+
+
+def as_seen_by(found: Funnel, slug: str) -> list[Point]:
+    """The funnel's points for the partnership `slug`: its own first, then the others by size
+    (the funnel's own axis) and proportion, withheld ones last; never in an order (such as by
+    slug) that would name them."""
+    own = [Point(True, p) for p in found.partnerships if p.partnership == slug]
+    others = [p for p in found.partnerships if p.partnership != slug]
+    shown = sorted(
+        (p for p in others if not p.suppressed), key=lambda p: (p.n or 0, p.proportion or 0)
+    )
+    withheld = [p for p in others if p.suppressed]
+    return own + [Point(False, p) for p in [*shown, *withheld]]

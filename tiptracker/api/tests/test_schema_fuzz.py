@@ -161,6 +161,9 @@ def demo(partnership, persona):
         actor=admin, report=report, consultee="Staff forum", consulted_on=dt.date(2022, 5, 1)
     )
     improvement = _improvement_project(partnership, admin, teams[0], organisations[0])
+    # Its indicators shared, so that the comparison answers with figures.
+    partnership.shares_indicators = True
+    partnership.save(update_fields=["shares_indicators"])
     return {
         "admin": admin,
         "coordinator": _unlocked_session(lived_coordinator),
