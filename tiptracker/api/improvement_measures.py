@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from tiptracker.api.errors import refused
 from tiptracker.api.filters import DateRange
 from tiptracker.api.plan import DateInput
-from tiptracker.api.serializers import CheckedEnumField, EnumField, StrictCharField
+from tiptracker.api.serializers import CheckedEnumField, OptionalLevelField, StrictCharField
 from tiptracker.api.views import SLUG, ScopedApi, ScopedDetailApi, ScopedListApi
 from tiptracker.improvement import services
 from tiptracker.improvement.access import (
@@ -30,7 +30,7 @@ from tiptracker.improvement.computed import refresh_due
 from tiptracker.improvement.models import Measure, MeasureValue
 from tiptracker.improvement.selectors import chart_of
 from tiptracker.lib.fields import max_length_of
-from tiptracker.lib.levels import LEVELS, Level, level_from_slug
+from tiptracker.lib.levels import level_from_slug
 from tiptracker.lib.spc import Assurance, Signal, Variation
 
 TAGS = ["Improvement"]
@@ -77,15 +77,8 @@ SourceField = _enum(
 )
 
 
-class MeasureLevelField(EnumField):
-    """A coverage measure's framework level, as its slug (null for other sources)."""
-
-    enum_name = "Level"
-    enum_values = [level.slug for level in LEVELS]
-    nullable = True
-
-    def to_representation(self, value: int | None) -> str | None:  # type: ignore[override]
-        return None if value is None else Level(value).slug
+class MeasureLevelField(OptionalLevelField):
+    """A coverage measure's framework level, as its slug both ways (null for other sources)."""
 
     def to_internal_value(self, data: Any) -> int | None:  # type: ignore[override]
         if data is None:
