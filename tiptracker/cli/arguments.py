@@ -35,3 +35,23 @@ def date_argument(text: str) -> dt.date:
         return parse_date(text)
     except ValueError as error:
         raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def aligned(lines: list[list[Any]], *, rules_after: tuple[int, ...] = ()) -> list[str]:
+    """A table for people: columns two spaces apart, a count (an int) right-aligned with
+    thousands separators, anything else left-aligned; a line of dashes after each line
+    numbered in `rules_after` (0: the header)."""
+    from tiptracker.lib.numbers import thousands
+
+    widths = [max(len(thousands(line[i])) for line in lines) for i in range(len(lines[0]))]
+    out = []
+    for n, line in enumerate(lines):
+        out.append(
+            "  ".join(
+                thousands(v).rjust(w) if isinstance(v, int) else str(v).ljust(w)
+                for v, w in zip(line, widths, strict=True)
+            ).rstrip()
+        )
+        if n in rules_after:
+            out.append("  ".join("-" * w for w in widths))
+    return out

@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 
-from tiptracker.cli.arguments import partnership_by_slug
+from tiptracker.cli.arguments import aligned, partnership_by_slug
 from tiptracker.lib.user_error import UserError
 
 
@@ -113,10 +113,6 @@ def cmd_indicators_compare(args: argparse.Namespace) -> int:
         "99.8% to",
         "position",
     ]
-    lines = [titles, *table]
-    widths = [max(len(str(line[i])) for line in lines) for i in range(len(titles))]
-    for n, line in enumerate(lines):
-        print("  ".join(str(v).ljust(w) for v, w in zip(line, widths, strict=True)).rstrip())
-        if n == 0:
-            print("  ".join("-" * w for w in widths))
+    for line in aligned([titles, *table], rules_after=(0,)):
+        print(line)
     return 0

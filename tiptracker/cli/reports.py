@@ -7,14 +7,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from tiptracker.cli.arguments import partnership_by_slug
+from tiptracker.cli.arguments import aligned, partnership_by_slug
 from tiptracker.lib.user_error import UserError
 
 
 def cmd_coverage(args: argparse.Namespace) -> int:
     from tiptracker.lib.dates import today
     from tiptracker.lib.exports import to_csv
-    from tiptracker.lib.numbers import thousands
     from tiptracker.training.coverage import coverage
 
     partnership = partnership_by_slug(args.partnership)
@@ -38,17 +37,8 @@ def cmd_coverage(args: argparse.Namespace) -> int:
         return 0
     print(f"Coverage for {partnership.name} on {as_of:%-d %B %Y}")
     # The table is for people: counts with thousands separators (CSV and JSON stay plain).
-    lines = [header, *table, *totals]
-    widths = [max(len(thousands(line[i])) for line in lines) for i in range(len(header))]
-    for n, line in enumerate(lines):
-        print(
-            "  ".join(
-                thousands(v).rjust(w) if isinstance(v, int) else str(v).ljust(w)
-                for v, w in zip(line, widths, strict=True)
-            ).rstrip()
-        )
-        if n == 0 or (table and n == len(table)):
-            print("  ".join("-" * w for w in widths))
+    for line in aligned([header, *table, *totals], rules_after=(0, len(table)) if table else (0,)):
+        print(line)
     return 0
 
 
