@@ -7,6 +7,7 @@ import json
 import sys
 from pathlib import Path
 
+from tiptracker.cli.arguments import aligned
 from tiptracker.lib.series import SeriesProblems, read_series
 from tiptracker.lib.spc import Chart, ChartKind, Improvement, RuleSet, compute
 from tiptracker.lib.user_error import UserError
@@ -90,9 +91,6 @@ def table(chart: Chart) -> str:
             [p.on.isoformat(), _number(p.value), str(p.segment), _number(p.centre), *limits]
             + [signals, p.variation.replace("_", " ")]
         )
-    widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
     lines.append("")
-    lines.extend(
-        "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows
-    )
+    lines.extend(aligned(rows))
     return "\n".join(lines)
